@@ -1,0 +1,27 @@
+#include "driver/compilation.h"
+
+#include "syntax/source_loader.h"
+
+namespace mlops::driver {
+
+bool Compilation::parseFiles(const std::vector<std::string>& paths, const syntax::ParseOptions& options) {
+  bool allReadable = true;
+  for (const std::string& path : paths) {
+    syntax::LoadResult loaded = syntax::loadSourceFile(sources_, diags_, path);
+    if (loaded.error == syntax::LoadError::Io) allReadable = false;
+    if (loaded.bufferId == 0) continue;
+    files_.push_back(syntax::parseBuffer(ast_, sources_, loaded.bufferId, diags_, options, &stats_));
+  }
+  return allReadable;
+}
+
+ast::SourceFile* Compilation::parseText(llvm::StringRef name, llvm::StringRef text,
+                                        const syntax::ParseOptions& options) {
+  syntax::LoadResult loaded = syntax::addSourceText(sources_, diags_, name, text);
+  if (loaded.bufferId == 0) return nullptr;
+  ast::SourceFile* file = syntax::parseBuffer(ast_, sources_, loaded.bufferId, diags_, options, &stats_);
+  files_.push_back(file);
+  return file;
+}
+
+}  // namespace mlops::driver

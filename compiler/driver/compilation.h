@@ -1,0 +1,42 @@
+// One compilation: the sources, the diagnostics and the AST arena, and the
+// front end (load + parse) that check, parse, the golden test runner and the
+// fuzzer share.
+#pragma once
+
+#include "ast/ast_context.h"
+#include "diag/diagnostic_engine.h"
+#include "syntax/parser.h"
+
+#include <string>
+#include <vector>
+
+namespace mlops::driver {
+
+enum class ExitCode : int { Success = 0, SpecErrors = 1, Usage = 2 };
+
+class Compilation {
+ public:
+  Compilation() : diags_(sources_) {}
+
+  // Loads and parses each file; false when a file could not be read at all
+  // (missing, a directory, unreadable): a usage/I/O problem (exit 2).
+  bool parseFiles(const std::vector<std::string>& paths, const syntax::ParseOptions& options = {});
+  // Parses in-memory text as if it were a file named `name`.
+  ast::SourceFile* parseText(llvm::StringRef name, llvm::StringRef text,
+                             const syntax::ParseOptions& options = {});
+
+  llvm::SourceMgr& sources() { return sources_; }
+  diag::DiagnosticEngine& diags() { return diags_; }
+  ast::ASTContext& ast() { return ast_; }
+  const std::vector<ast::SourceFile*>& files() const { return files_; }
+  syntax::ParseStats& stats() { return stats_; }
+
+ private:
+  llvm::SourceMgr sources_;
+  diag::DiagnosticEngine diags_;
+  ast::ASTContext ast_;
+  std::vector<ast::SourceFile*> files_;
+  syntax::ParseStats stats_;
+};
+
+}  // namespace mlops::driver

@@ -1,0 +1,33 @@
+// mlopsc: the .mlops compiler. Subcommands are registered with llvm::cl and
+// implemented in *_command.cpp.
+#include "driver/commands.h"
+#include "driver/version.h"
+
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/InitLLVM.h>
+#include <llvm/Support/raw_ostream.h>
+
+using namespace mlops::driver;
+
+int main(int argc, char** argv) {
+  llvm::InitLLVM init(argc, argv);
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream& os) {
+    os << "mlopsc " << kVersion << "\n";
+    os << ".mlops language version 1\n";
+  });
+  llvm::cl::HideUnrelatedOptions(commandCategories());
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (!llvm::cl::ParseCommandLineOptions(argc, argv,
+                                         "mlopsc: compiler for .mlops ML pipeline specifications\n\n"
+                                         "  mlopsc check FILE...          check specs, report diagnostics\n"
+                                         "  mlopsc parse --dump-ast FILE  parse and print the AST\n\n"
+                                         "  Run `mlopsc SUBCOMMAND --help` for a subcommand's options.\n",
+                                         &errorStream)) {
+    errorStream.flush();
+    llvm::errs() << errors;
+    llvm::errs() << "run `mlopsc --help` for usage\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  return runSelectedCommand();
+}

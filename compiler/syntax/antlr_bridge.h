@@ -1,0 +1,70 @@
+// The only place besides parser.cpp and ast_builder.cpp that sees ANTLR:
+// feeds our tokens to the generated parser and turns its error callbacks
+// into E0101 diagnostics in our words.
+#pragma once
+
+#include "MLOpsParser.h"
+#include "diag/diagnostic_engine.h"
+#include "syntax/lexer.h"
+
+#include <string>
+#include <vector>
+
+namespace mlops::syntax {
+
+// ANTLR token type of a lexer TokenKind (EOF for EndOfFile).
+size_t antlrTokenType(TokenKind kind);
+// Lexer TokenKind of an ANTLR token type.
+TokenKind tokenKindOfAntlrType(size_t type);
+
+// The tokens of one declaration [begin, end) of a lexed file, followed by an
+// EOF token placed at token `end` (the next declaration, or the real EOF).
+class ChunkTokenSource : public antlr4::TokenSource {
+ public:
+  ChunkTokenSource(const std::vector<Token>& tokens, size_t begin, size_t end, std::string name)
+      : tokens_(tokens), next_(begin), end_(end), name_(std::move(name)) {}
+
+  std::unique_ptr<antlr4::Token> nextToken() override;
+  size_t getLine() const override { return 0; }
+  size_t getCharPositionInLine() override { return 0; }
+  antlr4::CharStream* getInputStream() override { return nullptr; }
+  std::string getSourceName() override { return name_; }
+  antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override;
+
+ private:
+  const std::vector<Token>& tokens_;
+  size_t next_;
+  size_t end_;
+  std::string name_;
+};
+
+// What the error strategy needs to know about the declaration being parsed.
+struct ChunkContext {
+  llvm::StringRef text;              // the whole buffer
+  const LexedFile* lexed = nullptr;
+  size_t begin = 0;                  // first token of the declaration
+  size_t end = 0;                    // token index where the chunk's EOF sits
+  std::vector<llvm::SMRange> lexicalErrors;  // lexer errors inside the chunk
+  std::vector<bool> lexicalErrorAbsorbed;    // already silenced a syntax error
+  unsigned reported = 0;
+};
+
+class SyntaxErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  SyntaxErrorStrategy(diag::DiagnosticEngine& diags, ChunkContext& chunk) : diags_(diags), chunk_(chunk) {}
+
+ protected:
+  void reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) override;
+  void reportInputMismatch(antlr4::Parser* parser, const antlr4::InputMismatchException& e) override;
+  void reportFailedPredicate(antlr4::Parser* parser, const antlr4::FailedPredicateException& e) override;
+  void reportUnwantedToken(antlr4::Parser* parser) override;
+  void reportMissingToken(antlr4::Parser* parser) override;
+
+ private:
+  void report(antlr4::Parser* parser, antlr4::Token* offending, const antlr4::misc::IntervalSet& expected);
+
+  diag::DiagnosticEngine& diags_;
+  ChunkContext& chunk_;
+};
+
+}  // namespace mlops::syntax

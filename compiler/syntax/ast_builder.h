@@ -1,0 +1,59 @@
+// ANTLR parse tree -> AST, one declaration at a time. Tolerates the holes
+// error recovery leaves (missing tokens, absent subtrees): what cannot be
+// built is left null, never invented.
+#pragma once
+
+#include "MLOpsParser.h"
+#include "ast/ast_context.h"
+
+namespace mlops::syntax {
+
+class AstBuilder {
+ public:
+  AstBuilder(ast::ASTContext& context, llvm::StringRef text) : ctx_(context), text_(text) {}
+
+  // Null when the declaration is too damaged to have a kind and a name.
+  ast::Decl* declaration(MLOpsParser::DeclarationContext* decl);
+
+ private:
+  using P = MLOpsParser;
+
+  bool present(antlr4::Token* t) const;
+  bool present(antlr4::tree::TerminalNode* n) const { return n && present(n->getSymbol()); }
+  llvm::SMLoc loc(size_t offset) const { return llvm::SMLoc::getFromPointer(text_.data() + offset); }
+  llvm::StringRef textOf(antlr4::Token* t) const;
+  llvm::SMRange rangeOf(antlr4::Token* t) const;
+  llvm::SMRange rangeOf(antlr4::ParserRuleContext* c) const;
+  ast::Name name(antlr4::Token* t) const;
+  ast::Name name(antlr4::tree::TerminalNode* n) const { return n ? name(n->getSymbol()) : ast::Name{}; }
+
+  template <class T>
+  T* finishDecl(T* decl, antlr4::ParserRuleContext* c, antlr4::tree::TerminalNode* keyword,
+                antlr4::tree::TerminalNode* ident, P::BlockContext* body);
+
+  ast::Block* block(P::BlockContext* c);
+  ast::Member* member(P::MemberContext* c);
+  ast::TypeRef* typeName(P::TypeNameContext* c);
+  ast::PathExpr* path(P::PathContext* c);
+  ast::Expr* value(P::ValueContext* c);
+  ast::Expr* number(antlr4::Token* t, bool negative, antlr4::Token* minus);
+  ast::StringExpr* string(antlr4::Token* t);
+  ast::ListExpr* list(P::ListContext* c);
+
+  ast::Expr* expr(P::ExprContext* c);
+  ast::Expr* andExpr(P::AndExprContext* c);
+  ast::Expr* notExpr(P::NotExprContext* c);
+  ast::Expr* comparison(P::ComparisonContext* c);
+  ast::Expr* additive(P::AdditiveContext* c);
+  ast::Expr* multiplicative(P::MultiplicativeContext* c);
+  ast::Expr* unary(P::UnaryContext* c);
+  ast::Expr* postfix(P::PostfixContext* c);
+  ast::Expr* primary(P::PrimaryContext* c);
+  ast::ListExpr* exprList(P::ExprListContext* c);
+  ast::Expr* binary(ast::BinaryOp op, antlr4::Token* opToken, ast::Expr* lhs, ast::Expr* rhs);
+
+  ast::ASTContext& ctx_;
+  llvm::StringRef text_;
+};
+
+}  // namespace mlops::syntax

@@ -1,0 +1,34 @@
+// Parsing: text -> tokens -> (ANTLR parse tree, one declaration at a time) -> AST.
+//
+// The file is lexed once by the hand-written lexer, then cut into top-level
+// declarations at declaration keywords. Each declaration is parsed by the
+// ANTLR parser generated from grammar/MLOps.g4 (SLL first, full LL with error
+// recovery only when SLL fails), turned into AST nodes, and its parse tree
+// freed before the next one. Cutting at declaration headers bounds the damage
+// of a missing `}` to one declaration and keeps memory flat on large files.
+#pragma once
+
+#include "ast/ast_context.h"
+#include "diag/diagnostic_engine.h"
+
+namespace mlops::syntax {
+
+struct ParseOptions {
+  // Deepest nesting of brackets accepted; deeper input is E0101, never a
+  // stack overflow.
+  unsigned maxNesting = 256;
+};
+
+struct ParseStats {
+  size_t tokens = 0;
+  size_t declarations = 0;
+  size_t sllFallbacks = 0;  // declarations that needed the full LL pass
+};
+
+// Parses the SourceMgr buffer `bufferId`. Always returns a SourceFile (with
+// the declarations that could be recovered); errors go to `diags`.
+ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources, unsigned bufferId,
+                             diag::DiagnosticEngine& diags, const ParseOptions& options = {},
+                             ParseStats* stats = nullptr);
+
+}  // namespace mlops::syntax

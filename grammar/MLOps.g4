@@ -1,0 +1,135 @@
+// The .mlops language, version 1 (see docs/language.md).
+//
+// The lexer rules below define the token vocabulary and document the lexical
+// syntax; mlopsc itself lexes with the hand-written lexer in compiler/syntax/
+// (faster, and with our own diagnostics), which produces exactly these token
+// types (checked by tests/unit/lexer_test.cpp against this generated lexer).
+//
+// The parser is written to be LL(1) wherever the language allows, so ANTLR
+// generates plain switches instead of adaptive prediction for almost every
+// decision. Expressions are layered rules with loops instead of left
+// recursion: no precedence predicates, and unary chains do not recurse.
+grammar MLOps;
+
+// ---------------------------------------------------------------- entry points
+
+file            : declaration* EOF ;
+// mlopsc parses one top-level declaration at a time (see syntax/parser.cpp).
+singleDeclaration : declaration EOF ;
+
+declaration
+  : projectDecl | useDecl | importDecl | roleDecl | kpiDecl | dataDecl
+  | stepDecl | modelDecl | testDecl | gateDecl | deployDecl | monitorDecl
+  | pipelineDecl | checkDecl
+  ;
+
+projectDecl  : PROJECT IDENT block ;
+useDecl      : USE IDENT (DOT anyName)* ;
+importDecl   : IMPORT STRING ;
+roleDecl     : ROLE IDENT (COLON path)? block ;
+kpiDecl      : KPI IDENT block ;
+dataDecl     : DATA IDENT block ;
+stepDecl     : STEP IDENT block ;
+modelDecl    : MODEL IDENT block ;
+testDecl     : TEST IDENT ON path (USES path)? block? ;
+gateDecl     : GATE IDENT FOR path block ;
+deployDecl   : DEPLOY IDENT block ;
+monitorDecl  : MONITOR IDENT ON path block ;
+pipelineDecl : PIPELINE IDENT block ;
+checkDecl    : CHECK IDENT LPAREN (param (COMMA param)* COMMA?)? RPAREN ON anyName block ;
+
+param        : IDENT COLON typeName (ASSIGN value)? ;
+typeName     : IDENT (LPAREN typeName RPAREN)? ;
+
+// ---------------------------------------------------------------- blocks
+
+block        : LBRACE member* RBRACE ;
+
+member
+  : EXPECT expectTail
+  | propertyName memberTail
+  ;
+// `expect = v` is a property named expect; otherwise `expect` starts an expectation.
+expectTail   : ASSIGN value | expr (EVERY value)? ;
+memberTail
+  : ASSIGN value                      // name = value
+  | block                             // name { ... }
+  | COLON typeName (WHERE expr)?      // schema column: name : type where expr
+  | compareOp expr                    // kpi target: target >= 30%
+  ;
+
+propertyName : IDENT | keywordName ;
+anyName      : IDENT | keywordName | EXPECT | AND | OR | NOT | IN | TRUE | FALSE ;
+// Keywords that may name a property or start a path.
+keywordName
+  : PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE
+  | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE
+  | TARGET | OF | BASELINE
+  ;
+
+// ---------------------------------------------------------------- values
+
+value
+  : STRING | RAW_STRING | TRUE | FALSE
+  | numberValue
+  | MINUS number
+  | list
+  | path (callArgs | block)?          // name, a.b.c, call f(...), value-block kind { ... }
+  ;
+numberValue  : NUMBER (OF path)? | DURATION | SIZE | PERCENT ;   // `2 of validators` is a quorum
+number       : NUMBER | DURATION | SIZE | PERCENT ;
+list         : LBRACKET (value (COMMA value)* COMMA?)? RBRACKET ;
+callArgs     : LPAREN (callArg (COMMA callArg)* COMMA?)? RPAREN ;
+callArg      : value (ASSIGN value)? ;    // positional, or name = value
+path         : pathHead (DOT anyName)* ;
+pathHead     : IDENT | keywordName ;
+
+// ---------------------------------------------------------------- expressions
+
+expr           : andExpr (OR andExpr)* ;
+andExpr        : notExpr (AND notExpr)* ;
+notExpr        : NOT* comparison ;
+comparison     : additive (compareOp additive | IN exprList)* ;   // chains are rejected by sema (E0303)
+compareOp      : EQ | NE | LT | LE | GT | GE ;
+additive       : multiplicative ((PLUS | MINUS) multiplicative)* ;
+multiplicative : unary ((STAR | SLASH) unary)* ;
+unary          : MINUS* postfix ;
+postfix        : primary (DOT anyName | LPAREN (expr (COMMA expr)* COMMA?)? RPAREN)* ;
+primary
+  : number | STRING | RAW_STRING | TRUE | FALSE
+  | IDENT | keywordName
+  | LPAREN expr RPAREN
+  | exprList
+  ;
+exprList       : LBRACKET (expr (COMMA expr)* COMMA?)? RBRACKET ;
+
+// ---------------------------------------------------------------- tokens
+
+PROJECT : 'project' ; USE : 'use' ; IMPORT : 'import' ; ROLE : 'role' ;
+KPI : 'kpi' ; DATA : 'data' ; STEP : 'step' ; MODEL : 'model' ; TEST : 'test' ;
+GATE : 'gate' ; DEPLOY : 'deploy' ; MONITOR : 'monitor' ; PIPELINE : 'pipeline' ;
+CHECK : 'check' ; ON : 'on' ; FOR : 'for' ; USES : 'uses' ; EXPECT : 'expect' ;
+EVERY : 'every' ; WHERE : 'where' ; TARGET : 'target' ; OF : 'of' ;
+BASELINE : 'baseline' ; AND : 'and' ; OR : 'or' ; NOT : 'not' ; IN : 'in' ;
+TRUE : 'true' ; FALSE : 'false' ;
+
+LBRACE : '{' ; RBRACE : '}' ; LBRACKET : '[' ; RBRACKET : ']' ;
+LPAREN : '(' ; RPAREN : ')' ; COMMA : ',' ; DOT : '.' ; COLON : ':' ;
+EQ : '==' ; NE : '!=' ; LE : '<=' ; GE : '>=' ; LT : '<' ; GT : '>' ;
+ASSIGN : '=' ; PLUS : '+' ; MINUS : '-' ; STAR : '*' ; SLASH : '/' ;
+
+DURATION : NUM ('ms' | 's' | 'm' | 'h' | 'd') ;
+SIZE     : NUM ('Ki' | 'Mi' | 'Gi' | 'Ti' | 'KB' | 'MB' | 'GB' | 'TB') ;
+PERCENT  : NUM '%' ;
+NUMBER   : NUM ;
+fragment NUM : [0-9]+ ('.' [0-9]+)? ([eE] [+-]? [0-9]+)? ;
+
+IDENT      : [A-Za-z_] [A-Za-z0-9_]* ;
+RAW_STRING : '"""' .*? '"""' ;
+STRING     : '"' (ESCAPE | ~["\\\r\n])* '"' ;
+fragment ESCAPE : '\\' (["\\nt] | 'u{' [0-9a-fA-F]+ '}') ;
+
+DOC_COMMENT   : '///' (~[/\r\n] ~[\r\n]*)? -> channel(HIDDEN) ;
+LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN) ;
+BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
+WS            : [ \t\r\n\u000C]+ -> skip ;

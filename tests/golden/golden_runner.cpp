@@ -1,0 +1,188 @@
+// Golden test runner. Every .mlops file under the given paths carries its
+// expected diagnostics inline, clang -verify style:
+//
+//   owner "x"   // expect-error E0101 {{expected `=` or `{`}}
+//   // expect-error@+1 E0102
+//   // expect-note@-2 {{this `{` is not closed}}
+//   // expect-warning@+1 W0601 {{unused}}
+//
+// The code is required for errors and warnings; the {{substring}} is
+// optional. `@+N` / `@-N` shift the expected line. The file must produce
+// exactly the expected diagnostics: a missing or an unexpected one fails.
+// A file named fail_*.mlops must expect at least one error; any other file
+// must expect none. When FILE.ast sits next to FILE.mlops, the AST dump must
+// match it byte for byte (--update rewrites .ast files).
+#include "ast/ast_dump.h"
+#include "diag/source_location.h"
+#include "driver/compilation.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/Regex.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+using namespace mlops;
+
+namespace {
+
+struct Expectation {
+  diag::Severity severity;
+  unsigned line;
+  std::string code;       // empty for notes
+  std::string substring;  // may be empty
+  unsigned sourceLine;    // where the expect- comment is
+  bool matched = false;
+};
+
+struct Actual {
+  diag::Severity severity;
+  unsigned line;
+  std::string code;
+  std::string message;
+};
+
+bool parseExpectations(llvm::StringRef path, llvm::StringRef text, std::vector<Expectation>& out,
+                       std::vector<std::string>& errors) {
+  static const llvm::Regex re(
+      "//[ \t]*expect-(error|warning|note)(@([+-][0-9]+))?([ \t]+([EW][0-9]{4}))?([ \t]*\\{\\{(.*)\\}\\})?");
+  llvm::SmallVector<llvm::StringRef, 8> lines;
+  text.split(lines, '\n');
+  bool ok = true;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    llvm::StringRef line = lines[i];
+    size_t at = line.find("expect-");
+    if (at == llvm::StringRef::npos) continue;
+    llvm::SmallVector<llvm::StringRef, 8> m;
+    if (!re.match(line, &m)) {
+      errors.push_back((path + ":" + llvm::Twine(i + 1) + ": malformed expectation").str());
+      ok = false;
+      continue;
+    }
+    Expectation e;
+    e.severity = m[1] == "error" ? diag::Severity::Error : m[1] == "warning" ? diag::Severity::Warning
+                                                                            : diag::Severity::Note;
+    int offset = 0;
+    if (!m[3].empty()) m[3].getAsInteger(10, offset);
+    e.sourceLine = static_cast<unsigned>(i + 1);
+    e.line = static_cast<unsigned>(static_cast<int>(i + 1) + offset);
+    e.code = m[5].str();
+    e.substring = m[7].str();
+    if (e.severity != diag::Severity::Note && e.code.empty()) {
+      errors.push_back((path + ":" + llvm::Twine(i + 1) + ": expect-" + m[1] + " needs a code").str());
+      ok = false;
+      continue;
+    }
+    out.push_back(std::move(e));
+  }
+  return ok;
+}
+
+bool runFile(const std::string& path, bool update, unsigned& failures) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) {
+    llvm::errs() << path << ": cannot read\n";
+    return false;
+  }
+  std::vector<Expectation> expected;
+  std::vector<std::string> problems;
+  parseExpectations(path, (*buffer)->getBuffer(), expected, problems);
+
+  driver::Compilation compilation;
+  compilation.parseFiles({path});
+  std::vector<Actual> actual;
+  for (const diag::Diagnostic& d : compilation.diags().sorted()) {
+    diag::ResolvedRange r = diag::resolveRange(compilation.sources(), d.range, d.file);
+    unsigned line = r.valid ? r.start.line : 0;
+    actual.push_back({d.severity, line, diag::codeInfo(d.code).name, d.message});
+    for (const diag::Note& n : d.notes) {
+      diag::ResolvedRange nr = diag::resolveRange(compilation.sources(), n.range);
+      actual.push_back({diag::Severity::Note, nr.valid ? nr.start.line : line, "", n.message});
+    }
+  }
+
+  for (const Actual& a : actual) {
+    auto it = std::find_if(expected.begin(), expected.end(), [&](const Expectation& e) {
+      return !e.matched && e.severity == a.severity && e.line == a.line && (e.code.empty() || e.code == a.code) &&
+             llvm::StringRef(a.message).contains(e.substring);
+    });
+    if (it != expected.end()) {
+      it->matched = true;
+      continue;
+    }
+    problems.push_back(path + ":" + std::to_string(a.line) + ": unexpected " +
+                       diag::severityName(a.severity).str() + (a.code.empty() ? "" : " " + a.code) + ": " +
+                       a.message);
+  }
+  for (const Expectation& e : expected) {
+    if (e.matched) continue;
+    problems.push_back(path + ":" + std::to_string(e.sourceLine) + ": missing " +
+                       diag::severityName(e.severity).str() + (e.code.empty() ? "" : " " + e.code) + " on line " +
+                       std::to_string(e.line) + (e.substring.empty() ? "" : " {{" + e.substring + "}}"));
+  }
+  bool expectsError = std::any_of(expected.begin(), expected.end(),
+                                  [](const Expectation& e) { return e.severity == diag::Severity::Error; });
+  bool namedFail = llvm::sys::path::filename(path).startswith("fail_");
+  if (namedFail && !expectsError) problems.push_back(path + ": named fail_* but expects no error");
+  if (!namedFail && expectsError) problems.push_back(path + ": expects errors but is not named fail_*");
+
+  std::string astPath = path.substr(0, path.size() - 6) + ".ast";
+  if (llvm::sys::fs::exists(astPath) || (update && !namedFail && !compilation.files().empty())) {
+    std::string dump;
+    llvm::raw_string_ostream os(dump);
+    for (const ast::SourceFile* f : compilation.files()) ast::dumpAst(os, *f, compilation.sources());
+    os.flush();
+    // The dump names the file by the path it was given; make it stable.
+    std::string given = "File \"" + path + "\"";
+    std::string stable = "File \"" + llvm::sys::path::filename(path).str() + "\"";
+    for (size_t p = dump.find(given); p != std::string::npos; p = dump.find(given, p + stable.size()))
+      dump.replace(p, given.size(), stable);
+    if (update) {
+      std::error_code ec;
+      llvm::raw_fd_ostream out(astPath, ec);
+      out << dump;
+    } else {
+      auto golden = llvm::MemoryBuffer::getFile(astPath);
+      if (!golden || (*golden)->getBuffer() != dump)
+        problems.push_back(astPath + ": AST dump differs (run tests/update-golden to refresh)");
+    }
+  }
+
+  for (const std::string& p : problems) llvm::errs() << "FAIL " << p << "\n";
+  if (!problems.empty()) ++failures;
+  return problems.empty();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool update = false;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    if (arg == "--update") {
+      update = true;
+      continue;
+    }
+    if (llvm::sys::fs::is_directory(arg)) {
+      std::error_code ec;
+      for (llvm::sys::fs::recursive_directory_iterator it(arg, ec), end; it != end && !ec; it.increment(ec))
+        if (llvm::sys::path::extension(it->path()) == ".mlops") files.push_back(it->path());
+    } else {
+      files.push_back(arg.str());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    llvm::errs() << "golden_runner: no .mlops files given\n";
+    return 2;
+  }
+  unsigned failures = 0;
+  for (const std::string& f : files) runFile(f, update, failures);
+  llvm::errs() << files.size() - failures << " of " << files.size() << " golden files passed\n";
+  return failures ? 1 : 0;
+}
