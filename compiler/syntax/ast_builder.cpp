@@ -11,6 +11,23 @@ namespace mlops::syntax {
 using namespace mlops::ast;
 using antlr4::tree::TerminalNode;
 
+namespace {
+
+// Child `i` of `c` as a T, or null. Only ever used where the grammar puts a
+// T at that position, so the cast succeeds on its fast path (exact type);
+// error-recovered trees with other shapes just yield null.
+template <class T>
+T* child(antlr4::ParserRuleContext* c, size_t i) {
+  return i < c->children.size() ? dynamic_cast<T*>(c->children[i]) : nullptr;
+}
+
+size_t startType(antlr4::ParserRuleContext* c) {
+  antlr4::Token* t = c->getStart();
+  return t ? t->getType() : antlr4::Token::INVALID_TYPE;
+}
+
+}  // namespace
+
 bool AstBuilder::present(antlr4::Token* t) const {
   return t && t->getType() != antlr4::Token::EOF && t->getStartIndex() != INVALID_INDEX &&
          t->getStopIndex() != INVALID_INDEX && t->getStopIndex() >= t->getStartIndex() &&
@@ -55,21 +72,26 @@ T* AstBuilder::finishDecl(T* decl, antlr4::ParserRuleContext* c, TerminalNode* k
 }
 
 Decl* AstBuilder::declaration(P::DeclarationContext* c) {
-  if (!c) return nullptr;
-  if (auto* d = c->projectDecl())
-    return finishDecl(ctx_.make<SimpleDecl>(DeclKind::Project), d, d->PROJECT(), d->IDENT(), d->block());
-  if (auto* d = c->kpiDecl())
-    return finishDecl(ctx_.make<SimpleDecl>(DeclKind::Kpi), d, d->KPI(), d->IDENT(), d->block());
-  if (auto* d = c->dataDecl())
-    return finishDecl(ctx_.make<SimpleDecl>(DeclKind::Data), d, d->DATA(), d->IDENT(), d->block());
-  if (auto* d = c->stepDecl())
-    return finishDecl(ctx_.make<SimpleDecl>(DeclKind::Step), d, d->STEP(), d->IDENT(), d->block());
-  if (auto* d = c->modelDecl())
-    return finishDecl(ctx_.make<SimpleDecl>(DeclKind::Model), d, d->MODEL(), d->IDENT(), d->block());
-  if (auto* d = c->deployDecl())
-    return finishDecl(ctx_.make<SimpleDecl>(DeclKind::Deploy), d, d->DEPLOY(), d->IDENT(), d->block());
-  if (auto* d = c->pipelineDecl())
-    return finishDecl(ctx_.make<SimpleDecl>(DeclKind::Pipeline), d, d->PIPELINE(), d->IDENT(), d->block());
+  if (!c || c->children.empty()) return nullptr;
+  // `keyword IDENT block`: the common shape, read positionally.
+  auto simple = [&](DeclKind kind, antlr4::ParserRuleContext* d) -> Decl* {
+    auto* keyword = child<TerminalNode>(d, 0);
+    auto* ident = child<TerminalNode>(d, 1);
+    if (ident && ident->getSymbol()->getType() != P::IDENT) ident = nullptr;
+    if (!ident) return nullptr;
+    P::BlockContext* body = d->children.empty() ? nullptr : dynamic_cast<P::BlockContext*>(d->children.back());
+    return finishDecl(ctx_.make<SimpleDecl>(kind), d, keyword, ident, body);
+  };
+  switch (startType(c)) {
+    case P::PROJECT: return simple(DeclKind::Project, c->projectDecl());
+    case P::KPI: return simple(DeclKind::Kpi, c->kpiDecl());
+    case P::DATA: return simple(DeclKind::Data, c->dataDecl());
+    case P::STEP: return simple(DeclKind::Step, c->stepDecl());
+    case P::MODEL: return simple(DeclKind::Model, c->modelDecl());
+    case P::DEPLOY: return simple(DeclKind::Deploy, c->deployDecl());
+    case P::PIPELINE: return simple(DeclKind::Pipeline, c->pipelineDecl());
+    default: break;
+  }
   if (auto* d = c->useDecl()) {
     auto* use = ctx_.make<UseDecl>();
     llvm::SmallVector<Name, 4> segments;
@@ -127,65 +149,78 @@ Block* AstBuilder::block(P::BlockContext* c) {
   auto* b = ctx_.make<Block>();
   b->range = rangeOf(c);
   llvm::SmallVector<Member*, 16> members;
-  for (auto* m : c->member())
-    if (Member* built = member(m)) members.push_back(built);
+  // `{ member* }`: members sit between the braces.
+  for (size_t i = 1; i + 1 < c->children.size(); ++i)
+    if (auto* m = dynamic_cast<P::MemberContext*>(c->children[i]))
+      if (Member* built = member(m)) members.push_back(built);
   b->members = ctx_.copy(llvm::ArrayRef<Member*>(members));
   return b;
 }
 
 Member* AstBuilder::member(P::MemberContext* c) {
   if (!c) return nullptr;
-  if (c->EXPECT()) {
-    P::ExpectTailContext* tail = c->expectTail();
+  if (startType(c) == P::EXPECT) {
+    auto* tail = child<P::ExpectTailContext>(c, 1);
     if (!tail) return nullptr;
-    if (tail->ASSIGN()) {
+    if (startType(tail) == P::ASSIGN) {
       auto* p = ctx_.make<PropertyMember>();
-      p->name = name(c->EXPECT());
-      p->value = tail->value() ? value(tail->value()) : nullptr;
+      p->name = name(c->getStart());
+      p->value = value(child<P::ValueContext>(tail, 1));
       p->range = rangeOf(c);
       return p;
     }
     auto* e = ctx_.make<ExpectMember>();
-    e->name = name(c->EXPECT());
-    e->condition = tail->expr() ? expr(tail->expr()) : nullptr;
-    e->every = tail->value() ? value(tail->value()) : nullptr;
+    e->name = name(c->getStart());
+    e->condition = expr(child<P::ExprContext>(tail, 0));
+    e->every = value(child<P::ValueContext>(tail, 2));
     e->range = rangeOf(c);
     return e;
   }
-  P::PropertyNameContext* pn = c->propertyName();
-  P::MemberTailContext* tail = c->memberTail();
+  auto* pn = child<P::PropertyNameContext>(c, 0);
+  auto* tail = child<P::MemberTailContext>(c, 1);
   if (!pn || !tail || !present(pn->getStart())) return nullptr;
   Name n = name(pn->getStart());
   Member* out = nullptr;
-  if (tail->ASSIGN()) {
-    auto* p = ctx_.make<PropertyMember>();
-    p->value = tail->value() ? value(tail->value()) : nullptr;
-    out = p;
-  } else if (tail->block()) {
-    auto* b = ctx_.make<NestedBlockMember>();
-    b->body = block(tail->block());
-    out = b;
-  } else if (tail->COLON()) {
-    auto* col = ctx_.make<ColumnMember>();
-    col->type = typeName(tail->typeName());
-    col->constraint = tail->expr() ? expr(tail->expr()) : nullptr;
-    out = col;
-  } else if (tail->compareOp()) {
-    auto* cmp = ctx_.make<ComparisonMember>();
-    antlr4::Token* op = tail->compareOp()->getStart();
-    switch (op->getType()) {
-      case P::EQ: cmp->op = BinaryOp::Eq; break;
-      case P::NE: cmp->op = BinaryOp::Ne; break;
-      case P::LT: cmp->op = BinaryOp::Lt; break;
-      case P::LE: cmp->op = BinaryOp::Le; break;
-      case P::GT: cmp->op = BinaryOp::Gt; break;
-      default: cmp->op = BinaryOp::Ge; break;
+  switch (startType(tail)) {
+    case P::ASSIGN: {
+      auto* p = ctx_.make<PropertyMember>();
+      p->value = value(child<P::ValueContext>(tail, 1));
+      out = p;
+      break;
     }
-    cmp->opRange = rangeOf(op);
-    cmp->value = tail->expr() ? expr(tail->expr()) : nullptr;
-    out = cmp;
-  } else {
-    return nullptr;
+    case P::LBRACE: {
+      auto* blockCtx = child<P::BlockContext>(tail, 0);
+      if (!blockCtx) return nullptr;
+      auto* b = ctx_.make<NestedBlockMember>();
+      b->body = block(blockCtx);
+      out = b;
+      break;
+    }
+    case P::COLON: {
+      auto* col = ctx_.make<ColumnMember>();
+      col->type = typeName(child<P::TypeNameContext>(tail, 1));
+      col->constraint = expr(child<P::ExprContext>(tail, 3));
+      out = col;
+      break;
+    }
+    case P::EQ: case P::NE: case P::LT: case P::LE: case P::GT: case P::GE: {
+      auto* cmp = ctx_.make<ComparisonMember>();
+      antlr4::Token* op = tail->getStart();
+      switch (op->getType()) {
+        case P::EQ: cmp->op = BinaryOp::Eq; break;
+        case P::NE: cmp->op = BinaryOp::Ne; break;
+        case P::LT: cmp->op = BinaryOp::Lt; break;
+        case P::LE: cmp->op = BinaryOp::Le; break;
+        case P::GT: cmp->op = BinaryOp::Gt; break;
+        default: cmp->op = BinaryOp::Ge; break;
+      }
+      cmp->opRange = rangeOf(op);
+      cmp->value = expr(child<P::ExprContext>(tail, 1));
+      out = cmp;
+      break;
+    }
+    default:
+      return nullptr;
   }
   out->name = n;
   out->range = rangeOf(c);
@@ -334,77 +369,84 @@ ListExpr* AstBuilder::list(P::ListContext* c) {
   auto* l = ctx_.make<ListExpr>();
   l->range = rangeOf(c);
   llvm::SmallVector<Expr*, 8> items;
-  for (auto* v : c->value())
-    if (Expr* e = value(v)) items.push_back(e);
+  // `[ v , v , ... ]`: items at odd positions; other shapes come from error recovery.
+  for (size_t i = 1; i < c->children.size(); i += 2)
+    if (auto* v = dynamic_cast<P::ValueContext*>(c->children[i]))
+      if (Expr* e = value(v)) items.push_back(e);
   l->items = ctx_.copy(llvm::ArrayRef<Expr*>(items));
   return l;
 }
 
 Expr* AstBuilder::value(P::ValueContext* c) {
-  if (!c) return nullptr;
-  if (present(c->STRING())) return string(c->STRING()->getSymbol());
-  if (present(c->RAW_STRING())) return string(c->RAW_STRING()->getSymbol());
-  if (present(c->TRUE()) || present(c->FALSE())) {
-    auto* b = ctx_.make<BoolExpr>();
-    b->value = present(c->TRUE());
-    b->range = rangeOf(c);
-    return b;
-  }
-  if (auto* nv = c->numberValue()) {
-    antlr4::Token* t = nv->getStart();
-    if (!present(t)) return nullptr;
-    Expr* n = number(t, false, nullptr);
-    if (nv->OF()) {
-      PathExpr* role = path(nv->path());
-      auto* count = llvm::dyn_cast<NumberExpr>(n);
-      if (!role || !count) return n;
-      auto* q = ctx_.make<QuorumExpr>();
-      q->count = count;
-      q->role = role;
-      q->range = rangeOf(nv);
-      return q;
+  if (!c || c->children.empty()) return nullptr;
+  switch (startType(c)) {
+    case P::STRING: case P::RAW_STRING:
+      return present(c->getStart()) ? string(c->getStart()) : nullptr;
+    case P::TRUE: case P::FALSE: {
+      auto* b = ctx_.make<BoolExpr>();
+      b->value = startType(c) == P::TRUE;
+      b->range = rangeOf(c);
+      return b;
     }
-    return n;
-  }
-  if (c->MINUS() && c->number()) {
-    antlr4::Token* t = c->number()->getStart();
-    if (!present(t)) return nullptr;
-    return number(t, true, c->MINUS()->getSymbol());
-  }
-  if (c->list()) return list(c->list());
-  if (c->path()) {
-    PathExpr* head = path(c->path());
-    if (!head) return nullptr;
-    if (auto* args = c->callArgs()) {
-      auto* call = ctx_.make<CallExpr>();
-      call->callee = head;
-      call->range = rangeOf(c);
-      llvm::SmallVector<Argument, 4> built;
-      for (auto* a : args->callArg()) {
-        auto values = a->value();
-        if (values.empty()) continue;
-        if (a->ASSIGN() && values.size() == 2) {
-          Expr* n = value(values[0]);
-          auto* p = llvm::dyn_cast_or_null<PathExpr>(n);
-          Name argName = p && p->segments.size() == 1 ? p->segments[0] : Name{};
-          built.push_back({argName, value(values[1])});
-        } else {
-          built.push_back({Name{}, value(values[0])});
-        }
+    case P::NUMBER: case P::DURATION: case P::SIZE: case P::PERCENT: {
+      auto* nv = child<P::NumberValueContext>(c, 0);
+      if (!nv || !present(nv->getStart())) return nullptr;
+      Expr* n = number(nv->getStart(), false, nullptr);
+      if (nv->children.size() == 3) {  // NUMBER of path
+        PathExpr* role = path(child<P::PathContext>(nv, 2));
+        auto* count = llvm::dyn_cast<NumberExpr>(n);
+        if (!role || !count) return n;
+        auto* q = ctx_.make<QuorumExpr>();
+        q->count = count;
+        q->role = role;
+        q->range = rangeOf(nv);
+        return q;
       }
-      call->args = ctx_.copy(llvm::ArrayRef<Argument>(built));
-      return call;
+      return n;
     }
-    if (c->block()) {
-      auto* vb = ctx_.make<ValueBlockExpr>();
-      vb->head = head;
-      vb->body = block(c->block());
-      vb->range = rangeOf(c);
-      return vb;
+    case P::MINUS: {
+      auto* num = child<P::NumberContext>(c, 1);
+      if (!num || !present(num->getStart())) return nullptr;
+      return number(num->getStart(), true, c->getStart());
     }
-    return head;
+    case P::LBRACKET: {
+      auto* l = child<P::ListContext>(c, 0);
+      return l ? list(l) : nullptr;
+    }
+    default: break;
   }
-  return nullptr;
+  PathExpr* head = path(child<P::PathContext>(c, 0));
+  if (!head) return nullptr;
+  if (c->children.size() < 2) return head;
+  if (auto* args = child<P::CallArgsContext>(c, 1)) {
+    auto* call = ctx_.make<CallExpr>();
+    call->callee = head;
+    call->range = rangeOf(c);
+    llvm::SmallVector<Argument, 4> built;
+    for (size_t i = 1; i < args->children.size(); i += 2) {
+      auto* a = dynamic_cast<P::CallArgContext*>(args->children[i]);
+      if (!a) continue;
+      auto* first = child<P::ValueContext>(a, 0);
+      if (!first) continue;
+      if (a->children.size() == 3) {  // name = value
+        auto* p = llvm::dyn_cast_or_null<PathExpr>(value(first));
+        Name argName = p && p->segments.size() == 1 ? p->segments[0] : Name{};
+        built.push_back({argName, value(child<P::ValueContext>(a, 2))});
+      } else {
+        built.push_back({Name{}, value(first)});
+      }
+    }
+    call->args = ctx_.copy(llvm::ArrayRef<Argument>(built));
+    return call;
+  }
+  if (auto* body = child<P::BlockContext>(c, 1)) {
+    auto* vb = ctx_.make<ValueBlockExpr>();
+    vb->head = head;
+    vb->body = block(body);
+    vb->range = rangeOf(c);
+    return vb;
+  }
+  return head;
 }
 
 // ------------------------------------------------------------------ expressions
@@ -422,6 +464,7 @@ Expr* AstBuilder::binary(BinaryOp op, antlr4::Token* opToken, Expr* lhs, Expr* r
 
 Expr* AstBuilder::expr(P::ExprContext* c) {
   if (!c) return nullptr;
+  if (c->children.size() == 1) return andExpr(child<P::AndExprContext>(c, 0));
   auto operands = c->andExpr();
   auto ops = c->OR();
   Expr* out = operands.empty() ? nullptr : andExpr(operands[0]);
@@ -431,6 +474,8 @@ Expr* AstBuilder::expr(P::ExprContext* c) {
 }
 
 Expr* AstBuilder::andExpr(P::AndExprContext* c) {
+  if (!c) return nullptr;
+  if (c->children.size() == 1) return notExpr(child<P::NotExprContext>(c, 0));
   auto operands = c->notExpr();
   auto ops = c->AND();
   Expr* out = operands.empty() ? nullptr : notExpr(operands[0]);
@@ -440,6 +485,8 @@ Expr* AstBuilder::andExpr(P::AndExprContext* c) {
 }
 
 Expr* AstBuilder::notExpr(P::NotExprContext* c) {
+  if (!c) return nullptr;
+  if (c->children.size() == 1) return comparison(child<P::ComparisonContext>(c, 0));
   Expr* out = c->comparison() ? comparison(c->comparison()) : nullptr;
   auto nots = c->NOT();
   for (size_t i = nots.size(); i-- > 0;) {
@@ -454,6 +501,8 @@ Expr* AstBuilder::notExpr(P::NotExprContext* c) {
 }
 
 Expr* AstBuilder::comparison(P::ComparisonContext* c) {
+  if (!c) return nullptr;
+  if (c->children.size() == 1) return additive(child<P::AdditiveContext>(c, 0));
   Expr* out = nullptr;
   BinaryOp pending = BinaryOp::Eq;
   antlr4::Token* pendingToken = nullptr;
@@ -489,6 +538,8 @@ Expr* AstBuilder::comparison(P::ComparisonContext* c) {
 }
 
 Expr* AstBuilder::additive(P::AdditiveContext* c) {
+  if (!c) return nullptr;
+  if (c->children.size() == 1) return multiplicative(child<P::MultiplicativeContext>(c, 0));
   Expr* out = nullptr;
   BinaryOp pending = BinaryOp::Add;
   antlr4::Token* pendingToken = nullptr;
@@ -507,6 +558,8 @@ Expr* AstBuilder::additive(P::AdditiveContext* c) {
 }
 
 Expr* AstBuilder::multiplicative(P::MultiplicativeContext* c) {
+  if (!c) return nullptr;
+  if (c->children.size() == 1) return unary(child<P::UnaryContext>(c, 0));
   Expr* out = nullptr;
   BinaryOp pending = BinaryOp::Mul;
   antlr4::Token* pendingToken = nullptr;
@@ -525,6 +578,8 @@ Expr* AstBuilder::multiplicative(P::MultiplicativeContext* c) {
 }
 
 Expr* AstBuilder::unary(P::UnaryContext* c) {
+  if (!c) return nullptr;
+  if (c->children.size() == 1) return postfix(child<P::PostfixContext>(c, 0));
   Expr* out = c->postfix() ? postfix(c->postfix()) : nullptr;
   auto minuses = c->MINUS();
   for (size_t i = minuses.size(); i-- > 0;) {
@@ -539,6 +594,8 @@ Expr* AstBuilder::unary(P::UnaryContext* c) {
 }
 
 Expr* AstBuilder::postfix(P::PostfixContext* c) {
+  if (!c) return nullptr;
+  if (c->children.size() == 1) return primary(child<P::PrimaryContext>(c, 0));
   Expr* out = c->primary() ? primary(c->primary()) : nullptr;
   if (!out) return nullptr;
   llvm::SmallVector<Name, 4> segments;
@@ -593,6 +650,7 @@ Expr* AstBuilder::postfix(P::PostfixContext* c) {
 }
 
 Expr* AstBuilder::primary(P::PrimaryContext* c) {
+  if (!c) return nullptr;
   if (auto* n = c->number()) return present(n->getStart()) ? number(n->getStart(), false, nullptr) : nullptr;
   if (present(c->STRING())) return string(c->STRING()->getSymbol());
   if (present(c->RAW_STRING())) return string(c->RAW_STRING()->getSymbol());
