@@ -71,6 +71,8 @@ void printSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, llvm::S
 void renderText(llvm::raw_ostream& os, const llvm::SourceMgr& sources,
                 const std::vector<Diagnostic>& diagnostics, const TextOptions& options) {
   bool color = options.color;
+  bool colorsWere = os.colors_enabled();
+  os.enable_colors(color);
   unsigned errors = 0, warnings = 0;
   for (const Diagnostic& d : diagnostics) {
     if (d.severity == Severity::Error) ++errors;
@@ -94,6 +96,7 @@ void renderText(llvm::raw_ostream& os, const llvm::SourceMgr& sources,
     else
       os << plural(warnings, "warning") << " emitted\n";
   }
+  os.enable_colors(colorsWere);
 }
 
 }  // namespace mlops::diag

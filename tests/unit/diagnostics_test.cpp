@@ -1,0 +1,187 @@
+// The diagnostics engine and its four renderers, checked on exact output.
+#include "diag/diagnostic_engine.h"
+#include "diag/github_renderer.h"
+#include "diag/json_renderer.h"
+#include "diag/sarif_renderer.h"
+#include "diag/source_location.h"
+#include "diag/suggest.h"
+#include "diag/text_renderer.h"
+
+#include <catch2/catch.hpp>
+#include <llvm/Support/MemoryBuffer.h>
+
+using namespace mlops;
+using namespace mlops::diag;
+
+namespace {
+
+struct Fixture {
+  llvm::SourceMgr sources;
+  DiagnosticEngine diags{sources};
+  llvm::StringRef text;
+
+  explicit Fixture(llvm::StringRef input, llvm::StringRef name = "spec.mlops") {
+    unsigned id = sources.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(input, name), {});
+    text = sources.getMemoryBuffer(id)->getBuffer();
+  }
+  llvm::SMRange range(size_t begin, size_t end) {
+    return {llvm::SMLoc::getFromPointer(text.data() + begin), llvm::SMLoc::getFromPointer(text.data() + end)};
+  }
+  std::string renderText(bool color = false) {
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    TextOptions options;
+    options.color = color;
+    diag::renderText(os, sources, diags.sorted(), options);
+    os.flush();
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("text: header with code, source line, caret and range underline", "[diag][text]") {
+  Fixture f("model m {\n  owner \"x\"\n}\n");
+  f.diags.report(f.range(18, 21), kinds::ExpectedAfter, "`=` or `{`", "property name `owner`", "string literal");
+  CHECK(f.renderText() ==
+        "spec.mlops:2:9: error[E0101]: expected `=` or `{` after property name `owner`, found string literal\n"
+        "  owner \"x\"\n"
+        "        ^~~\n"
+        "1 error emitted\n");
+}
+
+TEST_CASE("text: notes have their own locations; fix-its are shown", "[diag][text]") {
+  Fixture f("model a {}\nmodel a {}\n");
+  f.diags.report(f.range(17, 18), kinds::ExpectedFound, "a name", "`a`")
+      .note(f.range(6, 7), "first defined here")
+      .fixit(f.range(17, 18), "b");
+  CHECK(f.renderText() ==
+        "spec.mlops:2:7: error[E0101]: expected a name, found `a`\n"
+        "model a {}\n"
+        "      ^\n"
+        "      b\n"
+        "spec.mlops:1:7: note: first defined here\n"
+        "model a {}\n"
+        "      ^\n"
+        "1 error emitted\n");
+}
+
+TEST_CASE("text: tabs and CRLF keep the caret under the right character", "[diag][text]") {
+  Fixture f("data d {\r\n\tx = @\r\n}\r\n");
+  f.diags.report(f.range(15, 16), kinds::InvalidCharacter, "`@` (U+0040)");
+  std::string out = f.renderText();
+  CHECK(llvm::StringRef(out).startswith("spec.mlops:2:6: error[E0103]: invalid character `@` (U+0040) in source\n"));
+  // The tab is expanded to the next multiple of 8, the caret follows it.
+  CHECK(llvm::StringRef(out).contains("        x = @\n            ^\n"));
+}
+
+TEST_CASE("text: colour only when asked", "[diag][text]") {
+  Fixture f("x");
+  f.diags.report(f.range(0, 1), kinds::ExpectedFound, "a declaration", "identifier `x`");
+  CHECK(f.renderText(false).find('\x1b') == std::string::npos);
+  CHECK(f.renderText(true).find('\x1b') != std::string::npos);
+}
+
+TEST_CASE("columns count code points, not bytes", "[diag][location]") {
+  Fixture f("a = \"é\" @");
+  Position p = resolvePosition(f.sources, llvm::SMLoc::getFromPointer(f.text.data() + 9));
+  CHECK(p.line == 1);
+  CHECK(p.column == 9);
+  CHECK(p.offset == 9);
+}
+
+TEST_CASE("diagnostics are sorted by position; counts are kept", "[diag][engine]") {
+  Fixture f("aaa bbb ccc");
+  f.diags.report(f.range(8, 11), kinds::ExpectedFound, "x", "ccc");
+  f.diags.report(f.range(0, 3), kinds::ExpectedFound, "x", "aaa");
+  auto sorted = f.diags.sorted();
+  CHECK(sorted[0].message == "expected x, found aaa");
+  CHECK(f.diags.errorCount() == 2);
+}
+
+TEST_CASE("the error limit stops collection", "[diag][engine]") {
+  Fixture f("abc");
+  f.diags.setMaxErrors(2);
+  for (int i = 0; i < 5; ++i) f.diags.report(f.range(0, 1), kinds::ExpectedFound, "x", "y");
+  CHECK(f.diags.diagnostics().size() == 2);
+  CHECK(f.diags.tooManyErrors());
+}
+
+TEST_CASE("json: code, severity, message, file, range, notes, fix-its", "[diag][json]") {
+  Fixture f("model a {}\nmodel a {}\n");
+  f.diags.report(f.range(17, 18), kinds::ExpectedFound, "a name", "`a`")
+      .note(f.range(6, 7), "first defined here")
+      .fixit(f.range(17, 18), "b");
+  nlohmann::json j = renderJson(f.sources, f.diags.sorted());
+  CHECK(j["version"] == 1);
+  CHECK(j["errors"] == 1);
+  CHECK(j["warnings"] == 0);
+  const auto& d = j["diagnostics"][0];
+  CHECK(d["code"] == "E0101");
+  CHECK(d["severity"] == "error");
+  CHECK(d["message"] == "expected a name, found `a`");
+  CHECK(d["file"] == "spec.mlops");
+  CHECK(d["range"]["start"] == nlohmann::json({{"line", 2}, {"column", 7}, {"offset", 17}}));
+  CHECK(d["range"]["end"] == nlohmann::json({{"line", 2}, {"column", 8}, {"offset", 18}}));
+  CHECK(d["notes"][0]["message"] == "first defined here");
+  CHECK(d["notes"][0]["range"]["start"]["line"] == 1);
+  CHECK(d["fixits"][0]["replacement"] == "b");
+}
+
+TEST_CASE("json: a file-level diagnostic has a null range", "[diag][json]") {
+  Fixture f("");
+  f.diags.reportFile("missing.mlops", kinds::FileUnreadable, "missing.mlops", "No such file or directory");
+  nlohmann::json j = renderJson(f.sources, f.diags.sorted());
+  CHECK(j["diagnostics"][0]["file"] == "missing.mlops");
+  CHECK(j["diagnostics"][0]["range"].is_null());
+  CHECK(j["diagnostics"][0]["code"] == "E0105");
+}
+
+TEST_CASE("sarif: one run, rules for every code, results with regions", "[diag][sarif]") {
+  Fixture f("model a {}\nx\n");
+  f.diags.report(f.range(11, 12), kinds::ExpectedFound, "a declaration", "identifier `x`")
+      .note(f.range(0, 5), "context")
+      .fixit(f.range(11, 12), "model");
+  nlohmann::json log = renderSarif(f.sources, f.diags.sorted(), "0.1.0");
+  CHECK(log["version"] == "2.1.0");
+  const auto& run = log["runs"][0];
+  CHECK(run["tool"]["driver"]["name"] == "mlopsc");
+  CHECK(run["tool"]["driver"]["rules"].size() == allCodes().size());
+  CHECK(run["columnKind"] == "unicodeCodePoints");
+  const auto& r = run["results"][0];
+  CHECK(r["ruleId"] == "E0101");
+  CHECK(run["tool"]["driver"]["rules"][r["ruleIndex"].get<size_t>()]["id"] == "E0101");
+  CHECK(r["level"] == "error");
+  const auto& region = r["locations"][0]["physicalLocation"]["region"];
+  CHECK(region["startLine"] == 2);
+  CHECK(region["startColumn"] == 1);
+  CHECK(region["endColumn"] == 2);
+  CHECK(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "spec.mlops");
+  CHECK(r["relatedLocations"][0]["message"]["text"] == "context");
+  CHECK(r["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "model");
+}
+
+TEST_CASE("sarif: artifact URIs are percent-encoded; absolute paths become file URIs", "[diag][sarif]") {
+  CHECK(sarifUri("dir/a b.mlops") == "dir/a%20b.mlops");
+  CHECK(sarifUri("/abs/x.mlops") == "file:///abs/x.mlops");
+}
+
+TEST_CASE("github: workflow command with escaped properties and message", "[diag][github]") {
+  Fixture f("model m {\n  owner \"x\"\n}\n", "dir,with:odd.mlops");
+  f.diags.report(f.range(18, 21), kinds::ExpectedFound, "`=`", "50% off\nnext");
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  renderGithub(os, f.sources, f.diags.sorted());
+  os.flush();
+  CHECK(out ==
+        "::error file=dir%2Cwith%3Aodd.mlops,line=2,col=9,endLine=2,endColumn=11,title=E0101::"
+        "expected `=`, found 50%25 off%0Anext\n");
+}
+
+TEST_CASE("did-you-mean picks the closest candidate within the edit budget", "[diag][suggest]") {
+  std::vector<llvm::StringRef> names = {"model", "role", "monitor"};
+  CHECK(closestMatch("modle", names) == std::optional<std::string>("model"));
+  CHECK(closestMatch("monitr", names) == std::optional<std::string>("monitor"));
+  CHECK_FALSE(closestMatch("pipeline", names).has_value());
+  CHECK(editDistance("ab", "ba") == 1);
+}
