@@ -17,7 +17,10 @@ DiagBuilder& DiagBuilder::fixit(llvm::SMRange range, std::string replacement) {
 DiagBuilder DiagnosticEngine::add(DiagCode code, llvm::SMRange range, std::string file,
                                   std::string message) {
   Severity severity = codeInfo(code).severity;
-  if (severity == Severity::Error && tooManyErrors()) return DiagBuilder(*this, nullptr);
+  if (severity == Severity::Error && tooManyErrors()) {
+    ++dropped_;
+    return DiagBuilder(*this, nullptr);
+  }
   if (severity == Severity::Error) ++errors_;
   if (severity == Severity::Warning) ++warnings_;
   diagnostics_.push_back(Diagnostic{code, severity, range, std::move(file), std::move(message), {}, {}});

@@ -55,6 +55,10 @@ class DiagnosticEngine {
   void setMaxErrors(unsigned n) { maxErrors_ = n; }
   // True once the error limit was hit: producers should stop early.
   bool tooManyErrors() const { return maxErrors_ != 0 && errors_ >= maxErrors_; }
+  unsigned maxErrors() const { return maxErrors_; }
+  // Errors dropped because the limit was reached (producers may stop before
+  // finding more, so this is a lower bound).
+  unsigned droppedErrors() const { return dropped_; }
 
  private:
   friend class DiagBuilder;
@@ -65,6 +69,7 @@ class DiagnosticEngine {
   unsigned errors_ = 0;
   unsigned warnings_ = 0;
   unsigned maxErrors_ = 0;
+  unsigned dropped_ = 0;
 };
 
 }  // namespace mlops::diag

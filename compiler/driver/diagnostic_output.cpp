@@ -41,11 +41,17 @@ void printDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat form
       diag::TextOptions options;
       options.color = useColor(color, llvm::errs());
       diag::renderText(llvm::errs(), sources, sorted, options);
+      if (diags.tooManyErrors())
+        llvm::errs() << "mlopsc: stopped after " << diags.maxErrors()
+                     << " errors (--max-errors); use --max-errors=0 to see them all\n";
       break;
     }
-    case DiagnosticFormat::Json:
-      llvm::outs() << diag::renderJson(sources, sorted).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    case DiagnosticFormat::Json: {
+      nlohmann::json j = diag::renderJson(sources, sorted);
+      j["truncated"] = diags.tooManyErrors();
+      llvm::outs() << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       break;
+    }
     case DiagnosticFormat::Sarif:
       llvm::outs() << diag::renderSarif(sources, sorted, kVersion).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       break;
