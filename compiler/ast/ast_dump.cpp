@@ -1,5 +1,7 @@
 #include "ast/ast_dump.h"
 
+#include "diag/source_location.h"
+
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/Format.h>
 
@@ -19,8 +21,8 @@ class Dumper {
   void indent(int depth) { os_.indent(depth * 2); }
 
   void pos(llvm::SMLoc loc) {
-    auto lc = sources_.getLineAndColumn(loc);
-    os_ << lc.first << ':' << lc.second;
+    diag::Position p = diag::resolvePosition(sources_, loc);
+    os_ << p.line << ':' << p.column;
   }
   void range(llvm::SMRange r) {
     os_ << " <";

@@ -18,6 +18,9 @@ Position resolvePosition(const llvm::SourceMgr& sources, llvm::SMLoc loc) {
   unsigned line = sources.FindLineNumber(loc, id);
   const char* lineStart = p;
   while (lineStart > begin && lineStart[-1] != '\n') --lineStart;
+  // A byte order mark is not a column.
+  if (lineStart == begin && llvm::StringRef(begin, buf->getBufferSize()).startswith("\xEF\xBB\xBF") && p >= begin + 3)
+    lineStart = begin + 3;
   unsigned column = 1;
   for (const char* q = lineStart; q < p; ++q)
     if ((static_cast<unsigned char>(*q) & 0xC0) != 0x80) ++column;

@@ -2,7 +2,10 @@
 
 #include "diag/source_location.h"
 
+#include <llvm/Support/ConvertUTF.h>
+#include <llvm/Support/Format.h>
 #include <llvm/Support/SMLoc.h>
+#include <llvm/Support/Unicode.h>
 
 namespace mlops::diag {
 namespace {
@@ -43,11 +46,113 @@ void printHeader(llvm::raw_ostream& os, const ResolvedRange& where, Severity sev
   os << '\n';
 }
 
+bool isPlainAscii(llvm::StringRef line) {
+  for (unsigned char c : line)
+    if (c >= 0x80 || (c < 0x20 && c != '\t')) return false;
+  return true;
+}
+
+// The line containing `loc`, without its line ending.
+llvm::StringRef lineAt(const llvm::SourceMgr& sources, llvm::SMLoc loc, const char** lineStartOut) {
+  unsigned id = sources.FindBufferContainingLoc(loc);
+  const llvm::MemoryBuffer* buf = nullptr;
+  if (id) {
+    buf = sources.getMemoryBuffer(id);
+  } else {
+    for (unsigned i = 1; i <= sources.getNumBuffers() && !buf; ++i)
+      if (loc.getPointer() == sources.getMemoryBuffer(i)->getBufferEnd()) buf = sources.getMemoryBuffer(i);
+  }
+  if (!buf) return {};
+  const char* begin = buf->getBufferStart();
+  const char* end = buf->getBufferEnd();
+  const char* start = loc.getPointer();
+  while (start > begin && start[-1] != '\n') --start;
+  const char* stop = loc.getPointer();
+  while (stop < end && *stop != '\n' && *stop != '\r') ++stop;
+  *lineStartOut = start;
+  return llvm::StringRef(start, static_cast<size_t>(stop - start));
+}
+
+// LLVM's SMDiagnostic prints no caret for a line with non-ASCII text (its
+// column mapping is byte-based). Such lines are rendered here in the same
+// layout: tabs to multiples of 8, wide characters two columns, bytes that
+// are not printable UTF-8 as \xNN, a byte order mark not at all.
+void printUnicodeSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, llvm::SMRange range,
+                         const std::vector<FixIt>& fixits, bool color) {
+  const char* lineStart = nullptr;
+  llvm::StringRef line = lineAt(sources, range.Start, &lineStart);
+  if (!lineStart) return;
+  std::string shown;
+  std::vector<unsigned> columnAt(line.size() + 1, 0);  // display column of each byte
+  unsigned column = 0;
+  size_t i = 0;
+  if (line.startswith("\xEF\xBB\xBF") && sources.FindBufferContainingLoc(range.Start) &&
+      lineStart == sources.getMemoryBuffer(sources.FindBufferContainingLoc(range.Start))->getBufferStart())
+    i = 3;
+  while (i < line.size()) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    columnAt[i] = column;
+    if (c == '\t') {
+      unsigned next = (column / 8 + 1) * 8;
+      shown.append(next - column, ' ');
+      column = next;
+      ++i;
+      continue;
+    }
+    unsigned len = llvm::getNumBytesForUTF8(c);
+    bool valid = i + len <= line.size() &&
+                 llvm::isLegalUTF8Sequence(reinterpret_cast<const llvm::UTF8*>(line.data() + i),
+                                           reinterpret_cast<const llvm::UTF8*>(line.data() + i + len));
+    int width = valid ? llvm::sys::unicode::columnWidthUTF8(line.substr(i, len)) : -1;
+    if (!valid || width < 0 || (len == 1 && c < 0x20)) {
+      std::string escaped;
+      llvm::raw_string_ostream(escaped) << "\\x" << llvm::format_hex_no_prefix(c, 2, true);
+      shown += escaped;
+      column += 4;
+      for (unsigned k = 1; k < (valid ? len : 1u); ++k) columnAt[i + k] = column;
+      i += valid ? len : 1;
+      continue;
+    }
+    shown.append(line.data() + i, len);
+    column += static_cast<unsigned>(width);
+    for (unsigned k = 1; k < len; ++k) columnAt[i + k] = column;
+    i += len;
+  }
+  columnAt[line.size()] = column;
+  auto colOf = [&](const char* p) {
+    size_t off = static_cast<size_t>(p - lineStart);
+    return off <= line.size() ? columnAt[off] : column;
+  };
+  unsigned caret = colOf(range.Start.getPointer());
+  unsigned endColumn = caret + 1;
+  if (range.End.isValid() && range.End.getPointer() > range.Start.getPointer())
+    endColumn = std::max(caret + 1, colOf(std::min(range.End.getPointer(), line.end())));
+  std::string caretLine(endColumn, ' ');
+  for (unsigned c = caret; c < endColumn; ++c) caretLine[c] = '~';
+  caretLine[caret] = '^';
+  os << shown << '\n';
+  if (color) os.changeColor(llvm::raw_ostream::GREEN, true);
+  os << caretLine;
+  if (color) os.resetColor();
+  os << '\n';
+  for (const FixIt& f : fixits) {
+    if (!f.range.Start.isValid() || f.range.Start.getPointer() < lineStart ||
+        f.range.Start.getPointer() > line.end())
+      continue;
+    os.indent(colOf(f.range.Start.getPointer())) << f.replacement << '\n';
+  }
+}
+
 // The source line with caret, range underline and fix-it text, as rendered
 // by llvm::SMDiagnostic (its own header line is dropped).
 void printSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, llvm::SMRange range,
                   Severity severity, const std::vector<FixIt>& fixits, bool color) {
   if (!range.Start.isValid()) return;
+  const char* lineStart = nullptr;
+  if (!isPlainAscii(lineAt(sources, range.Start, &lineStart))) {
+    printUnicodeSnippet(os, sources, range, fixits, color);
+    return;
+  }
   std::vector<llvm::SMRange> ranges;
   if (range.End.isValid() && range.End.getPointer() > range.Start.getPointer())
     ranges.push_back(range);

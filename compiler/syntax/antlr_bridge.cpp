@@ -2,6 +2,8 @@
 
 #include "diag/suggest.h"
 
+#include <llvm/ADT/STLExtras.h>
+
 #include <array>
 
 namespace mlops::syntax {
@@ -178,6 +180,20 @@ void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* offendin
       return;
     }
   }
+  // Error recovery resynchronises a few tokens on; an error that close to
+  // the previous one is almost always its echo, not a new mistake.
+  bool echo = false;
+  if (chunk_.anyError && index >= chunk_.lastErrorToken) {
+    size_t distance = index - chunk_.lastErrorToken;
+    const Token& last = lexed.tokens[chunk_.lastErrorToken];
+    bool sameLine = !text.slice(last.offset, found.offset).contains('\n');
+    echo = distance <= 2 || (distance <= 4 && sameLine);
+  }
+  chunk_.anyError = true;
+  chunk_.lastErrorToken = index;
+  if (echo) return;
+  // An unterminated string swallowed the rest of its line, often a `}`.
+  if (index == chunk_.end && chunk_.hasUnterminatedString) return;
   ++chunk_.reported;
 
   llvm::SMRange where = tokenRange(text, found);
@@ -222,9 +238,15 @@ void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* offendin
     llvm::StringRef prevText = text.substr(prev.offset, prev.length);
     // `model test {`: a keyword where a declaration name belongs.
     if (isDeclRule(rule) && isDeclarationKeyword(prev.kind) && expected.contains(static_cast<size_t>(P::IDENT)) &&
-        isKeyword(found.kind)) {
+        isKeyword(found.kind) && !foundEndOfChunk) {
       diags_.report(where, diag::kinds::ReservedName, prevText, foundText)
           .note("keywords are reserved as declaration names; choose another name, e.g. `" + foundText.str() + "_`");
+      return;
+    }
+    if (rule == P::RuleMemberTail && (prev.kind == TokenKind::KwEvery || prev.kind == TokenKind::KwWhere)) {
+      // `expect x < 1 every }`: the keyword was taken for a property name.
+      diags_.report(where, diag::kinds::ExpectedAfter,
+                    prev.kind == TokenKind::KwEvery ? "a duration" : "a condition", quoteCode(prevText), foundDesc);
       return;
     }
     std::string after;
@@ -235,6 +257,7 @@ void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* offendin
     else
       after = describeToken(prev.kind, prevText);
     auto d = diags_.report(where, diag::kinds::ExpectedAfter, expectedDesc, after, foundDesc);
+
     if (rule == P::RuleMemberTail && (found.kind == TokenKind::String || found.kind == TokenKind::Number ||
                                       found.kind == TokenKind::Ident || found.kind == TokenKind::LBracket)) {
       llvm::SMLoc at = where.Start;
@@ -245,8 +268,10 @@ void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* offendin
 
   auto d = diags_.report(where, diag::kinds::ExpectedFound, expectedDesc, foundDesc);
   if (found.kind == TokenKind::Ident) {
-    if (auto kw = diag::closestMatch(foundText, kDeclKeywords))
-      d.note("did you mean " + quoteCode(*kw) + "?").fixit(where, *kw);
+    std::string lower = foundText.lower();
+    std::optional<std::string> kw = diag::closestMatch(lower, kDeclKeywords);
+    if (!kw && lower != foundText && llvm::is_contained(kDeclKeywords, llvm::StringRef(lower))) kw = lower;
+    if (kw) d.note("did you mean " + quoteCode(*kw) + "?").fixit(where, *kw);
   }
 }
 

@@ -46,7 +46,10 @@ struct ChunkContext {
   size_t end = 0;                    // token index where the chunk's EOF sits
   std::vector<llvm::SMRange> lexicalErrors;  // lexer errors inside the chunk
   std::vector<bool> lexicalErrorAbsorbed;    // already silenced a syntax error
+  bool hasUnterminatedString = false;        // E0102 on a one-line string
   unsigned reported = 0;
+  size_t lastErrorToken = 0;                 // token index of the last syntax error
+  bool anyError = false;
 };
 
 class SyntaxErrorStrategy : public antlr4::DefaultErrorStrategy {

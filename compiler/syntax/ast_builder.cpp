@@ -256,7 +256,20 @@ StringExpr* AstBuilder::string(antlr4::Token* t) {
     s->raw = true;
     raw = raw.drop_front(3);
     if (raw.endswith("\"\"\"")) raw = raw.drop_back(3);
-    s->value = raw;
+    if (raw.contains('\r')) {
+      // CRLF files: the value has the same lines on every platform.
+      std::string normalized;
+      normalized.reserve(raw.size());
+      for (size_t i = 0; i < raw.size(); ++i)
+        if (!(raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n')) normalized += raw[i];
+      s->value = ctx_.save(normalized);
+    } else {
+      s->value = raw;
+    }
+    return s;
+  }
+  if (raw.startswith("'")) {  // wrong quotes, already reported by the lexer
+    s->value = raw.size() >= 2 && raw.endswith("'") ? raw.drop_front(1).drop_back(1) : raw.drop_front(1);
     return s;
   }
   raw = raw.drop_front(1);
@@ -429,9 +442,15 @@ Expr* AstBuilder::value(P::ValueContext* c) {
       auto* first = child<P::ValueContext>(a, 0);
       if (!first) continue;
       if (a->children.size() == 3) {  // name = value
-        auto* p = llvm::dyn_cast_or_null<PathExpr>(value(first));
-        Name argName = p && p->segments.size() == 1 ? p->segments[0] : Name{};
-        built.push_back({argName, value(child<P::ValueContext>(a, 2))});
+        Expr* nameExpr = value(first);
+        auto* p = llvm::dyn_cast_or_null<PathExpr>(nameExpr);
+        if (!p || p->segments.size() != 1) {
+          if (nameExpr)
+            diags_.report(nameExpr->range, diag::kinds::ArgumentNameNotIdent,
+                          p ? "a dotted path" : "a value");
+          continue;
+        }
+        built.push_back({p->segments[0], value(child<P::ValueContext>(a, 2))});
       } else {
         built.push_back({Name{}, value(first)});
       }
@@ -660,7 +679,12 @@ Expr* AstBuilder::primary(P::PrimaryContext* c) {
     b->range = rangeOf(c);
     return b;
   }
-  if (c->expr()) return expr(c->expr());
+  if (c->expr()) {
+    // No node for parentheses: the inner expression's range covers them.
+    Expr* inner = expr(c->expr());
+    if (inner) inner->range = rangeOf(c);
+    return inner;
+  }
   if (c->exprList()) return exprList(c->exprList());
   antlr4::Token* t = c->getStart();
   if (!present(t)) return nullptr;

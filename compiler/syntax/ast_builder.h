@@ -5,12 +5,14 @@
 
 #include "MLOpsParser.h"
 #include "ast/ast_context.h"
+#include "diag/diagnostic_engine.h"
 
 namespace mlops::syntax {
 
 class AstBuilder {
  public:
-  AstBuilder(ast::ASTContext& context, llvm::StringRef text) : ctx_(context), text_(text) {}
+  AstBuilder(ast::ASTContext& context, llvm::StringRef text, diag::DiagnosticEngine& diags)
+      : ctx_(context), text_(text), diags_(diags) {}
 
   // Null when the declaration is too damaged to have a kind and a name.
   ast::Decl* declaration(MLOpsParser::DeclarationContext* decl);
@@ -54,6 +56,7 @@ class AstBuilder {
 
   ast::ASTContext& ctx_;
   llvm::StringRef text_;
+  diag::DiagnosticEngine& diags_;
 };
 
 }  // namespace mlops::syntax

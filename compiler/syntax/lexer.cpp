@@ -58,6 +58,9 @@ LexedFile Lexer::lex() {
         if (text_.substr(pos_).startswith("\"\"\"")) lexRawString();
         else lexString();
         continue;
+      case '\'':
+        lexSingleQuoted();
+        continue;
       case '/':
         if (lexCommentOrSlash()) continue;
         add(TokenKind::Slash, pos_, pos_ + 1);
@@ -139,6 +142,13 @@ void Lexer::lexNumber() {
     add(TokenKind::Percent, begin, pos_);
     return;
   }
+  if (pos_ < n && text_[pos_] == '_') {
+    while (pos_ < n && isIdentChar(text_[pos_])) ++pos_;
+    diags_.report(range(begin, pos_), diag::kinds::MalformedNumber, text_.slice(begin, pos_),
+                  "digit separators `_` are not allowed");
+    add(TokenKind::Number, begin, pos_);
+    return;
+  }
   if (pos_ < n && isIdentStart(text_[pos_])) {
     while (pos_ < n && isIdentChar(text_[pos_])) ++pos_;
     llvm::StringRef unit = text_.slice(numberEnd, pos_);
@@ -196,15 +206,31 @@ void Lexer::lexString() {
         text_.slice(hexBegin, q).getAsInteger(16, value);
         ok = value <= 0x10FFFF && !(value >= 0xD800 && value <= 0xDFFF);
       }
-      size_t escEnd = ok ? q + 1 : std::min(q < n && text_[q] == '}' ? q + 1 : q, n);
-      if (escEnd <= escBegin + 2) escEnd = escBegin + 2;
+      size_t escEnd;
+      if (ok) {
+        escEnd = q + 1;
+      } else {
+        // Cover `\u`, an optional `{`, the hex digits and a `}` if present.
+        size_t e2 = escBegin + 2;
+        if (e2 < n && text_[e2] == '{') ++e2;
+        while (e2 < n && llvm::isHexDigit(text_[e2])) ++e2;
+        if (e2 < n && text_[e2] == '}') ++e2;
+        escEnd = e2;
+      }
       if (!ok)
         diags_.report(range(escBegin, escEnd), diag::kinds::InvalidUnicodeEscape,
                       text_.slice(escBegin, escEnd));
       pos_ = escEnd;
       continue;
     }
-    if (e == '\n' || e == '\r') { ++pos_; break; }
+    if (e == '\n' || e == '\r') {
+      // `\` at the end of a line: the string goes on, but strings are one line.
+      size_t next = pos_ + 1 + ((e == '\r' && pos_ + 2 < n && text_[pos_ + 2] == '\n') ? 2 : 1);
+      diags_.report(range(escBegin, escBegin + 1), diag::kinds::UnterminatedString)
+          .note("a `\"` string ends on its line; use \"\"\"...\"\"\" for text over several lines");
+      pos_ = next;
+      continue;
+    }
     unsigned len = utf8SequenceLength(static_cast<unsigned char>(e));
     diags_.report(range(escBegin, escBegin + 1 + len), diag::kinds::InvalidEscape,
                   text_.slice(escBegin, escBegin + 1 + len));
@@ -213,7 +239,28 @@ void Lexer::lexString() {
   // Unterminated: point at the opening quote, underline to the end of the line.
   diags_.report(range(begin, pos_), diag::kinds::UnterminatedString)
       .fixit(range(pos_, pos_), "\"");
+  out_.unterminatedStrings.push_back(static_cast<uint32_t>(begin));
   add(TokenKind::String, begin, pos_);
+}
+
+// 'text': a string with the wrong quotes. Reported once, lexed as a string
+// so the parser does not trip over its contents.
+void Lexer::lexSingleQuoted() {
+  const size_t n = text_.size();
+  size_t begin = pos_++;
+  while (pos_ < n && text_[pos_] != '\'' && text_[pos_] != '\n' && text_[pos_] != '\r' && text_[pos_] != '"' &&
+         !text_.substr(pos_).startswith("//"))
+    ++pos_;
+  if (pos_ < n && text_[pos_] == '\'') {
+    ++pos_;
+    auto d = diags_.report(range(begin, begin + 1), diag::kinds::InvalidCharacter, "`'` (U+0027)");
+    d.note("strings use double quotes: \"...\"");
+    d.fixit(range(begin, begin + 1), "\"").fixit(range(pos_ - 1, pos_), "\"");
+    add(TokenKind::String, begin, pos_);
+    return;
+  }
+  pos_ = begin;
+  lexInvalid();
 }
 
 void Lexer::lexRawString() {
@@ -300,6 +347,7 @@ void Lexer::lexInvalid() {
   else if (cp == '\'') d.note("strings use double quotes: \"...\"");
   else if (cp == '&' || cp == '|') d.note("use `and` / `or` to combine conditions");
   else if (cp == '#') d.note("comments start with `//`");
+  else if (cp == ';') d.note("`;` is not needed: spaces and newlines separate properties");
   else if (cp >= 0x80) d.note("identifiers are ASCII: [A-Za-z_][A-Za-z0-9_]*");
 }
 

@@ -25,6 +25,8 @@ struct LexedFile {
   // An unterminated raw string or block comment swallowed the rest of the
   // file: syntax errors at end of file are consequences, not news.
   bool truncatedAtEof = false;
+  // Offsets of `"` strings that ran to the end of their line (E0102).
+  std::vector<uint32_t> unterminatedStrings;
 };
 
 class Lexer {
@@ -39,6 +41,7 @@ class Lexer {
   void add(TokenKind kind, size_t begin, size_t end);
   void lexNumber();
   void lexString();
+  void lexSingleQuoted();
   void lexRawString();
   void lexInvalid();
   bool lexCommentOrSlash();

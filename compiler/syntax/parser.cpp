@@ -18,12 +18,9 @@ bool looksLikeDeclarationHeader(const std::vector<Token>& toks, size_t i) {
   TokenKind k = toks[i].kind;
   if (!isDeclarationKeyword(k) || i + 2 >= toks.size()) return false;
   TokenKind next = toks[i + 1].kind, after = toks[i + 2].kind;
-  switch (k) {
-    case TokenKind::KwImport: return next == TokenKind::String;
-    case TokenKind::KwUse: return next == TokenKind::Ident && after == TokenKind::Dot;
-    default: break;
-  }
-  if (next != TokenKind::Ident) return false;
+  // `use` and `import` inside a block are far more likely a misplaced line
+  // than a missing `}`; they do not cut.
+  if (k == TokenKind::KwImport || k == TokenKind::KwUse || next != TokenKind::Ident) return false;
   switch (k) {
     case TokenKind::KwRole: return after == TokenKind::LBrace || after == TokenKind::Colon;
     case TokenKind::KwTest: case TokenKind::KwMonitor: return after == TokenKind::KwOn;
@@ -31,6 +28,15 @@ bool looksLikeDeclarationHeader(const std::vector<Token>& toks, size_t i) {
     case TokenKind::KwCheck: return after == TokenKind::LParen;
     default: return after == TokenKind::LBrace;
   }
+}
+
+// `modle scorer {`, `tset t on x`: a declaration header whose keyword is
+// misspelled. Cutting there keeps one typo from hiding the declarations after it.
+bool looksLikeMisspelledHeader(const std::vector<Token>& toks, size_t i) {
+  if (toks[i].kind != TokenKind::Ident || i + 2 >= toks.size() || toks[i + 1].kind != TokenKind::Ident) return false;
+  TokenKind after = toks[i + 2].kind;
+  return after == TokenKind::LBrace || after == TokenKind::KwOn || after == TokenKind::KwFor ||
+         after == TokenKind::LParen || after == TokenKind::Colon;
 }
 
 struct Chunk {
@@ -49,13 +55,16 @@ std::vector<Chunk> splitDeclarations(const std::vector<Token>& toks, llvm::Strin
   for (size_t i = 0; i < eof; ++i) {
     TokenKind k = toks[i].kind;
     bool start = false;
-    if (i > current.begin && isDeclarationKeyword(k)) {
+    if (i > current.begin) {
       // At top level a keyword right after `on`, `for`, `:` or another
       // keyword is a name (`check c() on data`, `model test`), not a start.
       TokenKind prev = toks[i - 1].kind;
       bool afterDeclarationEnd = prev == TokenKind::RBrace || prev == TokenKind::Ident ||
                                  prev == TokenKind::String || prev == TokenKind::RawString;
-      start = (depth == 0 && afterDeclarationEnd) || looksLikeDeclarationHeader(toks, i);
+      if (isDeclarationKeyword(k))
+        start = (depth == 0 && afterDeclarationEnd) || looksLikeDeclarationHeader(toks, i);
+      else
+        start = depth == 0 && prev == TokenKind::RBrace && looksLikeMisspelledHeader(toks, i);
     }
     if (start) {
       current.end = i;
@@ -148,7 +157,7 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
   parser.removeErrorListeners();
   auto bail = std::make_shared<antlr4::BailErrorStrategy>();
   std::string sourceName = buffer->getBufferIdentifier().str();
-  AstBuilder builder(context, text);
+  AstBuilder builder(context, text, diags);
   std::vector<ast::Decl*> decls;
   decls.reserve(chunks.size());
 
@@ -164,6 +173,11 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
       info.lexicalErrors = lexicalErrorsIn(diags, diagsBeforeLex, text.data() + lexed.tokens[chunk.begin].offset,
                                            text.data() + lexed.tokens[chunk.end].offset);
     info.lexicalErrorAbsorbed.assign(info.lexicalErrors.size(), false);
+    {
+      uint32_t from = lexed.tokens[chunk.begin].offset, to = lexed.tokens[chunk.end].offset;
+      auto it = std::lower_bound(lexed.unterminatedStrings.begin(), lexed.unterminatedStrings.end(), from);
+      info.hasUnterminatedString = it != lexed.unterminatedStrings.end() && *it < to;
+    }
 
     ChunkTokenSource source(lexed.tokens, chunk.begin, chunk.end, sourceName);
     antlr4::CommonTokenStream stream(&source);
@@ -190,7 +204,7 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
       } catch (const std::exception&) {
         tree = nullptr;
       }
-      if (info.reported == 0 && info.lexicalErrors.empty() && !lexed.truncatedAtEof) {
+      if (!info.anyError && info.lexicalErrors.empty() && !lexed.truncatedAtEof) {
         // SLL failed but LL recovered silently: still an error in the input.
         const Token& t = lexed.tokens[chunk.begin];
         const char* p = text.data() + t.offset;

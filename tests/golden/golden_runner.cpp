@@ -67,7 +67,11 @@ bool parseExpectations(llvm::StringRef path, llvm::StringRef text, std::vector<E
     e.severity = m[1] == "error" ? diag::Severity::Error : m[1] == "warning" ? diag::Severity::Warning
                                                                             : diag::Severity::Note;
     int offset = 0;
-    if (!m[3].empty()) m[3].getAsInteger(10, offset);
+    if (!m[3].empty()) {
+      llvm::StringRef digits = m[3].drop_front(1);  // getAsInteger rejects a leading '+'
+      digits.getAsInteger(10, offset);
+      if (m[3].startswith("-")) offset = -offset;
+    }
     e.sourceLine = static_cast<unsigned>(i + 1);
     e.line = static_cast<unsigned>(static_cast<int>(i + 1) + offset);
     e.code = m[5].str();
