@@ -185,3 +185,21 @@ TEST_CASE("did-you-mean picks the closest candidate within the edit budget", "[d
   CHECK_FALSE(closestMatch("pipeline", names).has_value());
   CHECK(editDistance("ab", "ba") == 1);
 }
+
+TEST_CASE("text: lines with non-ASCII text still get a caret under the right character", "[diag][text]") {
+  Fixture f("name = \"café\" @x\n");
+  f.diags.report(f.range(15, 16), kinds::InvalidCharacter, "`@` (U+0040)");
+  CHECK(f.renderText() ==
+        "spec.mlops:1:15: error[E0103]: invalid character `@` (U+0040) in source\n"
+        "name = \"café\" @x\n"
+        "              ^\n"
+        "1 error emitted\n");
+}
+
+TEST_CASE("text: invalid bytes are shown escaped, a BOM is not shown", "[diag][text]") {
+  Fixture f("\xEF\xBB\xBFx = \xFF y\n");
+  f.diags.report(f.range(7, 8), kinds::FileNotUtf8, "FF", 7);
+  std::string out = f.renderText();
+  CHECK(llvm::StringRef(out).contains("spec.mlops:1:5: error[E0105]"));
+  CHECK(llvm::StringRef(out).contains("x = \\xFF y\n    ^~~~\n"));
+}
