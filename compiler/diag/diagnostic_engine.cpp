@@ -17,6 +17,12 @@ DiagBuilder& DiagBuilder::fixit(llvm::SMRange range, std::string replacement) {
 DiagBuilder DiagnosticEngine::add(DiagCode code, llvm::SMRange range, std::string file,
                                   std::string message) {
   Severity severity = codeInfo(code).severity;
+  if (severity == Severity::Warning) {
+    WarningState state = warningStates_[static_cast<size_t>(code)];
+    if (state == WarningState::Ignored) return DiagBuilder(*this, nullptr);
+    if (state == WarningState::Error || warningsAsErrors_)
+      severity = Severity::Error;
+  }
   if (severity == Severity::Error && tooManyErrors()) {
     ++dropped_;
     return DiagBuilder(*this, nullptr);

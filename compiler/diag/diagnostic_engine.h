@@ -51,6 +51,12 @@ class DiagnosticEngine {
   unsigned warningCount() const { return warnings_; }
   bool hasErrors() const { return errors_ > 0; }
 
+  // Warning controls (-Werror, -Wno-CODE, -WCODE). A warning turned into an
+  // error keeps its code and counts as an error.
+  enum class WarningState : uint8_t { Default, Ignored, Enabled, Error };
+  void setWarningsAsErrors(bool on) { warningsAsErrors_ = on; }
+  void setWarningState(DiagCode code, WarningState state) { warningStates_[static_cast<size_t>(code)] = state; }
+
   // Stop collecting errors after this many (0: unlimited).
   void setMaxErrors(unsigned n) { maxErrors_ = n; }
   // True once the error limit was hit: producers should stop early.
@@ -70,6 +76,8 @@ class DiagnosticEngine {
   unsigned warnings_ = 0;
   unsigned maxErrors_ = 0;
   unsigned dropped_ = 0;
+  bool warningsAsErrors_ = false;
+  std::vector<WarningState> warningStates_ = std::vector<WarningState>(allCodes().size(), WarningState::Default);
 };
 
 }  // namespace mlops::diag

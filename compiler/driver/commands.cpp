@@ -6,6 +6,7 @@ namespace mlops::driver {
 
 llvm::cl::SubCommand checkCommand("check", "Check .mlops files and report diagnostics");
 llvm::cl::SubCommand parseCommand("parse", "Parse .mlops files (syntax only); --dump-ast prints the AST");
+llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");
 llvm::cl::OptionCategory commandCategory("Options");
@@ -32,7 +33,40 @@ llvm::cl::opt<unsigned> maxNesting("max-nesting",
                                    llvm::cl::init(256), llvm::cl::cat(diagnosticCategory),
                                    llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand));
 
+llvm::cl::list<std::string> warningFlags(
+    "W", llvm::cl::Prefix, llvm::cl::ZeroOrMore,
+    llvm::cl::desc("Warnings: -Werror (all warnings are errors), -Werror=CODE, -Wno-CODE (silence), -WCODE (enable)"),
+    llvm::cl::value_desc("error|error=CODE|no-CODE|CODE"), llvm::cl::cat(diagnosticCategory),
+    llvm::cl::sub(checkCommand));
+
 }  // namespace
+
+bool applyWarningFlags(diag::DiagnosticEngine& diags) {
+  using State = diag::DiagnosticEngine::WarningState;
+  for (const std::string& flag : warningFlags) {
+    llvm::StringRef f(flag);
+    if (f == "error") {
+      diags.setWarningsAsErrors(true);
+      continue;
+    }
+    State state = State::Enabled;
+    llvm::StringRef code = f;
+    if (f.consume_front("no-")) { state = State::Ignored; code = f; }
+    else if (f.consume_front("error=")) { state = State::Error; code = f; }
+    const diag::CodeInfo* info = diag::findCode(code);
+    if (!info) {
+      llvm::errs() << "mlopsc: error: unknown diagnostic code in `-W" << flag << "`: expected a code like W0601\n";
+      return false;
+    }
+    if (info->severity != diag::Severity::Warning) {
+      llvm::errs() << "mlopsc: error: `-W" << flag << "`: " << info->name
+                   << " is an error, not a warning; only W-codes can be controlled\n";
+      return false;
+    }
+    diags.setWarningState(info->code, state);
+  }
+  return true;
+}
 
 std::vector<const llvm::cl::OptionCategory*> commandCategories() {
   return {&commandCategory, &diagnosticCategory};
@@ -70,8 +104,9 @@ unsigned maxErrorsFromFlags() { return maxErrors; }
 
 int runSelectedCommand() {
   if (checkCommand) return runCheck();
+  if (explainCommand) return runExplain();
   if (parseCommand) return runParse();
-  llvm::errs() << "mlopsc: error: no subcommand given: expected `check` or `parse`\n"
+  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse` or `explain`\n"
                << "run `mlopsc --help` for usage\n";
   return static_cast<int>(ExitCode::Usage);
 }

@@ -16,6 +16,10 @@ int runSelectedCommand();
 
 int runCheck();
 int runParse();
+int runExplain();
+
+// Applies -Werror / -Wno-CODE / -WCODE; false on a bad flag (reported).
+bool applyWarningFlags(diag::DiagnosticEngine& diags);
 
 // Options shared by subcommands that print diagnostics.
 extern llvm::cl::OptionCategory diagnosticCategory;
@@ -31,5 +35,6 @@ unsigned maxErrorsFromFlags();
 
 extern llvm::cl::SubCommand checkCommand;
 extern llvm::cl::SubCommand parseCommand;
+extern llvm::cl::SubCommand explainCommand;
 
 }  // namespace mlops::driver

@@ -5,7 +5,13 @@
 
 #include "ast/ast_context.h"
 #include "diag/diagnostic_engine.h"
+#include "sema/pass.h"
+#include "sema/program.h"
 #include "syntax/parser.h"
+
+#include <llvm/Support/raw_ostream.h>
+
+#include <memory>
 
 #include <string>
 #include <vector>
@@ -21,6 +27,15 @@ class Compilation {
   // Loads and parses each file; false when a file could not be read at all
   // (missing, a directory, unreadable): a usage/I/O problem (exit 2).
   bool parseFiles(const std::vector<std::string>& paths, const syntax::ParseOptions& options = {});
+  // Checks each file as the root of its own compilation (its imports and the
+  // stdlib come along): parse, then every semantic pass. False when a root
+  // could not be read at all (exit 2).
+  bool checkFiles(const std::vector<std::string>& paths, const sema::SemaOptions& options,
+                  const syntax::ParseOptions& parseOptions = {}, llvm::StringRef dumpAfter = {},
+                  llvm::raw_ostream* dump = nullptr);
+  // The checked programs, one per root (after checkFiles).
+  const std::vector<std::unique_ptr<sema::Program>>& programs() const { return programs_; }
+
   // Parses in-memory text as if it were a file named `name`.
   ast::SourceFile* parseText(llvm::StringRef name, llvm::StringRef text,
                              const syntax::ParseOptions& options = {});
@@ -36,6 +51,7 @@ class Compilation {
   diag::DiagnosticEngine diags_;
   ast::ASTContext ast_;
   std::vector<ast::SourceFile*> files_;
+  std::vector<std::unique_ptr<sema::Program>> programs_;
   syntax::ParseStats stats_;
 };
 

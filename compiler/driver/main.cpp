@@ -1,6 +1,7 @@
 // mlopsc: the .mlops compiler. Subcommands are registered with llvm::cl and
 // implemented in *_command.cpp.
 #include "driver/commands.h"
+#include "driver/stdlib_locator.h"
 #include "driver/version.h"
 
 #include <llvm/Support/CommandLine.h>
@@ -11,6 +12,7 @@ using namespace mlops::driver;
 
 int main(int argc, char** argv) {
   llvm::InitLLVM init(argc, argv);
+  setExecutablePath(argv[0]);
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream& os) {
     os << "mlopsc " << kVersion << "\n";
     os << ".mlops language version 1\n";
@@ -21,7 +23,8 @@ int main(int argc, char** argv) {
   if (!llvm::cl::ParseCommandLineOptions(argc, argv,
                                          "mlopsc: compiler for .mlops ML pipeline specifications\n\n"
                                          "  mlopsc check FILE...          check specs, report diagnostics\n"
-                                         "  mlopsc parse --dump-ast FILE  parse and print the AST\n\n"
+                                         "  mlopsc parse --dump-ast FILE  parse and print the AST\n"
+                                         "  mlopsc explain CODE           explain a diagnostic code\n\n"
                                          "  Run `mlopsc SUBCOMMAND --help` for a subcommand's options.\n",
                                          &errorStream)) {
     errorStream.flush();

@@ -66,7 +66,7 @@ LoadResult validateAndAdd(llvm::SourceMgr& sources, diag::DiagnosticEngine& diag
 }  // namespace
 
 LoadResult loadSourceFile(llvm::SourceMgr& sources, diag::DiagnosticEngine& diags,
-                          llvm::StringRef path, uint64_t maxBytes) {
+                          llvm::StringRef path, uint64_t maxBytes, llvm::StringRef displayName) {
   if (path != "-") {
     llvm::sys::fs::file_status status;
     if (std::error_code ec = llvm::sys::fs::status(path, status)) {
@@ -117,7 +117,7 @@ LoadResult loadSourceFile(llvm::SourceMgr& sources, diag::DiagnosticEngine& diag
         .note("stopped reading after the limit");
     return {0, LoadError::Invalid};
   }
-  std::string name = path == "-" ? "<stdin>" : path.str();
+  std::string name = path == "-" ? "<stdin>" : displayName.empty() ? path.str() : displayName.str();
   return validateAndAdd(sources, diags, llvm::MemoryBuffer::getMemBufferCopy(data, name));
 }
 

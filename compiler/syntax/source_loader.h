@@ -20,8 +20,10 @@ struct LoadResult {
 // Loads `path` (`-` is standard input). I/O failures (missing, directory,
 // unreadable) are LoadError::Io; oversize and non-UTF-8 are LoadError::Invalid.
 // Both are reported as E0105.
+// `displayName` (default: `path`) names the buffer in diagnostics.
 LoadResult loadSourceFile(llvm::SourceMgr& sources, diag::DiagnosticEngine& diags,
-                          llvm::StringRef path, uint64_t maxBytes = kMaxSourceBytes);
+                          llvm::StringRef path, uint64_t maxBytes = kMaxSourceBytes,
+                          llvm::StringRef displayName = {});
 
 // Adds in-memory text under `name` after the same validation.
 LoadResult addSourceText(llvm::SourceMgr& sources, diag::DiagnosticEngine& diags,

@@ -12,6 +12,9 @@
 // A file named fail_*.mlops must expect at least one error; any other file
 // must expect none. When FILE.ast sits next to FILE.mlops, the AST dump must
 // match it byte for byte (--update rewrites .ast files).
+//
+// Files are checked like `mlopsc check` (parse and every semantic pass,
+// with --stdlib DIR); with --syntax-only they are only parsed.
 #include "ast/ast_dump.h"
 #include "diag/source_location.h"
 #include "driver/compilation.h"
@@ -86,7 +89,14 @@ bool parseExpectations(llvm::StringRef path, llvm::StringRef text, std::vector<E
   return ok;
 }
 
-bool runFile(const std::string& path, bool update, unsigned& failures) {
+struct RunOptions {
+  bool update = false;
+  bool syntaxOnly = false;
+  std::string stdlib;
+};
+
+bool runFile(const std::string& path, const RunOptions& options, unsigned& failures) {
+  bool update = options.update;
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
     llvm::errs() << path << ": cannot read\n";
@@ -97,7 +107,13 @@ bool runFile(const std::string& path, bool update, unsigned& failures) {
   parseExpectations(path, (*buffer)->getBuffer(), expected, problems);
 
   driver::Compilation compilation;
-  compilation.parseFiles({path});
+  if (options.syntaxOnly) {
+    compilation.parseFiles({path});
+  } else {
+    sema::SemaOptions sema;
+    sema.stdlibDir = options.stdlib;
+    compilation.checkFiles({path}, sema);
+  }
   std::vector<Actual> actual;
   for (const diag::Diagnostic& d : compilation.diags().sorted()) {
     diag::ResolvedRange r = diag::resolveRange(compilation.sources(), d.range, d.file);
@@ -164,12 +180,20 @@ bool runFile(const std::string& path, bool update, unsigned& failures) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool update = false;
+  RunOptions options;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (arg == "--update") {
-      update = true;
+      options.update = true;
+      continue;
+    }
+    if (arg == "--syntax-only") {
+      options.syntaxOnly = true;
+      continue;
+    }
+    if (arg == "--stdlib" && i + 1 < argc) {
+      options.stdlib = argv[++i];
       continue;
     }
     if (llvm::sys::fs::is_directory(arg)) {
@@ -186,7 +210,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   unsigned failures = 0;
-  for (const std::string& f : files) runFile(f, update, failures);
+  if (!options.syntaxOnly && options.stdlib.empty()) {
+    llvm::errs() << "golden_runner: --stdlib DIR is required (or --syntax-only)\n";
+    return 2;
+  }
+  for (const std::string& f : files) runFile(f, options, failures);
   llvm::errs() << files.size() - failures << " of " << files.size() << " golden files passed\n";
   return failures ? 1 : 0;
 }

@@ -1,0 +1,47 @@
+// mlopsc explain CODE: what a diagnostic means, a spec that triggers it and
+// the same spec fixed.
+#include "diag/explanations.h"
+#include "driver/commands.h"
+
+#include <llvm/Support/raw_ostream.h>
+
+namespace mlops::driver {
+namespace {
+
+llvm::cl::list<std::string> explainCodes(llvm::cl::Positional, llvm::cl::desc("<CODE>..."), llvm::cl::OneOrMore,
+                                         llvm::cl::sub(explainCommand), llvm::cl::cat(commandCategory));
+
+void indentBlock(llvm::raw_ostream& os, llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef, 16> lines;
+  text.rtrim('\n').split(lines, '\n');
+  for (llvm::StringRef line : lines) os << "    " << line << '\n';
+}
+
+}  // namespace
+
+int runExplain() {
+  int status = 0;
+  for (const std::string& name : explainCodes) {
+    const diag::CodeInfo* info = diag::findCode(name);
+    if (!info) {
+      llvm::errs() << "mlopsc: error: unknown diagnostic code `" << name
+                   << "`: expected a code like E0101 or W0601 (see docs/diagnostics.md)\n";
+      status = static_cast<int>(ExitCode::Usage);
+      continue;
+    }
+    llvm::outs() << info->name << ": " << info->title << " (" << diag::severityName(info->severity) << ")\n\n";
+    const diag::Explanation* e = diag::findExplanation(info->code);
+    if (!e) {
+      llvm::outs() << "No long explanation yet.\n\n";
+      continue;
+    }
+    llvm::outs() << e->text << "\n\nWrong:\n\n";
+    indentBlock(llvm::outs(), e->wrong);
+    llvm::outs() << "\nRight:\n\n";
+    indentBlock(llvm::outs(), e->right);
+    llvm::outs() << '\n';
+  }
+  return status;
+}
+
+}  // namespace mlops::driver

@@ -1,0 +1,17 @@
+// Finds the standard library (a folder holding std/roles.mlops): --stdlib
+// DIR, then $MLOPS_STDLIB, then next to the executable (build tree:
+// BIN/stdlib), then the install layout (BIN/../share/mlopsc/stdlib).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace mlops::driver {
+
+// Remembers argv[0] so the executable's folder can be found.
+void setExecutablePath(const char* argv0);
+
+// The stdlib folder, or nullopt with `error` explaining where it looked.
+std::optional<std::string> findStdlib(const std::string& override, std::string& error);
+
+}  // namespace mlops::driver

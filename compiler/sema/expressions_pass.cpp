@@ -1,0 +1,335 @@
+// Pass `expressions`: types every expression. `expect` of a test on a model
+// reads `metrics.X` and `baseline.X`; of a test or check on data, the data
+// functions (rows(), nulls(col), drift.psi(col), age(), column_min/max(col),
+// schema_ok()); of a monitor, `live.X`; a schema `where` reads `value`, typed
+// by its column; check bodies read their parameters. Conditions must be
+// bool, comparisons compare like with like and never chain (E0303).
+#include "diag/suggest.h"
+#include "sema/pass.h"
+
+#include <llvm/ADT/StringMap.h>
+
+namespace mlops::sema {
+namespace {
+
+using namespace ast;
+
+enum class Type : uint8_t { Unknown, Bool, Number, Duration, Size, String, List };
+
+llvm::StringRef typeName(Type t) {
+  switch (t) {
+    case Type::Unknown: return "a value";
+    case Type::Bool: return "a condition (bool)";
+    case Type::Number: return "a number";
+    case Type::Duration: return "a duration";
+    case Type::Size: return "a size";
+    case Type::String: return "a string";
+    case Type::List: return "a list";
+  }
+  return "a value";
+}
+
+Type fromTypeRef(const TypeRef* t) {
+  if (!t) return Type::Unknown;
+  llvm::StringRef n = t->name.text;
+  if (n == "string") return Type::String;
+  if (n == "int" || n == "float" || n == "percent") return Type::Number;
+  if (n == "bool") return Type::Bool;
+  if (n == "duration") return Type::Duration;
+  if (n == "size") return Type::Size;
+  if (n == "list") return Type::List;
+  return Type::Unknown;
+}
+
+struct Function {
+  std::vector<Type> params;
+  Type result;
+};
+
+const llvm::StringMap<Function>& dataFunctions() {
+  static const llvm::StringMap<Function> fns = {
+      {"rows", {{}, Type::Number}},
+      {"nulls", {{Type::String}, Type::Number}},
+      {"drift.psi", {{Type::String}, Type::Number}},
+      {"age", {{}, Type::Duration}},
+      {"column_min", {{Type::String}, Type::Number}},
+      {"column_max", {{Type::String}, Type::Number}},
+      {"schema_ok", {{}, Type::Bool}},
+  };
+  return fns;
+}
+
+struct Scope {
+  bool data = false;                     // data functions available
+  bool metrics = false;                  // metrics.X and baseline.X
+  bool live = false;                     // live.X
+  Type value = Type::Unknown;            // `value` in a schema constraint
+  bool hasValue = false;
+  llvm::StringMap<Type> variables;       // check parameters
+  std::string hint;                      // what may be used here
+};
+
+std::string dotted(const PathExpr* p) {
+  std::string out;
+  for (const Name& n : p->segments) out += (out.empty() ? "" : ".") + n.text.str();
+  return out;
+}
+
+class ExpressionsPass : public Pass {
+ public:
+  llvm::StringRef name() const override { return "expressions"; }
+
+  void run(Program& program) override {
+    program_ = &program;
+    for (const auto& module : program.modules) {
+      if (!module->file) continue;
+      for (const Decl* decl : module->file->decls) checkDecl(decl);
+    }
+  }
+
+ private:
+  void checkDecl(const Decl* decl) {
+    if (!decl->body) return;
+    Scope scope;
+    switch (decl->kind()) {
+      case DeclKind::Test: {
+        auto* test = llvm::cast<TestDecl>(decl);
+        Symbol* target = nullptr;
+        if (test->target) {
+          auto it = program_->references.find(test->target);
+          if (it != program_->references.end()) target = it->second.symbol;
+        }
+        if (!target) scope.data = scope.metrics = true;  // unresolved: be lenient
+        else if (target->kind == SymbolKind::Model) scope.metrics = true;
+        else scope.data = true;
+        scope.hint = scope.metrics && !scope.data ? "a test on a model reads `metrics.NAME` and `baseline.NAME`"
+                                                  : "a test on data calls rows(), nulls(column), drift.psi(column), "
+                                                    "age(), column_min(column), column_max(column), schema_ok()";
+        break;
+      }
+      case DeclKind::Check: {
+        auto* check = llvm::cast<CheckDecl>(decl);
+        for (const CheckParam& p : check->params) scope.variables[p.name.text] = fromTypeRef(p.type);
+        if (check->appliesTo.text == "model") scope.metrics = true;
+        else scope.data = true;
+        scope.hint = "a check reads its parameters and the functions of its target";
+        break;
+      }
+      case DeclKind::Monitor:
+        scope.live = true;
+        scope.hint = "a monitor reads `live.NAME` from its source";
+        break;
+      case DeclKind::Kpi: break;
+      case DeclKind::Data: break;
+      default: break;
+    }
+    for (const Member* m : decl->body->members) {
+      if (auto* e = llvm::dyn_cast<ExpectMember>(m)) {
+        expectCondition(e->condition, scope);
+      } else if (auto* c = llvm::dyn_cast<ComparisonMember>(m)) {
+        Scope none;
+        none.hint = "a target is a literal value";
+        Type t = typeOf(c->value, none);
+        if (t != Type::Number && t != Type::Unknown)
+          program_->diags().report(c->value->range, diag::kinds::ExpressionType,
+                                   "a kpi target compares with a number or percentage, found " + typeName(t).str());
+      } else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m); n && n->name.text == "schema") {
+        for (const Member* colMember : n->body->members) {
+          auto* col = llvm::dyn_cast<ColumnMember>(colMember);
+          if (!col || !col->constraint) continue;
+          Scope where;
+          where.hasValue = true;
+          where.value = fromTypeRef(col->type);
+          where.hint = "a `where` condition reads `value`, the column's value";
+          expectCondition(col->constraint, where);
+        }
+      }
+    }
+  }
+
+  void expectCondition(const Expr* e, const Scope& scope) {
+    if (!e) return;
+    Type t = typeOf(e, scope);
+    if (t != Type::Bool && t != Type::Unknown)
+      program_->diags().report(e->range, diag::kinds::ExpressionType,
+                               "expected a condition, found " + typeName(t).str())
+          .note("compare it with something, e.g. `... >= 0.75`");
+  }
+
+  Type typeOf(const Expr* e, const Scope& scope) {
+    if (!e) return Type::Unknown;
+    auto& diags = program_->diags();
+    switch (e->kind()) {
+      case ExprKind::String: return Type::String;
+      case ExprKind::Number: return Type::Number;
+      case ExprKind::Unit: {
+        auto* u = llvm::cast<UnitExpr>(e);
+        return u->unitKind == UnitKind::Percent ? Type::Number
+               : u->unitKind == UnitKind::Duration ? Type::Duration : Type::Size;
+      }
+      case ExprKind::Bool: return Type::Bool;
+      case ExprKind::List: {
+        for (const Expr* item : llvm::cast<ListExpr>(e)->items) typeOf(item, scope);
+        return Type::List;
+      }
+      case ExprKind::Path: return pathType(llvm::cast<PathExpr>(e), scope);
+      case ExprKind::Call: return callType(llvm::cast<CallExpr>(e), scope);
+      case ExprKind::Unary: {
+        auto* u = llvm::cast<UnaryExpr>(e);
+        Type t = typeOf(u->operand, scope);
+        Type want = u->op == UnaryOp::Not ? Type::Bool : Type::Number;
+        if (t != want && t != Type::Unknown && !(u->op == UnaryOp::Negate && t == Type::Duration)) {
+          diags.report(u->operand->range, diag::kinds::ExpressionType,
+                       "`" + spelling(u->op).str() + "` needs " + typeName(want).str() + ", found " +
+                           typeName(t).str());
+          return Type::Unknown;
+        }
+        return t == Type::Unknown ? Type::Unknown : t;
+      }
+      case ExprKind::Binary: return binaryType(llvm::cast<BinaryExpr>(e), scope);
+      case ExprKind::Member: {
+        typeOf(llvm::cast<MemberExpr>(e)->base, scope);
+        return Type::Unknown;
+      }
+      case ExprKind::Quorum: case ExprKind::ValueBlock:
+        diags.report(e->range, diag::kinds::ExpressionType, "this value cannot appear in an expression");
+        return Type::Unknown;
+    }
+    return Type::Unknown;
+  }
+
+  Type pathType(const PathExpr* p, const Scope& scope) {
+    auto& diags = program_->diags();
+    llvm::StringRef root = p->segments[0].text;
+    size_t n = p->segments.size();
+    if ((root == "metrics" || root == "baseline") && scope.metrics) {
+      if (n == 2) return Type::Number;
+      diags.report(p->range, diag::kinds::ExpressionType, "expected `" + root.str() + ".NAME`, found `" + dotted(p) + "`");
+      return Type::Unknown;
+    }
+    if (root == "live" && scope.live) {
+      if (n == 2) return Type::Number;
+      diags.report(p->range, diag::kinds::ExpressionType, "expected `live.NAME`, found `" + dotted(p) + "`");
+      return Type::Unknown;
+    }
+    if (root == "value" && scope.hasValue && n == 1) return scope.value;
+    if (n == 1) {
+      auto it = scope.variables.find(root);
+      if (it != scope.variables.end()) return it->second;
+    }
+    if (scope.data && dataFunctions().count(dotted(p))) {
+      diags.report(p->range, diag::kinds::ExpressionType, "`" + dotted(p) + "` is a function: call it, `" + dotted(p) + "(...)`");
+      return Type::Unknown;
+    }
+    std::vector<llvm::StringRef> known;
+    if (scope.metrics) { known.push_back("metrics"); known.push_back("baseline"); }
+    if (scope.live) known.push_back("live");
+    if (scope.hasValue) known.push_back("value");
+    for (const auto& v : scope.variables) known.push_back(v.first());
+    auto d = diags.report(p->segments[0].range, diag::kinds::UndefinedName, root);
+    if (auto s = diag::closestMatch(root, known)) d.note("did you mean `" + *s + "`?").fixit(p->segments[0].range, *s);
+    if (!scope.hint.empty()) d.note(scope.hint);
+    return Type::Unknown;
+  }
+
+  Type callType(const CallExpr* c, const Scope& scope) {
+    auto& diags = program_->diags();
+    std::vector<Type> args;
+    for (const Argument& a : c->args) args.push_back(typeOf(a.value, scope));
+    auto* callee = llvm::dyn_cast<PathExpr>(c->callee);
+    if (!callee) {
+      diags.report(c->range, diag::kinds::ExpressionType, "only named functions can be called");
+      return Type::Unknown;
+    }
+    std::string name = dotted(callee);
+    const auto& fns = dataFunctions();
+    auto it = fns.find(name);
+    if (it == fns.end() || !scope.data) {
+      auto d = diags.report(callee->range, diag::kinds::UndefinedName, name);
+      if (scope.data) {
+        std::vector<llvm::StringRef> names;
+        for (const auto& f : fns) names.push_back(f.first());
+        if (auto s = diag::closestMatch(name, names)) d.note("did you mean `" + *s + "`?").fixit(callee->range, *s);
+      }
+      if (!scope.hint.empty()) d.note(scope.hint);
+      return Type::Unknown;
+    }
+    const Function& f = it->second;
+    if (args.size() != f.params.size()) {
+      diags.report(c->range, diag::kinds::ExpressionType,
+                   "`" + name + "` takes " + std::to_string(f.params.size()) + " argument" +
+                       (f.params.size() == 1 ? "" : "s") + ", found " + std::to_string(args.size()));
+      return f.result;
+    }
+    for (size_t i = 0; i < args.size(); ++i)
+      if (args[i] != f.params[i] && args[i] != Type::Unknown)
+        diags.report(c->args[i].value->range, diag::kinds::ExpressionType,
+                     "argument " + std::to_string(i + 1) + " of `" + name + "` must be " + typeName(f.params[i]).str() +
+                         ", found " + typeName(args[i]).str());
+    return f.result;
+  }
+
+  static bool parenthesized(const Expr* e) {
+    const char* p = e->range.Start.getPointer();
+    return p && *p == '(';
+  }
+
+  Type binaryType(const BinaryExpr* b, const Scope& scope) {
+    auto& diags = program_->diags();
+    if (isComparison(b->op))
+      if (auto* inner = llvm::dyn_cast<BinaryExpr>(b->lhs); inner && isComparison(inner->op) && !parenthesized(inner)) {
+        diags.report(b->opRange, diag::kinds::ChainedComparison, spelling(b->op), spelling(inner->op))
+            .note(inner->opRange, "the first comparison is here")
+            .note("combine two comparisons with `and`: `a < b and b < c`");
+        typeOf(inner, scope);
+        typeOf(b->rhs, scope);
+        return Type::Bool;
+      }
+    Type l = typeOf(b->lhs, scope);
+    Type r = typeOf(b->rhs, scope);
+    auto report = [&](const std::string& what) {
+      diags.report(b->range, diag::kinds::ExpressionType, what);
+      return Type::Unknown;
+    };
+    bool unknown = l == Type::Unknown || r == Type::Unknown;
+    switch (b->op) {
+      case BinaryOp::And: case BinaryOp::Or:
+        if (!unknown && (l != Type::Bool || r != Type::Bool))
+          return report("`" + spelling(b->op).str() + "` combines conditions, found " + typeName(l).str() + " and " +
+                        typeName(r).str());
+        return Type::Bool;
+      case BinaryOp::In:
+        if (r != Type::List && r != Type::Unknown)
+          return report("`in` needs a list on its right, found " + typeName(r).str());
+        return Type::Bool;
+      case BinaryOp::Eq: case BinaryOp::Ne:
+        if (!unknown && l != r)
+          return report("cannot compare " + typeName(l).str() + " with " + typeName(r).str());
+        return Type::Bool;
+      case BinaryOp::Lt: case BinaryOp::Le: case BinaryOp::Gt: case BinaryOp::Ge:
+        if (!unknown && (l != r || (l != Type::Number && l != Type::Duration && l != Type::Size)))
+          return report("cannot order " + typeName(l).str() + " against " + typeName(r).str());
+        return Type::Bool;
+      case BinaryOp::Add: case BinaryOp::Sub:
+        if (!unknown && (l != r || (l != Type::Number && l != Type::Duration && l != Type::Size)))
+          return report("cannot " + std::string(b->op == BinaryOp::Add ? "add " : "subtract ") + typeName(r).str() +
+                        (b->op == BinaryOp::Add ? " to " : " from ") + typeName(l).str());
+        return unknown ? Type::Unknown : l;
+      case BinaryOp::Mul: case BinaryOp::Div:
+        if (!unknown && !(l == Type::Number && r == Type::Number) &&
+            !((l == Type::Duration || l == Type::Size) && r == Type::Number))
+          return report("cannot " + std::string(b->op == BinaryOp::Mul ? "multiply " : "divide ") + typeName(l).str() +
+                        " by " + typeName(r).str());
+        return unknown ? Type::Unknown : l;
+    }
+    return Type::Unknown;
+  }
+
+  Program* program_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> createExpressionsPass() { return std::make_unique<ExpressionsPass>(); }
+
+}  // namespace mlops::sema

@@ -1,0 +1,180 @@
+// Pass `interpolation`: `${...}` in strings. In `run` and `rollback` the
+// allowed forms are ${inputs.NAME} (as written in `inputs`), ${outputs.NAME},
+// ${params.NAME}, ${secrets.NAME} (listed in `secrets`), ${model.outputs.NAME}
+// (deploys) and ${project.version}; anywhere else, and any other form, is
+// E0304. `$${` is a literal `${`.
+#include "diag/suggest.h"
+#include "sema/pass.h"
+
+namespace mlops::sema {
+namespace {
+
+using namespace ast;
+
+class InterpolationPass : public Pass {
+ public:
+  llvm::StringRef name() const override { return "interpolation"; }
+
+  void run(Program& program) override {
+    program_ = &program;
+    for (const auto& module : program.modules) {
+      if (module->stdlib || !module->file) continue;
+      for (const Decl* decl : module->file->decls) {
+        if (!decl->body) continue;
+        decl_ = decl;
+        visitBlock(decl->body, /*inRun=*/false);
+      }
+    }
+  }
+
+ private:
+  void visitBlock(const Block* block, bool) {
+    for (const Member* m : block->members) {
+      bool isCommand = m->name.text == "run" || m->name.text == "rollback";
+      bool topLevel = block == decl_->body;
+      if (auto* p = llvm::dyn_cast<PropertyMember>(m)) visitExpr(p->value, isCommand && topLevel, m->name.text);
+      else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m)) visitBlock(n->body, false);
+    }
+  }
+
+  void visitExpr(const Expr* e, bool command, llvm::StringRef property) {
+    if (!e) return;
+    if (auto* s = llvm::dyn_cast<StringExpr>(e)) return checkString(s, command, property);
+    if (auto* l = llvm::dyn_cast<ListExpr>(e))
+      for (const Expr* item : l->items) visitExpr(item, false, property);
+    if (auto* c = llvm::dyn_cast<CallExpr>(e))
+      for (const Argument& a : c->args) visitExpr(a.value, false, property);
+    if (auto* v = llvm::dyn_cast<ValueBlockExpr>(e)) visitBlock(v->body, false);
+  }
+
+  // Scans the string as written in the source, so spans are exact.
+  void checkString(const StringExpr* s, bool command, llvm::StringRef property) {
+    const char* begin = s->range.Start.getPointer();
+    const char* end = s->range.End.getPointer();
+    if (!begin || !end || end <= begin) return;
+    llvm::StringRef source(begin, static_cast<size_t>(end - begin));
+    auto& diags = program_->diags();
+    for (size_t i = 0; i + 1 < source.size(); ++i) {
+      if (source[i] != '$') continue;
+      if (source[i + 1] == '$' && i + 2 < source.size() && source[i + 2] == '{') {
+        i += 2;  // `$${`: a literal `${`
+        continue;
+      }
+      if (source[i + 1] != '{') continue;
+      size_t close = source.find('}', i + 2);
+      llvm::SMLoc at = llvm::SMLoc::getFromPointer(begin + i);
+      if (close == llvm::StringRef::npos || source.slice(i + 2, close).contains('"')) {
+        diags.report(llvm::SMRange(at, llvm::SMLoc::getFromPointer(begin + i + 2)),
+                     diag::kinds::UnterminatedInterpolation)
+            .note("write `$${` for a literal `${`");
+        return;
+      }
+      llvm::StringRef body = source.slice(i + 2, close);
+      llvm::SMRange range(at, llvm::SMLoc::getFromPointer(begin + close + 1));
+      if (!command) {
+        diags.report(range, diag::kinds::InvalidInterpolation, body,
+                     "interpolation is only allowed in `run` and `rollback` (found in `" + property.str() + "`)")
+            .note("write `$${` for a literal `${`");
+      } else {
+        checkPath(body, range);
+      }
+      i = close;
+    }
+  }
+
+  void checkPath(llvm::StringRef body, llvm::SMRange range) {
+    auto& diags = program_->diags();
+    llvm::SmallVector<llvm::StringRef, 4> parts;
+    body.trim().split(parts, '.');
+    auto fail = [&](const std::string& why, std::vector<llvm::StringRef> options = {}) {
+      auto d = diags.report(range, diag::kinds::InvalidInterpolation, body, why);
+      if (!parts.empty())
+        if (auto s = diag::closestMatch(parts.back(), options)) d.note("did you mean `" + *s + "`?");
+    };
+    if (parts.empty() || parts[0].empty()) return fail("empty interpolation");
+    llvm::StringRef root = parts[0];
+    bool deploy = decl_->kind() == DeclKind::Deploy;
+    if (root == "project") {
+      if (parts.size() == 2 && parts[1] == "version") return;
+      return fail("only `${project.version}` is available from the project", {"version"});
+    }
+    if (root == "outputs" || root == "params") {
+      std::vector<llvm::StringRef> names = blockNames(decl_, root);
+      if (parts.size() == 2 && llvm::is_contained(names, parts[1])) return;
+      return fail(parts.size() != 2 ? "expected `" + root.str() + ".NAME`"
+                                    : keyword(decl_->kind()).str() + " `" + decl_->name.text.str() + "` has no " +
+                                          (root == "outputs" ? "output" : "param") + " `" + parts[1].str() + "`",
+                  names);
+    }
+    if (root == "secrets") {
+      std::vector<llvm::StringRef> names = listWords(decl_, "secrets");
+      if (parts.size() == 2 && llvm::is_contained(names, parts[1])) return;
+      return fail(parts.size() != 2 ? "expected `secrets.NAME`"
+                                    : "secret `" + parts[1].str() + "` is not listed in `secrets`", names);
+    }
+    if (root == "inputs") {
+      std::vector<std::string> written = inputsAsWritten();
+      std::string rest = body.trim().drop_front(7).str();
+      if (parts.size() >= 2 && llvm::is_contained(written, rest)) return;
+      std::vector<llvm::StringRef> options(written.begin(), written.end());
+      auto d = diags.report(range, diag::kinds::InvalidInterpolation, body,
+                            "`" + rest + "` is not in `inputs`");
+      if (auto s = diag::closestMatch(rest, options)) d.note("did you mean `inputs." + *s + "`?");
+      return;
+    }
+    if (root == "model" && deploy) {
+      Symbol* model = nullptr;
+      if (const Expr* m = Program::property(decl_, "model")) {
+        auto it = program_->references.find(m);
+        if (it != program_->references.end()) model = it->second.symbol;
+      }
+      if (parts.size() == 3 && parts[1] == "outputs") {
+        if (!model) return;  // the model reference is reported on its own
+        std::vector<llvm::StringRef> names = blockNames(model->decl, "outputs");
+        if (llvm::is_contained(names, parts[2])) return;
+        return fail("model `" + model->name.str() + "` has no output `" + parts[2].str() + "`", names);
+      }
+      return fail("expected `model.outputs.NAME`");
+    }
+    std::string allowed = deploy ? "${model.outputs.NAME}, ${secrets.NAME}, ${project.version}"
+                                 : "${inputs.NAME}, ${outputs.NAME}, ${params.NAME}, ${secrets.NAME}, ${project.version}";
+    fail("expected one of " + allowed);
+  }
+
+  static std::vector<llvm::StringRef> blockNames(const Decl* decl, llvm::StringRef block) {
+    std::vector<llvm::StringRef> out;
+    if (auto* b = llvm::dyn_cast_or_null<NestedBlockMember>(Program::member(decl, block)))
+      for (const Member* m : b->body->members) out.push_back(m->name.text);
+    return out;
+  }
+
+  static std::vector<llvm::StringRef> listWords(const Decl* decl, llvm::StringRef property) {
+    std::vector<llvm::StringRef> out;
+    if (auto* l = llvm::dyn_cast_or_null<ListExpr>(Program::property(decl, property)))
+      for (const Expr* item : l->items)
+        if (auto* p = llvm::dyn_cast<PathExpr>(item))
+          if (p->segments.size() == 1) out.push_back(p->segments[0].text);
+    return out;
+  }
+
+  std::vector<std::string> inputsAsWritten() {
+    std::vector<std::string> out;
+    if (auto* l = llvm::dyn_cast_or_null<ListExpr>(Program::property(decl_, "inputs")))
+      for (const Expr* item : l->items)
+        if (auto* p = llvm::dyn_cast<PathExpr>(item)) {
+          std::string text;
+          for (const Name& n : p->segments) text += (text.empty() ? "" : ".") + n.text.str();
+          out.push_back(text);
+        }
+    return out;
+  }
+
+  Program* program_ = nullptr;
+  const Decl* decl_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> createInterpolationPass() { return std::make_unique<InterpolationPass>(); }
+
+}  // namespace mlops::sema

@@ -1,0 +1,36 @@
+// A semantic pass: one concern, one file, run in the order of
+// pass_pipeline.cpp. Passes report through the program's DiagnosticEngine
+// and tolerate what earlier passes could not resolve (null references).
+#pragma once
+
+#include "sema/program.h"
+
+#include <memory>
+#include <string>
+
+namespace mlops::sema {
+
+struct SemaOptions {
+  std::string stdlibDir;  // contains std/roles.mlops, std/checks.mlops
+  bool verbose = false;   // remarks on stderr (e.g. imports outside the project root)
+};
+
+class Pass {
+ public:
+  virtual ~Pass() = default;
+  virtual llvm::StringRef name() const = 0;
+  virtual void run(Program& program) = 0;
+};
+
+std::unique_ptr<Pass> createImportsPass(const SemaOptions& options);
+std::unique_ptr<Pass> createNamesPass();
+std::unique_ptr<Pass> createPropertiesPass();
+std::unique_ptr<Pass> createReferencesPass();
+std::unique_ptr<Pass> createInterpolationPass();
+std::unique_ptr<Pass> createCheckBindingPass();
+std::unique_ptr<Pass> createExpressionsPass();
+std::unique_ptr<Pass> createGraphPass();
+std::unique_ptr<Pass> createPolicyPass();
+std::unique_ptr<Pass> createWarningsPass();
+
+}  // namespace mlops::sema

@@ -1,0 +1,317 @@
+// Pass `policy`: who may do what (E0501), separation of duties between a
+// gate's approvers and its model's owners (E0502), the review the risk tier
+// demands (E0503), a blocking test before every deploy (E0504), resources
+// within the owner's quota (E0505), no credentials in literals (E0506) and
+// approval roles that can reach their quorum (E0507). Computes RoleFacts.
+#include "sema/pass.h"
+#include "sema/value_description.h"
+
+#include <llvm/Support/Format.h>
+#include <llvm/Support/Regex.h>
+
+#include <set>
+
+namespace mlops::sema {
+namespace {
+
+using namespace ast;
+
+class PolicyPass : public Pass {
+ public:
+  llvm::StringRef name() const override { return "policy"; }
+
+  void run(Program& program) override {
+    program_ = &program;
+    computeRoles();
+    checkPermissions();
+    checkGates();
+    checkQuotas();
+    checkCredentials();
+  }
+
+ private:
+  Symbol* resolved(const Expr* site) const {
+    if (!site) return nullptr;
+    auto it = program_->references.find(site);
+    return it == program_->references.end() ? nullptr : it->second.symbol;
+  }
+  bool isUser(const Symbol* s) const { return !(s->module && s->module->stdlib); }
+
+  // Permissions are inherited along `role x : base` (a bounded walk: a cycle
+  // of bases stops at the first repeat). Members and quotas are not.
+  void computeRoles() {
+    for (const auto& s : program_->symbols) {
+      if (s->kind != SymbolKind::Role) continue;
+      RoleFacts facts;
+      std::set<const Symbol*> seen;
+      for (const Symbol* r = s.get(); r && seen.insert(r).second;) {
+        if (auto* can = llvm::dyn_cast_or_null<ListExpr>(Program::property(r->decl, "can")))
+          for (const Expr* item : can->items)
+            if (auto* p = llvm::dyn_cast<PathExpr>(item); p && p->segments.size() == 1)
+              facts.permissions |= permissionFromName(p->segments[0].text);
+        auto* role = llvm::cast<RoleDecl>(r->decl);
+        r = role->base ? resolved(role->base) : nullptr;
+        if (r && r->kind != SymbolKind::Role) break;
+      }
+      if (auto* members = llvm::dyn_cast_or_null<ListExpr>(Program::property(s->decl, "members")))
+        for (const Expr* item : members->items)
+          if (auto* str = llvm::dyn_cast<StringExpr>(item)) facts.members.emplace_back(str->value.str(), item->range);
+      if (auto* quota = llvm::dyn_cast_or_null<NestedBlockMember>(Program::member(s->decl, "quota"))) {
+        facts.hasQuota = true;
+        facts.quotaRange = quota->range;
+        for (const Member* m : quota->body->members) {
+          auto* p = llvm::dyn_cast<PropertyMember>(m);
+          if (!p) continue;
+          double v = amount(p->value);
+          if (m->name.text == "cpu") facts.quotaCpu = v;
+          else if (m->name.text == "memory") facts.quotaMemory = v;
+          else if (m->name.text == "gpu") facts.quotaGpu = v;
+        }
+      }
+      program_->roles[s.get()] = std::move(facts);
+    }
+  }
+
+  static double amount(const Expr* e) {
+    if (auto* n = llvm::dyn_cast_or_null<NumberExpr>(e)) return n->value;
+    if (auto* u = llvm::dyn_cast_or_null<UnitExpr>(e)) return u->canonical;
+    return -1;
+  }
+
+  const RoleFacts* facts(const Symbol* role) const {
+    auto it = program_->roles.find(role);
+    return it == program_->roles.end() ? nullptr : &it->second;
+  }
+
+  void requirePermission(const Symbol* s, Permission needed, llvm::SMRange at) {
+    Symbol* owner = program_->ownerOf(s);
+    if (!owner || owner->kind != SymbolKind::Role) return;
+    const RoleFacts* f = facts(owner);
+    if (!f || (f->permissions & needed)) return;
+    auto d = program_->diags().report(at, diag::kinds::MissingPermission, kindName(s->kind), s->name, owner->name,
+                                      permissionName(needed));
+    d.note(owner->decl->name.range, "role `" + owner->name.str() + "` is declared here");
+    std::string holders;
+    for (const auto& other : program_->symbols)
+      if (other->kind == SymbolKind::Role && !isUser(other.get()))
+        if (const RoleFacts* of = facts(other.get()); of && (of->permissions & needed))
+          holders += (holders.empty() ? "" : ", ") + other->name.str();
+    if (!holders.empty())
+      d.note("stdlib roles with `" + permissionName(needed).str() + "`: " + holders +
+             " (declare `role " + owner->name.str() + " : BASE`)");
+  }
+
+  void checkPermissions() {
+    for (const auto& s : program_->symbols) {
+      if (!isUser(s.get())) continue;
+      const Decl* d = s->decl;
+      llvm::SMRange at = d->name.range;
+      if (const Expr* owner = Program::property(d, "owner")) at = owner->range;
+      switch (s->kind) {
+        case SymbolKind::Data: case SymbolKind::Step: requirePermission(s.get(), OwnData, at); break;
+        case SymbolKind::Model: requirePermission(s.get(), OwnModel, at); break;
+        case SymbolKind::Test: {
+          Symbol* target = program_->targetOf(s.get());
+          if (target) requirePermission(s.get(), target->kind == SymbolKind::Model ? OwnModel : OwnData, at);
+          break;
+        }
+        case SymbolKind::Deploy: case SymbolKind::Monitor: case SymbolKind::Pipeline:
+          requirePermission(s.get(), OwnDeploy, at);
+          break;
+        case SymbolKind::Kpi: requirePermission(s.get(), DefineKpi, at); break;
+        default: break;
+      }
+    }
+  }
+
+  struct Approval {
+    Symbol* role;
+    unsigned quorum;
+    const Expr* site;
+  };
+
+  std::vector<Approval> approvalsOf(const Decl* gate) const {
+    std::vector<Approval> out;
+    auto* list = llvm::dyn_cast_or_null<ListExpr>(Program::property(gate, "approvals"));
+    if (!list) return out;
+    for (const Expr* item : list->items) {
+      if (auto* q = llvm::dyn_cast<QuorumExpr>(item)) {
+        if (Symbol* r = resolved(q->role)) out.push_back({r, static_cast<unsigned>(q->count->value), item});
+      } else if (Symbol* r = resolved(item)) {
+        out.push_back({r, 1, item});
+      }
+    }
+    return out;
+  }
+
+  llvm::StringRef riskTier() const {
+    auto* p = llvm::dyn_cast_or_null<PathExpr>(Program::property(program_->project, "risk_tier"));
+    return p && p->segments.size() == 1 ? p->segments[0].text : llvm::StringRef();
+  }
+
+  void checkGates() {
+    auto& diags = program_->diags();
+    llvm::StringRef tier = riskTier();
+    llvm::DenseMap<const Symbol*, std::vector<const Symbol*>> gatesOf;  // model -> gates
+    for (const auto& s : program_->symbols) {
+      if (s->kind != SymbolKind::Gate || !isUser(s.get())) continue;
+      const Decl* gate = s->decl;
+      Symbol* model = program_->targetOf(s.get());
+      if (model) gatesOf[model].push_back(s.get());
+      Symbol* modelOwner = model ? program_->ownerOf(model) : nullptr;
+      const RoleFacts* ownerFacts = modelOwner ? facts(modelOwner) : nullptr;
+      bool audited = false;
+      for (const Approval& a : approvalsOf(gate)) {
+        if (a.role->kind != SymbolKind::Role) continue;
+        const RoleFacts* f = facts(a.role);
+        if (!f) continue;
+        if (!(f->permissions & Approve))
+          diags.report(a.site->range, diag::kinds::ApproverLacksPermission, a.role->name, s->name)
+              .note(a.role->decl->name.range, "role `" + a.role->name.str() + "` is declared here")
+              .note("approvers need a role with `approve`: sme, model_risk_manager or ml_architect");
+        if (f->permissions & Audit) audited = true;
+        if (f->members.empty()) {
+          diags.report(a.site->range, diag::kinds::ApprovalRoleEmpty, a.role->name, s->name)
+              .note(a.role->decl->name.range, "add `members = [...]` to role `" + a.role->name.str() + "`");
+        } else if (f->members.size() < a.quorum) {
+          diags.report(a.site->range, diag::kinds::QuorumUnreachable, a.role->name,
+                       static_cast<uint64_t>(f->members.size()), static_cast<uint64_t>(a.quorum), s->name)
+              .note(a.role->decl->name.range, "role `" + a.role->name.str() + "` is declared here");
+        }
+        if (ownerFacts && model)
+          for (const auto& member : f->members)
+            for (const auto& owner : ownerFacts->members)
+              if (llvm::StringRef(member.first).equals_insensitive(owner.first)) {
+                diags.report(a.site->range, diag::kinds::SeparationOfDuties, member.first, s->name, a.role->name,
+                             modelOwner->name, model->name)
+                    .note(member.second, "`" + member.first + "` is a member of approval role `" +
+                                             a.role->name.str() + "` here")
+                    .note(owner.second, "and of `" + modelOwner->name.str() + "`, which owns model `" +
+                                            model->name.str() + "`, here")
+                    .note("the four-eyes principle: nobody approves their own model");
+              }
+      }
+      if (tier == "high" && !audited)
+        diags.report(gate->name.range, diag::kinds::HighRiskNeedsAudit, s->name)
+            .note("add an approval role based on `model_risk_manager`, e.g. `approvals = [validators]`");
+    }
+    // Deployed models: a gate in medium/high tiers, and a blocking test.
+    for (const auto& s : program_->symbols) {
+      if (s->kind != SymbolKind::Deploy || !isUser(s.get())) continue;
+      Symbol* model = resolved(Program::property(s->decl, "model"));
+      if (!model || model->kind != SymbolKind::Model) continue;
+      Symbol* gate = resolved(Program::property(s->decl, "after"));
+      if ((tier == "medium" || tier == "high") && !gatesOf.count(model))
+        diags.report(Program::property(s->decl, "model")->range, diag::kinds::MediumRiskNeedsGate, model->name, tier)
+            .note(model->decl->name.range, "add `gate NAME for " + model->name.str() + " { ... }`");
+      if (!gate || gate->kind != SymbolKind::Gate || program_->targetOf(gate) != model) continue;
+      bool blocking = false;
+      if (auto* req = llvm::dyn_cast_or_null<ListExpr>(Program::property(gate->decl, "require")))
+        for (const Expr* item : req->items) {
+          Symbol* test = resolved(item);
+          if (!test || test->kind != SymbolKind::Test) continue;
+          auto* sev = llvm::dyn_cast_or_null<PathExpr>(Program::property(test->decl, "severity"));
+          if (!sev || sev->segments[0].text == "blocking") blocking = true;
+        }
+      if (!blocking)
+        diags.report(gate->decl->name.range, diag::kinds::NoBlockingTest, gate->name, model->name)
+            .note(s->decl->name.range, "deploy `" + s->name.str() + "` ships it")
+            .note("require at least one test with `severity = blocking` (the default)");
+    }
+  }
+
+  void checkQuotas() {
+    for (const auto& s : program_->symbols) {
+      if ((s->kind != SymbolKind::Step && s->kind != SymbolKind::Model) || !isUser(s.get())) continue;
+      auto* res = llvm::dyn_cast_or_null<NestedBlockMember>(Program::member(s->decl, "resources"));
+      if (!res) continue;
+      Symbol* owner = program_->ownerOf(s.get());
+      const RoleFacts* f = owner ? facts(owner) : nullptr;
+      if (!f || !f->hasQuota) continue;
+      for (const Member* m : res->body->members) {
+        auto* p = llvm::dyn_cast<PropertyMember>(m);
+        if (!p) continue;
+        double limit = m->name.text == "cpu" ? f->quotaCpu : m->name.text == "memory" ? f->quotaMemory
+                     : m->name.text == "gpu" ? f->quotaGpu : -1;
+        double asked = amount(p->value);
+        if (limit < 0 || asked <= limit) continue;
+        const Member* q = nullptr;
+        for (const Member* qm : llvm::cast<NestedBlockMember>(Program::member(owner->decl, "quota"))->body->members)
+          if (qm->name.text == m->name.text) q = qm;
+        std::string limitText = q ? describeValue(llvm::cast<PropertyMember>(q)->value) : "limit";
+        program_->diags().report(p->value->range, diag::kinds::QuotaExceeded, kindName(s->kind), s->name,
+                                 m->name.text, describeValue(p->value), owner->name, limitText)
+            .note(q ? q->range : f->quotaRange, "the quota is set here");
+      }
+    }
+  }
+
+  void checkCredentials() {
+    for (const auto& module : program_->modules) {
+      if (module->stdlib || !module->file) continue;
+      for (const Decl* d : module->file->decls) {
+        if (auto* i = llvm::dyn_cast<ImportDecl>(d)) { scan(i->path); continue; }
+        if (d->body) scanBlock(d->body);
+      }
+    }
+  }
+
+  void scanBlock(const Block* b) {
+    for (const Member* m : b->members) {
+      if (auto* p = llvm::dyn_cast<PropertyMember>(m)) scan(p->value);
+      else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m)) scanBlock(n->body);
+      else if (auto* e = llvm::dyn_cast<ExpectMember>(m)) scan(e->condition);
+      else if (auto* c = llvm::dyn_cast<ColumnMember>(m)) scan(c->constraint);
+      else if (auto* k = llvm::dyn_cast<ComparisonMember>(m)) scan(k->value);
+    }
+  }
+
+  void scan(const Expr* e) {
+    if (!e) return;
+    switch (e->kind()) {
+      case ExprKind::String: return checkLiteral(llvm::cast<StringExpr>(e));
+      case ExprKind::List: for (const Expr* i : llvm::cast<ListExpr>(e)->items) scan(i); return;
+      case ExprKind::Call: for (const Argument& a : llvm::cast<CallExpr>(e)->args) scan(a.value); return;
+      case ExprKind::ValueBlock: scanBlock(llvm::cast<ValueBlockExpr>(e)->body); return;
+      case ExprKind::Binary: scan(llvm::cast<BinaryExpr>(e)->lhs); scan(llvm::cast<BinaryExpr>(e)->rhs); return;
+      case ExprKind::Unary: scan(llvm::cast<UnaryExpr>(e)->operand); return;
+      default: return;
+    }
+  }
+
+  void checkLiteral(const StringExpr* s) {
+    struct Pattern { const char* what; llvm::Regex re; };
+    static Pattern patterns[] = {
+        {"an AWS access key id", llvm::Regex("(AKIA|ASIA)[0-9A-Z]{16}")},
+        {"a private key", llvm::Regex("-----BEGIN ([A-Z]+ )?PRIVATE KEY-----")},
+        {"a password", llvm::Regex("(password|passwd|pwd|secret|api_key|apikey|token)[ ]*[=:][ ]*[^ ${][^ ]{3,}",
+                                   llvm::Regex::IgnoreCase)},
+        {"a bearer token", llvm::Regex("[Bb]earer [A-Za-z0-9._~+/-]{16,}")},
+        {"a GitHub token", llvm::Regex("gh[pousr]_[A-Za-z0-9]{30,}")},
+        {"a Slack token", llvm::Regex("xox[baprs]-[A-Za-z0-9-]{10,}")},
+    };
+    for (Pattern& p : patterns) {
+      llvm::SmallVector<llvm::StringRef, 2> match;
+      if (!p.re.match(s->value, &match)) continue;
+      // Point at the secret itself when the source spells the value as is.
+      llvm::SMRange at = s->range;
+      const char* src = s->range.Start.getPointer();
+      size_t quote = s->raw ? 3 : 1;
+      if (src && llvm::StringRef(src + quote, s->value.size()) == s->value) {
+        const char* b = src + quote + (match[0].data() - s->value.data());
+        at = {llvm::SMLoc::getFromPointer(b), llvm::SMLoc::getFromPointer(b + match[0].size())};
+      }
+      program_->diags().report(at, diag::kinds::CredentialLiteral, p.what)
+          .note("list the name in `secrets = [NAME]` and use `${secrets.NAME}`; the value comes from the environment");
+      return;
+    }
+  }
+
+  Program* program_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> createPolicyPass() { return std::make_unique<PolicyPass>(); }
+
+}  // namespace mlops::sema

@@ -1,0 +1,427 @@
+// Pass `properties`: every block against its schema (schema.h). Unknown
+// properties are E0301 with a did-you-mean fix-it, missing required ones
+// E0302, duplicates E0305, values of the wrong type, unit or enum E0303.
+// Reference-typed values are recorded as ReferenceSites for `references`.
+#include "diag/suggest.h"
+#include "sema/pass.h"
+#include "sema/schema.h"
+#include "sema/value_description.h"
+
+#include <llvm/Support/Regex.h>
+
+namespace mlops::sema {
+namespace {
+
+using namespace ast;
+
+llvm::StringRef singleWord(const Expr* e) {
+  auto* p = llvm::dyn_cast_or_null<PathExpr>(e);
+  return p && p->segments.size() == 1 ? p->segments[0].text : llvm::StringRef();
+}
+
+class PropertiesPass : public Pass {
+ public:
+  llvm::StringRef name() const override { return "properties"; }
+
+  void run(Program& program) override {
+    program_ = &program;
+    for (const auto& module : program.modules) {
+      if (module->stdlib || !module->file) continue;
+      for (const Decl* decl : module->file->decls) checkDecl(decl);
+    }
+    // The stdlib's own references still need resolving (role bases, ...).
+    for (const auto& module : program.modules) {
+      if (!module->stdlib || !module->file) continue;
+      for (const Decl* decl : module->file->decls) headerReferences(decl);
+    }
+  }
+
+ private:
+  void site(const PathExpr* path, uint16_t kinds, const Decl* from, llvm::StringRef property) {
+    if (path) program_->referenceSites.push_back({path, kinds, from, property});
+  }
+
+  void headerReferences(const Decl* decl) {
+    if (auto* r = llvm::dyn_cast<RoleDecl>(decl)) site(r->base, refBit(SymbolKind::Role), decl, "base");
+    if (auto* t = llvm::dyn_cast<TestDecl>(decl)) {
+      site(t->target, refBit(SymbolKind::Data) | refBit(SymbolKind::Model), decl, "on");
+      site(t->uses, refBit(SymbolKind::Check), decl, "uses");
+    }
+    if (auto* g = llvm::dyn_cast<GateDecl>(decl)) site(g->model, refBit(SymbolKind::Model), decl, "for");
+    if (auto* m = llvm::dyn_cast<MonitorDecl>(decl)) site(m->target, refBit(SymbolKind::Deploy), decl, "on");
+  }
+
+  void checkDecl(const Decl* decl) {
+    if (decl->kind() == DeclKind::Use || decl->kind() == DeclKind::Import) return;
+    decl_ = decl;
+    headerReferences(decl);
+    const BlockSchema& schema = declSchema(decl->kind());
+    std::string what = keyword(decl->kind()).str() + " `" + decl->name.text.str() + "`";
+    bool usesCheck = false;
+    if (auto* t = llvm::dyn_cast<TestDecl>(decl)) usesCheck = t->uses != nullptr;
+    bool hasExpect = false;
+    if (decl->body) hasExpect = checkBlock(decl->body, schema, what, usesCheck);
+    for (const PropertySpec& p : schema.properties) {
+      if (!p.required || Program::member(decl, p.name)) continue;
+      program_->diags().report(decl->name.range, diag::kinds::MissingProperty, keyword(decl->kind()),
+                               decl->name.text, p.name)
+          .note("`" + p.name.str() + "`: " + p.doc.str());
+    }
+    if (decl->kind() == DeclKind::Test && !hasExpect && !usesCheck)
+      program_->diags().report(decl->name.range, diag::kinds::MissingExpectOrUses, decl->name.text)
+          .note("add `expect metrics.auc >= 0.75`, or bind a check: `test " + decl->name.text.str() +
+                " on data_name uses rows { min = 1 }`");
+    if (auto* c = llvm::dyn_cast<CheckDecl>(decl)) {
+      for (const CheckParam& param : c->params) checkTypeName(param.type);
+      if (!c->appliesTo.text.empty() && c->appliesTo.text != "data" && c->appliesTo.text != "model")
+        program_->diags().report(c->appliesTo.range, diag::kinds::TypeMismatch, "`data` or `model`", "on",
+                                 "`" + c->appliesTo.text.str() + "`");
+    }
+  }
+
+  void checkTypeName(const TypeRef* t) {
+    if (!t) return;
+    static const std::vector<llvm::StringRef> known = {"string", "int", "float", "bool", "duration",
+                                                       "size", "percent", "list"};
+    if (!llvm::is_contained(known, t->name.text)) {
+      auto d = program_->diags().report(t->name.range, diag::kinds::TypeMismatch,
+                                        "a type (string, int, float, bool, duration, size, percent, list(T))",
+                                        "type", "`" + t->name.text.str() + "`");
+      if (auto s = diag::closestMatch(t->name.text, known)) d.note("did you mean `" + *s + "`?").fixit(t->name.range, *s);
+    }
+    if (t->name.text == "list" && !t->element)
+      program_->diags().report(t->range, diag::kinds::InvalidValue, "list", "name the element type: `list(string)`");
+    checkTypeName(t->element);
+  }
+
+  // Returns true when the block holds an `expect`.
+  bool checkBlock(const Block* block, const BlockSchema& schema, const std::string& what, bool allowUnknown) {
+    llvm::StringMap<const Member*> seen;
+    bool hasExpect = false;
+    auto& diags = program_->diags();
+    for (const Member* m : block->members) {
+      if (auto* e = llvm::dyn_cast<ExpectMember>(m)) {
+        hasExpect = true;
+        if (!schema.allowsExpect)
+          diags.report(m->name.range, diag::kinds::MisplacedMember, "`expect`", what)
+              .note("expectations belong in `test`, `check` and `monitor` declarations");
+        else if (e->every && !schema.allowsEvery)
+          diags.report(e->every->range, diag::kinds::MisplacedMember, "`every`", what)
+              .note("`every` sets how often a monitor is evaluated");
+        continue;
+      }
+      if (llvm::isa<ColumnMember>(m)) {
+        diags.report(m->range, diag::kinds::MisplacedMember, "a column `name : type`", what)
+            .note("columns are declared inside `schema { ... }` of a data declaration");
+        continue;
+      }
+      llvm::StringRef name = m->name.text;
+      auto [it, fresh] = seen.try_emplace(name, m);
+      if (!fresh) {
+        diags.report(m->name.range, diag::kinds::DuplicateProperty, name)
+            .note(it->second->name.range, "first set here");
+        continue;
+      }
+      const PropertySpec* spec = schema.find(name);
+      if (!spec) {
+        if (allowUnknown) continue;  // arguments of a `uses` check
+        auto d = diags.report(m->name.range, diag::kinds::UnknownProperty, name, what);
+        std::vector<llvm::StringRef> names = schema.names();
+        if (auto s = diag::closestMatch(name, names)) d.note("did you mean `" + *s + "`?").fixit(m->name.range, *s);
+        else if (!names.empty()) {
+          std::string list;
+          for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i].str();
+          d.note(schema.what.str() + " accepts: " + list);
+        }
+        continue;
+      }
+      checkMember(m, *spec);
+    }
+    return hasExpect;
+  }
+
+  void mismatch(const Member* m, const TypeSpec& type, const std::string& found) {
+    program_->diags().report(m->range, diag::kinds::TypeMismatch, describeType(type), m->name.text, found);
+  }
+
+  void checkMember(const Member* m, const PropertySpec& spec) {
+    const TypeSpec& type = *spec.type;
+    if (auto* nested = llvm::dyn_cast<NestedBlockMember>(m)) {
+      switch (type.kind) {
+        case TypeKind::Block: checkBlock(nested->body, *type.block, "`" + m->name.text.str() + "`", false); return;
+        case TypeKind::Map: checkMap(nested->body, *type.element); return;
+        case TypeKind::Columns: checkColumns(nested->body); return;
+        default: mismatch(m, type, "a `{ ... }` block"); return;
+      }
+    }
+    if (auto* cmp = llvm::dyn_cast<ComparisonMember>(m)) {
+      if (type.kind != TypeKind::Comparison) mismatch(m, type, "a comparison");
+      (void)cmp;
+      return;
+    }
+    auto* p = llvm::dyn_cast<PropertyMember>(m);
+    if (!p) return;
+    switch (type.kind) {
+      case TypeKind::Block: case TypeKind::Map: case TypeKind::Columns:
+        program_->diags().report(m->range, diag::kinds::TypeMismatch, describeType(type), m->name.text,
+                                 describeValue(p->value))
+            .note("write `" + m->name.text.str() + " { ... }` without `=`");
+        return;
+      case TypeKind::Comparison:
+        program_->diags().report(m->range, diag::kinds::TypeMismatch, describeType(type), m->name.text,
+                                 describeValue(p->value))
+            .note("write `" + m->name.text.str() + " >= VALUE` (or <, <=, >, ==, !=)");
+        return;
+      default: checkValue(p->value, type, m->name.text, m);
+    }
+  }
+
+  void checkMap(const Block* block, const TypeSpec& element) {
+    llvm::StringMap<const Member*> seen;
+    for (const Member* m : block->members) {
+      auto [it, fresh] = seen.try_emplace(m->name.text, m);
+      if (!fresh) {
+        program_->diags().report(m->name.range, diag::kinds::DuplicateProperty, m->name.text)
+            .note(it->second->name.range, "first set here");
+        continue;
+      }
+      if (auto* p = llvm::dyn_cast<PropertyMember>(m)) checkValue(p->value, element, m->name.text, m);
+      else program_->diags().report(m->range, diag::kinds::TypeMismatch, describeType(element), m->name.text,
+                                    "a block or expression member");
+    }
+  }
+
+  void checkColumns(const Block* block) {
+    llvm::StringMap<const Member*> seen;
+    for (const Member* m : block->members) {
+      auto* col = llvm::dyn_cast<ColumnMember>(m);
+      if (!col) {
+        program_->diags().report(m->range, diag::kinds::MisplacedMember, "`" + m->name.text.str() + "`",
+                                 "a schema block")
+            .note("a schema lists columns: `name : type where condition`");
+        continue;
+      }
+      auto [it, fresh] = seen.try_emplace(m->name.text, m);
+      if (!fresh) {
+        program_->diags().report(m->name.range, diag::kinds::DuplicateProperty, m->name.text)
+            .note(it->second->name.range, "first declared here");
+        continue;
+      }
+      checkTypeName(col->type);
+    }
+  }
+
+  void checkValue(const Expr* value, const TypeSpec& type, llvm::StringRef name, const Member* m) {
+    if (!value) return;
+    auto& diags = program_->diags();
+    auto bad = [&] {
+      diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
+    };
+    switch (type.kind) {
+      case TypeKind::String:
+        if (!llvm::isa<StringExpr>(value)) bad();
+        return;
+      case TypeKind::Semver: {
+        auto* s = llvm::dyn_cast<StringExpr>(value);
+        if (!s) return bad();
+        static const llvm::Regex semver(
+            "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$");
+        if (!semver.match(s->value))
+          diags.report(value->range, diag::kinds::InvalidValue, name,
+                       "\"" + s->value.str() + "\" is not a semantic version like \"1.2.3\"");
+        return;
+      }
+      case TypeKind::Int: {
+        auto* n = llvm::dyn_cast<NumberExpr>(value);
+        if (!n || !n->isInteger) return bad();
+        return;
+      }
+      case TypeKind::Float:
+        if (!llvm::isa<NumberExpr>(value) &&
+            !(llvm::isa<UnitExpr>(value) && llvm::cast<UnitExpr>(value)->unitKind == UnitKind::Percent))
+          bad();
+        return;
+      case TypeKind::Percent: case TypeKind::Duration: case TypeKind::Size: {
+        UnitKind want = type.kind == TypeKind::Percent ? UnitKind::Percent
+                        : type.kind == TypeKind::Duration ? UnitKind::Duration : UnitKind::Size;
+        auto* u = llvm::dyn_cast<UnitExpr>(value);
+        if (!u || u->unitKind != want) {
+          auto d = diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
+          if (auto* n = llvm::dyn_cast<NumberExpr>(value)) {
+            const char* unit = want == UnitKind::Percent ? "%" : want == UnitKind::Duration ? "s" : "Mi";
+            d.note("numbers need a unit here, e.g. `" + n->spelling.str() + unit + "`");
+          }
+        }
+        return;
+      }
+      case TypeKind::Bool:
+        if (!llvm::isa<BoolExpr>(value)) bad();
+        return;
+      case TypeKind::Enum: {
+        llvm::StringRef word = singleWord(value);
+        if (!word.empty() && llvm::is_contained(type.enumValues, word)) return;
+        auto d = diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
+        if (!word.empty())
+          if (auto s = diag::closestMatch(word, type.enumValues)) d.note("did you mean `" + *s + "`?").fixit(value->range, *s);
+        if (auto* str = llvm::dyn_cast<StringExpr>(value))
+          if (llvm::is_contained(type.enumValues, str->value))
+            d.note("write the word without quotes").fixit(value->range, str->value.str());
+        return;
+      }
+      case TypeKind::Ref: {
+        auto* path = llvm::dyn_cast<PathExpr>(value);
+        if (!path) return bad();
+        site(path, type.refKinds, decl_, name);
+        return;
+      }
+      case TypeKind::List: {
+        auto* list = llvm::dyn_cast<ListExpr>(value);
+        if (!list) {
+          auto d = diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
+          d.note("write a list: `[...]`");
+          return;
+        }
+        for (const Expr* item : list->items) checkValue(item, *type.element, name, m);
+        return;
+      }
+      case TypeKind::Call: checkCall(value, type, name); return;
+      case TypeKind::Quorum: {
+        if (auto* path = llvm::dyn_cast<PathExpr>(value)) return site(path, refBit(SymbolKind::Role), decl_, name);
+        auto* q = llvm::dyn_cast<QuorumExpr>(value);
+        if (!q) return bad();
+        if (!q->count->isInteger || q->count->value < 1)
+          diags.report(q->count->range, diag::kinds::InvalidValue, name,
+                       "a quorum counts people: a whole number of at least 1");
+        site(q->role, refBit(SymbolKind::Role), decl_, name);
+        return;
+      }
+      case TypeKind::OutputRef: {
+        auto* path = llvm::dyn_cast<PathExpr>(value);
+        if (!path || path->segments.size() != 2 || path->segments[0].text != "outputs") {
+          diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value))
+              .note("name one of this declaration's outputs: `outputs.NAME`");
+          return;
+        }
+        checkOwnOutput(path->segments[1]);
+        return;
+      }
+      case TypeKind::Name:
+        if (singleWord(value).empty()) bad();
+        return;
+      case TypeKind::Strategy: {
+        llvm::StringRef word = singleWord(value);
+        const ValueBlockExpr* vb = llvm::dyn_cast<ValueBlockExpr>(value);
+        if (vb && vb->head->segments.size() == 1) word = vb->head->segments[0].text;
+        for (const CallSchema* form : type.calls) {
+          if (form->name != word) continue;
+          if (vb) checkBlock(vb->body, *form->block, "the " + form->name.str() + " strategy", false);
+          if (!vb && form->block && !form->block->properties.empty()) {
+            for (const PropertySpec& p : form->block->properties)
+              if (p.required)
+                diags.report(value->range, diag::kinds::MissingArgument, p.name, "the " + word.str() + " strategy")
+                    .note("write `" + word.str() + " { " + p.name.str() + " = ... }`");
+          }
+          return;
+        }
+        auto d = diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
+        std::vector<llvm::StringRef> forms;
+        for (const CallSchema* f : type.calls) forms.push_back(f->name);
+        if (!word.empty())
+          if (auto s = diag::closestMatch(word, forms)) d.note("did you mean `" + *s + "`?");
+        return;
+      }
+      case TypeKind::Any:
+        if (llvm::isa<CallExpr>(value) || llvm::isa<ValueBlockExpr>(value) || llvm::isa<QuorumExpr>(value)) bad();
+        return;
+      case TypeKind::Block: case TypeKind::Map: case TypeKind::Columns: case TypeKind::Comparison:
+        bad();
+        return;
+    }
+  }
+
+  void checkOwnOutput(const Name& output) {
+    const Member* outputs = Program::member(decl_, "outputs");
+    auto* block = llvm::dyn_cast_or_null<NestedBlockMember>(outputs);
+    if (!block) return;  // missing outputs is reported on its own
+    std::vector<llvm::StringRef> names;
+    for (const Member* m : block->body->members) {
+      if (m->name.text == output.text) return;
+      names.push_back(m->name.text);
+    }
+    auto d = program_->diags().report(output.range, diag::kinds::UndefinedOutput, keyword(decl_->kind()),
+                                      decl_->name.text, output.text);
+    if (auto s = diag::closestMatch(output.text, names)) d.note("did you mean `" + *s + "`?").fixit(output.range, *s);
+  }
+
+  void checkCall(const Expr* value, const TypeSpec& type, llvm::StringRef name) {
+    auto& diags = program_->diags();
+    llvm::StringRef callee;
+    const CallExpr* call = llvm::dyn_cast<CallExpr>(value);
+    if (call) callee = singleWord(call->callee);
+    else callee = singleWord(value);
+    std::vector<llvm::StringRef> names;
+    for (const CallSchema* form : type.calls) names.push_back(form->name);
+    const CallSchema* form = nullptr;
+    for (const CallSchema* f : type.calls)
+      if (f->name == callee) form = f;
+    if (!form) {
+      auto d = diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
+      if (!callee.empty())
+        if (auto s = diag::closestMatch(callee, names))
+          d.note("did you mean `" + *s + "`?").fixit(call ? call->callee->range : value->range, *s);
+      return;
+    }
+    std::string what = "`" + form->name.str() + (form->positional.empty() ? "`" : "(...)`");
+    if (!call) {
+      if (!form->positional.empty())
+        diags.report(value->range, diag::kinds::MissingArgument, form->positional.front().name, what)
+            .note("write `" + form->name.str() + "(\"...\")`");
+      return;
+    }
+    size_t positional = 0;
+    llvm::StringMap<bool> named;
+    for (const Argument& a : call->args) {
+      if (a.name.text.empty()) {
+        if (positional >= form->positional.size()) {
+          diags.report(a.value ? a.value->range : call->range, diag::kinds::UnknownArgument,
+                       "#" + std::to_string(positional + 1), what)
+              .note(what + " takes " + std::to_string(form->positional.size()) + " positional argument" +
+                    (form->positional.size() == 1 ? "" : "s"));
+          ++positional;
+          continue;
+        }
+        checkValue(a.value, *form->positional[positional].type, form->positional[positional].name, nullptr);
+        ++positional;
+        continue;
+      }
+      const PropertySpec* spec = nullptr;
+      for (const PropertySpec& p : form->named)
+        if (p.name == a.name.text) spec = &p;
+      if (!spec) {
+        auto d = diags.report(a.name.range, diag::kinds::UnknownArgument, a.name.text, what);
+        std::vector<llvm::StringRef> argNames;
+        for (const PropertySpec& p : form->named) argNames.push_back(p.name);
+        if (auto s = diag::closestMatch(a.name.text, argNames)) d.note("did you mean `" + *s + "`?").fixit(a.name.range, *s);
+        continue;
+      }
+      if (!named.try_emplace(a.name.text, true).second) {
+        diags.report(a.name.range, diag::kinds::DuplicateProperty, a.name.text);
+        continue;
+      }
+      checkValue(a.value, *spec->type, spec->name, nullptr);
+    }
+    for (size_t i = positional; i < form->positional.size(); ++i)
+      if (form->positional[i].required)
+        diags.report(call->range, diag::kinds::MissingArgument, form->positional[i].name, what)
+            .note("`" + form->positional[i].name.str() + "`: " + form->positional[i].doc.str());
+  }
+
+  Program* program_ = nullptr;
+  const Decl* decl_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> createPropertiesPass() { return std::make_unique<PropertiesPass>(); }
+
+}  // namespace mlops::sema

@@ -1,0 +1,76 @@
+// Pass `warnings`: W0601 declarations nothing refers to (roles, kpis, data,
+// steps, models, checks, gates), W0602 data without a schema, W0603 models
+// without a kpi in medium/high risk projects, W0604 step outputs nothing
+// consumes. (W0605 and W0606 come from `names`.)
+#include "sema/pass.h"
+
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/StringSet.h>
+
+namespace mlops::sema {
+namespace {
+
+using namespace ast;
+
+class WarningsPass : public Pass {
+ public:
+  llvm::StringRef name() const override { return "warnings"; }
+
+  void run(Program& program) override {
+    auto& diags = program.diags();
+    llvm::StringRef tier;
+    if (auto* p = llvm::dyn_cast_or_null<PathExpr>(Program::property(program.project, "risk_tier")))
+      tier = p->segments[0].text;
+    // Outputs that something reads, per step or model.
+    llvm::DenseMap<const Symbol*, llvm::StringSet<>> consumed;
+    for (const auto& [expr, ref] : program.references)
+      if (!ref.output.empty()) consumed[ref.symbol].insert(ref.output);
+
+    for (const auto& s : program.symbols) {
+      if (s->module && s->module->stdlib) continue;
+      const Decl* d = s->decl;
+      switch (s->kind) {
+        case SymbolKind::Role: case SymbolKind::Kpi: case SymbolKind::Data: case SymbolKind::Step:
+        case SymbolKind::Model: case SymbolKind::Check: case SymbolKind::Gate:
+          if (!s->used)
+            diags.report(d->name.range, diag::kinds::UnusedDeclaration, kindName(s->kind), s->name)
+                .note(unusedHint(s->kind));
+          break;
+        default: break;
+      }
+      if (s->kind == SymbolKind::Data && !Program::member(d, "schema"))
+        diags.report(d->name.range, diag::kinds::DataWithoutSchema, s->name)
+            .note("declare the columns: `schema { id : int  amount : float where value >= 0 }`");
+      if (s->kind == SymbolKind::Model && (tier == "medium" || tier == "high") && !Program::member(d, "kpi"))
+        diags.report(d->name.range, diag::kinds::ModelWithoutKpi, s->name, tier)
+            .note("link the business KPI the model serves: `kpi = NAME`");
+      if (s->kind == SymbolKind::Step && s->used) {
+        auto* outputs = llvm::dyn_cast_or_null<NestedBlockMember>(Program::member(d, "outputs"));
+        if (!outputs) continue;
+        const llvm::StringSet<>& read = consumed[s.get()];
+        for (const Member* m : outputs->body->members)
+          if (!read.count(m->name.text))
+            diags.report(m->name.range, diag::kinds::UnconsumedOutput, m->name.text, s->name);
+      }
+    }
+  }
+
+ private:
+  static std::string unusedHint(SymbolKind kind) {
+    switch (kind) {
+      case SymbolKind::Role: return "no declaration is owned, approved or alerted by this role";
+      case SymbolKind::Kpi: return "link it from a model with `kpi = NAME`";
+      case SymbolKind::Data: case SymbolKind::Step: return "nothing reads it: add it to an `inputs` list or test it";
+      case SymbolKind::Model: return "no gate, deploy or step uses this model";
+      case SymbolKind::Check: return "bind it with `test NAME on DATA uses CHECK`";
+      case SymbolKind::Gate: return "no deploy waits for this gate (`after = NAME`)";
+      default: return "remove it or refer to it";
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> createWarningsPass() { return std::make_unique<WarningsPass>(); }
+
+}  // namespace mlops::sema
