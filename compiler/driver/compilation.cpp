@@ -37,6 +37,20 @@ bool Compilation::checkFiles(const std::vector<std::string>& paths, const sema::
   return allReadable;
 }
 
+sema::Program* Compilation::checkText(llvm::StringRef name, llvm::StringRef text,
+                                     const sema::SemaOptions& options) {
+  ast::SourceFile* file = parseText(name, text);
+  if (!file) return nullptr;
+  auto program = std::make_unique<sema::Program>(ast_, sources_, diags_);
+  auto root = std::make_unique<sema::Module>();
+  root->name = name.str();
+  root->file = file;
+  program->modules.push_back(std::move(root));
+  sema::runSemaPipeline(*program, options);
+  programs_.push_back(std::move(program));
+  return programs_.back().get();
+}
+
 ast::SourceFile* Compilation::parseText(llvm::StringRef name, llvm::StringRef text,
                                         const syntax::ParseOptions& options) {
   syntax::LoadResult loaded = syntax::addSourceText(sources_, diags_, name, text);

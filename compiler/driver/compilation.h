@@ -33,6 +33,9 @@ class Compilation {
   bool checkFiles(const std::vector<std::string>& paths, const sema::SemaOptions& options,
                   const syntax::ParseOptions& parseOptions = {}, llvm::StringRef dumpAfter = {},
                   llvm::raw_ostream* dump = nullptr);
+  // Checks in-memory text as the root file `name` (imports resolve relative
+  // to `name`).
+  sema::Program* checkText(llvm::StringRef name, llvm::StringRef text, const sema::SemaOptions& options);
   // The checked programs, one per root (after checkFiles).
   const std::vector<std::unique_ptr<sema::Program>>& programs() const { return programs_; }
 

@@ -13,8 +13,12 @@
 // must expect none. When FILE.ast sits next to FILE.mlops, the AST dump must
 // match it byte for byte (--update rewrites .ast files).
 //
+// --require-coverage: also fail unless every diagnostic code of the
+// catalogue is expected (and produced) by at least one file.
+//
 // Files are checked like `mlopsc check` (parse and every semantic pass,
-// with --stdlib DIR); with --syntax-only they are only parsed.
+// with --stdlib DIR); paths after --syntax-only are only parsed, paths after
+// --full are checked again.
 #include "ast/ast_dump.h"
 #include "diag/source_location.h"
 #include "driver/compilation.h"
@@ -26,6 +30,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -89,13 +94,16 @@ bool parseExpectations(llvm::StringRef path, llvm::StringRef text, std::vector<E
   return ok;
 }
 
+std::set<std::string> coveredCodes;
+
 struct RunOptions {
+  bool requireCoverage = false;
   bool update = false;
-  bool syntaxOnly = false;
+  bool syntaxOnly = false;  // mode for the paths that follow
   std::string stdlib;
 };
 
-bool runFile(const std::string& path, const RunOptions& options, unsigned& failures) {
+bool runFile(const std::string& path, bool syntaxOnly, const RunOptions& options, unsigned& failures) {
   bool update = options.update;
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
@@ -107,7 +115,7 @@ bool runFile(const std::string& path, const RunOptions& options, unsigned& failu
   parseExpectations(path, (*buffer)->getBuffer(), expected, problems);
 
   driver::Compilation compilation;
-  if (options.syntaxOnly) {
+  if (syntaxOnly) {
     compilation.parseFiles({path});
   } else {
     sema::SemaOptions sema;
@@ -147,6 +155,8 @@ bool runFile(const std::string& path, const RunOptions& options, unsigned& failu
   bool expectsError = std::any_of(expected.begin(), expected.end(),
                                   [](const Expectation& e) { return e.severity == diag::Severity::Error; });
   bool namedFail = llvm::sys::path::filename(path).startswith("fail_");
+  for (const Expectation& e : expected)
+    if (e.matched && !e.code.empty()) coveredCodes.insert(e.code);
   if (namedFail && !expectsError) problems.push_back(path + ": named fail_* but expects no error");
   if (!namedFail && expectsError) problems.push_back(path + ": expects errors but is not named fail_*");
 
@@ -181,15 +191,19 @@ bool runFile(const std::string& path, const RunOptions& options, unsigned& failu
 
 int main(int argc, char** argv) {
   RunOptions options;
-  std::vector<std::string> files;
+  std::vector<std::pair<std::string, bool>> files;  // path, syntax only
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (arg == "--update") {
       options.update = true;
       continue;
     }
-    if (arg == "--syntax-only") {
-      options.syntaxOnly = true;
+    if (arg == "--require-coverage") {
+      options.requireCoverage = true;
+      continue;
+    }
+    if (arg == "--syntax-only" || arg == "--full") {
+      options.syntaxOnly = arg == "--syntax-only";
       continue;
     }
     if (arg == "--stdlib" && i + 1 < argc) {
@@ -199,9 +213,9 @@ int main(int argc, char** argv) {
     if (llvm::sys::fs::is_directory(arg)) {
       std::error_code ec;
       for (llvm::sys::fs::recursive_directory_iterator it(arg, ec), end; it != end && !ec; it.increment(ec))
-        if (llvm::sys::path::extension(it->path()) == ".mlops") files.push_back(it->path());
+        if (llvm::sys::path::extension(it->path()) == ".mlops") files.emplace_back(it->path(), options.syntaxOnly);
     } else {
-      files.push_back(arg.str());
+      files.emplace_back(arg.str(), options.syntaxOnly);
     }
   }
   std::sort(files.begin(), files.end());
@@ -210,11 +224,24 @@ int main(int argc, char** argv) {
     return 2;
   }
   unsigned failures = 0;
-  if (!options.syntaxOnly && options.stdlib.empty()) {
-    llvm::errs() << "golden_runner: --stdlib DIR is required (or --syntax-only)\n";
+  bool anyFull = std::any_of(files.begin(), files.end(), [](const auto& f) { return !f.second; });
+  if (anyFull && options.stdlib.empty()) {
+    llvm::errs() << "golden_runner: --stdlib DIR is required to check files (or use --syntax-only)\n";
     return 2;
   }
-  for (const std::string& f : files) runFile(f, options, failures);
+  for (const auto& [f, syntaxOnly] : files) runFile(f, syntaxOnly, options, failures);
   llvm::errs() << files.size() - failures << " of " << files.size() << " golden files passed\n";
+  if (options.requireCoverage) {
+    std::vector<std::string> missing;
+    for (const diag::CodeInfo& info : diag::allCodes())
+      if (!coveredCodes.count(info.name)) missing.push_back(info.name);
+    if (!missing.empty()) {
+      llvm::errs() << "FAIL coverage: no golden case expects";
+      for (const std::string& code : missing) llvm::errs() << ' ' << code;
+      llvm::errs() << '\n';
+      return 1;
+    }
+    llvm::errs() << "every one of " << diag::allCodes().size() << " diagnostic codes has a failing golden case\n";
+  }
   return failures ? 1 : 0;
 }
