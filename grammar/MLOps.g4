@@ -9,6 +9,10 @@
 // generates plain switches instead of adaptive prediction for almost every
 // decision. Expressions are layered rules with loops instead of left
 // recursion: no precedence predicates, and unary chains do not recurse.
+// Names are written as inline token sets (not sub-rules) because every rule
+// invocation costs a parse-tree node; the sets are:
+//   NAME     = IDENT | any keyword except EXPECT, AND, OR, NOT, IN, TRUE, FALSE
+//   ANY_NAME = NAME | EXPECT | AND | OR | NOT | IN | TRUE | FALSE
 grammar MLOps;
 
 // ---------------------------------------------------------------- entry points
@@ -24,7 +28,7 @@ declaration
   ;
 
 projectDecl  : PROJECT IDENT block ;
-useDecl      : USE IDENT (DOT anyName)* ;
+useDecl      : USE IDENT (DOT (IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE | EXPECT | AND | OR | NOT | IN | TRUE | FALSE))* ;
 importDecl   : IMPORT STRING ;
 roleDecl     : ROLE IDENT (COLON path)? block ;
 kpiDecl      : KPI IDENT block ;
@@ -36,7 +40,7 @@ gateDecl     : GATE IDENT FOR path block ;
 deployDecl   : DEPLOY IDENT block ;
 monitorDecl  : MONITOR IDENT ON path block ;
 pipelineDecl : PIPELINE IDENT block ;
-checkDecl    : CHECK IDENT LPAREN (param (COMMA param)* COMMA?)? RPAREN ON anyName block ;
+checkDecl    : CHECK IDENT LPAREN (param (COMMA param)* COMMA?)? RPAREN ON (IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE | EXPECT | AND | OR | NOT | IN | TRUE | FALSE) block ;
 
 param        : IDENT COLON typeName (ASSIGN value)? ;
 typeName     : IDENT (LPAREN typeName RPAREN)? ;
@@ -47,7 +51,7 @@ block        : LBRACE member* RBRACE ;
 
 member
   : EXPECT expectTail
-  | propertyName memberTail
+  | (IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE) memberTail      // NAME: the property name
   ;
 // `expect = v` is a property named expect; otherwise `expect` starts an expectation.
 expectTail   : ASSIGN value | expr (EVERY value)? ;
@@ -58,31 +62,21 @@ memberTail
   | compareOp expr                    // kpi target: target >= 30%
   ;
 
-propertyName : IDENT | keywordName ;
-anyName      : IDENT | keywordName | EXPECT | AND | OR | NOT | IN | TRUE | FALSE ;
-// Keywords that may name a property or start a path.
-keywordName
-  : PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE
-  | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE
-  | TARGET | OF | BASELINE
-  ;
 
 // ---------------------------------------------------------------- values
 
 value
   : STRING | RAW_STRING | TRUE | FALSE
   | numberValue
-  | MINUS number
+  | MINUS (NUMBER | DURATION | SIZE | PERCENT)
   | list
   | path (callArgs | block)?          // name, a.b.c, call f(...), value-block kind { ... }
   ;
 numberValue  : NUMBER (OF path)? | DURATION | SIZE | PERCENT ;   // `2 of validators` is a quorum
-number       : NUMBER | DURATION | SIZE | PERCENT ;
 list         : LBRACKET (value (COMMA value)* COMMA?)? RBRACKET ;
 callArgs     : LPAREN (callArg (COMMA callArg)* COMMA?)? RPAREN ;
 callArg      : value (ASSIGN value)? ;    // positional, or name = value
-path         : pathHead (DOT anyName)* ;
-pathHead     : IDENT | keywordName ;
+path         : (IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE) (DOT (IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE | EXPECT | AND | OR | NOT | IN | TRUE | FALSE))* ;   // NAME (. ANY_NAME)*
 
 // ---------------------------------------------------------------- expressions
 
@@ -94,10 +88,10 @@ compareOp      : EQ | NE | LT | LE | GT | GE ;
 additive       : multiplicative ((PLUS | MINUS) multiplicative)* ;
 multiplicative : unary ((STAR | SLASH) unary)* ;
 unary          : MINUS* postfix ;
-postfix        : primary (DOT anyName | LPAREN (expr (COMMA expr)* COMMA?)? RPAREN)* ;
+postfix        : primary (DOT (IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE | EXPECT | AND | OR | NOT | IN | TRUE | FALSE) | LPAREN (expr (COMMA expr)* COMMA?)? RPAREN)* ;
 primary
-  : number | STRING | RAW_STRING | TRUE | FALSE
-  | IDENT | keywordName
+  : NUMBER | DURATION | SIZE | PERCENT | STRING | RAW_STRING | TRUE | FALSE
+  | IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE
   | LPAREN expr RPAREN
   | exprList
   ;

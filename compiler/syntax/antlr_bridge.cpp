@@ -128,6 +128,58 @@ antlr4::TokenFactory<antlr4::CommonToken>* ChunkTokenSource::getTokenFactory() {
   return antlr4::CommonTokenFactory::DEFAULT.get();
 }
 
+void ChunkTokenStream::reset(const std::vector<Token>& tokens, size_t begin, size_t end) {
+  count_ = end - begin + 1;
+  p_ = 0;
+  while (pool_.size() < count_)
+    pool_.push_back(std::make_unique<antlr4::CommonToken>(
+        std::pair<antlr4::TokenSource*, antlr4::CharStream*>(source_, nullptr), antlr4::Token::EOF,
+        antlr4::Token::DEFAULT_CHANNEL, 0, 0));
+  for (size_t i = 0; i < count_; ++i) {
+    const Token& t = tokens[begin + i];
+    antlr4::CommonToken& c = *pool_[i];
+    bool eof = begin + i == end;
+    c.setType(eof ? antlr4::Token::EOF : antlrTokenType(t.kind));
+    c.setStartIndex(t.offset);
+    c.setStopIndex(eof ? t.offset - 1 : t.offset + t.length - 1);
+    c.setTokenIndex(i);
+  }
+}
+
+antlr4::Token* ChunkTokenStream::LT(ssize_t k) {
+  if (k == 0) return nullptr;
+  if (k < 0) {
+    if (static_cast<size_t>(-k) > p_) return nullptr;
+    return pool_[p_ + k].get();
+  }
+  size_t i = p_ + static_cast<size_t>(k) - 1;
+  return pool_[std::min(i, count_ - 1)].get();
+}
+
+size_t ChunkTokenStream::LA(ssize_t i) {
+  antlr4::Token* t = LT(i);
+  return t ? t->getType() : antlr4::Token::INVALID_TYPE;
+}
+
+void ChunkTokenStream::consume() {
+  if (p_ + 1 >= count_) throw antlr4::IllegalStateException("cannot consume EOF");
+  ++p_;
+}
+
+std::string ChunkTokenStream::getText(const antlr4::misc::Interval& interval) {
+  if (interval.a < 0 || interval.b < interval.a || count_ == 0) return "";
+  size_t a = std::min(static_cast<size_t>(interval.a), count_ - 1);
+  size_t b = std::min(static_cast<size_t>(interval.b), count_ - 1);
+  return getText(pool_[a].get(), pool_[b].get());
+}
+
+std::string ChunkTokenStream::getText(antlr4::Token* start, antlr4::Token* stop) {
+  if (!start || !stop || start->getStartIndex() == INVALID_INDEX || stop->getStopIndex() == INVALID_INDEX) return "";
+  size_t from = start->getStartIndex(), to = stop->getStopIndex() + 1;
+  if (to <= from || to > text_.size()) return "";
+  return text_.slice(from, to).str();
+}
+
 void SyntaxErrorStrategy::reportNoViableAlternative(antlr4::Parser* parser,
                                                     const antlr4::NoViableAltException& e) {
   report(parser, e.getOffendingToken(), e.getExpectedTokens());

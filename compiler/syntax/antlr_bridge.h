@@ -38,6 +38,42 @@ class ChunkTokenSource : public antlr4::TokenSource {
   std::string name_;
 };
 
+// The token stream the parser reads: the tokens of one declaration as
+// CommonTokens from a pool reused for every declaration (no allocation per
+// token), then EOF. Replaces CommonTokenStream, which allocates every token
+// and pays a dynamic_cast per fetch.
+class ChunkTokenStream : public antlr4::TokenStream {
+ public:
+  explicit ChunkTokenStream(antlr4::TokenSource* source, llvm::StringRef text) : source_(source), text_(text) {}
+
+  // Points the stream at tokens [begin, end) followed by EOF at token `end`.
+  void reset(const std::vector<Token>& tokens, size_t begin, size_t end);
+
+  antlr4::Token* LT(ssize_t k) override;
+  antlr4::Token* get(size_t index) const override { return pool_[std::min(index, count_ - 1)].get(); }
+  antlr4::TokenSource* getTokenSource() const override { return source_; }
+  std::string getText(const antlr4::misc::Interval& interval) override;
+  std::string getText() override { return getText(antlr4::misc::Interval(size_t(0), count_ - 1)); }
+  std::string getText(antlr4::RuleContext* ctx) override { return getText(ctx->getSourceInterval()); }
+  std::string getText(antlr4::Token* start, antlr4::Token* stop) override;
+
+  void consume() override;
+  size_t LA(ssize_t i) override;
+  ssize_t mark() override { return -1; }
+  void release(ssize_t) override {}
+  size_t index() override { return p_; }
+  void seek(size_t index) override { p_ = std::min(index, count_ - 1); }
+  size_t size() override { return count_; }
+  std::string getSourceName() const override { return source_->getSourceName(); }
+
+ private:
+  antlr4::TokenSource* source_;
+  llvm::StringRef text_;
+  std::vector<std::unique_ptr<antlr4::CommonToken>> pool_;
+  size_t count_ = 0;  // tokens in use, EOF included
+  size_t p_ = 0;
+};
+
 // What the error strategy needs to know about the declaration being parsed.
 struct ChunkContext {
   llvm::StringRef text;              // the whole buffer

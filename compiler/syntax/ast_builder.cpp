@@ -53,6 +53,18 @@ llvm::SMRange AstBuilder::rangeOf(antlr4::ParserRuleContext* c) const {
   return {loc(begin), loc(end)};
 }
 
+void AstBuilder::namesOf(antlr4::ParserRuleContext* c, size_t skipFirst, llvm::SmallVectorImpl<Name>& out) const {
+  antlr4::Token* start = c->getStart();
+  antlr4::Token* stop = c->getStop();
+  if (!tokens_ || !present(start) || !stop || stop->getTokenIndex() == INVALID_INDEX ||
+      stop->getTokenIndex() < start->getTokenIndex())
+    return;
+  for (size_t i = start->getTokenIndex() + skipFirst; i <= stop->getTokenIndex(); ++i) {
+    antlr4::Token* t = tokens_->get(i);
+    if (t->getType() != P::DOT && present(t)) out.push_back(name(t));
+  }
+}
+
 Name AstBuilder::name(antlr4::Token* t) const {
   if (!present(t)) return {};
   return {textOf(t), rangeOf(t)};
@@ -95,12 +107,10 @@ Decl* AstBuilder::declaration(P::DeclarationContext* c) {
   if (auto* d = c->useDecl()) {
     auto* use = ctx_.make<UseDecl>();
     llvm::SmallVector<Name, 4> segments;
-    if (present(d->IDENT())) segments.push_back(name(d->IDENT()));
-    for (auto* n : d->anyName())
-      if (present(n->getStart())) segments.push_back(name(n->getStart()));
+    namesOf(d, 1, segments);  // after `use`
     if (segments.empty()) return nullptr;
     use->module = ctx_.copy(llvm::ArrayRef<Name>(segments));
-    return finishDecl(use, d, d->USE(), nullptr, nullptr);
+    return finishDecl(use, d, child<TerminalNode>(d, 0), nullptr, nullptr);
   }
   if (auto* d = c->importDecl()) {
     auto* import = ctx_.make<ImportDecl>();
@@ -139,8 +149,11 @@ Decl* AstBuilder::declaration(P::DeclarationContext* c) {
                         rangeOf(p)});
     }
     check->params = ctx_.copy(llvm::ArrayRef<CheckParam>(params));
-    if (d->anyName()) check->appliesTo = name(d->anyName()->getStart());
-    return finishDecl(check, d, d->CHECK(), d->IDENT(), d->block());
+    // `on NAME`: the token after ON.
+    for (size_t i = 0; i + 1 < d->children.size(); ++i)
+      if (auto* t = dynamic_cast<TerminalNode*>(d->children[i]); t && t->getSymbol()->getType() == P::ON)
+        if (auto* n = dynamic_cast<TerminalNode*>(d->children[i + 1])) check->appliesTo = name(n);
+    return finishDecl(check, d, child<TerminalNode>(d, 0), child<TerminalNode>(d, 1), d->block());
   }
   return nullptr;
 }
@@ -176,10 +189,9 @@ Member* AstBuilder::member(P::MemberContext* c) {
     e->range = rangeOf(c);
     return e;
   }
-  auto* pn = child<P::PropertyNameContext>(c, 0);
   auto* tail = child<P::MemberTailContext>(c, 1);
-  if (!pn || !tail || !present(pn->getStart())) return nullptr;
-  Name n = name(pn->getStart());
+  if (!tail || !present(c->getStart())) return nullptr;
+  Name n = name(c->getStart());
   Member* out = nullptr;
   switch (startType(tail)) {
     case P::ASSIGN: {
@@ -237,11 +249,10 @@ TypeRef* AstBuilder::typeName(P::TypeNameContext* c) {
 }
 
 PathExpr* AstBuilder::path(P::PathContext* c) {
-  if (!c || !c->pathHead() || !present(c->pathHead()->getStart())) return nullptr;
+  if (!c || !present(c->getStart())) return nullptr;
   llvm::SmallVector<Name, 4> segments;
-  segments.push_back(name(c->pathHead()->getStart()));
-  for (auto* n : c->anyName())
-    if (present(n->getStart())) segments.push_back(name(n->getStart()));
+  namesOf(c, 0, segments);
+  if (segments.empty()) return nullptr;
   auto* p = ctx_.make<PathExpr>();
   p->segments = ctx_.copy(llvm::ArrayRef<Name>(segments));
   p->range = rangeOf(c);
@@ -418,9 +429,9 @@ Expr* AstBuilder::value(P::ValueContext* c) {
       return n;
     }
     case P::MINUS: {
-      auto* num = child<P::NumberContext>(c, 1);
-      if (!num || !present(num->getStart())) return nullptr;
-      return number(num->getStart(), true, c->getStart());
+      auto* num = child<TerminalNode>(c, 1);
+      if (!num || !present(num->getSymbol())) return nullptr;
+      return number(num->getSymbol(), true, c->getStart());
     }
     case P::LBRACKET: {
       auto* l = child<P::ListContext>(c, 0);
@@ -625,9 +636,9 @@ Expr* AstBuilder::postfix(P::PostfixContext* c) {
     if (!t) continue;
     size_t type = t->getSymbol()->getType();
     if (type == P::DOT && i + 1 < children.size()) {
-      auto* n = dynamic_cast<P::AnyNameContext*>(children[i + 1]);
-      if (!n || !present(n->getStart())) continue;
-      Name member = name(n->getStart());
+      auto* n = dynamic_cast<TerminalNode*>(children[i + 1]);
+      if (!n || !present(n->getSymbol())) continue;
+      Name member = name(n->getSymbol());
       if (auto* p = llvm::dyn_cast<PathExpr>(out)) {
         segments.push_back(member);
         auto* extended = ctx_.make<PathExpr>();
@@ -670,7 +681,11 @@ Expr* AstBuilder::postfix(P::PostfixContext* c) {
 
 Expr* AstBuilder::primary(P::PrimaryContext* c) {
   if (!c) return nullptr;
-  if (auto* n = c->number()) return present(n->getStart()) ? number(n->getStart(), false, nullptr) : nullptr;
+  switch (startType(c)) {
+    case P::NUMBER: case P::DURATION: case P::SIZE: case P::PERCENT:
+      return present(c->getStart()) ? number(c->getStart(), false, nullptr) : nullptr;
+    default: break;
+  }
   if (present(c->STRING())) return string(c->STRING()->getSymbol());
   if (present(c->RAW_STRING())) return string(c->RAW_STRING()->getSymbol());
   if (present(c->TRUE()) || present(c->FALSE())) {

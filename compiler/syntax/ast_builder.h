@@ -4,6 +4,8 @@
 #pragma once
 
 #include "MLOpsParser.h"
+
+#include <llvm/ADT/SmallVector.h>
 #include "ast/ast_context.h"
 #include "diag/diagnostic_engine.h"
 
@@ -16,6 +18,8 @@ class AstBuilder {
 
   // Null when the declaration is too damaged to have a kind and a name.
   ast::Decl* declaration(MLOpsParser::DeclarationContext* decl);
+  // The token stream the tree was parsed from (paths read their names from it).
+  void setTokens(antlr4::TokenStream* tokens) { tokens_ = tokens; }
 
  private:
   using P = MLOpsParser;
@@ -54,7 +58,11 @@ class AstBuilder {
   ast::ListExpr* exprList(P::ExprListContext* c);
   ast::Expr* binary(ast::BinaryOp op, antlr4::Token* opToken, ast::Expr* lhs, ast::Expr* rhs);
 
+  // Name tokens of c (every token but `.`), e.g. a.b.c -> a, b, c.
+  void namesOf(antlr4::ParserRuleContext* c, size_t skipFirst, llvm::SmallVectorImpl<ast::Name>& out) const;
+
   ast::ASTContext& ctx_;
+  antlr4::TokenStream* tokens_ = nullptr;
   llvm::StringRef text_;
   diag::DiagnosticEngine& diags_;
 };

@@ -158,6 +158,9 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
   auto bail = std::make_shared<antlr4::BailErrorStrategy>();
   std::string sourceName = buffer->getBufferIdentifier().str();
   AstBuilder builder(context, text, diags);
+  ChunkTokenSource source(lexed.tokens, 0, 0, sourceName);
+  ChunkTokenStream stream(&source, text);
+  builder.setTokens(&stream);
   std::vector<ast::Decl*> decls;
   decls.reserve(chunks.size());
 
@@ -179,8 +182,7 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
       info.hasUnterminatedString = it != lexed.unterminatedStrings.end() && *it < to;
     }
 
-    ChunkTokenSource source(lexed.tokens, chunk.begin, chunk.end, sourceName);
-    antlr4::CommonTokenStream stream(&source);
+    stream.reset(lexed.tokens, chunk.begin, chunk.end);
     MLOpsParser::SingleDeclarationContext* tree = nullptr;
     // Stage 1: SLL, bail out at the first error (almost every declaration).
     parser.setTokenStream(&stream);
