@@ -19,18 +19,18 @@ DiagBuilder DiagnosticEngine::add(DiagCode code, llvm::SMRange range, std::strin
   Severity severity = codeInfo(code).severity;
   if (severity == Severity::Warning) {
     WarningState state = warningStates_[static_cast<size_t>(code)];
-    if (state == WarningState::Ignored) return DiagBuilder(*this, nullptr);
+    if (state == WarningState::Ignored) return DiagBuilder(nullptr);
     if (state == WarningState::Error || warningsAsErrors_)
       severity = Severity::Error;
   }
   if (severity == Severity::Error && tooManyErrors()) {
     ++dropped_;
-    return DiagBuilder(*this, nullptr);
+    return DiagBuilder(nullptr);
   }
   if (severity == Severity::Error) ++errors_;
   if (severity == Severity::Warning) ++warnings_;
   diagnostics_.push_back(Diagnostic{code, severity, range, std::move(file), std::move(message), {}, {}});
-  return DiagBuilder(*this, &diagnostics_.back());
+  return DiagBuilder(&diagnostics_.back());
 }
 
 std::vector<Diagnostic> DiagnosticEngine::sorted() const {

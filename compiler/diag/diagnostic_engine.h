@@ -15,14 +15,13 @@ class DiagnosticEngine;
 // Returned by DiagnosticEngine::report; attaches notes and fix-its.
 class DiagBuilder {
  public:
-  DiagBuilder(DiagnosticEngine& engine, Diagnostic* diag) : engine_(engine), diag_(diag) {}
+  explicit DiagBuilder(Diagnostic* diag) : diag_(diag) {}
   DiagBuilder& note(llvm::SMRange range, std::string message);
   DiagBuilder& note(std::string message) { return note(llvm::SMRange(), std::move(message)); }
   DiagBuilder& note(llvm::SMLoc at, std::string message) { return note(llvm::SMRange(at, at), std::move(message)); }
   DiagBuilder& fixit(llvm::SMRange range, std::string replacement);
 
  private:
-  DiagnosticEngine& engine_;
   Diagnostic* diag_;  // null when the diagnostic was suppressed
 };
 

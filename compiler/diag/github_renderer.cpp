@@ -27,11 +27,12 @@ std::string githubEscapeProperty(llvm::StringRef s) {
 
 void renderGithub(llvm::raw_ostream& os, const llvm::SourceMgr& sources,
                   const std::vector<Diagnostic>& diagnostics) {
+  SourceLocator locator(sources);
   for (const Diagnostic& d : diagnostics) {
     const char* command = d.severity == Severity::Error     ? "error"
                           : d.severity == Severity::Warning ? "warning"
                                                             : "notice";
-    ResolvedRange r = resolveRange(sources, d.range, d.file);
+    ResolvedRange r = locator.range(d.range, d.file);
     os << "::" << command << ' ';
     if (!r.file.empty()) os << "file=" << githubEscapeProperty(r.file) << ',';
     if (r.valid) {
@@ -44,7 +45,7 @@ void renderGithub(llvm::raw_ostream& os, const llvm::SourceMgr& sources,
     os << "title=" << codeInfo(d.code).name << "::";
     std::string message = d.message;
     for (const Note& n : d.notes) {
-      ResolvedRange nr = resolveRange(sources, n.range);
+      ResolvedRange nr = locator.range(n.range);
       message += "\nnote: " + n.message;
       if (nr.valid)
         message += " (" + nr.file + ":" + std::to_string(nr.start.line) + ":" +

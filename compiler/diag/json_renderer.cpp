@@ -19,6 +19,7 @@ void addLocation(nlohmann::json& out, const ResolvedRange& r) {
 }  // namespace
 
 nlohmann::json renderJson(const llvm::SourceMgr& sources, const std::vector<Diagnostic>& diagnostics) {
+  SourceLocator locator(sources);
   nlohmann::json list = nlohmann::json::array();
   unsigned errors = 0, warnings = 0;
   for (const Diagnostic& d : diagnostics) {
@@ -28,12 +29,12 @@ nlohmann::json renderJson(const llvm::SourceMgr& sources, const std::vector<Diag
     j["code"] = codeInfo(d.code).name;
     j["severity"] = severityName(d.severity).str();
     j["message"] = d.message;
-    addLocation(j, resolveRange(sources, d.range, d.file));
+    addLocation(j, locator.range(d.range, d.file));
     nlohmann::json notes = nlohmann::json::array();
     for (const Note& n : d.notes) {
       nlohmann::json jn;
       jn["message"] = n.message;
-      addLocation(jn, resolveRange(sources, n.range));
+      addLocation(jn, locator.range(n.range));
       notes.push_back(std::move(jn));
     }
     j["notes"] = std::move(notes);
@@ -41,7 +42,7 @@ nlohmann::json renderJson(const llvm::SourceMgr& sources, const std::vector<Diag
     for (const FixIt& f : d.fixits) {
       nlohmann::json jf;
       jf["replacement"] = f.replacement;
-      addLocation(jf, resolveRange(sources, f.range));
+      addLocation(jf, locator.range(f.range));
       fixits.push_back(std::move(jf));
     }
     j["fixits"] = std::move(fixits);

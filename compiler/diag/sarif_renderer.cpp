@@ -58,9 +58,10 @@ nlohmann::json renderSarif(const llvm::SourceMgr& sources, const std::vector<Dia
                      {"shortDescription", {{"text", info.title}}},
                      {"defaultConfiguration", {{"level", sarifLevel(info.severity)}}}});
   }
+  SourceLocator locator(sources);
   nlohmann::json results = nlohmann::json::array();
   for (const Diagnostic& d : diagnostics) {
-    ResolvedRange where = resolveRange(sources, d.range, d.file);
+    ResolvedRange where = locator.range(d.range, d.file);
     nlohmann::json result = {{"ruleId", codeInfo(d.code).name},
                              {"ruleIndex", static_cast<unsigned>(d.code)},
                              {"level", sarifLevel(d.severity)},
@@ -70,7 +71,7 @@ nlohmann::json renderSarif(const llvm::SourceMgr& sources, const std::vector<Dia
     nlohmann::json related = nlohmann::json::array();
     int id = 0;
     for (const Note& n : d.notes) {
-      ResolvedRange nr = resolveRange(sources, n.range);
+      ResolvedRange nr = locator.range(n.range);
       nlohmann::json loc = {{"id", id++}, {"message", {{"text", n.message}}}};
       if (!nr.file.empty()) loc["physicalLocation"] = physicalLocation(nr);
       related.push_back(std::move(loc));
@@ -78,7 +79,7 @@ nlohmann::json renderSarif(const llvm::SourceMgr& sources, const std::vector<Dia
     if (!related.empty()) result["relatedLocations"] = std::move(related);
     nlohmann::json fixes = nlohmann::json::array();
     for (const FixIt& f : d.fixits) {
-      ResolvedRange fr = resolveRange(sources, f.range);
+      ResolvedRange fr = locator.range(f.range);
       if (!fr.valid) continue;
       nlohmann::json replacement = {{"deletedRegion", region(fr)},
                                     {"insertedContent", {{"text", f.replacement}}}};

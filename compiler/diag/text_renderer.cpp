@@ -52,39 +52,37 @@ bool isPlainAscii(llvm::StringRef line) {
   return true;
 }
 
-// The line containing `loc`, without its line ending.
-llvm::StringRef lineAt(const llvm::SourceMgr& sources, llvm::SMLoc loc, const char** lineStartOut) {
-  unsigned id = sources.FindBufferContainingLoc(loc);
-  const llvm::MemoryBuffer* buf = nullptr;
-  if (id) {
-    buf = sources.getMemoryBuffer(id);
-  } else {
-    for (unsigned i = 1; i <= sources.getNumBuffers() && !buf; ++i)
-      if (loc.getPointer() == sources.getMemoryBuffer(i)->getBufferEnd()) buf = sources.getMemoryBuffer(i);
-  }
-  if (!buf) return {};
-  const char* begin = buf->getBufferStart();
-  const char* end = buf->getBufferEnd();
-  const char* start = loc.getPointer();
-  while (start > begin && start[-1] != '\n') --start;
-  const char* stop = loc.getPointer();
-  while (stop < end && *stop != '\n' && *stop != '\r') ++stop;
-  *lineStartOut = start;
-  return llvm::StringRef(start, static_cast<size_t>(stop - start));
-}
-
 // LLVM's SMDiagnostic prints no caret for a line with non-ASCII text (its
 // column mapping is byte-based). Such lines are rendered here in the same
 // layout: tabs to multiples of 8, wide characters two columns, bytes that
 // are not printable UTF-8 as \xNN, a byte order mark not at all.
-void printUnicodeSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, llvm::SMRange range,
-                         const std::vector<FixIt>& fixits, bool color) {
+//
+// Long lines (minified or generated specs) show a window of about 180
+// columns around the caret, with "..." where text is cut, so a file with
+// many errors on one huge line prints O(errors), not O(errors x line).
+constexpr size_t kMaxShownLine = 200;
+
+void printUnicodeSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, SourceLocator& locator,
+                         llvm::SMRange range, const std::vector<FixIt>& fixits, bool color) {
   const char* lineStart = nullptr;
-  llvm::StringRef line = lineAt(sources, range.Start, &lineStart);
+  llvm::StringRef line = locator.line(range.Start, &lineStart);
   if (!lineStart) return;
-  std::string shown;
+  bool cutFront = false, cutBack = false;
+  if (line.size() > kMaxShownLine) {
+    size_t caret = static_cast<size_t>(range.Start.getPointer() - lineStart);
+    size_t from = caret > 80 ? caret - 80 : 0;
+    size_t to = std::min(line.size(), std::max(caret + 100, from + 180));
+    auto isContinuation = [&](size_t i) { return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
+    while (isContinuation(from)) ++from;
+    while (isContinuation(to)) ++to;
+    cutFront = from > 0;
+    cutBack = to < line.size();
+    lineStart += from;
+    line = line.slice(from, to);
+  }
+  std::string shown = cutFront ? "..." : "";
   std::vector<unsigned> columnAt(line.size() + 1, 0);  // display column of each byte
-  unsigned column = 0;
+  unsigned column = cutFront ? 3 : 0;
   size_t i = 0;
   if (line.startswith("\xEF\xBB\xBF") && sources.FindBufferContainingLoc(range.Start) &&
       lineStart == sources.getMemoryBuffer(sources.FindBufferContainingLoc(range.Start))->getBufferStart())
@@ -119,6 +117,7 @@ void printUnicodeSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, 
     i += len;
   }
   columnAt[line.size()] = column;
+  if (cutBack) shown += "...";
   auto colOf = [&](const char* p) {
     size_t off = static_cast<size_t>(p - lineStart);
     return off <= line.size() ? columnAt[off] : column;
@@ -145,12 +144,13 @@ void printUnicodeSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, 
 
 // The source line with caret, range underline and fix-it text, as rendered
 // by llvm::SMDiagnostic (its own header line is dropped).
-void printSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, llvm::SMRange range,
-                  Severity severity, const std::vector<FixIt>& fixits, bool color) {
+void printSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, SourceLocator& locator,
+                  llvm::SMRange range, Severity severity, const std::vector<FixIt>& fixits, bool color) {
   if (!range.Start.isValid()) return;
   const char* lineStart = nullptr;
-  if (!isPlainAscii(lineAt(sources, range.Start, &lineStart))) {
-    printUnicodeSnippet(os, sources, range, fixits, color);
+  llvm::StringRef line = locator.line(range.Start, &lineStart);
+  if (line.size() > kMaxShownLine || !isPlainAscii(line)) {
+    printUnicodeSnippet(os, sources, locator, range, fixits, color);
     return;
   }
   std::vector<llvm::SMRange> ranges;
@@ -175,6 +175,7 @@ void printSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, llvm::S
 
 void renderText(llvm::raw_ostream& os, const llvm::SourceMgr& sources,
                 const std::vector<Diagnostic>& diagnostics, const TextOptions& options) {
+  SourceLocator locator(sources);
   bool color = options.color;
   bool colorsWere = os.colors_enabled();
   os.enable_colors(color);
@@ -182,12 +183,12 @@ void renderText(llvm::raw_ostream& os, const llvm::SourceMgr& sources,
   for (const Diagnostic& d : diagnostics) {
     if (d.severity == Severity::Error) ++errors;
     if (d.severity == Severity::Warning) ++warnings;
-    printHeader(os, resolveRange(sources, d.range, d.file), d.severity, codeInfo(d.code).name,
+    printHeader(os, locator.range(d.range, d.file), d.severity, codeInfo(d.code).name,
                 d.message, color);
-    printSnippet(os, sources, d.range, d.severity, d.fixits, color);
+    printSnippet(os, sources, locator, d.range, d.severity, d.fixits, color);
     for (const Note& n : d.notes) {
-      printHeader(os, resolveRange(sources, n.range), Severity::Note, "", n.message, color);
-      printSnippet(os, sources, n.range, Severity::Note, {}, color);
+      printHeader(os, locator.range(n.range), Severity::Note, "", n.message, color);
+      printSnippet(os, sources, locator, n.range, Severity::Note, {}, color);
     }
   }
   if (options.summary && (errors || warnings)) {

@@ -1,0 +1,72 @@
+// `mlopsc explain`: every diagnostic code has an explanation, and every
+// explanation's examples do what they claim: `wrong` produces the code,
+// `right` checks without errors (and without the code).
+#include "diag/explanations.h"
+#include "driver/compilation.h"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+
+using namespace mlops;
+
+namespace {
+
+struct Checked {
+  std::set<std::string> codes;  // every code reported
+  unsigned errors = 0;
+  std::string listing;          // code: message, one a line (for failures)
+};
+
+Checked check(const char* text) {
+  driver::Compilation c;
+  sema::SemaOptions options;
+  options.stdlibDir = MLOPS_SOURCE_DIR "/stdlib";
+  c.checkText("example.mlops", text, options);
+  Checked out;
+  out.errors = c.diags().errorCount();
+  for (const diag::Diagnostic& d : c.diags().diagnostics()) {
+    out.codes.insert(diag::codeInfo(d.code).name);
+    out.listing += std::string(diag::codeInfo(d.code).name) + ": " + d.message + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every diagnostic code has an explanation, in code order", "[explain]") {
+  for (const diag::CodeInfo& info : diag::allCodes()) {
+    INFO(info.name);
+    CHECK(diag::findExplanation(info.code) != nullptr);
+  }
+  const auto& all = diag::allExplanations();
+  REQUIRE(all.size() == diag::allCodes().size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    INFO(diag::codeInfo(all[i].code).name);
+    CHECK(all[i].code == diag::allCodes()[i].code);
+    CHECK(std::string(all[i].text).size() > 80);
+    CHECK(std::string(all[i].wrong) != std::string(all[i].right));
+  }
+}
+
+TEST_CASE("each explanation's wrong example produces its code", "[explain]") {
+  for (const diag::Explanation& e : diag::allExplanations()) {
+    const char* code = diag::codeInfo(e.code).name;
+    Checked wrong = check(e.wrong);
+    INFO(code << " wrong example reported:\n" << wrong.listing);
+    CHECK(wrong.codes.count(code) == 1);
+  }
+}
+
+TEST_CASE("each explanation's right example checks without errors", "[explain]") {
+  for (const diag::Explanation& e : diag::allExplanations()) {
+    const char* code = diag::codeInfo(e.code).name;
+    Checked right = check(e.right);
+    INFO(code << " right example reported:\n" << right.listing);
+    CHECK(right.errors == 0);
+    CHECK(right.codes.count(code) == 0);
+    // Warnings are tolerated by the contract, but the examples are kept clean.
+    CHECK(right.codes.empty());
+  }
+}
