@@ -3,6 +3,8 @@
 #include "diag/explanations.h"
 #include "driver/commands.h"
 
+#include <llvm/Support/ConvertUTF.h>
+#include <llvm/Support/Format.h>
 #include <llvm/Support/raw_ostream.h>
 
 namespace mlops::driver {
@@ -14,7 +16,25 @@ llvm::cl::list<std::string> explainCodes(llvm::cl::Positional, llvm::cl::desc("<
 void indentBlock(llvm::raw_ostream& os, llvm::StringRef text) {
   llvm::SmallVector<llvm::StringRef, 16> lines;
   text.rtrim('\n').split(lines, '\n');
-  for (llvm::StringRef line : lines) os << "    " << line << '\n';
+  for (llvm::StringRef line : lines) {
+    os << "    ";
+    // Examples of invalid input hold raw bytes: show them escaped, keep valid UTF-8.
+    for (size_t i = 0; i < line.size();) {
+      auto c = static_cast<unsigned char>(line[i]);
+      unsigned len = llvm::getNumBytesForUTF8(c);
+      bool valid = (c >= 0x20 || c == '\t') && i + len <= line.size() &&
+                   llvm::isLegalUTF8Sequence(reinterpret_cast<const llvm::UTF8*>(line.data() + i),
+                                             reinterpret_cast<const llvm::UTF8*>(line.data() + i + len));
+      if (valid) {
+        os << line.substr(i, len);
+        i += len;
+      } else {
+        os << "\\x" << llvm::format_hex_no_prefix(c, 2, true);
+        ++i;
+      }
+    }
+    os << '\n';
+  }
 }
 
 }  // namespace

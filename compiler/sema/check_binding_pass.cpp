@@ -94,6 +94,12 @@ class CheckBindingPass : public Pass {
             continue;
           }
           std::string expected;
+          // A string parameter named `column` names a column of the tested data.
+          if (param.name.text == "column")
+            if (auto* str = llvm::dyn_cast<StringExpr>(g->second->value))
+              if (auto target = program.references.find(test->target); target != program.references.end() &&
+                                                                        target->second.symbol->kind == SymbolKind::Data)
+                program.checkColumn(target->second.symbol->decl, str->value, str->range);
           if (!fits(param.type, g->second->value, expected))
             diags.report(g->second->value->range, diag::kinds::TypeMismatch, expected, param.name.text,
                          describeValue(g->second->value))

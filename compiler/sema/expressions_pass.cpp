@@ -60,6 +60,7 @@ const llvm::StringMap<Function>& dataFunctions() {
 }
 
 struct Scope {
+  const Decl* dataDecl = nullptr;        // the tested data (its columns)
   bool data = false;                     // data functions available
   bool metrics = false;                  // metrics.X and baseline.X
   bool live = false;                     // live.X
@@ -101,7 +102,10 @@ class ExpressionsPass : public Pass {
         }
         if (!target) scope.data = scope.metrics = true;  // unresolved: be lenient
         else if (target->kind == SymbolKind::Model) scope.metrics = true;
-        else scope.data = true;
+        else {
+          scope.data = true;
+          scope.dataDecl = target->decl;
+        }
         scope.hint = scope.metrics && !scope.data ? "a test on a model reads `metrics.NAME` and `baseline.NAME`"
                                                   : "a test on data calls rows(), nulls(column), drift.psi(column), "
                                                     "age(), column_min(column), column_max(column), schema_ok()";
@@ -261,11 +265,15 @@ class ExpressionsPass : public Pass {
                        (f.params.size() == 1 ? "" : "s") + ", found " + std::to_string(args.size()));
       return f.result;
     }
-    for (size_t i = 0; i < args.size(); ++i)
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (scope.dataDecl && f.params[i] == Type::String)
+        if (auto* str = llvm::dyn_cast<StringExpr>(c->args[i].value))
+          program_->checkColumn(scope.dataDecl, str->value, str->range);
       if (args[i] != f.params[i] && args[i] != Type::Unknown)
         diags.report(c->args[i].value->range, diag::kinds::ExpressionType,
                      "argument " + std::to_string(i + 1) + " of `" + name + "` must be " + typeName(f.params[i]).str() +
                          ", found " + typeName(args[i]).str());
+    }
     return f.result;
   }
 

@@ -109,9 +109,16 @@ class InterpolationPass : public Pass {
     if (root == "secrets") {
       std::vector<llvm::StringRef> names = listWords(decl_, "secrets");
       if (parts.size() == 2 && llvm::is_contained(names, parts[1])) return;
-      return fail(parts.size() != 2 ? "expected `secrets.NAME`"
-                                    : "secret `" + parts[1].str() + "` is not listed in `secrets`", names);
+      if (parts.size() == 2 && !llvm::is_contained(names, parts[1])) {
+        auto d = diags.report(range, diag::kinds::InvalidInterpolation, body,
+                              "secret `" + parts[1].str() + "` is not listed in `secrets`");
+        if (auto s = diag::closestMatch(parts[1], names)) d.note("did you mean `" + *s + "`?");
+        else d.note("add it: `secrets = [" + parts[1].str() + "]`; its value comes from the environment");
+        return;
+      }
+      return fail("expected `secrets.NAME`", names);
     }
+    if (root == "inputs" && deploy) return fail("a deploy has no `inputs`; use `${model.outputs.NAME}`");
     if (root == "inputs") {
       std::vector<std::string> written = inputsAsWritten();
       std::string rest = body.trim().drop_front(7).str();

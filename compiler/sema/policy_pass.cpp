@@ -51,7 +51,12 @@ class PolicyPass : public Pass {
               facts.permissions |= permissionFromName(p->segments[0].text);
         auto* role = llvm::cast<RoleDecl>(r->decl);
         r = role->base ? resolved(role->base) : nullptr;
-        if (r && r->kind != SymbolKind::Role) break;
+        // An unresolved base (already reported) leaves the permissions unknown:
+        // no E0501 avalanche on everything the role owns.
+        if (role->base && (!r || r->kind != SymbolKind::Role)) {
+          facts.permissionsKnown = false;
+          break;
+        }
       }
       if (auto* members = llvm::dyn_cast_or_null<ListExpr>(Program::property(s->decl, "members")))
         for (const Expr* item : members->items)
@@ -87,7 +92,7 @@ class PolicyPass : public Pass {
     Symbol* owner = program_->ownerOf(s);
     if (!owner || owner->kind != SymbolKind::Role) return;
     const RoleFacts* f = facts(owner);
-    if (!f || (f->permissions & needed)) return;
+    if (!f || !f->permissionsKnown || (f->permissions & needed)) return;
     auto d = program_->diags().report(at, diag::kinds::MissingPermission, kindName(s->kind), s->name, owner->name,
                                       permissionName(needed));
     d.note(owner->decl->name.range, "role `" + owner->name.str() + "` is declared here");
@@ -165,7 +170,7 @@ class PolicyPass : public Pass {
         if (a.role->kind != SymbolKind::Role) continue;
         const RoleFacts* f = facts(a.role);
         if (!f) continue;
-        if (!(f->permissions & Approve))
+        if (f->permissionsKnown && !(f->permissions & Approve))
           diags.report(a.site->range, diag::kinds::ApproverLacksPermission, a.role->name, s->name)
               .note(a.role->decl->name.range, "role `" + a.role->name.str() + "` is declared here")
               .note("approvers need a role with `approve`: sme, model_risk_manager or ml_architect");
@@ -191,7 +196,11 @@ class PolicyPass : public Pass {
                     .note("the four-eyes principle: nobody approves their own model");
               }
       }
-      if (tier == "high" && !audited)
+      bool unknown = false;
+      for (const Approval& a : approvalsOf(gate))
+        if (const RoleFacts* f = a.role->kind == SymbolKind::Role ? facts(a.role) : nullptr; f && !f->permissionsKnown)
+          unknown = true;
+      if (tier == "high" && !audited && !unknown)
         diags.report(gate->name.range, diag::kinds::HighRiskNeedsAudit, s->name)
             .note("add an approval role based on `model_risk_manager`, e.g. `approvals = [validators]`");
     }
@@ -250,6 +259,7 @@ class PolicyPass : public Pass {
     for (const auto& module : program_->modules) {
       if (module->stdlib || !module->file) continue;
       for (const Decl* d : module->file->decls) {
+        scanning_ = d;
         if (auto* i = llvm::dyn_cast<ImportDecl>(d)) { scan(i->path); continue; }
         if (d->body) scanBlock(d->body);
       }
@@ -301,13 +311,19 @@ class PolicyPass : public Pass {
         const char* b = src + quote + (match[0].data() - s->value.data());
         at = {llvm::SMLoc::getFromPointer(b), llvm::SMLoc::getFromPointer(b + match[0].size())};
       }
+      bool runsCommands = scanning_ && (scanning_->kind() == DeclKind::Step || scanning_->kind() == DeclKind::Model ||
+                                        scanning_->kind() == DeclKind::Deploy);
       program_->diags().report(at, diag::kinds::CredentialLiteral, p.what)
-          .note("list the name in `secrets = [NAME]` and use `${secrets.NAME}`; the value comes from the environment");
+          .note(runsCommands ? "list the name in `secrets = [NAME]` and use `${secrets.NAME}`; the value comes from "
+                               "the environment"
+                             : "keep credentials out of the spec: name a connection (e.g. postgres(\"warehouse\")) "
+                               "and provide its secret through the environment");
       return;
     }
   }
 
   Program* program_ = nullptr;
+  const Decl* scanning_ = nullptr;
 };
 
 }  // namespace

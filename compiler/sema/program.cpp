@@ -1,5 +1,9 @@
 #include "sema/program.h"
 
+#include "diag/suggest.h"
+
+#include <llvm/ADT/STLExtras.h>
+
 namespace mlops::sema {
 
 bool symbolKindOf(ast::DeclKind kind, SymbolKind& out) {
@@ -77,6 +81,22 @@ const ast::Member* Program::member(const ast::Decl* decl, llvm::StringRef name) 
 const ast::Expr* Program::property(const ast::Decl* decl, llvm::StringRef name) {
   if (auto* p = llvm::dyn_cast_or_null<ast::PropertyMember>(member(decl, name))) return p->value;
   return nullptr;
+}
+
+bool Program::columnsOf(const ast::Decl* data, std::vector<llvm::StringRef>& out) {
+  auto* schema = llvm::dyn_cast_or_null<ast::NestedBlockMember>(member(data, "schema"));
+  if (!schema) return false;
+  for (const ast::Member* m : schema->body->members)
+    if (llvm::isa<ast::ColumnMember>(m)) out.push_back(m->name.text);
+  return true;
+}
+
+void Program::checkColumn(const ast::Decl* data, llvm::StringRef column, llvm::SMRange at) {
+  std::vector<llvm::StringRef> columns;
+  if (!columnsOf(data, columns) || llvm::is_contained(columns, column)) return;
+  auto d = diags_.report(at, diag::kinds::UndefinedColumn, data->name.text, column);
+  if (auto s = diag::closestMatch(column, columns)) d.note("did you mean `" + *s + "`?");
+  d.note(member(data, "schema")->range, "the schema of `" + data->name.text.str() + "` is declared here");
 }
 
 Symbol* Program::targetOf(const Symbol* symbol) const {

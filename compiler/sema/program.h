@@ -55,6 +55,7 @@ struct Symbol {
 // Facts about a role after inheritance.
 struct RoleFacts {
   uint8_t permissions = 0;
+  bool permissionsKnown = true;  // false when a base role could not be resolved
   std::vector<std::pair<std::string, llvm::SMRange>> members;
   bool hasQuota = false;
   double quotaCpu = -1, quotaMemory = -1, quotaGpu = -1;  // -1: not limited
@@ -114,6 +115,10 @@ class Program {
   // The value of property `name` in a declaration's body (first one), or null.
   static const ast::Member* member(const ast::Decl* decl, llvm::StringRef name);
   static const ast::Expr* property(const ast::Decl* decl, llvm::StringRef name);
+  // Column names of a data declaration's schema; false when it has none.
+  static bool columnsOf(const ast::Decl* data, std::vector<llvm::StringRef>& out);
+  // Reports E0201 when `data` declares a schema without `column`.
+  void checkColumn(const ast::Decl* data, llvm::StringRef column, llvm::SMRange at);
   // The owner role of a declaration: its `owner`, or for tests, gates and
   // monitors without one, their target's owner.
   Symbol* ownerOf(const Symbol* symbol) const;

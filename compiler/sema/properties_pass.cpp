@@ -7,6 +7,7 @@
 #include "sema/schema.h"
 #include "sema/value_description.h"
 
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/Regex.h>
 
 namespace mlops::sema {
@@ -67,6 +68,11 @@ class PropertiesPass : public Pass {
                                decl->name.text, p.name)
           .note("`" + p.name.str() + "`: " + p.doc.str());
     }
+    if (decl->kind() == DeclKind::Data)
+      if (auto* pii = llvm::dyn_cast_or_null<ListExpr>(Program::property(decl, "pii")))
+        for (const Expr* item : pii->items)
+          if (auto* p = llvm::dyn_cast<PathExpr>(item); p && p->segments.size() == 1)
+            program_->checkColumn(decl, p->segments[0].text, item->range);
     if (decl->kind() == DeclKind::Test && !hasExpect && !usesCheck)
       program_->diags().report(decl->name.range, diag::kinds::MissingExpectOrUses, decl->name.text)
           .note("add `expect metrics.auc >= 0.75`, or bind a check: `test " + decl->name.text.str() +
@@ -245,6 +251,8 @@ class PropertiesPass : public Pass {
         UnitKind want = type.kind == TypeKind::Percent ? UnitKind::Percent
                         : type.kind == TypeKind::Duration ? UnitKind::Duration : UnitKind::Size;
         auto* u = llvm::dyn_cast<UnitExpr>(value);
+        if (auto* n = llvm::dyn_cast<NumberExpr>(value); n && n->spelling.find_if(llvm::isAlpha) != llvm::StringRef::npos)
+          return;  // `24hrs`: the lexer reported the unit (E0104)
         if (!u || u->unitKind != want) {
           auto d = diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
           if (auto* n = llvm::dyn_cast<NumberExpr>(value)) {

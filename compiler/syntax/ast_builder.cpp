@@ -190,8 +190,16 @@ Member* AstBuilder::member(P::MemberContext* c) {
     return e;
   }
   auto* tail = child<P::MemberTailContext>(c, 1);
-  if (!tail || !present(c->getStart())) return nullptr;
+  if (!present(c->getStart())) return nullptr;
   Name n = name(c->getStart());
+  if (!tail) {
+    // `source file(...)`: the syntax error is reported; keep the name so the
+    // property does not also read as missing.
+    auto* p = ctx_.make<PropertyMember>();
+    p->name = n;
+    p->range = rangeOf(c);
+    return p;
+  }
   Member* out = nullptr;
   switch (startType(tail)) {
     case P::ASSIGN: {
@@ -231,8 +239,11 @@ Member* AstBuilder::member(P::MemberContext* c) {
       out = cmp;
       break;
     }
-    default:
-      return nullptr;
+    default: {
+      auto* p = ctx_.make<PropertyMember>();  // value lost to a syntax error
+      out = p;
+      break;
+    }
   }
   out->name = n;
   out->range = rangeOf(c);
@@ -277,6 +288,10 @@ StringExpr* AstBuilder::string(antlr4::Token* t) {
     } else {
       s->value = raw;
     }
+    return s;
+  }
+  if (raw.startswith("\xE2\x80\x9C")) {  // “typographic quotes”, already reported by the lexer
+    s->value = raw.drop_front(3).drop_back(raw.endswith("\xE2\x80\x9D") ? 3 : 0);
     return s;
   }
   if (raw.startswith("'")) {  // wrong quotes, already reported by the lexer

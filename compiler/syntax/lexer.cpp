@@ -323,11 +323,45 @@ void Lexer::lexPunctuation() {
 }
 
 // Reports a run of characters that cannot start a token as one diagnostic.
+// Typographic look-alikes of operators (≥ ≤ ≠ − ×) and quotes (“ ”) are
+// reported with the ASCII spelling as a fix-it and then lexed as if written
+// that way, so one pasted character does not cascade into parse and type
+// errors.
 void Lexer::lexInvalid() {
   const size_t n = text_.size();
   size_t begin = pos_;
   unsigned firstLen = utf8SequenceLength(static_cast<unsigned char>(text_[pos_]));
   uint32_t cp = decodeUtf8(text_, pos_, firstLen);
+  struct LookAlike { uint32_t cp; TokenKind kind; const char* ascii; };
+  static const LookAlike lookAlikes[] = {
+      {0x2265, TokenKind::GreaterEq, ">="}, {0x2264, TokenKind::LessEq, "<="}, {0x2260, TokenKind::NotEq, "!="},
+      {0x2212, TokenKind::Minus, "-"},      {0x00D7, TokenKind::Star, "*"},    {0x2013, TokenKind::Minus, "-"},
+  };
+  for (const LookAlike& la : lookAlikes) {
+    if (cp != la.cp) continue;
+    std::string shown;
+    llvm::raw_string_ostream(shown) << '`' << text_.substr(begin, firstLen) << "` (U+"
+                                    << llvm::format_hex_no_prefix(cp, 4, true) << ')';
+    diags_.report(range(begin, begin + firstLen), diag::kinds::InvalidCharacter, shown)
+        .note(std::string("did you mean `") + la.ascii + "`?")
+        .fixit(range(begin, begin + firstLen), la.ascii);
+    add(la.kind, begin, begin + firstLen);
+    pos_ += firstLen;
+    return;
+  }
+  if (cp == 0x201C) {  // “typographic quotes”: a string
+    size_t close = text_.find("\xE2\x80\x9D", begin + 3);
+    size_t eol = text_.find_first_of("\r\n", begin);
+    if (close != llvm::StringRef::npos && close < eol) {
+      diags_.report(range(begin, begin + 3), diag::kinds::InvalidCharacter, "`\xE2\x80\x9C` (U+201C)")
+          .note("strings use straight double quotes: \"...\"")
+          .fixit(range(begin, begin + 3), "\"")
+          .fixit(range(close, close + 3), "\"");
+      pos_ = close + 3;
+      add(TokenKind::String, begin, pos_);
+      return;
+    }
+  }
   auto startsToken = [&](size_t p) {
     char c = text_[p];
     if (c == '!' ) return p + 1 < n && text_[p + 1] == '=';
