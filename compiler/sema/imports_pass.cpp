@@ -111,6 +111,11 @@ class ImportsPass : public Pass {
       diags.report(import.path->range, diag::kinds::ImportNotFound, relative, "it is a directory, expected a .mlops file");
       return std::nullopt;
     }
+    if (!llvm::sys::fs::is_regular_file(status)) {
+      diags.report(import.path->range, diag::kinds::ImportNotFound, relative,
+                   "it is not a regular file (a device, pipe or socket)");
+      return std::nullopt;
+    }
     std::string key = canonical(path);
     auto found = byPath_.find(key);
     if (found != byPath_.end()) return found->second;

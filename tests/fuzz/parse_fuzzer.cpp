@@ -1,5 +1,6 @@
 // libFuzzer target: the whole front end (UTF-8 validation, hand lexer,
-// chunked ANTLR parse, AST building) on arbitrary bytes, then every
+// chunked ANTLR parse, AST building, every semantic pass with the real
+// stdlib) on arbitrary bytes, then every
 // diagnostic renderer (text with and without colour, JSON, SARIF, GitHub) on
 // whatever diagnostics came out. Built only with -DMLOPS_FUZZ=ON (clang);
 // run it with tests/fuzz/run-fuzz.
@@ -51,7 +52,9 @@ void run(const uint8_t* data, size_t size) {
   // Deterministic per input: even sizes get the CLI default limit (50 errors,
   // the early-stop path); odd sizes are unlimited, like an editor buffer.
   compilation.diags().setMaxErrors(size % 2 == 0 ? 50 : 0);
-  compilation.parseText("fuzz.mlops", text);
+  mlops::sema::SemaOptions options;
+  options.stdlibDir = MLOPS_STDLIB_DIR;
+  compilation.checkText("fuzz.mlops", text, options);
 
   std::vector<mlops::diag::Diagnostic> sorted = compilation.diags().sorted();
   const llvm::SourceMgr& sources = compilation.sources();
