@@ -17,14 +17,7 @@
 namespace mlops::sema {
 namespace {
 
-std::string canonical(llvm::StringRef path) {
-  llvm::SmallString<256> real;
-  if (!llvm::sys::fs::real_path(path, real)) return real.str().str();
-  llvm::SmallString<256> abs(path);
-  llvm::sys::fs::make_absolute(abs);
-  llvm::sys::path::remove_dots(abs, true);
-  return abs.str().str();
-}
+std::string canonical(llvm::StringRef path) { return canonicalPath(path); }
 
 class ImportsPass : public Pass {
  public:
@@ -133,12 +126,19 @@ class ImportsPass : public Pass {
     auto module = std::make_unique<Module>();
     module->name = display.str().str();
     module->path = key;
-    syntax::LoadResult loaded = syntax::loadSourceFile(program_->sources(), diags, path.str(),
-                                                       syntax::kMaxSourceBytes, display.str());
-    if (loaded.bufferId)
-      module->file = syntax::parseBuffer(program_->ast(), program_->sources(), loaded.bufferId, diags);
-    else
-      diags.report(import.path->range, diag::kinds::ImportNotFound, relative, "the file could not be read");
+    if (options_.parsedFiles && options_.parsedFiles->count(key)) {
+      module->file = options_.parsedFiles->lookup(key);
+    } else {
+      syntax::LoadResult loaded = syntax::loadSourceFile(program_->sources(), diags, path.str(),
+                                                         syntax::kMaxSourceBytes, display.str());
+      if (loaded.bufferId) {
+        module->file = syntax::parseBuffer(program_->ast(), program_->sources(), loaded.bufferId, diags);
+        if (options_.parsedFiles) (*options_.parsedFiles)[key] = module->file;
+      } else if (loaded.error == syntax::LoadError::Io) {
+        // Unreadable: the loader's E0105 names the file; this points at the import.
+        diags.report(import.path->range, diag::kinds::ImportNotFound, relative, "the file could not be read");
+      }
+    }
     size_t index = program_->modules.size();
     program_->modules.push_back(std::move(module));
     byPath_[key] = index;
@@ -225,6 +225,15 @@ class ImportsPass : public Pass {
 };
 
 }  // namespace
+
+std::string canonicalPath(llvm::StringRef path) {
+  llvm::SmallString<256> real;
+  if (!llvm::sys::fs::real_path(path, real)) return real.str().str();
+  llvm::SmallString<256> abs(path);
+  llvm::sys::fs::make_absolute(abs);
+  llvm::sys::path::remove_dots(abs, true);
+  return abs.str().str();
+}
 
 std::unique_ptr<Pass> createImportsPass(const SemaOptions& options) { return std::make_unique<ImportsPass>(options); }
 

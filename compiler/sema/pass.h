@@ -5,6 +5,8 @@
 
 #include "sema/program.h"
 
+#include <llvm/ADT/StringMap.h>
+
 #include <memory>
 #include <string>
 
@@ -13,7 +15,13 @@ namespace mlops::sema {
 struct SemaOptions {
   std::string stdlibDir;  // contains std/roles.mlops, std/checks.mlops
   bool verbose = false;   // remarks on stderr (e.g. imports outside the project root)
+  // Files already parsed in this invocation, by canonical path: imports reuse
+  // them instead of reading and reporting them twice (may be null).
+  llvm::StringMap<ast::SourceFile*>* parsedFiles = nullptr;
 };
+
+// The canonical form of a path (symlinks resolved, absolute, no dots).
+std::string canonicalPath(llvm::StringRef path);
 
 class Pass {
  public:

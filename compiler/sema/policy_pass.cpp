@@ -290,17 +290,27 @@ class PolicyPass : public Pass {
   }
 
   void checkLiteral(const StringExpr* s) {
-    struct Pattern { const char* what; llvm::Regex re; };
+    // Each pattern has a cheap literal trigger; the regex only runs on
+    // strings that contain it (most strings contain none).
+    struct Pattern { const char* what; const char* trigger; bool ignoreCase; llvm::Regex re; };
     static Pattern patterns[] = {
-        {"an AWS access key id", llvm::Regex("(AKIA|ASIA)[0-9A-Z]{16}")},
-        {"a private key", llvm::Regex("-----BEGIN ([A-Z]+ )?PRIVATE KEY-----")},
-        {"a password", llvm::Regex("(password|passwd|pwd|secret|api_key|apikey|token)[ ]*[=:][ ]*[^ ${][^ ]{3,}",
-                                   llvm::Regex::IgnoreCase)},
-        {"a bearer token", llvm::Regex("[Bb]earer [A-Za-z0-9._~+/-]{16,}")},
-        {"a GitHub token", llvm::Regex("gh[pousr]_[A-Za-z0-9]{30,}")},
-        {"a Slack token", llvm::Regex("xox[baprs]-[A-Za-z0-9-]{10,}")},
+        {"an AWS access key id", "A", false, llvm::Regex("(AKIA|ASIA)[0-9A-Z]{16}")},
+        {"a private key", "-----BEGIN", false, llvm::Regex("-----BEGIN ([A-Z]+ )?PRIVATE KEY-----")},
+        {"a password", nullptr, true,
+         llvm::Regex("(password|passwd|pwd|secret|api_key|apikey|token)[ ]*[=:][ ]*[^ ${][^ ]{3,}",
+                     llvm::Regex::IgnoreCase)},
+        {"a bearer token", "earer ", false, llvm::Regex("[Bb]earer [A-Za-z0-9._~+/-]{16,}")},
+        {"a GitHub token", "_", false, llvm::Regex("gh[pousr]_[A-Za-z0-9]{30,}")},
+        {"a Slack token", "xox", false, llvm::Regex("xox[baprs]-[A-Za-z0-9-]{10,}")},
     };
+    llvm::StringRef v = s->value;
     for (Pattern& p : patterns) {
+      if (p.trigger && !v.contains(p.trigger)) continue;
+      if (!p.trigger && !(v.contains('=') || v.contains(':'))) continue;
+      if (!p.trigger && !(v.contains_insensitive("pass") || v.contains_insensitive("pwd") ||
+                          v.contains_insensitive("secret") || v.contains_insensitive("key") ||
+                          v.contains_insensitive("token")))
+        continue;
       llvm::SmallVector<llvm::StringRef, 2> match;
       if (!p.re.match(s->value, &match)) continue;
       // Point at the secret itself when the source spells the value as is.
