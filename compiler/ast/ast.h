@@ -260,6 +260,9 @@ class Decl {
   llvm::StringRef doc;         // joined `///` lines, markers and one space stripped
   llvm::SMRange docRange;
   Block* body = nullptr;       // may be null (use, import, test without block)
+  // The declaration had a syntax error: it was rebuilt from a recovered
+  // parse, so semantic checks stay quiet about it instead of cascading.
+  bool hasSyntaxError = false;
 
  protected:
   explicit Decl(DeclKind kind) : kind_(kind) {}

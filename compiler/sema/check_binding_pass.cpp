@@ -42,6 +42,22 @@ bool fits(const TypeRef* t, const Expr* value, std::string& expected) {
 const llvm::StringRef kTestProperties[] = {"severity", "owner", "description"};
 
 class CheckBindingPass : public Pass {
+ private:
+  // Parameters: each name once, each default of its declared type.
+  static void checkParams(Program& program, const CheckDecl* check) {
+    llvm::StringMap<const CheckParam*> seen;
+    for (const CheckParam& p : check->params) {
+      auto [it, fresh] = seen.try_emplace(p.name.text, &p);
+      if (!fresh)
+        program.diags().report(p.name.range, diag::kinds::DuplicateParameter, p.name.text)
+            .note(it->second->name.range, "first declared here");
+      std::string expected;
+      if (p.defaultValue && !fits(p.type, p.defaultValue, expected))
+        program.diags().report(p.defaultValue->range, diag::kinds::TypeMismatch, expected, p.name.text,
+                               describeValue(p.defaultValue));
+    }
+  }
+
  public:
   llvm::StringRef name() const override { return "checks"; }
 
@@ -50,8 +66,9 @@ class CheckBindingPass : public Pass {
     for (const auto& module : program.modules) {
       if (module->stdlib || !module->file) continue;
       for (const Decl* decl : module->file->decls) {
+        if (auto* check = llvm::dyn_cast<CheckDecl>(decl)) checkParams(program, check);
         auto* test = llvm::dyn_cast<TestDecl>(decl);
-        if (!test || !test->uses) continue;
+        if (!test || !test->uses || test->hasSyntaxError) continue;
         auto it = program.references.find(test->uses);
         if (it == program.references.end()) continue;
         auto* check = llvm::dyn_cast<CheckDecl>(it->second.symbol->decl);

@@ -61,6 +61,7 @@ const llvm::StringMap<Function>& dataFunctions() {
 
 struct Scope {
   const Decl* dataDecl = nullptr;        // the tested data (its columns)
+  const Symbol* model = nullptr;         // the tested model (its metrics output)
   bool data = false;                     // data functions available
   bool metrics = false;                  // metrics.X and baseline.X
   bool live = false;                     // live.X
@@ -90,7 +91,7 @@ class ExpressionsPass : public Pass {
 
  private:
   void checkDecl(const Decl* decl) {
-    if (!decl->body) return;
+    if (!decl->body || decl->hasSyntaxError) return;
     Scope scope;
     switch (decl->kind()) {
       case DeclKind::Test: {
@@ -101,7 +102,10 @@ class ExpressionsPass : public Pass {
           if (it != program_->references.end()) target = it->second.symbol;
         }
         if (!target) scope.data = scope.metrics = true;  // unresolved: be lenient
-        else if (target->kind == SymbolKind::Model) scope.metrics = true;
+        else if (target->kind == SymbolKind::Model) {
+          scope.metrics = true;
+          scope.model = target;
+        }
         else {
           scope.data = true;
           scope.dataDecl = target->decl;
@@ -182,7 +186,8 @@ class ExpressionsPass : public Pass {
         auto* u = llvm::cast<UnaryExpr>(e);
         Type t = typeOf(u->operand, scope);
         Type want = u->op == UnaryOp::Not ? Type::Bool : Type::Number;
-        if (t != want && t != Type::Unknown && !(u->op == UnaryOp::Negate && t == Type::Duration)) {
+        if (t != want && t != Type::Unknown &&
+            !(u->op == UnaryOp::Negate && (t == Type::Duration || t == Type::Size))) {
           diags.report(u->operand->range, diag::kinds::ExpressionType,
                        "`" + spelling(u->op).str() + "` needs " + typeName(want).str() + ", found " +
                            typeName(t).str());
@@ -192,7 +197,10 @@ class ExpressionsPass : public Pass {
       }
       case ExprKind::Binary: return binaryType(llvm::cast<BinaryExpr>(e), scope);
       case ExprKind::Member: {
-        typeOf(llvm::cast<MemberExpr>(e)->base, scope);
+        auto* m = llvm::cast<MemberExpr>(e);
+        Type base = typeOf(m->base, scope);
+        diags.report(m->member.range, diag::kinds::ExpressionType,
+                     typeName(base).str() + " has no member `" + m->member.text.str() + "`");
         return Type::Unknown;
       }
       case ExprKind::Quorum: case ExprKind::ValueBlock:
@@ -207,6 +215,13 @@ class ExpressionsPass : public Pass {
     llvm::StringRef root = p->segments[0].text;
     size_t n = p->segments.size();
     if ((root == "metrics" || root == "baseline") && scope.metrics) {
+      if (scope.model && !Program::property(scope.model->decl, "metrics")) {
+        diags.report(p->range, diag::kinds::ExpressionType,
+                     "model `" + scope.model->name.str() + "` declares no metrics output to read `" + dotted(p) +
+                         "` from")
+            .note(scope.model->decl->name.range, "add `metrics = outputs.NAME` to the model");
+        return Type::Unknown;
+      }
       if (n == 2) return Type::Number;
       diags.report(p->range, diag::kinds::ExpressionType, "expected `" + root.str() + ".NAME`, found `" + dotted(p) + "`");
       return Type::Unknown;
@@ -325,10 +340,12 @@ class ExpressionsPass : public Pass {
         return unknown ? Type::Unknown : l;
       case BinaryOp::Mul: case BinaryOp::Div:
         if (!unknown && !(l == Type::Number && r == Type::Number) &&
-            !((l == Type::Duration || l == Type::Size) && r == Type::Number))
+            !((l == Type::Duration || l == Type::Size) && r == Type::Number) &&
+            !(b->op == BinaryOp::Mul && l == Type::Number && (r == Type::Duration || r == Type::Size)))
           return report("cannot " + std::string(b->op == BinaryOp::Mul ? "multiply " : "divide ") + typeName(l).str() +
                         " by " + typeName(r).str());
-        return unknown ? Type::Unknown : l;
+        if (unknown) return Type::Unknown;
+        return l == Type::Number ? r : l;
     }
     return Type::Unknown;
   }

@@ -20,7 +20,7 @@ class InterpolationPass : public Pass {
     for (const auto& module : program.modules) {
       if (module->stdlib || !module->file) continue;
       for (const Decl* decl : module->file->decls) {
-        if (!decl->body) continue;
+        if (!decl->body || decl->hasSyntaxError) continue;
         decl_ = decl;
         visitBlock(decl->body, /*inRun=*/false);
       }
@@ -73,7 +73,8 @@ class InterpolationPass : public Pass {
       llvm::SMRange range(at, llvm::SMLoc::getFromPointer(begin + close + 1));
       if (!command) {
         diags.report(range, diag::kinds::InvalidInterpolation, body,
-                     "interpolation is only allowed in `run` and `rollback` (found in `" + property.str() + "`)")
+                     "interpolation is only allowed in the `run` and `rollback` commands of a step, model or "
+                     "deploy (found in `" + property.str() + "`)")
             .note("write `$${` for a literal `${`");
       } else {
         checkPath(body, range);

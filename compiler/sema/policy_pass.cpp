@@ -9,6 +9,7 @@
 #include <llvm/Support/Format.h>
 #include <llvm/Support/Regex.h>
 
+#include <algorithm>
 #include <set>
 
 namespace mlops::sema {
@@ -44,7 +45,15 @@ class PolicyPass : public Pass {
       if (s->kind != SymbolKind::Role) continue;
       RoleFacts facts;
       std::set<const Symbol*> seen;
-      for (const Symbol* r = s.get(); r && seen.insert(r).second;) {
+      std::vector<const Symbol*> chain;
+      for (const Symbol* r = s.get(); r; ) {
+        if (!seen.insert(r).second) {
+          // `role a : b`, `role b : a`: report the cycle once, from its first role.
+          if (r == s.get()) reportRoleCycle(chain);
+          facts.permissionsKnown = false;
+          break;
+        }
+        chain.push_back(r);
         if (auto* can = llvm::dyn_cast_or_null<ListExpr>(Program::property(r->decl, "can")))
           for (const Expr* item : can->items)
             if (auto* p = llvm::dyn_cast<PathExpr>(item); p && p->segments.size() == 1)
@@ -75,6 +84,20 @@ class PolicyPass : public Pass {
       }
       program_->roles[s.get()] = std::move(facts);
     }
+  }
+
+  void reportRoleCycle(const std::vector<const Symbol*>& chain) {
+    const Symbol* first = chain.front();
+    if (std::any_of(chain.begin(), chain.end(), [&](const Symbol* r) { return r->name < first->name; })) return;
+    std::string text;
+    for (const Symbol* r : chain) text += "`" + r->name.str() + "` -> ";
+    text += "`" + first->name.str() + "`";
+    auto d = program_->diags().report(llvm::cast<RoleDecl>(chain.back()->decl)->base->range,
+                                      diag::kinds::DependencyCycle, text);
+    for (const Symbol* r : chain)
+      d.note(llvm::cast<RoleDecl>(r->decl)->base->range,
+             "role `" + r->name.str() + "` inherits from `" +
+                 dottedPath(llvm::cast<RoleDecl>(r->decl)->base) + "` here");
   }
 
   static double amount(const Expr* e) {
@@ -247,9 +270,14 @@ class PolicyPass : public Pass {
         const Member* q = nullptr;
         for (const Member* qm : llvm::cast<NestedBlockMember>(Program::member(owner->decl, "quota"))->body->members)
           if (qm->name.text == m->name.text) q = qm;
-        std::string limitText = q ? describeValue(llvm::cast<PropertyMember>(q)->value) : "limit";
+        auto spelled = [](const Expr* e) -> std::string {
+          if (auto* n = llvm::dyn_cast_or_null<NumberExpr>(e)) return n->spelling.str();
+          if (auto* u = llvm::dyn_cast_or_null<UnitExpr>(e)) return u->spelling.str();
+          return "?";
+        };
+        std::string limitText = q ? spelled(llvm::cast<PropertyMember>(q)->value) : "?";
         program_->diags().report(p->value->range, diag::kinds::QuotaExceeded, kindName(s->kind), s->name,
-                                 m->name.text, describeValue(p->value), owner->name, limitText)
+                                 m->name.text, spelled(p->value), owner->name, limitText)
             .note(q ? q->range : f->quotaRange, "the quota is set here");
       }
     }
@@ -296,8 +324,10 @@ class PolicyPass : public Pass {
     static Pattern patterns[] = {
         {"an AWS access key id", "A", false, llvm::Regex("(AKIA|ASIA)[0-9A-Z]{16}")},
         {"a private key", "-----BEGIN", false, llvm::Regex("-----BEGIN ([A-Z]+ )?PRIVATE KEY-----")},
+        // `password=x...` in a command line; `password: x` only when the value
+        // looks generated (has a digit or symbol), so prose does not match.
         {"a password", nullptr, true,
-         llvm::Regex("(password|passwd|pwd|secret|api_key|apikey|token)[ ]*[=:][ ]*[^ ${][^ ]{3,}",
+         llvm::Regex("(password|passwd|pwd|secret|api_key|apikey|token)([ ]*=[ ]*[^ ${][^ ]{3,}|:[ ]*[A-Za-z]*[0-9_+/!@#%^&*.-][^ ]{3,})",
                      llvm::Regex::IgnoreCase)},
         {"a bearer token", "earer ", false, llvm::Regex("[Bb]earer [A-Za-z0-9._~+/-]{16,}")},
         {"a GitHub token", "_", false, llvm::Regex("gh[pousr]_[A-Za-z0-9]{30,}")},

@@ -78,6 +78,14 @@ const ast::Member* Program::member(const ast::Decl* decl, llvm::StringRef name) 
   return nullptr;
 }
 
+const ast::Expr* Program::property(const ast::Block* block, llvm::StringRef name) {
+  if (!block) return nullptr;
+  for (const ast::Member* m : block->members)
+    if (m->name.text == name)
+      if (auto* p = llvm::dyn_cast<ast::PropertyMember>(m)) return p->value;
+  return nullptr;
+}
+
 const ast::Expr* Program::property(const ast::Decl* decl, llvm::StringRef name) {
   if (auto* p = llvm::dyn_cast_or_null<ast::PropertyMember>(member(decl, name))) return p->value;
   return nullptr;

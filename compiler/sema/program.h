@@ -115,6 +115,7 @@ class Program {
   // The value of property `name` in a declaration's body (first one), or null.
   static const ast::Member* member(const ast::Decl* decl, llvm::StringRef name);
   static const ast::Expr* property(const ast::Decl* decl, llvm::StringRef name);
+  static const ast::Expr* property(const ast::Block* block, llvm::StringRef name);
   // Column names of a data declaration's schema; false when it has none.
   static bool columnsOf(const ast::Decl* data, std::vector<llvm::StringRef>& out);
   // Reports E0201 when `data` declares a schema without `column`.

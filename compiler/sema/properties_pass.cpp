@@ -52,9 +52,15 @@ class PropertiesPass : public Pass {
     if (auto* m = llvm::dyn_cast<MonitorDecl>(decl)) site(m->target, refBit(SymbolKind::Deploy), decl, "on");
   }
 
+  // A declaration rebuilt from a recovered parse is checked quietly: its
+  // references are still recorded, but its errors would be echoes.
+  diag::DiagnosticEngine& diags() { return quiet_ ? *scratch_ : program_->diags(); }
+
   void checkDecl(const Decl* decl) {
     if (decl->kind() == DeclKind::Use || decl->kind() == DeclKind::Import) return;
     decl_ = decl;
+    quiet_ = decl->hasSyntaxError;
+    if (quiet_ && !scratch_) scratch_ = std::make_unique<diag::DiagnosticEngine>(program_->sources());
     headerReferences(decl);
     const BlockSchema& schema = declSchema(decl->kind());
     std::string what = keyword(decl->kind()).str() + " `" + decl->name.text.str() + "`";
@@ -64,7 +70,7 @@ class PropertiesPass : public Pass {
     if (decl->body) hasExpect = checkBlock(decl->body, schema, what, usesCheck);
     for (const PropertySpec& p : schema.properties) {
       if (!p.required || Program::member(decl, p.name)) continue;
-      program_->diags().report(decl->name.range, diag::kinds::MissingProperty, keyword(decl->kind()),
+      diags().report(decl->name.range, diag::kinds::MissingProperty, keyword(decl->kind()),
                                decl->name.text, p.name)
           .note("`" + p.name.str() + "`: " + p.doc.str());
     }
@@ -74,13 +80,13 @@ class PropertiesPass : public Pass {
           if (auto* p = llvm::dyn_cast<PathExpr>(item); p && p->segments.size() == 1)
             program_->checkColumn(decl, p->segments[0].text, item->range);
     if (decl->kind() == DeclKind::Test && !hasExpect && !usesCheck)
-      program_->diags().report(decl->name.range, diag::kinds::MissingExpectOrUses, decl->name.text)
+      diags().report(decl->name.range, diag::kinds::MissingExpectOrUses, decl->name.text)
           .note("add `expect metrics.auc >= 0.75`, or bind a check: `test " + decl->name.text.str() +
                 " on data_name uses rows { min = 1 }`");
     if (auto* c = llvm::dyn_cast<CheckDecl>(decl)) {
       for (const CheckParam& param : c->params) checkTypeName(param.type);
       if (!c->appliesTo.text.empty() && c->appliesTo.text != "data" && c->appliesTo.text != "model")
-        program_->diags().report(c->appliesTo.range, diag::kinds::TypeMismatch, "`data` or `model`", "on",
+        diags().report(c->appliesTo.range, diag::kinds::TypeMismatch, "`data` or `model`", "on",
                                  "`" + c->appliesTo.text.str() + "`");
     }
   }
@@ -90,13 +96,13 @@ class PropertiesPass : public Pass {
     static const std::vector<llvm::StringRef> known = {"string", "int", "float", "bool", "duration",
                                                        "size", "percent", "list"};
     if (!llvm::is_contained(known, t->name.text)) {
-      auto d = program_->diags().report(t->name.range, diag::kinds::TypeMismatch,
+      auto d = diags().report(t->name.range, diag::kinds::TypeMismatch,
                                         "a type (string, int, float, bool, duration, size, percent, list(T))",
                                         "type", "`" + t->name.text.str() + "`");
       if (auto s = diag::closestMatch(t->name.text, known)) d.note("did you mean `" + *s + "`?").fixit(t->name.range, *s);
     }
     if (t->name.text == "list" && !t->element)
-      program_->diags().report(t->range, diag::kinds::InvalidValue, "list", "name the element type: `list(string)`");
+      diags().report(t->range, diag::kinds::InvalidValue, "list", "name the element type: `list(string)`");
     checkTypeName(t->element);
   }
 
@@ -104,7 +110,7 @@ class PropertiesPass : public Pass {
   bool checkBlock(const Block* block, const BlockSchema& schema, const std::string& what, bool allowUnknown) {
     llvm::StringMap<const Member*> seen;
     bool hasExpect = false;
-    auto& diags = program_->diags();
+    auto& diags = this->diags();
     for (const Member* m : block->members) {
       if (auto* e = llvm::dyn_cast<ExpectMember>(m)) {
         hasExpect = true;
@@ -114,6 +120,8 @@ class PropertiesPass : public Pass {
         else if (e->every && !schema.allowsEvery)
           diags.report(e->every->range, diag::kinds::MisplacedMember, "`every`", what)
               .note("`every` sets how often a monitor is evaluated");
+        else if (e->every)
+          checkValue(e->every, durationType_, "every", m);
         continue;
       }
       if (llvm::isa<ColumnMember>(m)) {
@@ -147,7 +155,7 @@ class PropertiesPass : public Pass {
   }
 
   void mismatch(const Member* m, const TypeSpec& type, const std::string& found) {
-    program_->diags().report(m->range, diag::kinds::TypeMismatch, describeType(type), m->name.text, found);
+    diags().report(m->range, diag::kinds::TypeMismatch, describeType(type), m->name.text, found);
   }
 
   void checkMember(const Member* m, const PropertySpec& spec) {
@@ -169,12 +177,12 @@ class PropertiesPass : public Pass {
     if (!p) return;
     switch (type.kind) {
       case TypeKind::Block: case TypeKind::Map: case TypeKind::Columns:
-        program_->diags().report(m->range, diag::kinds::TypeMismatch, describeType(type), m->name.text,
+        diags().report(m->range, diag::kinds::TypeMismatch, describeType(type), m->name.text,
                                  describeValue(p->value))
             .note("write `" + m->name.text.str() + " { ... }` without `=`");
         return;
       case TypeKind::Comparison:
-        program_->diags().report(m->range, diag::kinds::TypeMismatch, describeType(type), m->name.text,
+        diags().report(m->range, diag::kinds::TypeMismatch, describeType(type), m->name.text,
                                  describeValue(p->value))
             .note("write `" + m->name.text.str() + " >= VALUE` (or <, <=, >, ==, !=)");
         return;
@@ -187,12 +195,12 @@ class PropertiesPass : public Pass {
     for (const Member* m : block->members) {
       auto [it, fresh] = seen.try_emplace(m->name.text, m);
       if (!fresh) {
-        program_->diags().report(m->name.range, diag::kinds::DuplicateProperty, m->name.text)
+        diags().report(m->name.range, diag::kinds::DuplicateProperty, m->name.text)
             .note(it->second->name.range, "first set here");
         continue;
       }
       if (auto* p = llvm::dyn_cast<PropertyMember>(m)) checkValue(p->value, element, m->name.text, m);
-      else program_->diags().report(m->range, diag::kinds::TypeMismatch, describeType(element), m->name.text,
+      else diags().report(m->range, diag::kinds::TypeMismatch, describeType(element), m->name.text,
                                     "a block or expression member");
     }
   }
@@ -202,14 +210,14 @@ class PropertiesPass : public Pass {
     for (const Member* m : block->members) {
       auto* col = llvm::dyn_cast<ColumnMember>(m);
       if (!col) {
-        program_->diags().report(m->range, diag::kinds::MisplacedMember, "`" + m->name.text.str() + "`",
+        diags().report(m->range, diag::kinds::MisplacedMember, "`" + m->name.text.str() + "`",
                                  "a schema block")
             .note("a schema lists columns: `name : type where condition`");
         continue;
       }
       auto [it, fresh] = seen.try_emplace(m->name.text, m);
       if (!fresh) {
-        program_->diags().report(m->name.range, diag::kinds::DuplicateProperty, m->name.text)
+        diags().report(m->name.range, diag::kinds::DuplicateProperty, m->name.text)
             .note(it->second->name.range, "first declared here");
         continue;
       }
@@ -219,7 +227,7 @@ class PropertiesPass : public Pass {
 
   void checkValue(const Expr* value, const TypeSpec& type, llvm::StringRef name, const Member* m) {
     if (!value) return;
-    auto& diags = program_->diags();
+    auto& diags = this->diags();
     auto bad = [&] {
       diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
     };
@@ -240,13 +248,15 @@ class PropertiesPass : public Pass {
       case TypeKind::Int: {
         auto* n = llvm::dyn_cast<NumberExpr>(value);
         if (!n || !n->isInteger) return bad();
-        return;
+        return checkNonNegative(n->value, value, name);
       }
       case TypeKind::Float:
         if (!llvm::isa<NumberExpr>(value) &&
             !(llvm::isa<UnitExpr>(value) && llvm::cast<UnitExpr>(value)->unitKind == UnitKind::Percent))
-          bad();
-        return;
+          return bad();
+        return checkNonNegative(llvm::isa<NumberExpr>(value) ? llvm::cast<NumberExpr>(value)->value
+                                                             : llvm::cast<UnitExpr>(value)->canonical,
+                                value, name);
       case TypeKind::Percent: case TypeKind::Duration: case TypeKind::Size: {
         UnitKind want = type.kind == TypeKind::Percent ? UnitKind::Percent
                         : type.kind == TypeKind::Duration ? UnitKind::Duration : UnitKind::Size;
@@ -259,8 +269,9 @@ class PropertiesPass : public Pass {
             const char* unit = want == UnitKind::Percent ? "%" : want == UnitKind::Duration ? "s" : "Mi";
             d.note("numbers need a unit here, e.g. `" + n->spelling.str() + unit + "`");
           }
+          return;
         }
-        return;
+        return checkNonNegative(u->canonical, value, name);
       }
       case TypeKind::Bool:
         if (!llvm::isa<BoolExpr>(value)) bad();
@@ -290,6 +301,8 @@ class PropertiesPass : public Pass {
           return;
         }
         for (const Expr* item : list->items) checkValue(item, *type.element, name, m);
+        if (type.element->kind == TypeKind::Ref || type.element->kind == TypeKind::Quorum)
+          checkReferenceList(list, name);
         return;
       }
       case TypeKind::Call: checkCall(value, type, name); return;
@@ -322,7 +335,10 @@ class PropertiesPass : public Pass {
         if (vb && vb->head->segments.size() == 1) word = vb->head->segments[0].text;
         for (const CallSchema* form : type.calls) {
           if (form->name != word) continue;
-          if (vb) checkBlock(vb->body, *form->block, "the " + form->name.str() + " strategy", false);
+          if (vb) {
+            checkBlock(vb->body, *form->block, "the " + form->name.str() + " strategy", false);
+            checkStrategyValues(vb, form->name);
+          }
           if (!vb && form->block && !form->block->properties.empty()) {
             for (const PropertySpec& p : form->block->properties)
               if (p.required)
@@ -347,6 +363,73 @@ class PropertiesPass : public Pass {
     }
   }
 
+  void checkNonNegative(double v, const Expr* value, llvm::StringRef name) {
+    if (v < 0)
+      diags().report(value->range, diag::kinds::InvalidValue, name, "it cannot be negative");
+  }
+
+  // A list that names declarations: not empty where something is required,
+  // and no entry twice.
+  void checkReferenceList(const ListExpr* list, llvm::StringRef name) {
+    if (list->items.empty() && (name == "require" || name == "approvals" || name == "targets")) {
+      diags().report(list->range, diag::kinds::InvalidValue, name, "the list is empty")
+          .note(name == "approvals" ? "a gate needs at least one approval role"
+                : name == "require" ? "a gate needs at least one test to require"
+                                    : "a pipeline needs at least one target");
+      return;
+    }
+    llvm::StringMap<const Expr*> seen;
+    for (const Expr* item : list->items) {
+      const PathExpr* p = llvm::dyn_cast<PathExpr>(item);
+      if (auto* q = llvm::dyn_cast<QuorumExpr>(item)) p = q->role;
+      if (!p) continue;
+      auto [it, fresh] = seen.try_emplace(dottedPath(p), item);
+      if (!fresh)
+        diags().report(item->range, diag::kinds::InvalidValue, name, "`" + dottedPath(p) + "` is listed twice")
+            .note(it->second->range, "first listed here");
+    }
+  }
+
+  // Canary steps rise to 100%; an A/B split is a share strictly between 0 and 100%.
+  void checkStrategyValues(const ValueBlockExpr* vb, llvm::StringRef form) {
+    if (form == "canary") {
+      auto* steps = llvm::dyn_cast_or_null<ListExpr>(Program::property(vb->body, "steps"));
+      if (!steps || steps->items.empty()) return;
+      double last = 0;
+      for (const Expr* item : steps->items) {
+        auto* u = llvm::dyn_cast<UnitExpr>(item);
+        if (!u || u->unitKind != UnitKind::Percent) return;  // reported as a type error
+        if (u->canonical <= last || u->canonical > 1.0 + 1e-9) {
+          diags().report(item->range, diag::kinds::InvalidValue, "steps",
+                         "canary steps must rise, each above the last and at most 100%");
+          return;
+        }
+        last = u->canonical;
+      }
+      if (last < 1.0 - 1e-9)
+        diags().report(steps->items.back()->range, diag::kinds::InvalidValue, "steps",
+                       "the last canary step must be 100%, or the rollout never completes");
+    } else if (form == "ab") {
+      if (auto* u = llvm::dyn_cast_or_null<UnitExpr>(Program::property(vb->body, "split")))
+        if (u->unitKind == UnitKind::Percent && (u->canonical <= 0 || u->canonical >= 1))
+          diags().report(u->range, diag::kinds::InvalidValue, "split",
+                         "an A/B split gives the new model a share strictly between 0% and 100%");
+    }
+  }
+
+  void checkCron(const StringExpr* s) {
+    llvm::SmallVector<llvm::StringRef, 8> fields;
+    s->value.split(fields, ' ', -1, false);
+    bool ok = fields.size() == 5;
+    for (llvm::StringRef f : fields)
+      for (char c : f)
+        if (!(llvm::isAlnum(c) || c == '*' || c == '/' || c == ',' || c == '-')) ok = false;
+    if (!ok)
+      diags().report(s->range, diag::kinds::InvalidValue, "schedule",
+                     "\"" + s->value.str() + "\" is not a cron expression: expected 5 fields "
+                     "(minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\"");
+  }
+
   void checkOwnOutput(const Name& output) {
     const Member* outputs = Program::member(decl_, "outputs");
     auto* block = llvm::dyn_cast_or_null<NestedBlockMember>(outputs);
@@ -356,13 +439,13 @@ class PropertiesPass : public Pass {
       if (m->name.text == output.text) return;
       names.push_back(m->name.text);
     }
-    auto d = program_->diags().report(output.range, diag::kinds::UndefinedOutput, keyword(decl_->kind()),
+    auto d = diags().report(output.range, diag::kinds::UndefinedOutput, keyword(decl_->kind()),
                                       decl_->name.text, output.text);
     if (auto s = diag::closestMatch(output.text, names)) d.note("did you mean `" + *s + "`?").fixit(output.range, *s);
   }
 
   void checkCall(const Expr* value, const TypeSpec& type, llvm::StringRef name) {
-    auto& diags = program_->diags();
+    auto& diags = this->diags();
     llvm::StringRef callee;
     const CallExpr* call = llvm::dyn_cast<CallExpr>(value);
     if (call) callee = singleWord(call->callee);
@@ -388,7 +471,14 @@ class PropertiesPass : public Pass {
     }
     size_t positional = 0;
     llvm::StringMap<bool> named;
+    bool sawNamed = false;
     for (const Argument& a : call->args) {
+      if (!a.name.text.empty()) sawNamed = true;
+      if (a.name.text.empty() && sawNamed) {
+        diags.report(a.value ? a.value->range : call->range, diag::kinds::InvalidValue, name,
+                     "positional arguments come before named ones");
+        continue;
+      }
       if (a.name.text.empty()) {
         if (positional >= form->positional.size()) {
           diags.report(a.value ? a.value->range : call->range, diag::kinds::UnknownArgument,
@@ -399,6 +489,8 @@ class PropertiesPass : public Pass {
           continue;
         }
         checkValue(a.value, *form->positional[positional].type, form->positional[positional].name, nullptr);
+        if (form->name == "schedule" && positional == 0)
+          if (auto* cron = llvm::dyn_cast_or_null<StringExpr>(a.value)) checkCron(cron);
         ++positional;
         continue;
       }
@@ -426,6 +518,9 @@ class PropertiesPass : public Pass {
 
   Program* program_ = nullptr;
   const Decl* decl_ = nullptr;
+  bool quiet_ = false;
+  std::unique_ptr<diag::DiagnosticEngine> scratch_;
+  const TypeSpec durationType_{TypeKind::Duration};
 };
 
 }  // namespace

@@ -40,7 +40,9 @@ class ReferencesPass : public Pass {
   }
 
   void resolve(const ReferenceSite& site) {
-    auto& diags = program_->diags();
+    // Echoes of a syntax error in the referring declaration stay quiet.
+    diag::DiagnosticEngine scratch(program_->sources());
+    auto& diags = site.from && site.from->hasSyntaxError ? scratch : program_->diags();
     const PathExpr* path = site.path;
     if (path->segments.empty()) return;
     std::string dotted;

@@ -247,7 +247,13 @@ std::string describeType(const TypeSpec& type) {
       return out;
     }
     case TypeKind::Ref: return "a " + kinds(type.refKinds);
-    case TypeKind::List: return "a list of " + (type.element ? describeType(*type.element).substr(2) + "s" : "values");
+    case TypeKind::List: {
+      if (!type.element) return "a list";
+      std::string inner = describeType(*type.element);
+      if (llvm::StringRef(inner).startswith("a ")) return "a list of " + inner.substr(2) + "s";
+      if (llvm::StringRef(inner).startswith("an ")) return "a list of " + inner.substr(3) + "s";
+      return "a list of " + inner;
+    }
     case TypeKind::Block: return "a `{ ... }` block";
     case TypeKind::Map: return "a `{ name = value ... }` block";
     case TypeKind::Columns: return "a `{ column : type ... }` block";

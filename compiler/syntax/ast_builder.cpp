@@ -76,6 +76,12 @@ T* AstBuilder::finishDecl(T* decl, antlr4::ParserRuleContext* c, TerminalNode* k
   decl->range = rangeOf(c);
   decl->keywordRange = keyword ? rangeOf(keyword->getSymbol()) : llvm::SMRange();
   if (ident) {
+    // The name is the token right after the keyword; error recovery can
+    // leave another identifier there (`role test : base` must not name the
+    // role `base`).
+    if (keyword && present(keyword->getSymbol()) && present(ident->getSymbol()) &&
+        ident->getSymbol()->getTokenIndex() != keyword->getSymbol()->getTokenIndex() + 1)
+      return nullptr;
     decl->name = name(ident);
     if (decl->name.text.empty()) return nullptr;  // `model {`: nothing to name
   }

@@ -18,9 +18,10 @@ bool looksLikeDeclarationHeader(const std::vector<Token>& toks, size_t i) {
   TokenKind k = toks[i].kind;
   if (!isDeclarationKeyword(k) || i + 2 >= toks.size()) return false;
   TokenKind next = toks[i + 1].kind, after = toks[i + 2].kind;
-  // `use` and `import` inside a block are far more likely a misplaced line
-  // than a missing `}`; they do not cut.
-  if (k == TokenKind::KwImport || k == TokenKind::KwUse || next != TokenKind::Ident) return false;
+  // `use` and `import` inside a block are a misplaced line when indented,
+  // and a top-level line after a missing `}` when they start the line.
+  if (k == TokenKind::KwImport || k == TokenKind::KwUse) return false;
+  if (next != TokenKind::Ident) return false;
   switch (k) {
     case TokenKind::KwRole: return after == TokenKind::LBrace || after == TokenKind::Colon;
     case TokenKind::KwTest: case TokenKind::KwMonitor: return after == TokenKind::KwOn;
@@ -60,9 +61,14 @@ std::vector<Chunk> splitDeclarations(const std::vector<Token>& toks, llvm::Strin
       // keyword is a name (`check c() on data`, `model test`), not a start.
       TokenKind prev = toks[i - 1].kind;
       bool afterDeclarationEnd = prev == TokenKind::RBrace || prev == TokenKind::Ident ||
-                                 prev == TokenKind::String || prev == TokenKind::RawString;
+                                 prev == TokenKind::String || prev == TokenKind::RawString ||
+                                 (isKeyword(prev) && i >= 2 && toks[i - 2].kind == TokenKind::Dot);
+      bool atColumnOne = toks[i].offset == 0 || text[toks[i].offset - 1] == '\n';
+      bool topLevelLine = (k == TokenKind::KwUse || k == TokenKind::KwImport) && atColumnOne &&
+                          i + 1 < toks.size() &&
+                          toks[i + 1].kind == (k == TokenKind::KwUse ? TokenKind::Ident : TokenKind::String);
       if (isDeclarationKeyword(k))
-        start = (depth == 0 && afterDeclarationEnd) || looksLikeDeclarationHeader(toks, i);
+        start = (depth == 0 && afterDeclarationEnd) || looksLikeDeclarationHeader(toks, i) || topLevelLine;
       else
         start = depth == 0 && prev == TokenKind::RBrace && looksLikeMisspelledHeader(toks, i);
     }
@@ -217,6 +223,7 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
     }
     if (tree && tree->declaration()) {
       if (ast::Decl* decl = builder.declaration(tree->declaration())) {
+        decl->hasSyntaxError = info.anyError || !info.lexicalErrors.empty();
         attachDocComment(*decl, lexed, text, lexed.tokens[chunk.begin].offset, context);
         decls.push_back(decl);
       }
