@@ -12,6 +12,14 @@ const std::vector<CodeInfo>& allCodes() {
   return codes;
 }
 
+const std::vector<MessageInfo>& allMessages() {
+  static const std::vector<MessageInfo> messages = {
+#define DIAG(Name, Code, Format, ...) {DiagCode::Code, #Name, Format},
+#include "diag/diagnostic_kinds.def"
+  };
+  return messages;
+}
+
 const CodeInfo& codeInfo(DiagCode code) {
   const auto& codes = allCodes();
   assert(static_cast<size_t>(code) < codes.size());

@@ -33,6 +33,14 @@ const CodeInfo& codeInfo(DiagCode code);
 const CodeInfo* findCode(llvm::StringRef name);
 llvm::StringRef severityName(Severity severity);  // "error", "warning", "note"
 
+// Every message kind of the table (for the generated catalogue).
+struct MessageInfo {
+  DiagCode code;
+  const char* name;    // "ExpectedFound"
+  const char* format;  // "expected {0}, found {1}"
+};
+const std::vector<MessageInfo>& allMessages();
+
 // A message of one code, with its argument types fixed at compile time.
 template <class... Args>
 struct DiagDescriptor {

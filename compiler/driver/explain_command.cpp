@@ -10,8 +10,33 @@
 namespace mlops::driver {
 namespace {
 
-llvm::cl::list<std::string> explainCodes(llvm::cl::Positional, llvm::cl::desc("<CODE>..."), llvm::cl::OneOrMore,
+llvm::cl::list<std::string> explainCodes(llvm::cl::Positional, llvm::cl::desc("<CODE>..."), llvm::cl::ZeroOrMore,
                                          llvm::cl::sub(explainCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<bool> catalogue("catalogue",
+                              llvm::cl::desc("Print the whole catalogue as Markdown (the generated part of "
+                                             "docs/diagnostics.md)"),
+                              llvm::cl::sub(explainCommand), llvm::cl::cat(commandCategory));
+
+// The catalogue section of docs/diagnostics.md, generated so it can't drift
+// from the table (tests/docs/diagnostics_doc.sh compares them).
+void printCatalogue(llvm::raw_ostream& os) {
+  os << "| code | severity | title |\n|---|---|---|\n";
+  for (const diag::CodeInfo& info : diag::allCodes())
+    os << "| [" << info.name << "](#" << llvm::StringRef(info.name).lower() << ") | "
+       << diag::severityName(info.severity) << " | " << info.title << " |\n";
+  for (const diag::CodeInfo& info : diag::allCodes()) {
+    os << "\n### " << info.name << "\n\n" << info.title << " (" << diag::severityName(info.severity) << ").";
+    if (const diag::Explanation* e = diag::findExplanation(info.code)) os << ' ' << e->text;
+    os << "\n\nMessages:\n\n";
+    for (const diag::MessageInfo& m : diag::allMessages())
+      if (m.code == info.code) {
+        // A code span holding backticks needs a longer fence and spaces.
+        bool ticks = llvm::StringRef(m.format).contains('`');
+        os << (ticks ? "- `` " : "- `") << m.format << (ticks ? " ``\n" : "`\n");
+      }
+    os << "\nRun `mlopsc explain " << info.name << "` for a spec that triggers it and its fix.\n";
+  }
+}
 
 void indentBlock(llvm::raw_ostream& os, llvm::StringRef text) {
   llvm::SmallVector<llvm::StringRef, 16> lines;
@@ -40,6 +65,14 @@ void indentBlock(llvm::raw_ostream& os, llvm::StringRef text) {
 }  // namespace
 
 int runExplain() {
+  if (catalogue) {
+    printCatalogue(llvm::outs());
+    return 0;
+  }
+  if (explainCodes.empty()) {
+    llvm::errs() << "mlopsc: error: expected a diagnostic code, e.g. `mlopsc explain E0101` (or --catalogue)\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
   int status = 0;
   for (const std::string& name : explainCodes) {
     const diag::CodeInfo* info = diag::findCode(name);
