@@ -1,0 +1,57 @@
+# Entry points for people and CI; the build itself is CMake + Ninja.
+#
+#   make demo        install missing Debian packages, build Release, check the credit-risk example
+#   make test        build Release in build/ and run every test (unit, golden, e2e)
+#   make test-asan   the same with AddressSanitizer + UBSan, Debug, in build-asan/
+#   make fuzz        run the fuzzers for FUZZ_SECONDS seconds (tests/fuzz/run-fuzz)
+#   make bench       run the parse benchmark (bench/parse)
+#   make clean       remove the build trees (build/, build-asan/, build-fuzz/) and bench/out/
+#
+# MLOPS_SHARED_DIR=DIR points the e2e tests at the shared validators
+# (tools/validate-json, schemas/) when they are not in ../shared.
+
+BUILD_DIR      ?= build
+ASAN_BUILD_DIR ?= build-asan
+FUZZ_SECONDS   ?= 60
+JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE          ?= cmake
+CTEST          ?= ctest
+
+CMAKE_FLAGS := $(if $(MLOPS_SHARED_DIR),-DMLOPS_SHARED_DIR=$(abspath $(MLOPS_SHARED_DIR)))
+
+# Ninja on a fresh build directory; an existing one keeps the generator it was made with.
+generator = $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja)
+
+.PHONY: demo test test-asan fuzz bench clean deps build build-asan
+
+deps:
+	scripts/install-deps
+
+build:
+	$(CMAKE) -S . -B $(BUILD_DIR) $(call generator,$(BUILD_DIR)) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+	$(CMAKE) --build $(BUILD_DIR) --parallel $(JOBS)
+
+build-asan:
+	$(CMAKE) -S . -B $(ASAN_BUILD_DIR) $(call generator,$(ASAN_BUILD_DIR)) -DCMAKE_BUILD_TYPE=Debug -DMLOPS_SANITIZE=ON $(CMAKE_FLAGS)
+	$(CMAKE) --build $(ASAN_BUILD_DIR) --parallel $(JOBS)
+
+demo: deps
+	$(MAKE) --no-print-directory build
+	$(BUILD_DIR)/mlopsc check examples/credit-risk/credit_risk.mlops
+	@echo "demo: examples/credit-risk/credit_risk.mlops checked clean"
+
+test: build
+	$(CTEST) --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
+
+test-asan: build-asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure --parallel $(JOBS)
+
+fuzz:
+	tests/fuzz/run-fuzz $(FUZZ_SECONDS)
+
+bench: build
+	bench/parse
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-fuzz bench/out
