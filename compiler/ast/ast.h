@@ -40,6 +40,9 @@ class Expr {
  public:
   ExprKind kind() const { return kind_; }
   llvm::SMRange range;
+  // Height of the expression tree below and including this node; the parser
+  // bounds it so later recursive passes cannot overflow the stack.
+  uint16_t depth = 1;
 
  protected:
   explicit Expr(ExprKind kind) : kind_(kind) {}

@@ -10,7 +10,7 @@ namespace {
 
 class Dumper {
  public:
-  Dumper(llvm::raw_ostream& os, const llvm::SourceMgr& sources) : os_(os), sources_(sources) {}
+  Dumper(llvm::raw_ostream& os, const llvm::SourceMgr& sources) : os_(os), locator_(sources) {}
 
   void file(const SourceFile& f) {
     os_ << "File \"" << f.path << "\"\n";
@@ -21,7 +21,7 @@ class Dumper {
   void indent(int depth) { os_.indent(depth * 2); }
 
   void pos(llvm::SMLoc loc) {
-    diag::Position p = diag::resolvePosition(sources_, loc);
+    diag::Position p = locator_.position(loc);
     os_ << p.line << ':' << p.column;
   }
   void range(llvm::SMRange r) {
@@ -260,7 +260,7 @@ class Dumper {
   }
 
   llvm::raw_ostream& os_;
-  const llvm::SourceMgr& sources_;
+  diag::SourceLocator locator_;
 };
 
 }  // namespace

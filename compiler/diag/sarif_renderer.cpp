@@ -21,8 +21,8 @@ nlohmann::json region(const ResolvedRange& r) {
           {"startColumn", r.start.column},
           {"endLine", r.end.line},
           {"endColumn", r.end.column},
-          {"charOffset", r.start.offset},
-          {"charLength", r.end.offset - r.start.offset}};
+          {"byteOffset", r.start.offset},
+          {"byteLength", r.end.offset - r.start.offset}};
 }
 
 nlohmann::json physicalLocation(const ResolvedRange& r) {

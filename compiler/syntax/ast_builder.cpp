@@ -91,6 +91,7 @@ T* AstBuilder::finishDecl(T* decl, antlr4::ParserRuleContext* c, TerminalNode* k
 
 Decl* AstBuilder::declaration(P::DeclarationContext* c) {
   if (!c || c->children.empty()) return nullptr;
+  reportedDepth_ = false;
   // `keyword IDENT block`: the common shape, read positionally.
   auto simple = [&](DeclKind kind, antlr4::ParserRuleContext* d) -> Decl* {
     auto* keyword = child<TerminalNode>(d, 0);
@@ -502,6 +503,18 @@ Expr* AstBuilder::value(P::ValueContext* c) {
 
 // ------------------------------------------------------------------ expressions
 
+Expr* AstBuilder::deepen(Expr* e, unsigned childDepth) {
+  if (childDepth + 1 > maxDepth_) {
+    if (!reportedDepth_)
+      diags_.report(e->range, diag::kinds::NestingTooDeep, static_cast<uint64_t>(maxDepth_))
+          .note("an expression nests too many operators; split it or simplify it");
+    reportedDepth_ = true;
+    return nullptr;
+  }
+  e->depth = static_cast<uint16_t>(childDepth + 1);
+  return e;
+}
+
 Expr* AstBuilder::binary(BinaryOp op, antlr4::Token* opToken, Expr* lhs, Expr* rhs) {
   if (!lhs || !rhs) return lhs ? lhs : rhs;
   auto* b = ctx_.make<BinaryExpr>();
@@ -510,7 +523,7 @@ Expr* AstBuilder::binary(BinaryOp op, antlr4::Token* opToken, Expr* lhs, Expr* r
   b->lhs = lhs;
   b->rhs = rhs;
   b->range = {lhs->range.Start, rhs->range.End};
-  return b;
+  return deepen(b, std::max(lhs->depth, rhs->depth));
 }
 
 Expr* AstBuilder::expr(P::ExprContext* c) {
@@ -546,7 +559,7 @@ Expr* AstBuilder::notExpr(P::NotExprContext* c) {
     u->op = UnaryOp::Not;
     u->operand = out;
     u->range = {loc(nots[i]->getSymbol()->getStartIndex()), out->range.End};
-    out = u;
+    out = deepen(u, out->depth);
   }
   return out;
 }
@@ -639,7 +652,7 @@ Expr* AstBuilder::unary(P::UnaryContext* c) {
     u->op = UnaryOp::Negate;
     u->operand = out;
     u->range = {loc(minuses[i]->getSymbol()->getStartIndex()), out->range.End};
-    out = u;
+    out = deepen(u, out->depth);
   }
   return out;
 }
@@ -647,10 +660,24 @@ Expr* AstBuilder::unary(P::UnaryContext* c) {
 Expr* AstBuilder::postfix(P::PostfixContext* c) {
   if (!c) return nullptr;
   if (c->children.size() == 1) return primary(child<P::PrimaryContext>(c, 0));
-  Expr* out = c->primary() ? primary(c->primary()) : nullptr;
+  Expr* out = c->children.empty() ? nullptr : primary(child<P::PrimaryContext>(c, 0));
   if (!out) return nullptr;
-  llvm::SmallVector<Name, 4> segments;
-  if (auto* p = llvm::dyn_cast<PathExpr>(out)) segments.append(p->segments.begin(), p->segments.end());
+  // Consecutive `.name`s after a path extend it; the path is copied into the
+  // arena once per run of names, not once per name.
+  llvm::SmallVector<Name, 8> segments;
+  bool pathOpen = false;
+  if (auto* p = llvm::dyn_cast<PathExpr>(out)) {
+    segments.append(p->segments.begin(), p->segments.end());
+    pathOpen = true;
+  }
+  auto closePath = [&] {
+    if (!pathOpen) return;
+    auto* path = ctx_.make<PathExpr>();
+    path->segments = ctx_.copy(llvm::ArrayRef<Name>(segments));
+    path->range = {out->range.Start, segments.back().range.End};
+    out = path;
+    pathOpen = false;
+  };
   const auto& children = c->children;
   for (size_t i = 1; i < children.size(); ++i) {
     auto* t = dynamic_cast<TerminalNode*>(children[i]);
@@ -658,23 +685,21 @@ Expr* AstBuilder::postfix(P::PostfixContext* c) {
     size_t type = t->getSymbol()->getType();
     if (type == P::DOT && i + 1 < children.size()) {
       auto* n = dynamic_cast<TerminalNode*>(children[i + 1]);
+      ++i;
       if (!n || !present(n->getSymbol())) continue;
       Name member = name(n->getSymbol());
-      if (auto* p = llvm::dyn_cast<PathExpr>(out)) {
+      if (pathOpen) {
         segments.push_back(member);
-        auto* extended = ctx_.make<PathExpr>();
-        extended->segments = ctx_.copy(llvm::ArrayRef<Name>(segments));
-        extended->range = {p->range.Start, member.range.End};
-        out = extended;
-      } else {
-        auto* m = ctx_.make<MemberExpr>();
-        m->base = out;
-        m->member = member;
-        m->range = {out->range.Start, member.range.End};
-        out = m;
+        continue;
       }
-      ++i;
+      auto* m = ctx_.make<MemberExpr>();
+      m->base = out;
+      m->member = member;
+      m->range = {out->range.Start, member.range.End};
+      out = deepen(m, out->depth);
+      if (!out) return nullptr;
     } else if (type == P::LPAREN) {
+      closePath();
       llvm::SmallVector<Argument, 4> args;
       size_t j = i + 1;
       llvm::SMLoc end = out->range.End;
@@ -692,11 +717,14 @@ Expr* AstBuilder::postfix(P::PostfixContext* c) {
       call->callee = out;
       call->args = ctx_.copy(llvm::ArrayRef<Argument>(args));
       call->range = {out->range.Start, end};
-      out = call;
-      segments.clear();
+      unsigned deepest = out->depth;
+      for (const Argument& a : args) deepest = std::max<unsigned>(deepest, a.value->depth);
+      out = deepen(call, deepest);
+      if (!out) return nullptr;
       i = j;
     }
   }
+  closePath();
   return out;
 }
 

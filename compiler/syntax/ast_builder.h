@@ -20,6 +20,8 @@ class AstBuilder {
   ast::Decl* declaration(MLOpsParser::DeclarationContext* decl);
   // The token stream the tree was parsed from (paths read their names from it).
   void setTokens(antlr4::TokenStream* tokens) { tokens_ = tokens; }
+  // Deepest expression tree accepted (operator chains, not only brackets).
+  void setMaxDepth(unsigned depth) { maxDepth_ = depth; }
 
  private:
   using P = MLOpsParser;
@@ -57,6 +59,9 @@ class AstBuilder {
   ast::Expr* primary(P::PrimaryContext* c);
   ast::ListExpr* exprList(P::ExprListContext* c);
   ast::Expr* binary(ast::BinaryOp op, antlr4::Token* opToken, ast::Expr* lhs, ast::Expr* rhs);
+  // Sets e's depth from its children; null (and one E0101 per declaration)
+  // when it exceeds the limit.
+  ast::Expr* deepen(ast::Expr* e, unsigned childDepth);
 
   // Name tokens of c (every token but `.`), e.g. a.b.c -> a, b, c.
   void namesOf(antlr4::ParserRuleContext* c, size_t skipFirst, llvm::SmallVectorImpl<ast::Name>& out) const;
@@ -65,6 +70,8 @@ class AstBuilder {
   antlr4::TokenStream* tokens_ = nullptr;
   llvm::StringRef text_;
   diag::DiagnosticEngine& diags_;
+  unsigned maxDepth_ = 256;
+  bool reportedDepth_ = false;  // per declaration
 };
 
 }  // namespace mlops::syntax

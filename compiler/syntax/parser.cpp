@@ -167,6 +167,7 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
   ChunkTokenSource source(lexed.tokens, 0, 0, sourceName);
   ChunkTokenStream stream(&source, text);
   builder.setTokens(&stream);
+  builder.setMaxDepth(options.maxNesting);
   std::vector<ast::Decl*> decls;
   decls.reserve(chunks.size());
 

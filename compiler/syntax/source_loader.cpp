@@ -113,7 +113,7 @@ LoadResult loadSourceFile(llvm::SourceMgr& sources, diag::DiagnosticEngine& diag
     return {0, LoadError::Io};
   }
   if (data.size() > maxBytes) {
-    diags.reportFile(path, diag::kinds::FileTooLarge, static_cast<uint64_t>(data.size()), maxBytes)
+    diags.reportFile(path == "-" ? "<stdin>" : path, diag::kinds::FileTooLarge, static_cast<uint64_t>(data.size()), maxBytes)
         .note("stopped reading after the limit");
     return {0, LoadError::Invalid};
   }
