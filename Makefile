@@ -40,10 +40,12 @@ demo: deps
 	$(BUILD_DIR)/mlopsc check examples/credit-risk/credit_risk.mlops
 	@echo "demo: examples/credit-risk/credit_risk.mlops checked clean"
 
-test: build
+test: deps
+	$(MAKE) --no-print-directory build
 	$(CTEST) --test-dir $(BUILD_DIR) --output-on-failure --parallel $(JOBS)
 
-test-asan: build-asan
+test-asan: deps
+	$(MAKE) --no-print-directory build-asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure --parallel $(JOBS)
 
