@@ -43,6 +43,7 @@ class Expr {
   // Height of the expression tree below and including this node; the parser
   // bounds it so later recursive passes cannot overflow the stack.
   uint16_t depth = 1;
+  bool parenthesized = false;  // written inside ( ); the range covers the parentheses
 
  protected:
   explicit Expr(ExprKind kind) : kind_(kind) {}

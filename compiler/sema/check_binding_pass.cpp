@@ -99,7 +99,7 @@ class CheckBindingPass : public Pass {
               d.note(check->name.range, what + " is declared here");
               continue;
             }
-            given[m->name.text] = p;
+            given.try_emplace(m->name.text, p);  // a duplicate is E0305; the first one counts
           }
         }
         for (const CheckParam& param : check->params) {

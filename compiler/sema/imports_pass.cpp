@@ -208,7 +208,9 @@ class ImportsPass : public Pass {
         }
         llvm::SMRange range(use->module.front().range.Start, use->module.back().range.End);
         auto diag = diags.report(range, diag::kinds::UnknownStdlibModule, name, list);
-        if (auto suggestion = diag::closestMatch(name, names)) {
+        std::optional<std::string> suggestion = diag::closestMatch(name, names);
+        if (!suggestion && llvm::is_contained(available, "std." + name)) suggestion = "std." + name;
+        if (suggestion) {
           diag.note("did you mean `" + *suggestion + "`?");
           diag.fixit(range, *suggestion);
         } else if (!llvm::StringRef(name).startswith("std.")) {

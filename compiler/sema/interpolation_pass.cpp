@@ -99,6 +99,8 @@ class InterpolationPass : public Pass {
       if (parts.size() == 2 && parts[1] == "version") return;
       return fail("only `${project.version}` is available from the project", {"version"});
     }
+    if ((root == "outputs" || root == "params") && deploy)
+      return fail("a deploy has no `" + root.str() + "`; use `${model.outputs.NAME}`");
     if (root == "outputs" || root == "params") {
       std::vector<llvm::StringRef> names = blockNames(decl_, root);
       if (parts.size() == 2 && llvm::is_contained(names, parts[1])) return;

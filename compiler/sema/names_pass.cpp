@@ -25,6 +25,7 @@ class NamesPass : public Pass {
       }
     }
     llvm::StringMap<Symbol*> lowerCase;
+    for (const auto& entry : program.scope) lowerCase.try_emplace(entry.first().lower(), entry.second);
     std::vector<const ast::Decl*> projects;
     for (const auto& module : program.modules) {
       if (module->stdlib || !module->file) continue;

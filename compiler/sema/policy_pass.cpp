@@ -38,35 +38,63 @@ class PolicyPass : public Pass {
   }
   bool isUser(const Symbol* s) const { return !(s->module && s->module->stdlib); }
 
-  // Permissions are inherited along `role x : base` (a bounded walk: a cycle
-  // of bases stops at the first repeat). Members and quotas are not.
+  // A role's own `can` list.
+  static uint8_t ownPermissions(const Symbol* role) {
+    uint8_t bits = 0;
+    if (auto* can = llvm::dyn_cast_or_null<ListExpr>(Program::property(role->decl, "can")))
+      for (const Expr* item : can->items)
+        if (auto* p = llvm::dyn_cast<PathExpr>(item); p && p->segments.size() == 1)
+          bits |= permissionFromName(p->segments[0].text);
+    return bits;
+  }
+
+  struct Inherited {
+    uint8_t bits = 0;
+    bool known = true;
+  };
+
+  // Permissions along `role x : base`, memoised so a long chain of bases
+  // costs O(chain) in total. A cycle of bases is E0401 (reported once) and
+  // leaves the permissions of every role on or above it unknown, like an
+  // unresolved base: no E0501 avalanche.
+  Inherited permissionsOf(const Symbol* role) {
+    std::vector<const Symbol*> chain;
+    llvm::DenseMap<const Symbol*, size_t> position;
+    Inherited tail;
+    for (const Symbol* r = role; r;) {
+      if (auto it = memo_.find(r); it != memo_.end()) {
+        tail = it->second;
+        break;
+      }
+      if (auto at = position.find(r); at != position.end()) {
+        reportRoleCycle(std::vector<const Symbol*>(chain.begin() + at->second, chain.end()));
+        tail.known = false;
+        break;
+      }
+      position[r] = chain.size();
+      chain.push_back(r);
+      auto* decl = llvm::cast<RoleDecl>(r->decl);
+      const Symbol* base = decl->base ? resolved(decl->base) : nullptr;
+      if (decl->base && (!base || base->kind != SymbolKind::Role)) {
+        tail.known = false;
+        break;
+      }
+      r = base;
+    }
+    for (size_t i = chain.size(); i-- > 0;) {
+      tail.bits |= ownPermissions(chain[i]);
+      memo_[chain[i]] = tail;
+    }
+    return tail;
+  }
+
   void computeRoles() {
     for (const auto& s : program_->symbols) {
       if (s->kind != SymbolKind::Role) continue;
       RoleFacts facts;
-      std::set<const Symbol*> seen;
-      std::vector<const Symbol*> chain;
-      for (const Symbol* r = s.get(); r; ) {
-        if (!seen.insert(r).second) {
-          // `role a : b`, `role b : a`: report the cycle once, from its first role.
-          if (r == s.get()) reportRoleCycle(chain);
-          facts.permissionsKnown = false;
-          break;
-        }
-        chain.push_back(r);
-        if (auto* can = llvm::dyn_cast_or_null<ListExpr>(Program::property(r->decl, "can")))
-          for (const Expr* item : can->items)
-            if (auto* p = llvm::dyn_cast<PathExpr>(item); p && p->segments.size() == 1)
-              facts.permissions |= permissionFromName(p->segments[0].text);
-        auto* role = llvm::cast<RoleDecl>(r->decl);
-        r = role->base ? resolved(role->base) : nullptr;
-        // An unresolved base (already reported) leaves the permissions unknown:
-        // no E0501 avalanche on everything the role owns.
-        if (role->base && (!r || r->kind != SymbolKind::Role)) {
-          facts.permissionsKnown = false;
-          break;
-        }
-      }
+      Inherited inherited = permissionsOf(s.get());
+      facts.permissions = inherited.bits;
+      facts.permissionsKnown = inherited.known;
       if (auto* members = llvm::dyn_cast_or_null<ListExpr>(Program::property(s->decl, "members")))
         for (const Expr* item : members->items)
           if (auto* str = llvm::dyn_cast<StringExpr>(item)) facts.members.emplace_back(str->value.str(), item->range);
@@ -86,9 +114,13 @@ class PolicyPass : public Pass {
     }
   }
 
-  void reportRoleCycle(const std::vector<const Symbol*>& chain) {
+  void reportRoleCycle(std::vector<const Symbol*> chain) {
+    // Start at the role declared first, whichever role the walk began at.
+    auto earliest = std::min_element(chain.begin(), chain.end(), [](const Symbol* a, const Symbol* b) {
+      return std::less<const char*>()(a->decl->name.range.Start.getPointer(), b->decl->name.range.Start.getPointer());
+    });
+    std::rotate(chain.begin(), earliest, chain.end());
     const Symbol* first = chain.front();
-    if (std::any_of(chain.begin(), chain.end(), [&](const Symbol* r) { return r->name < first->name; })) return;
     std::string text;
     for (const Symbol* r : chain) text += "`" + r->name.str() + "` -> ";
     text += "`" + first->name.str() + "`";
@@ -198,12 +230,14 @@ class PolicyPass : public Pass {
               .note(a.role->decl->name.range, "role `" + a.role->name.str() + "` is declared here")
               .note("approvers need a role with `approve`: sme, model_risk_manager or ml_architect");
         if (f->permissions & Audit) audited = true;
+        std::set<std::string> people;  // e-mail addresses are case-insensitive
+        for (const auto& m : f->members) people.insert(llvm::StringRef(m.first).lower());
         if (f->members.empty()) {
           diags.report(a.site->range, diag::kinds::ApprovalRoleEmpty, a.role->name, s->name)
               .note(a.role->decl->name.range, "add `members = [...]` to role `" + a.role->name.str() + "`");
-        } else if (f->members.size() < a.quorum) {
+        } else if (people.size() < a.quorum) {
           diags.report(a.site->range, diag::kinds::QuorumUnreachable, a.role->name,
-                       static_cast<uint64_t>(f->members.size()), static_cast<uint64_t>(a.quorum), s->name)
+                       static_cast<uint64_t>(people.size()), static_cast<uint64_t>(a.quorum), s->name)
               .note(a.role->decl->name.range, "role `" + a.role->name.str() + "` is declared here");
         }
         if (ownerFacts && model)
@@ -228,6 +262,7 @@ class PolicyPass : public Pass {
             .note("add an approval role based on `model_risk_manager`, e.g. `approvals = [validators]`");
     }
     // Deployed models: a gate in medium/high tiers, and a blocking test.
+    std::set<const Symbol*> gatesReported;
     for (const auto& s : program_->symbols) {
       if (s->kind != SymbolKind::Deploy || !isUser(s.get())) continue;
       Symbol* model = resolved(Program::property(s->decl, "model"));
@@ -238,7 +273,9 @@ class PolicyPass : public Pass {
             .note(model->decl->name.range, "add `gate NAME for " + model->name.str() + " { ... }`");
       if (!gate || gate->kind != SymbolKind::Gate || program_->targetOf(gate) != model) continue;
       bool blocking = false;
-      if (auto* req = llvm::dyn_cast_or_null<ListExpr>(Program::property(gate->decl, "require")))
+      auto* required = llvm::dyn_cast_or_null<ListExpr>(Program::property(gate->decl, "require"));
+      if (!required || required->items.empty() || !gatesReported.insert(gate).second) continue;  // E0303/E0302 said it
+      if (auto* req = required)
         for (const Expr* item : req->items) {
           Symbol* test = resolved(item);
           if (!test || test->kind != SymbolKind::Test) continue;
@@ -364,6 +401,7 @@ class PolicyPass : public Pass {
 
   Program* program_ = nullptr;
   const Decl* scanning_ = nullptr;
+  llvm::DenseMap<const Symbol*, Inherited> memo_;
 };
 
 }  // namespace

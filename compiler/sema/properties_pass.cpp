@@ -394,7 +394,11 @@ class PropertiesPass : public Pass {
   void checkStrategyValues(const ValueBlockExpr* vb, llvm::StringRef form) {
     if (form == "canary") {
       auto* steps = llvm::dyn_cast_or_null<ListExpr>(Program::property(vb->body, "steps"));
-      if (!steps || steps->items.empty()) return;
+      if (!steps) return;
+      if (steps->items.empty()) {
+        diags().report(steps->range, diag::kinds::InvalidValue, "steps", "a canary needs at least one step (100%)");
+        return;
+      }
       double last = 0;
       for (const Expr* item : steps->items) {
         auto* u = llvm::dyn_cast<UnitExpr>(item);

@@ -58,6 +58,14 @@ class ReferencesPass : public Pass {
       symbol = program_->lookup(path->segments[0].text);
     }
     const Name& head = path->segments[0];
+    if (!symbol && head.text == "std" && path->segments.size() > 1) {
+      // A qualified stdlib name that does not exist: suggest among them.
+      auto d = diags.report(path->range, diag::kinds::UndefinedName, dotted);
+      std::vector<llvm::StringRef> names;
+      for (const auto& q : program_->qualified) names.push_back(q.first());
+      if (auto s = diag::closestMatch(dotted, names)) d.note("did you mean `" + *s + "`?").fixit(path->range, *s);
+      return;
+    }
     if (!symbol) {
       auto d = diags.report(head.range, diag::kinds::UndefinedName, head.text);
       std::vector<llvm::StringRef> names = candidates(site.kinds);
@@ -80,6 +88,12 @@ class ReferencesPass : public Pass {
     if (isOutputRef) {
       // step.output / model.output
       const Name& output = path->segments[used];
+      if (symbol->kind == SymbolKind::Data && site.property == "inputs") {
+        diags.report(path->range, diag::kinds::WrongReferenceKind, "a data or a step output", "a column of data",
+                     dotted)
+            .note("inputs name whole data sources: write `" + symbol->name.str() + "`");
+        return;
+      }
       if ((symbol->kind != SymbolKind::Step && symbol->kind != SymbolKind::Model) ||
           !(site.kinds & (refBit(SymbolKind::Step) | refBit(SymbolKind::Model))) ||
           used + 1 != path->segments.size()) {

@@ -32,7 +32,7 @@ class WarningsPass : public Pass {
       switch (s->kind) {
         case SymbolKind::Role: case SymbolKind::Kpi: case SymbolKind::Data: case SymbolKind::Step:
         case SymbolKind::Model: case SymbolKind::Check: case SymbolKind::Gate:
-          if (!s->used)
+          if (!s->used && program.lookup(s->name) == s.get())  // a duplicate (E0202) is not "unused"
             diags.report(d->name.range, diag::kinds::UnusedDeclaration, kindName(s->kind), s->name)
                 .note(unusedHint(s->kind));
           break;

@@ -746,7 +746,10 @@ Expr* AstBuilder::primary(P::PrimaryContext* c) {
   if (c->expr()) {
     // No node for parentheses: the inner expression's range covers them.
     Expr* inner = expr(c->expr());
-    if (inner) inner->range = rangeOf(c);
+    if (inner) {
+      inner->range = rangeOf(c);
+      inner->parenthesized = true;
+    }
     return inner;
   }
   if (c->exprList()) return exprList(c->exprList());
