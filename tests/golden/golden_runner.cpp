@@ -7,7 +7,10 @@
 //   // expect-warning@+1 W0601 {{unused}}
 //
 // The code is required for errors and warnings; the {{substring}} is
-// optional. `@+N` / `@-N` shift the expected line. The file must produce
+// optional. `@+N` / `@-N` shift the expected line; `@FILE:LINE` expects it in
+// another file (an import, the stdlib), FILE matching the end of its path:
+//   // expect-error@imports/second.part:4 E0306
+//   // expect-note@std/roles.mlops:12 {{declared here}} The file must produce
 // exactly the expected diagnostics: a missing or an unexpected one fails.
 // A file named fail_*.mlops must expect at least one error; any other file
 // must expect none. When FILE.ast sits next to FILE.mlops, the AST dump must
@@ -40,6 +43,8 @@ namespace {
 
 struct Expectation {
   diag::Severity severity;
+  std::string file;       // the root file, or a path suffix from @FILE:LINE
+  bool suffix = false;    // `file` is a suffix to match
   unsigned line;
   std::string code;       // empty for notes
   std::string substring;  // may be empty
@@ -49,6 +54,7 @@ struct Expectation {
 
 struct Actual {
   diag::Severity severity;
+  std::string file;
   unsigned line;
   std::string code;
   std::string message;
@@ -57,7 +63,8 @@ struct Actual {
 bool parseExpectations(llvm::StringRef path, llvm::StringRef text, std::vector<Expectation>& out,
                        std::vector<std::string>& errors) {
   static const llvm::Regex re(
-      "//[ \t]*expect-(error|warning|note)(@([+-][0-9]+))?([ \t]+([EW][0-9]{4}))?([ \t]*\\{\\{(.*)\\}\\})?");
+      "//[ \t]*expect-(error|warning|note)(@([+-][0-9]+|[^ \t:]+:[0-9]+))?([ \t]+([EW][0-9]{4}))?"
+      "([ \t]*\\{\\{(.*)\\}\\})?");
   llvm::SmallVector<llvm::StringRef, 8> lines;
   text.split(lines, '\n');
   bool ok = true;
@@ -75,13 +82,24 @@ bool parseExpectations(llvm::StringRef path, llvm::StringRef text, std::vector<E
     e.severity = m[1] == "error" ? diag::Severity::Error : m[1] == "warning" ? diag::Severity::Warning
                                                                             : diag::Severity::Note;
     int offset = 0;
-    if (!m[3].empty()) {
-      llvm::StringRef digits = m[3].drop_front(1);  // getAsInteger rejects a leading '+'
-      digits.getAsInteger(10, offset);
-      if (m[3].startswith("-")) offset = -offset;
-    }
     e.sourceLine = static_cast<unsigned>(i + 1);
-    e.line = static_cast<unsigned>(static_cast<int>(i + 1) + offset);
+    e.file = path.str();
+    llvm::StringRef where = m[3];
+    if (!where.empty() && (where[0] == '+' || where[0] == '-')) {
+      llvm::StringRef digits = where.drop_front(1);  // getAsInteger rejects a leading '+'
+      digits.getAsInteger(10, offset);
+      if (where.startswith("-")) offset = -offset;
+      e.line = static_cast<unsigned>(static_cast<int>(i + 1) + offset);
+    } else if (!where.empty()) {
+      auto [file, lineText] = where.rsplit(':');
+      unsigned line = 0;
+      lineText.getAsInteger(10, line);
+      e.file = file.str();
+      e.suffix = true;
+      e.line = line;
+    } else {
+      e.line = static_cast<unsigned>(i + 1);
+    }
     e.code = m[5].str();
     e.substring = m[7].str();
     if (e.severity != diag::Severity::Note && e.code.empty()) {
@@ -126,31 +144,39 @@ bool runFile(const std::string& path, bool syntaxOnly, const RunOptions& options
   for (const diag::Diagnostic& d : compilation.diags().sorted()) {
     diag::ResolvedRange r = diag::resolveRange(compilation.sources(), d.range, d.file);
     unsigned line = r.valid ? r.start.line : 0;
-    actual.push_back({d.severity, line, diag::codeInfo(d.code).name, d.message});
+    actual.push_back({d.severity, r.file, line, diag::codeInfo(d.code).name, d.message});
     for (const diag::Note& n : d.notes) {
       diag::ResolvedRange nr = diag::resolveRange(compilation.sources(), n.range);
-      actual.push_back({diag::Severity::Note, nr.valid ? nr.start.line : line, "", n.message});
+      // A note without a location belongs to its diagnostic's line.
+      actual.push_back({diag::Severity::Note, nr.valid ? nr.file : r.file, nr.valid ? nr.start.line : line, "",
+                        n.message});
     }
   }
 
   for (const Actual& a : actual) {
+    auto sameFile = [&](const Expectation& e) {
+      if (!e.suffix) return a.file == e.file || a.file.empty();
+      llvm::StringRef f(a.file);
+      return f == e.file || f.endswith("/" + e.file);
+    };
     auto it = std::find_if(expected.begin(), expected.end(), [&](const Expectation& e) {
-      return !e.matched && e.severity == a.severity && e.line == a.line && (e.code.empty() || e.code == a.code) &&
-             llvm::StringRef(a.message).contains(e.substring);
+      return !e.matched && e.severity == a.severity && e.line == a.line && sameFile(e) &&
+             (e.code.empty() || e.code == a.code) && llvm::StringRef(a.message).contains(e.substring);
     });
     if (it != expected.end()) {
       it->matched = true;
       continue;
     }
-    problems.push_back(path + ":" + std::to_string(a.line) + ": unexpected " +
+    problems.push_back((a.file.empty() ? path : a.file) + ":" + std::to_string(a.line) + ": unexpected " +
                        diag::severityName(a.severity).str() + (a.code.empty() ? "" : " " + a.code) + ": " +
                        a.message);
   }
   for (const Expectation& e : expected) {
     if (e.matched) continue;
     problems.push_back(path + ":" + std::to_string(e.sourceLine) + ": missing " +
-                       diag::severityName(e.severity).str() + (e.code.empty() ? "" : " " + e.code) + " on line " +
-                       std::to_string(e.line) + (e.substring.empty() ? "" : " {{" + e.substring + "}}"));
+                       diag::severityName(e.severity).str() + (e.code.empty() ? "" : " " + e.code) + " on " +
+                       (e.suffix ? e.file + ":" : "line ") + std::to_string(e.line) +
+                       (e.substring.empty() ? "" : " {{" + e.substring + "}}"));
   }
   bool expectsError = std::any_of(expected.begin(), expected.end(),
                                   [](const Expectation& e) { return e.severity == diag::Severity::Error; });
