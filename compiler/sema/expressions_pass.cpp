@@ -96,11 +96,7 @@ class ExpressionsPass : public Pass {
     switch (decl->kind()) {
       case DeclKind::Test: {
         auto* test = llvm::cast<TestDecl>(decl);
-        Symbol* target = nullptr;
-        if (test->target) {
-          auto it = program_->references.find(test->target);
-          if (it != program_->references.end()) target = it->second.symbol;
-        }
+        Symbol* target = program_->resolved(test->target);
         if (!target) scope.data = scope.metrics = true;  // unresolved: be lenient
         else if (target->kind == SymbolKind::Model) {
           scope.metrics = true;

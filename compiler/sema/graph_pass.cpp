@@ -30,11 +30,6 @@ class GraphPass : public Pass {
   }
 
  private:
-  Symbol* resolved(const Expr* site) {
-    if (!site) return nullptr;
-    auto it = program_->references.find(site);
-    return it == program_->references.end() ? nullptr : it->second.symbol;
-  }
 
   void edge(Symbol* from, Symbol* to, llvm::SMRange site, const char* why) {
     if (!from || !to) return;
@@ -50,29 +45,29 @@ class GraphPass : public Pass {
       switch (node->kind) {
         case SymbolKind::Step: case SymbolKind::Model:
           if (auto* inputs = llvm::dyn_cast_or_null<ListExpr>(Program::property(d, "inputs")))
-            for (const Expr* item : inputs->items) edge(resolved(item), node, item->range, "input");
+            for (const Expr* item : inputs->items) edge(program_->resolved(item), node, item->range, "input");
           break;
         case SymbolKind::Test:
           if (auto* t = llvm::dyn_cast<TestDecl>(d); t && t->target)
-            edge(resolved(t->target), node, t->target->range, "test target");
+            edge(program_->resolved(t->target), node, t->target->range, "test target");
           break;
         case SymbolKind::Gate: {
           auto* g = llvm::cast<GateDecl>(d);
-          if (g->model) edge(resolved(g->model), node, g->model->range, "gated model");
+          if (g->model) edge(program_->resolved(g->model), node, g->model->range, "gated model");
           if (auto* req = llvm::dyn_cast_or_null<ListExpr>(Program::property(d, "require")))
-            for (const Expr* item : req->items) edge(resolved(item), node, item->range, "required test");
+            for (const Expr* item : req->items) edge(program_->resolved(item), node, item->range, "required test");
           break;
         }
         case SymbolKind::Deploy: {
           const Expr* model = Program::property(d, "model");
           const Expr* after = Program::property(d, "after");
-          if (model) edge(resolved(model), node, model->range, "deployed model");
-          if (after) edge(resolved(after), node, after->range, "gate");
+          if (model) edge(program_->resolved(model), node, model->range, "deployed model");
+          if (after) edge(program_->resolved(after), node, after->range, "gate");
           break;
         }
         case SymbolKind::Monitor:
           if (auto* m = llvm::dyn_cast<MonitorDecl>(d); m && m->target)
-            edge(resolved(m->target), node, m->target->range, "monitored deploy");
+            edge(program_->resolved(m->target), node, m->target->range, "monitored deploy");
           break;
         default: break;
       }
@@ -155,12 +150,12 @@ class GraphPass : public Pass {
     for (const auto& s : program_->symbols) {
       auto* gate = llvm::dyn_cast<GateDecl>(s->decl);
       if (!gate || (s->module && s->module->stdlib)) continue;
-      Symbol* model = resolved(gate->model);
+      Symbol* model = program_->resolved(gate->model);
       auto* req = llvm::dyn_cast_or_null<ListExpr>(Program::property(gate, "require"));
       if (!model || !req) continue;
       std::optional<llvm::DenseSet<const Symbol*>> above;
       for (const Expr* item : req->items) {
-        Symbol* test = resolved(item);
+        Symbol* test = program_->resolved(item);
         if (!test || test->kind != SymbolKind::Test) continue;
         Symbol* target = program_->targetOf(test);
         if (!target || target == model) continue;
@@ -178,8 +173,8 @@ class GraphPass : public Pass {
       if (s->kind != SymbolKind::Deploy || (s->module && s->module->stdlib)) continue;
       const Expr* modelSite = Program::property(s->decl, "model");
       const Expr* afterSite = Program::property(s->decl, "after");
-      Symbol* model = resolved(modelSite);
-      Symbol* gate = resolved(afterSite);
+      Symbol* model = program_->resolved(modelSite);
+      Symbol* gate = program_->resolved(afterSite);
       if (!model || !gate || gate->kind != SymbolKind::Gate) continue;
       Symbol* gated = program_->targetOf(gate);
       if (!gated || gated == model) continue;

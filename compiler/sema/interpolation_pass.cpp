@@ -133,11 +133,7 @@ class InterpolationPass : public Pass {
       return;
     }
     if (root == "model" && deploy) {
-      Symbol* model = nullptr;
-      if (const Expr* m = Program::property(decl_, "model")) {
-        auto it = program_->references.find(m);
-        if (it != program_->references.end()) model = it->second.symbol;
-      }
+      Symbol* model = program_->resolved(Program::property(decl_, "model"));
       if (parts.size() == 3 && parts[1] == "outputs") {
         if (!model) return;  // the model reference is reported on its own
         std::vector<llvm::StringRef> names = blockNames(model->decl, "outputs");

@@ -31,11 +31,6 @@ class PolicyPass : public Pass {
   }
 
  private:
-  Symbol* resolved(const Expr* site) const {
-    if (!site) return nullptr;
-    auto it = program_->references.find(site);
-    return it == program_->references.end() ? nullptr : it->second.symbol;
-  }
   bool isUser(const Symbol* s) const { return !(s->module && s->module->stdlib); }
 
   // A role's own `can` list.
@@ -74,7 +69,7 @@ class PolicyPass : public Pass {
       position[r] = chain.size();
       chain.push_back(r);
       auto* decl = llvm::cast<RoleDecl>(r->decl);
-      const Symbol* base = decl->base ? resolved(decl->base) : nullptr;
+      const Symbol* base = decl->base ? program_->resolved(decl->base) : nullptr;
       if (decl->base && (!base || base->kind != SymbolKind::Role)) {
         tail.known = false;
         break;
@@ -196,8 +191,8 @@ class PolicyPass : public Pass {
     if (!list) return out;
     for (const Expr* item : list->items) {
       if (auto* q = llvm::dyn_cast<QuorumExpr>(item)) {
-        if (Symbol* r = resolved(q->role)) out.push_back({r, static_cast<unsigned>(q->count->value), item});
-      } else if (Symbol* r = resolved(item)) {
+        if (Symbol* r = program_->resolved(q->role)) out.push_back({r, static_cast<unsigned>(q->count->value), item});
+      } else if (Symbol* r = program_->resolved(item)) {
         out.push_back({r, 1, item});
       }
     }
@@ -265,9 +260,9 @@ class PolicyPass : public Pass {
     std::set<const Symbol*> gatesReported;
     for (const auto& s : program_->symbols) {
       if (s->kind != SymbolKind::Deploy || !isUser(s.get())) continue;
-      Symbol* model = resolved(Program::property(s->decl, "model"));
+      Symbol* model = program_->resolved(Program::property(s->decl, "model"));
       if (!model || model->kind != SymbolKind::Model) continue;
-      Symbol* gate = resolved(Program::property(s->decl, "after"));
+      Symbol* gate = program_->resolved(Program::property(s->decl, "after"));
       if ((tier == "medium" || tier == "high") && !gatesOf.count(model))
         diags.report(Program::property(s->decl, "model")->range, diag::kinds::MediumRiskNeedsGate, model->name, tier)
             .note(model->decl->name.range, "add `gate NAME for " + model->name.str() + " { ... }`");
@@ -277,7 +272,7 @@ class PolicyPass : public Pass {
       if (!required || required->items.empty() || !gatesReported.insert(gate).second) continue;  // E0303/E0302 said it
       if (auto* req = required)
         for (const Expr* item : req->items) {
-          Symbol* test = resolved(item);
+          Symbol* test = program_->resolved(item);
           if (!test || test->kind != SymbolKind::Test) continue;
           auto* sev = llvm::dyn_cast_or_null<PathExpr>(Program::property(test->decl, "severity"));
           if (!sev || sev->segments[0].text == "blocking") blocking = true;

@@ -113,18 +113,13 @@ Symbol* Program::targetOf(const Symbol* symbol) const {
   else if (auto* g = llvm::dyn_cast<ast::GateDecl>(symbol->decl)) site = g->model;
   else if (auto* m = llvm::dyn_cast<ast::MonitorDecl>(symbol->decl)) site = m->target;
   else if (symbol->kind == SymbolKind::Deploy) site = property(symbol->decl, "model");
-  if (!site) return nullptr;
-  auto it = references.find(site);
-  return it == references.end() ? nullptr : it->second.symbol;
+  return resolved(site);
 }
 
 Symbol* Program::ownerOf(const Symbol* symbol) const {
   // Bounded walk: test -> model -> owner; monitor -> deploy -> owner.
   for (int depth = 0; symbol && depth < 4; ++depth) {
-    if (const ast::Expr* owner = property(symbol->decl, "owner")) {
-      auto it = references.find(owner);
-      return it == references.end() ? nullptr : it->second.symbol;
-    }
+    if (const ast::Expr* owner = property(symbol->decl, "owner")) return resolved(owner);
     if (symbol->kind != SymbolKind::Test && symbol->kind != SymbolKind::Gate && symbol->kind != SymbolKind::Monitor)
       return nullptr;
     symbol = targetOf(symbol);

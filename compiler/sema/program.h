@@ -108,6 +108,12 @@ class Program {
   llvm::DenseMap<const Symbol*, RoleFacts> roles;
   std::vector<Edge> edges;
 
+  // The symbol a reference site resolved to (null when it did not resolve).
+  Symbol* resolved(const ast::Expr* site) const {
+    if (!site) return nullptr;
+    auto it = references.find(site);
+    return it == references.end() ? nullptr : it->second.symbol;
+  }
   Symbol* lookup(llvm::StringRef name) const {
     auto it = scope.find(name);
     return it == scope.end() ? nullptr : it->second;
