@@ -17,6 +17,7 @@ int runSelectedCommand();
 int runCheck();
 int runParse();
 int runExplain();
+int runBuild();
 
 // Applies -Werror / -Wno-CODE / -WCODE; false on a bad flag (reported).
 bool applyWarningFlags(diag::DiagnosticEngine& diags);
@@ -36,5 +37,6 @@ unsigned maxErrorsFromFlags();
 extern llvm::cl::SubCommand checkCommand;
 extern llvm::cl::SubCommand parseCommand;
 extern llvm::cl::SubCommand explainCommand;
+extern llvm::cl::SubCommand buildCommand;
 
 }  // namespace mlops::driver

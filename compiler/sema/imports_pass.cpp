@@ -183,7 +183,10 @@ class ImportsPass : public Pass {
       module->name = name;
       module->path = canonical(path);
       module->stdlib = true;
-      syntax::LoadResult result = syntax::loadSourceFile(program_->sources(), diags, path.str());
+      // Named `std/roles.mlops` in diagnostics and the IR: the same on every machine.
+      std::string display = "std/" + llvm::StringRef(name).drop_front(4).str() + ".mlops";
+      syntax::LoadResult result =
+          syntax::loadSourceFile(program_->sources(), diags, path.str(), syntax::kMaxSourceBytes, display);
       if (result.bufferId)
         module->file = syntax::parseBuffer(program_->ast(), program_->sources(), result.bufferId, diags);
       loaded[name] = program_->modules.size();

@@ -92,6 +92,7 @@ class Program {
 
   ast::ASTContext& ast() { return ast_; }
   llvm::SourceMgr& sources() { return sources_; }
+  const llvm::SourceMgr& sources() const { return sources_; }
   diag::DiagnosticEngine& diags() { return diags_; }
 
   std::vector<std::unique_ptr<Module>> modules;  // root first

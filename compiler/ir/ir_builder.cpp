@@ -1,0 +1,454 @@
+#include "ir/ir_builder.h"
+
+#include "diag/source_location.h"
+#include "sema/value_description.h"
+
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/Support/SHA256.h>
+#include <llvm/ADT/StringExtras.h>
+
+#include <algorithm>
+#include <queue>
+#include <set>
+
+namespace mlops::ir {
+namespace {
+
+using json = nlohmann::ordered_json;
+using namespace ast;
+
+std::string sourceText(const Expr* e) {
+  if (!e || !e->range.Start.isValid() || !e->range.End.isValid()) return "";
+  const char* b = e->range.Start.getPointer();
+  const char* en = e->range.End.getPointer();
+  return en > b ? std::string(b, en) : std::string();
+}
+
+json tree(const Expr* e) {
+  if (!e) return nullptr;
+  switch (e->kind()) {
+    case ExprKind::String: return {{"string", llvm::cast<StringExpr>(e)->value.str()}};
+    case ExprKind::Number: return {{"number", llvm::cast<NumberExpr>(e)->value}};
+    case ExprKind::Unit: {
+      auto* u = llvm::cast<UnitExpr>(e);
+      switch (u->unitKind) {
+        case UnitKind::Percent: return {{"number", u->canonical}};
+        case UnitKind::Duration: return {{"duration_seconds", u->canonical}};
+        case UnitKind::Size: return {{"size_bytes", u->canonical}};
+      }
+      return nullptr;
+    }
+    case ExprKind::Bool: return {{"bool", llvm::cast<BoolExpr>(e)->value}};
+    case ExprKind::Path: {
+      json segments = json::array();
+      for (const Name& n : llvm::cast<PathExpr>(e)->segments) segments.push_back(n.text.str());
+      return {{"path", segments}};
+    }
+    case ExprKind::List: {
+      json items = json::array();
+      for (const Expr* item : llvm::cast<ListExpr>(e)->items) items.push_back(tree(item));
+      return {{"list", items}};
+    }
+    case ExprKind::Call: {
+      auto* c = llvm::cast<CallExpr>(e);
+      json args = json::array();
+      for (const Argument& a : c->args) args.push_back(tree(a.value));
+      json callee = json::array();
+      if (auto* p = llvm::dyn_cast<PathExpr>(c->callee))
+        for (const Name& n : p->segments) callee.push_back(n.text.str());
+      return {{"call", callee}, {"args", args}};
+    }
+    case ExprKind::Unary: {
+      auto* u = llvm::cast<UnaryExpr>(e);
+      return {{"op", spelling(u->op).str()}, {"args", json::array({tree(u->operand)})}};
+    }
+    case ExprKind::Binary: {
+      auto* b = llvm::cast<BinaryExpr>(e);
+      return {{"op", spelling(b->op).str()}, {"args", json::array({tree(b->lhs), tree(b->rhs)})}};
+    }
+    case ExprKind::Member: {
+      auto* m = llvm::cast<MemberExpr>(e);
+      return {{"member", m->member.text.str()}, {"of", tree(m->base)}};
+    }
+    default: return nullptr;
+  }
+}
+
+// A literal value as a param or check argument: its text and its value.
+json literal(const Expr* e) {
+  json out = {{"text", sourceText(e)}};
+  if (auto* s = llvm::dyn_cast_or_null<StringExpr>(e)) out["text"] = s->value.str();
+  out["value"] = tree(e);
+  return out;
+}
+
+class Builder {
+ public:
+  explicit Builder(const sema::Program& program) : p_(program) {}
+
+  PipelineGraph build() {
+    PipelineGraph g;
+    project(g);
+    sources(g);
+    for (const auto& s : p_.symbols) {
+      switch (s->kind) {
+        case sema::SymbolKind::Role: g.roles.push_back(role(*s)); break;
+        case sema::SymbolKind::Kpi: g.kpis.push_back(kpi(*s)); break;
+        default: break;
+      }
+      if (auto kind = nodeKind(s->kind); kind && !(s->module && s->module->stdlib)) g.nodes.push_back(node(*s, *kind));
+    }
+    for (const sema::Edge& e : p_.edges) g.edges.push_back({id(e.from), id(e.to), edgeKind(e.why)});
+    for (const auto& s : p_.symbols)
+      if (s->kind == sema::SymbolKind::Pipeline && !(s->module && s->module->stdlib)) g.pipelines.push_back(pipeline(*s, g));
+    return g;
+  }
+
+ private:
+  static std::optional<NodeKind> nodeKind(sema::SymbolKind k) {
+    switch (k) {
+      case sema::SymbolKind::Data: return NodeKind::Data;
+      case sema::SymbolKind::Step: return NodeKind::Step;
+      case sema::SymbolKind::Model: return NodeKind::Model;
+      case sema::SymbolKind::Test: return NodeKind::Test;
+      case sema::SymbolKind::Gate: return NodeKind::Gate;
+      case sema::SymbolKind::Deploy: return NodeKind::Deploy;
+      case sema::SymbolKind::Monitor: return NodeKind::Monitor;
+      default: return std::nullopt;
+    }
+  }
+
+  static std::string id(const sema::Symbol* s) {
+    return s ? sema::kindName(s->kind).str() + ":" + s->name.str() : std::string();
+  }
+
+  static std::string edgeKind(llvm::StringRef why) {
+    if (why == "input") return "input";
+    if (why == "test target") return "test";
+    if (why == "gated model") return "gate-model";
+    if (why == "required test") return "requires";
+    if (why == "deployed model") return "deploys";
+    if (why == "gate") return "after";
+    if (why == "monitored deploy") return "monitors";
+    return why.str();
+  }
+
+  Location location(llvm::SMLoc loc) const {
+    diag::ResolvedRange r = diag::resolveRange(p_.sources(), llvm::SMRange(loc, loc));
+    return {r.file, r.start.line, r.start.column};
+  }
+
+  std::string word(const Expr* e) const {
+    auto* p = llvm::dyn_cast_or_null<PathExpr>(e);
+    return p ? sema::dottedPath(p) : std::string();
+  }
+  std::string str(const Expr* e) const {
+    auto* s = llvm::dyn_cast_or_null<StringExpr>(e);
+    return s ? s->value.str() : std::string();
+  }
+  static std::optional<double> amount(const Expr* e) {
+    if (auto* n = llvm::dyn_cast_or_null<NumberExpr>(e)) return n->value;
+    if (auto* u = llvm::dyn_cast_or_null<UnitExpr>(e)) return u->canonical;
+    return std::nullopt;
+  }
+  std::string resolvedName(const Expr* e) const {
+    const sema::Symbol* s = p_.resolved(e);
+    return s ? s->name.str() : word(e);
+  }
+
+  void project(PipelineGraph& g) {
+    const Decl* d = p_.project;
+    if (!d) return;
+    g.projectName = d->name.text.str();
+    g.version = str(sema::Program::property(d, "version"));
+    g.riskTier = word(sema::Program::property(d, "risk_tier"));
+    g.image = str(sema::Program::property(d, "image"));
+    g.projectDoc = d->doc.str();
+    g.projectLocation = location(d->name.range.Start);
+  }
+
+  void sources(PipelineGraph& g) {
+    for (const auto& m : p_.modules) {
+      if (m->stdlib || !m->file) continue;
+      llvm::StringRef text = p_.sources().getMemoryBuffer(m->file->bufferId)->getBuffer();
+      llvm::SHA256 sha;
+      sha.update(text);
+      llvm::StringRef digest = sha.final();  // 32 raw bytes
+      g.sources.push_back({m->file->path.str(), llvm::toHex(digest, /*LowerCase=*/true)});
+    }
+  }
+
+  Role role(const sema::Symbol& s) {
+    Role r;
+    r.name = s.name.str();
+    auto* decl = llvm::cast<RoleDecl>(s.decl);
+    r.base = decl->base ? sema::dottedPath(decl->base) : "";
+    r.stdlib = s.module && s.module->stdlib;
+    r.doc = s.decl->doc.str();
+    r.location = location(s.decl->name.range.Start);
+    auto it = p_.roles.find(&s);
+    if (it != p_.roles.end()) {
+      const sema::RoleFacts& f = it->second;
+      for (uint8_t bit = 1; bit && bit <= sema::SetQuota; bit <<= 1)
+        if (f.permissions & bit) r.permissions.push_back(sema::permissionName(static_cast<sema::Permission>(bit)).str());
+      for (const auto& m : f.members) r.members.push_back(m.first);
+      if (f.hasQuota) {
+        if (f.quotaCpu >= 0) r.quotaCpu = f.quotaCpu;
+        if (f.quotaMemory >= 0) r.quotaMemoryBytes = f.quotaMemory;
+        if (f.quotaGpu >= 0) r.quotaGpu = f.quotaGpu;
+      }
+    }
+    return r;
+  }
+
+  Kpi kpi(const sema::Symbol& s) {
+    Kpi k;
+    k.name = s.name.str();
+    k.owner = resolvedName(sema::Program::property(s.decl, "owner"));
+    k.metric = str(sema::Program::property(s.decl, "metric"));
+    k.doc = s.decl->doc.str();
+    k.location = location(s.decl->name.range.Start);
+    if (auto* c = llvm::dyn_cast_or_null<ComparisonMember>(sema::Program::member(s.decl, "target"))) {
+      k.comparison = spelling(c->op).str();
+      k.target = amount(c->value).value_or(0);
+    }
+    return k;
+  }
+
+  Source source(const Expr* e) {
+    Source out;
+    auto* call = llvm::dyn_cast_or_null<CallExpr>(e);
+    if (!call) return out;
+    out.kind = word(call->callee);
+    static const char* firstNames[] = {"path", "dsn", "uri"};
+    for (const Argument& a : call->args) {
+      std::string name = a.name.text.str();
+      if (name.empty()) {
+        name = out.kind == "file" ? firstNames[0] : out.kind == "postgres" ? firstNames[1] : firstNames[2];
+      }
+      out.arguments.emplace_back(name, str(a.value));
+    }
+    return out;
+  }
+
+  std::vector<std::pair<std::string, std::string>> stringBlock(const Decl* d, llvm::StringRef name) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (auto* b = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, name)))
+      for (const Member* m : b->body->members)
+        if (auto* prop = llvm::dyn_cast<PropertyMember>(m)) out.emplace_back(m->name.text.str(), str(prop->value));
+    return out;
+  }
+
+  std::vector<std::string> words(const Expr* e) {
+    std::vector<std::string> out;
+    if (auto* l = llvm::dyn_cast_or_null<ListExpr>(e))
+      for (const Expr* item : l->items) out.push_back(word(item));
+    return out;
+  }
+
+  std::vector<std::string> resolvedNames(const Expr* e) {
+    std::vector<std::string> out;
+    if (auto* l = llvm::dyn_cast_or_null<ListExpr>(e))
+      for (const Expr* item : l->items) out.push_back(resolvedName(item));
+    return out;
+  }
+
+  Node node(const sema::Symbol& s, NodeKind kind) {
+    const Decl* d = s.decl;
+    Node n;
+    n.kind = kind;
+    n.id = id(&s);
+    n.name = s.name.str();
+    const sema::Symbol* owner = p_.ownerOf(&s);
+    n.owner = owner ? owner->name.str() : "";
+    n.doc = d->doc.str();
+    n.location = location(d->name.range.Start);
+    auto prop = [&](llvm::StringRef name) { return sema::Program::property(d, name); };
+    switch (kind) {
+      case NodeKind::Data: {
+        n.source = source(prop("source"));
+        n.format = word(prop("format"));
+        n.freshnessSeconds = amount(prop("freshness"));
+        n.pii = words(prop("pii"));
+        if (auto* schema = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "schema")))
+          for (const Member* m : schema->body->members)
+            if (auto* c = llvm::dyn_cast<ColumnMember>(m))
+              n.schema.push_back({m->name.text.str(), c->type ? c->type->name.text.str() : "",
+                                  lowerExpression(c->constraint)});
+        break;
+      }
+      case NodeKind::Step: case NodeKind::Model: case NodeKind::Deploy: {
+        if (auto* inputs = llvm::dyn_cast_or_null<ListExpr>(prop("inputs")))
+          for (const Expr* item : inputs->items) {
+            auto it = p_.references.find(item);
+            if (it == p_.references.end() || !it->second.symbol) continue;
+            n.inputs.push_back({id(it->second.symbol), it->second.output.str(),
+                                sema::dottedPath(llvm::cast<PathExpr>(item))});
+          }
+        n.run = str(prop("run"));
+        n.outputs = stringBlock(d, "outputs");
+        if (auto* params = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "params")))
+          for (const Member* m : params->body->members)
+            if (auto* pm = llvm::dyn_cast<PropertyMember>(m)) n.params.push_back({m->name.text.str(), literal(pm->value)});
+        n.env = stringBlock(d, "env");
+        n.image = str(prop("image"));
+        n.secrets = words(prop("secrets"));
+        if (auto* res = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "resources")))
+          for (const Member* m : res->body->members) {
+            auto* pm = llvm::dyn_cast<PropertyMember>(m);
+            if (!pm) continue;
+            std::optional<double> v = amount(pm->value);
+            if (m->name.text == "cpu") n.resources.cpu = v;
+            else if (m->name.text == "memory") n.resources.memoryBytes = v;
+            else if (m->name.text == "gpu") n.resources.gpu = v;
+            else if (m->name.text == "timeout") n.resources.timeoutSeconds = v;
+            else if (m->name.text == "retries") n.resources.retries = v;
+          }
+        if (kind == NodeKind::Model) {
+          n.framework = str(prop("framework"));
+          n.kpi = resolvedName(prop("kpi"));
+          if (auto* metrics = llvm::dyn_cast_or_null<PathExpr>(prop("metrics")); metrics && metrics->segments.size() == 2)
+            n.metricsOutput = metrics->segments[1].text.str();
+        }
+        if (kind == NodeKind::Deploy) {
+          n.model = id(p_.resolved(prop("model")));
+          n.after = id(p_.resolved(prop("after")));
+          n.deployTarget = str(prop("target"));
+          n.rollback = str(prop("rollback"));
+          strategy(prop("strategy"), n.strategy);
+        }
+        break;
+      }
+      case NodeKind::Test: {
+        auto* t = llvm::cast<TestDecl>(d);
+        n.target = id(p_.resolved(t->target));
+        n.severity = word(prop("severity"));
+        if (n.severity.empty()) n.severity = "blocking";
+        if (auto* e = llvm::dyn_cast_or_null<ExpectMember>(sema::Program::member(d, "expect"))) n.expect = lowerExpression(e->condition);
+        if (const sema::Symbol* check = p_.resolved(t->uses)) bindCheck(*check, d, n);
+        break;
+      }
+      case NodeKind::Gate: {
+        n.model = id(p_.resolved(llvm::cast<GateDecl>(d)->model));
+        if (auto* req = llvm::dyn_cast_or_null<ListExpr>(prop("require")))
+          for (const Expr* item : req->items) n.require.push_back(id(p_.resolved(item)));
+        if (auto* list = llvm::dyn_cast_or_null<ListExpr>(prop("approvals")))
+          for (const Expr* item : list->items) {
+            if (auto* q = llvm::dyn_cast<QuorumExpr>(item))
+              n.approvals.push_back({resolvedName(q->role), static_cast<unsigned>(q->count->value)});
+            else
+              n.approvals.push_back({resolvedName(item), 1});
+          }
+        n.environment = str(prop("environment"));
+        break;
+      }
+      case NodeKind::Monitor: {
+        n.deploy = id(p_.resolved(llvm::cast<MonitorDecl>(d)->target));
+        n.source = source(prop("source"));
+        if (auto* e = llvm::dyn_cast_or_null<ExpectMember>(sema::Program::member(d, "expect"))) {
+          n.expect = lowerExpression(e->condition);
+          n.everySeconds = amount(e->every);
+        }
+        n.alert = resolvedNames(prop("alert"));
+        break;
+      }
+    }
+    return n;
+  }
+
+  // A `uses` test: the check's expectation, its arguments with defaults.
+  void bindCheck(const sema::Symbol& check, const Decl* test, Node& n) {
+    auto* c = llvm::cast<CheckDecl>(check.decl);
+    n.uses.check = check.name.str();
+    if (c->body)
+      for (const Member* m : c->body->members)
+        if (auto* e = llvm::dyn_cast<ExpectMember>(m)) n.expect = lowerExpression(e->condition);
+    for (const CheckParam& param : c->params) {
+      const Expr* given = sema::Program::property(test, param.name.text);
+      const Expr* value = given ? given : param.defaultValue;
+      if (value) n.uses.arguments.emplace_back(param.name.text.str(), literal(value));
+    }
+  }
+
+  void strategy(const Expr* e, Strategy& s) {
+    if (!e) return;
+    if (auto* p = llvm::dyn_cast<PathExpr>(e)) {
+      s.kind = sema::dottedPath(p);
+      return;
+    }
+    auto* vb = llvm::dyn_cast<ValueBlockExpr>(e);
+    if (!vb) return;
+    s.kind = sema::dottedPath(vb->head);
+    const Block* b = vb->body;
+    if (auto* steps = llvm::dyn_cast_or_null<ListExpr>(sema::Program::property(b, "steps")))
+      for (const Expr* item : steps->items)
+        if (auto v = amount(item)) s.steps.push_back(*v);
+    s.intervalSeconds = amount(sema::Program::property(b, "interval"));
+    s.durationSeconds = amount(sema::Program::property(b, "duration"));
+    s.split = amount(sema::Program::property(b, "split"));
+    s.metric = str(sema::Program::property(b, "metric"));
+  }
+
+  Pipeline pipeline(const sema::Symbol& s, const PipelineGraph& g) {
+    Pipeline out;
+    out.name = s.name.str();
+    const sema::Symbol* owner = p_.ownerOf(&s);
+    out.owner = owner ? owner->name.str() : "";
+    out.doc = s.decl->doc.str();
+    out.location = location(s.decl->name.range.Start);
+    if (auto* on = llvm::dyn_cast_or_null<ListExpr>(sema::Program::property(s.decl, "on")))
+      for (const Expr* item : on->items) {
+        if (auto* call = llvm::dyn_cast<CallExpr>(item))
+          out.triggers.push_back({word(call->callee), call->args.empty() ? "" : str(call->args[0].value)});
+        else
+          out.triggers.push_back({word(item), ""});
+      }
+    if (auto* targets = llvm::dyn_cast_or_null<ListExpr>(sema::Program::property(s.decl, "targets")))
+      for (const Expr* item : targets->items) out.targets.push_back(id(p_.resolved(item)));
+    // Everything upstream of the targets, in topological order (ties by
+    // declaration order, so the order is stable).
+    std::map<std::string, std::vector<std::string>> upstream, downstream;
+    for (const Edge& e : g.edges) {
+      upstream[e.to].push_back(e.from);
+      downstream[e.from].push_back(e.to);
+    }
+    std::set<std::string> selected(out.targets.begin(), out.targets.end());
+    std::vector<std::string> work(out.targets.begin(), out.targets.end());
+    while (!work.empty()) {
+      std::string n = work.back();
+      work.pop_back();
+      for (const std::string& from : upstream[n])
+        if (selected.insert(from).second) work.push_back(from);
+    }
+    std::map<std::string, size_t> order, indegree;
+    for (size_t i = 0; i < g.nodes.size(); ++i) order[g.nodes[i].id] = i;
+    for (const std::string& n : selected)
+      for (const std::string& from : upstream[n])
+        if (selected.count(from)) ++indegree[n];
+    auto later = [&](const std::string& a, const std::string& b) { return order[a] > order[b]; };
+    std::priority_queue<std::string, std::vector<std::string>, decltype(later)> ready(later);
+    for (const std::string& n : selected)
+      if (!indegree[n]) ready.push(n);
+    while (!ready.empty()) {
+      std::string n = ready.top();
+      ready.pop();
+      out.nodes.push_back(n);
+      for (const std::string& to : downstream[n])
+        if (selected.count(to) && --indegree[to] == 0) ready.push(to);
+    }
+    return out;
+  }
+
+  const sema::Program& p_;
+};
+
+}  // namespace
+
+Expression lowerExpression(const Expr* e) {
+  if (!e) return {};
+  return {sourceText(e), tree(e)};
+}
+
+PipelineGraph buildPipelineGraph(const sema::Program& program) { return Builder(program).build(); }
+
+}  // namespace mlops::ir

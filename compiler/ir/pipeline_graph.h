@@ -1,0 +1,183 @@
+// The IR: the pipeline graph with every resolved property, what the
+// backends (graph pictures, CI configs, audit reports) and the runtime
+// consume. It holds no AST pointers: `pipeline.json` (see docs/ir.md and
+// docs/ir.schema.json) is its complete serialisation, so a compiled graph
+// can run without the sources.
+//
+// Node ids are `KIND:NAME` (`model:scorer`), stable across runs and
+// independent of declaration order; nodes are kept in declaration order.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlops::ir {
+
+inline constexpr int kIrVersion = 1;
+
+struct Location {
+  std::string file;  // as given to the compiler (root) or resolved (imports)
+  unsigned line = 0;
+  unsigned column = 0;
+};
+
+// An expression in source form and as a JSON tree the runtime evaluates
+// (format in docs/ir.md).
+struct Expression {
+  std::string source;
+  nlohmann::ordered_json tree;
+  bool empty() const { return source.empty(); }
+};
+
+struct Role {
+  std::string name;
+  std::string base;                      // "" when none; qualified stdlib names kept as written
+  std::vector<std::string> permissions;  // after inheritance
+  std::vector<std::string> members;
+  std::optional<double> quotaCpu;
+  std::optional<double> quotaMemoryBytes;
+  std::optional<double> quotaGpu;
+  std::string doc;
+  bool stdlib = false;
+  Location location;
+};
+
+struct Kpi {
+  std::string name, owner, metric, doc;
+  std::string comparison;  // ">=", ...
+  double target = 0;       // percentages as fractions
+  Location location;
+};
+
+struct Source {
+  std::string kind;  // file | postgres | s3 ("" when absent)
+  std::vector<std::pair<std::string, std::string>> arguments;  // path/dsn/uri first, then named
+};
+
+struct Column {
+  std::string name, type;
+  Expression where;
+};
+
+struct Resources {
+  std::optional<double> cpu;
+  std::optional<double> memoryBytes;
+  std::optional<double> gpu;
+  std::optional<double> timeoutSeconds;
+  std::optional<double> retries;
+};
+
+struct Input {
+  std::string node;    // data:x, step:y, model:z
+  std::string output;  // "" for data
+  std::string as;      // the name written in `inputs` (data name or step.output)
+};
+
+struct Param {
+  std::string name;
+  nlohmann::ordered_json value;  // number, string, bool, or {"number":..,"unit":..}
+};
+
+struct Approval {
+  std::string role;
+  unsigned quorum = 1;
+};
+
+struct Strategy {
+  std::string kind = "rolling";  // rolling | canary | shadow | ab
+  std::vector<double> steps;     // canary, fractions
+  std::optional<double> intervalSeconds, durationSeconds, split;
+  std::string metric;
+};
+
+struct CheckUse {
+  std::string check;  // "" when the test has its own expect
+  std::vector<std::pair<std::string, nlohmann::ordered_json>> arguments;  // after defaults
+};
+
+enum class NodeKind { Data, Step, Model, Test, Gate, Deploy, Monitor };
+const char* nodeKindName(NodeKind kind);
+
+struct Node {
+  NodeKind kind;
+  std::string id, name, owner, doc;
+  Location location;
+  // data
+  Source source;
+  std::string format;
+  std::optional<double> freshnessSeconds;
+  std::vector<std::string> pii;
+  std::vector<Column> schema;
+  // step, model, deploy
+  std::vector<Input> inputs;
+  std::string run, image, rollback;
+  std::vector<std::pair<std::string, std::string>> outputs;
+  std::vector<Param> params;
+  std::vector<std::pair<std::string, std::string>> env;
+  Resources resources;
+  std::vector<std::string> secrets;
+  // model
+  std::string framework, kpi, metricsOutput;
+  // test
+  std::string target;             // node id
+  std::string severity;           // blocking | warning
+  Expression expect;              // the test's or the check's expectation
+  CheckUse uses;
+  // gate
+  std::string model;              // gate, deploy: node id
+  std::vector<std::string> require;
+  std::vector<Approval> approvals;
+  std::string environment;
+  // deploy
+  std::string after, deployTarget;
+  Strategy strategy;
+  // monitor
+  std::string deploy;             // node id
+  std::optional<double> everySeconds;
+  std::vector<std::string> alert;
+};
+
+struct Edge {
+  std::string from, to;
+  std::string kind;  // input | test | gate-model | requires | deploys | after | monitors
+};
+
+struct Trigger {
+  std::string kind;  // push | schedule | manual
+  std::string value; // branch or cron
+};
+
+struct Pipeline {
+  std::string name, owner, doc;
+  std::vector<Trigger> triggers;
+  std::vector<std::string> targets;  // node ids
+  std::vector<std::string> nodes;    // targets and everything upstream, in topological order
+  Location location;
+};
+
+struct SourceFile {
+  std::string path;
+  std::string sha256;
+};
+
+struct PipelineGraph {
+  std::string projectName, version, riskTier, image, projectDoc;
+  Location projectLocation;
+  std::vector<SourceFile> sources;
+  std::vector<Role> roles;
+  std::vector<Kpi> kpis;
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  std::vector<Pipeline> pipelines;
+
+  const Node* find(const std::string& id) const;
+};
+
+// pipeline.json: deterministic (same graph, same bytes).
+nlohmann::ordered_json toJson(const PipelineGraph& graph);
+
+}  // namespace mlops::ir
