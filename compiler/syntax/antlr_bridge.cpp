@@ -115,13 +115,7 @@ TokenKind tokenKindOfAntlrType(size_t type) {
 }
 
 std::unique_ptr<antlr4::Token> ChunkTokenSource::nextToken() {
-  size_t i = next_ < end_ ? next_++ : end_;
-  const Token& t = tokens_[i];
-  size_t type = i == end_ ? antlr4::Token::EOF : antlrTokenType(t.kind);
-  size_t start = t.offset;
-  size_t stop = i == end_ ? start - 1 : start + t.length - 1;
-  return std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>(this, nullptr),
-                                               type, antlr4::Token::DEFAULT_CHANNEL, start, stop);
+  return std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF);
 }
 
 antlr4::TokenFactory<antlr4::CommonToken>* ChunkTokenSource::getTokenFactory() {

@@ -17,14 +17,13 @@ size_t antlrTokenType(TokenKind kind);
 // Lexer TokenKind of an ANTLR token type.
 TokenKind tokenKindOfAntlrType(size_t type);
 
-// The tokens of one declaration [begin, end) of a lexed file, followed by an
-// EOF token placed at token `end` (the next declaration, or the real EOF).
+// The token source the parser's error recovery asks for a token factory
+// and a source name (tokens themselves come from ChunkTokenStream).
 class ChunkTokenSource : public antlr4::TokenSource {
  public:
-  ChunkTokenSource(const std::vector<Token>& tokens, size_t begin, size_t end, std::string name)
-      : tokens_(tokens), next_(begin), end_(end), name_(std::move(name)) {}
+  explicit ChunkTokenSource(std::string name) : name_(std::move(name)) {}
 
-  std::unique_ptr<antlr4::Token> nextToken() override;
+  std::unique_ptr<antlr4::Token> nextToken() override;  // always EOF
   size_t getLine() const override { return 0; }
   size_t getCharPositionInLine() override { return 0; }
   antlr4::CharStream* getInputStream() override { return nullptr; }
@@ -32,9 +31,6 @@ class ChunkTokenSource : public antlr4::TokenSource {
   antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override;
 
  private:
-  const std::vector<Token>& tokens_;
-  size_t next_;
-  size_t end_;
   std::string name_;
 };
 

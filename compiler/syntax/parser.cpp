@@ -164,7 +164,7 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
   auto bail = std::make_shared<antlr4::BailErrorStrategy>();
   std::string sourceName = buffer->getBufferIdentifier().str();
   AstBuilder builder(context, text, diags);
-  ChunkTokenSource source(lexed.tokens, 0, 0, sourceName);
+  ChunkTokenSource source(sourceName);
   ChunkTokenStream stream(&source, text);
   builder.setTokens(&stream);
   builder.setMaxDepth(options.maxNesting);
