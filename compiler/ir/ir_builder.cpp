@@ -7,7 +7,10 @@
 #include <llvm/Support/SHA256.h>
 #include <llvm/ADT/StringExtras.h>
 
+#include <llvm/Support/Path.h>
+
 #include <algorithm>
+#include <tuple>
 #include <queue>
 #include <set>
 
@@ -28,13 +31,13 @@ json tree(const Expr* e) {
   if (!e) return nullptr;
   switch (e->kind()) {
     case ExprKind::String: return {{"string", llvm::cast<StringExpr>(e)->value.str()}};
-    case ExprKind::Number: return {{"number", llvm::cast<NumberExpr>(e)->value}};
+    case ExprKind::Number: return {{"number", number(llvm::cast<NumberExpr>(e)->value)}};
     case ExprKind::Unit: {
       auto* u = llvm::cast<UnitExpr>(e);
       switch (u->unitKind) {
-        case UnitKind::Percent: return {{"number", u->canonical}};
-        case UnitKind::Duration: return {{"duration_seconds", u->canonical}};
-        case UnitKind::Size: return {{"size_bytes", u->canonical}};
+        case UnitKind::Percent: return {{"number", number(u->canonical)}};
+        case UnitKind::Duration: return {{"duration_seconds", number(u->canonical)}};
+        case UnitKind::Size: return {{"size_bytes", number(u->canonical)}};
       }
       return nullptr;
     }
@@ -82,6 +85,23 @@ json literal(const Expr* e) {
   return out;
 }
 
+// Several `expect`s must all hold: one expression, joined with `and`.
+Expression allOf(const std::vector<Expression>& parts) {
+  if (parts.empty()) return {};
+  if (parts.size() == 1) return parts.front();
+  Expression out;
+  json args = json::array();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    out.source += (i ? " and " : "") + ("(" + parts[i].source + ")");
+    args.push_back(parts[i].tree);
+  }
+  // A left-nested chain of binary `and`s, like the parser builds.
+  json tree = args[0];
+  for (size_t i = 1; i < args.size(); ++i) tree = {{"op", "and"}, {"args", json::array({tree, args[i]})}};
+  out.tree = tree;
+  return out;
+}
+
 class Builder {
  public:
   explicit Builder(const sema::Program& program) : p_(program) {}
@@ -89,6 +109,7 @@ class Builder {
   PipelineGraph build() {
     PipelineGraph g;
     project(g);
+    projectImage_ = g.image;
     sources(g);
     for (const auto& s : p_.symbols) {
       switch (s->kind) {
@@ -98,7 +119,12 @@ class Builder {
       }
       if (auto kind = nodeKind(s->kind); kind && !(s->module && s->module->stdlib)) g.nodes.push_back(node(*s, *kind));
     }
-    for (const sema::Edge& e : p_.edges) g.edges.push_back({id(e.from), id(e.to), edgeKind(e.why)});
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    for (const sema::Edge& e : p_.edges) {
+      Edge edge{id(e.from), id(e.to), edgeKind(e.why)};
+      // Two outputs of one step read by one model are one dependency.
+      if (seen.insert({edge.from, edge.to, edge.kind}).second) g.edges.push_back(edge);
+    }
     for (const auto& s : p_.symbols)
       if (s->kind == sema::SymbolKind::Pipeline && !(s->module && s->module->stdlib)) g.pipelines.push_back(pipeline(*s, g));
     return g;
@@ -149,11 +175,20 @@ class Builder {
   static std::optional<double> amount(const Expr* e) {
     if (auto* n = llvm::dyn_cast_or_null<NumberExpr>(e)) return n->value;
     if (auto* u = llvm::dyn_cast_or_null<UnitExpr>(e)) return u->canonical;
+    if (auto* neg = llvm::dyn_cast_or_null<UnaryExpr>(e); neg && neg->op == UnaryOp::Negate)
+      if (std::optional<double> v = amount(neg->operand)) return -*v;
     return std::nullopt;
+  }
+  // Stdlib declarations by their qualified name (std.roles.sme), so a spec
+  // role that shadows one stays distinct.
+  static std::string nameOf(const sema::Symbol* s) {
+    if (!s) return "";
+    if (s->module && s->module->stdlib) return s->module->name + "." + s->name.str();
+    return s->name.str();
   }
   std::string resolvedName(const Expr* e) const {
     const sema::Symbol* s = p_.resolved(e);
-    return s ? s->name.str() : word(e);
+    return s ? nameOf(s) : word(e);
   }
 
   void project(PipelineGraph& g) {
@@ -164,7 +199,12 @@ class Builder {
     g.riskTier = word(sema::Program::property(d, "risk_tier"));
     g.image = str(sema::Program::property(d, "image"));
     g.projectDoc = d->doc.str();
+    g.projectDescription = str(sema::Program::property(d, "description"));
     g.projectLocation = location(d->name.range.Start);
+    if (const sema::Module* root = p_.root()) {
+      llvm::StringRef dir = llvm::sys::path::parent_path(root->name);
+      g.root = dir.empty() ? "." : dir.str();
+    }
   }
 
   void sources(PipelineGraph& g) {
@@ -180,9 +220,10 @@ class Builder {
 
   Role role(const sema::Symbol& s) {
     Role r;
-    r.name = s.name.str();
+    r.name = nameOf(&s);
+    r.title = str(sema::Program::property(s.decl, "title"));
     auto* decl = llvm::cast<RoleDecl>(s.decl);
-    r.base = decl->base ? sema::dottedPath(decl->base) : "";
+    r.base = decl->base ? resolvedName(decl->base) : "";
     r.stdlib = s.module && s.module->stdlib;
     r.doc = s.decl->doc.str();
     r.location = location(s.decl->name.range.Start);
@@ -205,6 +246,7 @@ class Builder {
     Kpi k;
     k.name = s.name.str();
     k.owner = resolvedName(sema::Program::property(s.decl, "owner"));
+    k.description = str(sema::Program::property(s.decl, "description"));
     k.metric = str(sema::Program::property(s.decl, "metric"));
     k.doc = s.decl->doc.str();
     k.location = location(s.decl->name.range.Start);
@@ -259,11 +301,11 @@ class Builder {
     n.kind = kind;
     n.id = id(&s);
     n.name = s.name.str();
-    const sema::Symbol* owner = p_.ownerOf(&s);
-    n.owner = owner ? owner->name.str() : "";
+    n.owner = nameOf(p_.ownerOf(&s));
     n.doc = d->doc.str();
     n.location = location(d->name.range.Start);
     auto prop = [&](llvm::StringRef name) { return sema::Program::property(d, name); };
+    n.description = str(prop("description"));
     switch (kind) {
       case NodeKind::Data: {
         n.source = source(prop("source"));
@@ -273,8 +315,7 @@ class Builder {
         if (auto* schema = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "schema")))
           for (const Member* m : schema->body->members)
             if (auto* c = llvm::dyn_cast<ColumnMember>(m))
-              n.schema.push_back({m->name.text.str(), c->type ? c->type->name.text.str() : "",
-                                  lowerExpression(c->constraint)});
+              n.schema.push_back({m->name.text.str(), typeText(c->type), lowerExpression(c->constraint)});
         break;
       }
       case NodeKind::Step: case NodeKind::Model: case NodeKind::Deploy: {
@@ -292,6 +333,7 @@ class Builder {
             if (auto* pm = llvm::dyn_cast<PropertyMember>(m)) n.params.push_back({m->name.text.str(), literal(pm->value)});
         n.env = stringBlock(d, "env");
         n.image = str(prop("image"));
+        if (n.image.empty()) n.image = projectImage_;  // the resolved value: the project's image
         n.secrets = words(prop("secrets"));
         if (auto* res = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "resources")))
           for (const Member* m : res->body->members) {
@@ -324,8 +366,11 @@ class Builder {
         n.target = id(p_.resolved(t->target));
         n.severity = word(prop("severity"));
         if (n.severity.empty()) n.severity = "blocking";
-        if (auto* e = llvm::dyn_cast_or_null<ExpectMember>(sema::Program::member(d, "expect"))) n.expect = lowerExpression(e->condition);
-        if (const sema::Symbol* check = p_.resolved(t->uses)) bindCheck(*check, d, n);
+        std::vector<Expression> conditions;
+        if (const sema::Symbol* check = p_.resolved(t->uses)) bindCheck(*check, d, n, conditions);
+        for (const Member* m : d->body ? d->body->members : llvm::ArrayRef<Member*>())
+          if (auto* e = llvm::dyn_cast<ExpectMember>(m)) conditions.push_back(lowerExpression(e->condition));
+        n.expect = allOf(conditions);
         break;
       }
       case NodeKind::Gate: {
@@ -345,10 +390,14 @@ class Builder {
       case NodeKind::Monitor: {
         n.deploy = id(p_.resolved(llvm::cast<MonitorDecl>(d)->target));
         n.source = source(prop("source"));
-        if (auto* e = llvm::dyn_cast_or_null<ExpectMember>(sema::Program::member(d, "expect"))) {
-          n.expect = lowerExpression(e->condition);
-          n.everySeconds = amount(e->every);
-        }
+        std::vector<Expression> conditions;
+        for (const Member* m : d->body ? d->body->members : llvm::ArrayRef<Member*>())
+          if (auto* e = llvm::dyn_cast<ExpectMember>(m)) {
+            conditions.push_back(lowerExpression(e->condition));
+            if (std::optional<double> every = amount(e->every))
+              n.everySeconds = n.everySeconds ? std::min(*n.everySeconds, *every) : *every;
+          }
+        n.expect = allOf(conditions);
         n.alert = resolvedNames(prop("alert"));
         break;
       }
@@ -357,12 +406,12 @@ class Builder {
   }
 
   // A `uses` test: the check's expectation, its arguments with defaults.
-  void bindCheck(const sema::Symbol& check, const Decl* test, Node& n) {
+  void bindCheck(const sema::Symbol& check, const Decl* test, Node& n, std::vector<Expression>& conditions) {
     auto* c = llvm::cast<CheckDecl>(check.decl);
-    n.uses.check = check.name.str();
+    n.uses.check = nameOf(&check);
     if (c->body)
       for (const Member* m : c->body->members)
-        if (auto* e = llvm::dyn_cast<ExpectMember>(m)) n.expect = lowerExpression(e->condition);
+        if (auto* e = llvm::dyn_cast<ExpectMember>(m)) conditions.push_back(lowerExpression(e->condition));
     for (const CheckParam& param : c->params) {
       const Expr* given = sema::Program::property(test, param.name.text);
       const Expr* value = given ? given : param.defaultValue;
@@ -392,8 +441,7 @@ class Builder {
   Pipeline pipeline(const sema::Symbol& s, const PipelineGraph& g) {
     Pipeline out;
     out.name = s.name.str();
-    const sema::Symbol* owner = p_.ownerOf(&s);
-    out.owner = owner ? owner->name.str() : "";
+    out.owner = nameOf(p_.ownerOf(&s));
     out.doc = s.decl->doc.str();
     out.location = location(s.decl->name.range.Start);
     if (auto* on = llvm::dyn_cast_or_null<ListExpr>(sema::Program::property(s.decl, "on")))
@@ -439,7 +487,15 @@ class Builder {
     return out;
   }
 
+  static std::string typeText(const TypeRef* t) {
+    if (!t) return "";
+    std::string out = t->name.text.str();
+    if (t->element) out += "(" + typeText(t->element) + ")";
+    return out;
+  }
+
   const sema::Program& p_;
+  std::string projectImage_;
 };
 
 }  // namespace

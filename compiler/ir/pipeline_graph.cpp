@@ -7,10 +7,24 @@ using json = nlohmann::ordered_json;
 
 json location(const Location& l) { return {{"file", l.file}, {"line", l.line}, {"column", l.column}}; }
 
-template <class T>
-void putOptional(json& j, const char* key, const std::optional<T>& v) {
-  if (v) j[key] = *v;
+}  // namespace
+
+json number(double v) {
+  // Whole numbers as JSON integers: consumers with integer fields (Go, serde)
+  // refuse 2.0.
+  if (v == static_cast<double>(static_cast<int64_t>(v)) && v > -9e15 && v < 9e15) return static_cast<int64_t>(v);
+  return v;
 }
+
+namespace {
+
+void putOptional(json& j, const char* key, const std::optional<double>& v) {
+  if (v) j[key] = number(*v);
+}
+
+json optionalNumber(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
+
+json textOrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 json expression(const Expression& e) {
   if (e.empty()) return nullptr;
@@ -30,6 +44,7 @@ json nodeJson(const Node& n) {
   j["name"] = n.name;
   j["owner"] = n.owner.empty() ? json(nullptr) : json(n.owner);
   j["doc"] = n.doc;
+  j["description"] = textOrNull(n.description);
   j["location"] = location(n.location);
   switch (n.kind) {
     case NodeKind::Data: {
@@ -39,7 +54,7 @@ json nodeJson(const Node& n) {
       source["arguments"] = args;
       j["source"] = source;
       j["format"] = n.format.empty() ? json(nullptr) : json(n.format);
-      j["freshness_seconds"] = n.freshnessSeconds ? json(*n.freshnessSeconds) : json(nullptr);
+      j["freshness_seconds"] = optionalNumber(n.freshnessSeconds);
       j["pii"] = n.pii;
       json columns = json::array();
       for (const Column& c : n.schema)
@@ -80,7 +95,11 @@ json nodeJson(const Node& n) {
         j["after"] = n.after;
         j["target"] = n.deployTarget.empty() ? json(nullptr) : json(n.deployTarget);
         json s = {{"kind", n.strategy.kind}};
-        if (!n.strategy.steps.empty()) s["steps"] = n.strategy.steps;
+        if (!n.strategy.steps.empty()) {
+          json steps = json::array();
+          for (double step : n.strategy.steps) steps.push_back(number(step));
+          s["steps"] = steps;
+        }
         putOptional(s, "interval_seconds", n.strategy.intervalSeconds);
         putOptional(s, "duration_seconds", n.strategy.durationSeconds);
         putOptional(s, "split", n.strategy.split);
@@ -120,7 +139,7 @@ json nodeJson(const Node& n) {
       source["arguments"] = args;
       j["source"] = n.source.kind.empty() ? json(nullptr) : source;
       j["expect"] = expression(n.expect);
-      j["every_seconds"] = n.everySeconds ? json(*n.everySeconds) : json(nullptr);
+      j["every_seconds"] = optionalNumber(n.everySeconds);
       j["alert"] = n.alert;
       break;
     }
@@ -155,8 +174,10 @@ json toJson(const PipelineGraph& g) {
   j["project"] = {{"name", g.projectName},
                   {"version", g.version},
                   {"risk_tier", g.riskTier},
-                  {"image", g.image.empty() ? json(nullptr) : json(g.image)},
+                  {"image", textOrNull(g.image)},
                   {"doc", g.projectDoc},
+                  {"description", textOrNull(g.projectDescription)},
+                  {"root", g.root},
                   {"location", location(g.projectLocation)}};
   json sources = json::array();
   for (const SourceFile& s : g.sources) sources.push_back({{"path", s.path}, {"sha256", s.sha256}});
@@ -164,7 +185,8 @@ json toJson(const PipelineGraph& g) {
   json roles = json::array();
   for (const Role& r : g.roles) {
     json role = {{"name", r.name},
-                 {"base", r.base.empty() ? json(nullptr) : json(r.base)},
+                 {"title", textOrNull(r.title)},
+                 {"base", textOrNull(r.base)},
                  {"stdlib", r.stdlib},
                  {"permissions", r.permissions},
                  {"members", r.members}};
@@ -183,8 +205,9 @@ json toJson(const PipelineGraph& g) {
     kpis.push_back({{"name", k.name},
                     {"owner", k.owner},
                     {"metric", k.metric},
-                    {"target", {{"op", k.comparison}, {"value", k.target}}},
+                    {"target", {{"op", k.comparison}, {"value", number(k.target)}}},
                     {"doc", k.doc},
+                    {"description", textOrNull(k.description)},
                     {"location", location(k.location)}});
   j["kpis"] = kpis;
   json nodes = json::array();

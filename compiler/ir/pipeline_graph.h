@@ -34,7 +34,8 @@ struct Expression {
 };
 
 struct Role {
-  std::string name;
+  std::string name;                      // stdlib roles qualified: std.roles.sme
+  std::string title;
   std::string base;                      // "" when none; qualified stdlib names kept as written
   std::vector<std::string> permissions;  // after inheritance
   std::vector<std::string> members;
@@ -47,7 +48,7 @@ struct Role {
 };
 
 struct Kpi {
-  std::string name, owner, metric, doc;
+  std::string name, owner, metric, doc, description;
   std::string comparison;  // ">=", ...
   double target = 0;       // percentages as fractions
   Location location;
@@ -79,7 +80,7 @@ struct Input {
 
 struct Param {
   std::string name;
-  nlohmann::ordered_json value;  // number, string, bool, or {"number":..,"unit":..}
+  nlohmann::ordered_json value;  // {"text": as written, "value": expression tree}
 };
 
 struct Approval {
@@ -104,7 +105,7 @@ const char* nodeKindName(NodeKind kind);
 
 struct Node {
   NodeKind kind;
-  std::string id, name, owner, doc;
+  std::string id, name, owner, doc, description;
   Location location;
   // data
   Source source;
@@ -122,7 +123,8 @@ struct Node {
   std::vector<std::string> secrets;
   // model
   std::string framework, kpi, metricsOutput;
-  // test
+  // test, monitor: every `expect` of the declaration (and of a bound check)
+  // joined with `and`
   std::string target;             // node id
   std::string severity;           // blocking | warning
   Expression expect;              // the test's or the check's expectation
@@ -137,7 +139,7 @@ struct Node {
   Strategy strategy;
   // monitor
   std::string deploy;             // node id
-  std::optional<double> everySeconds;
+  std::optional<double> everySeconds;  // the shortest `every` of its expects
   std::vector<std::string> alert;
 };
 
@@ -165,7 +167,8 @@ struct SourceFile {
 };
 
 struct PipelineGraph {
-  std::string projectName, version, riskTier, image, projectDoc;
+  std::string projectName, version, riskTier, image, projectDoc, projectDescription;
+  std::string root;  // folder of the root spec as given: commands run there
   Location projectLocation;
   std::vector<SourceFile> sources;
   std::vector<Role> roles;
@@ -176,6 +179,9 @@ struct PipelineGraph {
 
   const Node* find(const std::string& id) const;
 };
+
+// A number for pipeline.json: whole numbers as integers.
+nlohmann::ordered_json number(double v);
 
 // pipeline.json: deterministic (same graph, same bytes).
 nlohmann::ordered_json toJson(const PipelineGraph& graph);

@@ -133,12 +133,14 @@ class ExpressionsPass : public Pass {
                        decl->kind() == DeclKind::Monitor;
         if (allowed) expectCondition(e->condition, scope);  // elsewhere E0301 already says it is misplaced
       } else if (auto* c = llvm::dyn_cast<ComparisonMember>(m)) {
-        Scope none;
-        none.hint = "a target is a literal value";
-        Type t = typeOf(c->value, none);
-        if (t != Type::Number && t != Type::Unknown)
+        // A KPI target is a level to hold: a literal number or percentage.
+        const Expr* v = c->value;
+        if (auto* neg = llvm::dyn_cast_or_null<UnaryExpr>(v); neg && neg->op == UnaryOp::Negate) v = neg->operand;
+        bool literal = llvm::isa_and_nonnull<NumberExpr>(v) ||
+                       (llvm::isa_and_nonnull<UnitExpr>(v) && llvm::cast<UnitExpr>(v)->unitKind == UnitKind::Percent);
+        if (c->value && !literal)
           program_->diags().report(c->value->range, diag::kinds::ExpressionType,
-                                   "a kpi target compares with a number or percentage, found " + typeName(t).str());
+                                   "a kpi target is a literal number or percentage, e.g. `target >= 30%`");
       } else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m); n && n->name.text == "schema") {
         for (const Member* colMember : n->body->members) {
           auto* col = llvm::dyn_cast<ColumnMember>(colMember);

@@ -163,7 +163,7 @@ class PropertiesPass : public Pass {
     if (auto* nested = llvm::dyn_cast<NestedBlockMember>(m)) {
       switch (type.kind) {
         case TypeKind::Block: checkBlock(nested->body, *type.block, "`" + m->name.text.str() + "`", false); return;
-        case TypeKind::Map: checkMap(nested->body, *type.element); return;
+        case TypeKind::Map: checkMap(nested->body, *type.element, m); return;
         case TypeKind::Columns: checkColumns(nested->body); return;
         default: mismatch(m, type, "a `{ ... }` block"); return;
       }
@@ -190,7 +190,10 @@ class PropertiesPass : public Pass {
     }
   }
 
-  void checkMap(const Block* block, const TypeSpec& element) {
+  void checkMap(const Block* block, const TypeSpec& element, const Member* owner) {
+    if (block->members.empty() && owner->name.text == "outputs")
+      diags().report(owner->range, diag::kinds::InvalidValue, "outputs",
+                     "a step or model needs at least one output (what it writes)");
     llvm::StringMap<const Member*> seen;
     for (const Member* m : block->members) {
       auto [it, fresh] = seen.try_emplace(m->name.text, m);
@@ -232,9 +235,13 @@ class PropertiesPass : public Pass {
       diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
     };
     switch (type.kind) {
-      case TypeKind::String:
-        if (!llvm::isa<StringExpr>(value)) bad();
+      case TypeKind::String: {
+        auto* str = llvm::dyn_cast<StringExpr>(value);
+        if (!str) return bad();
+        if (str->value.trim().empty())
+          diags.report(value->range, diag::kinds::InvalidValue, name, "it is empty");
         return;
+      }
       case TypeKind::Semver: {
         auto* s = llvm::dyn_cast<StringExpr>(value);
         if (!s) return bad();

@@ -372,7 +372,12 @@ Expr* AstBuilder::number(antlr4::Token* t, bool negative, antlr4::Token* minus) 
            (digits[numEnd - 1] == 'e' || digits[numEnd - 1] == 'E'))))
     ++numEnd;
   double v = 0;
-  std::from_chars(digits.data(), digits.data() + numEnd, v);
+  auto parsed = std::from_chars(digits.data(), digits.data() + numEnd, v);
+  if (parsed.ec == std::errc::result_out_of_range) {
+    // `1e999`: a double cannot hold it; say so rather than read 0 or inf.
+    diags_.report(range, diag::kinds::MalformedNumber, spelling, "it is out of range");
+    v = 0;
+  }
   if (negative) v = -v;
   llvm::StringRef unit = digits.drop_front(numEnd);
   switch (t->getType()) {
