@@ -6,7 +6,9 @@ namespace mlops::driver {
 
 llvm::cl::SubCommand checkCommand("check", "Check .mlops files and report diagnostics");
 llvm::cl::SubCommand parseCommand("parse", "Parse .mlops files (syntax only); --dump-ast prints the AST");
-llvm::cl::SubCommand buildCommand("build", "Check a spec and write the pipeline IR (OUT/pipeline.json)");
+llvm::cl::SubCommand buildCommand("build",
+                                  "Check a spec and write the pipeline IR and graph (OUT/pipeline.json, OUT/graph/)");
+llvm::cl::SubCommand graphCommand("graph", "Draw the pipeline graph of a spec as DOT, SVG or PNG");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");
@@ -17,22 +19,26 @@ namespace {
 llvm::cl::opt<std::string> diagnosticsFormat(
     "diagnostics-format", llvm::cl::desc("How to print diagnostics: text (stderr), json, sarif, github (stdout)"),
     llvm::cl::value_desc("text|json|sarif|github"), llvm::cl::init("text"), llvm::cl::cat(diagnosticCategory),
-    llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand));
+    llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
+    llvm::cl::sub(graphCommand));
 
 llvm::cl::opt<std::string> colorOption(
     "color", llvm::cl::desc("Colour in text diagnostics: auto (terminal, unless NO_COLOR is set), always, never"),
     llvm::cl::value_desc("auto|always|never"), llvm::cl::init("auto"), llvm::cl::cat(diagnosticCategory),
-    llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand));
+    llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
+    llvm::cl::sub(graphCommand));
 
 llvm::cl::opt<unsigned> maxErrors("max-errors",
                                   llvm::cl::desc("Stop after this many errors (0: no limit; default 50)"),
                                   llvm::cl::init(50), llvm::cl::cat(diagnosticCategory),
-                                  llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand));
+                                  llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
+                                  llvm::cl::sub(graphCommand));
 
 llvm::cl::opt<unsigned> maxNesting("max-nesting",
                                    llvm::cl::desc("Deepest bracket nesting accepted (default 256)"),
                                    llvm::cl::init(256), llvm::cl::cat(diagnosticCategory),
-                                   llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand));
+                                   llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
+                                  llvm::cl::sub(graphCommand));
 
 llvm::cl::list<std::string> warningFlags(
     "W", llvm::cl::Prefix, llvm::cl::ZeroOrMore,
@@ -103,12 +109,18 @@ syntax::ParseOptions parseOptionsFromFlags() {
 
 unsigned maxErrorsFromFlags() { return maxErrors; }
 
+bool diagnosticsGoToStdout() {
+  std::optional<DiagnosticFormat> format = parseDiagnosticFormat(diagnosticsFormat);
+  return format && *format != DiagnosticFormat::Text;
+}
+
 int runSelectedCommand() {
   if (checkCommand) return runCheck();
   if (explainCommand) return runExplain();
   if (buildCommand) return runBuild();
+  if (graphCommand) return runGraph();
   if (parseCommand) return runParse();
-  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build` or `explain`\n"
+  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph` or `explain`\n"
                << "run `mlopsc --help` for usage\n";
   return static_cast<int>(ExitCode::Usage);
 }

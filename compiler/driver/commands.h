@@ -3,8 +3,13 @@
 #pragma once
 
 #include "driver/compilation.h"
+#include "ir/pipeline_graph.h"
 
 #include <llvm/Support/CommandLine.h>
+
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace mlops::driver {
 
@@ -18,6 +23,7 @@ int runCheck();
 int runParse();
 int runExplain();
 int runBuild();
+int runGraph();
 
 // Applies -Werror / -Wno-CODE / -WCODE; false on a bad flag (reported).
 bool applyWarningFlags(diag::DiagnosticEngine& diags);
@@ -33,10 +39,25 @@ bool emitDiagnostics(const diag::DiagnosticEngine& diags);
 bool validateDiagnosticOptions();
 syntax::ParseOptions parseOptionsFromFlags();
 unsigned maxErrorsFromFlags();
+// True when the chosen diagnostics format prints to stdout (json, sarif,
+// github), which a command writing its output to stdout cannot share.
+bool diagnosticsGoToStdout();
+
+// Checks SPEC with the standard library (--stdlib DIR, or found as
+// findStdlib does) and lowers it to the IR. On failure the diagnostics or
+// the problem are printed and `failure` says how to exit.
+std::optional<ir::PipelineGraph> compileSpec(const std::string& spec, const std::string& stdlibOverride,
+                                             ExitCode& failure);
+// Writes through a temporary file and a rename, so a reader never sees a
+// half-written file; creates the parent folders.
+bool writeAtomically(const std::string& path, const std::string& content, std::string& error);
+// Prints what Graphviz reported, one `mlopsc: graphviz: ` line each, to stderr.
+void printGraphvizMessages(const std::vector<std::string>& messages);
 
 extern llvm::cl::SubCommand checkCommand;
 extern llvm::cl::SubCommand parseCommand;
 extern llvm::cl::SubCommand explainCommand;
 extern llvm::cl::SubCommand buildCommand;
+extern llvm::cl::SubCommand graphCommand;
 
 }  // namespace mlops::driver
