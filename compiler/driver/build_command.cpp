@@ -130,6 +130,10 @@ std::optional<ir::PipelineGraph> compileSpec(const std::string& spec, const std:
   }
   Compilation compilation;
   compilation.diags().setMaxErrors(maxErrorsFromFlags());
+  if (!applyWarningFlags(compilation.diags())) {
+    failure = ExitCode::Usage;
+    return std::nullopt;
+  }
   sema::SemaOptions options;
   options.stdlibDir = *stdlib;
   bool readable = compilation.checkFiles({spec}, options, parseOptionsFromFlags());

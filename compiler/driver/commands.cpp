@@ -44,7 +44,7 @@ llvm::cl::list<std::string> warningFlags(
     "W", llvm::cl::Prefix, llvm::cl::ZeroOrMore,
     llvm::cl::desc("Warnings: -Werror (all warnings are errors), -Werror=CODE, -Wno-CODE (silence), -WCODE (enable)"),
     llvm::cl::value_desc("error|error=CODE|no-CODE|CODE"), llvm::cl::cat(diagnosticCategory),
-    llvm::cl::sub(checkCommand));
+    llvm::cl::sub(checkCommand), llvm::cl::sub(buildCommand), llvm::cl::sub(graphCommand));
 
 }  // namespace
 

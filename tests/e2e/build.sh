@@ -343,6 +343,12 @@ run build warn.mlops -o warn
 expect_exit 0 "a spec with warnings builds"
 expect_stderr_contains "warning[W0602]" "build prints the warnings"
 validate warn/pipeline.json "spec with warnings"
+run build -Werror warn.mlops -o warn_strict
+expect_exit 1 "build -Werror: warnings are errors"
+[[ ! -e warn_strict ]] && pass "build -Werror writes nothing" || fail "build -Werror wrote warn_strict/"
+run build -Wno-W0602 -Wno-W0601 -Wno-W0604 warn.mlops -o warn_quiet
+expect_exit 0 "build -Wno-CODE"
+expect_stderr_empty "build -Wno-CODE silences the warnings"
 
 # ---- a spec with errors writes nothing
 cat >bad.mlops <<'SPEC'
