@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <tuple>
 #include <queue>
+#include <unordered_map>
 #include <set>
 
 namespace mlops::ir {
@@ -454,35 +455,48 @@ class Builder {
     if (auto* targets = llvm::dyn_cast_or_null<ListExpr>(sema::Program::property(s.decl, "targets")))
       for (const Expr* item : targets->items) out.targets.push_back(id(p_.resolved(item)));
     // Everything upstream of the targets, in topological order (ties by
-    // declaration order, so the order is stable).
-    std::map<std::string, std::vector<std::string>> upstream, downstream;
+    // declaration order, so the order is stable). Works on node indices:
+    // linear in nodes and edges apart from the heap.
+    const size_t n = g.nodes.size();
+    std::unordered_map<std::string, size_t> index;
+    for (size_t i = 0; i < n; ++i) index.emplace(g.nodes[i].id, i);
+    std::vector<std::vector<size_t>> upstream(n), downstream(n);
     for (const Edge& e : g.edges) {
-      upstream[e.to].push_back(e.from);
-      downstream[e.from].push_back(e.to);
+      auto from = index.find(e.from), to = index.find(e.to);
+      if (from == index.end() || to == index.end()) continue;
+      upstream[to->second].push_back(from->second);
+      downstream[from->second].push_back(to->second);
     }
-    std::set<std::string> selected(out.targets.begin(), out.targets.end());
-    std::vector<std::string> work(out.targets.begin(), out.targets.end());
+    std::vector<char> selected(n, 0);
+    std::vector<size_t> work;
+    for (const std::string& t : out.targets)
+      if (auto it = index.find(t); it != index.end() && !selected[it->second]) {
+        selected[it->second] = 1;
+        work.push_back(it->second);
+      }
     while (!work.empty()) {
-      std::string n = work.back();
+      size_t node = work.back();
       work.pop_back();
-      for (const std::string& from : upstream[n])
-        if (selected.insert(from).second) work.push_back(from);
+      for (size_t from : upstream[node])
+        if (!selected[from]) {
+          selected[from] = 1;
+          work.push_back(from);
+        }
     }
-    std::map<std::string, size_t> order, indegree;
-    for (size_t i = 0; i < g.nodes.size(); ++i) order[g.nodes[i].id] = i;
-    for (const std::string& n : selected)
-      for (const std::string& from : upstream[n])
-        if (selected.count(from)) ++indegree[n];
-    auto later = [&](const std::string& a, const std::string& b) { return order[a] > order[b]; };
-    std::priority_queue<std::string, std::vector<std::string>, decltype(later)> ready(later);
-    for (const std::string& n : selected)
-      if (!indegree[n]) ready.push(n);
+    std::vector<size_t> indegree(n, 0);
+    for (size_t i = 0; i < n; ++i)
+      if (selected[i])
+        for (size_t from : upstream[i])
+          if (selected[from]) ++indegree[i];
+    std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>> ready;  // lowest index first
+    for (size_t i = 0; i < n; ++i)
+      if (selected[i] && !indegree[i]) ready.push(i);
     while (!ready.empty()) {
-      std::string n = ready.top();
+      size_t node = ready.top();
       ready.pop();
-      out.nodes.push_back(n);
-      for (const std::string& to : downstream[n])
-        if (selected.count(to) && --indegree[to] == 0) ready.push(to);
+      out.nodes.push_back(g.nodes[node].id);
+      for (size_t to : downstream[node])
+        if (selected[to] && --indegree[to] == 0) ready.push(to);
     }
     return out;
   }

@@ -163,9 +163,12 @@ const char* nodeKindName(NodeKind kind) {
 }
 
 const Node* PipelineGraph::find(const std::string& id) const {
-  for (const Node& n : nodes)
-    if (n.id == id) return &n;
-  return nullptr;
+  if (index_.size() != nodes.size()) {
+    index_.clear();
+    for (size_t i = 0; i < nodes.size(); ++i) index_.emplace(nodes[i].id, i);
+  }
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &nodes[it->second];
 }
 
 json toJson(const PipelineGraph& g) {

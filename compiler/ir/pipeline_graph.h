@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mlops::ir {
@@ -177,7 +178,11 @@ struct PipelineGraph {
   std::vector<Edge> edges;
   std::vector<Pipeline> pipelines;
 
+  // The node with `id`, or null. Hashed: backends look nodes up per edge.
   const Node* find(const std::string& id) const;
+
+ private:
+  mutable std::unordered_map<std::string, size_t> index_;  // rebuilt when `nodes` changed size
 };
 
 // A number for pipeline.json: whole numbers as integers.
