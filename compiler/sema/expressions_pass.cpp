@@ -210,6 +210,21 @@ class ExpressionsPass : public Pass {
     return Type::Unknown;
   }
 
+  // The type of a literal, Unknown for anything else.
+  static Type literalType(const Expr* e) {
+    switch (e->kind()) {
+      case ExprKind::String: return Type::String;
+      case ExprKind::Number: return Type::Number;
+      case ExprKind::Bool: return Type::Bool;
+      case ExprKind::Unit: {
+        auto* u = llvm::cast<UnitExpr>(e);
+        return u->unitKind == UnitKind::Percent ? Type::Number
+               : u->unitKind == UnitKind::Duration ? Type::Duration : Type::Size;
+      }
+      default: return Type::Unknown;
+    }
+  }
+
   Type pathType(const PathExpr* p, const Scope& scope) {
     auto& diags = program_->diags();
     llvm::StringRef root = p->segments[0].text;
@@ -319,6 +334,18 @@ class ExpressionsPass : public Pass {
       case BinaryOp::In:
         if (r != Type::List && r != Type::Unknown)
           return report("`in` needs a list on its right, found " + typeName(r).str());
+        // Each item must be comparable with the left side (`value in [1, 2]`
+        // on a string column can never hold).
+        if (auto* items = llvm::dyn_cast<ListExpr>(b->rhs); items && l != Type::Unknown)
+          for (const Expr* item : items->items) {
+            Type t = literalType(item);  // the items were typed with the list already
+            if (t != Type::Unknown && t != l) {
+              diags.report(item->range, diag::kinds::ExpressionType,
+                           "the list holds " + typeName(t).str() + ", but `in` compares it with " +
+                               typeName(l).str());
+              break;
+            }
+          }
         return Type::Bool;
       case BinaryOp::Eq: case BinaryOp::Ne:
         if (!unknown && l != r)
