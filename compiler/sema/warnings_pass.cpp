@@ -5,6 +5,7 @@
 #include "sema/pass.h"
 
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
 #include <llvm/ADT/StringSet.h>
 
 namespace mlops::sema {
@@ -25,6 +26,13 @@ class WarningsPass : public Pass {
     llvm::DenseMap<const Symbol*, llvm::StringSet<>> consumed;
     for (const auto& [expr, ref] : program.references)
       if (!ref.output.empty()) consumed[ref.symbol].insert(ref.output);
+    // A step a pipeline targets is built for its outputs: they are the deliverable.
+    llvm::DenseSet<const Symbol*> targeted;
+    for (const auto& s : program.symbols)
+      if (s->kind == SymbolKind::Pipeline)
+        if (auto* targets = llvm::dyn_cast_or_null<ListExpr>(Program::property(s->decl, "targets")))
+          for (const Expr* item : targets->items)
+            if (const Symbol* t = program.resolved(item)) targeted.insert(t);
 
     for (const auto& s : program.symbols) {
       if (s->module && s->module->stdlib) continue;
@@ -44,7 +52,7 @@ class WarningsPass : public Pass {
       if (s->kind == SymbolKind::Model && (tier == "medium" || tier == "high") && !Program::member(d, "kpi"))
         diags.report(d->name.range, diag::kinds::ModelWithoutKpi, s->name, tier)
             .note("link the business KPI the model serves: `kpi = NAME`");
-      if (s->kind == SymbolKind::Step && s->used) {
+      if (s->kind == SymbolKind::Step && s->used && !targeted.count(s.get())) {
         auto* outputs = llvm::dyn_cast_or_null<NestedBlockMember>(Program::member(d, "outputs"));
         if (!outputs) continue;
         const llvm::StringSet<>& read = consumed[s.get()];
