@@ -1,14 +1,21 @@
-// mlopsc build SPEC -o OUT [--emit=ir,graph] [--check]: checks SPEC and
-// writes what CI and the runtime need: the IR (OUT/pipeline.json) and the
-// graph picture (OUT/graph/pipeline.dot, .svg). Output is deterministic;
+// mlopsc build SPEC -o OUT [--emit=ir,graph,github,gitlab,argo] [--check]:
+// checks SPEC and writes what CI and the runtime need: the IR
+// (OUT/pipeline.json), the graph picture (OUT/graph/pipeline.dot, .svg) and
+// the CI configurations (OUT/github, OUT/gitlab, OUT/argo), reporting what a
+// CI platform cannot express as W07xx warnings. Output is deterministic;
 // --check compares instead of writing and prints a unified diff of what
 // would change (exit 1), for "generated files are up to date" CI jobs.
 #include "driver/commands.h"
 #include "driver/stdlib_locator.h"
+#include "emit/argo_emitter.h"
+#include "emit/github_emitter.h"
+#include "emit/gitlab_emitter.h"
 #include "emit/graph_emitter.h"
+#include "emit/target_limits.h"
 #include "ir/ir_builder.h"
 
 #include <llvm/Support/FileSystem.h>
+#include <algorithm>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Program.h>
@@ -23,8 +30,10 @@ llvm::cl::opt<std::string> outDir("o", llvm::cl::desc("Output folder"), llvm::cl
                                   llvm::cl::Required, llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 llvm::cl::list<std::string> emit("emit",
                                  llvm::cl::desc("What to write (default: all): ir (pipeline.json), graph "
-                                                "(graph/pipeline.dot and .svg)"),
-                                 llvm::cl::value_desc("ir,graph"), llvm::cl::CommaSeparated,
+                                                "(graph/pipeline.dot and .svg), github (github/*.yml, "
+                                                "environments.json), gitlab (gitlab/.gitlab-ci.yml, ...), argo "
+                                                "(argo/*.yaml)"),
+                                 llvm::cl::value_desc("ir,graph,github,gitlab,argo"), llvm::cl::CommaSeparated,
                                  llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<bool> checkOnly("check",
                               llvm::cl::desc("Write nothing; exit 1 with a diff when files on disk differ from "
@@ -33,10 +42,24 @@ llvm::cl::opt<bool> checkOnly("check",
 llvm::cl::opt<std::string> buildStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
                                        llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 
+llvm::cl::opt<std::string> ciIrPath("ci-ir-path",
+                                    llvm::cl::desc("Path of pipeline.json in the repository, as the generated CI "
+                                                   "jobs see it (default: OUT/pipeline.json as given)"),
+                                    llvm::cl::value_desc("path"), llvm::cl::sub(buildCommand),
+                                    llvm::cl::cat(commandCategory));
+
 struct Output {
   std::string relativePath;
   std::string content;
 };
+
+// OUT/pipeline.json as written on the command line, without `./`.
+std::string defaultCiIrPath() {
+  llvm::SmallString<256> path(outDir.getValue());
+  llvm::sys::path::append(path, llvm::sys::path::Style::posix, "pipeline.json");
+  llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/false, llvm::sys::path::Style::posix);
+  return path.str().str();
+}
 
 // OUT/graph/pipeline.dot and .svg; the SVG only up to kMaxLayoutNodes nodes.
 bool emitGraph(const ir::PipelineGraph& graph, std::vector<Output>& outputs) {
@@ -120,7 +143,7 @@ void printDiff(const std::string& path, const std::string& content) {
 }  // namespace
 
 std::optional<ir::PipelineGraph> compileSpec(const std::string& spec, const std::string& stdlibOverride,
-                                             ExitCode& failure) {
+                                             ExitCode& failure, const GraphLint& lint) {
   std::string stdlibError;
   std::optional<std::string> stdlib = findStdlib(stdlibOverride, stdlibError);
   if (!stdlib) {
@@ -137,17 +160,24 @@ std::optional<ir::PipelineGraph> compileSpec(const std::string& spec, const std:
   sema::SemaOptions options;
   options.stdlibDir = *stdlib;
   bool readable = compilation.checkFiles({spec}, options, parseOptionsFromFlags());
-  emitDiagnostics(compilation.diags());
   if (!readable) {
+    emitDiagnostics(compilation.diags());
     failure = ExitCode::Usage;
     return std::nullopt;
   }
-  if (compilation.diags().hasErrors() || compilation.programs().empty()) {
+  std::optional<ir::PipelineGraph> graph;
+  if (!compilation.diags().hasErrors() && !compilation.programs().empty()) {
+    graph = ir::buildPipelineGraph(*compilation.programs().front());
+    // The backends' warnings (W07xx) join the others, in one report.
+    if (lint) lint(*graph, compilation.diags());
+  }
+  emitDiagnostics(compilation.diags());
+  if (compilation.diags().hasErrors() || !graph) {
     llvm::errs() << "mlopsc: nothing written: the spec has errors\n";
     failure = ExitCode::SpecErrors;
     return std::nullopt;
   }
-  return ir::buildPipelineGraph(*compilation.programs().front());
+  return graph;
 }
 
 void printGraphvizMessages(const std::vector<std::string>& messages) {
@@ -156,23 +186,43 @@ void printGraphvizMessages(const std::vector<std::string>& messages) {
 
 int runBuild() {
   if (!validateDiagnosticOptions()) return static_cast<int>(ExitCode::Usage);
-  bool emitIr = emit.empty(), emitGraphs = emit.empty();
+  bool all = emit.empty();
+  bool emitIr = all, emitGraphs = all;
+  std::vector<emit::CiTarget> targets;
+  if (all) targets = {emit::CiTarget::GitHub, emit::CiTarget::GitLab, emit::CiTarget::Argo};
   for (const std::string& what : emit) {
     if (what == "ir") emitIr = true;
     else if (what == "graph") emitGraphs = true;
+    else if (what == "github") targets.push_back(emit::CiTarget::GitHub);
+    else if (what == "gitlab") targets.push_back(emit::CiTarget::GitLab);
+    else if (what == "argo") targets.push_back(emit::CiTarget::Argo);
     else {
-      llvm::errs() << "mlopsc: error: unknown --emit target `" << what << "`: expected ir or graph\n";
+      llvm::errs() << "mlopsc: error: unknown --emit target `" << what
+                   << "`: expected ir, graph, github, gitlab or argo\n";
       return static_cast<int>(ExitCode::Usage);
     }
   }
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
   ExitCode failure = ExitCode::Success;
-  std::optional<ir::PipelineGraph> graph = compileSpec(buildSpec, buildStdlib, failure);
+  std::optional<ir::PipelineGraph> graph =
+      compileSpec(buildSpec, buildStdlib, failure, [&](const ir::PipelineGraph& g, diag::DiagnosticEngine& diags) {
+        for (emit::CiTarget t : targets) emit::reportTargetLimits(g, t, diags);
+      });
   if (!graph) return static_cast<int>(failure);
   std::vector<Output> outputs;
   if (emitIr)
     outputs.push_back(
         {"pipeline.json", ir::toJson(*graph).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"});
   if (emitGraphs && !emitGraph(*graph, outputs)) return static_cast<int>(ExitCode::Usage);
+  emit::CiOptions ci;
+  ci.irPath = ciIrPath.empty() ? defaultCiIrPath() : ciIrPath.getValue();
+  for (emit::CiTarget t : targets) {
+    std::vector<emit::GeneratedFile> files = t == emit::CiTarget::GitHub   ? emit::emitGitHub(*graph, ci)
+                                             : t == emit::CiTarget::GitLab ? emit::emitGitLab(*graph, ci)
+                                                                           : emit::emitArgo(*graph, ci);
+    for (emit::GeneratedFile& f : files) outputs.push_back({std::move(f.path), std::move(f.content)});
+  }
 
   bool differs = false;
   for (const Output& o : outputs) {

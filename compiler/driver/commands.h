@@ -2,6 +2,8 @@
 // llvm::cl options registered on its own llvm::cl::SubCommand.
 #pragma once
 
+#include <functional>
+
 #include "driver/compilation.h"
 #include "ir/pipeline_graph.h"
 
@@ -43,11 +45,16 @@ unsigned maxErrorsFromFlags();
 // github), which a command writing its output to stdout cannot share.
 bool diagnosticsGoToStdout();
 
+// Runs on the IR of a spec without errors, before its diagnostics are
+// printed, to add more (the CI backends' W07xx). The IR's source ranges are
+// valid only during the call.
+using GraphLint = std::function<void(const ir::PipelineGraph&, diag::DiagnosticEngine&)>;
+
 // Checks SPEC with the standard library (--stdlib DIR, or found as
 // findStdlib does) and lowers it to the IR. On failure the diagnostics or
 // the problem are printed and `failure` says how to exit.
 std::optional<ir::PipelineGraph> compileSpec(const std::string& spec, const std::string& stdlibOverride,
-                                             ExitCode& failure);
+                                             ExitCode& failure, const GraphLint& lint = {});
 // Writes through a temporary file and a rename, so a reader never sees a
 // half-written file; creates the parent folders.
 bool writeAtomically(const std::string& path, const std::string& content, std::string& error);

@@ -162,7 +162,12 @@ class Builder {
 
   Location location(llvm::SMLoc loc) const {
     diag::ResolvedRange r = diag::resolveRange(p_.sources(), llvm::SMRange(loc, loc));
-    return {r.file, r.start.line, r.start.column};
+    return {r.file, r.start.line, r.start.column, {}};
+  }
+  Location location(const ast::Name& name) const {
+    Location l = location(name.range.Start);
+    l.range = name.range;
+    return l;
   }
 
   std::string word(const Expr* e) const {
@@ -201,7 +206,7 @@ class Builder {
     g.image = str(sema::Program::property(d, "image"));
     g.projectDoc = d->doc.str();
     g.projectDescription = str(sema::Program::property(d, "description"));
-    g.projectLocation = location(d->name.range.Start);
+    g.projectLocation = location(d->name);
     if (const sema::Module* root = p_.root()) {
       llvm::StringRef dir = llvm::sys::path::parent_path(root->name);
       g.root = dir.empty() ? "." : dir.str();
@@ -227,7 +232,7 @@ class Builder {
     r.base = decl->base ? resolvedName(decl->base) : "";
     r.stdlib = s.module && s.module->stdlib;
     r.doc = s.decl->doc.str();
-    r.location = location(s.decl->name.range.Start);
+    r.location = location(s.decl->name);
     auto it = p_.roles.find(&s);
     if (it != p_.roles.end()) {
       const sema::RoleFacts& f = it->second;
@@ -250,7 +255,7 @@ class Builder {
     k.description = str(sema::Program::property(s.decl, "description"));
     k.metric = str(sema::Program::property(s.decl, "metric"));
     k.doc = s.decl->doc.str();
-    k.location = location(s.decl->name.range.Start);
+    k.location = location(s.decl->name);
     if (auto* c = llvm::dyn_cast_or_null<ComparisonMember>(sema::Program::member(s.decl, "target"))) {
       k.comparison = spelling(c->op).str();
       k.target = amount(c->value).value_or(0);
@@ -304,7 +309,7 @@ class Builder {
     n.name = s.name.str();
     n.owner = nameOf(p_.ownerOf(&s));
     n.doc = d->doc.str();
-    n.location = location(d->name.range.Start);
+    n.location = location(d->name);
     auto prop = [&](llvm::StringRef name) { return sema::Program::property(d, name); };
     n.description = str(prop("description"));
     switch (kind) {
@@ -336,7 +341,9 @@ class Builder {
         n.image = str(prop("image"));
         if (n.image.empty()) n.image = projectImage_;  // the resolved value: the project's image
         n.secrets = words(prop("secrets"));
-        if (auto* res = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "resources")))
+        auto* res = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "resources"));
+        if (res) n.resources.range = res->range;
+        if (res)
           for (const Member* m : res->body->members) {
             auto* pm = llvm::dyn_cast<PropertyMember>(m);
             if (!pm) continue;
@@ -381,9 +388,9 @@ class Builder {
         if (auto* list = llvm::dyn_cast_or_null<ListExpr>(prop("approvals")))
           for (const Expr* item : list->items) {
             if (auto* q = llvm::dyn_cast<QuorumExpr>(item))
-              n.approvals.push_back({resolvedName(q->role), static_cast<unsigned>(q->count->value)});
+              n.approvals.push_back({resolvedName(q->role), static_cast<unsigned>(q->count->value), item->range});
             else
-              n.approvals.push_back({resolvedName(item), 1});
+              n.approvals.push_back({resolvedName(item), 1, item->range});
           }
         n.environment = str(prop("environment"));
         break;
@@ -396,7 +403,10 @@ class Builder {
           if (auto* e = llvm::dyn_cast<ExpectMember>(m)) {
             conditions.push_back(lowerExpression(e->condition));
             if (std::optional<double> every = amount(e->every))
-              n.everySeconds = n.everySeconds ? std::min(*n.everySeconds, *every) : *every;
+              if (!n.everySeconds || *every < *n.everySeconds) {
+                n.everySeconds = *every;
+                n.everyRange = e->every->range;
+              }
           }
         n.expect = allOf(conditions);
         n.alert = resolvedNames(prop("alert"));
@@ -444,13 +454,13 @@ class Builder {
     out.name = s.name.str();
     out.owner = nameOf(p_.ownerOf(&s));
     out.doc = s.decl->doc.str();
-    out.location = location(s.decl->name.range.Start);
+    out.location = location(s.decl->name);
     if (auto* on = llvm::dyn_cast_or_null<ListExpr>(sema::Program::property(s.decl, "on")))
       for (const Expr* item : on->items) {
         if (auto* call = llvm::dyn_cast<CallExpr>(item))
-          out.triggers.push_back({word(call->callee), call->args.empty() ? "" : str(call->args[0].value)});
+          out.triggers.push_back({word(call->callee), call->args.empty() ? "" : str(call->args[0].value), item->range});
         else
-          out.triggers.push_back({word(item), ""});
+          out.triggers.push_back({word(item), "", item->range});
       }
     if (auto* targets = llvm::dyn_cast_or_null<ListExpr>(sema::Program::property(s.decl, "targets")))
       for (const Expr* item : targets->items) out.targets.push_back(id(p_.resolved(item)));

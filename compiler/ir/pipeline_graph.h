@@ -8,6 +8,7 @@
 // independent of declaration order; nodes are kept in declaration order.
 #pragma once
 
+#include <llvm/Support/SMLoc.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -24,6 +25,9 @@ struct Location {
   std::string file;  // as given to the compiler (root) or resolved (imports)
   unsigned line = 0;
   unsigned column = 0;
+  // The span in the compilation that built this IR (not serialised; empty
+  // for an IR read back from JSON): backends point their W07xx warnings at it.
+  llvm::SMRange range;
 };
 
 // An expression in source form and as a JSON tree the runtime evaluates
@@ -71,6 +75,7 @@ struct Resources {
   std::optional<double> gpu;
   std::optional<double> timeoutSeconds;
   std::optional<double> retries;
+  llvm::SMRange range;  // the `resources` block (not serialised)
 };
 
 struct Input {
@@ -87,6 +92,7 @@ struct Param {
 struct Approval {
   std::string role;
   unsigned quorum = 1;
+  llvm::SMRange range;  // the entry in `approvals` (not serialised)
 };
 
 struct Strategy {
@@ -141,6 +147,7 @@ struct Node {
   // monitor
   std::string deploy;             // node id
   std::optional<double> everySeconds;  // the shortest `every` of its expects
+  llvm::SMRange everyRange;            // that `every` value (not serialised)
   std::vector<std::string> alert;
 };
 
@@ -152,6 +159,7 @@ struct Edge {
 struct Trigger {
   std::string kind;  // push | schedule | manual
   std::string value; // branch or cron
+  llvm::SMRange range;  // not serialised
 };
 
 struct Pipeline {

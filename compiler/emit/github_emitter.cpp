@@ -1,0 +1,332 @@
+#include "emit/github_emitter.h"
+
+#include "emit/yaml_text.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace mlops::emit {
+namespace {
+
+constexpr const char* kRunner = "ubuntu-latest";
+constexpr const char* kCheckout = "actions/checkout@v4";
+constexpr const char* kUpload = "actions/upload-artifact@v4";
+constexpr const char* kDownload = "actions/download-artifact@v4";
+
+// A string from the spec, for a field GitHub evaluates `${{ … }}` in.
+std::string literal(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s.compare(i, 3, "${{") == 0) {
+      out += kGitHubExpressionEscape;
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+void text(YAML::Emitter& out, const std::string& s) { scalar(out, literal(s)); }
+
+std::string jobIdFor(const ir::Node& node) { return artifactDirName(node.id); }
+
+class WorkflowWriter {
+ public:
+  WorkflowWriter(const ir::PipelineGraph& graph, const CiOptions& options) : graph_(graph), options_(options) {
+    configure(out_);
+  }
+
+  std::string pipeline(const ir::Pipeline& p) {
+    std::vector<CiJob> jobs = planJobs(graph_, p);
+    IdAllocator ids(/*caseInsensitive=*/true);
+    std::vector<std::string> jobIds;
+    for (const CiJob& j : jobs) jobIds.push_back(ids.take(jobIdFor(*j.node)));
+
+    out_ << YAML::BeginMap;
+    out_ << YAML::Key << "name" << YAML::Value;
+    scalar(out_, graph_.projectName + " " + p.name);
+    triggers(p);
+    common("mlops-" + p.name + "-${{ github.ref }}");
+    out_ << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      std::vector<std::string> needs;
+      for (size_t n : jobs[i].needs) needs.push_back(jobIds[n]);
+      const ir::Node& node = *jobs[i].node;
+      std::vector<std::string> downloads;
+      for (size_t n : jobs[i].needs) downloads.push_back(artifactDirName(jobs[n].node->id));
+      if (node.kind == ir::NodeKind::Gate) {
+        std::vector<std::string> gateNeeds = needs;
+        for (const ir::Approval& a : node.approvals) {
+          std::string id = ids.take("approve-" + node.name + "-" + shortName(a.role));
+          approvalJob(id, node, a, needs);
+          gateNeeds.push_back(id);
+        }
+        nodeJob(jobIds[i], node, gateNeeds, downloads);
+      } else {
+        nodeJob(jobIds[i], node, needs, downloads);
+      }
+    }
+    out_ << YAML::EndMap << YAML::EndMap;
+    return finishDocument(out_, kGeneratedHeader);
+  }
+
+  std::string monitors(const std::vector<const ir::Node*>& monitors) {
+    std::map<double, std::string> crons;  // one schedule per distinct interval
+    for (const ir::Node* m : monitors) {
+      CronSchedule c = cronEvery(*m->everySeconds, kGitHubMinimumScheduleSeconds);
+      crons.emplace(-c.seconds, c.cron);
+    }
+    out_ << YAML::BeginMap;
+    out_ << YAML::Key << "name" << YAML::Value;
+    scalar(out_, graph_.projectName + " monitors");
+    out_ << YAML::Key << "on" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "schedule" << YAML::Value << YAML::BeginSeq;
+    for (const auto& [seconds, cron] : crons) {
+      out_ << YAML::BeginMap << YAML::Key << "cron" << YAML::Value;
+      scalar(out_, cron);
+      out_ << YAML::EndMap;
+    }
+    out_ << YAML::EndSeq;
+    out_ << YAML::Key << "workflow_dispatch" << YAML::Value;
+    emptyMap(out_);
+    out_ << YAML::EndMap;
+    common("mlops-monitors");
+    out_ << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
+    IdAllocator ids(/*caseInsensitive=*/true);
+    for (const ir::Node* m : monitors) {
+      CronSchedule c = cronEvery(*m->everySeconds, kGitHubMinimumScheduleSeconds);
+      // Each monitor runs on its own schedule, and on every manual run.
+      std::string condition =
+          "github.event_name == 'workflow_dispatch' || github.event.schedule == '" + c.cron + "'";
+      nodeJob(ids.take(jobIdFor(*m)), *m, {}, {}, condition);
+    }
+    out_ << YAML::EndMap << YAML::EndMap;
+    return finishDocument(out_, kGeneratedHeader);
+  }
+
+ private:
+  void triggers(const ir::Pipeline& p) {
+    std::vector<std::string> branches, crons;
+    bool pushAll = false, manual = p.triggers.empty();
+    for (const ir::Trigger& t : p.triggers) {
+      if (t.kind == "push") {
+        if (t.value.empty()) pushAll = true;
+        else branches.push_back(t.value);
+      } else if (t.kind == "schedule") {
+        crons.push_back(t.value);
+      } else if (t.kind == "manual") {
+        manual = true;
+      }
+    }
+    out_ << YAML::Key << "on" << YAML::Value << YAML::BeginMap;
+    if (pushAll) {
+      out_ << YAML::Key << "push" << YAML::Value;
+      emptyMap(out_);
+    } else if (!branches.empty()) {
+      out_ << YAML::Key << "push" << YAML::Value << YAML::BeginMap << YAML::Key << "branches" << YAML::Value
+           << YAML::BeginSeq;
+      for (const std::string& b : branches) text(out_, b);
+      out_ << YAML::EndSeq << YAML::EndMap;
+    }
+    if (!crons.empty()) {
+      out_ << YAML::Key << "schedule" << YAML::Value << YAML::BeginSeq;
+      for (const std::string& c : crons) {
+        out_ << YAML::BeginMap << YAML::Key << "cron" << YAML::Value;
+        text(out_, c);
+        out_ << YAML::EndMap;
+      }
+      out_ << YAML::EndSeq;
+    }
+    if (manual) {
+      out_ << YAML::Key << "workflow_dispatch" << YAML::Value;
+      emptyMap(out_);
+    }
+    out_ << YAML::EndMap;
+  }
+
+  // permissions, concurrency and env, shared by every workflow.
+  void common(const std::string& concurrencyGroup) {
+    out_ << YAML::Key << "permissions" << YAML::Value << YAML::BeginMap << YAML::Key << "contents" << YAML::Value
+         << "read" << YAML::EndMap;
+    out_ << YAML::Key << "concurrency" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "group" << YAML::Value;
+    scalar(out_, concurrencyGroup);
+    out_ << YAML::Key << "cancel-in-progress" << YAML::Value << false << YAML::EndMap;
+    out_ << YAML::Key << "env" << YAML::Value << YAML::BeginMap << YAML::Key << "MLOPS_IR" << YAML::Value;
+    text(out_, options_.irPath);
+    out_ << YAML::EndMap;
+  }
+
+  void needsList(const std::vector<std::string>& needs) {
+    if (needs.empty()) return;
+    out_ << YAML::Key << "needs" << YAML::Value << YAML::BeginSeq;
+    for (const std::string& n : needs) scalar(out_, n);
+    out_ << YAML::EndSeq;
+  }
+
+  void approvalJob(const std::string& id, const ir::Node& gate, const ir::Approval& a,
+                   const std::vector<std::string>& needs) {
+    out_ << YAML::Key << id << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "name" << YAML::Value;
+    scalar(out_, "approve gate " + gate.name + " as " + shortName(a.role) +
+                     (a.quorum > 1 ? " (" + std::to_string(a.quorum) + " needed)" : ""));
+    needsList(needs);
+    out_ << YAML::Key << "runs-on" << YAML::Value << kRunner;
+    out_ << YAML::Key << "environment" << YAML::Value;
+    text(out_, gitHubApprovalEnvironment(gate, a));
+    out_ << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "Record the approval";
+    out_ << YAML::Key << "env" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "MLOPS_GATE" << YAML::Value;
+    scalar(out_, gate.id);
+    out_ << YAML::Key << "MLOPS_ROLE" << YAML::Value;
+    scalar(out_, a.role);
+    out_ << YAML::EndMap;
+    out_ << YAML::Key << "run" << YAML::Value
+         << "echo \"the environment's reviewers approved $MLOPS_GATE for role $MLOPS_ROLE\"";
+    out_ << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
+  }
+
+  void nodeJob(const std::string& id, const ir::Node& node, const std::vector<std::string>& needs,
+               const std::vector<std::string>& downloads, const std::string& condition = {}) {
+    out_ << YAML::Key << id << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "name" << YAML::Value;
+    scalar(out_, displayName(node));
+    needsList(needs);
+    if (!condition.empty()) {
+      out_ << YAML::Key << "if" << YAML::Value;
+      scalar(out_, condition);
+    }
+    out_ << YAML::Key << "runs-on" << YAML::Value << kRunner;
+    std::string image = node.image;
+    if (node.kind != ir::NodeKind::Step && node.kind != ir::NodeKind::Model && node.kind != ir::NodeKind::Deploy)
+      image = graph_.image;
+    if (!image.empty()) {
+      out_ << YAML::Key << "container" << YAML::Value << YAML::BeginMap << YAML::Key << "image" << YAML::Value;
+      text(out_, image);
+      out_ << YAML::EndMap;
+    }
+    if (node.kind == ir::NodeKind::Deploy) {
+      if (const ir::Node* gate = graph_.find(node.after); gate && !gate->environment.empty()) {
+        out_ << YAML::Key << "environment" << YAML::Value;
+        text(out_, gate->environment);
+      }
+      // One rollout of a deploy at a time; a newer run waits, never cancels.
+      out_ << YAML::Key << "concurrency" << YAML::Value << YAML::BeginMap << YAML::Key << "group" << YAML::Value;
+      scalar(out_, "deploy-" + node.name);
+      out_ << YAML::Key << "cancel-in-progress" << YAML::Value << false << YAML::EndMap;
+    }
+    if (std::optional<double> minutes = jobTimeoutMinutes(node))
+      out_ << YAML::Key << "timeout-minutes" << YAML::Value << static_cast<long long>(*minutes);
+    out_ << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "Check out";
+    out_ << YAML::Key << "uses" << YAML::Value << kCheckout;
+    out_ << YAML::Key << "with" << YAML::Value << YAML::BeginMap << YAML::Key << "persist-credentials"
+         << YAML::Value << false << YAML::EndMap << YAML::EndMap;
+    for (const std::string& d : downloads) {
+      out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+      scalar(out_, "Download " + d);
+      out_ << YAML::Key << "uses" << YAML::Value << kDownload;
+      out_ << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << "name" << YAML::Value;
+      scalar(out_, d);
+      out_ << YAML::Key << "path" << YAML::Value;
+      scalar(out_, std::string(kArtifactRoot) + "/" + d);
+      out_ << YAML::EndMap << YAML::EndMap;
+    }
+    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+    scalar(out_, "Run " + displayName(node));
+    out_ << YAML::Key << "env" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "MLOPS_NODE" << YAML::Value;
+    scalar(out_, node.id);
+    // Secrets reach this step only, through the environment.
+    for (const std::string& s : node.secrets) {
+      out_ << YAML::Key << s << YAML::Value;
+      scalar(out_, "${{ secrets." + s + " }}");
+    }
+    out_ << YAML::EndMap;
+    out_ << YAML::Key << "run" << YAML::Value << kRunCommand << YAML::EndMap;
+    if (node.kind != ir::NodeKind::Monitor) {
+      std::string dir = artifactDirName(node.id);
+      out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+      scalar(out_, "Upload " + dir);
+      out_ << YAML::Key << "uses" << YAML::Value << kUpload;
+      out_ << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << "name" << YAML::Value;
+      scalar(out_, dir);
+      out_ << YAML::Key << "path" << YAML::Value;
+      scalar(out_, std::string(kArtifactRoot) + "/" + dir);
+      out_ << YAML::Key << "if-no-files-found" << YAML::Value << "error";
+      out_ << YAML::EndMap << YAML::EndMap;
+    }
+    out_ << YAML::EndSeq << YAML::EndMap;
+  }
+
+  const ir::PipelineGraph& graph_;
+  const CiOptions& options_;
+  YAML::Emitter out_;
+};
+
+nlohmann::ordered_json environments(const ir::PipelineGraph& graph) {
+  auto roleMembers = [&](const std::string& name) {
+    for (const ir::Role& r : graph.roles)
+      if (r.name == name) return r.members;
+    return std::vector<std::string>{};
+  };
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  std::map<std::string, nlohmann::ordered_json> deployments;  // by environment name
+  for (const ir::Node& n : graph.nodes) {
+    if (n.kind == ir::NodeKind::Gate)
+      for (const ir::Approval& a : n.approvals) {
+        std::vector<std::string> members = roleMembers(a.role);
+        list.push_back({{"name", gitHubApprovalEnvironment(n, a)},
+                        {"purpose", "approval"},
+                        {"gate", n.id},
+                        {"role", a.role},
+                        {"quorum", a.quorum},
+                        {"reviewers", members},
+                        {"prevent_self_review", true},
+                        {"enforced_by_github", a.quorum <= 1 && members.size() <= kGitHubMaxReviewers}});
+      }
+    if (n.kind == ir::NodeKind::Deploy)
+      if (const ir::Node* gate = graph.find(n.after); gate && !gate->environment.empty()) {
+        nlohmann::ordered_json& env = deployments[gate->environment];
+        if (env.is_null())
+          env = {{"name", gate->environment}, {"purpose", "deployment"}, {"deploys", nlohmann::ordered_json::array()},
+                 {"secrets", nlohmann::ordered_json::array()}};
+        env["deploys"].push_back(n.id);
+        for (const std::string& s : n.secrets)
+          if (std::find(env["secrets"].begin(), env["secrets"].end(), s) == env["secrets"].end())
+            env["secrets"].push_back(s);
+      }
+  }
+  for (auto& [name, env] : deployments) list.push_back(std::move(env));
+  return {{"project", graph.projectName}, {"environments", std::move(list)}};
+}
+
+}  // namespace
+
+std::string gitHubApprovalEnvironment(const ir::Node& gate, const ir::Approval& approval) {
+  return (gate.environment.empty() ? gate.name : gate.environment) + "-" + shortName(approval.role);
+}
+
+std::vector<GeneratedFile> emitGitHub(const ir::PipelineGraph& graph, const CiOptions& options) {
+  std::vector<GeneratedFile> files;
+  std::set<std::string> names;
+  for (const ir::Pipeline& p : graph.pipelines) {
+    files.push_back({"github/" + p.name + ".yml", WorkflowWriter(graph, options).pipeline(p)});
+    names.insert(p.name);
+  }
+  std::vector<const ir::Node*> monitors = scheduledMonitors(graph);
+  if (!monitors.empty()) {
+    std::string name = names.count("monitors") ? "monitors-schedule" : "monitors";
+    files.push_back({"github/" + name + ".yml", WorkflowWriter(graph, options).monitors(monitors)});
+  }
+  files.push_back({"github/environments.json",
+                   environments(graph).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"});
+  return files;
+}
+
+}  // namespace mlops::emit

@@ -1,0 +1,295 @@
+#include "emit/gitlab_emitter.h"
+
+#include "emit/yaml_text.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace mlops::emit {
+namespace {
+
+// GitLab expands `$NAME` in variable values; `$$` is a literal `$`.
+std::string variableValue(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '$') out += '$';
+    out += c;
+  }
+  return out;
+}
+
+std::string number(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+struct Rule {
+  std::string condition;
+};
+
+class GitLabWriter {
+ public:
+  GitLabWriter(const ir::PipelineGraph& graph, const CiOptions& options) : graph_(graph), options_(options) {
+    configure(out_);
+  }
+
+  std::string document() {
+    // Plan every pipeline first: stages come from the deepest job.
+    struct Planned {
+      const ir::Pipeline* pipeline;
+      std::vector<CiJob> jobs;
+      std::vector<size_t> depth;
+      std::vector<std::string> ids;
+    };
+    std::vector<Planned> plans;
+    size_t maxDepth = 0;
+    for (const ir::Pipeline& p : graph_.pipelines) {
+      Planned plan{&p, planJobs(graph_, p), {}, {}};
+      plan.depth.assign(plan.jobs.size(), 0);
+      for (size_t i = 0; i < plan.jobs.size(); ++i) {  // jobs are in topological order
+        for (size_t n : plan.jobs[i].needs) plan.depth[i] = std::max(plan.depth[i], plan.depth[n] + 1);
+        maxDepth = std::max(maxDepth, plan.depth[i] + 1);
+        plan.ids.push_back(p.name + ":" + plan.jobs[i].node->id);
+      }
+      plans.push_back(std::move(plan));
+    }
+    std::vector<const ir::Node*> monitors = scheduledMonitors(graph_);
+
+    out_ << YAML::BeginMap;
+    out_ << YAML::Key << "workflow" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "name" << YAML::Value;
+    scalar(out_, graph_.projectName);
+    out_ << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
+    for (const char* source : {"push", "schedule", "web"}) {
+      out_ << YAML::BeginMap << YAML::Key << "if" << YAML::Value;
+      quotedText(out_, std::string("$CI_PIPELINE_SOURCE == \"") + source + "\"");
+      out_ << YAML::EndMap;
+    }
+    out_ << YAML::EndSeq << YAML::EndMap;
+
+    out_ << YAML::Key << "stages" << YAML::Value << YAML::BeginSeq;
+    for (size_t d = 0; d < maxDepth; ++d) scalar(out_, stageName(d));
+    if (!monitors.empty()) out_ << "monitor";
+    out_ << YAML::EndSeq;
+
+    out_ << YAML::Key << "variables" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "MLOPS_IR" << YAML::Value;
+    scalar(out_, variableValue(options_.irPath));
+    for (const auto& [value, name] : branchVariables()) {
+      out_ << YAML::Key << name << YAML::Value;
+      scalar(out_, variableValue(value));
+    }
+    out_ << YAML::EndMap;
+
+    for (const Planned& plan : plans) {
+      std::vector<Rule> rules = pipelineRules(*plan.pipeline);
+      for (size_t i = 0; i < plan.jobs.size(); ++i) {
+        std::vector<std::string> needs;
+        for (size_t n : plan.jobs[i].needs) needs.push_back(plan.ids[n]);
+        job(plan.ids[i], *plan.jobs[i].node, stageName(plan.depth[i]), needs, rules);
+      }
+    }
+    for (const ir::Node* m : monitors)
+      job("monitor:" + m->name, *m, "monitor", {},
+          {{"$CI_PIPELINE_SOURCE == \"schedule\" && $MLOPS_SCHEDULE == \"" + m->id + "\""},
+           {"$CI_PIPELINE_SOURCE == \"web\" && $MLOPS_SCHEDULE == \"" + m->id + "\""}});
+    out_ << YAML::EndMap;
+    return finishDocument(out_, kGeneratedHeader);
+  }
+
+ private:
+  static std::string stageName(size_t depth) { return "stage-" + std::to_string(depth + 1); }
+
+  // Branch names the rules cannot quote (they hold both quote characters)
+  // are compared through a variable instead.
+  std::map<std::string, std::string> branchVariables() {
+    std::map<std::string, std::string> vars;
+    for (const ir::Pipeline& p : graph_.pipelines)
+      for (const ir::Trigger& t : p.triggers)
+        if (t.kind == "push" && t.value.find('"') != std::string::npos && t.value.find('\'') != std::string::npos &&
+            !vars.count(t.value))
+          vars.emplace(t.value, "MLOPS_BRANCH_" + std::to_string(vars.size() + 1));
+    return vars;
+  }
+
+  std::string branchOperand(const std::string& branch) {
+    if (branch.find('"') == std::string::npos && branch.find('\\') == std::string::npos) return "\"" + branch + "\"";
+    if (branch.find('\'') == std::string::npos && branch.find('\\') == std::string::npos) return "'" + branch + "'";
+    return "$" + branchVariables().at(branch);
+  }
+
+  std::vector<Rule> pipelineRules(const ir::Pipeline& p) {
+    std::vector<Rule> rules;
+    bool manual = p.triggers.empty(), scheduled = false;
+    for (const ir::Trigger& t : p.triggers) {
+      if (t.kind == "push")
+        rules.push_back({t.value.empty() ? "$CI_PIPELINE_SOURCE == \"push\""
+                                         : "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == " +
+                                               branchOperand(t.value)});
+      else if (t.kind == "schedule")
+        scheduled = true;
+      else if (t.kind == "manual")
+        manual = true;
+    }
+    std::string id = "pipeline:" + p.name;
+    if (scheduled) rules.push_back({"$CI_PIPELINE_SOURCE == \"schedule\" && $MLOPS_SCHEDULE == \"" + id + "\""});
+    // A manual run ("Run pipeline") runs every pipeline unless MLOPS_PIPELINE names one.
+    if (manual)
+      rules.push_back({"$CI_PIPELINE_SOURCE == \"web\" && ($MLOPS_PIPELINE == null || $MLOPS_PIPELINE == \"" +
+                       p.name + "\")"});
+    return rules;
+  }
+
+  void job(const std::string& id, const ir::Node& node, const std::string& stage,
+           const std::vector<std::string>& needs, const std::vector<Rule>& rules) {
+    bool gate = node.kind == ir::NodeKind::Gate;
+    out_ << YAML::Key;
+    scalar(out_, id);
+    out_ << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "stage" << YAML::Value;
+    scalar(out_, stage);
+    std::string image = node.image;
+    if (node.kind != ir::NodeKind::Step && node.kind != ir::NodeKind::Model && node.kind != ir::NodeKind::Deploy)
+      image = graph_.image;
+    if (!image.empty()) {
+      out_ << YAML::Key << "image" << YAML::Value;
+      scalar(out_, image);
+    }
+    out_ << YAML::Key << "needs" << YAML::Value;
+    if (needs.empty()) emptySeq(out_);  // start at once, whatever the stage
+    else {
+      out_ << YAML::BeginSeq;
+      for (const std::string& n : needs) {
+        out_ << YAML::BeginMap << YAML::Key << "job" << YAML::Value;
+        scalar(out_, n);
+        out_ << YAML::Key << "artifacts" << YAML::Value << true << YAML::EndMap;
+      }
+      out_ << YAML::EndSeq;
+    }
+    out_ << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
+    for (const Rule& r : rules) {
+      out_ << YAML::BeginMap << YAML::Key << "if" << YAML::Value;
+      quotedText(out_, r.condition);
+      // A gate waits for a person to play it (who may is set by the
+      // environment's protection, protected-environments.json).
+      if (gate) out_ << YAML::Key << "when" << YAML::Value << "manual";
+      out_ << YAML::EndMap;
+    }
+    out_ << YAML::EndSeq;
+    if (gate) out_ << YAML::Key << "allow_failure" << YAML::Value << false;
+    out_ << YAML::Key << "variables" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << "MLOPS_NODE" << YAML::Value;
+    scalar(out_, node.id);
+    // Requests the Kubernetes executor honours (when the runner allows
+    // overwriting them); other executors ignore them.
+    if (node.resources.cpu) {
+      out_ << YAML::Key << "KUBERNETES_CPU_REQUEST" << YAML::Value;
+      scalar(out_, number(*node.resources.cpu));
+    }
+    if (node.resources.memoryBytes) {
+      out_ << YAML::Key << "KUBERNETES_MEMORY_REQUEST" << YAML::Value;
+      scalar(out_, number(*node.resources.memoryBytes));
+    }
+    if (node.resources.gpu) {
+      out_ << YAML::Key << "MLOPS_GPU" << YAML::Value;
+      scalar(out_, number(*node.resources.gpu));
+    }
+    out_ << YAML::EndMap;
+    if (gate || node.kind == ir::NodeKind::Deploy) {
+      const ir::Node* g = gate ? &node : graph_.find(node.after);
+      if (g) {
+        out_ << YAML::Key << "environment" << YAML::Value << YAML::BeginMap;
+        out_ << YAML::Key << "name" << YAML::Value;
+        scalar(out_, environmentOf(*g));
+        out_ << YAML::Key << "action" << YAML::Value << (gate ? "prepare" : "start");
+        out_ << YAML::EndMap;
+      }
+    }
+    if (node.kind == ir::NodeKind::Deploy) {
+      out_ << YAML::Key << "resource_group" << YAML::Value;
+      scalar(out_, "deploy-" + node.name);
+    }
+    out_ << YAML::Key << "script" << YAML::Value << YAML::BeginSeq << kRunCommand << YAML::EndSeq;
+    if (node.kind != ir::NodeKind::Monitor) {
+      out_ << YAML::Key << "artifacts" << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << "paths" << YAML::Value << YAML::BeginSeq;
+      scalar(out_, std::string(kArtifactRoot) + "/" + artifactDirName(node.id));
+      out_ << YAML::EndSeq << YAML::EndMap;
+    }
+    if (std::optional<double> minutes = jobTimeoutMinutes(node)) {
+      out_ << YAML::Key << "timeout" << YAML::Value;
+      scalar(out_, std::to_string(static_cast<long long>(*minutes)) + " minutes");
+    }
+    // The runtime retries failed commands itself (with backoff, as locally);
+    // GitLab retries only what the runtime cannot: lost runners and timeouts.
+    if (node.resources.retries && *node.resources.retries >= 1) {
+      out_ << YAML::Key << "retry" << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << "max" << YAML::Value
+           << std::min<long long>(kGitLabMaxRetry, static_cast<long long>(*node.resources.retries));
+      out_ << YAML::Key << "when" << YAML::Value << YAML::BeginSeq << "runner_system_failure"
+           << "stuck_or_timeout_failure" << "scheduler_failure" << YAML::EndSeq;
+      out_ << YAML::EndMap;
+    }
+    out_ << YAML::EndMap;
+  }
+
+  static std::string environmentOf(const ir::Node& gate) {
+    return gate.environment.empty() ? gate.name : gate.environment;
+  }
+
+  const ir::PipelineGraph& graph_;
+  const CiOptions& options_;
+  YAML::Emitter out_;
+};
+
+nlohmann::ordered_json protectedEnvironments(const ir::PipelineGraph& graph) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const ir::Node& n : graph.nodes) {
+    if (n.kind != ir::NodeKind::Gate) continue;
+    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+    for (const ir::Approval& a : n.approvals) {
+      std::vector<std::string> members;
+      for (const ir::Role& r : graph.roles)
+        if (r.name == a.role) members = r.members;
+      rules.push_back({{"role", a.role}, {"required_approvals", a.quorum}, {"members", members}});
+    }
+    list.push_back({{"name", n.environment.empty() ? n.name : n.environment},
+                    {"gate", n.id},
+                    {"approval_rules", std::move(rules)}});
+  }
+  return {{"project", graph.projectName}, {"environments", std::move(list)}};
+}
+
+nlohmann::ordered_json schedules(const ir::PipelineGraph& graph) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const ir::Pipeline& p : graph.pipelines)
+    for (const ir::Trigger& t : p.triggers)
+      if (t.kind == "schedule")
+        list.push_back({{"description", "pipeline " + p.name},
+                        {"cron", t.value},
+                        {"variables", {{"MLOPS_SCHEDULE", "pipeline:" + p.name}}}});
+  for (const ir::Node* m : scheduledMonitors(graph))
+    list.push_back({{"description", "monitor " + m->name},
+                    {"cron", cronEvery(*m->everySeconds, 60).cron},
+                    {"variables", {{"MLOPS_SCHEDULE", m->id}}}});
+  return {{"project", graph.projectName}, {"schedules", std::move(list)}};
+}
+
+std::string json(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+std::vector<GeneratedFile> emitGitLab(const ir::PipelineGraph& graph, const CiOptions& options) {
+  return {{"gitlab/.gitlab-ci.yml", GitLabWriter(graph, options).document()},
+          {"gitlab/protected-environments.json", json(protectedEnvironments(graph))},
+          {"gitlab/schedules.json", json(schedules(graph))}};
+}
+
+}  // namespace mlops::emit

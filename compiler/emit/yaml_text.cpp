@@ -1,0 +1,69 @@
+#include "emit/yaml_text.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <stdexcept>
+
+namespace mlops::emit {
+
+bool isPlainSafe(std::string_view s) {
+  if (s.empty() || s.size() > 200) return false;
+  if (!std::isalpha(static_cast<unsigned char>(s[0])) && s[0] != '_') return false;
+  if (s.back() == ' ' || s.back() == ':') return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '/' || c == '@' ||
+        c == '+')
+      continue;
+    // Inner single spaces and a `:` not followed by a space are plain text.
+    if (c == ' ' && s[i + 1] != ' ' && s[i + 1] != '#' && s[i + 1] != '-') continue;
+    if (c == ':' && s[i + 1] != ' ') continue;
+    return false;
+  }
+  // YAML 1.1 booleans and nulls (GitHub's and GitLab's parsers differ on
+  // which they honour, so none of them is written plain).
+  static constexpr std::array<std::string_view, 11> keywords = {"y",   "n",  "yes",   "no",   "on", "off",
+                                                               "true", "false", "null", "nan", "inf"};
+  std::string lower(s);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return std::find(keywords.begin(), keywords.end(), lower) == keywords.end();
+}
+
+void scalar(YAML::Emitter& out, std::string_view s) {
+  if (isPlainSafe(s)) out << std::string(s);
+  else out << YAML::DoubleQuoted << std::string(s);
+}
+
+void quotedText(YAML::Emitter& out, std::string_view s) {
+  bool single = std::none_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+  out << (single ? YAML::SingleQuoted : YAML::DoubleQuoted) << std::string(s);
+}
+
+void emptyMap(YAML::Emitter& out) { out << YAML::Flow << YAML::BeginMap << YAML::EndMap; }
+void emptySeq(YAML::Emitter& out) { out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq; }
+
+void configure(YAML::Emitter& out) {
+  out.SetIndent(2);
+  out.SetMapFormat(YAML::Block);
+  out.SetSeqFormat(YAML::Block);
+  out.SetStringFormat(YAML::Auto);
+}
+
+std::string finishDocument(const YAML::Emitter& out, std::string_view header) {
+  if (!out.good()) throw std::runtime_error("yaml-cpp: " + out.GetLastError());
+  std::string text;
+  for (size_t start = 0; start < header.size();) {
+    size_t end = header.find('\n', start);
+    if (end == std::string_view::npos) end = header.size();
+    text += "# ";
+    text += header.substr(start, end - start);
+    text += '\n';
+    start = end + 1;
+  }
+  text += out.c_str();
+  if (text.empty() || text.back() != '\n') text += '\n';
+  return text;
+}
+
+}  // namespace mlops::emit
