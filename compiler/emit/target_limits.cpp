@@ -90,18 +90,6 @@ void gitLab(const ir::PipelineGraph& graph, diag::DiagnosticEngine& diags) {
                 "with GPUs through `tags` or the Kubernetes executor's node selector");
 }
 
-void argo(const ir::PipelineGraph& graph, diag::DiagnosticEngine& diags) {
-  for (const ir::Node& n : graph.nodes) {
-    if (n.kind != ir::NodeKind::Gate || n.approvals.empty()) continue;
-    std::vector<std::string> parts;
-    for (const ir::Approval& a : n.approvals) parts.push_back("`" + quorumText(a) + "`");
-    diags.report(n.approvals.front().range.isValid() ? n.approvals.front().range : n.location.range,
-                 diag::kinds::ArgoApprovals, n.name, joinAnd(parts))
-        .note("compensating measure: after the `suspend` step the workflow runs `mlopsc run --node " + n.id +
-              "`, which passes only when the approvals recorded with `mlopsc approve` meet every quorum");
-  }
-}
-
 void schedules(const ir::PipelineGraph& graph, const char* platform, double minimumSeconds,
                diag::DiagnosticEngine& diags) {
   for (const ir::Node* m : scheduledMonitors(graph)) {
@@ -156,7 +144,6 @@ void reportTargetLimits(const ir::PipelineGraph& graph, CiTarget target, diag::D
       schedules(graph, "GitLab CI", 60, diags);
       break;
     case CiTarget::Argo:
-      argo(graph, diags);
       schedules(graph, "Argo Workflows", 60, diags);
       break;
   }

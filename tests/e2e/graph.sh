@@ -193,8 +193,8 @@ expect_same b1/graph/pipeline.dot credit-risk.1.dot "build's pipeline.dot and gr
 expect_same b1/graph/pipeline.svg credit-risk.1.svg "build's pipeline.svg and graph --format=svg"
 run build "$spec" -o b2
 expect_exit 0 "build with the default targets"
-expect_eq "$(cd b2 && find . -type f | sort | tr '\n' ' ')" "./graph/pipeline.dot ./graph/pipeline.svg ./pipeline.json " \
-  "the default --emit is ir,graph"
+expect_eq "$(cd b2 && find . -type f | sort | tr '\n' ' ')" "./argo/main.yaml ./argo/monitor-scorer_live.yaml ./github/environments.json ./github/main.yml ./github/monitors.yml ./gitlab/.gitlab-ci.yml ./gitlab/protected-environments.json ./gitlab/schedules.json ./graph/pipeline.dot ./graph/pipeline.svg ./pipeline.json " \
+  "the default --emit is every target"
 run build "$spec" -o b3 --emit=ir,graph
 expect_same b2/graph/pipeline.svg b3/graph/pipeline.svg "--emit=ir,graph and the default"
 run build --check "$spec" -o b2
@@ -211,7 +211,7 @@ expect_exit 1 "--check with pipeline.dot deleted"
 expect_stdout_contains '+++ b2/graph/pipeline.dot' "--check shows the missing pipeline.dot"
 run build "$spec" -o b4 --emit=svg
 expect_exit 2 "--emit=svg is not a target"
-expect_stderr_contains "expected ir or graph" "the --emit error lists the targets"
+expect_stderr_contains "expected ir, graph, github, gitlab or argo" "the --emit error lists the targets"
 
 # ---- above 2,000 nodes: DOT only, said on stderr; an explicit --format is honoured
 python3 - <<'PY'

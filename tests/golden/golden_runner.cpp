@@ -21,10 +21,13 @@
 //
 // Files are checked like `mlopsc check` (parse and every semantic pass,
 // with --stdlib DIR); paths after --syntax-only are only parsed, paths after
-// --full are checked again.
+// --full are checked again, and paths after --targets are built like
+// `mlopsc build` for every CI target, so the backends' W07xx count too.
 #include "ast/ast_dump.h"
 #include "diag/source_location.h"
 #include "driver/compilation.h"
+#include "emit/target_limits.h"
+#include "ir/ir_builder.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -114,14 +117,16 @@ bool parseExpectations(llvm::StringRef path, llvm::StringRef text, std::vector<E
 
 std::set<std::string> coveredCodes;
 
+enum class Mode { Syntax, Full, Targets };
+
 struct RunOptions {
   bool requireCoverage = false;
   bool update = false;
-  bool syntaxOnly = false;  // mode for the paths that follow
+  Mode mode = Mode::Full;  // mode for the paths that follow
   std::string stdlib;
 };
 
-bool runFile(const std::string& path, bool syntaxOnly, const RunOptions& options, unsigned& failures) {
+bool runFile(const std::string& path, Mode mode, const RunOptions& options, unsigned& failures) {
   bool update = options.update;
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
@@ -133,12 +138,17 @@ bool runFile(const std::string& path, bool syntaxOnly, const RunOptions& options
   parseExpectations(path, (*buffer)->getBuffer(), expected, problems);
 
   driver::Compilation compilation;
-  if (syntaxOnly) {
+  if (mode == Mode::Syntax) {
     compilation.parseFiles({path});
   } else {
     sema::SemaOptions sema;
     sema.stdlibDir = options.stdlib;
     compilation.checkFiles({path}, sema);
+    if (mode == Mode::Targets && !compilation.diags().hasErrors() && !compilation.programs().empty()) {
+      ir::PipelineGraph graph = ir::buildPipelineGraph(*compilation.programs().front());
+      for (emit::CiTarget t : {emit::CiTarget::GitHub, emit::CiTarget::GitLab, emit::CiTarget::Argo})
+        emit::reportTargetLimits(graph, t, compilation.diags());
+    }
   }
   std::vector<Actual> actual;
   for (const diag::Diagnostic& d : compilation.diags().sorted()) {
@@ -217,7 +227,7 @@ bool runFile(const std::string& path, bool syntaxOnly, const RunOptions& options
 
 int main(int argc, char** argv) {
   RunOptions options;
-  std::vector<std::pair<std::string, bool>> files;  // path, syntax only
+  std::vector<std::pair<std::string, Mode>> files;
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     if (arg == "--update") {
@@ -228,8 +238,8 @@ int main(int argc, char** argv) {
       options.requireCoverage = true;
       continue;
     }
-    if (arg == "--syntax-only" || arg == "--full") {
-      options.syntaxOnly = arg == "--syntax-only";
+    if (arg == "--syntax-only" || arg == "--full" || arg == "--targets") {
+      options.mode = arg == "--syntax-only" ? Mode::Syntax : arg == "--full" ? Mode::Full : Mode::Targets;
       continue;
     }
     if (arg == "--stdlib" && i + 1 < argc) {
@@ -239,9 +249,9 @@ int main(int argc, char** argv) {
     if (llvm::sys::fs::is_directory(arg)) {
       std::error_code ec;
       for (llvm::sys::fs::recursive_directory_iterator it(arg, ec), end; it != end && !ec; it.increment(ec))
-        if (llvm::sys::path::extension(it->path()) == ".mlops") files.emplace_back(it->path(), options.syntaxOnly);
+        if (llvm::sys::path::extension(it->path()) == ".mlops") files.emplace_back(it->path(), options.mode);
     } else {
-      files.emplace_back(arg.str(), options.syntaxOnly);
+      files.emplace_back(arg.str(), options.mode);
     }
   }
   std::sort(files.begin(), files.end());
@@ -250,12 +260,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   unsigned failures = 0;
-  bool anyFull = std::any_of(files.begin(), files.end(), [](const auto& f) { return !f.second; });
+  bool anyFull = std::any_of(files.begin(), files.end(), [](const auto& f) { return f.second != Mode::Syntax; });
   if (anyFull && options.stdlib.empty()) {
     llvm::errs() << "golden_runner: --stdlib DIR is required to check files (or use --syntax-only)\n";
     return 2;
   }
-  for (const auto& [f, syntaxOnly] : files) runFile(f, syntaxOnly, options, failures);
+  for (const auto& [f, mode] : files) runFile(f, mode, options, failures);
   llvm::errs() << files.size() - failures << " of " << files.size() << " golden files passed\n";
   if (options.requireCoverage) {
     std::vector<std::string> missing;

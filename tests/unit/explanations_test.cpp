@@ -1,8 +1,11 @@
 // `mlopsc explain`: every diagnostic code has an explanation, and every
 // explanation's examples do what they claim: `wrong` produces the code,
-// `right` checks without errors (and without the code).
+// `right` checks without errors (and without the code). Examples are checked
+// like `mlopsc build` with every CI target, so the backends' W07xx count.
 #include "diag/explanations.h"
 #include "driver/compilation.h"
+#include "emit/target_limits.h"
+#include "ir/ir_builder.h"
 
 #include <catch2/catch.hpp>
 
@@ -23,7 +26,12 @@ Checked check(const char* text) {
   driver::Compilation c;
   sema::SemaOptions options;
   options.stdlibDir = MLOPS_SOURCE_DIR "/stdlib";
-  c.checkText("example.mlops", text, options);
+  sema::Program* program = c.checkText("example.mlops", text, options);
+  if (program && !c.diags().hasErrors()) {
+    ir::PipelineGraph graph = ir::buildPipelineGraph(*program);
+    for (emit::CiTarget t : {emit::CiTarget::GitHub, emit::CiTarget::GitLab, emit::CiTarget::Argo})
+      emit::reportTargetLimits(graph, t, c.diags());
+  }
   Checked out;
   out.errors = c.diags().errorCount();
   for (const diag::Diagnostic& d : c.diags().diagnostics()) {
@@ -66,7 +74,9 @@ TEST_CASE("each explanation's right example checks without errors", "[explain]")
     INFO(code << " right example reported:\n" << right.listing);
     CHECK(right.errors == 0);
     CHECK(right.codes.count(code) == 0);
-    // Warnings are tolerated by the contract, but the examples are kept clean.
-    CHECK(right.codes.empty());
+    // Warnings are tolerated by the contract, but the examples are kept clean
+    // (of everything but what a CI platform cannot express, which examples
+    // of other codes may well contain).
+    for (const std::string& other : right.codes) CHECK((other.rfind("W07", 0) == 0 && other != code));
   }
 }
