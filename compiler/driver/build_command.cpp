@@ -217,6 +217,11 @@ int runBuild() {
   if (emitGraphs && !emitGraph(*graph, outputs)) return static_cast<int>(ExitCode::Usage);
   emit::CiOptions ci;
   ci.irPath = ciIrPath.empty() ? defaultCiIrPath() : ciIrPath.getValue();
+  // Said when a CI target was asked for by name; `build` with the default
+  // targets stays quiet for specs that only declare the graph.
+  if (!all && !targets.empty() && graph->pipelines.empty() && emit::scheduledMonitors(*graph).empty())
+    llvm::errs() << "mlopsc: note: the spec declares no pipeline and no monitor with `every`: there are no CI "
+                    "jobs to write (declare `pipeline NAME { targets = [...] }`)\n";
   for (emit::CiTarget t : targets) {
     std::vector<emit::GeneratedFile> files = t == emit::CiTarget::GitHub   ? emit::emitGitHub(*graph, ci)
                                              : t == emit::CiTarget::GitLab ? emit::emitGitLab(*graph, ci)

@@ -127,7 +127,8 @@ class WorkflowWriter {
     } else if (!branches.empty()) {
       out_ << YAML::Key << "push" << YAML::Value << YAML::BeginMap << YAML::Key << "branches" << YAML::Value
            << YAML::BeginSeq;
-      for (const std::string& b : branches) text(out_, b);
+      // `on` is not evaluated for expressions: branch filters are written as given.
+      for (const std::string& b : branches) scalar(out_, b);
       out_ << YAML::EndSeq << YAML::EndMap;
     }
     if (!crons.empty()) {

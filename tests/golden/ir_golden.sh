@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Golden IR and graph: `mlopsc build` of every example must write exactly
-# tests/golden/ir/EXAMPLE.pipeline.json and tests/golden/ir/EXAMPLE.dot
-# (refresh with tests/update-golden). The DOT is compared, not the SVG: SVG
+# Golden IR, graph and CI files: `mlopsc build` of every example must write
+# exactly tests/golden/ir/EXAMPLE.pipeline.json, tests/golden/ir/EXAMPLE.dot
+# and the tree tests/golden/ci/EXAMPLE/ (github/, gitlab/, argo/), built with
+# --ci-ir-path examples/EXAMPLE/mlops/pipeline.json (refresh with
+# tests/update-golden). The DOT is compared, not the SVG: SVG
 # bytes depend on the Graphviz version and fonts of the machine.
 # Runs from the source root so the paths inside the IR are the same on
 # every machine.
@@ -14,7 +16,7 @@ for spec in examples/*/*.mlops; do
   [[ $(basename "$spec") == teams.mlops ]] && continue
   name=$(basename "$(dirname "$spec")")
   golden=tests/golden/ir/$name.pipeline.json
-  "$MLOPSC" build "$spec" -o "$work/$name"
+  "$MLOPSC" build "$spec" -o "$work/$name" --ci-ir-path "examples/$name/mlops/pipeline.json" 2>/dev/null
   if ! diff -u "$golden" "$work/$name/pipeline.json"; then
     echo "FAIL: $golden differs from the IR of $spec (run tests/update-golden if the change is intended)"
     status=1
@@ -27,6 +29,12 @@ for spec in examples/*/*.mlops; do
     status=1
   else
     echo "ok - $spec: graph"
+  fi
+  if ! diff -r -u "tests/golden/ci/$name" "$work/$name" -x graph -x pipeline.json; then
+    echo "FAIL: tests/golden/ci/$name differs from the CI files of $spec (run tests/update-golden if the change is intended)"
+    status=1
+  else
+    echo "ok - $spec: CI files"
   fi
 done
 exit $status
