@@ -16,6 +16,7 @@
 
 #include <llvm/Support/FileSystem.h>
 #include <algorithm>
+#include <future>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Program.h>
@@ -210,11 +211,6 @@ int runBuild() {
         for (emit::CiTarget t : targets) emit::reportTargetLimits(g, t, diags);
       });
   if (!graph) return static_cast<int>(failure);
-  std::vector<Output> outputs;
-  if (emitIr)
-    outputs.push_back(
-        {"pipeline.json", ir::toJson(*graph).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"});
-  if (emitGraphs && !emitGraph(*graph, outputs)) return static_cast<int>(ExitCode::Usage);
   emit::CiOptions ci;
   ci.irPath = ciIrPath.empty() ? defaultCiIrPath() : ciIrPath.getValue();
   // Said when a CI target was asked for by name; `build` with the default
@@ -222,12 +218,39 @@ int runBuild() {
   if (!all && !targets.empty() && graph->pipelines.empty() && emit::scheduledMonitors(*graph).empty())
     llvm::errs() << "mlopsc: note: the spec declares no pipeline and no monitor with `every`: there are no CI "
                     "jobs to write (declare `pipeline NAME { targets = [...] }`)\n";
-  for (emit::CiTarget t : targets) {
-    std::vector<emit::GeneratedFile> files = t == emit::CiTarget::GitHub   ? emit::emitGitHub(*graph, ci)
-                                             : t == emit::CiTarget::GitLab ? emit::emitGitLab(*graph, ci)
-                                                                           : emit::emitArgo(*graph, ci);
-    for (emit::GeneratedFile& f : files) outputs.push_back({std::move(f.path), std::move(f.content)});
+
+  // The backends only read the graph, so they run side by side: the IR and
+  // the CI files on worker threads, the graph (Graphviz keeps global state)
+  // on this one. Outputs keep a fixed order whatever finishes first.
+  graph->find("");  // build the node index before the threads share the graph
+  const ir::PipelineGraph& g = *graph;
+  std::vector<std::future<std::vector<Output>>> workers;
+  if (emitIr)
+    workers.push_back(std::async(std::launch::async, [&g] {
+      return std::vector<Output>{
+          {"pipeline.json", ir::toJson(g).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"}};
+    }));
+  for (emit::CiTarget t : targets)
+    workers.push_back(std::async(std::launch::async, [&g, &ci, t] {
+      std::vector<emit::GeneratedFile> files = t == emit::CiTarget::GitHub   ? emit::emitGitHub(g, ci)
+                                               : t == emit::CiTarget::GitLab ? emit::emitGitLab(g, ci)
+                                                                             : emit::emitArgo(g, ci);
+      std::vector<Output> out;
+      for (emit::GeneratedFile& f : files) out.push_back({std::move(f.path), std::move(f.content)});
+      return out;
+    }));
+  std::vector<Output> graphOutputs;
+  bool graphOk = !emitGraphs || emitGraph(g, graphOutputs);
+  std::vector<Output> outputs;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    std::vector<Output> done = workers[i].get();
+    for (Output& o : done) outputs.push_back(std::move(o));
+    if (i == 0 && emitIr)  // pipeline.json first, then the graph, then CI files
+      for (Output& o : graphOutputs) outputs.push_back(std::move(o));
   }
+  if (!emitIr)
+    for (Output& o : graphOutputs) outputs.push_back(std::move(o));
+  if (!graphOk) return static_cast<int>(ExitCode::Usage);
 
   bool differs = false;
   for (const Output& o : outputs) {

@@ -27,14 +27,14 @@ class ArgoWriter {
     std::vector<std::string> names;
     for (const CiJob& j : jobs) names.push_back(ids.take(dnsLabel(artifactDirName(j.node->id))));
     header("Workflow", dnsLabel(graph_.projectName + "-" + p.name, 50) + "-", p.doc.empty() ? graph_.projectDoc : p.doc);
-    out_ << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"spec"} << YAML::Value << YAML::BeginMap;
     workflowSpec();
-    out_ << YAML::Key << "templates" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << Word{"templates"} << YAML::Value << YAML::BeginSeq;
 
     // The DAG.
     std::vector<std::pair<std::string, const ir::Node*>> suspends;  // approval step per gate
-    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "main";
-    out_ << YAML::Key << "dag" << YAML::Value << YAML::BeginMap << YAML::Key << "tasks" << YAML::Value
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"main"};
+    out_ << YAML::Key << Word{"dag"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"tasks"} << YAML::Value
          << YAML::BeginSeq;
     for (size_t i = 0; i < jobs.size(); ++i) {
       std::vector<std::string> deps;
@@ -53,9 +53,9 @@ class ArgoWriter {
     out_ << YAML::EndSeq << YAML::EndMap << YAML::EndMap;
 
     for (auto& [name, gate] : suspends) {
-      out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+      out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
       scalar(out_, name);
-      out_ << YAML::Key << "suspend" << YAML::Value;
+      out_ << YAML::Key << Word{"suspend"} << YAML::Value;
       emptyMap(out_);
       out_ << YAML::EndMap;
     }
@@ -70,17 +70,17 @@ class ArgoWriter {
 
   std::string cronMonitor(const ir::Node& m) {
     header("CronWorkflow", "", m.doc);
-    out_ << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "schedules" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << Word{"spec"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"schedules"} << YAML::Value << YAML::BeginSeq;
     scalar(out_, cronEvery(*m.everySeconds, 60).cron);
     out_ << YAML::EndSeq;
-    out_ << YAML::Key << "concurrencyPolicy" << YAML::Value << "Forbid";
-    out_ << YAML::Key << "workflowSpec" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"concurrencyPolicy"} << YAML::Value << Word{"Forbid"};
+    out_ << YAML::Key << Word{"workflowSpec"} << YAML::Value << YAML::BeginMap;
     workflowSpec();
-    out_ << YAML::Key << "templates" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << Word{"templates"} << YAML::Value << YAML::BeginSeq;
     std::string name = dnsLabel(artifactDirName(m.id));
-    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "main";
-    out_ << YAML::Key << "dag" << YAML::Value << YAML::BeginMap << YAML::Key << "tasks" << YAML::Value
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"main"};
+    out_ << YAML::Key << Word{"dag"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"tasks"} << YAML::Value
          << YAML::BeginSeq;
     task(name, name, {}, {});
     out_ << YAML::EndSeq << YAML::EndMap << YAML::EndMap;
@@ -92,24 +92,24 @@ class ArgoWriter {
  private:
   void header(const char* kind, const std::string& generateName, const std::string& description) {
     out_ << YAML::BeginMap;
-    out_ << YAML::Key << "apiVersion" << YAML::Value << "argoproj.io/v1alpha1";
-    out_ << YAML::Key << "kind" << YAML::Value << kind;
-    out_ << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"apiVersion"} << YAML::Value << Word{"argoproj.io/v1alpha1"};
+    out_ << YAML::Key << Word{"kind"} << YAML::Value << kind;
+    out_ << YAML::Key << Word{"metadata"} << YAML::Value << YAML::BeginMap;
     if (!generateName.empty()) {
-      out_ << YAML::Key << "generateName" << YAML::Value;
+      out_ << YAML::Key << Word{"generateName"} << YAML::Value;
       scalar(out_, generateName);
     } else {
-      out_ << YAML::Key << "name" << YAML::Value;
+      out_ << YAML::Key << Word{"name"} << YAML::Value;
       scalar(out_, name_);
     }
-    out_ << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "app.kubernetes.io/managed-by" << YAML::Value << "mlopsc";
-    out_ << YAML::Key << "app.kubernetes.io/part-of" << YAML::Value;
+    out_ << YAML::Key << Word{"labels"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"app.kubernetes.io/managed-by"} << YAML::Value << Word{"mlopsc"};
+    out_ << YAML::Key << Word{"app.kubernetes.io/part-of"} << YAML::Value;
     scalar(out_, dnsLabel(graph_.projectName));
     out_ << YAML::EndMap;
     if (!description.empty()) {
-      out_ << YAML::Key << "annotations" << YAML::Value << YAML::BeginMap;
-      out_ << YAML::Key << "workflows.argoproj.io/description" << YAML::Value;
+      out_ << YAML::Key << Word{"annotations"} << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"workflows.argoproj.io/description"} << YAML::Value;
       scalar(out_, description);
       out_ << YAML::EndMap;
     }
@@ -120,8 +120,8 @@ class ArgoWriter {
   // which revision, where pipeline.json is in them, and the image of nodes
   // that name none.
   void workflowSpec() {
-    out_ << YAML::Key << "entrypoint" << YAML::Value << "main";
-    out_ << YAML::Key << "arguments" << YAML::Value << YAML::BeginMap << YAML::Key << "parameters" << YAML::Value
+    out_ << YAML::Key << Word{"entrypoint"} << YAML::Value << Word{"main"};
+    out_ << YAML::Key << Word{"arguments"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"parameters"} << YAML::Value
          << YAML::BeginSeq;
     parameter("repo", std::nullopt, "Git URL of the repository holding the spec");
     parameter("revision", std::string("HEAD"), "Commit, branch or tag to run");
@@ -131,12 +131,12 @@ class ArgoWriter {
   }
 
   void parameter(const char* name, const std::optional<std::string>& value, const char* description) {
-    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << name;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << name;
     if (value) {
-      out_ << YAML::Key << "value" << YAML::Value;
+      out_ << YAML::Key << Word{"value"} << YAML::Value;
       scalar(out_, *value);
     }
-    out_ << YAML::Key << "description" << YAML::Value;
+    out_ << YAML::Key << Word{"description"} << YAML::Value;
     scalar(out_, description);
     out_ << YAML::EndMap;
   }
@@ -144,23 +144,23 @@ class ArgoWriter {
   void task(const std::string& name, const std::string& tmpl, const std::vector<std::string>& deps,
             const std::vector<size_t>& inputs, const std::vector<CiJob>* jobs = nullptr,
             const std::vector<std::string>* names = nullptr) {
-    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, name);
-    out_ << YAML::Key << "template" << YAML::Value;
+    out_ << YAML::Key << Word{"template"} << YAML::Value;
     scalar(out_, tmpl);
     if (!deps.empty()) {
-      out_ << YAML::Key << "dependencies" << YAML::Value << YAML::BeginSeq;
+      out_ << YAML::Key << Word{"dependencies"} << YAML::Value << YAML::BeginSeq;
       for (const std::string& d : deps) scalar(out_, d);
       out_ << YAML::EndSeq;
     }
     if (!inputs.empty() && jobs && names) {
-      out_ << YAML::Key << "arguments" << YAML::Value << YAML::BeginMap << YAML::Key << "artifacts" << YAML::Value
+      out_ << YAML::Key << Word{"arguments"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"artifacts"} << YAML::Value
            << YAML::BeginSeq;
       for (size_t n : inputs) {
         std::string artifact = artifactDirName((*jobs)[n].node->id);
-        out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+        out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
         scalar(out_, artifact);
-        out_ << YAML::Key << "from" << YAML::Value;
+        out_ << YAML::Key << Word{"from"} << YAML::Value;
         scalar(out_, "{{tasks." + (*names)[n] + ".outputs.artifacts." + artifact + "}}");
         out_ << YAML::EndMap;
       }
@@ -171,49 +171,49 @@ class ArgoWriter {
 
   void containerTemplate(const std::string& name, const ir::Node& node, const std::vector<std::string>& inputs,
                          bool outputs) {
-    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, name);
-    out_ << YAML::Key << "inputs" << YAML::Value << YAML::BeginMap << YAML::Key << "artifacts" << YAML::Value
+    out_ << YAML::Key << Word{"inputs"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"artifacts"} << YAML::Value
          << YAML::BeginSeq;
-    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "source";
-    out_ << YAML::Key << "path" << YAML::Value << kSourcePath;
-    out_ << YAML::Key << "git" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "repo" << YAML::Value << YAML::DoubleQuoted << "{{workflow.parameters.repo}}";
-    out_ << YAML::Key << "revision" << YAML::Value << YAML::DoubleQuoted << "{{workflow.parameters.revision}}";
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"source"};
+    out_ << YAML::Key << Word{"path"} << YAML::Value << kSourcePath;
+    out_ << YAML::Key << Word{"git"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"repo"} << YAML::Value << YAML::DoubleQuoted << "{{workflow.parameters.repo}}";
+    out_ << YAML::Key << Word{"revision"} << YAML::Value << YAML::DoubleQuoted << "{{workflow.parameters.revision}}";
     out_ << YAML::EndMap << YAML::EndMap;
     for (const std::string& in : inputs) {
-      out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+      out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
       scalar(out_, in);
-      out_ << YAML::Key << "path" << YAML::Value;
+      out_ << YAML::Key << Word{"path"} << YAML::Value;
       scalar(out_, std::string(kSourcePath) + "/" + kArtifactRoot + "/" + in);
       out_ << YAML::EndMap;
     }
     out_ << YAML::EndSeq << YAML::EndMap;
 
-    out_ << YAML::Key << "container" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"container"} << YAML::Value << YAML::BeginMap;
     std::string image = node.image;
     if (node.kind != ir::NodeKind::Step && node.kind != ir::NodeKind::Model && node.kind != ir::NodeKind::Deploy)
       image = graph_.image;
-    out_ << YAML::Key << "image" << YAML::Value;
+    out_ << YAML::Key << Word{"image"} << YAML::Value;
     if (image.empty()) out_ << YAML::DoubleQuoted << "{{workflow.parameters.image}}";
     else scalar(out_, image);
-    out_ << YAML::Key << "command" << YAML::Value << YAML::Flow << YAML::BeginSeq << "mlopsc" << YAML::EndSeq;
-    out_ << YAML::Key << "args" << YAML::Value << YAML::BeginSeq << "run";
+    out_ << YAML::Key << Word{"command"} << YAML::Value << YAML::Flow << YAML::BeginSeq << Word{"mlopsc"} << YAML::EndSeq;
+    out_ << YAML::Key << Word{"args"} << YAML::Value << YAML::BeginSeq << Word{"run"};
     out_ << YAML::DoubleQuoted << "{{workflow.parameters.ir}}";
-    out_ << "--node";
+    out_ << Word{"--node"};
     scalar(out_, node.id);
-    out_ << "--artifacts" << kArtifactRoot << YAML::EndSeq;
-    out_ << YAML::Key << "workingDir" << YAML::Value << kSourcePath;
+    out_ << Word{"--artifacts"} << Word{kArtifactRoot} << YAML::EndSeq;
+    out_ << YAML::Key << Word{"workingDir"} << YAML::Value << kSourcePath;
     if (!node.secrets.empty()) {
-      out_ << YAML::Key << "env" << YAML::Value << YAML::BeginSeq;
+      out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginSeq;
       for (const std::string& s : node.secrets) {
-        out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+        out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
         scalar(out_, s);
-        out_ << YAML::Key << "valueFrom" << YAML::Value << YAML::BeginMap << YAML::Key << "secretKeyRef"
+        out_ << YAML::Key << Word{"valueFrom"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"secretKeyRef"}
              << YAML::Value << YAML::BeginMap;
-        out_ << YAML::Key << "name" << YAML::Value;
+        out_ << YAML::Key << Word{"name"} << YAML::Value;
         scalar(out_, argoSecretName(graph_));
-        out_ << YAML::Key << "key" << YAML::Value;
+        out_ << YAML::Key << Word{"key"} << YAML::Value;
         scalar(out_, s);
         out_ << YAML::EndMap << YAML::EndMap << YAML::EndMap;
       }
@@ -221,20 +221,20 @@ class ArgoWriter {
     }
     const ir::Resources& r = node.resources;
     if (r.cpu || r.memoryBytes || r.gpu) {
-      out_ << YAML::Key << "resources" << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"resources"} << YAML::Value << YAML::BeginMap;
       for (const char* section : {"requests", "limits"}) {
         out_ << YAML::Key << section << YAML::Value << YAML::BeginMap;
         if (r.cpu) {
-          out_ << YAML::Key << "cpu" << YAML::Value;
+          out_ << YAML::Key << Word{"cpu"} << YAML::Value;
           scalar(out_, quantity(*r.cpu));
         }
         if (r.memoryBytes) {
-          out_ << YAML::Key << "memory" << YAML::Value;
+          out_ << YAML::Key << Word{"memory"} << YAML::Value;
           scalar(out_, quantity(*r.memoryBytes));
         }
         // Extended resources such as GPUs are set as limits (requests default to them).
         if (r.gpu && std::string(section) == "limits") {
-          out_ << YAML::Key << "nvidia.com/gpu" << YAML::Value;
+          out_ << YAML::Key << Word{"nvidia.com/gpu"} << YAML::Value;
           scalar(out_, quantity(*r.gpu));
         }
         out_ << YAML::EndMap;
@@ -245,24 +245,24 @@ class ArgoWriter {
 
     if (outputs) {
       std::string dir = artifactDirName(node.id);
-      out_ << YAML::Key << "outputs" << YAML::Value << YAML::BeginMap << YAML::Key << "artifacts" << YAML::Value
-           << YAML::BeginSeq << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+      out_ << YAML::Key << Word{"outputs"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"artifacts"} << YAML::Value
+           << YAML::BeginSeq << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
       scalar(out_, dir);
-      out_ << YAML::Key << "path" << YAML::Value;
+      out_ << YAML::Key << Word{"path"} << YAML::Value;
       scalar(out_, std::string(kSourcePath) + "/" + kArtifactRoot + "/" + dir);
       out_ << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
     }
     // The runtime retries the command itself, as locally; Argo retries the
     // pod only when it failed for reasons the runtime cannot see.
     if (r.retries && *r.retries >= 1) {
-      out_ << YAML::Key << "retryStrategy" << YAML::Value << YAML::BeginMap;
-      out_ << YAML::Key << "limit" << YAML::Value;
+      out_ << YAML::Key << Word{"retryStrategy"} << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"limit"} << YAML::Value;
       scalar(out_, quantity(*r.retries));
-      out_ << YAML::Key << "retryPolicy" << YAML::Value << "OnError";
+      out_ << YAML::Key << Word{"retryPolicy"} << YAML::Value << Word{"OnError"};
       out_ << YAML::EndMap;
     }
     if (std::optional<double> minutes = jobTimeoutMinutes(node)) {
-      out_ << YAML::Key << "activeDeadlineSeconds" << YAML::Value;
+      out_ << YAML::Key << Word{"activeDeadlineSeconds"} << YAML::Value;
       scalar(out_, std::to_string(static_cast<long long>(*minutes * 60)));
     }
     out_ << YAML::EndMap;

@@ -45,11 +45,11 @@ class WorkflowWriter {
     for (const CiJob& j : jobs) jobIds.push_back(ids.take(jobIdFor(*j.node)));
 
     out_ << YAML::BeginMap;
-    out_ << YAML::Key << "name" << YAML::Value;
+    out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, graph_.projectName + " " + p.name);
     triggers(p);
     common("mlops-" + p.name + "-${{ github.ref }}");
-    out_ << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"jobs"} << YAML::Value << YAML::BeginMap;
     for (size_t i = 0; i < jobs.size(); ++i) {
       std::vector<std::string> needs;
       for (size_t n : jobs[i].needs) needs.push_back(jobIds[n]);
@@ -79,21 +79,21 @@ class WorkflowWriter {
       crons.emplace(-c.seconds, c.cron);
     }
     out_ << YAML::BeginMap;
-    out_ << YAML::Key << "name" << YAML::Value;
+    out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, graph_.projectName + " monitors");
-    out_ << YAML::Key << "on" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "schedule" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << PlatformKey{"on"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"schedule"} << YAML::Value << YAML::BeginSeq;
     for (const auto& [seconds, cron] : crons) {
-      out_ << YAML::BeginMap << YAML::Key << "cron" << YAML::Value;
+      out_ << YAML::BeginMap << YAML::Key << Word{"cron"} << YAML::Value;
       scalar(out_, cron);
       out_ << YAML::EndMap;
     }
     out_ << YAML::EndSeq;
-    out_ << YAML::Key << "workflow_dispatch" << YAML::Value;
+    out_ << YAML::Key << Word{"workflow_dispatch"} << YAML::Value;
     emptyMap(out_);
     out_ << YAML::EndMap;
     common("mlops-monitors");
-    out_ << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"jobs"} << YAML::Value << YAML::BeginMap;
     IdAllocator ids(/*caseInsensitive=*/true);
     for (const ir::Node* m : monitors) {
       CronSchedule c = cronEvery(*m->everySeconds, kGitHubMinimumScheduleSeconds);
@@ -120,28 +120,28 @@ class WorkflowWriter {
         manual = true;
       }
     }
-    out_ << YAML::Key << "on" << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << PlatformKey{"on"} << YAML::Value << YAML::BeginMap;
     if (pushAll) {
-      out_ << YAML::Key << "push" << YAML::Value;
+      out_ << YAML::Key << Word{"push"} << YAML::Value;
       emptyMap(out_);
     } else if (!branches.empty()) {
-      out_ << YAML::Key << "push" << YAML::Value << YAML::BeginMap << YAML::Key << "branches" << YAML::Value
+      out_ << YAML::Key << Word{"push"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"branches"} << YAML::Value
            << YAML::BeginSeq;
       // `on` is not evaluated for expressions: branch filters are written as given.
       for (const std::string& b : branches) scalar(out_, b);
       out_ << YAML::EndSeq << YAML::EndMap;
     }
     if (!crons.empty()) {
-      out_ << YAML::Key << "schedule" << YAML::Value << YAML::BeginSeq;
+      out_ << YAML::Key << Word{"schedule"} << YAML::Value << YAML::BeginSeq;
       for (const std::string& c : crons) {
-        out_ << YAML::BeginMap << YAML::Key << "cron" << YAML::Value;
+        out_ << YAML::BeginMap << YAML::Key << Word{"cron"} << YAML::Value;
         text(out_, c);
         out_ << YAML::EndMap;
       }
       out_ << YAML::EndSeq;
     }
     if (manual) {
-      out_ << YAML::Key << "workflow_dispatch" << YAML::Value;
+      out_ << YAML::Key << Word{"workflow_dispatch"} << YAML::Value;
       emptyMap(out_);
     }
     out_ << YAML::EndMap;
@@ -149,20 +149,20 @@ class WorkflowWriter {
 
   // permissions, concurrency and env, shared by every workflow.
   void common(const std::string& concurrencyGroup) {
-    out_ << YAML::Key << "permissions" << YAML::Value << YAML::BeginMap << YAML::Key << "contents" << YAML::Value
-         << "read" << YAML::EndMap;
-    out_ << YAML::Key << "concurrency" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "group" << YAML::Value;
+    out_ << YAML::Key << Word{"permissions"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"contents"} << YAML::Value
+         << Word{"read"} << YAML::EndMap;
+    out_ << YAML::Key << Word{"concurrency"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"group"} << YAML::Value;
     scalar(out_, concurrencyGroup);
-    out_ << YAML::Key << "cancel-in-progress" << YAML::Value << false << YAML::EndMap;
-    out_ << YAML::Key << "env" << YAML::Value << YAML::BeginMap << YAML::Key << "MLOPS_IR" << YAML::Value;
+    out_ << YAML::Key << Word{"cancel-in-progress"} << YAML::Value << false << YAML::EndMap;
+    out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"MLOPS_IR"} << YAML::Value;
     text(out_, options_.irPath);
     out_ << YAML::EndMap;
   }
 
   void needsList(const std::vector<std::string>& needs) {
     if (needs.empty()) return;
-    out_ << YAML::Key << "needs" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << Word{"needs"} << YAML::Value << YAML::BeginSeq;
     for (const std::string& n : needs) scalar(out_, n);
     out_ << YAML::EndSeq;
   }
@@ -170,77 +170,77 @@ class WorkflowWriter {
   void approvalJob(const std::string& id, const ir::Node& gate, const ir::Approval& a,
                    const std::vector<std::string>& needs) {
     out_ << YAML::Key << id << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "name" << YAML::Value;
+    out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, "approve gate " + gate.name + " as " + shortName(a.role) +
                      (a.quorum > 1 ? " (" + std::to_string(a.quorum) + " needed)" : ""));
     needsList(needs);
-    out_ << YAML::Key << "runs-on" << YAML::Value << kRunner;
-    out_ << YAML::Key << "environment" << YAML::Value;
+    out_ << YAML::Key << Word{"runs-on"} << YAML::Value << Word{kRunner};
+    out_ << YAML::Key << Word{"environment"} << YAML::Value;
     text(out_, gitHubApprovalEnvironment(gate, a));
-    out_ << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
-    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "Record the approval";
-    out_ << YAML::Key << "env" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "MLOPS_GATE" << YAML::Value;
+    out_ << YAML::Key << Word{"steps"} << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"Record the approval"};
+    out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"MLOPS_GATE"} << YAML::Value;
     scalar(out_, gate.id);
-    out_ << YAML::Key << "MLOPS_ROLE" << YAML::Value;
+    out_ << YAML::Key << Word{"MLOPS_ROLE"} << YAML::Value;
     scalar(out_, a.role);
     out_ << YAML::EndMap;
-    out_ << YAML::Key << "run" << YAML::Value
-         << "echo \"the environment's reviewers approved $MLOPS_GATE for role $MLOPS_ROLE\"";
+    out_ << YAML::Key << Word{"run"} << YAML::Value
+         << Word{"echo \"the environment's reviewers approved $MLOPS_GATE for role $MLOPS_ROLE\""};
     out_ << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
   }
 
   void nodeJob(const std::string& id, const ir::Node& node, const std::vector<std::string>& needs,
                const std::vector<std::string>& downloads, const std::string& condition = {}) {
     out_ << YAML::Key << id << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "name" << YAML::Value;
+    out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, displayName(node));
     needsList(needs);
     if (!condition.empty()) {
-      out_ << YAML::Key << "if" << YAML::Value;
+      out_ << YAML::Key << Word{"if"} << YAML::Value;
       scalar(out_, condition);
     }
-    out_ << YAML::Key << "runs-on" << YAML::Value << kRunner;
+    out_ << YAML::Key << Word{"runs-on"} << YAML::Value << Word{kRunner};
     std::string image = node.image;
     if (node.kind != ir::NodeKind::Step && node.kind != ir::NodeKind::Model && node.kind != ir::NodeKind::Deploy)
       image = graph_.image;
     if (!image.empty()) {
-      out_ << YAML::Key << "container" << YAML::Value << YAML::BeginMap << YAML::Key << "image" << YAML::Value;
+      out_ << YAML::Key << Word{"container"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"image"} << YAML::Value;
       text(out_, image);
       out_ << YAML::EndMap;
     }
     if (node.kind == ir::NodeKind::Deploy) {
       if (const ir::Node* gate = graph_.find(node.after); gate && !gate->environment.empty()) {
-        out_ << YAML::Key << "environment" << YAML::Value;
+        out_ << YAML::Key << Word{"environment"} << YAML::Value;
         text(out_, gate->environment);
       }
       // One rollout of a deploy at a time; a newer run waits, never cancels.
-      out_ << YAML::Key << "concurrency" << YAML::Value << YAML::BeginMap << YAML::Key << "group" << YAML::Value;
+      out_ << YAML::Key << Word{"concurrency"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"group"} << YAML::Value;
       scalar(out_, "deploy-" + node.name);
-      out_ << YAML::Key << "cancel-in-progress" << YAML::Value << false << YAML::EndMap;
+      out_ << YAML::Key << Word{"cancel-in-progress"} << YAML::Value << false << YAML::EndMap;
     }
     if (std::optional<double> minutes = jobTimeoutMinutes(node))
-      out_ << YAML::Key << "timeout-minutes" << YAML::Value << static_cast<long long>(*minutes);
-    out_ << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
-    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "Check out";
-    out_ << YAML::Key << "uses" << YAML::Value << kCheckout;
-    out_ << YAML::Key << "with" << YAML::Value << YAML::BeginMap << YAML::Key << "persist-credentials"
+      out_ << YAML::Key << Word{"timeout-minutes"} << YAML::Value << static_cast<long long>(*minutes);
+    out_ << YAML::Key << Word{"steps"} << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"Check out"};
+    out_ << YAML::Key << Word{"uses"} << YAML::Value << Word{kCheckout};
+    out_ << YAML::Key << Word{"with"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"persist-credentials"}
          << YAML::Value << false << YAML::EndMap << YAML::EndMap;
     for (const std::string& d : downloads) {
-      out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+      out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
       scalar(out_, "Download " + d);
-      out_ << YAML::Key << "uses" << YAML::Value << kDownload;
-      out_ << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
-      out_ << YAML::Key << "name" << YAML::Value;
+      out_ << YAML::Key << Word{"uses"} << YAML::Value << Word{kDownload};
+      out_ << YAML::Key << Word{"with"} << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"name"} << YAML::Value;
       scalar(out_, d);
-      out_ << YAML::Key << "path" << YAML::Value;
+      out_ << YAML::Key << Word{"path"} << YAML::Value;
       scalar(out_, std::string(kArtifactRoot) + "/" + d);
       out_ << YAML::EndMap << YAML::EndMap;
     }
-    out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, "Run " + displayName(node));
-    out_ << YAML::Key << "env" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "MLOPS_NODE" << YAML::Value;
+    out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"MLOPS_NODE"} << YAML::Value;
     scalar(out_, node.id);
     // Secrets reach this step only, through the environment.
     for (const std::string& s : node.secrets) {
@@ -248,18 +248,18 @@ class WorkflowWriter {
       scalar(out_, "${{ secrets." + s + " }}");
     }
     out_ << YAML::EndMap;
-    out_ << YAML::Key << "run" << YAML::Value << kRunCommand << YAML::EndMap;
+    out_ << YAML::Key << Word{"run"} << YAML::Value << Word{kRunCommand} << YAML::EndMap;
     if (node.kind != ir::NodeKind::Monitor) {
       std::string dir = artifactDirName(node.id);
-      out_ << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
+      out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
       scalar(out_, "Upload " + dir);
-      out_ << YAML::Key << "uses" << YAML::Value << kUpload;
-      out_ << YAML::Key << "with" << YAML::Value << YAML::BeginMap;
-      out_ << YAML::Key << "name" << YAML::Value;
+      out_ << YAML::Key << Word{"uses"} << YAML::Value << Word{kUpload};
+      out_ << YAML::Key << Word{"with"} << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"name"} << YAML::Value;
       scalar(out_, dir);
-      out_ << YAML::Key << "path" << YAML::Value;
+      out_ << YAML::Key << Word{"path"} << YAML::Value;
       scalar(out_, std::string(kArtifactRoot) + "/" + dir);
-      out_ << YAML::Key << "if-no-files-found" << YAML::Value << "error";
+      out_ << YAML::Key << Word{"if-no-files-found"} << YAML::Value << Word{"error"};
       out_ << YAML::EndMap << YAML::EndMap;
     }
     out_ << YAML::EndSeq << YAML::EndMap;

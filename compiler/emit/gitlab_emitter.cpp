@@ -61,24 +61,24 @@ class GitLabWriter {
     std::vector<const ir::Node*> monitors = scheduledMonitors(graph_);
 
     out_ << YAML::BeginMap;
-    out_ << YAML::Key << "workflow" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "name" << YAML::Value;
+    out_ << YAML::Key << Word{"workflow"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, graph_.projectName);
-    out_ << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << Word{"rules"} << YAML::Value << YAML::BeginSeq;
     for (const char* source : {"push", "schedule", "web"}) {
-      out_ << YAML::BeginMap << YAML::Key << "if" << YAML::Value;
+      out_ << YAML::BeginMap << YAML::Key << Word{"if"} << YAML::Value;
       quotedText(out_, std::string("$CI_PIPELINE_SOURCE == \"") + source + "\"");
       out_ << YAML::EndMap;
     }
     out_ << YAML::EndSeq << YAML::EndMap;
 
-    out_ << YAML::Key << "stages" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << Word{"stages"} << YAML::Value << YAML::BeginSeq;
     for (size_t d = 0; d < maxDepth; ++d) scalar(out_, stageName(d));
-    if (!monitors.empty()) out_ << "monitor";
+    if (!monitors.empty()) out_ << Word{"monitor"};
     out_ << YAML::EndSeq;
 
-    out_ << YAML::Key << "variables" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "MLOPS_IR" << YAML::Value;
+    out_ << YAML::Key << Word{"variables"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"MLOPS_IR"} << YAML::Value;
     scalar(out_, variableValue(options_.irPath));
     for (const auto& [value, name] : branchVariables()) {
       out_ << YAML::Key << name << YAML::Value;
@@ -151,88 +151,88 @@ class GitLabWriter {
     out_ << YAML::Key;
     scalar(out_, id);
     out_ << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "stage" << YAML::Value;
+    out_ << YAML::Key << Word{"stage"} << YAML::Value;
     scalar(out_, stage);
     std::string image = node.image;
     if (node.kind != ir::NodeKind::Step && node.kind != ir::NodeKind::Model && node.kind != ir::NodeKind::Deploy)
       image = graph_.image;
     if (!image.empty()) {
-      out_ << YAML::Key << "image" << YAML::Value;
+      out_ << YAML::Key << Word{"image"} << YAML::Value;
       scalar(out_, image);
     }
-    out_ << YAML::Key << "needs" << YAML::Value;
+    out_ << YAML::Key << Word{"needs"} << YAML::Value;
     if (needs.empty()) emptySeq(out_);  // start at once, whatever the stage
     else {
       out_ << YAML::BeginSeq;
       for (const std::string& n : needs) {
-        out_ << YAML::BeginMap << YAML::Key << "job" << YAML::Value;
+        out_ << YAML::BeginMap << YAML::Key << Word{"job"} << YAML::Value;
         scalar(out_, n);
-        out_ << YAML::Key << "artifacts" << YAML::Value << true << YAML::EndMap;
+        out_ << YAML::Key << Word{"artifacts"} << YAML::Value << true << YAML::EndMap;
       }
       out_ << YAML::EndSeq;
     }
-    out_ << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << Word{"rules"} << YAML::Value << YAML::BeginSeq;
     for (const Rule& r : rules) {
-      out_ << YAML::BeginMap << YAML::Key << "if" << YAML::Value;
+      out_ << YAML::BeginMap << YAML::Key << Word{"if"} << YAML::Value;
       quotedText(out_, r.condition);
       // A gate waits for a person to play it (who may is set by the
       // environment's protection, protected-environments.json).
-      if (gate) out_ << YAML::Key << "when" << YAML::Value << "manual";
+      if (gate) out_ << YAML::Key << Word{"when"} << YAML::Value << Word{"manual"};
       out_ << YAML::EndMap;
     }
     out_ << YAML::EndSeq;
-    if (gate) out_ << YAML::Key << "allow_failure" << YAML::Value << false;
-    out_ << YAML::Key << "variables" << YAML::Value << YAML::BeginMap;
-    out_ << YAML::Key << "MLOPS_NODE" << YAML::Value;
+    if (gate) out_ << YAML::Key << Word{"allow_failure"} << YAML::Value << false;
+    out_ << YAML::Key << Word{"variables"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"MLOPS_NODE"} << YAML::Value;
     scalar(out_, node.id);
     // Requests the Kubernetes executor honours (when the runner allows
     // overwriting them); other executors ignore them.
     if (node.resources.cpu) {
-      out_ << YAML::Key << "KUBERNETES_CPU_REQUEST" << YAML::Value;
+      out_ << YAML::Key << Word{"KUBERNETES_CPU_REQUEST"} << YAML::Value;
       scalar(out_, number(*node.resources.cpu));
     }
     if (node.resources.memoryBytes) {
-      out_ << YAML::Key << "KUBERNETES_MEMORY_REQUEST" << YAML::Value;
+      out_ << YAML::Key << Word{"KUBERNETES_MEMORY_REQUEST"} << YAML::Value;
       scalar(out_, number(*node.resources.memoryBytes));
     }
     if (node.resources.gpu) {
-      out_ << YAML::Key << "MLOPS_GPU" << YAML::Value;
+      out_ << YAML::Key << Word{"MLOPS_GPU"} << YAML::Value;
       scalar(out_, number(*node.resources.gpu));
     }
     out_ << YAML::EndMap;
     if (gate || node.kind == ir::NodeKind::Deploy) {
       const ir::Node* g = gate ? &node : graph_.find(node.after);
       if (g) {
-        out_ << YAML::Key << "environment" << YAML::Value << YAML::BeginMap;
-        out_ << YAML::Key << "name" << YAML::Value;
+        out_ << YAML::Key << Word{"environment"} << YAML::Value << YAML::BeginMap;
+        out_ << YAML::Key << Word{"name"} << YAML::Value;
         scalar(out_, environmentOf(*g));
-        out_ << YAML::Key << "action" << YAML::Value << (gate ? "prepare" : "start");
+        out_ << YAML::Key << Word{"action"} << YAML::Value << (gate ? "prepare" : "start");
         out_ << YAML::EndMap;
       }
     }
     if (node.kind == ir::NodeKind::Deploy) {
-      out_ << YAML::Key << "resource_group" << YAML::Value;
+      out_ << YAML::Key << Word{"resource_group"} << YAML::Value;
       scalar(out_, "deploy-" + node.name);
     }
-    out_ << YAML::Key << "script" << YAML::Value << YAML::BeginSeq << kRunCommand << YAML::EndSeq;
+    out_ << YAML::Key << Word{"script"} << YAML::Value << YAML::BeginSeq << Word{kRunCommand} << YAML::EndSeq;
     if (node.kind != ir::NodeKind::Monitor) {
-      out_ << YAML::Key << "artifacts" << YAML::Value << YAML::BeginMap;
-      out_ << YAML::Key << "paths" << YAML::Value << YAML::BeginSeq;
+      out_ << YAML::Key << Word{"artifacts"} << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"paths"} << YAML::Value << YAML::BeginSeq;
       scalar(out_, std::string(kArtifactRoot) + "/" + artifactDirName(node.id));
       out_ << YAML::EndSeq << YAML::EndMap;
     }
     if (std::optional<double> minutes = jobTimeoutMinutes(node)) {
-      out_ << YAML::Key << "timeout" << YAML::Value;
+      out_ << YAML::Key << Word{"timeout"} << YAML::Value;
       scalar(out_, std::to_string(static_cast<long long>(*minutes)) + " minutes");
     }
     // The runtime retries failed commands itself (with backoff, as locally);
     // GitLab retries only what the runtime cannot: lost runners and timeouts.
     if (node.resources.retries && *node.resources.retries >= 1) {
-      out_ << YAML::Key << "retry" << YAML::Value << YAML::BeginMap;
-      out_ << YAML::Key << "max" << YAML::Value
+      out_ << YAML::Key << Word{"retry"} << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"max"} << YAML::Value
            << std::min<long long>(kGitLabMaxRetry, static_cast<long long>(*node.resources.retries));
-      out_ << YAML::Key << "when" << YAML::Value << YAML::BeginSeq << "runner_system_failure"
-           << "stuck_or_timeout_failure" << "scheduler_failure" << YAML::EndSeq;
+      out_ << YAML::Key << Word{"when"} << YAML::Value << YAML::BeginSeq << Word{"runner_system_failure"}
+           << Word{"stuck_or_timeout_failure"} << Word{"scheduler_failure"} << YAML::EndSeq;
       out_ << YAML::EndMap;
     }
     out_ << YAML::EndMap;

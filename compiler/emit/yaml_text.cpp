@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <ostream>
 #include <stdexcept>
 
 namespace mlops::emit {
@@ -30,14 +31,43 @@ bool isPlainSafe(std::string_view s) {
   return std::find(keywords.begin(), keywords.end(), lower) == keywords.end();
 }
 
+namespace {
+
+// Text yaml-cpp writes as it is (see the header: isPlainSafe vouched for it).
+struct PlainText {
+  std::string_view text;
+};
+std::ostream& operator<<(std::ostream& os, const PlainText& p) {
+  return os.write(p.text.data(), static_cast<std::streamsize>(p.text.size()));
+}
+
+bool hasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+}  // namespace
+
 void scalar(YAML::Emitter& out, std::string_view s) {
-  if (isPlainSafe(s)) out << std::string(s);
+  if (isPlainSafe(s)) out.WriteIntegralType(PlainText{s});
+  else if (!hasControl(s)) out << YAML::SingleQuoted << std::string(s);
   else out << YAML::DoubleQuoted << std::string(s);
 }
 
+YAML::Emitter& operator<<(YAML::Emitter& out, PlatformKey k) {
+  if (!k.text.empty() && std::all_of(k.text.begin(), k.text.end(), [](unsigned char c) { return std::isalpha(c); }))
+    out.WriteIntegralType(PlainText{k.text});
+  else
+    scalar(out, k.text);
+  return out;
+}
+
+YAML::Emitter& operator<<(YAML::Emitter& out, Word w) {
+  scalar(out, w.text);
+  return out;
+}
+
 void quotedText(YAML::Emitter& out, std::string_view s) {
-  bool single = std::none_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-  out << (single ? YAML::SingleQuoted : YAML::DoubleQuoted) << std::string(s);
+  out << (hasControl(s) ? YAML::DoubleQuoted : YAML::SingleQuoted) << std::string(s);
 }
 
 void emptyMap(YAML::Emitter& out) { out << YAML::Flow << YAML::BeginMap << YAML::EndMap; }
