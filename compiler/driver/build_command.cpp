@@ -205,51 +205,50 @@ int runBuild() {
   }
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
-  ExitCode failure = ExitCode::Success;
-  std::optional<ir::PipelineGraph> graph =
-      compileSpec(buildSpec, buildStdlib, failure, [&](const ir::PipelineGraph& g, diag::DiagnosticEngine& diags) {
-        for (emit::CiTarget t : targets) emit::reportTargetLimits(g, t, diags);
-      });
-  if (!graph) return static_cast<int>(failure);
   emit::CiOptions ci;
   ci.irPath = ciIrPath.empty() ? defaultCiIrPath() : ciIrPath.getValue();
-  // Said when a CI target was asked for by name; `build` with the default
-  // targets stays quiet for specs that only declare the graph.
-  if (!all && !targets.empty() && graph->pipelines.empty() && emit::scheduledMonitors(*graph).empty())
-    llvm::errs() << "mlopsc: note: the spec declares no pipeline and no monitor with `every`: there are no CI "
-                    "jobs to write (declare `pipeline NAME { targets = [...] }`)\n";
-
-  // The backends only read the graph, so they run side by side: the IR and
-  // the CI files on worker threads, the graph (Graphviz keeps global state)
-  // on this one. Outputs keep a fixed order whatever finishes first.
-  graph->find("");  // build the node index before the threads share the graph
-  const ir::PipelineGraph& g = *graph;
-  std::vector<std::future<std::vector<Output>>> workers;
-  if (emitIr)
-    workers.push_back(std::async(std::launch::async, [&g] {
-      return std::vector<Output>{
-          {"pipeline.json", ir::toJson(g).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"}};
-    }));
-  for (emit::CiTarget t : targets)
-    workers.push_back(std::async(std::launch::async, [&g, &ci, t] {
-      std::vector<emit::GeneratedFile> files = t == emit::CiTarget::GitHub   ? emit::emitGitHub(g, ci)
-                                               : t == emit::CiTarget::GitLab ? emit::emitGitLab(g, ci)
-                                                                             : emit::emitArgo(g, ci);
-      std::vector<Output> out;
-      for (emit::GeneratedFile& f : files) out.push_back({std::move(f.path), std::move(f.content)});
-      return out;
-    }));
-  std::vector<Output> graphOutputs;
-  bool graphOk = !emitGraphs || emitGraph(g, graphOutputs);
   std::vector<Output> outputs;
-  for (size_t i = 0; i < workers.size(); ++i) {
-    std::vector<Output> done = workers[i].get();
-    for (Output& o : done) outputs.push_back(std::move(o));
-    if (i == 0 && emitIr)  // pipeline.json first, then the graph, then CI files
+  bool graphOk = true;
+  // The backends run while the compilation is alive, so what they find (the
+  // W07xx warnings) points into the spec and is reported with the other
+  // diagnostics.
+  auto runBackends = [&](const ir::PipelineGraph& g, diag::DiagnosticEngine& diags) {
+    for (emit::CiTarget t : targets) emit::reportTargetLimits(g, t, diags);
+    // Said when a CI target was asked for by name; `build` with the default
+    // targets stays quiet for specs that only declare the graph.
+    if (!all && !targets.empty() && g.pipelines.empty() && emit::scheduledMonitors(g).empty())
+      llvm::errs() << "mlopsc: note: the spec declares no pipeline and no monitor with `every`: there are no CI "
+                      "jobs to write (declare `pipeline NAME { targets = [...] }`)\n";
+    // The backends only read the graph, so they run side by side: the IR
+    // and the CI files on worker threads, the graph (Graphviz keeps global
+    // state) on this one. Outputs keep a fixed order whatever finishes first.
+    g.find("");  // build the node index before the threads share the graph
+    std::vector<std::future<std::vector<emit::GeneratedFile>>> workers;
+    if (emitIr)
+      workers.push_back(std::async(std::launch::async, [&g] {
+        return std::vector<emit::GeneratedFile>{
+            {"pipeline.json", ir::toJson(g).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", ""}};
+      }));
+    for (emit::CiTarget t : targets)
+      workers.push_back(std::async(std::launch::async, [&g, &ci, t] {
+        return t == emit::CiTarget::GitHub   ? emit::emitGitHub(g, ci)
+               : t == emit::CiTarget::GitLab ? emit::emitGitLab(g, ci)
+                                             : emit::emitArgo(g, ci);
+      }));
+    std::vector<Output> graphOutputs;
+    graphOk = !emitGraphs || emitGraph(g, graphOutputs);
+    for (size_t i = 0; i < workers.size(); ++i) {
+      std::vector<emit::GeneratedFile> files = workers[i].get();
+      for (emit::GeneratedFile& f : files) outputs.push_back({std::move(f.path), std::move(f.content)});
+      if (i == 0 && emitIr)  // pipeline.json first, then the graph, then CI files
+        for (Output& o : graphOutputs) outputs.push_back(std::move(o));
+    }
+    if (!emitIr)
       for (Output& o : graphOutputs) outputs.push_back(std::move(o));
-  }
-  if (!emitIr)
-    for (Output& o : graphOutputs) outputs.push_back(std::move(o));
+  };
+  ExitCode failure = ExitCode::Success;
+  std::optional<ir::PipelineGraph> graph = compileSpec(buildSpec, buildStdlib, failure, runBackends);
+  if (!graph) return static_cast<int>(failure);
   if (!graphOk) return static_cast<int>(ExitCode::Usage);
 
   bool differs = false;

@@ -284,12 +284,12 @@ std::string argoSecretName(const ir::PipelineGraph& graph) { return dnsLabel(gra
 std::vector<GeneratedFile> emitArgo(const ir::PipelineGraph& graph, const CiOptions& options) {
   std::vector<GeneratedFile> files;
   for (const ir::Pipeline& p : graph.pipelines)
-    files.push_back({"argo/" + p.name + ".yaml", ArgoWriter(graph, options).workflow(p)});
+    files.push_back({"argo/" + p.name + ".yaml", ArgoWriter(graph, options).workflow(p), p.name});
   IdAllocator ids(/*caseInsensitive=*/false);
   for (const ir::Node* m : scheduledMonitors(graph)) {
     ArgoWriter writer(graph, options);
     writer.name_ = ids.take(dnsLabel(graph.projectName + "-" + m->name, 52));
-    files.push_back({"argo/monitor-" + m->name + ".yaml", writer.cronMonitor(*m)});
+    files.push_back({"argo/monitor-" + m->name + ".yaml", writer.cronMonitor(*m), ""});
   }
   return files;
 }

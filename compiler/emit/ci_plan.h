@@ -24,6 +24,7 @@ namespace mlops::emit {
 struct GeneratedFile {
   std::string path;  // relative to the output folder
   std::string content;
+  std::string pipeline;  // the pipeline the file runs; "" for a file of the whole project
 };
 
 struct CiOptions {

@@ -317,16 +317,16 @@ std::vector<GeneratedFile> emitGitHub(const ir::PipelineGraph& graph, const CiOp
   std::vector<GeneratedFile> files;
   std::set<std::string> names;
   for (const ir::Pipeline& p : graph.pipelines) {
-    files.push_back({"github/" + p.name + ".yml", WorkflowWriter(graph, options).pipeline(p)});
+    files.push_back({"github/" + p.name + ".yml", WorkflowWriter(graph, options).pipeline(p), p.name});
     names.insert(p.name);
   }
   std::vector<const ir::Node*> monitors = scheduledMonitors(graph);
   if (!monitors.empty()) {
     std::string name = names.count("monitors") ? "monitors-schedule" : "monitors";
-    files.push_back({"github/" + name + ".yml", WorkflowWriter(graph, options).monitors(monitors)});
+    files.push_back({"github/" + name + ".yml", WorkflowWriter(graph, options).monitors(monitors), ""});
   }
   files.push_back({"github/environments.json",
-                   environments(graph).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"});
+                   environments(graph).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", ""});
   return files;
 }
 

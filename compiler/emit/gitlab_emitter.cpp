@@ -290,9 +290,9 @@ std::vector<GeneratedFile> emitGitLab(const ir::PipelineGraph& graph, const CiOp
   std::vector<GeneratedFile> files;
   // GitLab rejects a configuration without jobs.
   if (!graph.pipelines.empty() || !scheduledMonitors(graph).empty())
-    files.push_back({"gitlab/.gitlab-ci.yml", GitLabWriter(graph, options).document()});
-  files.push_back({"gitlab/protected-environments.json", json(protectedEnvironments(graph))});
-  files.push_back({"gitlab/schedules.json", json(schedules(graph))});
+    files.push_back({"gitlab/.gitlab-ci.yml", GitLabWriter(graph, options).document(), ""});
+  files.push_back({"gitlab/protected-environments.json", json(protectedEnvironments(graph)), ""});
+  files.push_back({"gitlab/schedules.json", json(schedules(graph)), ""});
   return files;
 }
 

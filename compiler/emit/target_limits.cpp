@@ -4,6 +4,7 @@
 #include "emit/github_emitter.h"
 
 #include <cmath>
+#include <vector>
 
 namespace mlops::emit {
 namespace {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "diag/diagnostic_engine.h"
+#include "emit/ci_plan.h"
 #include "ir/pipeline_graph.h"
 
 namespace mlops::emit {
