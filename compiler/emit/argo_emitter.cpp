@@ -93,7 +93,7 @@ class ArgoWriter {
   void header(const char* kind, const std::string& generateName, const std::string& description) {
     out_ << YAML::BeginMap;
     out_ << YAML::Key << Word{"apiVersion"} << YAML::Value << Word{"argoproj.io/v1alpha1"};
-    out_ << YAML::Key << Word{"kind"} << YAML::Value << kind;
+    out_ << YAML::Key << Word{"kind"} << YAML::Value << Word{kind};
     out_ << YAML::Key << Word{"metadata"} << YAML::Value << YAML::BeginMap;
     if (!generateName.empty()) {
       out_ << YAML::Key << Word{"generateName"} << YAML::Value;
@@ -131,7 +131,7 @@ class ArgoWriter {
   }
 
   void parameter(const char* name, const std::optional<std::string>& value, const char* description) {
-    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << name;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{name};
     if (value) {
       out_ << YAML::Key << Word{"value"} << YAML::Value;
       scalar(out_, *value);
@@ -176,7 +176,7 @@ class ArgoWriter {
     out_ << YAML::Key << Word{"inputs"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"artifacts"} << YAML::Value
          << YAML::BeginSeq;
     out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"source"};
-    out_ << YAML::Key << Word{"path"} << YAML::Value << kSourcePath;
+    out_ << YAML::Key << Word{"path"} << YAML::Value << Word{kSourcePath};
     out_ << YAML::Key << Word{"git"} << YAML::Value << YAML::BeginMap;
     out_ << YAML::Key << Word{"repo"} << YAML::Value << YAML::DoubleQuoted << "{{workflow.parameters.repo}}";
     out_ << YAML::Key << Word{"revision"} << YAML::Value << YAML::DoubleQuoted << "{{workflow.parameters.revision}}";
@@ -203,7 +203,7 @@ class ArgoWriter {
     out_ << Word{"--node"};
     scalar(out_, node.id);
     out_ << Word{"--artifacts"} << Word{kArtifactRoot} << YAML::EndSeq;
-    out_ << YAML::Key << Word{"workingDir"} << YAML::Value << kSourcePath;
+    out_ << YAML::Key << Word{"workingDir"} << YAML::Value << Word{kSourcePath};
     if (!node.secrets.empty()) {
       out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginSeq;
       for (const std::string& s : node.secrets) {
@@ -223,7 +223,7 @@ class ArgoWriter {
     if (r.cpu || r.memoryBytes || r.gpu) {
       out_ << YAML::Key << Word{"resources"} << YAML::Value << YAML::BeginMap;
       for (const char* section : {"requests", "limits"}) {
-        out_ << YAML::Key << section << YAML::Value << YAML::BeginMap;
+        out_ << YAML::Key << Word{section} << YAML::Value << YAML::BeginMap;
         if (r.cpu) {
           out_ << YAML::Key << Word{"cpu"} << YAML::Value;
           scalar(out_, quantity(*r.cpu));

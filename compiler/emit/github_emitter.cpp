@@ -169,7 +169,7 @@ class WorkflowWriter {
 
   void approvalJob(const std::string& id, const ir::Node& gate, const ir::Approval& a,
                    const std::vector<std::string>& needs) {
-    out_ << YAML::Key << id << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{id} << YAML::Value << YAML::BeginMap;
     out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, "approve gate " + gate.name + " as " + shortName(a.role) +
                      (a.quorum > 1 ? " (" + std::to_string(a.quorum) + " needed)" : ""));
@@ -192,7 +192,7 @@ class WorkflowWriter {
 
   void nodeJob(const std::string& id, const ir::Node& node, const std::vector<std::string>& needs,
                const std::vector<std::string>& downloads, const std::string& condition = {}) {
-    out_ << YAML::Key << id << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{id} << YAML::Value << YAML::BeginMap;
     out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, displayName(node));
     needsList(needs);
@@ -244,7 +244,7 @@ class WorkflowWriter {
     scalar(out_, node.id);
     // Secrets reach this step only, through the environment.
     for (const std::string& s : node.secrets) {
-      out_ << YAML::Key << s << YAML::Value;
+      out_ << YAML::Key << Word{s} << YAML::Value;
       scalar(out_, "${{ secrets." + s + " }}");
     }
     out_ << YAML::EndMap;

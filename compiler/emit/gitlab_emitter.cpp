@@ -81,7 +81,7 @@ class GitLabWriter {
     out_ << YAML::Key << Word{"MLOPS_IR"} << YAML::Value;
     scalar(out_, variableValue(options_.irPath));
     for (const auto& [value, name] : branchVariables()) {
-      out_ << YAML::Key << name << YAML::Value;
+      out_ << YAML::Key << Word{name} << YAML::Value;
       scalar(out_, variableValue(value));
     }
     out_ << YAML::EndMap;

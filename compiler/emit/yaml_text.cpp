@@ -10,7 +10,7 @@ namespace mlops::emit {
 
 bool isPlainSafe(std::string_view s) {
   if (s.empty() || s.size() > 200) return false;
-  if (!std::isalpha(static_cast<unsigned char>(s[0])) && s[0] != '_') return false;
+  if (!std::isalpha(static_cast<unsigned char>(s[0])) && s[0] != '_' && s[0] != '/') return false;
   if (s.back() == ' ' || s.back() == ':') return false;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
@@ -24,22 +24,37 @@ bool isPlainSafe(std::string_view s) {
   }
   // YAML 1.1 booleans and nulls (GitHub's and GitLab's parsers differ on
   // which they honour, so none of them is written plain).
+  if (s.size() > 5) return true;
   static constexpr std::array<std::string_view, 11> keywords = {"y",   "n",  "yes",   "no",   "on", "off",
                                                                "true", "false", "null", "nan", "inf"};
-  std::string lower(s);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return std::find(keywords.begin(), keywords.end(), lower) == keywords.end();
+  char lower[6] = {};
+  for (size_t i = 0; i < s.size(); ++i) lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+  return std::find(keywords.begin(), keywords.end(), std::string_view(lower, s.size())) == keywords.end();
 }
-
-namespace {
 
 // Text yaml-cpp writes as it is (see the header: isPlainSafe vouched for it).
 struct PlainText {
   std::string_view text;
 };
-std::ostream& operator<<(std::ostream& os, const PlainText& p) {
-  return os.write(p.text.data(), static_cast<std::streamsize>(p.text.size()));
+
+}  // namespace mlops::emit
+
+// yaml-cpp's scalar writer for streamable values (Emitter::WriteIntegralType)
+// lays the scalar out in the document (indentation, `- `, `key: `) and then
+// prints it through a std::stringstream, whose construction (locale facets)
+// would cost more than everything else. This specialisation for our own type
+// takes the same steps and prints the text directly.
+template <>
+YAML::Emitter& YAML::Emitter::WriteIntegralType<mlops::emit::PlainText>(mlops::emit::PlainText value) {
+  if (!good()) return *this;
+  PrepareNode(EmitterNodeType::Scalar);
+  m_stream.write(value.text.data(), value.text.size());
+  StartedScalar();
+  return *this;
 }
+
+namespace mlops::emit {
+namespace {
 
 bool hasControl(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });

@@ -268,7 +268,7 @@ TEST_CASE("cron schedules for monitor intervals", "[ci]") {
 }
 
 TEST_CASE("YAML scalars are plain only when they read back the same", "[ci]") {
-  for (const char* plain : {"main", "step-features", "ubuntu-latest", "model churn", "python:3.11-slim", "a/b.c"})
+  for (const char* plain : {"main", "step-features", "ubuntu-latest", "model churn", "python:3.11-slim", "a/b.c", "/src"})
     CHECK(emit::isPlainSafe(plain));
   for (const char* quoted : {"on", "No", "yes", "null", "true", "", "1.0", "0 3 * * *", "-x", "*alias", "&a", "a: b",
                              "a #b", "x ", "${{ x }}", "'q'", "\"q\"", "a\nb", "ü", "a  b"})
