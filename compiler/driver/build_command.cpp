@@ -227,7 +227,7 @@ int runBuild() {
     if (emitIr)
       workers.push_back(std::async(std::launch::async, [&g] {
         return std::vector<emit::GeneratedFile>{
-            {"pipeline.json", ir::toJson(g).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", ""}};
+            {"pipeline.json", ir::writeJson(g), ""}};
       }));
     for (emit::CiTarget t : targets)
       workers.push_back(std::async(std::launch::async, [&g, &ci, t] {

@@ -1,11 +1,11 @@
 #include "ir/pipeline_graph.h"
 
+#include "ir/json_writer.h"
+
 namespace mlops::ir {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-json location(const Location& l) { return {{"file", l.file}, {"line", l.line}, {"column", l.column}}; }
 
 }  // namespace
 
@@ -18,133 +18,192 @@ json number(double v) {
 
 namespace {
 
-void putOptional(json& j, const char* key, const std::optional<double>& v) {
-  if (v) j[key] = number(*v);
+void location(JsonWriter& w, const Location& l) {
+  w.key("location");
+  w.beginObject();
+  w.field("file", l.file);
+  w.key("line");
+  w.integer(l.line);
+  w.key("column");
+  w.integer(l.column);
+  w.endObject();
 }
 
-json optionalNumber(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
-
-json textOrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-
-json expression(const Expression& e) {
-  if (e.empty()) return nullptr;
-  return {{"source", e.source}, {"tree", e.tree}};
+void putOptional(JsonWriter& w, const char* key, const std::optional<double>& v) {
+  if (!v) return;
+  w.key(key);
+  w.number(*v);
 }
 
-json pairs(const std::vector<std::pair<std::string, std::string>>& items) {
-  json out = json::object();
-  for (const auto& [k, v] : items) out[k] = v;
-  return out;
+void optionalNumber(JsonWriter& w, const char* key, const std::optional<double>& v) {
+  w.key(key);
+  v ? w.number(*v) : w.null();
 }
 
-json nodeJson(const Node& n) {
-  json j;
-  j["id"] = n.id;
-  j["kind"] = nodeKindName(n.kind);
-  j["name"] = n.name;
-  j["owner"] = n.owner.empty() ? json(nullptr) : json(n.owner);
-  j["doc"] = n.doc;
-  j["description"] = textOrNull(n.description);
-  j["location"] = location(n.location);
+void expression(JsonWriter& w, const char* key, const Expression& e) {
+  w.key(key);
+  if (e.empty()) return w.null();
+  w.beginObject();
+  w.field("source", e.source);
+  w.key("tree");
+  w.tree(e.tree);
+  w.endObject();
+}
+
+void pairs(JsonWriter& w, const char* key, const std::vector<std::pair<std::string, std::string>>& items) {
+  w.key(key);
+  w.beginObject();
+  for (const auto& [k, v] : items) w.field(k, v);
+  w.endObject();
+}
+
+void source(JsonWriter& w, const Source& s) {
+  w.key("source");
+  w.beginObject();
+  w.field("kind", s.kind);
+  pairs(w, "arguments", s.arguments);
+  w.endObject();
+}
+
+void node(JsonWriter& w, const Node& n) {
+  w.beginObject();
+  w.field("id", n.id);
+  w.field("kind", nodeKindName(n.kind));
+  w.field("name", n.name);
+  w.fieldOrNull("owner", n.owner);
+  w.field("doc", n.doc);
+  w.fieldOrNull("description", n.description);
+  location(w, n.location);
   switch (n.kind) {
     case NodeKind::Data: {
-      json source = {{"kind", n.source.kind}};
-      json args = json::object();
-      for (const auto& [k, v] : n.source.arguments) args[k] = v;
-      source["arguments"] = args;
-      j["source"] = source;
-      j["format"] = n.format.empty() ? json(nullptr) : json(n.format);
-      j["freshness_seconds"] = optionalNumber(n.freshnessSeconds);
-      j["pii"] = n.pii;
-      json columns = json::array();
-      for (const Column& c : n.schema)
-        columns.push_back({{"name", c.name}, {"type", c.type}, {"where", expression(c.where)}});
-      j["schema"] = columns;
+      source(w, n.source);
+      w.fieldOrNull("format", n.format);
+      optionalNumber(w, "freshness_seconds", n.freshnessSeconds);
+      w.stringArray("pii", n.pii);
+      w.key("schema");
+      w.beginArray();
+      for (const Column& c : n.schema) {
+        w.beginObject();
+        w.field("name", c.name);
+        w.field("type", c.type);
+        expression(w, "where", c.where);
+        w.endObject();
+      }
+      w.endArray();
       break;
     }
     case NodeKind::Step: case NodeKind::Model: case NodeKind::Deploy: {
       if (n.kind != NodeKind::Deploy) {
-        json inputs = json::array();
-        for (const Input& in : n.inputs)
-          inputs.push_back({{"node", in.node}, {"output", in.output.empty() ? json(nullptr) : json(in.output)},
-                            {"as", in.as}});
-        j["inputs"] = inputs;
-        j["outputs"] = pairs(n.outputs);
-        json params = json::object();
-        for (const Param& p : n.params) params[p.name] = p.value;
-        j["params"] = params;
+        w.key("inputs");
+        w.beginArray();
+        for (const Input& in : n.inputs) {
+          w.beginObject();
+          w.field("node", in.node);
+          w.fieldOrNull("output", in.output);
+          w.field("as", in.as);
+          w.endObject();
+        }
+        w.endArray();
+        pairs(w, "outputs", n.outputs);
+        w.key("params");
+        w.beginObject();
+        for (const Param& p : n.params) {
+          w.key(p.name);
+          w.tree(p.value);
+        }
+        w.endObject();
       }
-      j["run"] = n.run;
-      json res = json::object();
-      putOptional(res, "cpu", n.resources.cpu);
-      putOptional(res, "memory_bytes", n.resources.memoryBytes);
-      putOptional(res, "gpu", n.resources.gpu);
-      putOptional(res, "timeout_seconds", n.resources.timeoutSeconds);
-      putOptional(res, "retries", n.resources.retries);
-      j["resources"] = res;
-      j["secrets"] = n.secrets;
-      j["image"] = n.image.empty() ? json(nullptr) : json(n.image);
-      j["env"] = pairs(n.env);
+      w.field("run", n.run);
+      w.key("resources");
+      w.beginObject();
+      putOptional(w, "cpu", n.resources.cpu);
+      putOptional(w, "memory_bytes", n.resources.memoryBytes);
+      putOptional(w, "gpu", n.resources.gpu);
+      putOptional(w, "timeout_seconds", n.resources.timeoutSeconds);
+      putOptional(w, "retries", n.resources.retries);
+      w.endObject();
+      w.stringArray("secrets", n.secrets);
+      w.fieldOrNull("image", n.image);
+      pairs(w, "env", n.env);
       if (n.kind == NodeKind::Model) {
-        j["framework"] = n.framework.empty() ? json(nullptr) : json(n.framework);
-        j["kpi"] = n.kpi.empty() ? json(nullptr) : json(n.kpi);
-        j["metrics_output"] = n.metricsOutput.empty() ? json(nullptr) : json(n.metricsOutput);
+        w.fieldOrNull("framework", n.framework);
+        w.fieldOrNull("kpi", n.kpi);
+        w.fieldOrNull("metrics_output", n.metricsOutput);
       }
       if (n.kind == NodeKind::Deploy) {
-        j["model"] = n.model;
-        j["after"] = n.after;
-        j["target"] = n.deployTarget.empty() ? json(nullptr) : json(n.deployTarget);
-        json s = {{"kind", n.strategy.kind}};
+        w.field("model", n.model);
+        w.field("after", n.after);
+        w.fieldOrNull("target", n.deployTarget);
+        w.key("strategy");
+        w.beginObject();
+        w.field("kind", n.strategy.kind);
         if (!n.strategy.steps.empty()) {
-          json steps = json::array();
-          for (double step : n.strategy.steps) steps.push_back(number(step));
-          s["steps"] = steps;
+          w.key("steps");
+          w.beginArray();
+          for (double step : n.strategy.steps) w.number(step);
+          w.endArray();
         }
-        putOptional(s, "interval_seconds", n.strategy.intervalSeconds);
-        putOptional(s, "duration_seconds", n.strategy.durationSeconds);
-        putOptional(s, "split", n.strategy.split);
-        if (!n.strategy.metric.empty()) s["metric"] = n.strategy.metric;
-        j["strategy"] = s;
-        j["rollback"] = n.rollback.empty() ? json(nullptr) : json(n.rollback);
+        putOptional(w, "interval_seconds", n.strategy.intervalSeconds);
+        putOptional(w, "duration_seconds", n.strategy.durationSeconds);
+        putOptional(w, "split", n.strategy.split);
+        if (!n.strategy.metric.empty()) w.field("metric", n.strategy.metric);
+        w.endObject();
+        w.fieldOrNull("rollback", n.rollback);
       }
       break;
     }
     case NodeKind::Test: {
-      j["target"] = n.target;
-      j["severity"] = n.severity;
-      j["expect"] = expression(n.expect);
+      w.field("target", n.target);
+      w.field("severity", n.severity);
+      expression(w, "expect", n.expect);
+      w.key("uses");
       if (n.uses.check.empty()) {
-        j["uses"] = nullptr;
+        w.null();
       } else {
-        json args = json::object();
-        for (const auto& [k, v] : n.uses.arguments) args[k] = v;
-        j["uses"] = {{"check", n.uses.check}, {"arguments", args}};
+        w.beginObject();
+        w.field("check", n.uses.check);
+        w.key("arguments");
+        w.beginObject();
+        for (const auto& [k, v] : n.uses.arguments) {
+          w.key(k);
+          w.tree(v);
+        }
+        w.endObject();
+        w.endObject();
       }
       break;
     }
     case NodeKind::Gate: {
-      j["model"] = n.model;
-      j["require"] = n.require;
-      json approvals = json::array();
-      for (const Approval& a : n.approvals) approvals.push_back({{"role", a.role}, {"quorum", a.quorum}});
-      j["approvals"] = approvals;
-      j["environment"] = n.environment.empty() ? json(nullptr) : json(n.environment);
+      w.field("model", n.model);
+      w.stringArray("require", n.require);
+      w.key("approvals");
+      w.beginArray();
+      for (const Approval& a : n.approvals) {
+        w.beginObject();
+        w.field("role", a.role);
+        w.key("quorum");
+        w.integer(a.quorum);
+        w.endObject();
+      }
+      w.endArray();
+      w.fieldOrNull("environment", n.environment);
       break;
     }
     case NodeKind::Monitor: {
-      j["deploy"] = n.deploy;
-      json source = {{"kind", n.source.kind}};
-      json args = json::object();
-      for (const auto& [k, v] : n.source.arguments) args[k] = v;
-      source["arguments"] = args;
-      j["source"] = n.source.kind.empty() ? json(nullptr) : source;
-      j["expect"] = expression(n.expect);
-      j["every_seconds"] = optionalNumber(n.everySeconds);
-      j["alert"] = n.alert;
+      w.field("deploy", n.deploy);
+      if (n.source.kind.empty()) {
+        w.key("source");
+        w.null();
+      } else {
+        source(w, n.source);
+      }
+      expression(w, "expect", n.expect);
+      optionalNumber(w, "every_seconds", n.everySeconds);
+      w.stringArray("alert", n.alert);
       break;
     }
   }
-  return j;
+  w.endObject();
 }
 
 }  // namespace
@@ -171,73 +230,123 @@ const Node* PipelineGraph::find(const std::string& id) const {
   return it == index_.end() ? nullptr : &nodes[it->second];
 }
 
-json toJson(const PipelineGraph& g) {
-  json j;
-  j["ir_version"] = kIrVersion;
-  j["project"] = {{"name", g.projectName},
-                  {"version", g.version},
-                  {"risk_tier", g.riskTier},
-                  {"image", textOrNull(g.image)},
-                  {"doc", g.projectDoc},
-                  {"description", textOrNull(g.projectDescription)},
-                  {"root", g.root},
-                  {"location", location(g.projectLocation)}};
-  json sources = json::array();
-  for (const SourceFile& s : g.sources) sources.push_back({{"path", s.path}, {"sha256", s.sha256}});
-  j["sources"] = sources;
-  json roles = json::array();
+void writeJson(const PipelineGraph& g, std::string& out) {
+  JsonWriter w(out);
+  w.beginObject();
+  w.key("ir_version");
+  w.integer(kIrVersion);
+  w.key("project");
+  w.beginObject();
+  w.field("name", g.projectName);
+  w.field("version", g.version);
+  w.field("risk_tier", g.riskTier);
+  w.fieldOrNull("image", g.image);
+  w.field("doc", g.projectDoc);
+  w.fieldOrNull("description", g.projectDescription);
+  w.field("root", g.root);
+  location(w, g.projectLocation);
+  w.endObject();
+  w.key("sources");
+  w.beginArray();
+  for (const SourceFile& s : g.sources) {
+    w.beginObject();
+    w.field("path", s.path);
+    w.field("sha256", s.sha256);
+    w.endObject();
+  }
+  w.endArray();
+  w.key("roles");
+  w.beginArray();
   for (const Role& r : g.roles) {
-    json role = {{"name", r.name},
-                 {"title", textOrNull(r.title)},
-                 {"base", textOrNull(r.base)},
-                 {"stdlib", r.stdlib},
-                 {"permissions", r.permissions},
-                 {"members", r.members}};
-    json quota = json::object();
-    putOptional(quota, "cpu", r.quotaCpu);
-    putOptional(quota, "memory_bytes", r.quotaMemoryBytes);
-    putOptional(quota, "gpu", r.quotaGpu);
-    role["quota"] = quota.empty() ? json(nullptr) : quota;
-    role["doc"] = r.doc;
-    role["location"] = location(r.location);
-    roles.push_back(role);
-  }
-  j["roles"] = roles;
-  json kpis = json::array();
-  for (const Kpi& k : g.kpis)
-    kpis.push_back({{"name", k.name},
-                    {"owner", k.owner},
-                    {"metric", k.metric},
-                    {"target", {{"op", k.comparison}, {"value", number(k.target)}}},
-                    {"doc", k.doc},
-                    {"description", textOrNull(k.description)},
-                    {"location", location(k.location)}});
-  j["kpis"] = kpis;
-  json nodes = json::array();
-  for (const Node& n : g.nodes) nodes.push_back(nodeJson(n));
-  j["nodes"] = nodes;
-  json edges = json::array();
-  for (const Edge& e : g.edges) edges.push_back({{"from", e.from}, {"to", e.to}, {"kind", e.kind}});
-  j["edges"] = edges;
-  json pipelines = json::array();
-  for (const Pipeline& p : g.pipelines) {
-    json triggers = json::array();
-    for (const Trigger& t : p.triggers) {
-      json trigger = {{"kind", t.kind}};
-      if (t.kind == "push") trigger["branch"] = t.value;
-      if (t.kind == "schedule") trigger["cron"] = t.value;
-      triggers.push_back(trigger);
+    w.beginObject();
+    w.field("name", r.name);
+    w.fieldOrNull("title", r.title);
+    w.fieldOrNull("base", r.base);
+    w.key("stdlib");
+    w.boolean(r.stdlib);
+    w.stringArray("permissions", r.permissions);
+    w.stringArray("members", r.members);
+    w.key("quota");
+    if (!r.quotaCpu && !r.quotaMemoryBytes && !r.quotaGpu) {
+      w.null();
+    } else {
+      w.beginObject();
+      putOptional(w, "cpu", r.quotaCpu);
+      putOptional(w, "memory_bytes", r.quotaMemoryBytes);
+      putOptional(w, "gpu", r.quotaGpu);
+      w.endObject();
     }
-    pipelines.push_back({{"name", p.name},
-                         {"owner", p.owner.empty() ? json(nullptr) : json(p.owner)},
-                         {"doc", p.doc},
-                         {"triggers", triggers},
-                         {"targets", p.targets},
-                         {"nodes", p.nodes},
-                         {"location", location(p.location)}});
+    w.field("doc", r.doc);
+    location(w, r.location);
+    w.endObject();
   }
-  j["pipelines"] = pipelines;
-  return j;
+  w.endArray();
+  w.key("kpis");
+  w.beginArray();
+  for (const Kpi& k : g.kpis) {
+    w.beginObject();
+    w.field("name", k.name);
+    w.field("owner", k.owner);
+    w.field("metric", k.metric);
+    w.key("target");
+    w.beginObject();
+    w.field("op", k.comparison);
+    w.key("value");
+    w.number(k.target);
+    w.endObject();
+    w.field("doc", k.doc);
+    w.fieldOrNull("description", k.description);
+    location(w, k.location);
+    w.endObject();
+  }
+  w.endArray();
+  w.key("nodes");
+  w.beginArray();
+  for (const Node& n : g.nodes) node(w, n);
+  w.endArray();
+  w.key("edges");
+  w.beginArray();
+  for (const Edge& e : g.edges) {
+    w.beginObject();
+    w.field("from", e.from);
+    w.field("to", e.to);
+    w.field("kind", e.kind);
+    w.endObject();
+  }
+  w.endArray();
+  w.key("pipelines");
+  w.beginArray();
+  for (const Pipeline& p : g.pipelines) {
+    w.beginObject();
+    w.field("name", p.name);
+    w.fieldOrNull("owner", p.owner);
+    w.field("doc", p.doc);
+    w.key("triggers");
+    w.beginArray();
+    for (const Trigger& t : p.triggers) {
+      w.beginObject();
+      w.field("kind", t.kind);
+      if (t.kind == "push") w.field("branch", t.value);
+      if (t.kind == "schedule") w.field("cron", t.value);
+      w.endObject();
+    }
+    w.endArray();
+    w.stringArray("targets", p.targets);
+    w.stringArray("nodes", p.nodes);
+    location(w, p.location);
+    w.endObject();
+  }
+  w.endArray();
+  w.endObject();
+  out += '\n';
 }
+
+std::string writeJson(const PipelineGraph& graph) {
+  std::string out;
+  writeJson(graph, out);
+  return out;
+}
+
+json toJson(const PipelineGraph& g) { return json::parse(writeJson(g)); }
 
 }  // namespace mlops::ir

@@ -196,7 +196,11 @@ struct PipelineGraph {
 // A number for pipeline.json: whole numbers as integers.
 nlohmann::ordered_json number(double v);
 
-// pipeline.json: deterministic (same graph, same bytes).
+// pipeline.json: deterministic (same graph, same bytes), written as it goes
+// (ir/json_writer.h), with a final newline.
+void writeJson(const PipelineGraph& graph, std::string& out);
+std::string writeJson(const PipelineGraph& graph);
+// The same document as a JSON tree (for tests and tools; parses writeJson).
 nlohmann::ordered_json toJson(const PipelineGraph& graph);
 
 }  // namespace mlops::ir
