@@ -6,6 +6,7 @@
 // --check compares instead of writing and prints a unified diff of what
 // would change (exit 1), for "generated files are up to date" CI jobs.
 #include "driver/commands.h"
+#include "driver/keep_until_exit.h"
 #include "driver/stdlib_locator.h"
 #include "emit/argo_emitter.h"
 #include "emit/github_emitter.h"
@@ -143,20 +144,21 @@ void printDiff(const std::string& path, const std::string& content) {
 
 }  // namespace
 
-std::optional<ir::PipelineGraph> compileSpec(const std::string& spec, const std::string& stdlibOverride,
-                                             ExitCode& failure, const GraphLint& lint) {
+std::unique_ptr<ir::PipelineGraph> compileSpec(const std::string& spec, const std::string& stdlibOverride,
+                                               ExitCode& failure, const GraphLint& lint) {
   std::string stdlibError;
   std::optional<std::string> stdlib = findStdlib(stdlibOverride, stdlibError);
   if (!stdlib) {
     llvm::errs() << "mlopsc: error: " << stdlibError << '\n';
     failure = ExitCode::Usage;
-    return std::nullopt;
+    return nullptr;
   }
-  Compilation compilation;
+  auto owner = std::make_unique<Compilation>();
+  Compilation& compilation = *owner;
   compilation.diags().setMaxErrors(maxErrorsFromFlags());
   if (!applyWarningFlags(compilation.diags())) {
     failure = ExitCode::Usage;
-    return std::nullopt;
+    return nullptr;
   }
   sema::SemaOptions options;
   options.stdlibDir = *stdlib;
@@ -164,11 +166,11 @@ std::optional<ir::PipelineGraph> compileSpec(const std::string& spec, const std:
   if (!readable) {
     emitDiagnostics(compilation.diags());
     failure = ExitCode::Usage;
-    return std::nullopt;
+    return nullptr;
   }
-  std::optional<ir::PipelineGraph> graph;
+  std::unique_ptr<ir::PipelineGraph> graph;
   if (!compilation.diags().hasErrors() && !compilation.programs().empty()) {
-    graph = ir::buildPipelineGraph(*compilation.programs().front());
+    graph = std::make_unique<ir::PipelineGraph>(ir::buildPipelineGraph(*compilation.programs().front()));
     // The backends' warnings (W07xx) join the others, in one report.
     if (lint) lint(*graph, compilation.diags());
   }
@@ -176,8 +178,9 @@ std::optional<ir::PipelineGraph> compileSpec(const std::string& spec, const std:
   if (compilation.diags().hasErrors() || !graph) {
     llvm::errs() << "mlopsc: nothing written: the spec has errors\n";
     failure = ExitCode::SpecErrors;
-    return std::nullopt;
+    return nullptr;
   }
+  keepUntilExit(std::move(owner));  // build and graph end the process next
   return graph;
 }
 
@@ -207,47 +210,50 @@ int runBuild() {
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
   emit::CiOptions ci;
   ci.irPath = ciIrPath.empty() ? defaultCiIrPath() : ciIrPath.getValue();
-  std::vector<Output> outputs;
-  bool graphOk = true;
   // The backends run while the compilation is alive, so what they find (the
   // W07xx warnings) points into the spec and is reported with the other
-  // diagnostics.
+  // diagnostics. They only read the graph, so they run side by side: the IR
+  // and the CI files on worker threads, the graph picture (Graphviz keeps
+  // global state) on this one, and the diagnostics are printed while the
+  // workers still write. Outputs keep a fixed order whatever finishes first.
+  struct Work {
+    std::future<std::vector<emit::GeneratedFile>> files;
+  };
+  std::vector<Work> workers;
+  std::vector<Output> graphOutputs;
+  bool graphOk = true;
   auto runBackends = [&](const ir::PipelineGraph& g, diag::DiagnosticEngine& diags) {
     for (emit::CiTarget t : targets) emit::reportTargetLimits(g, t, diags);
+    if (diags.hasErrors()) return;  // -Werror=W07xx: nothing is written
     // Said when a CI target was asked for by name; `build` with the default
     // targets stays quiet for specs that only declare the graph.
     if (!all && !targets.empty() && g.pipelines.empty() && emit::scheduledMonitors(g).empty())
       llvm::errs() << "mlopsc: note: the spec declares no pipeline and no monitor with `every`: there are no CI "
                       "jobs to write (declare `pipeline NAME { targets = [...] }`)\n";
-    // The backends only read the graph, so they run side by side: the IR
-    // and the CI files on worker threads, the graph (Graphviz keeps global
-    // state) on this one. Outputs keep a fixed order whatever finishes first.
     g.find("");  // build the node index before the threads share the graph
-    std::vector<std::future<std::vector<emit::GeneratedFile>>> workers;
     if (emitIr)
-      workers.push_back(std::async(std::launch::async, [&g] {
-        return std::vector<emit::GeneratedFile>{
-            {"pipeline.json", ir::writeJson(g), ""}};
-      }));
+      workers.push_back({std::async(std::launch::async, [&g] {
+        return std::vector<emit::GeneratedFile>{{"pipeline.json", ir::writeJson(g), ""}};
+      })});
     for (emit::CiTarget t : targets)
-      workers.push_back(std::async(std::launch::async, [&g, &ci, t] {
+      workers.push_back({std::async(std::launch::async, [&g, &ci, t] {
         return t == emit::CiTarget::GitHub   ? emit::emitGitHub(g, ci)
                : t == emit::CiTarget::GitLab ? emit::emitGitLab(g, ci)
                                              : emit::emitArgo(g, ci);
-      }));
-    std::vector<Output> graphOutputs;
+      })});
     graphOk = !emitGraphs || emitGraph(g, graphOutputs);
-    for (size_t i = 0; i < workers.size(); ++i) {
-      std::vector<emit::GeneratedFile> files = workers[i].get();
-      for (emit::GeneratedFile& f : files) outputs.push_back({std::move(f.path), std::move(f.content)});
-      if (i == 0 && emitIr)  // pipeline.json first, then the graph, then CI files
-        for (Output& o : graphOutputs) outputs.push_back(std::move(o));
-    }
-    if (!emitIr)
-      for (Output& o : graphOutputs) outputs.push_back(std::move(o));
   };
   ExitCode failure = ExitCode::Success;
-  std::optional<ir::PipelineGraph> graph = compileSpec(buildSpec, buildStdlib, failure, runBackends);
+  std::unique_ptr<ir::PipelineGraph> graph = compileSpec(buildSpec, buildStdlib, failure, runBackends);
+  std::vector<Output> outputs;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    std::vector<emit::GeneratedFile> files = workers[i].files.get();
+    for (emit::GeneratedFile& f : files) outputs.push_back({std::move(f.path), std::move(f.content)});
+    if (i == 0 && emitIr)  // pipeline.json first, then the graph, then CI files
+      for (Output& o : graphOutputs) outputs.push_back(std::move(o));
+  }
+  if (!emitIr)
+    for (Output& o : graphOutputs) outputs.push_back(std::move(o));
   if (!graph) return static_cast<int>(failure);
   if (!graphOk) return static_cast<int>(ExitCode::Usage);
 
@@ -274,6 +280,7 @@ int runBuild() {
                  << " -o " << outDir << "`\n";
     return static_cast<int>(ExitCode::SpecErrors);
   }
+  keepUntilExit(std::move(graph));
   return static_cast<int>(ExitCode::Success);
 }
 

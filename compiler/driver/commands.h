@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include "driver/compilation.h"
 #include "ir/pipeline_graph.h"
@@ -53,8 +54,10 @@ using GraphLint = std::function<void(const ir::PipelineGraph&, diag::DiagnosticE
 // Checks SPEC with the standard library (--stdlib DIR, or found as
 // findStdlib does) and lowers it to the IR. On failure the diagnostics or
 // the problem are printed and `failure` says how to exit.
-std::optional<ir::PipelineGraph> compileSpec(const std::string& spec, const std::string& stdlibOverride,
-                                             ExitCode& failure, const GraphLint& lint = {});
+// The graph is on the heap, so work the lint started on it may go on after
+// compileSpec returned.
+std::unique_ptr<ir::PipelineGraph> compileSpec(const std::string& spec, const std::string& stdlibOverride,
+                                               ExitCode& failure, const GraphLint& lint = {});
 // Writes through a temporary file and a rename, so a reader never sees a
 // half-written file; creates the parent folders.
 bool writeAtomically(const std::string& path, const std::string& content, std::string& error);

@@ -46,7 +46,7 @@ int runGraph() {
   }
 
   ExitCode failure = ExitCode::Success;
-  std::optional<ir::PipelineGraph> graph = compileSpec(graphSpec, graphStdlib, failure);
+  std::unique_ptr<ir::PipelineGraph> graph = compileSpec(graphSpec, graphStdlib, failure);
   if (!graph) return static_cast<int>(failure);
   if (graph->nodes.size() > emit::kMaxLayoutNodes && graphFormat.getNumOccurrences() == 0) {
     llvm::errs() << "mlopsc: note: the graph has " << graph->nodes.size() << " nodes, more than "
