@@ -243,8 +243,28 @@ EdgeStyle edgeStyle(const std::string& kind) {
 
 char* mutableText(const char* text) { return const_cast<char*>(text); }
 
+// The attribute symbols of the graph being built, by object kind and name:
+// agsafeset looks the symbol up by name on every call, which a 28k-node
+// graph does half a million times. Reset when the graph is closed.
+struct SymbolCache {
+  Agraph_t* root = nullptr;
+  std::unordered_map<std::string, Agsym_t*> byKind[3];  // AGRAPH, AGNODE, AGEDGE
+};
+SymbolCache symbolCache;
+
+// agsafeset: declares the attribute (default "") the first time, then sets it.
 void set(void* object, const char* name, const std::string& value) {
-  agsafeset(object, mutableText(name), mutableText(value.c_str()), mutableText(""));
+  int kind = AGTYPE(object);
+  if (kind == AGINEDGE || kind == AGOUTEDGE) kind = AGEDGE;
+  Agraph_t* root = agroot(object);
+  if (symbolCache.root != root) {
+    symbolCache = {};
+    symbolCache.root = root;
+  }
+  Agsym_t*& sym = symbolCache.byKind[kind == AGRAPH ? 0 : kind == AGNODE ? 1 : 2][name];
+  if (!sym) sym = agattr(root, kind, mutableText(name), nullptr);
+  if (!sym) sym = agattr(root, kind, mutableText(name), mutableText(""));
+  agxset(object, sym, mutableText(value.c_str()));
 }
 
 // Default attributes, declared once so the DOT says them once.
@@ -392,6 +412,7 @@ struct GraphEmitter::Impl {
   }
 
   ~Impl() {
+    symbolCache = {};
     if (laidOut) gvFreeLayout(context(), graph);
     if (graph) agclose(graph);
     agseterrf(previousErrorFunction);

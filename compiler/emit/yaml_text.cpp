@@ -8,15 +8,31 @@
 
 namespace mlops::emit {
 
+namespace {
+
+// Characters that are plain text anywhere in a plain scalar (ASCII only,
+// independent of the locale).
+constexpr std::array<bool, 256> plainCharacters() {
+  std::array<bool, 256> table{};
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = true;
+  for (int c = '0'; c <= '9'; ++c) table[c] = true;
+  for (char c : {'_', '-', '.', '/', '@', '+'}) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+constexpr std::array<bool, 256> kPlain = plainCharacters();
+
+bool isAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+}  // namespace
+
 bool isPlainSafe(std::string_view s) {
   if (s.empty() || s.size() > 200) return false;
-  if (!std::isalpha(static_cast<unsigned char>(s[0])) && s[0] != '_' && s[0] != '/') return false;
+  if (!isAsciiLetter(s[0]) && s[0] != '_' && s[0] != '/') return false;
   if (s.back() == ' ' || s.back() == ':') return false;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '/' || c == '@' ||
-        c == '+')
-      continue;
+    if (kPlain[static_cast<unsigned char>(c)]) continue;
     // Inner single spaces and a `:` not followed by a space are plain text.
     if (c == ' ' && s[i + 1] != ' ' && s[i + 1] != '#' && s[i + 1] != '-') continue;
     if (c == ':' && s[i + 1] != ' ') continue;
@@ -28,7 +44,7 @@ bool isPlainSafe(std::string_view s) {
   static constexpr std::array<std::string_view, 11> keywords = {"y",   "n",  "yes",   "no",   "on", "off",
                                                                "true", "false", "null", "nan", "inf"};
   char lower[6] = {};
-  for (size_t i = 0; i < s.size(); ++i) lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+  for (size_t i = 0; i < s.size(); ++i) lower[i] = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
   return std::find(keywords.begin(), keywords.end(), std::string_view(lower, s.size())) == keywords.end();
 }
 
