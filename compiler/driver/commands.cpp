@@ -7,7 +7,7 @@ namespace mlops::driver {
 llvm::cl::SubCommand checkCommand("check", "Check .mlops files and report diagnostics");
 llvm::cl::SubCommand parseCommand("parse", "Parse .mlops files (syntax only); --dump-ast prints the AST");
 llvm::cl::SubCommand buildCommand("build",
-                                  "Check a spec and write the pipeline IR and graph (OUT/pipeline.json, OUT/graph/)");
+                                  "Check a spec and write the pipeline IR, graph and CI files (OUT/pipeline.json, OUT/graph/, OUT/github/, OUT/gitlab/, OUT/argo/)");
 llvm::cl::SubCommand graphCommand("graph", "Draw the pipeline graph of a spec as DOT, SVG or PNG");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
                                          "mlopsc: compiler for .mlops ML pipeline specifications\n\n"
                                          "  mlopsc check FILE...          check specs, report diagnostics\n"
                                          "  mlopsc parse --dump-ast FILE  parse and print the AST\n"
-                                         "  mlopsc build SPEC -o OUT      check and write the IR and graph\n"
+                                         "  mlopsc build SPEC -o OUT      check and write the IR, graph and CI files\n"
                                          "  mlopsc graph SPEC -o FILE     draw the pipeline graph (svg, png, dot)\n"
                                          "  mlopsc explain CODE           explain a diagnostic code\n\n"
                                          "  Run `mlopsc SUBCOMMAND --help` for a subcommand's options.\n",
