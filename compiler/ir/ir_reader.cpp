@@ -1,0 +1,370 @@
+#include "ir/ir_reader.h"
+
+#include <stdexcept>
+#include <unordered_set>
+
+namespace mlops::ir {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct Invalid {
+  std::string pointer, message;
+};
+
+// JSON pointer escaping (RFC 6901): `~` → `~0`, `/` → `~1`.
+std::string pointerToken(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+const char* typeName(const json& j) {
+  if (j.is_null()) return "null";
+  if (j.is_boolean()) return "a boolean";
+  if (j.is_number()) return "a number";
+  if (j.is_string()) return "a string";
+  if (j.is_array()) return "an array";
+  return "an object";
+}
+
+// A value and where it is, for messages.
+struct At {
+  const json& value;
+  std::string pointer;
+
+  [[noreturn]] void fail(const std::string& message) const { throw Invalid{pointer, message}; }
+
+  At operator[](std::string_view key) const {
+    if (!value.is_object()) fail(std::string("expected an object, found ") + typeName(value));
+    auto it = value.find(std::string(key));
+    std::string p = pointer + "/" + pointerToken(key);
+    if (it == value.end()) throw Invalid{pointer, "missing key `" + std::string(key) + "`"};
+    return {*it, p};
+  }
+  bool has(std::string_view key) const { return value.is_object() && value.contains(std::string(key)); }
+  At at(size_t i) const { return {value[i], pointer + "/" + std::to_string(i)}; }
+
+  const json& array() const {
+    if (!value.is_array()) fail(std::string("expected an array, found ") + typeName(value));
+    return value;
+  }
+  const json& object() const {
+    if (!value.is_object()) fail(std::string("expected an object, found ") + typeName(value));
+    return value;
+  }
+  std::string string() const {
+    if (!value.is_string()) fail(std::string("expected a string, found ") + typeName(value));
+    return value.get<std::string>();
+  }
+  // A string, or "" for null.
+  std::string stringOrNull() const { return value.is_null() ? std::string() : string(); }
+  double number() const {
+    if (!value.is_number()) fail(std::string("expected a number, found ") + typeName(value));
+    return value.get<double>();
+  }
+  std::optional<double> numberOrNull() const {
+    if (value.is_null()) return std::nullopt;
+    return number();
+  }
+  unsigned whole(unsigned max = 0xffffffffu) const {
+    if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > max)
+      fail(std::string("expected a whole number, found ") + (value.is_number() ? value.dump() : typeName(value)));
+    return static_cast<unsigned>(value.get<int64_t>());
+  }
+  bool boolean() const {
+    if (!value.is_boolean()) fail(std::string("expected a boolean, found ") + typeName(value));
+    return value.get<bool>();
+  }
+  std::vector<std::string> strings() const {
+    std::vector<std::string> out;
+    const json& a = array();
+    for (size_t i = 0; i < a.size(); ++i) out.push_back(at(i).string());
+    return out;
+  }
+  // An object of strings, in document order.
+  std::vector<std::pair<std::string, std::string>> stringMap() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [k, v] : object().items())
+      out.emplace_back(k, At{v, pointer + "/" + pointerToken(k)}.string());
+    return out;
+  }
+  std::optional<double> optionalKey(std::string_view key) const {
+    if (!has(key)) return std::nullopt;
+    return (*this)[key].number();
+  }
+};
+
+Location location(const At& a) {
+  At l = a["location"];
+  return {l["file"].string(), l["line"].whole(), l["column"].whole(), {}};
+}
+
+Expression expression(const At& a) {
+  if (a.value.is_null()) return {};
+  At tree = a["tree"];
+  if (!tree.value.is_object()) tree.fail(std::string("expected an expression tree, found ") + typeName(tree.value));
+  return {a["source"].string(), tree.value};
+}
+
+Source source(const At& a) {
+  Source s;
+  s.kind = a["kind"].string();
+  s.arguments = a["arguments"].stringMap();
+  return s;
+}
+
+// A literal: {text, value}.
+const json& literal(const At& a) {
+  a["text"].string();
+  a["value"];
+  return a.value;
+}
+
+Resources resources(const At& a) {
+  a.object();
+  Resources r;
+  r.cpu = a.optionalKey("cpu");
+  r.memoryBytes = a.optionalKey("memory_bytes");
+  r.gpu = a.optionalKey("gpu");
+  r.timeoutSeconds = a.optionalKey("timeout_seconds");
+  r.retries = a.optionalKey("retries");
+  return r;
+}
+
+NodeKind nodeKind(const At& a) {
+  std::string k = a.string();
+  for (NodeKind kind : {NodeKind::Data, NodeKind::Step, NodeKind::Model, NodeKind::Test, NodeKind::Gate,
+                        NodeKind::Deploy, NodeKind::Monitor})
+    if (k == nodeKindName(kind)) return kind;
+  a.fail("unknown node kind `" + k + "`: expected data, step, model, test, gate, deploy or monitor");
+}
+
+Node node(const At& a) {
+  Node n;
+  n.kind = nodeKind(a["kind"]);
+  n.id = a["id"].string();
+  n.name = a["name"].string();
+  if (n.id != std::string(nodeKindName(n.kind)) + ":" + n.name)
+    a["id"].fail("node id `" + n.id + "` is not `" + nodeKindName(n.kind) + ":" + n.name + "`");
+  n.owner = a["owner"].stringOrNull();
+  n.doc = a["doc"].string();
+  n.description = a["description"].stringOrNull();
+  n.location = location(a);
+  switch (n.kind) {
+    case NodeKind::Data: {
+      n.source = source(a["source"]);
+      n.format = a["format"].stringOrNull();
+      n.freshnessSeconds = a["freshness_seconds"].numberOrNull();
+      n.pii = a["pii"].strings();
+      At schema = a["schema"];
+      for (size_t i = 0; i < schema.array().size(); ++i) {
+        At c = schema.at(i);
+        n.schema.push_back({c["name"].string(), c["type"].string(), expression(c["where"])});
+      }
+      break;
+    }
+    case NodeKind::Step: case NodeKind::Model: case NodeKind::Deploy: {
+      if (n.kind != NodeKind::Deploy) {
+        At inputs = a["inputs"];
+        for (size_t i = 0; i < inputs.array().size(); ++i) {
+          At in = inputs.at(i);
+          n.inputs.push_back({in["node"].string(), in["output"].stringOrNull(), in["as"].string()});
+        }
+        n.outputs = a["outputs"].stringMap();
+        At params = a["params"];
+        for (const auto& [k, v] : params.object().items())
+          n.params.push_back({k, literal(At{v, params.pointer + "/" + pointerToken(k)})});
+      }
+      n.run = a["run"].string();
+      n.resources = resources(a["resources"]);
+      n.secrets = a["secrets"].strings();
+      n.image = a["image"].stringOrNull();
+      n.env = a["env"].stringMap();
+      if (n.kind == NodeKind::Model) {
+        n.framework = a["framework"].stringOrNull();
+        n.kpi = a["kpi"].stringOrNull();
+        n.metricsOutput = a["metrics_output"].stringOrNull();
+      }
+      if (n.kind == NodeKind::Deploy) {
+        n.model = a["model"].string();
+        n.after = a["after"].string();
+        n.deployTarget = a["target"].stringOrNull();
+        At s = a["strategy"];
+        n.strategy.kind = s["kind"].string();
+        if (s.has("steps")) {
+          At steps = s["steps"];
+          for (size_t i = 0; i < steps.array().size(); ++i) n.strategy.steps.push_back(steps.at(i).number());
+        }
+        n.strategy.intervalSeconds = s.optionalKey("interval_seconds");
+        n.strategy.durationSeconds = s.optionalKey("duration_seconds");
+        n.strategy.split = s.optionalKey("split");
+        if (s.has("metric")) n.strategy.metric = s["metric"].string();
+        n.rollback = a["rollback"].stringOrNull();
+      }
+      break;
+    }
+    case NodeKind::Test: {
+      n.target = a["target"].string();
+      n.severity = a["severity"].string();
+      if (n.severity != "blocking" && n.severity != "warning")
+        a["severity"].fail("unknown severity `" + n.severity + "`: expected blocking or warning");
+      n.expect = expression(a["expect"]);
+      At uses = a["uses"];
+      if (!uses.value.is_null()) {
+        n.uses.check = uses["check"].string();
+        At args = uses["arguments"];
+        for (const auto& [k, v] : args.object().items())
+          n.uses.arguments.emplace_back(k, literal(At{v, args.pointer + "/" + pointerToken(k)}));
+      }
+      break;
+    }
+    case NodeKind::Gate: {
+      n.model = a["model"].string();
+      n.require = a["require"].strings();
+      At approvals = a["approvals"];
+      for (size_t i = 0; i < approvals.array().size(); ++i) {
+        At ap = approvals.at(i);
+        n.approvals.push_back({ap["role"].string(), ap["quorum"].whole(), {}});
+      }
+      n.environment = a["environment"].stringOrNull();
+      break;
+    }
+    case NodeKind::Monitor: {
+      n.deploy = a["deploy"].string();
+      At src = a["source"];
+      if (!src.value.is_null()) n.source = source(src);
+      n.expect = expression(a["expect"]);
+      n.everySeconds = a["every_seconds"].numberOrNull();
+      n.alert = a["alert"].strings();
+      break;
+    }
+  }
+  return n;
+}
+
+PipelineGraph graph(const At& doc) {
+  doc.object();
+  At version = doc["ir_version"];
+  if (!version.value.is_number_integer() || version.value.get<int64_t>() != kIrVersion)
+    version.fail("unsupported ir_version " + version.value.dump() + ": this mlopsc reads version " +
+                 std::to_string(kIrVersion) + " (rebuild pipeline.json with this mlopsc)");
+  PipelineGraph g;
+  At p = doc["project"];
+  g.projectName = p["name"].string();
+  g.version = p["version"].string();
+  g.riskTier = p["risk_tier"].string();
+  g.image = p["image"].stringOrNull();
+  g.projectDoc = p["doc"].string();
+  g.projectDescription = p["description"].stringOrNull();
+  g.root = p["root"].string();
+  g.projectLocation = location(p);
+  At sources = doc["sources"];
+  for (size_t i = 0; i < sources.array().size(); ++i)
+    g.sources.push_back({sources.at(i)["path"].string(), sources.at(i)["sha256"].string()});
+  At roles = doc["roles"];
+  for (size_t i = 0; i < roles.array().size(); ++i) {
+    At r = roles.at(i);
+    Role role;
+    role.name = r["name"].string();
+    role.title = r["title"].stringOrNull();
+    role.base = r["base"].stringOrNull();
+    role.stdlib = r["stdlib"].boolean();
+    role.permissions = r["permissions"].strings();
+    role.members = r["members"].strings();
+    At quota = r["quota"];
+    if (!quota.value.is_null()) {
+      quota.object();
+      role.quotaCpu = quota.optionalKey("cpu");
+      role.quotaMemoryBytes = quota.optionalKey("memory_bytes");
+      role.quotaGpu = quota.optionalKey("gpu");
+    }
+    role.doc = r["doc"].string();
+    role.location = location(r);
+    g.roles.push_back(std::move(role));
+  }
+  At kpis = doc["kpis"];
+  for (size_t i = 0; i < kpis.array().size(); ++i) {
+    At k = kpis.at(i);
+    g.kpis.push_back({k["name"].string(), k["owner"].string(), k["metric"].string(), k["doc"].string(),
+                      k["description"].stringOrNull(), k["target"]["op"].string(), k["target"]["value"].number(),
+                      location(k)});
+  }
+  At nodes = doc["nodes"];
+  std::unordered_set<std::string> ids;
+  for (size_t i = 0; i < nodes.array().size(); ++i) {
+    g.nodes.push_back(node(nodes.at(i)));
+    if (!ids.insert(g.nodes.back().id).second) nodes.at(i)["id"].fail("duplicate node id `" + g.nodes.back().id + "`");
+  }
+  auto known = [&](const At& ref) {
+    std::string id = ref.string();
+    if (!g.find(id)) ref.fail("no node `" + id + "` in `nodes`");
+    return id;
+  };
+  At edges = doc["edges"];
+  for (size_t i = 0; i < edges.array().size(); ++i) {
+    At e = edges.at(i);
+    g.edges.push_back({known(e["from"]), known(e["to"]), e["kind"].string()});
+  }
+  At pipelines = doc["pipelines"];
+  for (size_t i = 0; i < pipelines.array().size(); ++i) {
+    At pl = pipelines.at(i);
+    Pipeline out;
+    out.name = pl["name"].string();
+    out.owner = pl["owner"].stringOrNull();
+    out.doc = pl["doc"].string();
+    At triggers = pl["triggers"];
+    for (size_t t = 0; t < triggers.array().size(); ++t) {
+      At tr = triggers.at(t);
+      Trigger trigger{tr["kind"].string(), "", {}};
+      if (trigger.kind == "push") trigger.value = tr["branch"].string();
+      else if (trigger.kind == "schedule") trigger.value = tr["cron"].string();
+      else if (trigger.kind != "manual") tr["kind"].fail("unknown trigger `" + trigger.kind + "`");
+      out.triggers.push_back(std::move(trigger));
+    }
+    At targets = pl["targets"];
+    for (size_t t = 0; t < targets.array().size(); ++t) out.targets.push_back(known(targets.at(t)));
+    At members = pl["nodes"];
+    for (size_t t = 0; t < members.array().size(); ++t) out.nodes.push_back(known(members.at(t)));
+    out.location = location(pl);
+    g.pipelines.push_back(std::move(out));
+  }
+  // Every reference between nodes names a node of the graph.
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    At at = nodes.at(i);
+    for (size_t k = 0; k < n.inputs.size(); ++k) known(at["inputs"].at(k)["node"]);
+    if (n.kind == NodeKind::Test) known(at["target"]);
+    if (n.kind == NodeKind::Gate) {
+      known(at["model"]);
+      for (size_t k = 0; k < n.require.size(); ++k) known(at["require"].at(k));
+    }
+    if (n.kind == NodeKind::Deploy) known(at["model"]), known(at["after"]);
+    if (n.kind == NodeKind::Monitor) known(at["deploy"]);
+  }
+  return g;
+}
+
+}  // namespace
+
+std::optional<PipelineGraph> readPipelineJson(std::string_view text, ReadError& error) {
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    error = {"", "not valid JSON: " + std::string(e.what()).substr(std::string(e.what()).find(']') + 2)};
+    return std::nullopt;
+  }
+  try {
+    return graph(At{doc, ""});
+  } catch (const Invalid& invalid) {
+    error = {invalid.pointer, invalid.message};
+    return std::nullopt;
+  }
+}
+
+}  // namespace mlops::ir

@@ -1,0 +1,68 @@
+// pipeline.json read back (ir/ir_reader.h): what the runtime and CI jobs run
+// from. Every example's IR reads back to a graph that writes the same bytes,
+// and a broken document is refused with the JSON pointer of the problem.
+#include "ir/ir_reader.h"
+
+#include <catch2/catch.hpp>
+#include <llvm/Support/MemoryBuffer.h>
+
+#include <string>
+
+using namespace mlops;
+
+namespace {
+
+std::string golden(const std::string& name) {
+  auto buffer = llvm::MemoryBuffer::getFile(MLOPS_SOURCE_DIR "/tests/golden/ir/" + name + ".pipeline.json");
+  REQUIRE(buffer);
+  return (*buffer)->getBuffer().str();
+}
+
+// Reads `text` expecting failure; returns "POINTER: MESSAGE".
+std::string refusal(const std::string& text) {
+  ir::ReadError error;
+  std::optional<ir::PipelineGraph> g = ir::readPipelineJson(text, error);
+  CHECK(!g);
+  return error.pointer + ": " + error.message;
+}
+
+std::string edited(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("every example's pipeline.json reads back to the same bytes", "[ir][reader]") {
+  for (const char* name : {"credit-risk", "churn-ab", "recsys-lowrisk"}) {
+    INFO(name);
+    std::string text = golden(name);
+    ir::ReadError error;
+    std::optional<ir::PipelineGraph> g = ir::readPipelineJson(text, error);
+    INFO(error.pointer << ": " << error.message);
+    REQUIRE(g);
+    CHECK(ir::writeJson(*g) == text);
+    CHECK(!g->nodes.empty());
+    CHECK(g->find(g->nodes.front().id) == &g->nodes.front());
+  }
+}
+
+TEST_CASE("the reader says what is wrong and where", "[ir][reader]") {
+  std::string text = golden("credit-risk");
+  CHECK(refusal("{\"ir_version\": 1,").rfind(": not valid JSON: ", 0) == 0);
+  CHECK(refusal("[]") == ": expected an object, found an array");
+  CHECK(refusal(edited(text, "\"ir_version\": 1", "\"ir_version\": 2")) ==
+        "/ir_version: unsupported ir_version 2: this mlopsc reads version 1 (rebuild pipeline.json with this mlopsc)");
+  CHECK(refusal(edited(text, "\"ir_version\": 1,", "")) == ": missing key `ir_version`");
+  CHECK(refusal(edited(text, "\"kind\": \"step\"", "\"kind\": \"job\"")) ==
+        "/nodes/1/kind: unknown node kind `job`: expected data, step, model, test, gate, deploy or monitor");
+  CHECK(refusal(edited(text, "\"run\": \"python3 steps/features.py", "\"run\": 7, \"x\": \"")) ==
+        "/nodes/1/run: expected a string, found a number");
+  CHECK(refusal(edited(text, "\"from\": \"data:applications\"", "\"from\": \"data:missing\"")) ==
+        "/edges/0/from: no node `data:missing` in `nodes`");
+  CHECK(refusal(edited(text, "\"quorum\": 2", "\"quorum\": -2")) ==
+        "/nodes/6/approvals/0/quorum: expected a whole number, found -2");
+  CHECK(refusal(edited(text, "\"severity\": \"blocking\"", "\"severity\": \"fatal\"")) ==
+        "/nodes/3/severity: unknown severity `fatal`: expected blocking or warning");
+}
