@@ -40,7 +40,7 @@ ir::PipelineGraph sampleGraph() {
   test.expect.source = "metrics.auc >= 0.75";
   test.target = model.id;
   ir::Node gate = node(ir::NodeKind::Gate, "production", "risk");
-  gate.approvals = {{"validators", 2}, {"risk_owner", 1}};
+  gate.approvals = {{"validators", 2, {}}, {"risk_owner", 1, {}}};
   gate.model = model.id;
   g.nodes = {model, test, gate};
   g.edges = {{model.id, test.id, "test"}, {test.id, gate.id, "requires"}, {model.id, gate.id, "gate-model"},

@@ -1,0 +1,141 @@
+#include "runtime/interpolation.h"
+
+#include <algorithm>
+
+namespace mlops::runtime {
+namespace {
+
+bool shellSafe(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+         c == '.' || c == '/' || c == ',' || c == ':' || c == '@' || c == '+' || c == '%' || c == '=' || c >= 0x80;
+}
+
+std::string trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
+}
+
+template <class Map>
+const std::string* lookup(const Map& items, const std::string& key) {
+  for (const auto& [k, v] : items)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string shellWord(std::string_view value) {
+  bool safe = !value.empty();
+  for (char c : value) safe = safe && shellSafe(static_cast<unsigned char>(c));
+  if (safe) return std::string(value);
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+std::optional<std::string> inputPath(const ir::PipelineGraph& graph, const ir::Input& input, std::string& error) {
+  const ir::Node* producer = graph.find(input.node);
+  if (!producer) {
+    error = "input `" + input.as + "` names `" + input.node + "`, which is not in the graph";
+    return std::nullopt;
+  }
+  if (producer->kind == ir::NodeKind::Data) {
+    if (producer->source.kind != "file") {
+      error = "input `" + input.as + "` is " + (producer->source.kind.empty() ? "data" : producer->source.kind) +
+              " data without a file path";
+      return std::nullopt;
+    }
+    if (const std::string* path = lookup(producer->source.arguments, std::string("path"))) return *path;
+    error = "data `" + producer->name + "` has a `file` source without a path";
+    return std::nullopt;
+  }
+  if (const std::string* path = lookup(producer->outputs, input.output)) return *path;
+  error = "input `" + input.as + "`: `" + producer->name + "` has no output `" + input.output + "`";
+  return std::nullopt;
+}
+
+std::optional<Interpolated> interpolate(const ir::PipelineGraph& graph, const ir::Node& node, std::string_view text,
+                                        std::string& error) {
+  Interpolated out;
+  for (size_t i = 0; i < text.size();) {
+    if (text.compare(i, 3, "$${") == 0) {  // a literal `${`
+      out.command += "${";
+      i += 3;
+      continue;
+    }
+    if (text.compare(i, 2, "${") != 0) {
+      out.command += text[i++];
+      continue;
+    }
+    size_t close = text.find('}', i + 2);
+    if (close == std::string_view::npos) {
+      error = "unterminated interpolation `" + std::string(text.substr(i, 20)) + "`";
+      return std::nullopt;
+    }
+    std::string path = trim(text.substr(i + 2, close - i - 2));
+    std::string written = "${" + path + "}";
+    i = close + 1;
+    auto rest = [&](std::string_view prefix) -> std::optional<std::string> {
+      if (path.compare(0, prefix.size(), prefix) != 0 || path.size() == prefix.size()) return std::nullopt;
+      return path.substr(prefix.size());
+    };
+    if (auto as = rest("inputs.")) {
+      const ir::Input* input = nullptr;
+      for (const ir::Input& in : node.inputs)
+        if (in.as == *as) input = &in;
+      if (!input) {
+        error = "`" + written + "`: " + ir::nodeKindName(node.kind) + " `" + node.name + "` has no input `" + *as + "`";
+        return std::nullopt;
+      }
+      std::optional<std::string> p = inputPath(graph, *input, error);
+      if (!p) return std::nullopt;
+      out.command += shellWord(*p);
+    } else if (auto name = rest("outputs.")) {
+      const std::string* p = lookup(node.outputs, *name);
+      if (!p) {
+        error = "`" + written + "`: " + ir::nodeKindName(node.kind) + " `" + node.name + "` has no output `" + *name + "`";
+        return std::nullopt;
+      }
+      out.command += shellWord(*p);
+    } else if (auto name = rest("params.")) {
+      const ir::Param* param = nullptr;
+      for (const ir::Param& p : node.params)
+        if (p.name == *name) param = &p;
+      if (!param || !param->value.contains("text") || !param->value["text"].is_string()) {
+        error = "`" + written + "`: " + ir::nodeKindName(node.kind) + " `" + node.name + "` has no parameter `" + *name + "`";
+        return std::nullopt;
+      }
+      out.command += shellWord(param->value["text"].get<std::string>());
+    } else if (auto name = rest("secrets.")) {
+      if (std::find(node.secrets.begin(), node.secrets.end(), *name) == node.secrets.end()) {
+        error = "`" + written + "`: `" + *name + "` is not in the `secrets` of " + ir::nodeKindName(node.kind) + " `" +
+                node.name + "`";
+        return std::nullopt;
+      }
+      out.command += "\"$" + *name + "\"";
+      if (std::find(out.secrets.begin(), out.secrets.end(), *name) == out.secrets.end()) out.secrets.push_back(*name);
+    } else if (auto name = rest("model.outputs.")) {
+      const ir::Node* model = node.kind == ir::NodeKind::Deploy ? graph.find(node.model) : nullptr;
+      const std::string* p = model ? lookup(model->outputs, *name) : nullptr;
+      if (!p) {
+        error = "`" + written + "`: " +
+                (model ? "model `" + model->name + "` has no output `" + *name + "`"
+                       : std::string("only a deploy has a `model`"));
+        return std::nullopt;
+      }
+      out.command += shellWord(*p);
+    } else if (path == "project.version") {
+      out.command += shellWord(graph.version);
+    } else {
+      error = "`" + written + "` is not an interpolation the runtime knows: expected inputs.NAME, outputs.NAME, "
+              "params.NAME, secrets.NAME, model.outputs.NAME or project.version";
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+}  // namespace mlops::runtime

@@ -1,0 +1,42 @@
+// Expands the `${…}` interpolations of a node's `run` (and a deploy's
+// `rollback`) into the shell command the runtime hands to `/bin/sh -c`.
+//
+// Each expansion becomes exactly one shell word: a value with characters the
+// shell would interpret (spaces, quotes, `$`, `;`, …) is single-quoted, so a
+// path or a parameter can never inject a command. `${secrets.NAME}` becomes
+// the shell reference "$NAME": the runtime passes the secret in the node's
+// environment, so its value never appears in the command line (`ps`), the
+// cache key, the state store or the logs. `$${` is a literal `${`.
+//
+// The compiler has checked every interpolation (E0304); an IR that names
+// something missing (a hand-edited pipeline.json) is an error here.
+#pragma once
+
+#include "ir/pipeline_graph.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlops::runtime {
+
+struct Interpolated {
+  std::string command;
+  std::vector<std::string> secrets;  // names referenced, in order of first use
+};
+
+// Expands `text` (the node's `run` or `rollback`). On failure returns nullopt
+// and says why in `error` (lowercase, names the interpolation).
+std::optional<Interpolated> interpolate(const ir::PipelineGraph& graph, const ir::Node& node, std::string_view text,
+                                        std::string& error);
+
+// The path of an input as the command sees it (relative to the project
+// root): a `file` data source's path, or the producer's declared output.
+std::optional<std::string> inputPath(const ir::PipelineGraph& graph, const ir::Input& input, std::string& error);
+
+// `value` as one shell word: as it is when it only holds characters the
+// shell leaves alone, else single-quoted (`'` written as `'\''`).
+std::string shellWord(std::string_view value);
+
+}  // namespace mlops::runtime
