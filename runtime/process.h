@@ -1,0 +1,62 @@
+// One node's command as a child process: `/bin/sh -c COMMAND` in the project
+// root, in a process group of its own (so a timeout stops everything the
+// command started), with exactly the environment the runtime builds for the
+// node (so a secret reaches that node alone), its stdout and stderr appended
+// to the node's log file.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <utility>
+#include <vector>
+
+namespace mlops::runtime {
+
+struct ProcessSpec {
+  std::string command;           // run by /bin/sh -c
+  std::string workingDirectory;  // the project root
+  std::vector<std::pair<std::string, std::string>> environment;  // the whole environment of the child
+  std::string logPath;           // stdout and stderr, appended (created 0600)
+};
+
+struct ProcessResult {
+  int exitCode = -1;    // when it exited
+  int signal = 0;       // when a signal ended it
+  bool timedOut = false;
+  double seconds = 0;   // wall time
+  bool succeeded() const { return signal == 0 && exitCode == 0 && !timedOut; }
+  std::string describe() const;  // "exit code 3", "killed by SIGKILL after the timeout of 2s", ...
+};
+
+class Process {
+ public:
+  // Starts the command; nullopt (and `error`) when it could not start at all
+  // (log file not writable, working directory missing, ...).
+  static std::optional<Process> start(const ProcessSpec& spec, std::string& error);
+
+  pid_t pid() const { return pid_; }
+  // The result once the child has exited; nullopt while it runs. Never blocks.
+  std::optional<ProcessResult> poll();
+  // Sends `signal` to the child's whole process group.
+  void signalGroup(int signal) const;
+  double elapsedSeconds() const;
+
+ private:
+  Process(pid_t pid, double started) : pid_(pid), started_(started) {}
+  pid_t pid_;
+  double started_;
+  bool timedOut_ = false;
+  friend ProcessResult runProcess(const ProcessSpec&, std::optional<double>, double, std::string&);
+};
+
+// Runs to completion. After `timeoutSeconds` the group gets SIGTERM, and
+// SIGKILL `killGraceSeconds` later if anything is left. Returns a result
+// with exitCode -1 and `error` set when the process could not start.
+ProcessResult runProcess(const ProcessSpec& spec, std::optional<double> timeoutSeconds, double killGraceSeconds,
+                         std::string& error);
+
+// Monotonic seconds (steady clock).
+double monotonicSeconds();
+
+}  // namespace mlops::runtime
