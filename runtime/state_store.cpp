@@ -1,0 +1,256 @@
+#include "runtime/state_store.h"
+
+#include <sqlite3.h>
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include <chrono>
+#include <ctime>
+
+namespace mlops::runtime {
+namespace {
+
+// Schema migrations, in order: migration i brings user_version from i to i+1.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL DEFAULT 'running',
+  ir_digest TEXT NOT NULL
+);
+CREATE TABLE node_results (
+  run INTEGER NOT NULL REFERENCES runs(id),
+  node TEXT NOT NULL,
+  status TEXT NOT NULL,
+  exit_code INTEGER NOT NULL,
+  seconds REAL NOT NULL,
+  why TEXT NOT NULL,
+  PRIMARY KEY (run, node)
+);
+CREATE TABLE node_success (
+  node TEXT PRIMARY KEY,
+  run INTEGER NOT NULL REFERENCES runs(id),
+  cache_key TEXT NOT NULL
+);
+CREATE TABLE node_outputs (
+  node TEXT NOT NULL REFERENCES node_success(node) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  PRIMARY KEY (node, position)
+);
+CREATE TABLE file_hashes (
+  path TEXT PRIMARY KEY,
+  device INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  digest TEXT NOT NULL
+);
+)sql",
+};
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(kMigrationCount == kStateSchemaVersion, "one migration per schema version");
+
+std::string nowUtc() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// A prepared statement, finalized on scope exit.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement& bind(int i, const std::string& s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  bool step() { return sqlite3_step(stmt_) == SQLITE_ROW; }
+  // Runs it, then makes it ready for new bindings.
+  void run() {
+    sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int col) const {
+    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    return t ? reinterpret_cast<const char*>(t) : "";
+  }
+  int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  bool ok() const { return stmt_ != nullptr; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+StateStore::~StateStore() { sqlite3_close(db_); }
+
+bool StateStore::exec(const char* sql, std::string& error) const {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) == SQLITE_OK) return true;
+  error = message ? message : "unknown SQLite error";
+  sqlite3_free(message);
+  return false;
+}
+
+std::unique_ptr<StateStore> StateStore::open(const std::string& path, std::string& error) {
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (!dir.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+      error = "cannot create `" + dir.str().str() + "`: " + ec.message();
+      return nullptr;
+    }
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      nullptr) != SQLITE_OK) {
+    error = "cannot open the state store `" + path + "`: " + (db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close(db);
+    return nullptr;
+  }
+  std::unique_ptr<StateStore> store(new StateStore(db));
+  sqlite3_busy_timeout(db, 10000);  // another mlopsc writing: wait, don't fail
+  std::string detail;
+  if (!store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", detail) ||
+      !store->migrate(detail)) {
+    error = "the state store `" + path + "` is unusable: " + detail;
+    return nullptr;
+  }
+  return store;
+}
+
+int StateStore::schemaVersion() const {
+  Statement s(db_, "PRAGMA user_version");
+  return s.step() ? static_cast<int>(s.integer(0)) : -1;
+}
+
+bool StateStore::migrate(std::string& error) {
+  int version = schemaVersion();
+  if (version < 0) {
+    error = sqlite3_errmsg(db_);
+    return false;
+  }
+  if (version > kStateSchemaVersion) {
+    error = "its schema is version " + std::to_string(version) + ", newer than this mlopsc (version " +
+            std::to_string(kStateSchemaVersion) + ")";
+    return false;
+  }
+  for (int v = version; v < kStateSchemaVersion; ++v) {
+    std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
+                      "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
+    if (!exec(sql.c_str(), error)) {
+      std::string ignored;
+      exec("ROLLBACK;", ignored);
+      error = "migration to version " + std::to_string(v + 1) + " failed: " + error;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool StateStore::integrityOk(std::string& detail) const {
+  Statement s(db_, "PRAGMA integrity_check");
+  detail.clear();
+  while (s.step()) detail += (detail.empty() ? "" : "; ") + s.text(0);
+  return detail == "ok";
+}
+
+int64_t StateStore::beginRun(const std::string& irDigest) {
+  Statement s(db_, "INSERT INTO runs (started_at, ir_digest) VALUES (?, ?)");
+  s.bind(1, nowUtc()).bind(2, irDigest).run();
+  return sqlite3_last_insert_rowid(db_);
+}
+
+void StateStore::finishRun(int64_t run, const std::string& status) {
+  Statement s(db_, "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?");
+  s.bind(1, nowUtc()).bind(2, status).bind(3, run).run();
+}
+
+void StateStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess* success) {
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  Statement(db_, "INSERT OR REPLACE INTO node_results VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, run)
+      .bind(2, r.node)
+      .bind(3, r.status)
+      .bind(4, static_cast<int64_t>(r.exitCode))
+      .bind(5, r.seconds)
+      .bind(6, r.why)
+      .run();
+  if (success) {
+    Statement(db_, "DELETE FROM node_success WHERE node = ?").bind(1, r.node).run();
+    Statement(db_, "INSERT INTO node_success VALUES (?, ?, ?)").bind(1, r.node).bind(2, run).bind(3, success->cacheKey).run();
+    int64_t position = 0;
+    Statement insert(db_, "INSERT INTO node_outputs VALUES (?, ?, ?, ?)");
+    for (const auto& [path, digest] : success->outputs)
+      insert.bind(1, r.node).bind(2, position++).bind(3, path).bind(4, digest.hex()).run();
+  }
+  exec("COMMIT", ignored);
+}
+
+std::optional<NodeSuccess> StateStore::lastSuccess(const std::string& node) const {
+  Statement s(db_, "SELECT run, cache_key FROM node_success WHERE node = ?");
+  s.bind(1, node);
+  if (!s.step()) return std::nullopt;
+  NodeSuccess out{s.integer(0), s.text(1), {}};
+  Statement o(db_, "SELECT path, digest FROM node_outputs WHERE node = ? ORDER BY position");
+  o.bind(1, node);
+  while (o.step())
+    if (std::optional<Digest> d = Digest::fromHex(o.text(1))) out.outputs.emplace_back(o.text(0), *d);
+  return out;
+}
+
+std::vector<NodeRecord> StateStore::runResults(int64_t run) const {
+  Statement s(db_, "SELECT node, status, exit_code, seconds, why FROM node_results WHERE run = ? ORDER BY rowid");
+  s.bind(1, run);
+  std::vector<NodeRecord> out;
+  while (s.step())
+    out.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.real(3), s.text(4)});
+  return out;
+}
+
+void StateStore::loadHashes(FileHasher& hasher) const {
+  Statement s(db_, "SELECT path, device, inode, size, mtime_ns, digest FROM file_hashes");
+  while (s.step())
+    if (std::optional<Digest> d = Digest::fromHex(s.text(5)))
+      hasher.remember(s.text(0), {{static_cast<uint64_t>(s.integer(1)), static_cast<uint64_t>(s.integer(2)),
+                                   static_cast<uint64_t>(s.integer(3)), s.integer(4)},
+                                  *d});
+}
+
+void StateStore::saveHashes(const FileHasher& hasher) {
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  Statement s(db_, "INSERT OR REPLACE INTO file_hashes VALUES (?, ?, ?, ?, ?, ?)");
+  for (const auto& [path, e] : hasher.entries()) {
+    s.bind(1, path)
+        .bind(2, static_cast<int64_t>(e.stamp.device))
+        .bind(3, static_cast<int64_t>(e.stamp.inode))
+        .bind(4, static_cast<int64_t>(e.stamp.size))
+        .bind(5, e.stamp.mtimeNs)
+        .bind(6, e.digest.hex())
+        .run();
+  }
+  exec("COMMIT", ignored);
+}
+
+}  // namespace mlops::runtime

@@ -1,0 +1,74 @@
+// The runtime's state: `.mlops/state.db`, SQLite in WAL mode, its schema
+// versioned (`PRAGMA user_version`) and migrated forward on open. It holds
+// the runs, each node's result per run, each node's last success (its cache
+// key and the digests of its outputs), and the file-hash memo, so a no-op
+// rerun neither re-runs nor re-reads anything.
+//
+// Crash safety: a node's success is one transaction written only after the
+// node exited 0 and its outputs were hashed; a run killed mid-node leaves
+// that node without a success, so the next run reruns it and what follows.
+#pragma once
+
+#include "runtime/content_hash.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+struct sqlite3;
+
+namespace mlops::runtime {
+
+inline constexpr int kStateSchemaVersion = 1;
+
+// What a node's last success left: enough to tell whether it is up to date.
+struct NodeSuccess {
+  int64_t run = 0;
+  std::string cacheKey;                                  // hex digest of what went into the node
+  std::vector<std::pair<std::string, Digest>> outputs;   // path → digest, declared order
+};
+
+struct NodeRecord {
+  std::string node;       // node id
+  std::string status;     // succeeded | failed | skipped | cached
+  int exitCode = 0;
+  double seconds = 0;
+  std::string why;        // why it ran (or was skipped), as --explain says it
+};
+
+class StateStore {
+ public:
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  // Opens (creating the folder and the database when missing) and migrates.
+  // A database from a newer mlopsc, or not a database at all, is an error.
+  static std::unique_ptr<StateStore> open(const std::string& path, std::string& error);
+
+  int schemaVersion() const;
+  bool integrityOk(std::string& detail) const;  // PRAGMA integrity_check
+
+  int64_t beginRun(const std::string& irDigest);
+  void finishRun(int64_t run, const std::string& status);
+
+  // A node's result in a run; for `succeeded`, also its new last success (one
+  // transaction).
+  void recordNode(int64_t run, const NodeRecord& record, const NodeSuccess* success = nullptr);
+  std::optional<NodeSuccess> lastSuccess(const std::string& node) const;
+  std::vector<NodeRecord> runResults(int64_t run) const;
+
+  void loadHashes(FileHasher& hasher) const;
+  void saveHashes(const FileHasher& hasher);
+
+ private:
+  explicit StateStore(sqlite3* db) : db_(db) {}
+  bool exec(const char* sql, std::string& error) const;
+  bool migrate(std::string& error);
+  sqlite3* db_;
+};
+
+}  // namespace mlops::runtime
