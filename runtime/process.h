@@ -41,6 +41,9 @@ class Process {
   // Sends `signal` to the child's whole process group.
   void signalGroup(int signal) const;
   double elapsedSeconds() const;
+  // From now on the result says the command timed out, and whatever is left
+  // of its group is killed when it exits.
+  void markTimedOut() { timedOut_ = true; }
 
  private:
   Process(pid_t pid, double started) : pid_(pid), started_(started) {}

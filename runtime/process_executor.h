@@ -1,0 +1,62 @@
+// The scheduler's Executor for real processes: starts a node's command
+// (runtime/process.h), watches it, enforces its timeout (SIGTERM to the
+// group, SIGKILL after a grace period), retries a failed attempt after a
+// backoff (1 s, 2 s, 4 s, … capped at 30 s), and reports each node once it
+// succeeded or ran out of attempts.
+#pragma once
+
+#include "runtime/process.h"
+#include "runtime/scheduler.h"
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace mlops::runtime {
+
+struct Job {
+  ProcessSpec spec;
+  std::optional<double> timeoutSeconds;
+  unsigned retries = 0;
+};
+
+struct JobReport {
+  ProcessResult result;   // of the last attempt
+  unsigned attempts = 0;
+  std::string error;      // when it could not start
+};
+
+class ProcessExecutor : public Executor {
+ public:
+  // `prepare(index)` builds a job when the scheduler starts it (so commands
+  // are interpolated and logs opened only for what runs). `finished(index,
+  // report)` is told of every attempt's end, for progress output.
+  ProcessExecutor(std::function<Job(size_t)> prepare,
+                  std::function<void(size_t, const JobReport&, bool final)> finished = nullptr)
+      : prepare_(std::move(prepare)), finished_(std::move(finished)) {}
+
+  void start(size_t index) override;
+  std::pair<size_t, bool> wait() override;
+
+  double killGraceSeconds = 5;
+  double backoffBaseSeconds = 1;  // tests shorten it
+  const std::map<size_t, JobReport>& reports() const { return reports_; }
+
+ private:
+  struct Running {
+    size_t index;
+    Job job;
+    std::optional<Process> process;
+    double termSentAt = -1;
+    double retryAt = -1;  // waiting for a retry
+  };
+  bool launch(Running& r);
+
+  std::function<Job(size_t)> prepare_;
+  std::function<void(size_t, const JobReport&, bool)> finished_;
+  std::vector<Running> running_;
+  std::map<size_t, JobReport> reports_;
+};
+
+}  // namespace mlops::runtime
