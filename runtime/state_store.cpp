@@ -33,7 +33,8 @@ CREATE TABLE node_results (
 CREATE TABLE node_success (
   node TEXT PRIMARY KEY,
   run INTEGER NOT NULL REFERENCES runs(id),
-  cache_key TEXT NOT NULL
+  cache_key TEXT NOT NULL,
+  cache_parts TEXT NOT NULL
 );
 CREATE TABLE node_outputs (
   node TEXT NOT NULL REFERENCES node_success(node) ON DELETE CASCADE,
@@ -198,7 +199,12 @@ void StateStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess*
       .run();
   if (success) {
     Statement(db_, "DELETE FROM node_success WHERE node = ?").bind(1, r.node).run();
-    Statement(db_, "INSERT INTO node_success VALUES (?, ?, ?)").bind(1, r.node).bind(2, run).bind(3, success->cacheKey).run();
+    Statement(db_, "INSERT INTO node_success VALUES (?, ?, ?, ?)")
+        .bind(1, r.node)
+        .bind(2, run)
+        .bind(3, success->cacheKey)
+        .bind(4, success->cacheParts)
+        .run();
     int64_t position = 0;
     Statement insert(db_, "INSERT INTO node_outputs VALUES (?, ?, ?, ?)");
     for (const auto& [path, digest] : success->outputs)
@@ -208,10 +214,10 @@ void StateStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess*
 }
 
 std::optional<NodeSuccess> StateStore::lastSuccess(const std::string& node) const {
-  Statement s(db_, "SELECT run, cache_key FROM node_success WHERE node = ?");
+  Statement s(db_, "SELECT run, cache_key, cache_parts FROM node_success WHERE node = ?");
   s.bind(1, node);
   if (!s.step()) return std::nullopt;
-  NodeSuccess out{s.integer(0), s.text(1), {}};
+  NodeSuccess out{s.integer(0), s.text(1), s.text(2), {}};
   Statement o(db_, "SELECT path, digest FROM node_outputs WHERE node = ? ORDER BY position");
   o.bind(1, node);
   while (o.step())

@@ -28,6 +28,7 @@ inline constexpr int kStateSchemaVersion = 1;
 struct NodeSuccess {
   int64_t run = 0;
   std::string cacheKey;                                  // hex digest of what went into the node
+  std::string cacheParts;                                // the parts, as CacheParts::toJson (runtime/cache.h)
   std::vector<std::pair<std::string, Digest>> outputs;   // path → digest, declared order
 };
 

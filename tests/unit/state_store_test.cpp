@@ -30,7 +30,7 @@ TEST_CASE("runs, results and successes survive reopening", "[runtime][state]") {
     REQUIRE(store);
     CHECK(store->schemaVersion() == kStateSchemaVersion);
     int64_t run = store->beginRun("irdigest");
-    NodeSuccess success{run, "key1", {{"build/a.csv", hashBytes("a")}, {"build/b.csv", hashBytes("b")}}};
+    NodeSuccess success{run, "key1", "{}", {{"build/a.csv", hashBytes("a")}, {"build/b.csv", hashBytes("b")}}};
     store->recordNode(run, {"step:features", "succeeded", 0, 1.5, "never ran"}, &success);
     store->recordNode(run, {"model:m", "failed", 3, 0.2, "never ran"});
     store->finishRun(run, "failed");
@@ -58,7 +58,7 @@ TEST_CASE("runs, results and successes survive reopening", "[runtime][state]") {
 
   // A second success replaces the first, outputs included.
   int64_t run2 = store->beginRun("irdigest");
-  NodeSuccess again{run2, "key2", {{"build/a.csv", hashBytes("a2")}}};
+  NodeSuccess again{run2, "key2", "{}", {{"build/a.csv", hashBytes("a2")}}};
   store->recordNode(run2, {"step:features", "succeeded", 0, 1.0, "input `data/x.csv` changed"}, &again);
   last = store->lastSuccess("step:features");
   REQUIRE(last);
