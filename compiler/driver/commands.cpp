@@ -9,6 +9,7 @@ llvm::cl::SubCommand parseCommand("parse", "Parse .mlops files (syntax only); --
 llvm::cl::SubCommand buildCommand("build",
                                   "Check a spec and write the pipeline IR, graph and CI files (OUT/pipeline.json, OUT/graph/, OUT/github/, OUT/gitlab/, OUT/argo/)");
 llvm::cl::SubCommand graphCommand("graph", "Draw the pipeline graph of a spec as DOT, SVG or PNG");
+llvm::cl::SubCommand runCommand("run", "Run the data, steps and models of a spec or pipeline.json on this machine");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");
@@ -20,31 +21,31 @@ llvm::cl::opt<std::string> diagnosticsFormat(
     "diagnostics-format", llvm::cl::desc("How to print diagnostics: text (stderr), json, sarif, github (stdout)"),
     llvm::cl::value_desc("text|json|sarif|github"), llvm::cl::init("text"), llvm::cl::cat(diagnosticCategory),
     llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
-    llvm::cl::sub(graphCommand));
+    llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
 
 llvm::cl::opt<std::string> colorOption(
     "color", llvm::cl::desc("Colour in text diagnostics: auto (terminal, unless NO_COLOR is set), always, never"),
     llvm::cl::value_desc("auto|always|never"), llvm::cl::init("auto"), llvm::cl::cat(diagnosticCategory),
     llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
-    llvm::cl::sub(graphCommand));
+    llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
 
 llvm::cl::opt<unsigned> maxErrors("max-errors",
                                   llvm::cl::desc("Stop after this many errors (0: no limit; default 50)"),
                                   llvm::cl::init(50), llvm::cl::cat(diagnosticCategory),
                                   llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
-                                  llvm::cl::sub(graphCommand));
+                                  llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
 
 llvm::cl::opt<unsigned> maxNesting("max-nesting",
                                    llvm::cl::desc("Deepest bracket nesting accepted (default 256)"),
                                    llvm::cl::init(256), llvm::cl::cat(diagnosticCategory),
                                    llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
-                                  llvm::cl::sub(graphCommand));
+                                  llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
 
 llvm::cl::list<std::string> warningFlags(
     "W", llvm::cl::Prefix, llvm::cl::ZeroOrMore,
     llvm::cl::desc("Warnings: -Werror (all warnings are errors), -Werror=CODE, -Wno-CODE (silence), -WCODE (enable)"),
     llvm::cl::value_desc("error|error=CODE|no-CODE|CODE"), llvm::cl::cat(diagnosticCategory),
-    llvm::cl::sub(checkCommand), llvm::cl::sub(buildCommand), llvm::cl::sub(graphCommand));
+    llvm::cl::sub(checkCommand), llvm::cl::sub(buildCommand), llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
 
 }  // namespace
 
@@ -119,8 +120,9 @@ int runSelectedCommand() {
   if (explainCommand) return runExplain();
   if (buildCommand) return runBuild();
   if (graphCommand) return runGraph();
+  if (runCommand) return runRun();
   if (parseCommand) return runParse();
-  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph` or `explain`\n"
+  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run` or `explain`\n"
                << "run `mlopsc --help` for usage\n";
   return static_cast<int>(ExitCode::Usage);
 }

@@ -27,6 +27,7 @@ int runParse();
 int runExplain();
 int runBuild();
 int runGraph();
+int runRun();
 
 // Applies -Werror / -Wno-CODE / -WCODE; false on a bad flag (reported).
 bool applyWarningFlags(diag::DiagnosticEngine& diags);
@@ -68,6 +69,7 @@ extern llvm::cl::SubCommand checkCommand;
 extern llvm::cl::SubCommand parseCommand;
 extern llvm::cl::SubCommand explainCommand;
 extern llvm::cl::SubCommand buildCommand;
+extern llvm::cl::SubCommand runCommand;
 extern llvm::cl::SubCommand graphCommand;
 
 }  // namespace mlops::driver

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# `mlopsc run` with real processes: parallel nodes overlap, a rerun is all
+# cached, touching a file without changing it reruns nothing, changing it
+# reruns it and what follows (and says why), a failure skips only what
+# depends on it (exit 3), a missing output fails its node, secrets reach
+# their node and are never written, a pipeline.json runs without sources,
+# two runs at once wait for each other, a run killed mid-node resumes.
+source "$(dirname "$0")/lib.bash"
+
+mkdir -p proj/data
+cd proj
+printf 'x\n1\n2\n3\n' > data/raw.csv
+cat > p.mlops <<'SPEC'
+project p { version = "1.0.0"  risk_tier = low }
+use std.roles
+role eng : data_engineer  { members = ["a@x.example"] }
+role ds  : data_scientist { members = ["b@x.example"] }
+data raw { owner = eng  source = file("data/raw.csv")  schema { x : int } }
+step clean {
+  owner   = eng
+  inputs  = [raw]
+  params  { factor = 2 }
+  run     = "sleep 1; awk -F, 'NR>1{print $1*${params.factor}}' ${inputs.raw} > ${outputs.out}"
+  outputs { out = "build/clean.txt" }
+}
+step count {
+  owner   = eng
+  inputs  = [raw]
+  run     = "sleep 1; wc -l < ${inputs.raw} > ${outputs.n}"
+  outputs { n = "build/count.txt" }
+}
+model m {
+  owner   = ds
+  inputs  = [clean.out, count.n]
+  run     = "test \"$API_TOKEN\" = s3cr3t-value-42 && cat ${inputs.clean.out} ${inputs.count.n} > ${outputs.model} && echo '{}' > ${outputs.metrics}"
+  outputs { model = "build/m.txt"  metrics = "build/metrics.json" }
+  metrics = outputs.metrics
+  secrets = [API_TOKEN]
+}
+SPEC
+
+# ---- first run: parallel, then the model with its secret
+start=$(date +%s.%N)
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops -j2
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+expect_exit 0 "first run"
+expect_stdout_contains "step clean: ran" "clean ran"
+expect_stdout_contains "(never ran)" "the first run says why: never ran"
+expect_stdout_contains "run succeeded: 3 ran, 0 up to date" "the summary counts"
+if (( $(echo "$elapsed < 1.8" | bc) )); then pass "two 1 s steps with -j2 overlapped (${elapsed}s)"; else fail "-j2 did not overlap: ${elapsed}s"; fi
+expect_eq "$(cat build/m.txt | tr '\n' ' ')" "2 4 6 4 " "the model's output"
+
+# ---- secrets never on disk
+if grep -r -a -q "s3cr3t-value-42" .mlops build; then fail "the secret value was written under .mlops or build"; else pass "the secret value is in no state, log or output file"; fi
+rm build/m.txt
+run run p.mlops m
+expect_stderr_contains "model m: failed" "the model fails"
+expect_exit 3 "without the secret in the environment the model cannot run"
+expect_stderr_contains "secret \`API_TOKEN\` is not set in the environment" "the missing secret is named"
+
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops
+expect_stdout_contains "model m: ran in" "with the secret the model runs again"
+expect_stdout_contains "(output \`build/m.txt\` missing)" "because its output is missing"
+
+# ---- rerun: everything cached; touching is not changing
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops --explain
+expect_exit 0 "rerun"
+expect_stdout_contains "run succeeded: 0 ran, 3 up to date" "a rerun runs nothing"
+touch data/raw.csv
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops
+expect_stdout_contains "0 ran, 3 up to date" "touching an input without changing it reruns nothing"
+printf 'x\n1\n2\n5\n' > data/raw.csv
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops --dry-run
+expect_stdout_contains "step clean: would run (input \`data/raw.csv\` changed)" "--dry-run says what would run and why"
+expect_stdout_contains "model m: would run (\`step:clean\` would run first)" "--dry-run follows the change downstream"
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops
+expect_stdout_contains "step clean: ran" "a changed input reruns its step"
+expect_stdout_contains "model m: ran" "and what follows"
+expect_stdout_contains "(input \`build/clean.txt\` changed)" "the model says which input changed"
+echo garbage > build/m.txt
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops m
+expect_stdout_contains "output \`build/m.txt\` changed since it was written" "an edited output reruns its node"
+
+# ---- failures skip only what depends on them
+cat > f.mlops <<'SPEC'
+project f { version = "1.0.0"  risk_tier = low }
+use std.roles
+role eng : data_engineer { members = ["a@x.example"] }
+data raw { owner = eng  source = file("data/raw.csv")  schema { x : int } }
+step bad  { owner = eng  inputs = [raw]       run = "echo boom; exit 7"              outputs { o = "build/bad.txt" } }
+step after { owner = eng  inputs = [bad.o]    run = "cp ${inputs.bad.o} ${outputs.o}" outputs { o = "build/after.txt" } }
+step fine { owner = eng  inputs = [raw]       run = "cp ${inputs.raw} ${outputs.o}"   outputs { o = "build/fine.txt" } }
+step lazy { owner = eng  inputs = [raw]       run = "true"                            outputs { o = "build/never.txt" } }
+role ops : devops { members = ["o@x.example"] }
+pipeline all { owner = ops  targets = [after, fine, lazy] }
+SPEC
+run run f.mlops -j1
+expect_exit 3 "a failing step makes the run fail (exit 3)"
+expect_stderr_contains "step bad: failed" "the failure is reported"
+expect_stderr_contains "exit code 7" "with its exit code"
+expect_stderr_contains "log: " "and where its log is"
+expect_stdout_contains "step after: skipped (\`step:bad\` failed)" "its dependent is skipped, saying why"
+expect_stdout_contains "step fine: ran" "independent work goes on"
+expect_stderr_contains "step lazy: failed" "a step that does not write its output fails"
+expect_stderr_contains "did not write its output \`build/never.txt\`" "naming the output"
+log=$(ls .mlops/logs/*/step-bad.log | tail -n1)
+expect_eq "$(cat "$log")" "boom" "the node's output is in its log"
+
+# ---- pipeline.json runs without the sources
+run build p.mlops -o out --emit=ir
+expect_exit 0 "build the IR"
+run --env API_TOKEN=s3cr3t-value-42 run out/pipeline.json
+expect_exit 0 "run from pipeline.json"
+expect_stdout_contains "up to date" "the IR shares the project's state"
+echo '{"ir_version": 9}' > bad.json
+run run bad.json
+expect_exit 2 "an IR of another version is refused"
+expect_stderr_contains "unsupported ir_version 9" "saying which version"
+
+# ---- two runs at once wait for each other; the state stays sound
+printf 'x\n7\n' > data/raw.csv
+( API_TOKEN=s3cr3t-value-42 "$MLOPSC" run p.mlops >first.out 2>&1; echo $? > first.rc ) &
+sleep 0.3
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops
+wait
+expect_exit 0 "the second concurrent run"
+expect_stderr_contains "waiting for another \`mlopsc run\`" "the second run says it waits"
+expect_eq "$(cat first.rc)" 0 "the first concurrent run"
+expect_eq "$(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/state.db").execute("PRAGMA integrity_check").fetchone()[0])')" \
+  ok "PRAGMA integrity_check after concurrent runs"
+
+# ---- kill -9 mid-node: the rerun reruns that node and what follows only
+printf 'x\n8\n' > data/raw.csv
+( API_TOKEN=s3cr3t-value-42 exec "$MLOPSC" run p.mlops -j1 >killed.out 2>&1 ) &
+victim=$!
+sleep 1.5   # clean (1 s) is done, count (1 s) is running
+kill -9 "$victim"
+wait "$victim" 2>/dev/null || true
+sleep 1.5   # let the orphaned node finish
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops -j1
+expect_exit 0 "the run after a kill -9"
+expect_stdout_contains "step clean: cached" "the node that finished before the kill is not rerun"
+expect_stdout_contains "step count: ran" "the node that was running reruns"
+expect_stdout_contains "model m: ran" "and what follows it"
+expect_eq "$(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/state.db").execute("PRAGMA integrity_check").fetchone()[0])')" \
+  ok "PRAGMA integrity_check after kill -9"
+
+# ---- what this mlopsc does not run yet is refused, not faked
+run run p.mlops nope
+expect_exit 2 "an unknown target"
+expect_stderr_contains "no node \`nope\`" "the unknown target is named"
