@@ -2,12 +2,14 @@
 
 #include "runtime/cache.h"
 #include "runtime/content_hash.h"
+#include "runtime/expression.h"
 #include "runtime/interpolation.h"
 #include "runtime/process_executor.h"
 #include "runtime/scheduler.h"
 #include "runtime/state_store.h"
 
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 
 #include <algorithm>
@@ -25,7 +27,36 @@
 namespace mlops::runtime {
 namespace {
 
-bool runnable(ir::NodeKind k) { return k == ir::NodeKind::Data || k == ir::NodeKind::Step || k == ir::NodeKind::Model; }
+// What this runtime runs: data (checked), steps, models, and tests on models.
+bool runnable(const ir::PipelineGraph& g, const ir::Node& n) {
+  if (n.kind == ir::NodeKind::Test) {
+    const ir::Node* target = g.find(n.target);
+    return target && target->kind == ir::NodeKind::Model;
+  }
+  return n.kind == ir::NodeKind::Data || n.kind == ir::NodeKind::Step || n.kind == ir::NodeKind::Model;
+}
+
+// The nodes a node waits for.
+std::vector<std::string> upstream(const ir::Node& n) {
+  std::vector<std::string> out;
+  for (const ir::Input& in : n.inputs) out.push_back(in.node);
+  if (n.kind == ir::NodeKind::Test) out.push_back(n.target);
+  return out;
+}
+
+// Whether an expression tree reads `baseline.…`.
+bool readsBaseline(const nlohmann::ordered_json& tree) {
+  if (tree.is_object()) {
+    if (auto it = tree.find("path"); it != tree.end() && it->is_array() && !it->empty() && (*it)[0] == "baseline")
+      return true;
+    for (const auto& [k, v] : tree.items())
+      if (readsBaseline(v)) return true;
+  } else if (tree.is_array()) {
+    for (const auto& v : tree)
+      if (readsBaseline(v)) return true;
+  }
+  return false;
+}
 
 // `features.table` → `FEATURES_TABLE`, for MLOPS_INPUT_… names.
 std::string envName(const std::string& s) {
@@ -96,6 +127,7 @@ class Runner : public Executor {
       }
       return immediate(i, true, "", "checked");
     }
+    if (n.kind == ir::NodeKind::Test) return runTest(i, n);
     std::string error;
     std::optional<Interpolated> command = interpolate(g_, n, n.run, error);
     if (!command) return immediate(i, false, error);
@@ -209,6 +241,7 @@ class Runner : public Executor {
   }
 
   void skipped(size_t i, const std::string& status, const std::string& why) { record(i, status, why, 0, nullptr); }
+  bool blockingTestFailed() const { return blockingFailed_; }
 
   void finish() {
     if (state_ && !o_.dryRun) state_->saveHashes(hasher_);
@@ -221,6 +254,53 @@ class Runner : public Executor {
   const std::vector<Line>& lines() const { return lines_; }
 
  private:
+  // A test on a model: its expectation over the metrics the model wrote.
+  void runTest(size_t i, const ir::Node& n) {
+    const ir::Node* model = g_.find(n.target);
+    std::string metricsPath;
+    for (const auto& [name, path] : model->outputs)
+      if (name == model->metricsOutput) metricsPath = path;
+    nlohmann::ordered_json metrics;
+    std::string problem;
+    if (metricsPath.empty()) {
+      problem = "model `" + model->name + "` declares no `metrics` output";
+    } else if (auto buffer = llvm::MemoryBuffer::getFile(join(g_.root, metricsPath)); !buffer) {
+      problem = "cannot read the metrics `" + metricsPath + "`: " + buffer.getError().message();
+    } else {
+      metrics = nlohmann::ordered_json::parse((*buffer)->getBuffer(), nullptr, /*allow_exceptions=*/false);
+      if (!metrics.is_object()) problem = "the metrics `" + metricsPath + "` are not a JSON object";
+    }
+    bool blocking = n.severity != "warning";
+    auto fail = [&](const std::string& why) {
+      if (blocking) blockingFailed_ = true;
+      immediate(i, !blocking, why, blocking ? "failed" : "warning");
+    };
+    if (!problem.empty()) return fail(problem);
+    if (n.expect.empty()) return immediate(i, true, "nothing to check", "passed");
+    // No gate has passed yet, so there is no baseline: the test passes and says so (docs/ir.md 6.2).
+    if (readsBaseline(n.expect.tree)) return immediate(i, true, "no baseline yet: no gate for the model has passed", "passed");
+    EvaluationContext context;
+    context.path = [&](const std::vector<std::string>& path, std::string& error) -> std::optional<Value> {
+      if (path.size() == 2 && path[0] == "metrics") {
+        auto it = metrics.find(path[1]);
+        if (it != metrics.end() && it->is_number()) return Value{it->get<double>()};
+        error = "metric `" + path[1] + "` is " + (it == metrics.end() ? "missing from" : "not a number in") + " `" +
+                metricsPath + "`";
+        return std::nullopt;
+      }
+      if (path.size() == 1)
+        for (const auto& [name, literal] : n.uses.arguments)
+          if (name == path[0]) return evaluate(literal.value("value", nlohmann::ordered_json()), EvaluationContext{}, error);
+      error = "`" + path[0] + "` cannot be read in a test on a model";
+      return std::nullopt;
+    };
+    std::string error;
+    std::optional<bool> result = evaluateCondition(n.expect.tree, context, error);
+    if (!result) return fail(error);
+    if (*result) return immediate(i, true, n.expect.source, "passed");
+    fail("expected " + n.expect.source);
+  }
+
   void immediate(size_t i, bool ok, const std::string& why, const char* status = "failed") {
     record(i, ok ? status : "failed", why, 0, nullptr);
     done_.emplace_back(i, ok);
@@ -233,10 +313,10 @@ class Runner : public Executor {
     lines_.push_back({n.id, status, why, seconds});
     std::string line = "[" + std::to_string(finished_) + "/" + std::to_string(order_.size()) + "] " +
                        ir::nodeKindName(n.kind) + " " + n.name + ": " + status;
-    if (status == "ran" || status == "failed") line += " in " + formatSeconds(seconds);
+    if (status == "ran" || (status == "failed" && seconds > 0)) line += " in " + formatSeconds(seconds);
     if (!why.empty()) line += " (" + why + ")";
     else if (o_.explain && status == "cached") line += " (inputs, command and outputs unchanged)";
-    std::fprintf(status == "failed" ? o_.err : o_.out, "%s\n", line.c_str());
+    std::fprintf(status == "failed" || status == "warning" ? o_.err : o_.out, "%s\n", line.c_str());
     std::fflush(o_.out);
     if (state_ && !o_.dryRun)
       state_->recordNode(run_, {n.id, status == "ran" ? "succeeded" : status, exitCode, seconds, why}, success);
@@ -254,6 +334,7 @@ class Runner : public Executor {
   std::map<size_t, std::string> whys_;
   std::deque<std::pair<size_t, bool>> done_;
   std::set<std::string> wouldRun_;  // dry run: node ids that would run
+  bool blockingFailed_ = false;
   std::vector<Line> lines_;
   size_t finished_ = 0;
 };
@@ -268,7 +349,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
   std::vector<size_t> stack;
   if (o.targets.empty()) {
     for (size_t i = 0; i < g.nodes.size(); ++i)
-      if (runnable(g.nodes[i].kind)) stack.push_back(i);
+      if (runnable(g, g.nodes[i])) stack.push_back(i);
   }
   for (const std::string& t : o.targets) {
     std::vector<size_t> matches;
@@ -279,10 +360,10 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
       return RunStatus::Usage;
     }
     const ir::Node& n = g.nodes[matches.front()];
-    if (!runnable(n.kind)) {
+    if (!runnable(g, n)) {
       std::fprintf(o.err,
-                   "mlopsc: error: %s `%s` cannot be run yet: this mlopsc runs data, steps and models; tests, gates, "
-                   "deploys and monitors follow (docs/cli.md)\n",
+                   "mlopsc: error: %s `%s` cannot be run yet: this mlopsc runs data, steps, models and tests on "
+                   "models; tests on data, gates, deploys and monitors follow (docs/cli.md)\n",
                    ir::nodeKindName(n.kind), n.name.c_str());
       return RunStatus::Usage;
     }
@@ -293,8 +374,8 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     stack.pop_back();
     if (selected[i]) continue;
     selected[i] = true;
-    for (const ir::Input& in : g.nodes[i].inputs)
-      if (auto it = index.find(in.node); it != index.end()) stack.push_back(it->second);
+    for (const std::string& up : upstream(g.nodes[i]))
+      if (auto it = index.find(up); it != index.end()) stack.push_back(it->second);
   }
   // Dependency order (ties: declaration order).
   std::vector<const ir::Node*> order;
@@ -306,8 +387,8 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
       if (!selected[i] || placed[i] >= 0) continue;
       std::vector<size_t> deps;
       bool ready = true;
-      for (const ir::Input& in : g.nodes[i].inputs) {
-        auto it = index.find(in.node);
+      for (const std::string& up : upstream(g.nodes[i])) {
+        auto it = index.find(up);
         if (it == index.end()) continue;
         if (placed[it->second] < 0) ready = false;
         else deps.push_back(static_cast<size_t>(placed[it->second]));
@@ -379,7 +460,12 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
                o.dryRun ? "dry run" : failed ? "run failed" : "run succeeded", ran, o.dryRun ? "would run" : "ran",
                cached, bad,
                o.dryRun ? "" : (", logs in " + logDir).c_str());
-  return failed ? RunStatus::NodeFailed : RunStatus::Success;
+  bool stepFailed = false;
+  for (size_t i = 0; i < results.size(); ++i)
+    if (results[i].outcome == Outcome::Failed && order[i]->kind != ir::NodeKind::Test) stepFailed = true;
+  if (stepFailed) return RunStatus::NodeFailed;
+  if (runner.blockingTestFailed()) return RunStatus::BlockingTestFailed;
+  return RunStatus::Success;
 }
 
 }  // namespace mlops::runtime

@@ -1,10 +1,10 @@
 // `mlopsc run`: runs the selected nodes of a pipeline graph on this machine,
 // in dependency order, up to `jobs` at once, skipping what is up to date.
 //
-// This slice runs data (its file must exist), steps and models. Tests,
-// gates, deploys and monitors are refused as targets with a message: they
-// need the expression evaluator, the approvals log and rollouts, which come
-// next (docs/cli.md).
+// This slice runs data (its file must exist), steps, models, and tests on
+// models (their expectation over the model's metrics). Tests on data, gates,
+// deploys and monitors are refused as targets with a message: they need the
+// data checks, the approvals log and rollouts, which come next (docs/cli.md).
 //
 // Layout under the project root (the folder of the root spec):
 //   .mlops/state.db            runs, node results, last successes, hash memo
@@ -33,7 +33,7 @@ struct RunOptions {
   std::FILE* err = stderr;  // errors
 };
 
-enum class RunStatus : int { Success = 0, Usage = 2, NodeFailed = 3 };
+enum class RunStatus : int { Success = 0, Usage = 2, NodeFailed = 3, BlockingTestFailed = 4 };
 
 // `irDigest` identifies the graph in the state store's run records.
 RunStatus runPipeline(const ir::PipelineGraph& graph, const RunOptions& options, const std::string& irDigest);

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
                                          "  mlopsc parse --dump-ast FILE  parse and print the AST\n"
                                          "  mlopsc build SPEC -o OUT      check and write the IR, graph and CI files\n"
                                          "  mlopsc graph SPEC -o FILE     draw the pipeline graph (svg, png, dot)\n"
-                                         "  mlopsc run SPEC [TARGET...]   run data, steps and models here (-j N, --explain)\n"
+                                         "  mlopsc run SPEC [TARGET...]   run steps, models and their tests here (-j N)\n"
                                          "  mlopsc explain CODE           explain a diagnostic code\n\n"
                                          "  Run `mlopsc SUBCOMMAND --help` for a subcommand's options.\n",
                                          &errorStream)) {

@@ -156,6 +156,42 @@ expect_stdout_contains "model m: ran" "and what follows it"
 expect_eq "$(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/state.db").execute("PRAGMA integrity_check").fetchone()[0])')" \
   ok "PRAGMA integrity_check after kill -9"
 
+# ---- tests on a model read its metrics
+mkdir -p ../tests/data && cd ../tests
+printf 'x\n1\n' > data/raw.csv
+cat > t.mlops <<'SPEC'
+project t { version = "1.0.0"  risk_tier = low }
+use std.roles
+role eng : data_engineer  { members = ["a@x.example"] }
+role ds  : data_scientist { members = ["b@x.example"] }
+data raw { owner = eng  source = file("data/raw.csv")  schema { x : int } }
+model m {
+  owner   = ds
+  inputs  = [raw]
+  run     = "cp ${inputs.raw} ${outputs.model} && echo '{\"auc\": 0.9, \"loss\": 0.3}' > ${outputs.metrics}"
+  outputs { model = "build/m.csv"  metrics = "build/metrics.json" }
+  metrics = outputs.metrics
+}
+test floor on m { expect metrics.auc >= 0.75 and metrics.loss < 0.5 }
+test stretch on m { expect metrics.auc >= 0.95  severity = warning }
+test regression on m { expect metrics.auc >= baseline.auc - 0.01 }
+SPEC
+run run t.mlops
+expect_exit 0 "tests that pass, and a warning, do not fail the run"
+expect_stdout_contains "test floor: passed (metrics.auc >= 0.75 and metrics.loss < 0.5)" "a passing test shows its expectation"
+expect_stderr_contains "test stretch: warning (expected metrics.auc >= 0.95)" "a failing warning test is reported"
+expect_stdout_contains "test regression: passed (no baseline yet: no gate for the model has passed)" \
+  "a baseline test passes, saying there is no baseline yet"
+sed -i 's/metrics.auc >= 0.75 and/metrics.auc >= 0.95 and/' t.mlops
+run run t.mlops
+expect_exit 4 "a failing blocking test (exit 4)"
+expect_stderr_contains "test floor: failed (expected metrics.auc >= 0.95 and metrics.loss < 0.5)" "the blocking failure says what was expected"
+sed -i 's/metrics.loss < 0.5/metrics.f1 < 0.5/; s/metrics.auc >= 0.95 and/metrics.auc >= 0.75 and/' t.mlops
+run run t.mlops
+expect_exit 4 "a metric the model did not write fails the test"
+expect_stderr_contains "metric \`f1\` is missing from \`build/metrics.json\`" "naming the metric and the file"
+cd ../proj
+
 # ---- what this mlopsc does not run yet is refused, not faked
 run run p.mlops nope
 expect_exit 2 "an unknown target"
