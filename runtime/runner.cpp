@@ -2,6 +2,7 @@
 
 #include "runtime/cache.h"
 #include "runtime/content_hash.h"
+#include "runtime/data_table.h"
 #include "runtime/expression.h"
 #include "runtime/interpolation.h"
 #include "runtime/process_executor.h"
@@ -31,7 +32,7 @@ namespace {
 bool runnable(const ir::PipelineGraph& g, const ir::Node& n) {
   if (n.kind == ir::NodeKind::Test) {
     const ir::Node* target = g.find(n.target);
-    return target && target->kind == ir::NodeKind::Model;
+    return target && (target->kind == ir::NodeKind::Model || target->kind == ir::NodeKind::Data);
   }
   return n.kind == ir::NodeKind::Data || n.kind == ir::NodeKind::Step || n.kind == ir::NodeKind::Model;
 }
@@ -44,16 +45,16 @@ std::vector<std::string> upstream(const ir::Node& n) {
   return out;
 }
 
-// Whether an expression tree reads `baseline.…`.
-bool readsBaseline(const nlohmann::ordered_json& tree) {
+// Whether an expression tree has a `key` node whose segments start with
+// `first` (`baseline.…` paths, `drift.psi(…)` calls).
+bool mentions(const nlohmann::ordered_json& tree, const char* key, const char* first) {
   if (tree.is_object()) {
-    if (auto it = tree.find("path"); it != tree.end() && it->is_array() && !it->empty() && (*it)[0] == "baseline")
-      return true;
+    if (auto it = tree.find(key); it != tree.end() && it->is_array() && !it->empty() && (*it)[0] == first) return true;
     for (const auto& [k, v] : tree.items())
-      if (readsBaseline(v)) return true;
+      if (mentions(v, key, first)) return true;
   } else if (tree.is_array()) {
     for (const auto& v : tree)
-      if (readsBaseline(v)) return true;
+      if (mentions(v, key, first)) return true;
   }
   return false;
 }
@@ -254,44 +255,59 @@ class Runner : public Executor {
   const std::vector<Line>& lines() const { return lines_; }
 
  private:
-  // A test on a model: its expectation over the metrics the model wrote.
+  // A test: its expectation over the metrics its model wrote, or over the
+  // data it checks (a CSV file).
   void runTest(size_t i, const ir::Node& n) {
-    const ir::Node* model = g_.find(n.target);
-    std::string metricsPath;
-    for (const auto& [name, path] : model->outputs)
-      if (name == model->metricsOutput) metricsPath = path;
-    nlohmann::ordered_json metrics;
-    std::string problem;
-    if (metricsPath.empty()) {
-      problem = "model `" + model->name + "` declares no `metrics` output";
-    } else if (auto buffer = llvm::MemoryBuffer::getFile(join(g_.root, metricsPath)); !buffer) {
-      problem = "cannot read the metrics `" + metricsPath + "`: " + buffer.getError().message();
-    } else {
-      metrics = nlohmann::ordered_json::parse((*buffer)->getBuffer(), nullptr, /*allow_exceptions=*/false);
-      if (!metrics.is_object()) problem = "the metrics `" + metricsPath + "` are not a JSON object";
-    }
+    const ir::Node* target = g_.find(n.target);
     bool blocking = n.severity != "warning";
     auto fail = [&](const std::string& why) {
       if (blocking) blockingFailed_ = true;
       immediate(i, !blocking, why, blocking ? "failed" : "warning");
     };
-    if (!problem.empty()) return fail(problem);
     if (n.expect.empty()) return immediate(i, true, "nothing to check", "passed");
-    // No gate has passed yet, so there is no baseline: the test passes and says so (docs/ir.md 6.2).
-    if (readsBaseline(n.expect.tree)) return immediate(i, true, "no baseline yet: no gate for the model has passed", "passed");
+    // Until a gate for the model passes there is no baseline and no drift
+    // reference: such a test passes and says so (docs/ir.md 6.2, 6.3).
+    if (mentions(n.expect.tree, "path", "baseline"))
+      return immediate(i, true, "no baseline yet: no gate for the model has passed", "passed");
+    if (mentions(n.expect.tree, "call", "drift"))
+      return immediate(i, true, "no reference profile yet: no gate has passed", "passed");
+
     EvaluationContext context;
+    nlohmann::ordered_json metrics;
+    std::string source;
+    std::optional<DataTable> table;
+    if (target->kind == ir::NodeKind::Model) {
+      for (const auto& [name, path] : target->outputs)
+        if (name == target->metricsOutput) source = path;
+      if (source.empty()) return fail("model `" + target->name + "` declares no `metrics` output");
+      auto buffer = llvm::MemoryBuffer::getFile(join(g_.root, source));
+      if (!buffer) return fail("cannot read the metrics `" + source + "`: " + buffer.getError().message());
+      metrics = nlohmann::ordered_json::parse((*buffer)->getBuffer(), nullptr, /*allow_exceptions=*/false);
+      if (!metrics.is_object()) return fail("the metrics `" + source + "` are not a JSON object");
+    } else {
+      for (const auto& [k, v] : target->source.arguments)
+        if (k == "path") source = v;
+      bool csv = target->format == "csv" ||
+                 (target->format.empty() && source.size() > 4 && source.compare(source.size() - 4, 4, ".csv") == 0);
+      if (target->source.kind != "file" || !csv)
+        return fail("data `" + target->name + "` is not a CSV file: this runtime checks CSV data only");
+      std::string error;
+      table = DataTable::readCsv(join(g_.root, source), error);
+      if (!table) return fail(error);
+      context = dataContext(*target, *table, source);
+    }
     context.path = [&](const std::vector<std::string>& path, std::string& error) -> std::optional<Value> {
-      if (path.size() == 2 && path[0] == "metrics") {
+      if (path.size() == 2 && path[0] == "metrics" && metrics.is_object()) {
         auto it = metrics.find(path[1]);
         if (it != metrics.end() && it->is_number()) return Value{it->get<double>()};
         error = "metric `" + path[1] + "` is " + (it == metrics.end() ? "missing from" : "not a number in") + " `" +
-                metricsPath + "`";
+                source + "`";
         return std::nullopt;
       }
-      if (path.size() == 1)
+      if (path.size() == 1)  // a check's parameter, bound by the test
         for (const auto& [name, literal] : n.uses.arguments)
           if (name == path[0]) return evaluate(literal.value("value", nlohmann::ordered_json()), EvaluationContext{}, error);
-      error = "`" + path[0] + "` cannot be read in a test on a model";
+      error = "`" + path[0] + "` cannot be read in this test";
       return std::nullopt;
     };
     std::string error;
@@ -362,8 +378,8 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     const ir::Node& n = g.nodes[matches.front()];
     if (!runnable(g, n)) {
       std::fprintf(o.err,
-                   "mlopsc: error: %s `%s` cannot be run yet: this mlopsc runs data, steps, models and tests on "
-                   "models; tests on data, gates, deploys and monitors follow (docs/cli.md)\n",
+                   "mlopsc: error: %s `%s` cannot be run yet: this mlopsc runs data, steps, models and tests; "
+                   "gates, deploys and monitors follow (docs/cli.md)\n",
                    ir::nodeKindName(n.kind), n.name.c_str());
       return RunStatus::Usage;
     }

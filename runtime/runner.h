@@ -1,10 +1,10 @@
 // `mlopsc run`: runs the selected nodes of a pipeline graph on this machine,
 // in dependency order, up to `jobs` at once, skipping what is up to date.
 //
-// This slice runs data (its file must exist), steps, models, and tests on
-// models (their expectation over the model's metrics). Tests on data, gates,
-// deploys and monitors are refused as targets with a message: they need the
-// data checks, the approvals log and rollouts, which come next (docs/cli.md).
+// This slice runs data (its file must exist), steps, models and tests (over
+// a model's metrics, or a CSV data file). Gates, deploys and monitors are
+// refused as targets with a message: they need the approvals log and
+// rollouts, which come next (docs/cli.md).
 //
 // Layout under the project root (the folder of the root spec):
 //   .mlops/state.db            runs, node results, last successes, hash memo

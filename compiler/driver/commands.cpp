@@ -9,7 +9,7 @@ llvm::cl::SubCommand parseCommand("parse", "Parse .mlops files (syntax only); --
 llvm::cl::SubCommand buildCommand("build",
                                   "Check a spec and write the pipeline IR, graph and CI files (OUT/pipeline.json, OUT/graph/, OUT/github/, OUT/gitlab/, OUT/argo/)");
 llvm::cl::SubCommand graphCommand("graph", "Draw the pipeline graph of a spec as DOT, SVG or PNG");
-llvm::cl::SubCommand runCommand("run", "Run the data, steps, models and model tests of a spec or pipeline.json on this machine");
+llvm::cl::SubCommand runCommand("run", "Run the data, steps, models and tests of a spec or pipeline.json on this machine");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");

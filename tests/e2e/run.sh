@@ -190,6 +190,40 @@ sed -i 's/metrics.loss < 0.5/metrics.f1 < 0.5/; s/metrics.auc >= 0.95 and/metric
 run run t.mlops
 expect_exit 4 "a metric the model did not write fails the test"
 expect_stderr_contains "metric \`f1\` is missing from \`build/metrics.json\`" "naming the metric and the file"
+
+# ---- tests on data compute the stdlib checks over the CSV
+cat > d.mlops <<'SPEC'
+project d { version = "1.0.0"  risk_tier = low }
+use std.roles
+use std.checks
+role eng : data_engineer { members = ["a@x.example"] }
+data apps {
+  owner  = eng
+  source = file("data/apps.csv")
+  format = csv
+  schema { income : float where value >= 0  region : string where value in ["north", "south"]  ok : bool }
+}
+test enough on apps uses rows { min = 3 }
+test few_nulls on apps uses nulls { column = "income"  max = 34% }
+test schema_holds on apps uses schema
+test income_range on apps uses range { column = "income"  min = 0  max = 1000 }
+test drift on apps uses psi { column = "income" }
+SPEC
+printf 'income,region,ok\n10,north,true\n,south,false\n"30",north,1\n' > data/apps.csv
+run run d.mlops
+expect_exit 0 "data tests that hold"
+expect_stdout_contains "test enough: passed" "rows() counts the data rows"
+expect_stdout_contains "test few_nulls: passed" "nulls() is a fraction of the rows"
+expect_stdout_contains "test schema_holds: passed" "schema_ok() checks types and where constraints"
+expect_stdout_contains "test drift: passed (no reference profile yet: no gate has passed)" "PSI waits for a reference profile"
+printf 'income,region,ok\n10,north,true\n,south,false\n"1,000",east,1\n' > data/apps.csv
+run run d.mlops
+expect_exit 4 "data tests that fail"
+expect_stderr_contains "test schema_holds: failed (expected schema_ok())" "a value outside its constraint fails the schema"
+expect_stderr_contains "row 3 holds \`1,000\`, not a number" "a quoted field with a comma is one value, named when it is no number"
+printf 'income,region\n1,north,extra\n' > data/apps.csv
+run run d.mlops
+expect_stderr_contains "data row 1 has 3 fields, the header 2" "a ragged CSV is reported"
 cd ../proj
 
 # ---- what this mlopsc does not run yet is refused, not faked

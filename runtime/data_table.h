@@ -1,0 +1,36 @@
+// Data tests read the data they check: a CSV file (RFC 4180: a header row,
+// commas, double-quoted fields with "" for a quote and embedded line
+// breaks). The data functions of the IR (docs/ir.md 6.3) are computed over
+// it: rows(), nulls(column), column_min/max(column), age(), schema_ok().
+// `drift.psi` needs the reference profile a gate pass stores; until one
+// exists a test that reads it passes and says so, as with baselines.
+#pragma once
+
+#include "ir/pipeline_graph.h"
+#include "runtime/expression.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlops::runtime {
+
+struct DataTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  double ageSeconds = 0;  // since the file last changed
+
+  // Reads a CSV file; nullopt and `error` when it cannot be read or parsed.
+  static std::optional<DataTable> readCsv(const std::string& path, std::string& error);
+  // The index of `column`, or nullopt with `error` naming the columns there are.
+  std::optional<size_t> column(const std::string& name, std::string& error) const;
+};
+
+// Whether a value counts as null: empty, or null / NA / NaN in any case.
+bool isNull(const std::string& value);
+
+// The data functions over `table`, for a test on the data node `data`.
+// `source` names the file in messages.
+EvaluationContext dataContext(const ir::Node& data, const DataTable& table, const std::string& source);
+
+}  // namespace mlops::runtime
