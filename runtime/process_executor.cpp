@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <pthread.h>
 #include <thread>
 
 namespace mlops::runtime {
@@ -29,9 +30,19 @@ void ProcessExecutor::start(size_t index) {
   running_.push_back(std::move(r));
 }
 
-std::pair<size_t, bool> ProcessExecutor::wait() {
+std::pair<size_t, bool> ProcessExecutor::wait() { return *waitUntil(std::nullopt); }
+
+std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<double> deadline) {
+  // Children's exits wake the loop at once (SIGCHLD, kept pending while
+  // blocked here; children start with an empty mask); timeouts and retries
+  // are checked at least every few milliseconds.
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  pthread_sigmask(SIG_BLOCK, &chld, nullptr);
   for (;;) {
     double now = monotonicSeconds();
+    if (deadline && now >= *deadline) return std::nullopt;
     for (size_t i = 0; i < running_.size(); ++i) {
       Running& r = running_[i];
       JobReport& report = reports_[r.index];
@@ -44,7 +55,7 @@ std::pair<size_t, bool> ProcessExecutor::wait() {
           size_t index = r.index;
           running_.erase(running_.begin() + static_cast<long>(i));
           if (finished_) finished_(index, report, true);
-          return {index, false};
+          return std::make_pair(index, false);
         }
         continue;
       }
@@ -73,9 +84,12 @@ std::pair<size_t, bool> ProcessExecutor::wait() {
       }
       size_t index = r.index;
       running_.erase(running_.begin() + static_cast<long>(i));
-      return {index, ok};
+      return std::make_pair(index, ok);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    double wait = 0.005;
+    if (deadline) wait = std::max(0.0, std::min(wait, *deadline - now));
+    timespec ts{0, static_cast<long>(wait * 1e9)};
+    sigtimedwait(&chld, nullptr, &ts);
   }
 }
 

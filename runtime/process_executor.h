@@ -38,6 +38,10 @@ class ProcessExecutor : public Executor {
 
   void start(size_t index) override;
   std::pair<size_t, bool> wait() override;
+  // As wait(), but gives up at `deadline` (monotonicSeconds()) and returns
+  // nullopt: the runner pauses rollouts between canary steps meanwhile.
+  std::optional<std::pair<size_t, bool>> waitUntil(std::optional<double> deadline);
+  size_t running() const { return running_.size(); }
 
   double killGraceSeconds = 5;
   double backoffBaseSeconds = 1;  // tests shorten it

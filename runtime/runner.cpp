@@ -1,11 +1,14 @@
 #include "runtime/runner.h"
 
+#include "runtime/approvals.h"
 #include "runtime/cache.h"
 #include "runtime/content_hash.h"
 #include "runtime/data_table.h"
+#include "runtime/drift.h"
 #include "runtime/expression.h"
 #include "runtime/interpolation.h"
 #include "runtime/process_executor.h"
+#include "runtime/progress.h"
 #include "runtime/scheduler.h"
 #include "runtime/state_store.h"
 
@@ -19,30 +22,80 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <fstream>
+#include <sstream>
 #include <fcntl.h>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <sys/file.h>
 #include <unistd.h>
 
 namespace mlops::runtime {
 namespace {
 
-// What this runtime runs: data (checked), steps, models, and tests on models.
-bool runnable(const ir::PipelineGraph& g, const ir::Node& n) {
-  if (n.kind == ir::NodeKind::Test) {
-    const ir::Node* target = g.find(n.target);
-    return target && (target->kind == ir::NodeKind::Model || target->kind == ir::NodeKind::Data);
-  }
-  return n.kind == ir::NodeKind::Data || n.kind == ir::NodeKind::Step || n.kind == ir::NodeKind::Model;
-}
-
-// The nodes a node waits for.
+// The nodes a node waits for (the graph's edges into it).
 std::vector<std::string> upstream(const ir::Node& n) {
   std::vector<std::string> out;
   for (const ir::Input& in : n.inputs) out.push_back(in.node);
-  if (n.kind == ir::NodeKind::Test) out.push_back(n.target);
+  switch (n.kind) {
+    case ir::NodeKind::Test: out.push_back(n.target); break;
+    case ir::NodeKind::Gate:
+      out.push_back(n.model);
+      out.insert(out.end(), n.require.begin(), n.require.end());
+      break;
+    case ir::NodeKind::Deploy:
+      out.push_back(n.model);
+      if (!n.after.empty()) out.push_back(n.after);
+      break;
+    case ir::NodeKind::Monitor: out.push_back(n.deploy); break;
+    default: break;
+  }
   return out;
+}
+
+std::string label(const ir::Node& n) { return std::string(ir::nodeKindName(n.kind)) + " " + n.name; }
+
+std::string shortDigest(const std::string& hex) { return hex.substr(0, 12); }
+
+std::string percentText(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", fraction * 100);
+  return buf;
+}
+
+// Reads a whole file; nullopt with `error`.
+std::optional<std::string> readFile(const std::string& path, std::string& error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read `" + path + "`: " + buffer.getError().message();
+    return std::nullopt;
+  }
+  return (*buffer)->getBuffer().str();
+}
+
+// Replaces every occurrence of each secret value in the log with `***`
+// (values shorter than 4 characters are left: they would mask too much).
+void redactLog(const std::string& path, const std::vector<std::string>& values) {
+  std::string error;
+  std::optional<std::string> text = readFile(path, error);
+  if (!text) return;
+  bool changed = false;
+  for (const std::string& v : values) {
+    if (v.size() < 4) continue;
+    for (size_t at = text->find(v); at != std::string::npos; at = text->find(v, at + 3)) {
+      text->replace(at, v.size(), "***");
+      changed = true;
+    }
+  }
+  if (!changed) return;
+  std::string tmp = path + ".redacting";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << *text;
+    if (!out) return;
+  }
+  std::rename(tmp.c_str(), path.c_str());
 }
 
 // Whether an expression tree has a `key` node whose segments start with
@@ -71,11 +124,6 @@ std::string join(const std::string& root, const std::string& path) {
   return root + "/" + path;
 }
 
-std::string formatSeconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1fs", s);
-  return buf;
-}
 
 // Holds the project's run lock (flock on .mlops/lock) for the run's life.
 class RunLock {
@@ -103,49 +151,131 @@ class RunLock {
 struct Prepared {
   Job job;
   CacheParts parts;
+  std::vector<std::string> secretValues;  // masked in the log afterwards
+};
+
+// A deploy being rolled out: its steps (traffic percentages), where it is,
+// and whether it is rolling back.
+struct Rollout {
+  std::vector<double> steps;     // fractions
+  size_t next = 0;               // the step to run next
+  double pauseSeconds = 0;       // between steps (scaled)
+  double settleSeconds = 0;      // after the last step before the final monitor check (shadow, ab)
+  bool settled = false;
+  bool rollingBack = false;
+  std::optional<double> resumeAt;
+  std::string failure;
+  Job base;                      // the step's job without MLOPS_TRAFFIC_PERCENT
+  double startedAt = 0;          // monotonic: the rollout's time includes its pauses
 };
 
 class Runner : public Executor {
  public:
   Runner(const ir::PipelineGraph& g, const RunOptions& o, std::vector<const ir::Node*> order, StateStore* state,
-         int64_t run, std::string logDir)
+         int64_t run, std::string logDir, Progress& progress)
       : g_(g), o_(o), order_(std::move(order)), state_(state), run_(run), logDir_(std::move(logDir)),
-        processes_([this](size_t i) { return prepared_.at(i).job; }) {
+        progress_(progress), processes_([this](size_t i) { return prepared_.at(i).job; }) {
     processes_.killGraceSeconds = o.killGraceSeconds;
     processes_.backoffBaseSeconds = o.backoffBaseSeconds;
-    if (state_) state_->loadHashes(hasher_);
+    if (state_) {
+      state_->loadHashes(hasher_);
+      approvals_ = state_->approvals();
+    }
   }
 
   void start(size_t i) override {
     const ir::Node& n = *order_[i];
-    std::string why;
-    if (n.kind == ir::NodeKind::Data) {
-      if (n.source.kind == "file") {
-        std::string path, error;
-        for (const auto& [k, v] : n.source.arguments)
-          if (k == "path") path = v;
-        if (!statFile(join(g_.root, path), error)) return immediate(i, false, "data file " + error);
+    switch (n.kind) {
+      case ir::NodeKind::Data: return checkData(i, n);
+      case ir::NodeKind::Test: return runTest(i, n);
+      case ir::NodeKind::Gate: return checkGate(i, n);
+      case ir::NodeKind::Monitor: {
+        std::string why;
+        bool ok = evaluateMonitor(n, why);
+        if (!ok) monitorFailed_ = true;
+        return immediate(i, ok, why, ok ? "passed" : "failed");
       }
-      return immediate(i, true, "", "checked");
+      default: return startCommand(i, n);
     }
-    if (n.kind == ir::NodeKind::Test) return runTest(i, n);
+  }
+
+  std::pair<size_t, bool> wait() override {
+    for (;;) {
+      if (!done_.empty()) {
+        auto r = done_.front();
+        done_.pop_front();
+        return r;
+      }
+      // Rollouts pausing between steps: resume the due ones.
+      std::optional<double> next;
+      double now = monotonicSeconds();
+      for (auto& [i, r] : rollouts_) {
+        if (!r.resumeAt) continue;
+        if (*r.resumeAt <= now) {
+          r.resumeAt.reset();
+          resumeRollout(i);
+          next = now;
+          break;
+        }
+        next = next ? std::min(*next, *r.resumeAt) : *r.resumeAt;
+      }
+      if (!done_.empty() || (next && *next <= now)) continue;
+      std::optional<std::pair<size_t, bool>> got = processes_.waitUntil(next);
+      if (!got) continue;
+      auto [i, ok] = *got;
+      if (rollouts_.count(i)) {
+        if (std::optional<bool> final = rolloutStepDone(i, ok)) return {i, *final};
+        continue;
+      }
+      return {i, commandDone(i, ok)};
+    }
+  }
+
+  void skipped(size_t i, const std::string& status, const std::string& why) { record(i, status, why, 0, nullptr); }
+  bool blockingTestFailed() const { return blockingFailed_; }
+  bool monitorFailed() const { return monitorFailed_; }
+  const std::set<std::string>& waitingGates() const { return waiting_; }
+
+  void finish() {
+    if (state_ && !o_.dryRun) state_->saveHashes(hasher_);
+  }
+
+ private:
+  void checkData(size_t i, const ir::Node& n) {
+    if (n.source.kind == "file") {
+      std::string path, error;
+      for (const auto& [k, v] : n.source.arguments)
+        if (k == "path") path = v;
+      if (!statFile(join(g_.root, path), error)) return immediate(i, false, "data file " + error);
+    }
+    immediate(i, true, "", "checked");
+  }
+
+  // The environment every command starts from: the basics of this one.
+  static std::vector<std::pair<std::string, std::string>> baseEnvironment() {
+    std::vector<std::pair<std::string, std::string>> env;
+    for (const char* name : {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TERM"})
+      if (const char* v = std::getenv(name)) env.emplace_back(name, v);
+    return env;
+  }
+
+  // A step, a model or a deploy: its command, unless it is up to date.
+  void startCommand(size_t i, const ir::Node& n) {
     std::string error;
     std::optional<Interpolated> command = interpolate(g_, n, n.run, error);
     if (!command) return immediate(i, false, error);
     // A dry run cannot hash inputs that an upstream node would rewrite first.
     if (o_.dryRun)
-      for (const ir::Input& in : n.inputs)
-        if (wouldRun_.count(in.node)) {
+      for (const std::string& up : upstream(n))
+        if (wouldRun_.count(up)) {
           wouldRun_.insert(n.id);
-          return immediate(i, true, "`" + in.node + "` would run first", "would run");
+          return immediate(i, true, "`" + up + "` would run first", "would run");
         }
     Prepared p;
     p.parts.command = hashBytes(command->command);
     for (const ir::Param& param : n.params)
       p.parts.params.emplace_back(param.name, param.value.value("text", std::string()));
-    std::vector<std::pair<std::string, std::string>> env;
-    for (const char* name : {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TERM"})
-      if (const char* v = std::getenv(name)) env.emplace_back(name, v);
+    std::vector<std::pair<std::string, std::string>> env = baseEnvironment();
     for (const ir::Input& in : n.inputs) {
       std::optional<std::string> path = inputPath(g_, in, error);
       if (!path) return immediate(i, false, error);
@@ -153,6 +283,17 @@ class Runner : public Executor {
       if (!digest) return immediate(i, false, "input " + error);
       p.parts.inputs.emplace_back(*path, *digest);
       env.emplace_back("MLOPS_INPUT_" + envName(in.as), *path);
+    }
+    if (n.kind == ir::NodeKind::Deploy) {
+      // A deploy's input is the model artifact it rolls out, and its
+      // strategy is part of what it does.
+      const ir::Node* model = g_.find(n.model);
+      std::optional<NodeSuccess> built = state_ ? state_->lastSuccess(n.model) : std::nullopt;
+      if (!model || !built) return immediate(i, false, "model `" + n.model + "` has no successful run to deploy");
+      for (const auto& [path, digest] : built->outputs) p.parts.inputs.emplace_back(path, digest);
+      p.parts.params.emplace_back("strategy", strategyText(n.strategy));
+      p.parts.params.emplace_back("target", n.deployTarget);
+      if (!n.rollback.empty()) p.parts.params.emplace_back("rollback", n.rollback);
     }
     for (const auto& [k, v] : n.env) p.parts.envNames.push_back(k);
     for (const std::string& s : n.secrets) p.parts.envNames.push_back(s);
@@ -171,7 +312,8 @@ class Runner : public Executor {
       outputsNow.emplace_back(path, hasher_.hash(join(g_.root, path), ignored));
     }
     Verdict verdict = judge(previous, p.parts, recorded, outputsNow);
-    if (verdict.upToDate) return immediate(i, true, "", "cached");
+    if (verdict.upToDate)
+      return immediate(i, true, n.kind == ir::NodeKind::Deploy ? "this artifact is already rolled out" : "", "cached");
     if (o_.dryRun) {
       wouldRun_.insert(n.id);
       return immediate(i, true, verdict.why, "would run");
@@ -184,13 +326,18 @@ class Runner : public Executor {
       llvm::sys::path::remove_filename(dir);
       if (!dir.empty()) llvm::sys::fs::create_directories(dir);
     }
-    for (const auto& [name, text] : p.parts.params) env.emplace_back("MLOPS_PARAM_" + envName(name), text);
+    for (const auto& [name, text] : p.parts.params)
+      if (n.kind != ir::NodeKind::Deploy) env.emplace_back("MLOPS_PARAM_" + envName(name), text);
     for (const auto& [k, v] : n.env) env.emplace_back(k, v);
     for (const std::string& s : n.secrets) {
-      const char* value = std::getenv(s.c_str());
+      std::optional<std::string> value = secret(s);
       if (!value)
-        return immediate(i, false, "secret `" + s + "` is not set in the environment (export it before `mlopsc run`)");
-      env.emplace_back(s, value);  // to this node's process only
+        return immediate(i, false,
+                         "secret `" + s + "` is not set in the environment" +
+                             (o_.secretsFile.empty() ? " (export it, or give --secrets-file FILE)"
+                                                     : " or in `" + o_.secretsFile + "`"));
+      env.emplace_back(s, *value);  // to this node's process only
+      p.secretValues.push_back(*value);
     }
     env.emplace_back("MLOPS_NODE", n.id);
     env.emplace_back("MLOPS_RUN", std::to_string(run_));
@@ -200,19 +347,33 @@ class Runner : public Executor {
     p.job.timeoutSeconds = n.resources.timeoutSeconds;
     p.job.retries = static_cast<unsigned>(n.resources.retries.value_or(0));
     whys_[i] = verdict.why;
+    if (n.kind == ir::NodeKind::Deploy) return startRollout(i, n, std::move(p));
     prepared_[i] = std::move(p);
+    progress_.started(label(n));
     processes_.start(i);
   }
 
-  std::pair<size_t, bool> wait() override {
-    if (!done_.empty()) {
-      auto r = done_.front();
-      done_.pop_front();
-      return r;
-    }
-    auto [i, ok] = processes_.wait();
+  std::optional<std::string> secret(const std::string& name) const {
+    if (const char* v = std::getenv(name.c_str())) return std::string(v);
+    if (auto it = o_.secrets.find(name); it != o_.secrets.end()) return it->second;
+    return std::nullopt;
+  }
+
+  static std::string strategyText(const ir::Strategy& s) {
+    std::string out = s.kind;
+    for (double step : s.steps) out += " " + percentText(step) + "%";
+    if (s.intervalSeconds) out += " interval=" + std::to_string(*s.intervalSeconds);
+    if (s.durationSeconds) out += " duration=" + std::to_string(*s.durationSeconds);
+    if (s.split) out += " split=" + std::to_string(*s.split);
+    return out;
+  }
+
+  // A step's or model's process ended: its outputs must exist.
+  bool commandDone(size_t i, bool ok) {
     const ir::Node& n = *order_[i];
     const JobReport& report = processes_.reports().at(i);
+    Prepared& p = prepared_.at(i);
+    if (!p.secretValues.empty()) redactLog(p.job.spec.logPath, p.secretValues);
     std::string failure;
     NodeSuccess success;
     if (ok) {
@@ -232,31 +393,298 @@ class Runner : public Executor {
     double seconds = report.result.seconds;
     if (failure.empty()) {
       success.run = run_;
-      success.cacheKey = prepared_.at(i).parts.key().hex();
-      success.cacheParts = prepared_.at(i).parts.toJson();
+      success.cacheKey = p.parts.key().hex();
+      success.cacheParts = p.parts.toJson();
       record(i, "ran", whys_[i], seconds, &success);
-      return {i, true};
+      return true;
     }
-    record(i, "failed", failure + "; log: " + prepared_.at(i).job.spec.logPath, seconds, nullptr, report.result.exitCode);
-    return {i, false};
+    record(i, "failed", failure + "; log: " + p.job.spec.logPath, seconds, nullptr, report.result.exitCode);
+    return false;
   }
 
-  void skipped(size_t i, const std::string& status, const std::string& why) { record(i, status, why, 0, nullptr); }
-  bool blockingTestFailed() const { return blockingFailed_; }
+  // ---- deploys -----------------------------------------------------------
 
-  void finish() {
-    if (state_ && !o_.dryRun) state_->saveHashes(hasher_);
+  void startRollout(size_t i, const ir::Node& n, Prepared p) {
+    Rollout r;
+    const ir::Strategy& s = n.strategy;
+    if (s.kind == "canary" && !s.steps.empty()) r.steps = s.steps;
+    else if (s.kind == "shadow") r.steps = {0.0};
+    else if (s.kind == "ab") r.steps = {s.split.value_or(0.5)};
+    else r.steps = {1.0};
+    r.pauseSeconds = s.intervalSeconds.value_or(0) * o_.intervalScale;
+    r.settleSeconds = (s.kind == "shadow" || s.kind == "ab") ? s.durationSeconds.value_or(0) * o_.intervalScale : 0;
+    r.base = p.job;
+    r.startedAt = monotonicSeconds();
+    r.base.spec.environment.emplace_back("MLOPS_STRATEGY", s.kind);
+    if (!n.deployTarget.empty()) r.base.spec.environment.emplace_back("MLOPS_DEPLOY_TARGET", n.deployTarget);
+    prepared_[i] = std::move(p);
+    rollouts_[i] = std::move(r);
+    progress_.started(label(n));
+    runRolloutStep(i);
   }
 
-  struct Line {
-    std::string node, status, why;
-    double seconds;
-  };
-  const std::vector<Line>& lines() const { return lines_; }
+  void runRolloutStep(size_t i) {
+    Rollout& r = rollouts_.at(i);
+    Job job = r.base;
+    job.spec.environment.emplace_back("MLOPS_TRAFFIC_PERCENT", percentText(r.steps[r.next]));
+    job.spec.environment.emplace_back("MLOPS_ROLLOUT_STEP", std::to_string(r.next + 1) + "/" + std::to_string(r.steps.size()));
+    prepared_.at(i).job = std::move(job);
+    processes_.start(i);
+  }
 
- private:
-  // A test: its expectation over the metrics its model wrote, or over the
-  // data it checks (a CSV file).
+  void startRollback(size_t i) {
+    const ir::Node& n = *order_[i];
+    Rollout& r = rollouts_.at(i);
+    r.rollingBack = true;
+    std::string error;
+    std::optional<Interpolated> command = n.rollback.empty() ? std::nullopt : interpolate(g_, n, n.rollback, error);
+    if (!command) {
+      r.failure += n.rollback.empty() ? "; no `rollback` declared: nothing was undone" : "; cannot roll back: " + error;
+      record(i, "failed", r.failure, monotonicSeconds() - r.startedAt, nullptr, 1);
+      done_.emplace_back(i, false);
+      return;
+    }
+    progress_.note("deploy " + n.name + ": " + r.failure + "; rolling back");
+    Job job = r.base;
+    job.spec.command = command->command;
+    job.retries = 0;
+    job.spec.environment.emplace_back("MLOPS_ROLLBACK", "1");
+    if (r.next > 0) job.spec.environment.emplace_back("MLOPS_TRAFFIC_PERCENT", percentText(r.steps[r.next - 1]));
+    prepared_.at(i).job = std::move(job);
+    processes_.start(i);
+  }
+
+  // A rollout's process ended: the final result, or nullopt when the rollout
+  // goes on (a pause, the next step, the rollback).
+  std::optional<bool> rolloutStepDone(size_t i, bool ok) {
+    const ir::Node& n = *order_[i];
+    Rollout& r = rollouts_.at(i);
+    Prepared& p = prepared_.at(i);
+    const JobReport& report = processes_.reports().at(i);
+    if (!p.secretValues.empty()) redactLog(p.job.spec.logPath, p.secretValues);
+    if (r.rollingBack) {
+      std::string why = r.failure + (ok ? "; rolled back" : "; the rollback failed too: " + report.result.describe()) +
+                        "; log: " + p.job.spec.logPath;
+      record(i, "failed", why, monotonicSeconds() - r.startedAt, nullptr, 1);
+      return false;
+    }
+    if (!ok) {
+      r.failure = "the rollout step at " + percentText(r.steps[r.next]) + "% failed: " +
+                  (report.error.empty() ? report.result.describe() : report.error);
+      startRollback(i);
+      return std::nullopt;
+    }
+    ++r.next;
+    if (r.next < r.steps.size() || (r.settleSeconds > 0 && !r.settled)) {
+      double pause = r.next < r.steps.size() ? r.pauseSeconds : r.settleSeconds;
+      progress_.note("deploy " + n.name + ": at " + percentText(r.steps[r.next - 1]) + "% of traffic; monitors in " +
+                     formatDuration(pause));
+      r.resumeAt = monotonicSeconds() + pause;
+      return std::nullopt;
+    }
+    return rolloutSucceeded(i);
+  }
+
+  static std::string formatDuration(double s) {
+    char buf[32];
+    if (s >= 3600) std::snprintf(buf, sizeof buf, "%gh", s / 3600);
+    else if (s >= 60) std::snprintf(buf, sizeof buf, "%gm", s / 60);
+    else std::snprintf(buf, sizeof buf, "%.3gs", s);
+    return buf;
+  }
+
+  bool rolloutSucceeded(size_t i) {
+    Rollout& r = rollouts_.at(i);
+    Prepared& p = prepared_.at(i);
+    NodeSuccess success;
+    success.run = run_;
+    success.cacheKey = p.parts.key().hex();
+    success.cacheParts = p.parts.toJson();
+    std::string steps;
+    for (double s : r.steps) steps += (steps.empty() ? "" : " → ") + percentText(s) + "%";
+    std::string why = whys_[i];
+    record(i, "rolled out", steps + (why.empty() ? "" : "; " + why), monotonicSeconds() - r.startedAt, &success);
+    return true;
+  }
+
+  // After a pause: the deploy's monitors decide between the next step and
+  // the rollback.
+  void resumeRollout(size_t i) {
+    const ir::Node& n = *order_[i];
+    Rollout& r = rollouts_.at(i);
+    for (const ir::Node& m : g_.nodes) {
+      if (m.kind != ir::NodeKind::Monitor || m.deploy != n.id) continue;
+      std::string why;
+      if (!evaluateMonitor(m, why)) {
+        r.failure = "monitor `" + m.name + "` failed at " + percentText(r.steps[r.next - 1]) + "%: " + why;
+        startRollback(i);
+        return;
+      }
+      progress_.note("deploy " + n.name + ": monitor " + m.name + " passed (" + why + ")");
+    }
+    if (r.next < r.steps.size()) return runRolloutStep(i);
+    r.settled = true;
+    done_.emplace_back(i, rolloutSucceeded(i));
+  }
+
+  // ---- monitors ----------------------------------------------------------
+
+  bool evaluateMonitor(const ir::Node& m, std::string& why) {
+    std::string alert;
+    for (const std::string& roleName : m.alert) {
+      const ir::Role* role = findRole(g_, roleName);
+      std::string members;
+      if (role)
+        for (const std::string& e : role->members) members += (members.empty() ? "" : ", ") + e;
+      alert += (alert.empty() ? "" : "; ") + roleName + (members.empty() ? "" : " (" + members + ")");
+    }
+    auto fail = [&](const std::string& what) {
+      why = what + (alert.empty() ? "" : "; alert " + alert);
+      return false;
+    };
+    if (m.expect.empty()) {
+      why = "nothing to check";
+      return true;
+    }
+    std::string path, error;
+    for (const auto& [k, v] : m.source.arguments)
+      if (k == "path") path = v;
+    if (m.source.kind != "file") return fail("source `" + m.source.kind + "` cannot be read by this runtime: only file()");
+    std::optional<std::string> text = readFile(join(g_.root, path), error);
+    if (!text) return fail(error);
+    nlohmann::ordered_json live = nlohmann::ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (!live.is_object()) return fail("`" + path + "` is not a JSON object");
+    EvaluationContext context;
+    context.path = [&](const std::vector<std::string>& p, std::string& e) -> std::optional<Value> {
+      if (p.size() == 2 && p[0] == "live") {
+        auto it = live.find(p[1]);
+        if (it != live.end() && it->is_number()) return Value{it->get<double>()};
+        e = "`live." + p[1] + "` is " + (it == live.end() ? "missing from" : "not a number in") + " `" + path + "`";
+        return std::nullopt;
+      }
+      e = "`" + p[0] + "` cannot be read in a monitor";
+      return std::nullopt;
+    };
+    std::optional<bool> result = evaluateCondition(m.expect.tree, context, error);
+    if (!result) return fail(error);
+    if (!*result) return fail("expected " + m.expect.source + describeValues(m, context));
+    why = m.expect.source + describeValues(m, context);
+    return true;
+  }
+
+  // ---- gates -------------------------------------------------------------
+
+  void checkGate(size_t i, const ir::Node& gate) {
+    const ir::Node* model = g_.find(gate.model);
+    if (!model) return immediate(i, false, "its model `" + gate.model + "` is not in the graph");
+    if (o_.dryRun && wouldRun_.count(model->id)) {
+      wouldRun_.insert(gate.id);
+      return immediate(i, true, "needs approvals of the model's new artifact", "would wait");
+    }
+    std::optional<NodeSuccess> built = state_ ? state_->lastSuccess(model->id) : std::nullopt;
+    if (!built) return immediate(i, false, "model `" + model->name + "` has no successful run to approve");
+    std::string artifact = artifactDigest(*built);
+    if (std::optional<GatePass> earlier = state_->gatePass(gate.id, artifact))
+      return immediate(i, true, "approved for artifact " + shortDigest(artifact) + " (" + earlier->at + ")", "passed");
+    GateTally tally = tallyApprovals(g_, gate, artifact, approvals_);
+    if (!tally.met()) {
+      waiting_.insert(gate.id);
+      return immediate(i, false,
+                       "artifact " + shortDigest(artifact) + " of model `" + model->name + "` needs approval by " +
+                           tally.missing() + "; each runs `mlopsc approve " + gate.name + " --as EMAIL`",
+                       "waiting");
+    }
+    if (o_.dryRun) return immediate(i, true, "approvals are complete", "would pass");
+    std::string approvers;
+    for (const RoleTally& t : tally.roles)
+      for (const std::string& e : t.approvedBy) approvers += (approvers.empty() ? "" : ", ") + e;
+    GatePass pass;
+    pass.gate = gate.id;
+    pass.model = model->id;
+    pass.artifact = artifact;
+    pass.run = run_;
+    pass.approvalsCount = approvals_.empty() ? 0 : approvals_.back().id;
+    pass.approvalsHead = approvals_.empty() ? "" : approvals_.back().hash;
+    pass.metrics = "{}";
+    std::string error;
+    for (const auto& [name, path] : model->outputs)
+      if (name == model->metricsOutput)
+        if (std::optional<std::string> text = readFile(join(g_.root, path), error)) {
+          nlohmann::ordered_json metrics = nlohmann::ordered_json::parse(*text, nullptr, false);
+          if (metrics.is_object()) pass.metrics = metrics.dump();
+        }
+    state_->recordGatePass(pass, referenceProfiles(gate));
+    immediate(i, true, "approved by " + approvers + " for artifact " + shortDigest(artifact), "passed");
+  }
+
+  // The profiles of the columns the gate's drift tests read, as the data is
+  // now: the reference of later `drift.psi`.
+  std::vector<ReferenceProfile> referenceProfiles(const ir::Node& gate) {
+    std::vector<ReferenceProfile> out;
+    for (const ir::Node& t : g_.nodes) {
+      if (t.kind != ir::NodeKind::Test || !mentions(t.expect.tree, "call", "drift")) continue;
+      bool required = std::find(gate.require.begin(), gate.require.end(), t.id) != gate.require.end();
+      if (!required && !ancestorOf(t.target, gate.model)) continue;
+      const ir::Node* data = g_.find(t.target);
+      if (!data || data->kind != ir::NodeKind::Data) continue;
+      std::string source = dataPath(*data), error;
+      std::optional<DataTable> table = DataTable::readCsv(join(g_.root, source), error);
+      if (!table) continue;
+      // The columns: evaluate the expectation, noting each drift.psi column.
+      std::vector<std::string> columns;
+      EvaluationContext context;
+      context.path = checkParameters(t);
+      context.call = [&](const std::vector<std::string>& name, const std::vector<Value>& args,
+                         std::string&) -> std::optional<Value> {
+        if (name.size() == 2 && name[0] == "drift" && args.size() == 1)
+          if (const std::string* c = std::get_if<std::string>(&args[0].v)) columns.push_back(*c);
+        return Value{0.0};
+      };
+      std::string ignored;
+      evaluate(t.expect.tree, context, ignored);
+      for (const std::string& c : columns)
+        if (std::optional<size_t> index = table->column(c, ignored))
+          out.push_back({data->id, c, buildProfile(*table, *index)});
+    }
+    return out;
+  }
+
+  bool ancestorOf(const std::string& candidate, const std::string& node) const {
+    std::vector<std::string> stack{node};
+    std::set<std::string> seen;
+    while (!stack.empty()) {
+      std::string id = stack.back();
+      stack.pop_back();
+      if (id == candidate) return true;
+      if (!seen.insert(id).second) continue;
+      if (const ir::Node* n = g_.find(id))
+        for (const std::string& up : upstream(*n)) stack.push_back(up);
+    }
+    return false;
+  }
+
+  static std::string dataPath(const ir::Node& data) {
+    for (const auto& [k, v] : data.source.arguments)
+      if (k == "path") return v;
+    return "";
+  }
+
+  // A test's check parameters (`threshold`, `column`) by name.
+  std::function<std::optional<Value>(const std::vector<std::string>&, std::string&)> checkParameters(const ir::Node& t) {
+    return [&t](const std::vector<std::string>& path, std::string& error) -> std::optional<Value> {
+      if (path.size() == 1)
+        for (const auto& [name, literal] : t.uses.arguments)
+          if (name == path[0]) return evaluate(literal.value("value", nlohmann::ordered_json()), EvaluationContext{}, error);
+      error = "`" + path[0] + "` cannot be read in this test";
+      return std::nullopt;
+    };
+  }
+
+  // ---- tests -------------------------------------------------------------
+
+  // A test: its expectation over the metrics its model wrote (and the
+  // baseline from the model's last gate pass), or over the data it checks
+  // (a CSV file; drift against the reference profile of the last gate pass).
   void runTest(size_t i, const ir::Node& n) {
     const ir::Node* target = g_.find(n.target);
     bool blocking = n.severity != "warning";
@@ -264,29 +692,38 @@ class Runner : public Executor {
       if (blocking) blockingFailed_ = true;
       immediate(i, !blocking, why, blocking ? "failed" : "warning");
     };
+    if (!target) return fail("its target `" + n.target + "` is not in the graph");
     if (n.expect.empty()) return immediate(i, true, "nothing to check", "passed");
-    // Until a gate for the model passes there is no baseline and no drift
-    // reference: such a test passes and says so (docs/ir.md 6.2, 6.3).
-    if (mentions(n.expect.tree, "path", "baseline"))
-      return immediate(i, true, "no baseline yet: no gate for the model has passed", "passed");
-    if (mentions(n.expect.tree, "call", "drift"))
-      return immediate(i, true, "no reference profile yet: no gate has passed", "passed");
+    if (o_.dryRun && wouldRun_.count(target->id)) {
+      wouldRun_.insert(n.id);
+      return immediate(i, true, "after `" + target->id + "` runs", "would run");
+    }
+    std::optional<GatePass> baselinePass;
+    nlohmann::ordered_json baseline;
+    if (mentions(n.expect.tree, "path", "baseline")) {
+      if (state_) baselinePass = state_->lastGatePassOfModel(target->id);
+      // Until a gate for the model passes there is no baseline: such a test
+      // passes and says so (docs/ir.md 6.2).
+      if (!baselinePass) return immediate(i, true, "no baseline yet: no gate for the model has passed", "passed");
+      baseline = nlohmann::ordered_json::parse(baselinePass->metrics, nullptr, false);
+    }
 
     EvaluationContext context;
     nlohmann::ordered_json metrics;
     std::string source;
     std::optional<DataTable> table;
+    bool noReference = false;
     if (target->kind == ir::NodeKind::Model) {
       for (const auto& [name, path] : target->outputs)
         if (name == target->metricsOutput) source = path;
       if (source.empty()) return fail("model `" + target->name + "` declares no `metrics` output");
-      auto buffer = llvm::MemoryBuffer::getFile(join(g_.root, source));
-      if (!buffer) return fail("cannot read the metrics `" + source + "`: " + buffer.getError().message());
-      metrics = nlohmann::ordered_json::parse((*buffer)->getBuffer(), nullptr, /*allow_exceptions=*/false);
+      std::string error;
+      std::optional<std::string> text = readFile(join(g_.root, source), error);
+      if (!text) return fail("cannot read the metrics: " + error);
+      metrics = nlohmann::ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
       if (!metrics.is_object()) return fail("the metrics `" + source + "` are not a JSON object");
-    } else {
-      for (const auto& [k, v] : target->source.arguments)
-        if (k == "path") source = v;
+    } else if (target->kind == ir::NodeKind::Data) {
+      source = dataPath(*target);
       bool csv = target->format == "csv" ||
                  (target->format.empty() && source.size() > 4 && source.compare(source.size() - 4, 4, ".csv") == 0);
       if (target->source.kind != "file" || !csv)
@@ -295,47 +732,107 @@ class Runner : public Executor {
       table = DataTable::readCsv(join(g_.root, source), error);
       if (!table) return fail(error);
       context = dataContext(*target, *table, source);
+      auto plain = context.call;
+      context.call = [&, plain](const std::vector<std::string>& name, const std::vector<Value>& args,
+                                std::string& e) -> std::optional<Value> {
+        if (name.size() != 2 || name[0] != "drift" || name[1] != "psi") return plain(name, args, e);
+        const std::string* column = args.size() == 1 ? std::get_if<std::string>(&args[0].v) : nullptr;
+        if (!column) {
+          e = "`drift.psi()` takes a column name";
+          return std::nullopt;
+        }
+        std::optional<size_t> index = table->column(*column, e);
+        if (!index) return std::nullopt;
+        std::optional<std::string> profile = state_ ? state_->referenceProfile(target->id, *column) : std::nullopt;
+        if (!profile) {
+          noReference = true;
+          return Value{0.0};
+        }
+        std::optional<double> psi = populationStabilityIndex(*profile, *table, *index, e);
+        if (!psi) return std::nullopt;
+        return Value{*psi};
+      };
+    } else {
+      return fail("a test on " + std::string(ir::nodeKindName(target->kind)) + " `" + target->name +
+                  "` cannot be evaluated: tests check models and data");
     }
+    auto parameters = checkParameters(n);
     context.path = [&](const std::vector<std::string>& path, std::string& error) -> std::optional<Value> {
-      if (path.size() == 2 && path[0] == "metrics" && metrics.is_object()) {
-        auto it = metrics.find(path[1]);
-        if (it != metrics.end() && it->is_number()) return Value{it->get<double>()};
-        error = "metric `" + path[1] + "` is " + (it == metrics.end() ? "missing from" : "not a number in") + " `" +
-                source + "`";
+      if (path.size() == 2 && (path[0] == "metrics" || path[0] == "baseline")) {
+        const nlohmann::ordered_json& from = path[0] == "metrics" ? metrics : baseline;
+        std::string where = path[0] == "metrics" ? "`" + source + "`"
+                                                 : "the baseline (gate pass of " + baselinePass->at + ")";
+        if (from.is_object()) {
+          auto it = from.find(path[1]);
+          if (it != from.end() && it->is_number()) return Value{it->get<double>()};
+          error = "`" + path[0] + "." + path[1] + "` is " + (it == from.end() ? "missing from " : "not a number in ") + where;
+        } else {
+          error = "`" + path[0] + "." + path[1] + "` cannot be read: " + where + " holds no metrics";
+        }
         return std::nullopt;
       }
-      if (path.size() == 1)  // a check's parameter, bound by the test
-        for (const auto& [name, literal] : n.uses.arguments)
-          if (name == path[0]) return evaluate(literal.value("value", nlohmann::ordered_json()), EvaluationContext{}, error);
-      error = "`" + path[0] + "` cannot be read in this test";
-      return std::nullopt;
+      return parameters(path, error);
     };
     std::string error;
     std::optional<bool> result = evaluateCondition(n.expect.tree, context, error);
+    if (noReference && (result || !error.empty()))
+      return immediate(i, true, "no reference profile yet: no gate has passed", "passed");
     if (!result) return fail(error);
-    if (*result) return immediate(i, true, n.expect.source, "passed");
-    fail("expected " + n.expect.source);
+    if (*result) return immediate(i, true, n.expect.source + describeValues(n, context), "passed");
+    fail("expected " + n.expect.source + describeValues(n, context));
+  }
+
+  // ", with psi = 0.31" — the values a failed expectation read, for the message.
+  static std::string describeValues(const ir::Node& n, const EvaluationContext& context) {
+    std::vector<std::string> parts;
+    std::function<void(const nlohmann::ordered_json&)> walk = [&](const nlohmann::ordered_json& t) {
+      if (!t.is_object()) return;
+      if (auto p = t.find("path"); p != t.end() && p->is_array() && !p->empty()) {
+        std::vector<std::string> segments = p->get<std::vector<std::string>>();
+        std::string e, name;
+        for (const std::string& s : segments) name += (name.empty() ? "" : ".") + s;
+        if (segments[0] == "value") return;
+        if (std::optional<Value> v = context.path(segments, e)) parts.push_back(name + " = " + v->describe());
+        return;
+      }
+      if (auto c = t.find("call"); c != t.end() && context.call) {
+        std::string e;
+        if (std::optional<Value> v = evaluate(t, context, e)) {
+          std::string name;
+          for (const auto& s : *c) name += (name.empty() ? "" : ".") + s.get<std::string>();
+          std::string args;
+          for (const auto& a : t.value("args", nlohmann::ordered_json::array())) {
+            std::string ignored;
+            std::optional<Value> av = evaluate(a, context, ignored);
+            args += (args.empty() ? "" : ", ") + (av ? av->describe() : std::string("…"));
+          }
+          parts.push_back(name + "(" + args + ") = " + v->describe());
+        }
+        return;
+      }
+      if (auto a = t.find("args"); a != t.end())
+        for (const auto& x : *a) walk(x);
+    };
+    walk(n.expect.tree);
+    std::string out;
+    std::set<std::string> seen;
+    for (const std::string& p : parts)
+      if (seen.insert(p).second) out += (out.empty() ? ", with " : ", ") + p;
+    return out;
   }
 
   void immediate(size_t i, bool ok, const std::string& why, const char* status = "failed") {
-    record(i, ok ? status : "failed", why, 0, nullptr);
+    record(i, ok ? status : (std::string(status) == "waiting" ? "waiting" : "failed"), why, 0, nullptr);
     done_.emplace_back(i, ok);
   }
 
   void record(size_t i, const std::string& status, const std::string& why, double seconds, const NodeSuccess* success,
               int exitCode = 0) {
     const ir::Node& n = *order_[i];
-    ++finished_;
-    lines_.push_back({n.id, status, why, seconds});
-    std::string line = "[" + std::to_string(finished_) + "/" + std::to_string(order_.size()) + "] " +
-                       ir::nodeKindName(n.kind) + " " + n.name + ": " + status;
-    if (status == "ran" || (status == "failed" && seconds > 0)) line += " in " + formatSeconds(seconds);
-    if (!why.empty()) line += " (" + why + ")";
-    else if (o_.explain && status == "cached") line += " (inputs, command and outputs unchanged)";
-    std::fprintf(status == "failed" || status == "warning" ? o_.err : o_.out, "%s\n", line.c_str());
-    std::fflush(o_.out);
+    progress_.finished({n.id, label(n), status, why, seconds}, o_.explain);
     if (state_ && !o_.dryRun)
-      state_->recordNode(run_, {n.id, status == "ran" ? "succeeded" : status, exitCode, seconds, why}, success);
+      state_->recordNode(run_, {n.id, status == "ran" || status == "rolled out" ? "succeeded" : status, exitCode, seconds, why},
+                         success);
   }
 
   const ir::PipelineGraph& g_;
@@ -344,29 +841,31 @@ class Runner : public Executor {
   StateStore* state_;
   int64_t run_;
   std::string logDir_;
+  Progress& progress_;
   FileHasher hasher_;
   ProcessExecutor processes_;
   std::map<size_t, Prepared> prepared_;
+  std::map<size_t, Rollout> rollouts_;
   std::map<size_t, std::string> whys_;
   std::deque<std::pair<size_t, bool>> done_;
   std::set<std::string> wouldRun_;  // dry run: node ids that would run
+  std::set<std::string> waiting_;   // gates waiting for approvals
+  std::vector<ApprovalRecord> approvals_;
   bool blockingFailed_ = false;
-  std::vector<Line> lines_;
-  size_t finished_ = 0;
+  bool monitorFailed_ = false;
 };
 
 }  // namespace
 
-RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std::string& irDigest) {
-  // The selection: the targets and everything upstream of them.
+RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std::string& irJson) {
+  // The selection: the targets and everything upstream of them (no
+  // targets: the whole graph).
   std::vector<bool> selected(g.nodes.size(), false);
-  std::map<std::string, size_t> index;
+  std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < g.nodes.size(); ++i) index[g.nodes[i].id] = i;
   std::vector<size_t> stack;
-  if (o.targets.empty()) {
-    for (size_t i = 0; i < g.nodes.size(); ++i)
-      if (runnable(g, g.nodes[i])) stack.push_back(i);
-  }
+  if (o.targets.empty())
+    for (size_t i = 0; i < g.nodes.size(); ++i) stack.push_back(i);
   for (const std::string& t : o.targets) {
     std::vector<size_t> matches;
     for (size_t i = 0; i < g.nodes.size(); ++i)
@@ -375,12 +874,10 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
       std::fprintf(o.err, "mlopsc: error: no node `%s` in the pipeline graph\n", t.c_str());
       return RunStatus::Usage;
     }
-    const ir::Node& n = g.nodes[matches.front()];
-    if (!runnable(g, n)) {
-      std::fprintf(o.err,
-                   "mlopsc: error: %s `%s` cannot be run yet: this mlopsc runs data, steps, models and tests; "
-                   "gates, deploys and monitors follow (docs/cli.md)\n",
-                   ir::nodeKindName(n.kind), n.name.c_str());
+    if (matches.size() > 1) {
+      std::string ids;
+      for (size_t m : matches) ids += (ids.empty() ? "" : ", ") + g.nodes[m].id;
+      std::fprintf(o.err, "mlopsc: error: `%s` names several nodes (%s): give the id\n", t.c_str(), ids.c_str());
       return RunStatus::Usage;
     }
     stack.push_back(matches.front());
@@ -393,29 +890,36 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     for (const std::string& up : upstream(g.nodes[i]))
       if (auto it = index.find(up); it != index.end()) stack.push_back(it->second);
   }
-  // Dependency order (ties: declaration order).
+  // Dependency order (ties: declaration order), by Kahn's algorithm.
+  std::vector<std::vector<size_t>> downstream(g.nodes.size());
+  std::vector<size_t> pending(g.nodes.size(), 0);
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (!selected[i]) continue;
+    for (const std::string& up : upstream(g.nodes[i]))
+      if (auto it = index.find(up); it != index.end() && selected[it->second]) {
+        downstream[it->second].push_back(i);
+        ++pending[i];
+      }
+  }
   std::vector<const ir::Node*> order;
   std::vector<int> placed(g.nodes.size(), -1);
   std::vector<Task> tasks;
-  for (bool progress = true; progress;) {
-    progress = false;
-    for (size_t i = 0; i < g.nodes.size(); ++i) {
-      if (!selected[i] || placed[i] >= 0) continue;
-      std::vector<size_t> deps;
-      bool ready = true;
-      for (const std::string& up : upstream(g.nodes[i])) {
-        auto it = index.find(up);
-        if (it == index.end()) continue;
-        if (placed[it->second] < 0) ready = false;
-        else deps.push_back(static_cast<size_t>(placed[it->second]));
-      }
-      if (!ready) continue;
-      placed[i] = static_cast<int>(order.size());
-      order.push_back(&g.nodes[i]);
-      const ir::Node& n = g.nodes[i];
-      tasks.push_back({n.id, deps, {n.resources.cpu, n.resources.memoryBytes, n.resources.gpu}, n.owner});
-      progress = true;
-    }
+  std::set<size_t> ready;
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (selected[i] && pending[i] == 0) ready.insert(i);
+  while (!ready.empty()) {
+    size_t i = *ready.begin();
+    ready.erase(ready.begin());
+    const ir::Node& n = g.nodes[i];
+    std::vector<size_t> deps;
+    for (const std::string& up : upstream(n))
+      if (auto it = index.find(up); it != index.end() && placed[it->second] >= 0)
+        deps.push_back(static_cast<size_t>(placed[it->second]));
+    placed[i] = static_cast<int>(order.size());
+    order.push_back(&n);
+    tasks.push_back({n.id, deps, {n.resources.cpu, n.resources.memoryBytes, n.resources.gpu}, n.owner});
+    for (size_t d : downstream[i])
+      if (--pending[d] == 0) ready.insert(d);
   }
 
   std::string root = g.root.empty() ? "." : g.root;
@@ -441,7 +945,9 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     }
   }
   if (!o.dryRun) {
-    run = state->beginRun(irDigest);
+    std::string digest = hashBytes(irJson).hex();
+    state->saveGraph(digest, irJson);
+    run = state->beginRun(digest);
     logDir = mlopsDir + "/logs/" + std::to_string(run);
     llvm::sys::fs::create_directories(logDir);
   }
@@ -454,34 +960,79 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
   for (const ir::Role& r : g.roles)
     if (r.quotaCpu || r.quotaMemoryBytes || r.quotaGpu) options.quotas[r.name] = {r.quotaCpu, r.quotaMemoryBytes, r.quotaGpu};
 
-  Runner runner(g, o, order, state.get(), run, logDir);
+  const char* term = std::getenv("TERM");
+  bool terminal = ::isatty(::fileno(o.out)) && term && std::string(term) != "dumb";
+  Progress progress(o.out, o.err, order.size(), terminal, o.statusOnly);
+  Runner runner(g, o, order, state.get(), run, logDir, progress);
   std::vector<TaskResult> results = schedule(tasks, options, runner);
   bool failed = false;
   for (size_t i = 0; i < results.size(); ++i) {
-    if (results[i].outcome == Outcome::Failed) failed = true;
-    if (results[i].outcome == Outcome::Skipped) runner.skipped(i, "skipped", results[i].reason);
-    if (results[i].outcome == Outcome::NotStarted) runner.skipped(i, "not started", results[i].reason);
+    if (results[i].outcome == Outcome::Failed && !runner.waitingGates().count(order[i]->id)) failed = true;
+    std::string reason = results[i].reason;
+    // Downstream of a gate waiting for approvals is waiting too, not broken.
+    for (const std::string& gate : runner.waitingGates())
+      if (reason == "`" + gate + "` failed") reason = "`" + gate + "` is waiting for approvals";
+    if (results[i].outcome == Outcome::Skipped) runner.skipped(i, "skipped", reason);
+    if (results[i].outcome == Outcome::NotStarted) runner.skipped(i, "not started", reason);
   }
   runner.finish();
-  if (state && !o.dryRun) state->finishRun(run, failed ? "failed" : "succeeded");
+  bool waiting = !runner.waitingGates().empty();
+  if (state && !o.dryRun) state->finishRun(run, failed ? "failed" : waiting ? "waiting" : "succeeded");
 
-  // The summary: one line per node.
   size_t ran = 0, cached = 0, bad = 0;
-  for (const auto& l : runner.lines()) {
-    ran += l.status == "ran" || l.status == "would run";
-    cached += l.status == "cached";
-    bad += l.status == "failed" || l.status == "skipped" || l.status == "not started";
+  for (const ProgressLine& l : progress.lines()) {
+    ran += l.status == "ran" || l.status == "would run" || l.status == "rolled out";
+    cached += upToDateStatus(l.status);
+    bad += l.status == "failed" || (l.status == "skipped" && l.why.find("waiting") == std::string::npos) ||
+           l.status == "not started";
   }
-  std::fprintf(o.out, "%s: %zu %s, %zu up to date, %zu failed or skipped%s\n",
-               o.dryRun ? "dry run" : failed ? "run failed" : "run succeeded", ran, o.dryRun ? "would run" : "ran",
-               cached, bad,
-               o.dryRun ? "" : (", logs in " + logDir).c_str());
-  bool stepFailed = false;
+  std::string verdict = std::string(o.statusOnly ? "status" : o.dryRun ? "dry run" : failed ? "run failed" : waiting ? "run waiting for approvals"
+                                                                                          : "run succeeded") +
+                        ": " + std::to_string(ran) + (o.dryRun ? " would run" : " ran") + ", " + std::to_string(cached) +
+                        " up to date, " + std::to_string(bad) + " failed or skipped";
+  if (waiting) verdict += ", " + std::to_string(runner.waitingGates().size()) + " gate(s) waiting";
+  if (!o.dryRun) verdict += "; logs in " + logDir;
+  progress.summary(verdict);
+
+  bool stepFailed = runner.monitorFailed();
   for (size_t i = 0; i < results.size(); ++i)
-    if (results[i].outcome == Outcome::Failed && order[i]->kind != ir::NodeKind::Test) stepFailed = true;
+    if (results[i].outcome == Outcome::Failed && order[i]->kind != ir::NodeKind::Test &&
+        !runner.waitingGates().count(order[i]->id))
+      stepFailed = true;
   if (stepFailed) return RunStatus::NodeFailed;
   if (runner.blockingTestFailed()) return RunStatus::BlockingTestFailed;
+  if (waiting) return RunStatus::WaitingForApproval;
   return RunStatus::Success;
+}
+
+std::optional<std::map<std::string, std::string>> readSecretsFile(const std::string& path, std::string& error) {
+  std::optional<std::string> text = readFile(path, error);
+  if (!text) return std::nullopt;
+  std::map<std::string, std::string> out;
+  std::istringstream in(*text);
+  std::string line;
+  for (unsigned number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    line = line.substr(first);
+    if (line.rfind("export ", 0) == 0) line = line.substr(7);
+    size_t eq = line.find('=');
+    std::string name = line.substr(0, eq);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    bool valid = eq != std::string::npos && !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                 std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+    if (!valid) {
+      // The line may hold a secret: never echo it.
+      error = path + ":" + std::to_string(number) + ": expected `NAME=value` (NAME: letters, digits, `_`)";
+      return std::nullopt;
+    }
+    std::string value = line.substr(eq + 1);
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    out[name] = value;
+  }
+  return out;
 }
 
 }  // namespace mlops::runtime

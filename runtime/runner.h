@@ -1,10 +1,12 @@
 // `mlopsc run`: runs the selected nodes of a pipeline graph on this machine,
 // in dependency order, up to `jobs` at once, skipping what is up to date.
 //
-// This slice runs data (its file must exist), steps, models and tests (over
-// a model's metrics, or a CSV data file). Gates, deploys and monitors are
-// refused as targets with a message: they need the approvals log and
-// rollouts, which come next (docs/cli.md).
+// Every kind of node runs: data (its file must exist), steps and models
+// (their commands), tests (over a model's metrics or a CSV data file),
+// gates (required tests passed and approvals meet each quorum for the
+// model's current artifact; otherwise the run waits, exit 5), deploys
+// (their strategy: canary steps with monitors between them, rollback when
+// one fails) and monitors (their expectation over the live metrics).
 //
 // Layout under the project root (the folder of the root spec):
 //   .mlops/state.db            runs, node results, last successes, hash memo
@@ -15,6 +17,8 @@
 #include "ir/pipeline_graph.h"
 
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,16 +30,33 @@ struct RunOptions {
   bool failFast = false;
   bool dryRun = false;   // say what would run and why; run nothing, write nothing
   bool explain = false;  // say why each node runs or is up to date
+  bool statusOnly = false;  // with dryRun (`mlopsc status`): only the table of what is not up to date
   std::string runtimeVersion;
+  double intervalScale = 1;  // multiplies canary intervals and shadow/ab durations
+  // Secrets from --secrets-file (the environment wins over it).
+  std::map<std::string, std::string> secrets;
+  std::string secretsFile;
   double killGraceSeconds = 5;
   double backoffBaseSeconds = 1;
   std::FILE* out = stdout;  // progress and the summary
   std::FILE* err = stderr;  // errors
 };
 
-enum class RunStatus : int { Success = 0, Usage = 2, NodeFailed = 3, BlockingTestFailed = 4 };
+enum class RunStatus : int {
+  Success = 0,
+  Usage = 2,
+  NodeFailed = 3,
+  BlockingTestFailed = 4,
+  WaitingForApproval = 5,
+};
 
-// `irDigest` identifies the graph in the state store's run records.
-RunStatus runPipeline(const ir::PipelineGraph& graph, const RunOptions& options, const std::string& irDigest);
+// `irJson` is the graph as pipeline.json; the state store keeps it by its
+// digest so `approve` and `history` work from the project alone.
+RunStatus runPipeline(const ir::PipelineGraph& graph, const RunOptions& options, const std::string& irJson);
+
+// Reads a secrets file: `NAME=value` lines, `#` comments, blank lines, an
+// optional `export ` prefix and optional single or double quotes around the
+// value. Nullopt with `error` ("FILE:LINE: ...") when it cannot be read.
+std::optional<std::map<std::string, std::string>> readSecretsFile(const std::string& path, std::string& error);
 
 }  // namespace mlops::runtime

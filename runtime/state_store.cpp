@@ -52,6 +52,50 @@ CREATE TABLE file_hashes (
   digest TEXT NOT NULL
 );
 )sql",
+    // 2: gates. The graphs runs ran (so `approve` and `history` work from the
+    // project alone), the append-only hash-chained approvals log, gate
+    // passes (with the metrics that become the model's baseline) and the
+    // drift reference profiles stored at a pass.
+    R"sql(
+CREATE TABLE graphs (
+  digest TEXT PRIMARY KEY,
+  json TEXT NOT NULL
+);
+CREATE TABLE approvals (
+  id INTEGER PRIMARY KEY,
+  gate TEXT NOT NULL,
+  role TEXT NOT NULL,
+  email TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  artifact TEXT NOT NULL,
+  at TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TRIGGER approvals_no_update BEFORE UPDATE ON approvals
+BEGIN SELECT RAISE(ABORT, 'the approvals log is append-only'); END;
+CREATE TRIGGER approvals_no_delete BEFORE DELETE ON approvals
+BEGIN SELECT RAISE(ABORT, 'the approvals log is append-only'); END;
+CREATE TABLE gate_passes (
+  id INTEGER PRIMARY KEY,
+  gate TEXT NOT NULL,
+  model TEXT NOT NULL,
+  artifact TEXT NOT NULL,
+  run INTEGER NOT NULL REFERENCES runs(id),
+  at TEXT NOT NULL,
+  approvals_count INTEGER NOT NULL,
+  approvals_head TEXT NOT NULL,
+  metrics TEXT NOT NULL
+);
+CREATE INDEX gate_passes_by_gate ON gate_passes(gate, artifact);
+CREATE TABLE reference_profiles (
+  gate_pass INTEGER NOT NULL REFERENCES gate_passes(id),
+  data TEXT NOT NULL,
+  column_name TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  PRIMARY KEY (gate_pass, data, column_name)
+);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kStateSchemaVersion, "one migration per schema version");
@@ -232,6 +276,129 @@ std::vector<NodeRecord> StateStore::runResults(int64_t run) const {
   while (s.step())
     out.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.real(3), s.text(4)});
   return out;
+}
+
+void StateStore::saveGraph(const std::string& digest, const std::string& json) {
+  Statement(db_, "INSERT OR IGNORE INTO graphs VALUES (?, ?)").bind(1, digest).bind(2, json).run();
+}
+
+std::optional<std::string> StateStore::lastGraph(int64_t* run) const {
+  Statement s(db_,
+              "SELECT runs.id, graphs.json FROM runs JOIN graphs ON graphs.digest = runs.ir_digest "
+              "ORDER BY runs.id DESC LIMIT 1");
+  if (!s.step()) return std::nullopt;
+  if (run) *run = s.integer(0);
+  return s.text(1);
+}
+
+std::vector<RunRecord> StateStore::runs() const {
+  Statement s(db_, "SELECT id, started_at, COALESCE(finished_at, ''), status, ir_digest FROM runs ORDER BY id");
+  std::vector<RunRecord> out;
+  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+  return out;
+}
+
+std::vector<std::pair<int64_t, NodeRecord>> StateStore::nodeHistory(const std::string& node) const {
+  Statement s(db_,
+              "SELECT run, node, status, exit_code, seconds, why FROM node_results WHERE node = ? ORDER BY run");
+  s.bind(1, node);
+  std::vector<std::pair<int64_t, NodeRecord>> out;
+  while (s.step())
+    out.push_back({s.integer(0), {s.text(1), s.text(2), static_cast<int>(s.integer(3)), s.real(4), s.text(5)}});
+  return out;
+}
+
+ApprovalRecord StateStore::appendApproval(ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  Statement head(db_, "SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1");
+  r.id = 1;
+  r.prevHash = std::string(64, '0');
+  if (head.step()) {
+    r.id = head.integer(0) + 1;
+    r.prevHash = head.text(1);
+  }
+  r.at = nowUtc();
+  r.hash = hash(r);
+  Statement(db_, "INSERT INTO approvals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, r.id)
+      .bind(2, r.gate)
+      .bind(3, r.role)
+      .bind(4, r.email)
+      .bind(5, r.comment)
+      .bind(6, r.artifact)
+      .bind(7, r.at)
+      .bind(8, r.prevHash)
+      .bind(9, r.hash)
+      .run();
+  exec("COMMIT", ignored);
+  return r;
+}
+
+std::vector<ApprovalRecord> StateStore::approvals() const {
+  Statement s(db_, "SELECT id, gate, role, email, comment, artifact, at, prev_hash, hash FROM approvals ORDER BY id");
+  std::vector<ApprovalRecord> out;
+  while (s.step())
+    out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8)});
+  return out;
+}
+
+namespace {
+const char* const kGatePassColumns =
+    "SELECT id, gate, model, artifact, run, at, approvals_count, approvals_head, metrics FROM gate_passes ";
+GatePass readGatePass(Statement& s) {
+  return {s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.text(5), s.integer(6), s.text(7), s.text(8)};
+}
+}  // namespace
+
+int64_t StateStore::recordGatePass(const GatePass& p, const std::vector<ReferenceProfile>& profiles) {
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  Statement(db_, "INSERT INTO gate_passes (gate, model, artifact, run, at, approvals_count, approvals_head, metrics) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, p.gate)
+      .bind(2, p.model)
+      .bind(3, p.artifact)
+      .bind(4, p.run)
+      .bind(5, nowUtc())
+      .bind(6, p.approvalsCount)
+      .bind(7, p.approvalsHead)
+      .bind(8, p.metrics)
+      .run();
+  int64_t id = sqlite3_last_insert_rowid(db_);
+  Statement insert(db_, "INSERT OR REPLACE INTO reference_profiles VALUES (?, ?, ?, ?)");
+  for (const ReferenceProfile& r : profiles) insert.bind(1, id).bind(2, r.data).bind(3, r.column).bind(4, r.profile).run();
+  exec("COMMIT", ignored);
+  return id;
+}
+
+std::vector<GatePass> StateStore::gatePasses() const {
+  Statement s(db_, (std::string(kGatePassColumns) + "ORDER BY id").c_str());
+  std::vector<GatePass> out;
+  while (s.step()) out.push_back(readGatePass(s));
+  return out;
+}
+
+std::optional<GatePass> StateStore::gatePass(const std::string& gate, const std::string& artifact) const {
+  Statement s(db_, (std::string(kGatePassColumns) + "WHERE gate = ? AND artifact = ? ORDER BY id DESC LIMIT 1").c_str());
+  s.bind(1, gate).bind(2, artifact);
+  if (!s.step()) return std::nullopt;
+  return readGatePass(s);
+}
+
+std::optional<GatePass> StateStore::lastGatePassOfModel(const std::string& model) const {
+  Statement s(db_, (std::string(kGatePassColumns) + "WHERE model = ? ORDER BY id DESC LIMIT 1").c_str());
+  s.bind(1, model);
+  if (!s.step()) return std::nullopt;
+  return readGatePass(s);
+}
+
+std::optional<std::string> StateStore::referenceProfile(const std::string& data, const std::string& column) const {
+  Statement s(db_,
+              "SELECT profile FROM reference_profiles WHERE data = ? AND column_name = ? ORDER BY gate_pass DESC LIMIT 1");
+  s.bind(1, data).bind(2, column);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
 }
 
 void StateStore::loadHashes(FileHasher& hasher) const {

@@ -12,6 +12,7 @@
 #include "runtime/content_hash.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,7 +23,7 @@ struct sqlite3;
 
 namespace mlops::runtime {
 
-inline constexpr int kStateSchemaVersion = 1;
+inline constexpr int kStateSchemaVersion = 2;
 
 // What a node's last success left: enough to tell whether it is up to date.
 struct NodeSuccess {
@@ -38,6 +39,39 @@ struct NodeRecord {
   int exitCode = 0;
   double seconds = 0;
   std::string why;        // why it ran (or was skipped), as --explain says it
+};
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string startedAt, finishedAt, status, irDigest;
+};
+
+// One row of the approvals log: `hash` chains it to the row before
+// (runtime/approvals.h computes and verifies it).
+struct ApprovalRecord {
+  int64_t id = 0;
+  std::string gate, role, email, comment;
+  std::string artifact;  // digest of the model's outputs the approval is for
+  std::string at;        // UTC, ISO 8601
+  std::string prevHash, hash;
+};
+
+// A gate passed for one artifact of its model: the approvals log's head then
+// (so `history --verify` notices rows deleted since) and the model's metrics
+// (the next runs' `baseline`).
+struct GatePass {
+  int64_t id = 0;
+  std::string gate, model, artifact;
+  int64_t run = 0;
+  std::string at;
+  int64_t approvalsCount = 0;
+  std::string approvalsHead;
+  std::string metrics;  // JSON object, "{}" when the model writes none
+};
+
+// A data column's distribution at a gate pass, for `drift.psi` (runtime/drift.h).
+struct ReferenceProfile {
+  std::string data, column, profile;
 };
 
 class StateStore {
@@ -61,6 +95,24 @@ class StateStore {
   void recordNode(int64_t run, const NodeRecord& record, const NodeSuccess* success = nullptr);
   std::optional<NodeSuccess> lastSuccess(const std::string& node) const;
   std::vector<NodeRecord> runResults(int64_t run) const;
+
+  // The pipeline graphs runs ran, by digest (the latest run's for `approve`).
+  void saveGraph(const std::string& digest, const std::string& json);
+  std::optional<std::string> lastGraph(int64_t* run = nullptr) const;
+  std::vector<RunRecord> runs() const;
+  std::vector<std::pair<int64_t, NodeRecord>> nodeHistory(const std::string& node) const;
+
+  // Appends to the approvals log in one transaction: fills id, prevHash and
+  // at, then `hash(record)`. Rows are never updated or deleted (triggers
+  // refuse it).
+  ApprovalRecord appendApproval(ApprovalRecord record, const std::function<std::string(const ApprovalRecord&)>& hash);
+  std::vector<ApprovalRecord> approvals() const;
+
+  int64_t recordGatePass(const GatePass& pass, const std::vector<ReferenceProfile>& profiles);
+  std::vector<GatePass> gatePasses() const;
+  std::optional<GatePass> gatePass(const std::string& gate, const std::string& artifact) const;
+  std::optional<GatePass> lastGatePassOfModel(const std::string& model) const;
+  std::optional<std::string> referenceProfile(const std::string& data, const std::string& column) const;
 
   void loadHashes(FileHasher& hasher) const;
   void saveHashes(const FileHasher& hasher);

@@ -9,7 +9,7 @@ llvm::cl::SubCommand parseCommand("parse", "Parse .mlops files (syntax only); --
 llvm::cl::SubCommand buildCommand("build",
                                   "Check a spec and write the pipeline IR, graph and CI files (OUT/pipeline.json, OUT/graph/, OUT/github/, OUT/gitlab/, OUT/argo/)");
 llvm::cl::SubCommand graphCommand("graph", "Draw the pipeline graph of a spec as DOT, SVG or PNG");
-llvm::cl::SubCommand runCommand("run", "Run the data, steps, models and tests of a spec or pipeline.json on this machine");
+llvm::cl::SubCommand runCommand("run", "Run a spec or pipeline.json on this machine: steps, models, tests, gates, deploys, monitors");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");
@@ -121,8 +121,12 @@ int runSelectedCommand() {
   if (buildCommand) return runBuild();
   if (graphCommand) return runGraph();
   if (runCommand) return runRun();
+  if (statusCommand) return runStatus();
+  if (approveCommand) return runApprove();
+  if (historyCommand) return runHistory();
+  if (logCommand) return runLog();
   if (parseCommand) return runParse();
-  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run` or `explain`\n"
+  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run`, `status`, `approve`, `history`, `log` or `explain`\n"
                << "run `mlopsc --help` for usage\n";
   return static_cast<int>(ExitCode::Usage);
 }

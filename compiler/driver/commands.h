@@ -28,6 +28,10 @@ int runExplain();
 int runBuild();
 int runGraph();
 int runRun();
+int runStatus();
+int runApprove();
+int runHistory();
+int runLog();
 
 // Applies -Werror / -Wno-CODE / -WCODE; false on a bad flag (reported).
 bool applyWarningFlags(diag::DiagnosticEngine& diags);
@@ -71,5 +75,9 @@ extern llvm::cl::SubCommand explainCommand;
 extern llvm::cl::SubCommand buildCommand;
 extern llvm::cl::SubCommand runCommand;
 extern llvm::cl::SubCommand graphCommand;
+extern llvm::cl::SubCommand statusCommand;
+extern llvm::cl::SubCommand approveCommand;
+extern llvm::cl::SubCommand historyCommand;
+extern llvm::cl::SubCommand logCommand;
 
 }  // namespace mlops::driver

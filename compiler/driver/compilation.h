@@ -18,7 +18,9 @@
 
 namespace mlops::driver {
 
-enum class ExitCode : int { Success = 0, SpecErrors = 1, Usage = 2 };
+// 3-5 are `mlopsc run`'s (runtime/runner.h RunStatus); 6: a policy refusal (`approve`
+// not allowed) or a failed verification (`history --verify`).
+enum class ExitCode : int { Success = 0, SpecErrors = 1, Usage = 2, Refused = 6 };
 
 class Compilation {
  public:

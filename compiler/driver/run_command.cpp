@@ -1,14 +1,13 @@
 // mlopsc run SPEC|pipeline.json [TARGET...] [-j N] [--dry-run] [--explain]
-// [--fail-fast]: runs the selected nodes on this machine (runtime/runner.h).
+// [--fail-fast] [--interval-scale X] [--secrets-file FILE]: runs the
+// selected nodes on this machine (runtime/runner.h).
 // A spec is checked first (its diagnostics printed; errors stop the run); a
 // compiled pipeline.json runs without the sources.
 #include "driver/commands.h"
 #include "driver/version.h"
-#include "ir/ir_reader.h"
-#include "runtime/content_hash.h"
+#include "driver/pipeline_input.h"
 #include "runtime/runner.h"
 
-#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <thread>
@@ -32,13 +31,16 @@ llvm::cl::opt<bool> runFailFast("fail-fast", llvm::cl::desc("Start nothing new a
 llvm::cl::opt<bool> runKeepGoing("keep-going",
                                  llvm::cl::desc("After a failure, go on with what does not depend on it (default)"),
                                  llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<double> runIntervalScale(
+    "interval-scale",
+    llvm::cl::desc("Multiply canary intervals and shadow/ab durations by X (e.g. 0.001 for demos and tests)"),
+    llvm::cl::value_desc("X"), llvm::cl::init(1.0), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> runSecretsFile(
+    "secrets-file",
+    llvm::cl::desc("Read secrets not set in the environment from FILE (NAME=value lines; keep it out of git)"),
+    llvm::cl::value_desc("file"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> runStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
                                      llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
-
-bool endsWith(const std::string& s, const char* suffix) {
-  std::string_view sv(s), suf(suffix);
-  return sv.size() >= suf.size() && sv.substr(sv.size() - suf.size()) == suf;
-}
 
 }  // namespace
 
@@ -47,38 +49,33 @@ int runRun() {
     llvm::errs() << "mlopsc: error: --fail-fast and --keep-going contradict each other: give one\n";
     return static_cast<int>(ExitCode::Usage);
   }
-  std::unique_ptr<ir::PipelineGraph> graph;
-  std::string irDigest;
-  if (endsWith(runInput, ".json")) {
-    auto buffer = llvm::MemoryBuffer::getFile(runInput, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-    if (!buffer) {
-      llvm::errs() << "mlopsc: error: cannot read `" << runInput << "`: " << buffer.getError().message() << '\n';
-      return static_cast<int>(ExitCode::Usage);
-    }
-    ir::ReadError error;
-    std::optional<ir::PipelineGraph> read = ir::readPipelineJson((*buffer)->getBuffer(), error);
-    if (!read) {
-      llvm::errs() << runInput << (error.pointer.empty() ? "" : " at " + error.pointer)
-                   << ": error: not a pipeline.json mlopsc can run: " << error.message << '\n';
-      return static_cast<int>(ExitCode::Usage);
-    }
-    graph = std::make_unique<ir::PipelineGraph>(std::move(*read));
-    irDigest = runtime::hashBytes((*buffer)->getBuffer()).hex();
-  } else {
-    if (!validateDiagnosticOptions()) return static_cast<int>(ExitCode::Usage);
-    ExitCode failure = ExitCode::Success;
-    graph = compileSpec(runInput, runStdlib, failure);
-    if (!graph) return static_cast<int>(failure);
-    irDigest = runtime::hashBytes(ir::writeJson(*graph)).hex();
+  if (!(runIntervalScale >= 0)) {
+    llvm::errs() << "mlopsc: error: --interval-scale must be a number >= 0, found " << runIntervalScale << '\n';
+    return static_cast<int>(ExitCode::Usage);
   }
   runtime::RunOptions options;
+  if (!runSecretsFile.empty()) {
+    std::string error;
+    std::optional<std::map<std::string, std::string>> secrets = runtime::readSecretsFile(runSecretsFile, error);
+    if (!secrets) {
+      llvm::errs() << "mlopsc: error: " << error << '\n';
+      return static_cast<int>(ExitCode::Usage);
+    }
+    options.secrets = std::move(*secrets);
+    options.secretsFile = runSecretsFile;
+  }
+  std::string irJson;
+  int exitCode = 0;
+  std::unique_ptr<ir::PipelineGraph> graph = loadPipeline(runInput, runStdlib, irJson, exitCode);
+  if (!graph) return exitCode;
   options.targets.assign(runTargets.begin(), runTargets.end());
   options.jobs = runJobs ? runJobs : std::max(1u, std::thread::hardware_concurrency());
   options.failFast = runFailFast;
   options.dryRun = runDry;
   options.explain = runExplainFlag;
   options.runtimeVersion = kVersion;
-  runtime::RunStatus status = runtime::runPipeline(*graph, options, irDigest);
+  options.intervalScale = runIntervalScale;
+  runtime::RunStatus status = runtime::runPipeline(*graph, options, irJson);
   return static_cast<int>(status);
 }
 

@@ -3,10 +3,13 @@
 #
 #   MLOPS_TRAFFIC_PERCENT=10 ./deploy.sh build/scorer.json
 #
-# The example does not talk to a cluster: it prints what it would deploy and
-# records the rollout state in build/deploy_state so rollback.sh can report
-# what it undoes. mlopsc runs it once per canary step (10%, 50%, 100%) with
-# MLOPS_TRAFFIC_PERCENT set; without it the script deploys 100%.
+# The example has no cluster: "serving" is the folder serving/. The script
+# copies the model to serving/scorer.json (keeping the model it replaces as
+# serving/scorer.previous.json for rollback.sh) and writes what a serving
+# side would report, serving/live_metrics.json, which the monitor
+# `scorer_live` reads between canary steps. mlopsc runs it once per canary
+# step (10%, 50%, 100%) with MLOPS_TRAFFIC_PERCENT and MLOPS_ROLLOUT_STEP
+# (`1/3`, ...); without them it deploys 100% in one step.
 set -eu
 
 target="${MLOPS_DEPLOY_TARGET:-k8s://prod/credit-scoring}"
@@ -32,8 +35,27 @@ if ! awk -v p="$percent" 'BEGIN { exit !(p > 0 && p <= 100) }'; then
 fi
 
 digest="$(sha256sum "$model" | cut -d' ' -f1)"
-echo "deploy: would roll out $model (sha256 ${digest%"${digest#????????????}"}) to $target at ${percent}% of traffic"
+short="${digest%"${digest#????????????}"}"
+mkdir -p serving
 
-mkdir -p build
-printf 'model=%s\nsha256=%s\ntarget=%s\npercent=%s\n' "$model" "$digest" "$target" "$percent" > build/deploy_state.tmp
-mv build/deploy_state.tmp build/deploy_state
+# The first step of a rollout keeps the model being replaced.
+case "${MLOPS_ROLLOUT_STEP:-1/1}" in
+  1/*)
+    if [ -f serving/scorer.json ] && ! cmp -s serving/scorer.json "$model"; then
+      cp serving/scorer.json serving/scorer.previous.json
+    fi ;;
+esac
+cp "$model" serving/scorer.json.tmp
+mv serving/scorer.json.tmp serving/scorer.json
+
+cat > serving/live_metrics.json.tmp <<JSON
+{
+  "model_sha256": "$digest",
+  "traffic_percent": $percent,
+  "error_rate": 0.01,
+  "p95_latency_ms": 42,
+  "requests_per_minute": 1200
+}
+JSON
+mv serving/live_metrics.json.tmp serving/live_metrics.json
+echo "deploy: serving $model (sha256 $short) on $target at ${percent}% of traffic"

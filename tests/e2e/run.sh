@@ -32,7 +32,7 @@ step count {
 model m {
   owner   = ds
   inputs  = [clean.out, count.n]
-  run     = "test \"$API_TOKEN\" = s3cr3t-value-42 && cat ${inputs.clean.out} ${inputs.count.n} > ${outputs.model} && echo '{}' > ${outputs.metrics}"
+  run     = "test \"$API_TOKEN\" = s3cr3t-\"\"value-42 && echo \"token: $API_TOKEN\" && cat ${inputs.clean.out} ${inputs.count.n} > ${outputs.model} && echo '{}' > ${outputs.metrics}"
   outputs { model = "build/m.txt"  metrics = "build/metrics.json" }
   metrics = outputs.metrics
   secrets = [API_TOKEN]
@@ -178,18 +178,18 @@ test regression on m { expect metrics.auc >= baseline.auc - 0.01 }
 SPEC
 run run t.mlops
 expect_exit 0 "tests that pass, and a warning, do not fail the run"
-expect_stdout_contains "test floor: passed (metrics.auc >= 0.75 and metrics.loss < 0.5)" "a passing test shows its expectation"
-expect_stderr_contains "test stretch: warning (expected metrics.auc >= 0.95)" "a failing warning test is reported"
+expect_stdout_contains "test floor: passed (metrics.auc >= 0.75 and metrics.loss < 0.5, with metrics.auc = 0.9, metrics.loss = 0.3)" "a passing test shows its expectation"
+expect_stderr_contains "test stretch: warning (expected metrics.auc >= 0.95, with metrics.auc = 0.9)" "a failing warning test is reported"
 expect_stdout_contains "test regression: passed (no baseline yet: no gate for the model has passed)" \
   "a baseline test passes, saying there is no baseline yet"
 sed -i 's/metrics.auc >= 0.75 and/metrics.auc >= 0.95 and/' t.mlops
 run run t.mlops
 expect_exit 4 "a failing blocking test (exit 4)"
-expect_stderr_contains "test floor: failed (expected metrics.auc >= 0.95 and metrics.loss < 0.5)" "the blocking failure says what was expected"
+expect_stderr_contains "test floor: failed (expected metrics.auc >= 0.95 and metrics.loss < 0.5, with metrics.auc = 0.9" "the blocking failure says what was expected"
 sed -i 's/metrics.loss < 0.5/metrics.f1 < 0.5/; s/metrics.auc >= 0.95 and/metrics.auc >= 0.75 and/' t.mlops
 run run t.mlops
 expect_exit 4 "a metric the model did not write fails the test"
-expect_stderr_contains "metric \`f1\` is missing from \`build/metrics.json\`" "naming the metric and the file"
+expect_stderr_contains "\`metrics.f1\` is missing from \`build/metrics.json\`" "naming the metric and the file"
 
 # ---- tests on data compute the stdlib checks over the CSV
 cat > d.mlops <<'SPEC'
@@ -219,7 +219,7 @@ expect_stdout_contains "test drift: passed (no reference profile yet: no gate ha
 printf 'income,region,ok\n10,north,true\n,south,false\n"1,000",east,1\n' > data/apps.csv
 run run d.mlops
 expect_exit 4 "data tests that fail"
-expect_stderr_contains "test schema_holds: failed (expected schema_ok())" "a value outside its constraint fails the schema"
+expect_stderr_contains "test schema_holds: failed (expected schema_ok(), with schema_ok() = false)" "a value outside its constraint fails the schema"
 expect_stderr_contains "row 3 holds \`1,000\`, not a number" "a quoted field with a comma is one value, named when it is no number"
 printf 'income,region\n1,north,extra\n' > data/apps.csv
 run run d.mlops

@@ -1,0 +1,100 @@
+// mlopsc history [NODE] [--verify] [--project DIR]: the runs of the project
+// (or one node's results across runs), the gate passes and the approvals
+// log; --verify checks the log's hash chain and exits 6 when a row was
+// changed or deleted.
+#include "driver/commands.h"
+#include "driver/project_state.h"
+#include "runtime/approvals.h"
+
+#include <llvm/Support/Format.h>
+#include <llvm/Support/raw_ostream.h>
+
+namespace mlops::driver {
+
+llvm::cl::SubCommand historyCommand("history",
+                                    "Show past runs, a node's results, gate passes and approvals; --verify checks "
+                                    "the approvals log");
+
+namespace {
+
+llvm::cl::opt<std::string> historyNode(llvm::cl::Positional, llvm::cl::desc("[node]"), llvm::cl::sub(historyCommand),
+                                       llvm::cl::cat(commandCategory));
+llvm::cl::opt<bool> historyVerify("verify",
+                                  llvm::cl::desc("Verify the approvals log's hash chain (exit 6 when tampered)"),
+                                  llvm::cl::sub(historyCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> historyProject("project",
+                                          llvm::cl::desc("Project folder (default: the nearest folder upwards with "
+                                                         "a .mlops/state.db)"),
+                                          llvm::cl::value_desc("dir"), llvm::cl::sub(historyCommand),
+                                          llvm::cl::cat(commandCategory));
+
+}  // namespace
+
+int runHistory() {
+  std::optional<ProjectState> project = openProjectState(historyProject);
+  if (!project) return static_cast<int>(ExitCode::Usage);
+  runtime::StateStore& store = *project->store;
+  llvm::raw_ostream& out = llvm::outs();
+  if (historyVerify) {
+    std::vector<runtime::ApprovalRecord> log = store.approvals();
+    std::vector<std::string> problems = runtime::verifyApprovalChain(log, store.gatePasses());
+    if (problems.empty()) {
+      out << "approvals log verified: " << log.size() << (log.size() == 1 ? " row" : " rows") << ", hash chain intact";
+      if (!log.empty()) out << " (head " << log.back().hash.substr(0, 12) << ")";
+      out << '\n';
+      return 0;
+    }
+    for (const std::string& p : problems) llvm::errs() << "mlopsc: error: " << p << '\n';
+    llvm::errs() << "mlopsc: the approvals log of `" << project->root
+                 << "` was tampered with: do not trust its gate passes\n";
+    return static_cast<int>(ExitCode::Refused);
+  }
+  if (!historyNode.empty()) {
+    std::string id = historyNode;
+    if (project->graph) {
+      const ir::Node* n = findNodeOrReport(*project->graph, historyNode, nullptr);
+      if (!n) return static_cast<int>(ExitCode::Usage);
+      id = n->id;
+    }
+    auto rows = store.nodeHistory(id);
+    if (rows.empty()) {
+      out << id << " has not run yet\n";
+      return 0;
+    }
+    out << "run  result       time     why\n";
+    for (const auto& [run, r] : rows)
+      out << llvm::format("%-4lld %-12s %7.1fs  ", static_cast<long long>(run), r.status.c_str(), r.seconds) << r.why
+          << '\n';
+    return 0;
+  }
+  std::vector<runtime::RunRecord> runs = store.runs();
+  out << "runs:\n";
+  if (runs.empty()) out << "  (none)\n";
+  for (const runtime::RunRecord& r : runs) {
+    size_t ran = 0, failed = 0;
+    for (const runtime::NodeRecord& n : store.runResults(r.id)) {
+      ran += n.status == "succeeded";
+      failed += n.status == "failed";
+    }
+    out << llvm::format("  %-4lld ", static_cast<long long>(r.id)) << r.startedAt << "  "
+        << llvm::format("%-9s", r.status.c_str()) << "  " << ran << " ran, " << failed << " failed\n";
+  }
+  out << "gate passes:\n";
+  std::vector<runtime::GatePass> passes = store.gatePasses();
+  if (passes.empty()) out << "  (none)\n";
+  for (const runtime::GatePass& p : passes)
+    out << "  " << p.at << "  " << p.gate << " for " << p.model << " (artifact " << p.artifact.substr(0, 12)
+        << ") in run " << p.run << '\n';
+  out << "approvals:\n";
+  std::vector<runtime::ApprovalRecord> log = store.approvals();
+  if (log.empty()) out << "  (none)\n";
+  for (const runtime::ApprovalRecord& a : log) {
+    out << llvm::format("  %-4lld ", static_cast<long long>(a.id)) << a.at << "  " << a.email << " (" << a.role
+        << ") approved " << a.gate << " for artifact " << a.artifact.substr(0, 12);
+    if (!a.comment.empty()) out << ": \"" << a.comment << "\"";
+    out << '\n';
+  }
+  return 0;
+}
+
+}  // namespace mlops::driver

@@ -1,0 +1,57 @@
+// mlopsc status [SPEC|pipeline.json] [--project DIR]: what is not up to
+// date and why (like `dvc status`), without running or writing anything: a
+// dry run that lists only the nodes that would run or wait. Without an
+// input, the graph of the project's latest run.
+#include "driver/commands.h"
+#include "driver/pipeline_input.h"
+#include "driver/project_state.h"
+#include "driver/version.h"
+#include "runtime/runner.h"
+
+#include <llvm/Support/raw_ostream.h>
+
+namespace mlops::driver {
+
+llvm::cl::SubCommand statusCommand("status", "Say which nodes are not up to date and why, running nothing");
+
+namespace {
+
+llvm::cl::opt<std::string> statusInput(llvm::cl::Positional, llvm::cl::desc("[spec.mlops|pipeline.json]"),
+                                       llvm::cl::sub(statusCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> statusProject("project",
+                                         llvm::cl::desc("Project folder when no spec is given (default: the "
+                                                        "nearest folder upwards with a .mlops/state.db)"),
+                                         llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand),
+                                         llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> statusStdlib("stdlib", llvm::cl::desc("Standard library folder"),
+                                        llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand),
+                                        llvm::cl::cat(commandCategory));
+
+}  // namespace
+
+int runStatus() {
+  std::unique_ptr<ir::PipelineGraph> graph;
+  std::string irJson;
+  if (!statusInput.empty()) {
+    int exitCode = 0;
+    graph = loadPipeline(statusInput, statusStdlib, irJson, exitCode);
+    if (!graph) return exitCode;
+  } else {
+    std::optional<ProjectState> project = openProjectState(statusProject);
+    if (!project) return static_cast<int>(ExitCode::Usage);
+    if (!project->graph) {
+      llvm::errs() << "mlopsc: error: no run recorded in `" << project->root << "`: give the spec\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
+    graph = std::make_unique<ir::PipelineGraph>(std::move(*project->graph));
+    graph->root = project->root;
+  }
+  runtime::RunOptions options;
+  options.dryRun = true;
+  options.statusOnly = true;
+  options.runtimeVersion = kVersion;
+  runtime::RunStatus status = runtime::runPipeline(*graph, options, irJson);
+  return status == runtime::RunStatus::Usage ? static_cast<int>(ExitCode::Usage) : 0;
+}
+
+}  // namespace mlops::driver

@@ -1,0 +1,65 @@
+// Gates and their approvals: who may approve a gate (a member of one of its
+// approval roles and of none that owns its model: separation of duties,
+// checked again at run time), whether approvals meet every role's quorum
+// for one artifact of the model, and the hash chain that makes the
+// approvals log tamper-evident.
+//
+// An approval binds to an artifact: the digest of the model's outputs as
+// its last successful run left them. Retraining to new outputs needs new
+// approvals.
+//
+// The chain: row i stores hash_i = SHA-256 of its fields and hash_{i-1}
+// (64 zeros for the first). Editing a row breaks its hash; deleting or
+// reordering rows breaks the next row's link; deleting the newest rows is
+// caught by the head every gate pass recorded.
+#pragma once
+
+#include "ir/pipeline_graph.h"
+#include "runtime/state_store.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlops::runtime {
+
+// The digest of a model's outputs as recorded by its last success.
+std::string artifactDigest(const NodeSuccess& model);
+
+std::string approvalHash(const ApprovalRecord& record);
+
+// Problems in the log: each names the row and what is wrong; empty when the
+// chain verifies.
+std::vector<std::string> verifyApprovalChain(const std::vector<ApprovalRecord>& approvals,
+                                             const std::vector<GatePass>& passes);
+
+const ir::Role* findRole(const ir::PipelineGraph& graph, const std::string& name);
+
+// The approval role `email` approves `gate` for, or nullopt with `why` (a
+// full sentence fragment: "dana@x is a member of `modelers`, which owns
+// model `scorer`: separation of duties forbids approving its gate").
+// `requestedRole` ("" for any) picks one when the person is in several.
+std::optional<std::string> approvalRoleFor(const ir::PipelineGraph& graph, const ir::Node& gate,
+                                           const std::string& email, const std::string& requestedRole,
+                                           std::string& why);
+
+struct RoleTally {
+  std::string role;
+  unsigned quorum = 1;
+  std::vector<std::string> members;
+  std::vector<std::string> approvedBy;  // valid approvals for this artifact, in log order
+};
+
+struct GateTally {
+  std::vector<RoleTally> roles;
+  bool met() const;
+  // "2 of validators (carol@x, grace@x; 1 so far: carol@x), risk_owner (alice@x)"
+  std::string missing() const;
+};
+
+// Counts the approvals of `gate` for `artifact`: one per person, only from
+// people who may approve (a member of the role, not of the model's owner).
+GateTally tallyApprovals(const ir::PipelineGraph& graph, const ir::Node& gate, const std::string& artifact,
+                         const std::vector<ApprovalRecord>& approvals);
+
+}  // namespace mlops::runtime
