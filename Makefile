@@ -1,6 +1,8 @@
 # Entry points for people and CI; the build itself is CMake + Ninja.
 #
-#   make demo        install missing Debian packages, build Release, check the credit-risk example
+#   make demo        install missing Debian packages, build Release, then compile and run the
+#                    credit-risk example (up to its approval gate; after approvals, through
+#                    its canary deploy)
 #   make test        build Release in build/ and run every test (unit, golden, e2e)
 #   make test-asan   the same with AddressSanitizer + UBSan, Debug, in build-asan/
 #   make fuzz        run the fuzzers for FUZZ_SECONDS seconds (tests/fuzz/run-fuzz)
@@ -35,10 +37,20 @@ build-asan:
 	$(CMAKE) -S . -B $(ASAN_BUILD_DIR) $(call generator,$(ASAN_BUILD_DIR)) -DCMAKE_BUILD_TYPE=Debug -DMLOPS_SANITIZE=ON $(CMAKE_FLAGS)
 	$(CMAKE) --build $(ASAN_BUILD_DIR) --parallel $(JOBS)
 
+DEMO := examples/credit-risk
+
+# `mlopsc run` exits 5 while the gate waits for approvals: for the demo that
+# is the expected stop, not a failure.
 demo: deps
 	$(MAKE) --no-print-directory build
-	$(BUILD_DIR)/mlopsc check examples/credit-risk/credit_risk.mlops
-	@echo "demo: examples/credit-risk/credit_risk.mlops checked clean"
+	$(BUILD_DIR)/mlopsc build $(DEMO)/credit_risk.mlops -o $(DEMO)/build/mlops
+	@status=0; cd $(DEMO) && ../../$(BUILD_DIR)/mlopsc run credit_risk.mlops \
+	  --secrets-file demo.secrets.env --interval-scale 0.001 || status=$$?; \
+	if [ $$status -eq 5 ]; then \
+	  echo; echo "demo: the run stopped at gate production, waiting for approvals. Approve as the people named above:"; \
+	  echo "  cd $(DEMO) && for who in carol grace alice; do ../../$(BUILD_DIR)/mlopsc approve production --as \$$who@bank.example; done"; \
+	  echo "then run \`make demo\` again: the gate passes and the canary deploy rolls out; the rest is cached."; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
 
 test: deps
 	$(MAKE) --no-print-directory build
