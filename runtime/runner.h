@@ -30,7 +30,13 @@ struct RunOptions {
   bool failFast = false;
   bool dryRun = false;   // say what would run and why; run nothing, write nothing
   bool explain = false;  // say why each node runs or is up to date
-  bool statusOnly = false;  // with dryRun (`mlopsc status`): only the table of what is not up to date
+  bool statusOnly = false;
+  // CI (`--node ID`): run exactly this node; what is upstream of it ran in
+  // earlier jobs (the orchestrator guarantees it, approvals included).
+  std::string node;
+  // `--artifacts DIR`: restore upstream outputs from DIR/<producer>/outputs/
+  // before the node, and leave DIR/<node>/result.json (and outputs) after.
+  std::string artifactsDir;  // with dryRun (`mlopsc status`): only the table of what is not up to date
   std::string runtimeVersion;
   double intervalScale = 1;  // multiplies canary intervals and shadow/ab durations
   // Secrets from --secrets-file (the environment wins over it).

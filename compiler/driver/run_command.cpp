@@ -1,5 +1,6 @@
 // mlopsc run SPEC|pipeline.json [TARGET...] [-j N] [--dry-run] [--explain]
-// [--fail-fast] [--interval-scale X] [--secrets-file FILE]: runs the
+// [--fail-fast] [--interval-scale X] [--secrets-file FILE] [--node ID
+// [--artifacts DIR]]: runs the
 // selected nodes on this machine (runtime/runner.h).
 // A spec is checked first (its diagnostics printed; errors stop the run); a
 // compiled pipeline.json runs without the sources.
@@ -39,6 +40,13 @@ llvm::cl::opt<std::string> runSecretsFile(
     "secrets-file",
     llvm::cl::desc("Read secrets not set in the environment from FILE (NAME=value lines; keep it out of git)"),
     llvm::cl::value_desc("file"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> runNode(
+    "node", llvm::cl::desc("Run exactly this node (a CI job): what is upstream ran in earlier jobs"),
+    llvm::cl::value_desc("id"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> runArtifacts(
+    "artifacts",
+    llvm::cl::desc("With --node: restore upstream outputs from DIR/<producer>/ first, leave DIR/<node>/ after"),
+    llvm::cl::value_desc("dir"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> runStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
                                      llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 
@@ -47,6 +55,14 @@ llvm::cl::opt<std::string> runStdlib("stdlib", llvm::cl::desc("Standard library 
 int runRun() {
   if (runFailFast && runKeepGoing) {
     llvm::errs() << "mlopsc: error: --fail-fast and --keep-going contradict each other: give one\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  if (!runNode.empty() && !runTargets.empty()) {
+    llvm::errs() << "mlopsc: error: --node runs one node: give it or TARGETs, not both\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  if (!runArtifacts.empty() && runNode.empty()) {
+    llvm::errs() << "mlopsc: error: --artifacts moves one node's files between CI jobs: it needs --node\n";
     return static_cast<int>(ExitCode::Usage);
   }
   if (!(runIntervalScale >= 0)) {
@@ -75,6 +91,8 @@ int runRun() {
   options.explain = runExplainFlag;
   options.runtimeVersion = kVersion;
   options.intervalScale = runIntervalScale;
+  options.node = runNode;
+  options.artifactsDir = runArtifacts;
   runtime::RunStatus status = runtime::runPipeline(*graph, options, irJson);
   return static_cast<int>(status);
 }

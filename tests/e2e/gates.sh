@@ -239,3 +239,42 @@ if [[ $(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/state.db").exe
 else
   fail "PRAGMA integrity_check failed"
 fi
+
+# ---- CI jobs: --node runs one node; --artifacts carries files between jobs
+mkdir -p ../ci && cp g.mlops auc.txt live.json ../ci/ && cp -r data ../ci/ && cd ../ci
+echo 0.9 > auc.txt
+echo '{"error_rate": 0.01}' > live.json
+run build g.mlops -o out --emit=ir
+expect_exit 0 "the IR for the CI jobs"
+mkdir -p artifacts
+job() {  # job NODE: a fresh checkout (no .mlops, no build/) with the artifacts so far
+  rm -rf ../job && mkdir ../job && cp -r g.mlops auc.txt live.json data out ../job/ && cp -r artifacts ../job/mlops-artifacts
+  cd ../job
+  run --env TOKEN=t run out/pipeline.json --node "$1" --artifacts mlops-artifacts --interval-scale 0.0001
+  cd ../ci
+  rm -rf artifacts && cp -r ../job/mlops-artifacts artifacts
+}
+job model:m
+expect_exit 0 "the model's job"
+expect_stdout_contains "[1/1] model m: ran" "--node runs exactly that node"
+[[ -f artifacts/model-m/outputs/build/model.csv && -f artifacts/model-m/result.json ]] \
+  && pass "the node's outputs and result are left in DIR/model-m/" || fail "no artifacts for model:m: $(find artifacts)"
+job test:floor
+expect_stdout_contains "[1/1] test floor: passed (metrics.auc >= 0.7, with metrics.auc = 0.9)" \
+  "a test job reads the metrics restored from the model's artifact"
+job gate:release
+expect_exit 3 "the gate's job without the results of all its required tests"
+expect_stderr_contains "required test \`test:no_regression\` has no passing result in \`mlops-artifacts/test-no_regression/result.json\`" \
+  "the gate names the missing test result"
+job test:no_regression
+job test:income_drift
+job gate:release
+expect_exit 0 "with every required result the gate's job passes"
+expect_stdout_contains "approved through the CI platform's approval steps (mrm, biz): --node trusts its orchestrator" \
+  "in CI the platform's approval steps are the approvals"
+job deploy:prod
+expect_exit 0 "the deploy's job rolls out the restored model"
+run run out/pipeline.json --node model:m extra
+expect_exit 2 "--node with targets is a usage error"
+run run out/pipeline.json --artifacts x
+expect_exit 2 "--artifacts without --node is a usage error"
