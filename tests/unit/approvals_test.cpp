@@ -1,0 +1,155 @@
+// Approvals (runtime/approvals.h): who may approve a gate (members of its
+// approval roles, never members of the model's owner role), quorums counted
+// per artifact and once per person, and the hash chain catching an edited,
+// deleted, reordered or truncated log.
+#include "runtime/approvals.h"
+
+#include <catch2/catch.hpp>
+
+using namespace mlops;
+using namespace mlops::runtime;
+
+namespace {
+
+ir::PipelineGraph graphWithGate() {
+  ir::PipelineGraph g;
+  auto role = [&](const char* name, std::vector<std::string> members) {
+    ir::Role r;
+    r.name = name;
+    r.members = std::move(members);
+    g.roles.push_back(r);
+  };
+  role("ds", {"dan@x", "dora@x"});
+  role("mrm", {"val1@x", "val2@x", "dora@x"});  // dora is in both: owner wins
+  role("biz", {"boss@x", "val2@x"});
+  ir::Node model;
+  model.kind = ir::NodeKind::Model;
+  model.id = "model:m";
+  model.name = "m";
+  model.owner = "ds";
+  ir::Node gate;
+  gate.kind = ir::NodeKind::Gate;
+  gate.id = "gate:g";
+  gate.name = "g";
+  gate.model = "model:m";
+  gate.owner = "ds";
+  gate.approvals = {{"mrm", 2, {}}, {"biz", 1, {}}};
+  g.nodes = {model, gate};
+  return g;
+}
+
+ApprovalRecord approval(int64_t id, const std::string& email, const std::string& role, const std::string& artifact,
+                        const std::string& prev) {
+  ApprovalRecord r{id, "gate:g", role, email, "", artifact, "2026-11-27T00:00:00Z", prev, ""};
+  r.hash = approvalHash(r);
+  return r;
+}
+
+std::vector<ApprovalRecord> chain(const std::vector<std::pair<std::string, std::string>>& who, const std::string& artifact) {
+  std::vector<ApprovalRecord> out;
+  std::string prev(64, '0');
+  for (const auto& [email, role] : who) {
+    out.push_back(approval(static_cast<int64_t>(out.size()) + 1, email, role, artifact, prev));
+    prev = out.back().hash;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("only members of an approval role who do not own the model may approve", "[runtime][approvals]") {
+  ir::PipelineGraph g = graphWithGate();
+  const ir::Node& gate = g.nodes[1];
+  std::string why;
+  CHECK(approvalRoleFor(g, gate, "val1@x", "", why) == std::optional<std::string>("mrm"));
+  CHECK(approvalRoleFor(g, gate, "boss@x", "", why) == std::optional<std::string>("biz"));
+
+  CHECK_FALSE(approvalRoleFor(g, gate, "dan@x", "", why));
+  CHECK(why == "dan@x is a member of `ds`, which owns model `m`: separation of duties forbids approving its gate");
+  CHECK_FALSE(approvalRoleFor(g, gate, "dora@x", "", why));  // also in mrm: still an owner
+  CHECK(why.find("separation of duties") != std::string::npos);
+
+  CHECK_FALSE(approvalRoleFor(g, gate, "eve@x", "", why));
+  CHECK(why.find("eve@x is not a member of any approval role of gate `g`: `mrm` (val1@x, val2@x, dora@x)") == 0);
+
+  // In two approval roles: must say which.
+  CHECK_FALSE(approvalRoleFor(g, gate, "val2@x", "", why));
+  CHECK(why.find("say which one with --role") != std::string::npos);
+  CHECK(approvalRoleFor(g, gate, "val2@x", "biz", why) == std::optional<std::string>("biz"));
+  CHECK_FALSE(approvalRoleFor(g, gate, "val1@x", "biz", why));
+  CHECK_FALSE(approvalRoleFor(g, gate, "val1@x", "auditors", why));
+  CHECK(why.find("`auditors` is not an approval role of gate `g`") == 0);
+}
+
+TEST_CASE("quorums count valid approvals of this artifact, once per person", "[runtime][approvals]") {
+  ir::PipelineGraph g = graphWithGate();
+  const ir::Node& gate = g.nodes[1];
+  std::vector<ApprovalRecord> log = chain({{"val1@x", "mrm"}, {"val1@x", "mrm"}, {"dan@x", "mrm"}, {"boss@x", "biz"}}, "A");
+  GateTally t = tallyApprovals(g, gate, "A", log);
+  CHECK_FALSE(t.met());
+  CHECK(t.roles[0].approvedBy == std::vector<std::string>{"val1@x"});
+  CHECK(t.missing() == "2 of mrm (val1@x, val2@x, dora@x; 1 so far: val1@x)");
+
+  log.push_back(approval(5, "val2@x", "mrm", "A", log.back().hash));
+  t = tallyApprovals(g, gate, "A", log);
+  CHECK(t.met());
+  CHECK(t.missing().empty());
+
+  // Another artifact: none of them count.
+  GateTally other = tallyApprovals(g, gate, "B", log);
+  CHECK_FALSE(other.met());
+  CHECK(other.missing() == "2 of mrm (val1@x, val2@x, dora@x), biz (boss@x, val2@x)");
+
+  // Someone who left the role no longer counts.
+  g.roles[1].members = {"val2@x", "dora@x"};
+  CHECK_FALSE(tallyApprovals(g, gate, "A", log).met());
+}
+
+TEST_CASE("the hash chain detects edits, deletions, reordering and truncation", "[runtime][approvals]") {
+  std::vector<ApprovalRecord> log = chain({{"val1@x", "mrm"}, {"val2@x", "mrm"}, {"boss@x", "biz"}}, "A");
+  GatePass pass;
+  pass.id = 1;
+  pass.gate = "gate:g";
+  pass.approvalsCount = 3;
+  pass.approvalsHead = log[2].hash;
+  CHECK(verifyApprovalChain(log, {pass}).empty());
+  CHECK(verifyApprovalChain({}, {}).empty());
+
+  auto edited = log;
+  edited[1].comment = "changed";
+  std::vector<std::string> p = verifyApprovalChain(edited, {pass});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0] == "approval 2 (val2@x for `gate:g`) was changed after it was written: its hash does not match");
+
+  // Rehashing the edited row does not help: the next row's link breaks.
+  edited[1].hash = approvalHash(edited[1]);
+  p = verifyApprovalChain(edited, {});
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].find("approval 3 (boss@x for `gate:g`) does not link to the row before it") == 0);
+
+  auto deleted = log;
+  deleted.erase(deleted.begin() + 1);
+  p = verifyApprovalChain(deleted, {});
+  REQUIRE(p.size() == 2);
+  CHECK(p[0] == "approval 2 is missing: the log jumps to 3");
+
+  auto swapped = log;
+  std::swap(swapped[0], swapped[1]);
+  CHECK(!verifyApprovalChain(swapped, {}).empty());
+
+  auto truncated = log;
+  truncated.pop_back();
+  CHECK(verifyApprovalChain(truncated, {}).empty());  // the chain alone cannot tell...
+  p = verifyApprovalChain(truncated, {pass});         // ...the gate pass that saw row 3 can
+  REQUIRE(p.size() == 1);
+  CHECK(p[0].find("saw 3 approvals, but the log now ends before that: rows were deleted") != std::string::npos);
+}
+
+TEST_CASE("the artifact digest follows the model's outputs", "[runtime][approvals]") {
+  NodeSuccess a, b;
+  a.outputs = {{"build/m.json", hashBytes("model v1")}, {"build/metrics.json", hashBytes("{}")}};
+  b.outputs = {{"build/m.json", hashBytes("model v2")}, {"build/metrics.json", hashBytes("{}")}};
+  CHECK(artifactDigest(a) == artifactDigest(a));
+  CHECK(artifactDigest(a) != artifactDigest(b));
+  CHECK(artifactDigest(a).size() == 32);
+}
