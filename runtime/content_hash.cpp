@@ -98,7 +98,10 @@ std::optional<Digest> FileHasher::hash(const std::string& path, std::string& err
   // only when the stamp held still, so the next run reads it again.
   std::string ignored;
   std::optional<FileStamp> after = statFile(path, ignored);
-  if (after && *after == *stamp) memo_[path] = {*stamp, *digest};
+  if (after && *after == *stamp) {
+    memo_[path] = {*stamp, *digest};
+    changed_.insert(path);
+  }
   if (reread) *reread = true;
   return digest;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace mlops::runtime {
 
@@ -47,12 +48,19 @@ class FileHasher {
   // read (and remembered). `reread` (optional) says whether it was read.
   std::optional<Digest> hash(const std::string& path, std::string& error, bool* reread = nullptr);
 
-  // The memo, to keep between runs.
+  // The memo, to keep between runs; `changed()` lists the paths whose entry
+  // is new since the memo was loaded (what needs saving).
   const std::unordered_map<std::string, Entry>& entries() const { return memo_; }
-  void remember(const std::string& path, const Entry& entry) { memo_[path] = entry; }
+  const std::unordered_set<std::string>& changed() const { return changed_; }
+  // Adds an entry; `loaded` (read back from the state store) is not changed.
+  void remember(const std::string& path, const Entry& entry, bool loaded = false) {
+    memo_[path] = entry;
+    if (!loaded) changed_.insert(path);
+  }
 
  private:
   std::unordered_map<std::string, Entry> memo_;
+  std::unordered_set<std::string> changed_;
 };
 
 }  // namespace mlops::runtime

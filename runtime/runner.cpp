@@ -7,6 +7,7 @@
 #include "runtime/drift.h"
 #include "runtime/expression.h"
 #include "runtime/interpolation.h"
+#include "runtime/noop_manifest.h"
 #include "runtime/process_executor.h"
 #include "runtime/progress.h"
 #include "runtime/scheduler.h"
@@ -186,6 +187,7 @@ class Runner : public Executor {
     if (state_) {
       state_->loadHashes(hasher_);
       approvals_ = state_->approvals();
+      successes_ = state_->allSuccesses();
     }
   }
 
@@ -239,11 +241,15 @@ class Runner : public Executor {
 
   void skipped(size_t i, const std::string& status, const std::string& why) { record(i, status, why, 0, nullptr); }
   bool blockingTestFailed() const { return blockingFailed_; }
+  const FileHasher& hasher() const { return hasher_; }
   bool monitorFailed() const { return monitorFailed_; }
   const std::set<std::string>& waitingGates() const { return waiting_; }
 
   void finish() {
-    if (state_ && !o_.dryRun) state_->saveHashes(hasher_);
+    if (state_ && !o_.dryRun) {
+      flushResults();
+      state_->saveHashes(hasher_);
+    }
   }
 
  private:
@@ -308,11 +314,10 @@ class Runner : public Executor {
 
     std::optional<CacheParts> previous;
     std::vector<std::pair<std::string, Digest>> recorded;
-    if (state_)
-      if (std::optional<NodeSuccess> last = state_->lastSuccess(n.id)) {
-        previous = CacheParts::fromJson(last->cacheParts);
-        recorded = last->outputs;
-      }
+    if (auto last = successes_.find(n.id); last != successes_.end()) {
+      previous = CacheParts::fromJson(last->second.cacheParts);
+      recorded = last->second.outputs;
+    }
     std::vector<std::pair<std::string, std::optional<Digest>>> outputsNow;
     for (const auto& [name, path] : n.outputs) {
       std::string ignored;
@@ -876,9 +881,22 @@ class Runner : public Executor {
               int exitCode = 0) {
     const ir::Node& n = *order_[i];
     progress_.finished({n.id, label(n), status, why, seconds}, o_.explain);
-    if (state_ && !o_.dryRun)
-      state_->recordNode(run_, {n.id, status == "ran" || status == "rolled out" ? "succeeded" : status, exitCode, seconds, why},
-                         success);
+    if (!state_ || o_.dryRun) return;
+    NodeRecord r{n.id, success ? "succeeded" : status, exitCode, seconds, why};
+    // A success is written at once (crash safety: it is what makes the node
+    // up to date); other results are batched.
+    if (success) {
+      state_->recordNode(run_, r, success);
+      successes_[n.id] = *success;
+      return;
+    }
+    pending_.push_back(std::move(r));
+    if (pending_.size() >= 512 || status == "failed") flushResults();
+  }
+
+  void flushResults() {
+    state_->recordResults(run_, pending_);
+    pending_.clear();
   }
 
   const ir::PipelineGraph& g_;
@@ -897,6 +915,8 @@ class Runner : public Executor {
   std::set<std::string> wouldRun_;  // dry run: node ids that would run
   std::set<std::string> waiting_;   // gates waiting for approvals
   std::vector<ApprovalRecord> approvals_;
+  std::unordered_map<std::string, NodeSuccess> successes_;  // last success by node id
+  std::vector<NodeRecord> pending_;                         // results not written yet
   bool blockingFailed_ = false;
   bool monitorFailed_ = false;
 };
@@ -969,9 +989,91 @@ bool exportArtifacts(const ir::PipelineGraph&, const ir::Node& n, const Progress
   return true;
 }
 
+// The no-op manifest of a run that left every node up to date: only data,
+// steps and models (the rest is evaluated on every run), each `cached`,
+// `checked` or `ran`, with the stamps of the files they read and wrote.
+// Every file must still have the stamp it had when the run hashed it (the
+// memo): a file changed during the run, or rewritten by a later node, leaves
+// no manifest, so the next run checks in full.
+std::optional<std::string> noopManifestOf(const ir::PipelineGraph& g, const std::vector<const ir::Node*>& order,
+                                          const std::vector<ProgressLine>& lines, const std::string& root,
+                                          const FileHasher& hasher) {
+  if (lines.size() != order.size()) return std::nullopt;
+  std::unordered_map<std::string, const ProgressLine*> byId;
+  for (const ProgressLine& l : lines) byId[l.node] = &l;
+  std::vector<ManifestNode> nodes;
+  std::string error;
+  for (const ir::Node* n : order) {
+    if (n->kind != ir::NodeKind::Data && n->kind != ir::NodeKind::Step && n->kind != ir::NodeKind::Model)
+      return std::nullopt;
+    auto it = byId.find(n->id);
+    if (it == byId.end()) return std::nullopt;
+    const std::string& status = it->second->status;
+    if (status != "ran" && status != "cached" && status != "checked") return std::nullopt;
+    ManifestNode m{n->id, label(*n), n->kind == ir::NodeKind::Data ? "checked" : "cached", {}};
+    std::vector<std::string> paths;
+    if (n->kind == ir::NodeKind::Data) {
+      if (n->source.kind == "file")
+        for (const auto& [k, v] : n->source.arguments)
+          if (k == "path") paths.push_back(v);
+    }
+    for (const ir::Input& in : n->inputs) {
+      std::optional<std::string> path = inputPath(g, in, error);
+      if (!path) return std::nullopt;
+      paths.push_back(*path);
+    }
+    for (const auto& [name, path] : n->outputs) paths.push_back(path);
+    for (const std::string& p : paths) {
+      std::optional<FileStamp> stamp = statFile(join(root, p), error);
+      if (!stamp) return std::nullopt;
+      if (n->kind != ir::NodeKind::Data) {
+        auto known = hasher.entries().find(join(root, p));
+        if (known == hasher.entries().end() || !(known->second.stamp == *stamp)) return std::nullopt;
+      }
+      m.files.emplace_back(p, *stamp);
+    }
+    nodes.push_back(std::move(m));
+  }
+  std::string body = writeNoopManifest(nodes);
+  if (body.empty()) return std::nullopt;
+  return body;
+}
+
 }  // namespace
 
+std::optional<RunStatus> runNoop(const std::string& rootIn, const std::string& irJson, const RunOptions& o) {
+  if (o.dryRun || !o.node.empty()) return std::nullopt;
+  std::string root = rootIn.empty() ? "." : rootIn;
+  std::string mlopsDir = root + "/.mlops";
+  if (!llvm::sys::fs::exists(mlopsDir + "/state.db")) return std::nullopt;
+  RunLock lock;
+  if (!lock.acquire(mlopsDir + "/lock", o.err)) return std::nullopt;
+  std::string error;
+  std::unique_ptr<StateStore> state = StateStore::open(mlopsDir + "/state.db", error);
+  if (!state) return std::nullopt;
+  std::optional<std::string> body = state->noopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion));
+  if (!body) return std::nullopt;
+  std::optional<std::vector<ManifestNode>> nodes = readNoopManifest(*body);
+  if (!nodes || !manifestHolds(*nodes, root)) return std::nullopt;
+
+  std::string digest = hashBytes(irJson).hex();
+  state->saveGraph(digest, irJson);
+  int64_t run = state->beginRun(digest);
+  const char* term = std::getenv("TERM");
+  bool terminal = ::isatty(::fileno(o.out)) && term && std::string(term) != "dumb";
+  Progress progress(o.out, o.err, nodes->size(), terminal);
+  for (const ManifestNode& n : *nodes) progress.finished({n.id, n.label, n.status, "", 0}, o.explain);
+  state->finishRun(run, "succeeded");
+  size_t cached = 0;
+  for (const ManifestNode& n : *nodes) cached += n.status == "cached";
+  progress.summary("run succeeded: 0 ran, " + std::to_string(cached) +
+                   " up to date, 0 failed or skipped (no file changed since the last run)");
+  return RunStatus::Success;
+}
+
 RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std::string& irJson) {
+  if (!o.noopChecked)
+    if (std::optional<RunStatus> fast = runNoop(g.root, irJson, o)) return *fast;
   // The selection: the targets and everything upstream of them (no
   // targets: the whole graph).
   std::vector<bool> selected(g.nodes.size(), false);
@@ -1121,6 +1223,12 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
       std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
       return RunStatus::NodeFailed;
     }
+  if (state && !o.dryRun && o.node.empty()) {
+    if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher()))
+      state->saveNoopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion), *manifest);
+    else
+      state->forgetNoopManifest();
+  }
   bool stepFailed = runner.monitorFailed();
   for (size_t i = 0; i < results.size(); ++i)
     if (results[i].outcome == Outcome::Failed && order[i]->kind != ir::NodeKind::Test &&

@@ -36,7 +36,8 @@ struct RunOptions {
   std::string node;
   // `--artifacts DIR`: restore upstream outputs from DIR/<producer>/outputs/
   // before the node, and leave DIR/<node>/result.json (and outputs) after.
-  std::string artifactsDir;  // with dryRun (`mlopsc status`): only the table of what is not up to date
+  std::string artifactsDir;
+  bool noopChecked = false;  // the caller already tried runNoop  // with dryRun (`mlopsc status`): only the table of what is not up to date
   std::string runtimeVersion;
   double intervalScale = 1;  // multiplies canary intervals and shadow/ab durations
   // Secrets from --secrets-file (the environment wins over it).
@@ -59,6 +60,11 @@ enum class RunStatus : int {
 // `irJson` is the graph as pipeline.json; the state store keeps it by its
 // digest so `approve` and `history` work from the project alone.
 RunStatus runPipeline(const ir::PipelineGraph& graph, const RunOptions& options, const std::string& irJson);
+
+// The no-op fast path (runtime/noop_manifest.h): the run's result when the
+// project's last run of this very graph left everything up to date and no
+// file it read or wrote changed since; nullopt when a full run is needed.
+std::optional<RunStatus> runNoop(const std::string& root, const std::string& irJson, const RunOptions& options);
 
 // Reads a secrets file: `NAME=value` lines, `#` comments, blank lines, an
 // optional `export ` prefix and optional single or double quotes around the

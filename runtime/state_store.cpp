@@ -96,6 +96,14 @@ CREATE TABLE reference_profiles (
   PRIMARY KEY (gate_pass, data, column_name)
 );
 )sql",
+    // 3: the no-op manifest of the last run that left everything up to date
+    // (runtime/noop_manifest.h).
+    R"sql(
+CREATE TABLE noop_manifest (
+  key TEXT PRIMARY KEY,
+  body TEXT NOT NULL
+);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kStateSchemaVersion, "one migration per schema version");
@@ -257,6 +265,29 @@ void StateStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess*
   exec("COMMIT", ignored);
 }
 
+std::unordered_map<std::string, NodeSuccess> StateStore::allSuccesses() const {
+  std::unordered_map<std::string, NodeSuccess> out;
+  Statement s(db_, "SELECT node, run, cache_key, cache_parts FROM node_success");
+  while (s.step()) out[s.text(0)] = {s.integer(1), s.text(2), s.text(3), {}};
+  Statement o(db_, "SELECT node, path, digest FROM node_outputs ORDER BY node, position");
+  while (o.step())
+    if (auto it = out.find(o.text(0)); it != out.end())
+      if (std::optional<Digest> d = Digest::fromHex(o.text(2))) it->second.outputs.emplace_back(o.text(1), *d);
+  return out;
+}
+
+void StateStore::recordResults(int64_t run, const std::vector<NodeRecord>& records) {
+  if (records.empty()) return;
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  Statement insert(db_, "INSERT OR REPLACE INTO node_results VALUES (?, ?, ?, ?, ?, ?)");
+  for (const NodeRecord& r : records)
+    insert.bind(1, run).bind(2, r.node).bind(3, r.status).bind(4, static_cast<int64_t>(r.exitCode)).bind(5, r.seconds)
+        .bind(6, r.why)
+        .run();
+  exec("COMMIT", ignored);
+}
+
 std::optional<NodeSuccess> StateStore::lastSuccess(const std::string& node) const {
   Statement s(db_, "SELECT run, cache_key, cache_parts FROM node_success WHERE node = ?");
   s.bind(1, node);
@@ -279,7 +310,30 @@ std::vector<NodeRecord> StateStore::runResults(int64_t run) const {
 }
 
 void StateStore::saveGraph(const std::string& digest, const std::string& json) {
+  Statement known(db_, "SELECT 1 FROM graphs WHERE digest = ?");
+  known.bind(1, digest);
+  if (known.step()) return;
   Statement(db_, "INSERT OR IGNORE INTO graphs VALUES (?, ?)").bind(1, digest).bind(2, json).run();
+}
+
+std::optional<std::string> StateStore::noopManifest(const std::string& key) const {
+  Statement s(db_, "SELECT body FROM noop_manifest WHERE key = ?");
+  s.bind(1, key);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+void StateStore::saveNoopManifest(const std::string& key, const std::string& body) {
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  exec("DELETE FROM noop_manifest", ignored);
+  Statement(db_, "INSERT INTO noop_manifest VALUES (?, ?)").bind(1, key).bind(2, body).run();
+  exec("COMMIT", ignored);
+}
+
+void StateStore::forgetNoopManifest() {
+  std::string ignored;
+  exec("DELETE FROM noop_manifest", ignored);
 }
 
 std::optional<std::string> StateStore::lastGraph(int64_t* run) const {
@@ -407,14 +461,16 @@ void StateStore::loadHashes(FileHasher& hasher) const {
     if (std::optional<Digest> d = Digest::fromHex(s.text(5)))
       hasher.remember(s.text(0), {{static_cast<uint64_t>(s.integer(1)), static_cast<uint64_t>(s.integer(2)),
                                    static_cast<uint64_t>(s.integer(3)), s.integer(4)},
-                                  *d});
+                                  *d},
+                      /*loaded=*/true);
 }
 
 void StateStore::saveHashes(const FileHasher& hasher) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
   Statement s(db_, "INSERT OR REPLACE INTO file_hashes VALUES (?, ?, ?, ?, ?, ?)");
-  for (const auto& [path, e] : hasher.entries()) {
+  for (const std::string& path : hasher.changed()) {
+    const FileHasher::Entry& e = hasher.entries().at(path);
     s.bind(1, path)
         .bind(2, static_cast<int64_t>(e.stamp.device))
         .bind(3, static_cast<int64_t>(e.stamp.inode))

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -23,7 +24,7 @@ struct sqlite3;
 
 namespace mlops::runtime {
 
-inline constexpr int kStateSchemaVersion = 2;
+inline constexpr int kStateSchemaVersion = 3;
 
 // What a node's last success left: enough to tell whether it is up to date.
 struct NodeSuccess {
@@ -94,11 +95,20 @@ class StateStore {
   // transaction).
   void recordNode(int64_t run, const NodeRecord& record, const NodeSuccess* success = nullptr);
   std::optional<NodeSuccess> lastSuccess(const std::string& node) const;
+  // Every node's last success at once (a run reads them all up front).
+  std::unordered_map<std::string, NodeSuccess> allSuccesses() const;
+  // Results that carry no success (cached, passed, skipped, ...), in one
+  // transaction: a run batches them.
+  void recordResults(int64_t run, const std::vector<NodeRecord>& records);
   std::vector<NodeRecord> runResults(int64_t run) const;
 
   // The pipeline graphs runs ran, by digest (the latest run's for `approve`).
   void saveGraph(const std::string& digest, const std::string& json);
   std::optional<std::string> lastGraph(int64_t* run = nullptr) const;
+  // The no-op manifest (runtime/noop_manifest.h): at most one is kept.
+  std::optional<std::string> noopManifest(const std::string& key) const;
+  void saveNoopManifest(const std::string& key, const std::string& body);
+  void forgetNoopManifest();
   std::vector<RunRecord> runs() const;
   std::vector<std::pair<int64_t, NodeRecord>> nodeHistory(const std::string& node) const;
 

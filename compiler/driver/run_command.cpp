@@ -7,7 +7,10 @@
 #include "driver/commands.h"
 #include "driver/version.h"
 #include "driver/pipeline_input.h"
+#include "runtime/noop_manifest.h"
 #include "runtime/runner.h"
+
+#include <llvm/Support/MemoryBuffer.h>
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -79,6 +82,22 @@ int runRun() {
     }
     options.secrets = std::move(*secrets);
     options.secretsFile = runSecretsFile;
+  }
+  options.targets.assign(runTargets.begin(), runTargets.end());
+  options.dryRun = runDry;
+  options.explain = runExplainFlag;
+  options.runtimeVersion = kVersion;
+  options.node = runNode;
+  // A pipeline.json whose last run left everything up to date: the no-op
+  // fast path, before parsing the graph.
+  if (llvm::StringRef(runInput).endswith(".json")) {
+    if (auto buffer = llvm::MemoryBuffer::getFile(runInput, false, false)) {
+      std::string text = (*buffer)->getBuffer().str();
+      if (std::optional<std::string> root = runtime::projectRootOf(text))
+        if (std::optional<runtime::RunStatus> fast = runtime::runNoop(*root, text, options))
+          return static_cast<int>(*fast);
+      options.noopChecked = true;
+    }
   }
   std::string irJson;
   int exitCode = 0;

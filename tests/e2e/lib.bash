@@ -179,6 +179,9 @@ expect_stderr_contains() {
 expect_stderr_not_contains() {
   if ! _contains "$STDERR" "$1"; then pass "${2:-stderr lacks $1}"; else fail "${2:-stderr}: expected stderr NOT to contain: $1"; fi
 }
+expect_stdout_not_contains() {
+  if ! _contains "$STDOUT" "$1"; then pass "${2:-stdout lacks $1}"; else fail "${2:-stdout}: expected stdout NOT to contain: $1"; fi
+}
 # diagnostic_codes: the distinct codes in the last run's text diagnostics, sorted, space-separated.
 diagnostic_codes() {
   grep -a -o -E '(error|warning)\[[EW][0-9]{4}\]' "$STDERR" | grep -o -E '[EW][0-9]{4}' | sort -u | tr '\n' ' ' | sed 's/ $//'

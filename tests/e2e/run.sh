@@ -75,6 +75,12 @@ expect_stdout_contains "(output \`build/m.txt\` missing)" "because its output is
 run --env API_TOKEN=s3cr3t-value-42 run p.mlops --explain
 expect_exit 0 "rerun"
 expect_stdout_contains "run succeeded: 0 ran, 3 up to date" "a rerun runs nothing"
+expect_stdout_contains "(no file changed since the last run)" "a no-op takes the fast path (no file changed)"
+expect_stdout_contains "step clean: cached (inputs, command and outputs unchanged)" "the fast path still explains"
+rm build/count.txt
+run --env API_TOKEN=s3cr3t-value-42 run p.mlops
+expect_stdout_contains "step count: ran" "a deleted output is never hidden by the fast path"
+expect_stdout_not_contains "no file changed" "a run after a deletion is a full check"
 touch data/raw.csv
 run --env API_TOKEN=s3cr3t-value-42 run p.mlops
 expect_stdout_contains "0 ran, 3 up to date" "touching an input without changing it reruns nothing"

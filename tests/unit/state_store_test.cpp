@@ -83,7 +83,7 @@ TEST_CASE("a newer or broken state store is refused with a reason", "[runtime][s
     sqlite3_close(raw);
   }
   CHECK(!StateStore::open(db, error));
-  CHECK(error.find("its schema is version 99, newer than this mlopsc (version 2)") != std::string::npos);
+  CHECK(error.find("its schema is version 99, newer than this mlopsc (version 3)") != std::string::npos);
   std::string garbage = s.path("garbage.db");
   {
     std::error_code ec;
