@@ -26,7 +26,12 @@ int main(int argc, char** argv) {
                                          "  mlopsc parse --dump-ast FILE  parse and print the AST\n"
                                          "  mlopsc build SPEC -o OUT      check and write the IR, graph and CI files\n"
                                          "  mlopsc graph SPEC -o FILE     draw the pipeline graph (svg, png, dot)\n"
-                                         "  mlopsc run SPEC [TARGET...]   run steps, models and their tests here (-j N)\n"
+                                         "  mlopsc run SPEC [TARGET...]   run the graph here: steps, models, tests, gates,\n"
+                                         "                                deploys, monitors (cached, parallel: -j N)\n"
+                                         "  mlopsc status [SPEC]          what is not up to date, and why\n"
+                                         "  mlopsc approve GATE --as EMAIL  approve a gate for the latest model artifact\n"
+                                         "  mlopsc history [--verify]     runs, gate passes, approvals; check the log\n"
+                                         "  mlopsc log NODE               a node's output from its latest run\n"
                                          "  mlopsc explain CODE           explain a diagnostic code\n\n"
                                          "  Run `mlopsc SUBCOMMAND --help` for a subcommand's options.\n",
                                          &errorStream)) {
