@@ -108,7 +108,9 @@ CREATE TABLE noop_manifest (
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kStateSchemaVersion, "one migration per schema version");
 
-std::string nowUtc() {
+}  // namespace
+
+std::string utcTimestamp() {
   std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -116,6 +118,9 @@ std::string nowUtc() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
+
+namespace {
+std::string nowUtc() { return utcTimestamp(); }
 
 // A prepared statement, finalized on scope exit.
 class Statement {

@@ -26,6 +26,9 @@ namespace mlops::runtime {
 
 inline constexpr int kStateSchemaVersion = 3;
 
+// Now, in UTC, as ISO 8601 (`2026-11-27T03:00:16Z`): how the store records times.
+std::string utcTimestamp();
+
 // What a node's last success left: enough to tell whether it is up to date.
 struct NodeSuccess {
   int64_t run = 0;

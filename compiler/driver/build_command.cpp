@@ -1,12 +1,15 @@
-// mlopsc build SPEC -o OUT [--emit=ir,graph,github,gitlab,argo] [--check]:
+// mlopsc build SPEC -o OUT [--emit=ir,graph,github,gitlab,argo,audit] [--check]:
 // checks SPEC and writes what CI and the runtime need: the IR
-// (OUT/pipeline.json), the graph picture (OUT/graph/pipeline.dot, .svg) and
-// the CI configurations (OUT/github, OUT/gitlab, OUT/argo), reporting what a
+// (OUT/pipeline.json), the graph picture (OUT/graph/pipeline.dot, .svg),
+// the CI configurations (OUT/github, OUT/gitlab, OUT/argo) and the audit
+// report of the spec (OUT/audit/report.{json,md,html}), reporting what a
 // CI platform cannot express as W07xx warnings. Output is deterministic;
 // --check compares instead of writing and prints a unified diff of what
 // would change (exit 1), for "generated files are up to date" CI jobs.
+#include "driver/audit_output.h"
 #include "driver/commands.h"
 #include "driver/keep_until_exit.h"
+#include "driver/version.h"
 #include "driver/stdlib_locator.h"
 #include "emit/argo_emitter.h"
 #include "emit/github_emitter.h"
@@ -34,8 +37,8 @@ llvm::cl::list<std::string> emit("emit",
                                  llvm::cl::desc("What to write (default: all): ir (pipeline.json), graph "
                                                 "(graph/pipeline.dot and .svg), github (github/*.yml, "
                                                 "environments.json), gitlab (gitlab/.gitlab-ci.yml, ...), argo "
-                                                "(argo/*.yaml)"),
-                                 llvm::cl::value_desc("ir,graph,github,gitlab,argo"), llvm::cl::CommaSeparated,
+                                                "(argo/*.yaml), audit (audit/report.json, .md, .html)"),
+                                 llvm::cl::value_desc("ir,graph,github,gitlab,argo,audit"), llvm::cl::CommaSeparated,
                                  llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<bool> checkOnly("check",
                               llvm::cl::desc("Write nothing; exit 1 with a diff when files on disk differ from "
@@ -191,18 +194,19 @@ void printGraphvizMessages(const std::vector<std::string>& messages) {
 int runBuild() {
   if (!validateDiagnosticOptions()) return static_cast<int>(ExitCode::Usage);
   bool all = emit.empty();
-  bool emitIr = all, emitGraphs = all;
+  bool emitIr = all, emitGraphs = all, emitAudit = all;
   std::vector<emit::CiTarget> targets;
   if (all) targets = {emit::CiTarget::GitHub, emit::CiTarget::GitLab, emit::CiTarget::Argo};
   for (const std::string& what : emit) {
     if (what == "ir") emitIr = true;
     else if (what == "graph") emitGraphs = true;
+    else if (what == "audit") emitAudit = true;
     else if (what == "github") targets.push_back(emit::CiTarget::GitHub);
     else if (what == "gitlab") targets.push_back(emit::CiTarget::GitLab);
     else if (what == "argo") targets.push_back(emit::CiTarget::Argo);
     else {
       llvm::errs() << "mlopsc: error: unknown --emit target `" << what
-                   << "`: expected ir, graph, github, gitlab or argo\n";
+                   << "`: expected ir, graph, github, gitlab, argo or audit\n";
       return static_cast<int>(ExitCode::Usage);
     }
   }
@@ -242,6 +246,24 @@ int runBuild() {
                                              : emit::emitArgo(g, ci);
       })});
     graphOk = !emitGraphs || emitGraph(g, graphOutputs);
+    if (emitAudit) {
+      // The findings are taken now, while the diagnostics' sources are
+      // alive; the report is built beside the other workers. It is the
+      // spec's evidence only: `mlopsc report` adds the run history.
+      emit::AuditInputs audit;
+      audit.compilerVersion = kVersion;
+      audit.diagnostics = auditDiagnostics(diags);
+      for (const Output& o : graphOutputs)
+        if (o.relativePath == "graph/pipeline.svg") audit.svg = o.content;
+      workers.push_back({std::async(std::launch::async, [&g, audit = std::move(audit)]() mutable {
+        audit.graph = &g;
+        audit.irSha256 = sha256Hex(ir::writeJson(g));
+        std::vector<emit::GeneratedFile> files;
+        for (auto& [name, content] : auditFiles(audit, {AuditFormat::Json, AuditFormat::Markdown, AuditFormat::Html}))
+          files.push_back({"audit/" + name, std::move(content), ""});
+        return files;
+      })});
+    }
   };
   ExitCode failure = ExitCode::Success;
   std::unique_ptr<ir::PipelineGraph> graph = compileSpec(buildSpec, buildStdlib, failure, runBackends);

@@ -32,6 +32,7 @@ int runStatus();
 int runApprove();
 int runHistory();
 int runLog();
+int runReport();
 
 // Applies -Werror / -Wno-CODE / -WCODE; false on a bad flag (reported).
 bool applyWarningFlags(diag::DiagnosticEngine& diags);
@@ -79,5 +80,6 @@ extern llvm::cl::SubCommand statusCommand;
 extern llvm::cl::SubCommand approveCommand;
 extern llvm::cl::SubCommand historyCommand;
 extern llvm::cl::SubCommand logCommand;
+extern llvm::cl::SubCommand reportCommand;
 
 }  // namespace mlops::driver

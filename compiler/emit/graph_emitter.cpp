@@ -1,5 +1,7 @@
 #include "emit/graph_emitter.h"
 
+#include "emit/value_text.h"
+
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
@@ -15,30 +17,10 @@ using ir::NodeKind;
 
 // ---- text
 
-// A number as the spec would write it: shortest round-trip form.
-std::string number(double value) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  return ec == std::errc() ? std::string(buf, end) : std::string("?");
-}
+std::string number(double value) { return numberText(value); }
+std::string duration(double seconds) { return durationText(seconds); }
+std::string bytes(double amount) { return bytesText(amount); }
 
-// Whole multiples get the largest unit that divides them (3600 → 1h).
-std::string duration(double seconds) {
-  static const std::pair<double, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
-  for (const auto& [size, unit] : units)
-    if (seconds >= size && std::fmod(seconds, size) == 0) return number(seconds / size) + unit;
-  return number(seconds) + "s";
-}
-
-std::string bytes(double amount) {
-  static const std::pair<double, const char*> units[] = {
-      {1099511627776.0, "Ti"}, {1073741824.0, "Gi"}, {1048576.0, "Mi"}, {1024, "Ki"}};
-  for (const auto& [size, unit] : units)
-    if (amount >= size && std::fmod(amount, size) == 0) return number(amount / size) + unit;
-  return number(amount);
-}
-
-// Fractions as percentages, rounded so 0.07 shows as 7%, not 7.000000000000001%.
 std::string percent(double fraction) { return number(std::round(fraction * 100 * 1e6) / 1e6) + "%"; }
 
 std::string join(const std::vector<std::string>& items, const char* separator) {

@@ -193,7 +193,7 @@ expect_same b1/graph/pipeline.dot credit-risk.1.dot "build's pipeline.dot and gr
 expect_same b1/graph/pipeline.svg credit-risk.1.svg "build's pipeline.svg and graph --format=svg"
 run build "$spec" -o b2
 expect_exit 0 "build with the default targets"
-expect_eq "$(cd b2 && find . -type f | sort | tr '\n' ' ')" "./argo/main.yaml ./argo/monitor-scorer_live.yaml ./github/environments.json ./github/main.yml ./github/monitors.yml ./gitlab/.gitlab-ci.yml ./gitlab/protected-environments.json ./gitlab/schedules.json ./graph/pipeline.dot ./graph/pipeline.svg ./pipeline.json " \
+expect_eq "$(cd b2 && find . -type f | sort | tr '\n' ' ')" "./argo/main.yaml ./argo/monitor-scorer_live.yaml ./audit/pipeline.svg ./audit/report.html ./audit/report.json ./audit/report.md ./github/environments.json ./github/main.yml ./github/monitors.yml ./gitlab/.gitlab-ci.yml ./gitlab/protected-environments.json ./gitlab/schedules.json ./graph/pipeline.dot ./graph/pipeline.svg ./pipeline.json " \
   "the default --emit is every target"
 run build "$spec" -o b3 --emit=ir,graph
 expect_same b2/graph/pipeline.svg b3/graph/pipeline.svg "--emit=ir,graph and the default"
@@ -211,7 +211,7 @@ expect_exit 1 "--check with pipeline.dot deleted"
 expect_stdout_contains '+++ b2/graph/pipeline.dot' "--check shows the missing pipeline.dot"
 run build "$spec" -o b4 --emit=svg
 expect_exit 2 "--emit=svg is not a target"
-expect_stderr_contains "expected ir, graph, github, gitlab or argo" "the --emit error lists the targets"
+expect_stderr_contains "expected ir, graph, github, gitlab, argo or audit" "the --emit error lists the targets"
 
 # ---- above 2,000 nodes: DOT only, said on stderr; an explicit --format is honoured
 python3 - <<'PY'

@@ -1,0 +1,108 @@
+#include "driver/audit_output.h"
+
+#include "diag/explanations.h"
+#include "diag/source_location.h"
+#include "emit/audit_document.h"
+#include "emit/audit_html.h"
+#include "emit/audit_markdown.h"
+#include "runtime/approvals.h"
+#include "runtime/state_store.h"
+
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/SHA256.h>
+
+#include <map>
+
+namespace mlops::driver {
+
+std::string sha256Hex(const std::string& text) {
+  std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
+  return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
+std::vector<emit::AuditDiagnostic> auditDiagnostics(diag::DiagnosticEngine& diags) {
+  std::vector<emit::AuditDiagnostic> out;
+  diag::SourceLocator locator(diags.sources());
+  for (const diag::Diagnostic& d : diags.sorted()) {
+    if (d.severity == diag::Severity::Note) continue;
+    emit::AuditDiagnostic a;
+    a.code = diag::codeInfo(d.code).name;
+    a.severity = diag::severityName(d.severity).str();
+    a.message = d.message;
+    diag::ResolvedRange r = locator.range(d.range, d.file);
+    a.file = r.file;
+    if (r.valid) {
+      a.line = r.start.line;
+      a.column = r.start.column;
+    }
+    if (const diag::Explanation* e = diag::findExplanation(d.code)) {
+      std::string text = e->text;
+      a.explanation = text.substr(0, text.find("\n\n"));
+      for (char& c : a.explanation)
+        if (c == '\n') c = ' ';
+    } else {
+      a.explanation = diag::codeInfo(d.code).title;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const std::string& path,
+                                               const std::string& root, std::string& error) {
+  std::unique_ptr<runtime::StateStore> store = runtime::StateStore::open(path, error);
+  if (!store) return std::nullopt;
+  emit::AuditState s;
+  s.path = path;
+  std::map<std::string, int64_t> runOf;
+  std::map<int64_t, std::string> startedAt;
+  for (const runtime::RunRecord& r : store->runs()) startedAt[r.id] = r.startedAt;
+  for (const ir::Node& n : g.nodes) {
+    auto history = store->nodeHistory(n.id);
+    if (history.empty()) continue;
+    const auto& [run, record] = history.back();
+    s.lastResults.push_back({n.id, record.status, record.why, startedAt[run], run});
+  }
+  for (const runtime::ApprovalRecord& a : store->approvals())
+    s.approvals.push_back({a.id, a.gate, a.role, a.email, a.comment, a.artifact, a.at, a.hash});
+  std::vector<runtime::GatePass> passes = store->gatePasses();
+  for (const runtime::GatePass& p : passes) s.gatePasses.push_back({p.gate, p.model, p.artifact, p.at, p.run});
+  s.chainProblems = runtime::verifyApprovalChain(store->approvals(), passes);
+  runtime::FileHasher hasher;
+  store->loadHashes(hasher);
+  for (const ir::Node& n : g.nodes) {
+    if (n.kind != ir::NodeKind::Model || n.outputs.empty()) continue;
+    runtime::NodeSuccess built;
+    bool complete = true;
+    for (const auto& [name, out] : n.outputs) {
+      std::string ignored;
+      std::string full = out.size() && out[0] == '/' ? out : (root.empty() ? "." : root) + "/" + out;
+      std::optional<runtime::Digest> d = hasher.hash(full, ignored);
+      if (!d) {
+        complete = false;
+        break;
+      }
+      built.outputs.emplace_back(out, *d);
+    }
+    if (complete) s.currentArtifacts.push_back(n.id + "=" + runtime::artifactDigest(built));
+  }
+  return s;
+}
+
+std::vector<std::pair<std::string, std::string>> auditFiles(const emit::AuditInputs& inputs,
+                                                            const std::vector<AuditFormat>& formats) {
+  nlohmann::ordered_json report = emit::buildAuditReport(inputs);
+  emit::Document document = emit::auditDocument(report);
+  std::vector<std::pair<std::string, std::string>> files;
+  for (AuditFormat f : formats) {
+    if (f == AuditFormat::Json) files.emplace_back("report.json", report.dump(2) + "\n");
+    if (f == AuditFormat::Markdown) {
+      files.emplace_back("report.md", emit::renderAuditMarkdown(document));
+      if (!inputs.svg.empty()) files.emplace_back("pipeline.svg", inputs.svg);
+    }
+    if (f == AuditFormat::Html) files.emplace_back("report.html", emit::renderAuditHtml(document));
+  }
+  return files;
+}
+
+}  // namespace mlops::driver
