@@ -9,15 +9,17 @@
 #include "runtime/state_store.h"
 
 #include <llvm/ADT/StringExtras.h>
-#include <llvm/Support/SHA256.h>
+#include <openssl/evp.h>
 
 #include <map>
 
 namespace mlops::driver {
 
 std::string sha256Hex(const std::string& text) {
-  std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
-  return llvm::toHex(digest, /*LowerCase=*/true);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  return llvm::toHex(llvm::ArrayRef<uint8_t>(digest, size), /*LowerCase=*/true);
 }
 
 std::vector<emit::AuditDiagnostic> auditDiagnostics(diag::DiagnosticEngine& diags) {

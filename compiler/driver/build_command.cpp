@@ -235,9 +235,13 @@ int runBuild() {
       llvm::errs() << "mlopsc: note: the spec declares no pipeline and no monitor with `every`: there are no CI "
                       "jobs to write (declare `pipeline NAME { targets = [...] }`)\n";
     g.find("");  // build the node index before the threads share the graph
+    // pipeline.json is written once and shared by its file and the audit
+    // report's digest of it.
+    std::shared_future<std::string> irText;
+    if (emitIr || emitAudit) irText = std::async(std::launch::async, [&g] { return ir::writeJson(g); }).share();
     if (emitIr)
-      workers.push_back({std::async(std::launch::async, [&g] {
-        return std::vector<emit::GeneratedFile>{{"pipeline.json", ir::writeJson(g), ""}};
+      workers.push_back({std::async(std::launch::async, [irText] {
+        return std::vector<emit::GeneratedFile>{{"pipeline.json", irText.get(), ""}};
       })});
     for (emit::CiTarget t : targets)
       workers.push_back({std::async(std::launch::async, [&g, &ci, t] {
@@ -246,7 +250,15 @@ int runBuild() {
                                              : emit::emitArgo(g, ci);
       })});
     graphOk = !emitGraphs || emitGraph(g, graphOutputs);
-    if (emitAudit) {
+    // Like the SVG, the report is for people: a graph too large to draw is
+    // too large to read as one report, and writing one would multiply the
+    // build's time. `mlopsc report` writes it on request.
+    bool auditNow = emitAudit && (!all || g.nodes.size() <= emit::kMaxLayoutNodes);
+    if (emitAudit && !auditNow)
+      llvm::errs() << "mlopsc: note: the graph has " << g.nodes.size() << " nodes, more than "
+                   << emit::kMaxLayoutNodes << ": no audit/ report written (`mlopsc report SPEC` or "
+                   << "`--emit=audit` writes it)\n";
+    if (auditNow) {
       // The findings are taken now, while the diagnostics' sources are
       // alive; the report is built beside the other workers. It is the
       // spec's evidence only: `mlopsc report` adds the run history.
@@ -255,9 +267,9 @@ int runBuild() {
       audit.diagnostics = auditDiagnostics(diags);
       for (const Output& o : graphOutputs)
         if (o.relativePath == "graph/pipeline.svg") audit.svg = o.content;
-      workers.push_back({std::async(std::launch::async, [&g, audit = std::move(audit)]() mutable {
+      workers.push_back({std::async(std::launch::async, [&g, irText, audit = std::move(audit)]() mutable {
         audit.graph = &g;
-        audit.irSha256 = sha256Hex(ir::writeJson(g));
+        audit.irSha256 = sha256Hex(irText.get());
         std::vector<emit::GeneratedFile> files;
         for (auto& [name, content] : auditFiles(audit, {AuditFormat::Json, AuditFormat::Markdown, AuditFormat::Html}))
           files.push_back({"audit/" + name, std::move(content), ""});

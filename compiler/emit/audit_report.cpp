@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace mlops::emit {
 namespace {
@@ -79,16 +80,20 @@ Json membersOf(const ir::PipelineGraph& g, const std::string& role) {
   return Json::array();
 }
 
-const ir::Node* deployOf(const ir::PipelineGraph& g, const std::string& model) {
-  for (const ir::Node& n : g.nodes)
-    if (n.kind == ir::NodeKind::Deploy && n.model == model) return &n;
-  return nullptr;
-}
 
 }  // namespace
 
 Json buildAuditReport(const AuditInputs& in) {
   const ir::PipelineGraph& g = *in.graph;
+  // Indexes, so large graphs cost linear time.
+  std::unordered_map<std::string, const ir::Node*> deployByModel;
+  std::unordered_map<std::string, bool> blockingTestOf, monitoredDeploy;
+  std::unordered_map<std::string, std::string> gateStatusOf;  // model id → "gate `g`: status"
+  for (const ir::Node& n : g.nodes) {
+    if (n.kind == ir::NodeKind::Deploy && !deployByModel.count(n.model)) deployByModel[n.model] = &n;
+    if (n.kind == ir::NodeKind::Test && n.severity != "warning") blockingTestOf[n.target] = true;
+    if (n.kind == ir::NodeKind::Monitor) monitoredDeploy[n.deploy] = true;
+  }
   std::map<std::string, const AuditState::Result*> lastResult;
   if (in.state)
     for (const AuditState::Result& r : in.state->lastResults) lastResult[r.node] = &r;
@@ -159,6 +164,7 @@ Json buildAuditReport(const AuditInputs& in) {
     if (status == "passed") ++gatesPassed;
     else ++gatesPending;
     gate["status"] = status;
+    gateStatusOf[n.model] = "gate `" + n.name + "`: " + status;
     gate["current_artifact"] = artifact.empty() ? Json() : Json(artifact);
     gate["recorded_approvals"] = recorded;
     gates.push_back(gate);
@@ -189,24 +195,19 @@ Json buildAuditReport(const AuditInputs& in) {
   };
   for (const ir::Node& n : g.nodes) {
     if (n.kind == ir::NodeKind::Model) {
-      const ir::Node* deploy = deployOf(g, n.id);
+      auto d = deployByModel.find(n.id);
+      const ir::Node* deploy = d == deployByModel.end() ? nullptr : d->second;
       if (deploy && n.doc.empty())
         audit("A01", n, "model `" + n.name + "` is deployed but documents no purpose",
               "an inventory entry needs the model's purpose and use: write a `///` comment above the model");
       if (n.kpi.empty())
         audit("A03", n, "model `" + n.name + "` is linked to no KPI",
               "outcomes analysis needs the business measure the model serves: set `kpi`");
-      bool blocking = false;
-      for (const ir::Node& t : g.nodes)
-        if (t.kind == ir::NodeKind::Test && t.target == n.id && t.severity != "warning") blocking = true;
-      if (!blocking)
+      if (!blockingTestOf.count(n.id))
         audit("A04", n, "model `" + n.name + "` has no blocking test",
               "independent validation needs at least one test that can stop a release");
       if (deploy) {
-        bool monitored = false;
-        for (const ir::Node& m : g.nodes)
-          if (m.kind == ir::NodeKind::Monitor && m.deploy == deploy->id) monitored = true;
-        if (!monitored)
+        if (!monitoredDeploy.count(deploy->id))
           audit("A02", *deploy, "deploy `" + deploy->name + "` of model `" + n.name + "` has no monitor",
                 "ongoing monitoring needs a monitor on every production rollout");
       }
@@ -271,11 +272,8 @@ Json buildAuditReport(const AuditInputs& in) {
                     {"metric", k.metric},
                     {"target", k.comparison + " " + numberText(k.target)},
                     {"owner", roleName(k.owner)}};
-    std::string validation = "no gate";
-    for (const Json& gate : gates)
-      if (gate["model"] == n.id)
-        validation = "gate `" + gate["name"].get<std::string>() + "`: " + gate["status"].get<std::string>();
-    m["validation"] = validation;
+    auto gs = gateStatusOf.find(n.id);
+    m["validation"] = gs == gateStatusOf.end() ? "no gate" : gs->second;
     models.push_back(m);
   }
   report["models"] = models;
