@@ -34,6 +34,13 @@ for dir in examples/*/; do
   if [[ ${MLOPS_UPDATE_GOLDEN:-0} == 1 ]]; then mkdir -p "$(dirname "$golden")"; cp "$out/report.md" "$golden"; fi
   if diff -u "$golden" "$out/report.md" >"$E2E_WORK/md.diff"; then pass "$name: report.md matches its golden file"
   else fail "$name: report.md differs from $golden (MLOPS_UPDATE_GOLDEN=1 to refresh): $(head -c 1500 "$E2E_WORK/md.diff")"; fi
+  # report.json minus the picture (whose bytes depend on Graphviz and fonts)
+  python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); r["graph_svg"] = "(svg)"; print(json.dumps(r, indent=2))' \
+    "$out/report.json" >"$out/report.nosvg.json"
+  golden_json=$src/tests/golden/audit/$name.report.json
+  if [[ ${MLOPS_UPDATE_GOLDEN:-0} == 1 ]]; then cp "$out/report.nosvg.json" "$golden_json"; fi
+  if diff -u "$golden_json" "$out/report.nosvg.json" >"$E2E_WORK/json.diff"; then pass "$name: report.json matches its golden file"
+  else fail "$name: report.json differs from $golden_json: $(head -c 1500 "$E2E_WORK/json.diff")"; fi
   run report "$spec" -o "$out.again" --state none
   for f in report.md report.html report.json; do
     cmp -s "$out/$f" "$out.again/$f" && pass "$name: $f is deterministic" || fail "$name: $f differs between two runs"
