@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <string_view>
+#include <unordered_set>
 
 namespace mlops::runtime {
 namespace {
@@ -81,8 +83,10 @@ std::optional<std::vector<ManifestNode>> readNoopManifest(const std::string& bod
 
 bool manifestHolds(const std::vector<ManifestNode>& nodes, const std::string& root) {
   std::string error;
+  std::unordered_set<std::string_view> checked;  // a shared input is stat'ed once
   for (const ManifestNode& n : nodes)
     for (const auto& [path, stamp] : n.files) {
+      if (!checked.insert(path).second) continue;
       std::string full = path.empty() || path[0] == '/' || root.empty() || root == "." ? path : root + "/" + path;
       std::optional<FileStamp> now = statFile(full, error);
       if (!now || !(*now == stamp)) return false;

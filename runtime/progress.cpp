@@ -41,6 +41,7 @@ void Progress::started(const std::string& label) {
   last_ = label;
   clear();
   redraw();
+  flushSometimes();
 }
 
 void Progress::note(const std::string& text) {
@@ -48,6 +49,7 @@ void Progress::note(const std::string& text) {
   clear();
   std::fprintf(out_, "%s\n", text.c_str());
   redraw();
+  std::fflush(out_);
 }
 
 void Progress::finished(const ProgressLine& l, bool explain) {
@@ -60,9 +62,21 @@ void Progress::finished(const ProgressLine& l, bool explain) {
   else if (explain && l.status == "cached") text += " (inputs, command and outputs unchanged)";
   if (quiet_) return;
   clear();
+  if (isError(l.status)) std::fflush(out_);  // keep stdout's lines before stderr's in a shared log
   std::fprintf(isError(l.status) ? err_ : out_, "%s\n", text.c_str());
-  std::fflush(isError(l.status) ? err_ : out_);
+  if (isError(l.status)) std::fflush(err_);
   redraw();
+  flushSometimes();
+}
+
+// Lines reach a terminal at once; a pipe or a file (CI logs) gets them at
+// least every 100 ms, not one write per node.
+void Progress::flushSometimes() {
+  auto now = std::chrono::steady_clock::now();
+  if (terminal_ || now - flushed_ >= std::chrono::milliseconds(100)) {
+    std::fflush(out_);
+    flushed_ = now;
+  }
 }
 
 void Progress::summary(const std::string& verdict) {

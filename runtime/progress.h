@@ -31,6 +31,8 @@ class Progress {
   // A line about a node still running (a rollout's step).
   void note(const std::string& text);
   void summary(const std::string& verdict);
+  // Pushes buffered lines out (the runner calls it before it blocks).
+  void flush() { std::fflush(out_); }
   const std::vector<ProgressLine>& lines() const { return lines_; }
 
  private:
@@ -44,6 +46,8 @@ class Progress {
   size_t running_ = 0, cached_ = 0;
   std::string last_;
   std::chrono::steady_clock::time_point begin_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point flushed_ = begin_;
+  void flushSometimes();
   std::vector<ProgressLine> lines_;
 };
 

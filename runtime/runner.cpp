@@ -228,6 +228,7 @@ class Runner : public Executor {
         next = next ? std::min(*next, *r.resumeAt) : *r.resumeAt;
       }
       if (!done_.empty() || (next && *next <= now)) continue;
+      progress_.flush();  // about to block: what happened so far reaches the log
       std::optional<std::pair<size_t, bool>> got = processes_.waitUntil(next);
       if (!got) continue;
       auto [i, ok] = *got;
