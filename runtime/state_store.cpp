@@ -126,7 +126,15 @@ std::string nowUtc() { return utcTimestamp(); }
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  // Borrows a prepared statement the store keeps: reset, not finalized.
+  explicit Statement(sqlite3_stmt* borrowed) : stmt_(borrowed), borrowed_(true) {}
+  ~Statement() {
+    if (!borrowed_) sqlite3_finalize(stmt_);
+    else if (stmt_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+  }
   Statement& bind(int i, const std::string& s) {
     sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
     return *this;
@@ -156,11 +164,24 @@ class Statement {
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
+  bool borrowed_ = false;
 };
 
 }  // namespace
 
-StateStore::~StateStore() { sqlite3_close(db_); }
+StateStore::~StateStore() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
+
+sqlite3_stmt* StateStore::cached(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return it->second;
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  cache_[sql] = stmt;
+  return stmt;
+}
 
 bool StateStore::exec(const char* sql, std::string& error) const {
   char* message = nullptr;
@@ -244,9 +265,8 @@ void StateStore::finishRun(int64_t run, const std::string& status) {
 }
 
 void StateStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess* success) {
-  std::string ignored;
-  exec("BEGIN IMMEDIATE", ignored);
-  Statement(db_, "INSERT OR REPLACE INTO node_results VALUES (?, ?, ?, ?, ?, ?)")
+  Statement(cached("BEGIN IMMEDIATE")).run();
+  Statement(cached("INSERT OR REPLACE INTO node_results VALUES (?, ?, ?, ?, ?, ?)"))
       .bind(1, run)
       .bind(2, r.node)
       .bind(3, r.status)
@@ -255,19 +275,19 @@ void StateStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess*
       .bind(6, r.why)
       .run();
   if (success) {
-    Statement(db_, "DELETE FROM node_success WHERE node = ?").bind(1, r.node).run();
-    Statement(db_, "INSERT INTO node_success VALUES (?, ?, ?, ?)")
+    Statement(cached("DELETE FROM node_success WHERE node = ?")).bind(1, r.node).run();
+    Statement(cached("INSERT INTO node_success VALUES (?, ?, ?, ?)"))
         .bind(1, r.node)
         .bind(2, run)
         .bind(3, success->cacheKey)
         .bind(4, success->cacheParts)
         .run();
     int64_t position = 0;
-    Statement insert(db_, "INSERT INTO node_outputs VALUES (?, ?, ?, ?)");
+    Statement insert(cached("INSERT INTO node_outputs VALUES (?, ?, ?, ?)"));
     for (const auto& [path, digest] : success->outputs)
       insert.bind(1, r.node).bind(2, position++).bind(3, path).bind(4, digest.hex()).run();
   }
-  exec("COMMIT", ignored);
+  Statement(cached("COMMIT")).run();
 }
 
 std::unordered_map<std::string, NodeSuccess> StateStore::allSuccesses() const {

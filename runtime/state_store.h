@@ -21,6 +21,7 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace mlops::runtime {
 
@@ -134,7 +135,10 @@ class StateStore {
   explicit StateStore(sqlite3* db) : db_(db) {}
   bool exec(const char* sql, std::string& error) const;
   bool migrate(std::string& error);
+  // Statements of the per-node hot path, prepared once (by SQL text).
+  ::sqlite3_stmt* cached(const char* sql);
   sqlite3* db_;
+  std::unordered_map<const char*, ::sqlite3_stmt*> cache_;
 };
 
 }  // namespace mlops::runtime
