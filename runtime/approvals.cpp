@@ -1,5 +1,7 @@
 #include "runtime/approvals.h"
 
+#include "runtime/interpolation.h"
+
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/SHA256.h>
 
@@ -26,6 +28,21 @@ std::string artifactDigest(const NodeSuccess& model) {
   std::string text;
   for (const auto& [path, digest] : model.outputs) text += path + '\0' + digest.hex() + '\n';
   return hashBytes(text).hex();
+}
+
+std::optional<NodeSuccess> currentOutputs(const ir::Node& model, const std::string& root, FileHasher& hasher,
+                                          std::string& missing) {
+  NodeSuccess out;
+  for (const auto& [name, path] : model.outputs) {
+    std::string ignored;
+    std::optional<Digest> d = hasher.hash(projectPath(root, path), ignored);
+    if (!d) {
+      missing = path;
+      return std::nullopt;
+    }
+    out.outputs.emplace_back(path, *d);
+  }
+  return out;
 }
 
 std::string approvalHash(const ApprovalRecord& r) {

@@ -23,8 +23,14 @@
 
 namespace mlops::runtime {
 
-// The digest of a model's outputs as recorded by its last success.
+// The digest of a model's outputs (their paths and content digests).
 std::string artifactDigest(const NodeSuccess& model);
+
+// The model's declared outputs as they are on disk now, under `root`
+// (digests memoised by `hasher`): what a gate approves and a deploy rolls
+// out. Nullopt with `missing` set to the first output that is not there.
+std::optional<NodeSuccess> currentOutputs(const ir::Node& model, const std::string& root, FileHasher& hasher,
+                                          std::string& missing);
 
 std::string approvalHash(const ApprovalRecord& record);
 

@@ -16,13 +16,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::optional<double> parseNumber(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 std::optional<Value> typed(const std::string& type, const std::string& text) {
   if (type == "string") return Value{text};
@@ -132,6 +125,14 @@ std::optional<size_t> DataTable::column(const std::string& name, std::string& er
   for (const std::string& h : header) names += (names.empty() ? "" : ", ") + h;
   error = "column `" + name + "` is not in the data (its columns: " + names + ")";
   return std::nullopt;
+}
+
+std::optional<double> parseNumber(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
 }
 
 EvaluationContext dataContext(const ir::Node& data, const DataTable& table, const std::string& source) {

@@ -26,6 +26,9 @@ struct DataTable {
   std::optional<size_t> column(const std::string& name, std::string& error) const;
 };
 
+// A CSV cell as a finite number (the whole cell), or nullopt.
+std::optional<double> parseNumber(const std::string& cell);
+
 // Whether a value counts as null: empty, or null / NA / NaN in any case.
 bool isNull(const std::string& value);
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <map>
 
 namespace mlops::runtime {
@@ -12,20 +11,13 @@ namespace {
 
 constexpr double kFloor = 0.0001;
 
-std::optional<double> number(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 // The non-null values of a column as numbers, or nullopt when one is not.
 std::optional<std::vector<double>> numbers(const DataTable& table, size_t column) {
   std::vector<double> out;
   for (const auto& row : table.rows) {
     if (isNull(row[column])) continue;
-    std::optional<double> v = number(row[column]);
+    std::optional<double> v = parseNumber(row[column]);
     if (!v) return std::nullopt;
     out.push_back(*v);
   }

@@ -24,6 +24,11 @@ const std::string* lookup(const Map& items, const std::string& key) {
 
 }  // namespace
 
+std::string projectPath(const std::string& root, const std::string& path) {
+  if (path.empty() || path[0] == '/' || root.empty() || root == ".") return path;
+  return root + "/" + path;
+}
+
 std::string shellWord(std::string_view value) {
   bool safe = !value.empty();
   for (char c : value) safe = safe && shellSafe(static_cast<unsigned char>(c));

@@ -35,6 +35,10 @@ std::optional<Interpolated> interpolate(const ir::PipelineGraph& graph, const ir
 // root): a `file` data source's path, or the producer's declared output.
 std::optional<std::string> inputPath(const ir::PipelineGraph& graph, const ir::Input& input, std::string& error);
 
+// `path` as seen from where mlopsc runs: relative paths are under `root`
+// (the project root; "" or "." leave them as they are).
+std::string projectPath(const std::string& root, const std::string& path);
+
 // `value` as one shell word: as it is when it only holds characters the
 // shell leaves alone, else single-quoted (`'` written as `'\''`).
 std::string shellWord(std::string_view value);

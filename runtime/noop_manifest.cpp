@@ -1,5 +1,7 @@
 #include "runtime/noop_manifest.h"
 
+#include "runtime/interpolation.h"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -87,8 +89,7 @@ bool manifestHolds(const std::vector<ManifestNode>& nodes, const std::string& ro
   for (const ManifestNode& n : nodes)
     for (const auto& [path, stamp] : n.files) {
       if (!checked.insert(path).second) continue;
-      std::string full = path.empty() || path[0] == '/' || root.empty() || root == "." ? path : root + "/" + path;
-      std::optional<FileStamp> now = statFile(full, error);
+      std::optional<FileStamp> now = statFile(projectPath(root, path), error);
       if (!now || !(*now == stamp)) return false;
     }
   return true;

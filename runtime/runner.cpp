@@ -27,6 +27,7 @@
 #include <sstream>
 #include <fcntl.h>
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <sys/file.h>
@@ -59,6 +60,23 @@ std::vector<std::string> upstream(const ir::Node& n) {
 std::string artifactName(std::string id) {
   std::replace(id.begin(), id.end(), ':', '-');
   return id;
+}
+
+// Data functions scan a whole table: within one test each call with the
+// same arguments is computed once, and the message's values reuse it.
+void memoizeCalls(EvaluationContext& context) {
+  if (!context.call) return;
+  auto memo = std::make_shared<std::map<std::string, Value>>();
+  context.call = [memo, inner = context.call](const std::vector<std::string>& name, const std::vector<Value>& args,
+                                               std::string& error) -> std::optional<Value> {
+    std::string key;
+    for (const std::string& s : name) key += s + ".";
+    for (const Value& a : args) key += "," + a.describe();
+    if (auto it = memo->find(key); it != memo->end()) return it->second;
+    std::optional<Value> v = inner(name, args, error);
+    if (v) memo->emplace(key, *v);
+    return v;
+  };
 }
 
 std::string label(const ir::Node& n) { return std::string(ir::nodeKindName(n.kind)) + " " + n.name; }
@@ -126,10 +144,7 @@ std::string envName(const std::string& s) {
   return out;
 }
 
-std::string join(const std::string& root, const std::string& path) {
-  if (path.empty() || path[0] == '/' || root.empty() || root == ".") return path;
-  return root + "/" + path;
-}
+std::string join(const std::string& root, const std::string& path) { return projectPath(root, path); }
 
 
 // Holds the project's run lock (flock on .mlops/lock) for the run's life.
@@ -590,17 +605,11 @@ class Runner : public Executor {
   // The model's artifact as it is on disk now: its declared outputs' digests
   // (memoised; what a gate approves and a deploy rolls out).
   std::optional<NodeSuccess> modelArtifact(const ir::Node& model, std::string& error) {
-    NodeSuccess out;
-    for (const auto& [name, path] : model.outputs) {
-      std::string why;
-      std::optional<Digest> d = hasher_.hash(join(g_.root, path), why);
-      if (!d) {
-        error = "model `" + model.name + "` has not been built: its output `" + path + "` is missing" +
-                (o_.node.empty() ? "" : " (restore it with --artifacts)");
-        return std::nullopt;
-      }
-      out.outputs.emplace_back(path, *d);
-    }
+    std::string missing;
+    std::optional<NodeSuccess> out = currentOutputs(model, g_.root, hasher_, missing);
+    if (!out)
+      error = "model `" + model.name + "` has not been built: its output `" + missing + "` is missing" +
+              (o_.node.empty() ? "" : " (restore it with --artifacts)");
     return out;
   }
 
@@ -804,6 +813,7 @@ class Runner : public Executor {
         if (!psi) return std::nullopt;
         return Value{*psi};
       };
+      memoizeCalls(context);
     } else {
       return fail("a test on " + std::string(ir::nodeKindName(target->kind)) + " `" + target->name +
                   "` cannot be evaluated: tests check models and data");

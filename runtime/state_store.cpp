@@ -120,7 +120,6 @@ std::string utcTimestamp() {
 }
 
 namespace {
-std::string nowUtc() { return utcTimestamp(); }
 
 // A prepared statement, finalized on scope exit.
 class Statement {
@@ -255,13 +254,13 @@ bool StateStore::integrityOk(std::string& detail) const {
 
 int64_t StateStore::beginRun(const std::string& irDigest) {
   Statement s(db_, "INSERT INTO runs (started_at, ir_digest) VALUES (?, ?)");
-  s.bind(1, nowUtc()).bind(2, irDigest).run();
+  s.bind(1, utcTimestamp()).bind(2, irDigest).run();
   return sqlite3_last_insert_rowid(db_);
 }
 
 void StateStore::finishRun(int64_t run, const std::string& status) {
   Statement s(db_, "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?");
-  s.bind(1, nowUtc()).bind(2, status).bind(3, run).run();
+  s.bind(1, utcTimestamp()).bind(2, status).bind(3, run).run();
 }
 
 void StateStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess* success) {
@@ -397,7 +396,7 @@ ApprovalRecord StateStore::appendApproval(ApprovalRecord r, const std::function<
     r.id = head.integer(0) + 1;
     r.prevHash = head.text(1);
   }
-  r.at = nowUtc();
+  r.at = utcTimestamp();
   r.hash = hash(r);
   Statement(db_, "INSERT INTO approvals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, r.id)
@@ -439,7 +438,7 @@ int64_t StateStore::recordGatePass(const GatePass& p, const std::vector<Referenc
       .bind(2, p.model)
       .bind(3, p.artifact)
       .bind(4, p.run)
-      .bind(5, nowUtc())
+      .bind(5, utcTimestamp())
       .bind(6, p.approvalsCount)
       .bind(7, p.approvalsHead)
       .bind(8, p.metrics)

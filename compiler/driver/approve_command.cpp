@@ -67,21 +67,17 @@ int runApprove() {
   }
   // The artifact as it is on disk, as the gate will see it.
   const ir::Node* model = g.find(gate->model);
-  runtime::FileHasher hasher;
-  project->store->loadHashes(hasher);
-  runtime::NodeSuccess built;
-  for (const auto& [name, path] : model ? model->outputs : std::vector<std::pair<std::string, std::string>>{}) {
-    std::string error;
-    std::optional<runtime::Digest> digest = hasher.hash(path.size() && path[0] == '/' ? path : project->root + "/" + path, error);
-    if (!digest) {
-      llvm::errs() << "mlopsc: error: model `" << model->name << "` has not been built: its output `" << path
-                   << "` is missing; run `mlopsc run` first\n";
-      return static_cast<int>(ExitCode::Usage);
-    }
-    built.outputs.emplace_back(path, *digest);
-  }
   if (!model) {
     llvm::errs() << "mlopsc: error: the model `" << gate->model << "` of gate `" << gate->name << "` is not in the graph\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  runtime::FileHasher hasher;
+  project->store->loadHashes(hasher);
+  std::string missing;
+  std::optional<runtime::NodeSuccess> built = runtime::currentOutputs(*model, project->root, hasher, missing);
+  if (!built) {
+    llvm::errs() << "mlopsc: error: model `" << model->name << "` has not been built: its output `" << missing
+                 << "` is missing; run `mlopsc run` first\n";
     return static_cast<int>(ExitCode::Usage);
   }
   std::string why;
@@ -90,7 +86,7 @@ int runApprove() {
     llvm::errs() << "mlopsc: error: approval refused: " << why << '\n';
     return static_cast<int>(ExitCode::Refused);
   }
-  std::string artifact = runtime::artifactDigest(built);
+  std::string artifact = runtime::artifactDigest(*built);
   std::vector<runtime::ApprovalRecord> log = project->store->approvals();
   for (const runtime::ApprovalRecord& r : log)
     if (r.gate == gate->id && r.artifact == artifact && r.email == email) {

@@ -56,7 +56,6 @@ std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const
   if (!store) return std::nullopt;
   emit::AuditState s;
   s.path = path;
-  std::map<std::string, int64_t> runOf;
   std::map<int64_t, std::string> startedAt;
   for (const runtime::RunRecord& r : store->runs()) startedAt[r.id] = r.startedAt;
   for (const ir::Node& n : g.nodes) {
@@ -65,28 +64,19 @@ std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const
     const auto& [run, record] = history.back();
     s.lastResults.push_back({n.id, record.status, record.why, startedAt[run], run});
   }
-  for (const runtime::ApprovalRecord& a : store->approvals())
+  std::vector<runtime::ApprovalRecord> approvals = store->approvals();
+  for (const runtime::ApprovalRecord& a : approvals)
     s.approvals.push_back({a.id, a.gate, a.role, a.email, a.comment, a.artifact, a.at, a.hash});
   std::vector<runtime::GatePass> passes = store->gatePasses();
   for (const runtime::GatePass& p : passes) s.gatePasses.push_back({p.gate, p.model, p.artifact, p.at, p.run});
-  s.chainProblems = runtime::verifyApprovalChain(store->approvals(), passes);
+  s.chainProblems = runtime::verifyApprovalChain(approvals, passes);
   runtime::FileHasher hasher;
   store->loadHashes(hasher);
   for (const ir::Node& n : g.nodes) {
     if (n.kind != ir::NodeKind::Model || n.outputs.empty()) continue;
-    runtime::NodeSuccess built;
-    bool complete = true;
-    for (const auto& [name, out] : n.outputs) {
-      std::string ignored;
-      std::string full = out.size() && out[0] == '/' ? out : (root.empty() ? "." : root) + "/" + out;
-      std::optional<runtime::Digest> d = hasher.hash(full, ignored);
-      if (!d) {
-        complete = false;
-        break;
-      }
-      built.outputs.emplace_back(out, *d);
-    }
-    if (complete) s.currentArtifacts.push_back(n.id + "=" + runtime::artifactDigest(built));
+    std::string missing;
+    std::optional<runtime::NodeSuccess> built = runtime::currentOutputs(n, root, hasher, missing);
+    if (built) s.currentArtifacts.push_back(n.id + "=" + runtime::artifactDigest(*built));
   }
   return s;
 }

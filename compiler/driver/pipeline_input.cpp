@@ -8,6 +8,20 @@
 
 namespace mlops::driver {
 
+std::unique_ptr<ir::PipelineGraph> parsePipeline(const std::string& input, std::string text, std::string& irJson,
+                                                 int& exitCode) {
+  ir::ReadError error;
+  std::optional<ir::PipelineGraph> read = ir::readPipelineJson(text, error);
+  if (!read) {
+    llvm::errs() << input << (error.pointer.empty() ? "" : " at " + error.pointer)
+                 << ": error: not a pipeline.json mlopsc can run: " << error.message << '\n';
+    exitCode = static_cast<int>(ExitCode::Usage);
+    return nullptr;
+  }
+  irJson = std::move(text);
+  return std::make_unique<ir::PipelineGraph>(std::move(*read));
+}
+
 std::unique_ptr<ir::PipelineGraph> loadPipeline(const std::string& input, const std::string& stdlib,
                                                 std::string& irJson, int& exitCode) {
   llvm::StringRef name(input);
@@ -18,16 +32,7 @@ std::unique_ptr<ir::PipelineGraph> loadPipeline(const std::string& input, const 
       exitCode = static_cast<int>(ExitCode::Usage);
       return nullptr;
     }
-    ir::ReadError error;
-    std::optional<ir::PipelineGraph> read = ir::readPipelineJson((*buffer)->getBuffer(), error);
-    if (!read) {
-      llvm::errs() << input << (error.pointer.empty() ? "" : " at " + error.pointer)
-                   << ": error: not a pipeline.json mlopsc can run: " << error.message << '\n';
-      exitCode = static_cast<int>(ExitCode::Usage);
-      return nullptr;
-    }
-    irJson = (*buffer)->getBuffer().str();
-    return std::make_unique<ir::PipelineGraph>(std::move(*read));
+    return parsePipeline(input, (*buffer)->getBuffer().str(), irJson, exitCode);
   }
   if (!validateDiagnosticOptions()) {
     exitCode = static_cast<int>(ExitCode::Usage);

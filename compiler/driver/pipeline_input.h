@@ -14,4 +14,8 @@ namespace mlops::driver {
 std::unique_ptr<ir::PipelineGraph> loadPipeline(const std::string& input, const std::string& stdlib,
                                                 std::string& irJson, int& exitCode);
 
+// A pipeline.json already read as `text` (named `input` in messages).
+std::unique_ptr<ir::PipelineGraph> parsePipeline(const std::string& input, std::string text, std::string& irJson,
+                                                 int& exitCode);
+
 }  // namespace mlops::driver

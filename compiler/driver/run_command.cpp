@@ -84,26 +84,6 @@ int runRun() {
     options.secretsFile = runSecretsFile;
   }
   options.targets.assign(runTargets.begin(), runTargets.end());
-  options.dryRun = runDry;
-  options.explain = runExplainFlag;
-  options.runtimeVersion = kVersion;
-  options.node = runNode;
-  // A pipeline.json whose last run left everything up to date: the no-op
-  // fast path, before parsing the graph.
-  if (llvm::StringRef(runInput).endswith(".json")) {
-    if (auto buffer = llvm::MemoryBuffer::getFile(runInput, false, false)) {
-      std::string text = (*buffer)->getBuffer().str();
-      if (std::optional<std::string> root = runtime::projectRootOf(text))
-        if (std::optional<runtime::RunStatus> fast = runtime::runNoop(*root, text, options))
-          return static_cast<int>(*fast);
-      options.noopChecked = true;
-    }
-  }
-  std::string irJson;
-  int exitCode = 0;
-  std::unique_ptr<ir::PipelineGraph> graph = loadPipeline(runInput, runStdlib, irJson, exitCode);
-  if (!graph) return exitCode;
-  options.targets.assign(runTargets.begin(), runTargets.end());
   options.jobs = runJobs ? runJobs : std::max(1u, std::thread::hardware_concurrency());
   options.failFast = runFailFast;
   options.dryRun = runDry;
@@ -112,6 +92,23 @@ int runRun() {
   options.intervalScale = runIntervalScale;
   options.node = runNode;
   options.artifactsDir = runArtifacts;
+  std::string irJson;
+  int exitCode = 0;
+  std::unique_ptr<ir::PipelineGraph> graph;
+  if (llvm::StringRef(runInput).endswith(".json")) {
+    // A pipeline.json whose last run left everything up to date: the no-op
+    // fast path, before parsing the graph.
+    if (auto buffer = llvm::MemoryBuffer::getFile(runInput, false, false)) {
+      std::string text = (*buffer)->getBuffer().str();
+      if (std::optional<std::string> root = runtime::projectRootOf(text))
+        if (std::optional<runtime::RunStatus> fast = runtime::runNoop(*root, text, options))
+          return static_cast<int>(*fast);
+      options.noopChecked = true;
+      graph = parsePipeline(runInput, std::move(text), irJson, exitCode);
+    }
+  }
+  if (!graph && !exitCode) graph = loadPipeline(runInput, runStdlib, irJson, exitCode);
+  if (!graph) return exitCode;
   runtime::RunStatus status = runtime::runPipeline(*graph, options, irJson);
   return static_cast<int>(status);
 }

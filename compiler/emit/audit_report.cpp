@@ -1,5 +1,6 @@
 #include "emit/audit_report.h"
 
+#include "emit/ci_plan.h"
 #include "emit/value_text.h"
 
 #include <algorithm>
@@ -32,11 +33,6 @@ std::string shortId(const std::string& id) {
   return colon == std::string::npos ? id : id.substr(colon + 1);
 }
 
-// The display name of a role: stdlib roles as written in specs.
-std::string roleName(const std::string& name) {
-  const std::string prefix = "std.roles.";
-  return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
-}
 
 // What an expression tree reads: `metrics.auc`, `baseline.auc`,
 // `drift.psi()`, `live.error_rate`, check parameters.
@@ -122,7 +118,7 @@ Json buildAuditReport(const AuditInputs& in) {
     gate["require"] = n.require;
     Json approvals = Json::array();
     for (const ir::Approval& a : n.approvals)
-      approvals.push_back({{"role", roleName(a.role)}, {"quorum", a.quorum}, {"members", membersOf(g, a.role)}});
+      approvals.push_back({{"role", shortName(a.role)}, {"quorum", a.quorum}, {"members", membersOf(g, a.role)}});
     gate["approvals"] = approvals;
     // Separation of duties: who may never approve, and why.
     Json excluded = Json::array();
@@ -136,12 +132,12 @@ Json buildAuditReport(const AuditInputs& in) {
       bool alsoApprover = approvers.count(email) > 0;
       conflict = conflict || alsoApprover;
       excluded.push_back({{"person", email},
-                          {"reason", "member of `" + roleName(ownerRole) + "`, which owns model `" +
+                          {"reason", "member of `" + shortName(ownerRole) + "`, which owns model `" +
                                          (model ? model->name : shortId(n.model)) + "`"},
                           {"also_in_an_approval_role", alsoApprover}});
     }
     gate["separation_of_duties"] = {
-        {"owner_role", roleName(ownerRole)},
+        {"owner_role", shortName(ownerRole)},
         {"excluded", excluded},
         {"verdict", conflict ? "violated: a member of the owner role is also an approver (E0502)"
                              : "holds: no approver is a member of the owner role"}};
@@ -153,7 +149,7 @@ Json buildAuditReport(const AuditInputs& in) {
         if (a.gate == n.id)
           recorded.push_back({{"id", a.id},
                               {"person", a.email},
-                              {"role", roleName(a.role)},
+                              {"role", shortName(a.role)},
                               {"at", a.at},
                               {"comment", a.comment},
                               {"artifact", a.artifact},
@@ -254,7 +250,7 @@ Json buildAuditReport(const AuditInputs& in) {
     m["id"] = n.id;
     m["name"] = n.name;
     m["purpose"] = n.doc;
-    m["owner"] = {{"role", roleName(n.owner)}, {"members", membersOf(g, n.owner)}};
+    m["owner"] = {{"role", shortName(n.owner)}, {"members", membersOf(g, n.owner)}};
     m["framework"] = n.framework.empty() ? Json() : Json(n.framework);
     Json params = Json::array();
     for (const ir::Param& p : n.params) params.push_back({{"name", p.name}, {"value", p.value.value("text", std::string())}});
@@ -271,7 +267,7 @@ Json buildAuditReport(const AuditInputs& in) {
         m["kpi"] = {{"name", k.name},
                     {"metric", k.metric},
                     {"target", k.comparison + " " + numberText(k.target)},
-                    {"owner", roleName(k.owner)}};
+                    {"owner", shortName(k.owner)}};
     auto gs = gateStatusOf.find(n.id);
     m["validation"] = gs == gateStatusOf.end() ? "no gate" : gs->second;
     models.push_back(m);
@@ -286,7 +282,7 @@ Json buildAuditReport(const AuditInputs& in) {
     d["id"] = n.id;
     d["name"] = n.name;
     d["description"] = n.doc;
-    d["owner"] = {{"role", roleName(n.owner)}, {"members", membersOf(g, n.owner)}};
+    d["owner"] = {{"role", shortName(n.owner)}, {"members", membersOf(g, n.owner)}};
     d["source"] = sourceText(n.source);
     d["format"] = n.format.empty() ? Json() : Json(n.format);
     d["freshness"] = n.freshnessSeconds ? Json(durationText(*n.freshnessSeconds)) : Json();
@@ -367,7 +363,7 @@ Json buildAuditReport(const AuditInputs& in) {
     if (n.kind != ir::NodeKind::Monitor) continue;
     const ir::Node* deploy = g.find(n.deploy);
     Json alert = Json::array();
-    for (const std::string& a : n.alert) alert.push_back({{"role", roleName(a)}, {"members", membersOf(g, a)}});
+    for (const std::string& a : n.alert) alert.push_back({{"role", shortName(a)}, {"members", membersOf(g, a)}});
     monitors.push_back({{"id", n.id},
                         {"name", n.name},
                         {"description", n.doc},
@@ -399,9 +395,9 @@ Json buildAuditReport(const AuditInputs& in) {
     if (r.quotaCpu) quota["cpu"] = numberText(*r.quotaCpu);
     if (r.quotaMemoryBytes) quota["memory"] = bytesText(*r.quotaMemoryBytes);
     if (r.quotaGpu) quota["gpu"] = numberText(*r.quotaGpu);
-    roles.push_back({{"name", roleName(r.name)},
+    roles.push_back({{"name", shortName(r.name)},
                      {"title", r.title},
-                     {"base", roleName(r.base)},
+                     {"base", shortName(r.base)},
                      {"stdlib", r.stdlib},
                      {"members", r.members},
                      {"permissions", r.permissions},
