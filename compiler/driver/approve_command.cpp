@@ -13,10 +13,6 @@
 
 namespace mlops::driver {
 
-llvm::cl::SubCommand approveCommand("approve",
-                                    "Approve a gate for the model artifact of the latest run (an append-only, "
-                                    "hash-chained log)");
-
 namespace {
 
 llvm::cl::opt<std::string> approveGate(llvm::cl::Positional, llvm::cl::desc("<gate>"), llvm::cl::Required,
@@ -30,11 +26,6 @@ llvm::cl::opt<std::string> approveRole("role",
                                        llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> approveComment("comment", llvm::cl::desc("Why, for the record"),
                                           llvm::cl::value_desc("text"), llvm::cl::sub(approveCommand),
-                                          llvm::cl::cat(commandCategory));
-llvm::cl::opt<std::string> approveProject("project",
-                                          llvm::cl::desc("Project folder (default: the nearest folder upwards with "
-                                                         "a .mlops/state.db)"),
-                                          llvm::cl::value_desc("dir"), llvm::cl::sub(approveCommand),
                                           llvm::cl::cat(commandCategory));
 
 std::string gitEmail() {
@@ -51,7 +42,7 @@ std::string gitEmail() {
 }  // namespace
 
 int runApprove() {
-  std::optional<ProjectState> project = openProjectState(approveProject);
+  std::optional<ProjectState> project = openProjectState(projectOption);
   if (!project) return static_cast<int>(ExitCode::Usage);
   if (!project->graph) {
     llvm::errs() << "mlopsc: error: no run recorded in `" << project->root << "`: run `mlopsc run SPEC` first\n";

@@ -10,10 +10,25 @@ llvm::cl::SubCommand buildCommand("build",
                                   "Check a spec and write the pipeline IR, graph and CI files (OUT/pipeline.json, OUT/graph/, OUT/github/, OUT/gitlab/, OUT/argo/)");
 llvm::cl::SubCommand graphCommand("graph", "Draw the pipeline graph of a spec as DOT, SVG or PNG");
 llvm::cl::SubCommand runCommand("run", "Run a spec or pipeline.json on this machine: steps, models, tests, gates, deploys, monitors");
+llvm::cl::SubCommand approveCommand("approve",
+                                    "Approve a gate for the model artifact of the latest run (an append-only, "
+                                    "hash-chained log)");
+llvm::cl::SubCommand historyCommand("history",
+                                    "Show past runs, a node's results, gate passes and approvals; --verify checks "
+                                    "the approvals log");
+llvm::cl::SubCommand logCommand("log", "Print a node's output from its latest run");
+llvm::cl::SubCommand statusCommand("status", "Say which nodes are not up to date and why, running nothing");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");
 llvm::cl::OptionCategory commandCategory("Options");
+
+llvm::cl::opt<std::string> projectOption(
+    "project",
+    llvm::cl::desc("Project folder (default: the nearest folder upwards with a .mlops/state.db; for `status`, "
+                   "used when no spec is given)"),
+    llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand), llvm::cl::sub(approveCommand),
+    llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand), llvm::cl::cat(commandCategory));
 
 namespace {
 

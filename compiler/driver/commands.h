@@ -40,6 +40,9 @@ bool applyWarningFlags(diag::DiagnosticEngine& diags);
 // Options shared by subcommands that print diagnostics.
 extern llvm::cl::OptionCategory diagnosticCategory;
 extern llvm::cl::OptionCategory commandCategory;
+// --project DIR of the commands that read a project's state (status,
+// approve, history, log): driver/project_state.h.
+extern llvm::cl::opt<std::string> projectOption;
 
 // Prints diagnostics as requested by the shared options; returns false on a
 // bad option value (already reported).

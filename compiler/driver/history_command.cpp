@@ -11,10 +11,6 @@
 
 namespace mlops::driver {
 
-llvm::cl::SubCommand historyCommand("history",
-                                    "Show past runs, a node's results, gate passes and approvals; --verify checks "
-                                    "the approvals log");
-
 namespace {
 
 llvm::cl::opt<std::string> historyNode(llvm::cl::Positional, llvm::cl::desc("[node]"), llvm::cl::sub(historyCommand),
@@ -22,16 +18,11 @@ llvm::cl::opt<std::string> historyNode(llvm::cl::Positional, llvm::cl::desc("[no
 llvm::cl::opt<bool> historyVerify("verify",
                                   llvm::cl::desc("Verify the approvals log's hash chain (exit 6 when tampered)"),
                                   llvm::cl::sub(historyCommand), llvm::cl::cat(commandCategory));
-llvm::cl::opt<std::string> historyProject("project",
-                                          llvm::cl::desc("Project folder (default: the nearest folder upwards with "
-                                                         "a .mlops/state.db)"),
-                                          llvm::cl::value_desc("dir"), llvm::cl::sub(historyCommand),
-                                          llvm::cl::cat(commandCategory));
 
 }  // namespace
 
 int runHistory() {
-  std::optional<ProjectState> project = openProjectState(historyProject);
+  std::optional<ProjectState> project = openProjectState(projectOption);
   if (!project) return static_cast<int>(ExitCode::Usage);
   runtime::StateStore& store = *project->store;
   llvm::raw_ostream& out = llvm::outs();

@@ -10,22 +10,15 @@
 
 namespace mlops::driver {
 
-llvm::cl::SubCommand logCommand("log", "Print a node's output from its latest run");
-
 namespace {
 
 llvm::cl::opt<std::string> logNode(llvm::cl::Positional, llvm::cl::desc("<node>"), llvm::cl::Required,
                                    llvm::cl::sub(logCommand), llvm::cl::cat(commandCategory));
-llvm::cl::opt<std::string> logProject("project",
-                                      llvm::cl::desc("Project folder (default: the nearest folder upwards with a "
-                                                     ".mlops/state.db)"),
-                                      llvm::cl::value_desc("dir"), llvm::cl::sub(logCommand),
-                                      llvm::cl::cat(commandCategory));
 
 }  // namespace
 
 int runLog() {
-  std::optional<ProjectState> project = openProjectState(logProject);
+  std::optional<ProjectState> project = openProjectState(projectOption);
   if (!project) return static_cast<int>(ExitCode::Usage);
   std::string id = logNode;
   if (project->graph) {

@@ -12,17 +12,10 @@
 
 namespace mlops::driver {
 
-llvm::cl::SubCommand statusCommand("status", "Say which nodes are not up to date and why, running nothing");
-
 namespace {
 
 llvm::cl::opt<std::string> statusInput(llvm::cl::Positional, llvm::cl::desc("[spec.mlops|pipeline.json]"),
                                        llvm::cl::sub(statusCommand), llvm::cl::cat(commandCategory));
-llvm::cl::opt<std::string> statusProject("project",
-                                         llvm::cl::desc("Project folder when no spec is given (default: the "
-                                                        "nearest folder upwards with a .mlops/state.db)"),
-                                         llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand),
-                                         llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> statusStdlib("stdlib", llvm::cl::desc("Standard library folder"),
                                         llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand),
                                         llvm::cl::cat(commandCategory));
@@ -37,7 +30,7 @@ int runStatus() {
     graph = loadPipeline(statusInput, statusStdlib, irJson, exitCode);
     if (!graph) return exitCode;
   } else {
-    std::optional<ProjectState> project = openProjectState(statusProject);
+    std::optional<ProjectState> project = openProjectState(projectOption);
     if (!project) return static_cast<int>(ExitCode::Usage);
     if (!project->graph) {
       llvm::errs() << "mlopsc: error: no run recorded in `" << project->root << "`: give the spec\n";
