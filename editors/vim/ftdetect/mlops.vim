@@ -1,0 +1,2 @@
+" .mlops specs (mlopsc) -> filetype mlops
+autocmd BufNewFile,BufRead *.mlops setfiletype mlops
