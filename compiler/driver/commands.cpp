@@ -141,6 +141,7 @@ int runSelectedCommand() {
   if (historyCommand) return runHistory();
   if (logCommand) return runLog();
   if (reportCommand) return runReport();
+  if (fmtCommand) return runFmt();
   if (parseCommand) return runParse();
   llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run`, `status`, `approve`, `history`, `log`, `report` or `explain`\n"
                << "run `mlopsc --help` for usage\n";

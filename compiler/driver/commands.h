@@ -33,6 +33,7 @@ int runApprove();
 int runHistory();
 int runLog();
 int runReport();
+int runFmt();
 
 // Applies -Werror / -Wno-CODE / -WCODE; false on a bad flag (reported).
 bool applyWarningFlags(diag::DiagnosticEngine& diags);
@@ -84,5 +85,6 @@ extern llvm::cl::SubCommand approveCommand;
 extern llvm::cl::SubCommand historyCommand;
 extern llvm::cl::SubCommand logCommand;
 extern llvm::cl::SubCommand reportCommand;
+extern llvm::cl::SubCommand fmtCommand;
 
 }  // namespace mlops::driver

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
                                          "  mlopsc approve GATE --as EMAIL  approve a gate for the latest model artifact\n"
                                          "  mlopsc history [--verify]     runs, gate passes, approvals; check the log\n"
                                          "  mlopsc log NODE               a node's output from its latest run\n"
+                                         "  mlopsc report SPEC -o DIR     write the audit report (md, html, json)\n"
+                                         "  mlopsc fmt [--check] [FILE]   format .mlops files in the canonical style\n"
                                          "  mlopsc explain CODE           explain a diagnostic code\n\n"
                                          "  Run `mlopsc SUBCOMMAND --help` for a subcommand's options.\n",
                                          &errorStream)) {

@@ -361,6 +361,9 @@ Expr* AstBuilder::number(antlr4::Token* t, bool negative, antlr4::Token* minus) 
   if (negative && present(minus)) {
     range.Start = loc(minus->getStartIndex());
     spelling = text_.slice(minus->getStartIndex(), t->getStopIndex() + 1);
+    // `- 5` or `- /* c */ 5` is spelled as `-5`: the spelling is the value
+    // as written, not the layout around it.
+    if (spelling.size() != textOf(t).size() + 1) spelling = ctx_.save("-" + textOf(t).str());
   }
   llvm::StringRef digits = textOf(t);
   size_t numEnd = 0;
