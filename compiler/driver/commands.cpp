@@ -142,6 +142,7 @@ int runSelectedCommand() {
   if (logCommand) return runLog();
   if (reportCommand) return runReport();
   if (fmtCommand) return runFmt();
+  if (lspCommand) return runLsp();
   if (parseCommand) return runParse();
   llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run`, `status`, `approve`, `history`, `log`, `report` or `explain`\n"
                << "run `mlopsc --help` for usage\n";

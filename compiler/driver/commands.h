@@ -34,6 +34,7 @@ int runHistory();
 int runLog();
 int runReport();
 int runFmt();
+int runLsp();
 
 // Applies -Werror / -Wno-CODE / -WCODE; false on a bad flag (reported).
 bool applyWarningFlags(diag::DiagnosticEngine& diags);
@@ -86,5 +87,6 @@ extern llvm::cl::SubCommand historyCommand;
 extern llvm::cl::SubCommand logCommand;
 extern llvm::cl::SubCommand reportCommand;
 extern llvm::cl::SubCommand fmtCommand;
+extern llvm::cl::SubCommand lspCommand;
 
 }  // namespace mlops::driver

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
                                          "  mlopsc log NODE               a node's output from its latest run\n"
                                          "  mlopsc report SPEC -o DIR     write the audit report (md, html, json)\n"
                                          "  mlopsc fmt [--check] [FILE]   format .mlops files in the canonical style\n"
+                                         "  mlopsc lsp                    language server for editors (LSP over stdio)\n"
                                          "  mlopsc explain CODE           explain a diagnostic code\n\n"
                                          "  Run `mlopsc SUBCOMMAND --help` for a subcommand's options.\n",
                                          &errorStream)) {

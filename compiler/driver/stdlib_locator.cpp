@@ -27,6 +27,17 @@ void setExecutablePath(const char* argv0) {
   executablePath() = llvm::sys::fs::getMainExecutable(argv0, &anchor);
 }
 
+std::optional<std::string> findDiagnosticsDoc() {
+  llvm::SmallString<256> bin(llvm::sys::path::parent_path(executablePath()));
+  for (const char* relative : {"../docs/diagnostics.md", "../share/doc/mlopsc/diagnostics.md"}) {
+    llvm::SmallString<256> candidate(bin);
+    llvm::sys::path::append(candidate, relative);
+    llvm::sys::path::remove_dots(candidate, true);
+    if (llvm::sys::fs::exists(candidate)) return candidate.str().str();
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> findStdlib(const std::string& override, std::string& error) {
   if (!override.empty()) {
     if (isStdlib(override)) return override;

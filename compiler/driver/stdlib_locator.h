@@ -14,4 +14,8 @@ void setExecutablePath(const char* argv0);
 // The stdlib folder, or nullopt with `error` explaining where it looked.
 std::optional<std::string> findStdlib(const std::string& override, std::string& error);
 
+// docs/diagnostics.md (the catalogue of codes) for links from editors:
+// BIN/../docs (build tree in a checkout), BIN/../share/doc/mlopsc.
+std::optional<std::string> findDiagnosticsDoc();
+
 }  // namespace mlops::driver

@@ -1,0 +1,23 @@
+// The language server: LSP 3.17 over a pair of streams (stdio for
+// `mlopsc lsp`). One thread reads and frames messages (and notes
+// `$/cancelRequest` at once); the main thread applies edits, answers
+// requests, and re-checks changed documents when no message is waiting, so
+// a burst of keystrokes costs one analysis.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+namespace mlops::lsp {
+
+struct ServerOptions {
+  std::string stdlibDir;     // where std/roles.mlops is ("" : `use std.*` is an error, as in check)
+  std::string docsUrl;       // diagnostics catalogue; codeDescription = docsUrl + "#e0101" ("" : none)
+  std::string version;       // serverInfo.version
+};
+
+// Serves until `exit` or the end of input; returns the process exit code
+// (0 after `shutdown`, 1 otherwise, as the protocol asks).
+int runServer(std::FILE* in, std::FILE* out, const ServerOptions& options);
+
+}  // namespace mlops::lsp
