@@ -1,0 +1,174 @@
+// Language server building blocks: positions in UTF-16 and UTF-8, file
+// URIs, what is at an offset, references, and completion contexts (from the
+// tokens, so they work while the declaration being typed does not parse).
+#include "lsp/completion.h"
+#include "lsp/document_analysis.h"
+#include "lsp/line_index.h"
+#include "lsp/uri.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace mlops;
+using lsp::Encoding;
+using lsp::Position;
+
+namespace {
+
+std::unique_ptr<lsp::Analysis> analyzeText(const std::string& text) {
+  return lsp::analyze("/nonexistent/spec.mlops", text, std::string(MLOPS_SOURCE_DIR) + "/stdlib");
+}
+
+// Completion labels where `|` marks the cursor.
+std::vector<std::string> labels(const std::string& marked) {
+  size_t cursor = marked.find('|');
+  std::string text = marked;
+  text.erase(cursor, 1);
+  auto a = analyzeText(text);
+  std::vector<std::string> out;
+  for (const auto& item : lsp::complete(*a, cursor)) out.push_back(item.label);
+  return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+const char* kSpec = R"(project p {
+  version   = "1.0.0"
+  risk_tier = low
+}
+use std.roles
+role team : data_scientist { members = ["a@x.example"] }
+role ops : devops { members = ["b@x.example"] }
+data d {
+  owner  = team
+  source = file("d.csv")
+  format = csv
+}
+model m {
+  owner   = team
+  inputs  = [d]
+  run     = "train"
+  outputs { model = "m.json" }
+}
+test t on m {
+  expect metrics.auc >= 0.5
+}
+gate g for m {
+  require   = [t]
+  approvals = [ops]
+}
+)";
+
+std::string withCursor(const std::string& find, const std::string& insert, size_t after = 0) {
+  std::string text = kSpec;
+  size_t at = text.find(find) + find.size() + after;
+  return text.substr(0, at) + insert + "|" + text.substr(at);
+}
+
+}  // namespace
+
+TEST_CASE("lsp: positions count UTF-16 code units, or UTF-8 bytes", "[lsp]") {
+  std::string text = "a😀b\né\n";
+  lsp::LineIndex index(text);
+  // 😀 is 4 bytes, 2 UTF-16 units.
+  CHECK(index.offset({0, 3}, Encoding::Utf16) == 5);
+  CHECK(index.offset({0, 5}, Encoding::Utf8) == 5);
+  CHECK(index.position(5, Encoding::Utf16).character == 3);
+  CHECK(index.position(5, Encoding::Utf8).character == 5);
+  // Inside a surrogate pair: before the character.
+  CHECK(index.offset({0, 2}, Encoding::Utf16) == 1);
+  CHECK(index.offset({1, 1}, Encoding::Utf16) == 9);
+  // Clamped: past the line's end, past the last line.
+  CHECK(index.offset({0, 99}, Encoding::Utf16) == 6);
+  CHECK(index.offset({9, 0}, Encoding::Utf16) == text.size());
+  CHECK(index.offset({-1, 0}, Encoding::Utf16) == 0);
+  Position p = index.position(text.size(), Encoding::Utf16);
+  CHECK(p.line == 2);
+  CHECK(p.character == 0);
+}
+
+TEST_CASE("lsp: file URIs", "[lsp]") {
+  CHECK(lsp::pathToUri("/a b/c%d.mlops") == "file:///a%20b/c%25d.mlops");
+  CHECK(lsp::uriToPath("file:///a%20b/c%25d.mlops") == "/a b/c%d.mlops");
+  CHECK(lsp::uriToPath("file://localhost/x.mlops") == "/x.mlops");
+  CHECK(lsp::uriToPath("untitled:Untitled-1") == "untitled:Untitled-1");
+  CHECK(lsp::uriToPath("file:///bad%zz") == "/bad%zz");
+}
+
+TEST_CASE("lsp: what is at an offset, and where a symbol is used", "[lsp]") {
+  auto a = analyzeText(kSpec);
+  REQUIRE(a->file);
+  std::string text = kSpec;
+  size_t at = text.find("approvals = [ops]") + 14;
+  lsp::Occurrence o = lsp::occurrenceAt(*a, at);
+  CHECK(o.kind == lsp::Occurrence::Kind::PathSegment);
+  sema::Symbol* ops = lsp::symbolOf(*a, o);
+  REQUIRE(ops);
+  CHECK(ops->name == "ops");
+  CHECK(ops->kind == sema::SymbolKind::Role);
+  std::vector<llvm::SMRange> uses = lsp::occurrencesOf(*a, ops);
+  REQUIRE(uses.size() == 2);  // the declaration, then the approval
+  CHECK(a->offset(uses[0].Start) == text.find("role ops") + 5);
+
+  lsp::Occurrence member = lsp::occurrenceAt(*a, text.find("require") + 2);
+  CHECK(member.kind == lsp::Occurrence::Kind::MemberName);
+  REQUIRE(member.schema);
+  CHECK(member.schema->find("require"));
+
+  lsp::Occurrence name = lsp::occurrenceAt(*a, text.find("model m") + 6);
+  CHECK(name.kind == lsp::Occurrence::Kind::DeclName);
+  sema::Symbol* m = lsp::symbolOf(*a, name);
+  REQUIRE(m);
+  // m is used by the test, the gate (header) and nothing else.
+  CHECK(lsp::occurrencesOf(*a, m).size() == 3);
+}
+
+TEST_CASE("lsp: completion offers what fits where the cursor is", "[lsp]") {
+  // After `owner =`: roles only.
+  auto owner = labels(withCursor("  owner  = team\n", "  owner = "));
+  CHECK(has(owner, "team"));
+  CHECK(has(owner, "ops"));
+  CHECK(has(owner, "devops"));  // stdlib roles are in scope
+  CHECK_FALSE(has(owner, "m"));
+  CHECK_FALSE(has(owner, "t"));
+  // In a gate's `require = [`: tests only.
+  auto require = labels(withCursor("require   = [t", ", "));
+  CHECK(require == std::vector<std::string>{"t"});
+  // A new member of a model: its properties not yet set.
+  auto members = labels(withCursor("  run     = \"train\"\n", "  "));
+  CHECK(has(members, "kpi"));
+  CHECK(has(members, "params"));
+  CHECK_FALSE(has(members, "run"));  // already there
+  CHECK_FALSE(has(members, "owner"));
+  // Enum values: `format = `.
+  auto formats = labels(withCursor("  format = csv\n", "  format = "));
+  CHECK(has(formats, "csv"));
+  CHECK(has(formats, "parquet"));
+  // Units after a number.
+  auto units = labels(withCursor("  run     = \"train\"\n", "  resources { memory = 512"));
+  CHECK(has(units, "512Mi"));
+  CHECK(has(units, "512Gi"));
+  // Top level: declaration keywords; a test header: data and models.
+  auto top = labels(std::string(kSpec) + "\n|");
+  CHECK(has(top, "model"));
+  CHECK(has(top, "gate"));
+  auto on = labels(std::string(kSpec) + "\ntest t2 on |");
+  CHECK(has(on, "d"));
+  CHECK(has(on, "m"));
+  CHECK_FALSE(has(on, "ops"));
+  // Nothing inside strings and comments.
+  CHECK(labels(withCursor("  run     = \"tr", "")).empty());
+  CHECK(labels(std::string(kSpec) + "// owner = |").empty());
+}
+
+TEST_CASE("lsp: analysis of text that does not parse still answers", "[lsp]") {
+  auto a = analyzeText("model m {\n  owner = \n");
+  CHECK(a->diags.hasErrors());
+  // Completion in the broken declaration still knows it is in a model.
+  auto owner = labels("role r : sme {}\nmodel m {\n  owner = |\n");
+  CHECK(has(owner, "r"));
+  auto invalid = analyzeText(std::string("project p {}\n") + "\xff");
+  CHECK(invalid->diags.hasErrors());
+  CHECK(lsp::complete(*invalid, 3).empty());
+}
