@@ -9,7 +9,8 @@
 
 namespace mlops::lsp {
 
-std::unique_ptr<Analysis> analyze(const std::string& path, const std::string& text, const std::string& stdlibDir) {
+std::unique_ptr<Analysis> analyze(const std::string& path, const std::string& text, const std::string& stdlibDir,
+                                  Analysis* previous) {
   auto a = std::make_unique<Analysis>();
   a->path = path;
   syntax::LoadResult loaded = syntax::addSourceText(a->sources, a->diags, path, text);
@@ -21,7 +22,11 @@ std::unique_ptr<Analysis> analyze(const std::string& path, const std::string& te
   a->bufferId = loaded.bufferId;
   a->text = a->sources.getMemoryBuffer(loaded.bufferId)->getBuffer();
   a->lines = LineIndex(a->text);
-  a->file = syntax::parseBuffer(a->ast, a->sources, loaded.bufferId, a->diags);
+  syntax::ParseOptions parseOptions;
+  if (previous) a->reuse.previous = std::move(previous->reuse.next);
+  parseOptions.reuse = &a->reuse;
+  a->file = syntax::parseBuffer(a->ast, a->sources, loaded.bufferId, a->diags, parseOptions);
+  a->reuse.previous.clear();  // it points into `previous`, which goes away
   a->program = std::make_unique<sema::Program>(a->ast, a->sources, a->diags);
   auto root = std::make_unique<sema::Module>();
   root->name = path;

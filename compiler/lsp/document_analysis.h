@@ -9,6 +9,7 @@
 #include "lsp/line_index.h"
 #include "sema/program.h"
 #include "sema/schema.h"
+#include "syntax/parser.h"
 
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ struct Analysis {
   unsigned bufferId = 0;
   llvm::StringRef text;             // the document's text in `sources`
   LineIndex lines;
+  // Declarations of this parse, for the next analysis of the document to
+  // copy instead of parsing again (syntax/parser.h ParseReuse).
+  syntax::ParseReuse reuse;
 
   size_t offset(llvm::SMLoc loc) const { return static_cast<size_t>(loc.getPointer() - text.data()); }
   bool inDocument(llvm::SMLoc loc) const {
@@ -40,7 +44,11 @@ struct Analysis {
   mutable std::vector<std::unique_ptr<LineIndex>> otherLines_;
 };
 
-std::unique_ptr<Analysis> analyze(const std::string& path, const std::string& text, const std::string& stdlibDir);
+// Checks `text` as the file `path`. With `previous` (an earlier analysis of
+// the same document, kept alive during the call), unchanged declarations
+// are copied from it instead of parsed.
+std::unique_ptr<Analysis> analyze(const std::string& path, const std::string& text, const std::string& stdlibDir,
+                                  Analysis* previous = nullptr);
 
 // What the spec has at an offset of the document.
 struct Occurrence {

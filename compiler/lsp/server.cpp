@@ -326,8 +326,9 @@ class Server {
   // The document, checked as it is now.
   Analysis& analysis(Document& d) {
     if (d.dirty || !d.analysis) {
-      d.analysis.reset();  // free the old one first: memory stays flat
-      d.analysis = analyze(d.path, d.text, options_.stdlibDir);
+      // The old analysis lends its unchanged declarations, then goes.
+      std::unique_ptr<Analysis> next = analyze(d.path, d.text, options_.stdlibDir, d.analysis.get());
+      d.analysis = std::move(next);
       d.dirty = false;
       d.published = false;
     }

@@ -1,5 +1,7 @@
 #include "syntax/parser.h"
 
+#include "ast/ast_clone.h"
+
 #include "syntax/antlr_bridge.h"
 #include "syntax/ast_builder.h"
 #include "syntax/lexer.h"
@@ -189,6 +191,24 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
       info.hasUnterminatedString = it != lexed.unterminatedStrings.end() && *it < to;
     }
 
+    // Unchanged since the editor's last parse: copy it.
+    llvm::StringRef key;
+    if (options.reuse && chunk.end > chunk.begin && info.lexicalErrors.empty() && !info.hasUnterminatedString) {
+      key = text.slice(lexed.tokens[chunk.begin].offset, lexed.tokens[chunk.end - 1].end());
+      auto found = options.reuse->previous.find(key);
+      if (found != options.reuse->previous.end()) {
+        const ParseReuse::Entry& old = found->second;
+        ast::Relocation relocation{old.bufferBegin, old.bufferEnd, key.data() - old.text};
+        ast::Decl* decl = ast::cloneDecl(*old.decl, context, relocation);
+        attachDocComment(*decl, lexed, text, lexed.tokens[chunk.begin].offset, context);
+        decls.push_back(decl);
+        options.reuse->next.try_emplace(key, ParseReuse::Entry{decl, key.data(), text.data(), text.data() + text.size()});
+        ++options.reuse->reused;
+        continue;
+      }
+    }
+    size_t diagsBeforeChunk = diags.diagnostics().size();
+
     stream.reset(lexed.tokens, chunk.begin, chunk.end);
     MLOpsParser::SingleDeclarationContext* tree = nullptr;
     // Stage 1: SLL, bail out at the first error (almost every declaration).
@@ -227,6 +247,8 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
         decl->hasSyntaxError = info.anyError || !info.lexicalErrors.empty();
         attachDocComment(*decl, lexed, text, lexed.tokens[chunk.begin].offset, context);
         decls.push_back(decl);
+        if (!key.empty() && !decl->hasSyntaxError && diags.diagnostics().size() == diagsBeforeChunk)
+          options.reuse->next.try_emplace(key, ParseReuse::Entry{decl, key.data(), text.data(), text.data() + text.size()});
       }
     }
     parser.getTreeTracker().reset();

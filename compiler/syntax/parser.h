@@ -11,12 +11,31 @@
 #include "ast/ast_context.h"
 #include "diag/diagnostic_engine.h"
 
+#include <llvm/ADT/StringMap.h>
+
 namespace mlops::syntax {
+
+// An editor's earlier parse of the same document: a declaration whose text
+// is unchanged (and parsed without any diagnostic) is copied from it instead
+// of parsed again. `previous` must stay alive (its AST and buffer) during the
+// parse; `next` is filled for the following one.
+struct ParseReuse {
+  struct Entry {
+    const ast::Decl* decl;
+    const char* text;       // where the declaration's text starts in its buffer
+    const char* bufferBegin;
+    const char* bufferEnd;
+  };
+  llvm::StringMap<Entry> previous;  // by the declaration's text
+  llvm::StringMap<Entry> next;
+  size_t reused = 0;                // declarations copied in the last parse
+};
 
 struct ParseOptions {
   // Deepest nesting of brackets accepted; deeper input is E0101, never a
   // stack overflow.
   unsigned maxNesting = 256;
+  ParseReuse* reuse = nullptr;
 };
 
 struct ParseStats {

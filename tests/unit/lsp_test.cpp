@@ -6,9 +6,14 @@
 #include "lsp/line_index.h"
 #include "lsp/uri.h"
 
+#include "ast/ast_dump.h"
+
 #include <catch2/catch.hpp>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <random>
 
 using namespace mlops;
 using lsp::Encoding;
@@ -28,6 +33,21 @@ std::vector<std::string> labels(const std::string& marked) {
   auto a = analyzeText(text);
   std::vector<std::string> out;
   for (const auto& item : lsp::complete(*a, cursor)) out.push_back(item.label);
+  return out;
+}
+
+// The credit-risk example with its teams pasted in (one document, no imports).
+std::string readSpec() {
+  std::string out;
+  for (const char* f : {"examples/credit-risk/teams.mlops", "examples/credit-risk/credit_risk.mlops"}) {
+    auto buffer = llvm::MemoryBuffer::getFile(std::string(MLOPS_SOURCE_DIR) + "/" + f);
+    REQUIRE(buffer);
+    llvm::StringRef text = (*buffer)->getBuffer();
+    llvm::SmallVector<llvm::StringRef, 64> lines;
+    text.split(lines, '\n');
+    for (llvm::StringRef line : lines)
+      if (!line.startswith("import ")) out += line.str() + "\n";
+  }
   return out;
 }
 
@@ -171,4 +191,40 @@ TEST_CASE("lsp: analysis of text that does not parse still answers", "[lsp]") {
   auto invalid = analyzeText(std::string("project p {}\n") + "\xff");
   CHECK(invalid->diags.hasErrors());
   CHECK(lsp::complete(*invalid, 3).empty());
+}
+
+namespace {
+std::string dumpOf(lsp::Analysis& a) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  ast::dumpAst(os, *a.file, a.sources);
+  return os.str();
+}
+}  // namespace
+
+TEST_CASE("lsp: re-analysis copies unchanged declarations, with the same AST as a fresh parse", "[lsp]") {
+  std::string text = readSpec();
+  auto first = analyzeText(text);
+  REQUIRE(first->file);
+  size_t decls = first->file->decls.size();
+  REQUIRE(decls > 10);
+  std::mt19937 rng(11);
+  std::unique_ptr<lsp::Analysis> previous = std::move(first);
+  for (int round = 0; round < 40; ++round) {
+    // Edit inside one string, or insert lines (moving everything after),
+    // or change a doc comment (the copied declaration's doc must follow).
+    size_t at;
+    switch (round % 3) {
+      case 0: at = text.find('"', rng() % text.size()); if (at == std::string::npos) continue; text.insert(at + 1, "x"); break;
+      case 1: at = text.find("\nmodel", rng() % text.size()); if (at == std::string::npos) continue; text.insert(at + 1, "\n// moved\n"); break;
+      default: at = text.find("///", rng() % text.size()); if (at == std::string::npos) continue; text.insert(at + 3, " more"); break;
+    }
+    auto reused = lsp::analyze("/nonexistent/spec.mlops", text, std::string(MLOPS_SOURCE_DIR) + "/stdlib", previous.get());
+    auto fresh = analyzeText(text);
+    REQUIRE(reused->file);
+    CHECK(reused->reuse.reused + 2 >= reused->file->decls.size());  // at most the edited one or two parsed again
+    CHECK(dumpOf(*reused) == dumpOf(*fresh));
+    CHECK(reused->diags.diagnostics().size() == fresh->diags.diagnostics().size());
+    previous = std::move(reused);
+  }
 }
