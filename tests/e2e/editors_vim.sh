@@ -15,32 +15,12 @@
 # is left out.
 set -euo pipefail
 
-MLOPS_SOURCE_DIR=${MLOPS_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# Harness (pass, fail, a temporary folder $E2E_WORK, the summary): lib.bash.
+source "$(dirname "$0")/lib.bash"
 src=$MLOPS_SOURCE_DIR
-name=$(basename "$0" .sh)
-failures=0
-passes=0
-work=$(mktemp -d "${TMPDIR:-/tmp}/mlops-e2e-$name.XXXXXX")
+name=$E2E_NAME
+work=$E2E_WORK
 start=$SECONDS
-
-finish() {
-  local status=$?
-  rm -rf "$work"
-  if ((status != 0)); then
-    echo "FAIL - $name: the script itself failed (exit $status) before all assertions ran" \
-      "($failures failed, $passes passed so far)" >&2
-    exit 1
-  fi
-  if ((failures > 0)); then
-    echo "$name: $failures assertion(s) FAILED, $passes passed ($((SECONDS - start))s)" >&2
-    exit 1
-  fi
-  echo "$name: all $passes assertions passed ($((SECONDS - start))s)"
-}
-trap finish EXIT
-
-pass() { passes=$((passes + 1)); echo "ok - $*"; }
-fail() { failures=$((failures + 1)); echo "FAIL - $name: $*" >&2; }
 
 plugin=$src/editors/vim
 for f in ftdetect/mlops.vim syntax/mlops.vim ftplugin/mlops.vim indent/mlops.vim README.md; do
