@@ -355,8 +355,17 @@ class Server {
     return {{"start", {{"line", s.line}, {"character", s.character}}}, {"end", {{"line", e.line}, {"character", e.character}}}};
   }
 
+  // The URI of the file holding `loc`: the document's own URI as the client
+  // sent it (untitled:, or encoded its way), else the imported file's.
+  std::string uriOf(const Analysis& a, llvm::SMLoc loc) const {
+    if (a.inDocument(loc))
+      for (const auto& [uri, d] : documents_)
+        if (d.analysis.get() == &a) return uri;
+    return pathToUri(a.pathOf(loc));
+  }
+
   json location(const Analysis& a, llvm::SMRange r) const {
-    return {{"uri", pathToUri(a.pathOf(r.Start))}, {"range", range(a, r)}};
+    return {{"uri", uriOf(a, r.Start)}, {"range", range(a, r)}};
   }
 
   json offsetRange(const Document& d, size_t from, size_t to) const {
@@ -563,7 +572,7 @@ class Server {
     }
     json changes = json::object();
     for (llvm::SMRange r : occurrencesOf(*p.analysis, s)) {
-      std::string uri = pathToUri(p.analysis->pathOf(r.Start));
+      std::string uri = uriOf(*p.analysis, r.Start);
       if (!changes.contains(uri)) changes[uri] = json::array();
       changes[uri].push_back({{"range", range(*p.analysis, r)}, {"newText", newName}});
     }
