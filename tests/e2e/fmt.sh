@@ -73,6 +73,11 @@ else fail "comments lost or reordered in: $(head -5 comments.txt)"; fi
   || fail "only $checked specs were checked, $bad problems"
 ((refused > 10)) && pass "fmt refused all $refused specs with syntax errors" || fail "only $refused specs with errors were tried"
 
+# ---- the bundled examples and the standard library are in the canonical style
+run fmt --check "$src/examples" "$src/stdlib"
+expect_exit 0 "examples/ and stdlib/ are formatted (mlopsc fmt --check)"
+expect_stdout_empty "fmt --check of examples/ and stdlib/ prints no diff"
+
 # ---- --check, --diff, in place
 cat >messy.mlops <<'EOF'
 project p{version="1"   risk_tier=low}
