@@ -50,7 +50,7 @@ class Printer {
     for (const Decl* d : f.decls) {
       uint32_t start = begin(d->range);
       size_t before = lines.size();
-      leadingComments(start, 0, lines, prevEnd);
+      leadingComments(start, lines, prevEnd);
       // Declarations with a body are set apart by a blank line; others
       // (use, import, tests without a body) keep the source's choice.
       bool apart = prev && (prev->body || d->body);
@@ -69,7 +69,7 @@ class Printer {
       prevEnd = afterPrinted(end);
       prev = d;
     }
-    leadingComments(static_cast<uint32_t>(text_.size()) + 1, 0, lines, prevEnd);
+    leadingComments(static_cast<uint32_t>(text_.size()) + 1, lines, prevEnd);
     std::string out = render(lines, 0);
     if (!out.empty()) out += '\n';
     return out;
@@ -111,8 +111,7 @@ class Printer {
 
   // Comments that start before `limit` and were not printed yet, each on
   // its own line; a blank line in the source before one is kept.
-  void leadingComments(uint32_t limit, unsigned level, std::vector<Line>& lines, uint32_t& prevEnd) {
-    (void)level;
+  void leadingComments(uint32_t limit, std::vector<Line>& lines, uint32_t& prevEnd) {
     while (next_ < comments_.size() && comments_[next_].offset < limit) {
       const syntax::Comment& c = comments_[next_++];
       if (!lines.empty() && lines.back().kind != Line::Kind::Blank && blankBetween(prevEnd, c.offset))
@@ -296,7 +295,7 @@ class Printer {
     uint32_t prevEnd = open + 1;
     for (const Member* m : b.members) {
       uint32_t start = begin(m->range);
-      leadingComments(start, level + 1, lines, prevEnd);
+      leadingComments(start, lines, prevEnd);
       if (!lines.empty() && blankBetween(prevEnd, start) && lines.back().kind != Line::Kind::Blank)
         lines.push_back(blankLine());
       Line l = member(*m, level + 1, (level + 1) * options_.indentWidth);
@@ -305,7 +304,7 @@ class Printer {
       lines.push_back(std::move(l));
       prevEnd = afterPrinted(e);
     }
-    leadingComments(close, level + 1, lines, prevEnd);
+    leadingComments(close, lines, prevEnd);
     while (!lines.empty() && lines.back().kind == Line::Kind::Blank) lines.pop_back();
     return "{\n" + render(lines, level + 1) + "\n" + indent(level) + "}";
   }
@@ -577,7 +576,7 @@ class Printer {
     for (size_t i = 0; i < l.items.size(); ++i) {
       const Expr* item = l.items[i];
       uint32_t start = begin(item->range);
-      leadingComments(start, level + 1, lines, prevEnd);
+      leadingComments(start, lines, prevEnd);
       if (!lines.empty() && blankBetween(prevEnd, start) && lines.back().kind != Line::Kind::Blank)
         lines.push_back(blankLine());
       Line line;
@@ -588,7 +587,7 @@ class Printer {
       lines.push_back(std::move(line));
       prevEnd = afterPrinted(e);
     }
-    leadingComments(close, level + 1, lines, prevEnd);
+    leadingComments(close, lines, prevEnd);
     while (!lines.empty() && lines.back().kind == Line::Kind::Blank) lines.pop_back();
     return "[\n" + render(lines, level + 1) + "\n" + indent(level) + "]";
   }

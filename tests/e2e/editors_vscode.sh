@@ -21,8 +21,6 @@ src=$MLOPS_SOURCE_DIR
 name=$E2E_NAME
 work=$E2E_WORK
 start=$SECONDS
-# show FILE: the start of a command's output, under a failure message
-show() { head -n 40 "$1" | cut -b1-300 | sed 's/^/      | /' >&2; }
 
 # ---- tools
 for tool in node npm npx python3; do

@@ -79,6 +79,9 @@ pass() {
   echo "ok - $*"
 }
 
+# show FILE: the start of a file (a command's output), under a failure message.
+show() { head -n 40 "$1" | cut -b1-300 | sed 's/^/      | /' >&2; }
+
 # Prints the last command, its exit code and the start of its output.
 show_last_run() {
   [[ -n $LAST_CMD ]] || return 0

@@ -21,7 +21,6 @@ src=$MLOPS_SOURCE_DIR
 name=$E2E_NAME
 work=$E2E_WORK
 start=$SECONDS
-show() { head -n 40 "$1" | cut -b1-300 | sed 's/^/      | /' >&2; }
 
 if ! command -v nvim >/dev/null 2>&1; then
   echo "SKIP - $name: nvim is not installed (Debian package neovim): the Neovim LSP client is not tested"

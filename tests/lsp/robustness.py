@@ -120,6 +120,14 @@ class Server:
                     return int(line.split()[1])
         return 0
 
+    def exit_code(self, timeout=10):
+        """The server's exit status, or None (and it is killed) if it does not end in time."""
+        try:
+            return self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            return None
+
     def alive(self):
         return self.p.poll() is None
 
@@ -329,31 +337,19 @@ try:
     r = s.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}})
     ok(r and r.get("error", {}).get("code") == -32600, "requests after shutdown are refused")
     s.notify("exit", None)
-    try:
-        code = s.p.wait(10)
-    except subprocess.TimeoutExpired:
-        s.p.kill()
-        code = None
+    code = s.exit_code()
     ok(code == 0, "exit after shutdown ends the server with 0", "exit code %r" % code)
 
     # exit without shutdown: 1; end of input: the server ends too
     s2 = Server(work)
     s2.request("initialize", {"processId": None, "capabilities": {}})
     s2.notify("exit", None)
-    try:
-        code = s2.p.wait(10)
-    except subprocess.TimeoutExpired:
-        s2.p.kill()
-        code = None
+    code = s2.exit_code()
     ok(code == 1, "exit without shutdown ends the server with 1", "exit code %r" % code)
     s3 = Server(work)
     s3.request("initialize", {"processId": None, "capabilities": {}})
     s3.p.stdin.close()
-    try:
-        code = s3.p.wait(10)
-    except subprocess.TimeoutExpired:
-        s3.p.kill()
-        code = None
+    code = s3.exit_code()
     ok(code is not None, "the server ends when its input closes", "it kept running")
     stderr = s.p.stderr.read().decode(errors="replace")
     ok("AddressSanitizer" not in stderr and "runtime error" not in stderr, "no sanitizer report", stderr[:500])
