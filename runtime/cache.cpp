@@ -13,6 +13,11 @@ std::string CacheParts::toJson() const {
   for (const auto& [k, v] : params) j["params"].push_back({k, v});
   j["inputs"] = nlohmann::ordered_json::array();
   for (const auto& [path, digest] : inputs) j["inputs"].push_back({path, digest.hex()});
+  // Only when there is code: the keys of nodes without it stay as they were.
+  if (!code.empty()) {
+    j["code"] = nlohmann::ordered_json::array();
+    for (const auto& [path, digest] : code) j["code"].push_back({path, digest.hex()});
+  }
   j["env"] = envNames;
   j["runtime"] = runtimeVersion;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -32,6 +37,12 @@ std::optional<CacheParts> CacheParts::fromJson(const std::string& text) {
       if (!d) return std::nullopt;
       p.inputs.emplace_back(item.at(0).get<std::string>(), *d);
     }
+    if (auto it = j.find("code"); it != j.end())
+      for (const auto& item : *it) {
+        std::optional<Digest> d = Digest::fromHex(item.at(1).get<std::string>());
+        if (!d) return std::nullopt;
+        p.code.emplace_back(item.at(0).get<std::string>(), *d);
+      }
     p.envNames = j.at("env").get<std::vector<std::string>>();
     p.runtimeVersion = j.at("runtime").get<std::string>();
     return p;
@@ -41,6 +52,25 @@ std::optional<CacheParts> CacheParts::fromJson(const std::string& text) {
 }
 
 Digest CacheParts::key() const { return hashBytes(toJson()); }
+
+namespace {
+
+// The first difference between two path → digest lists ("input `x` changed"),
+// or "" when they hold the same paths with the same digests.
+std::string compareDigests(const char* what, const std::vector<std::pair<std::string, Digest>>& before,
+                           const std::vector<std::pair<std::string, Digest>>& now) {
+  std::map<std::string, Digest> old(before.begin(), before.end());
+  for (const auto& [path, digest] : now) {
+    auto it = old.find(path);
+    if (it == old.end()) return std::string(what) + " `" + path + "` added";
+    if (!(it->second == digest)) return std::string(what) + " `" + path + "` changed";
+    old.erase(it);
+  }
+  if (!old.empty()) return std::string(what) + " `" + old.begin()->first + "` removed";
+  return "";
+}
+
+}  // namespace
 
 Verdict judge(const std::optional<CacheParts>& previous, const CacheParts& now,
               const std::vector<std::pair<std::string, Digest>>& recorded,
@@ -57,14 +87,8 @@ Verdict judge(const std::optional<CacheParts>& previous, const CacheParts& now,
     oldParams.erase(it);
   }
   if (!oldParams.empty()) return {false, "parameter `" + oldParams.begin()->first + "` removed"};
-  std::map<std::string, Digest> oldInputs(previous->inputs.begin(), previous->inputs.end());
-  for (const auto& [path, digest] : now.inputs) {
-    auto it = oldInputs.find(path);
-    if (it == oldInputs.end()) return {false, "input `" + path + "` added"};
-    if (!(it->second == digest)) return {false, "input `" + path + "` changed"};
-    oldInputs.erase(it);
-  }
-  if (!oldInputs.empty()) return {false, "input `" + oldInputs.begin()->first + "` removed"};
+  if (std::string why = compareDigests("input", previous->inputs, now.inputs); !why.empty()) return {false, why};
+  if (std::string why = compareDigests("code", previous->code, now.code); !why.empty()) return {false, why};
   if (previous->envNames != now.envNames) return {false, "declared environment changed"};
   std::map<std::string, Digest> wrote(recorded.begin(), recorded.end());
   for (const auto& [path, digest] : outputsNow) {

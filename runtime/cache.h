@@ -1,10 +1,12 @@
 // When a node may be skipped: its cache key — the interpolated command, its
-// parameters, the content digests of its inputs, the names of its declared
-// environment variables and the runtime version — equals the key of its last
+// parameters, the content digests of its inputs and of its code (the project
+// files its command names, and its `code` files and folders), the names of
+// its declared environment variables and the runtime version — equals the key of its last
 // success, and its outputs still have the digests that success recorded.
 // Otherwise the node runs, and `why` says what changed, first difference
 // first: "never ran", "command changed", "parameter `c` changed", "input
-// `build/features.csv` changed", "output `build/m.json` missing", ...
+// `build/features.csv` changed", "code `steps/train.py` changed", "output
+// `build/m.json` missing", ...
 #pragma once
 
 #include "runtime/content_hash.h"
@@ -22,6 +24,7 @@ struct CacheParts {
   Digest command;
   std::vector<std::pair<std::string, std::string>> params;  // name → text, declared order
   std::vector<std::pair<std::string, Digest>> inputs;       // path → content digest, declared order
+  std::vector<std::pair<std::string, Digest>> code;         // path → content or tree digest, sorted
   std::vector<std::string> envNames;
   std::string runtimeVersion;
 

@@ -2,8 +2,10 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <memory>
 #include <sys/stat.h>
@@ -16,6 +18,14 @@ namespace {
 Digest fromXxh(XXH128_hash_t h) { return {h.high64, h.low64}; }
 
 std::string describe(const std::string& path, int error) { return "`" + path + "`: " + std::strerror(error); }
+
+FileStamp stampOf(const struct stat& st) {
+  // A folder's size is file-system noise (block counts): only its mtime and
+  // identity say whether its entries changed.
+  return FileStamp{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+                   S_ISDIR(st.st_mode) ? 0 : static_cast<uint64_t>(st.st_size),
+                   static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+}
 
 }  // namespace
 
@@ -54,9 +64,71 @@ std::optional<FileStamp> statFile(const std::string& path, std::string& error) {
     error = "`" + path + "` is not a regular file";
     return std::nullopt;
   }
-  return FileStamp{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
-                   static_cast<uint64_t>(st.st_size),
-                   static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+  return stampOf(st);
+}
+
+std::optional<FileStamp> statEntry(const std::string& path, std::string& error) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    error = describe(path, errno);
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    error = "`" + path + "` is neither a regular file nor a folder";
+    return std::nullopt;
+  }
+  return stampOf(st);
+}
+
+std::optional<FileStamp> stampNoFollow(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  return stampOf(st);
+}
+
+bool isFolder(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::optional<std::vector<TreeEntry>> listTree(const std::string& path, std::string& error) {
+  std::vector<TreeEntry> out;
+  // Folders still to list, as paths relative to `path` ("" is `path`).
+  std::vector<std::string> pending{""};
+  while (!pending.empty()) {
+    std::string relative = std::move(pending.back());
+    pending.pop_back();
+    std::string folder = relative.empty() ? path : path + "/" + relative;
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(folder.c_str()), &::closedir);
+    if (!dir) {
+      error = describe(folder, errno);
+      return std::nullopt;
+    }
+    errno = 0;
+    while (const struct dirent* e = ::readdir(dir.get())) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      TreeEntry entry;
+      entry.path = relative.empty() ? name : relative + "/" + name;
+      struct stat st;
+      if (::lstat((path + "/" + entry.path).c_str(), &st) != 0) {
+        error = describe(path + "/" + entry.path, errno);
+        return std::nullopt;
+      }
+      entry.stamp = stampOf(st);
+      entry.kind = S_ISREG(st.st_mode) ? 'f' : S_ISDIR(st.st_mode) ? 'd' : S_ISLNK(st.st_mode) ? 'l' : 'o';
+      entry.executable = S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR);
+      if (entry.kind == 'd') pending.push_back(entry.path);
+      out.push_back(std::move(entry));
+      errno = 0;
+    }
+    if (errno != 0) {
+      error = describe(folder, errno);
+      return std::nullopt;
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const TreeEntry& a, const TreeEntry& b) { return a.path < b.path; });
+  return out;
 }
 
 std::optional<Digest> hashFile(const std::string& path, std::string& error) {
@@ -88,21 +160,60 @@ std::optional<Digest> hashFile(const std::string& path, std::string& error) {
 }
 
 std::optional<Digest> FileHasher::hash(const std::string& path, std::string& error, bool* reread) {
-  std::optional<FileStamp> stamp = statFile(path, error);
+  if (reread) *reread = false;
+  std::optional<FileStamp> stamp = statEntry(path, error);
   if (!stamp) return std::nullopt;
-  auto it = memo_.find(path);
-  if (it != memo_.end() && it->second.stamp == *stamp) {
-    if (reread) *reread = false;
-    return it->second.digest;
+  if (isFolder(path)) return hashTree(path, error, reread);
+  return hashRegular(path, *stamp, error, reread);
+}
+
+std::optional<Digest> FileHasher::hashTree(const std::string& path, std::string& error, bool* reread) {
+  std::optional<std::vector<TreeEntry>> entries = listTree(path, error);
+  if (!entries) return std::nullopt;
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  XXH3_128bits_update(state.get(), "mlops-tree 1", 12);
+  for (const TreeEntry& e : *entries) {
+    std::string record(1, e.kind);
+    record += e.path;
+    record += '\0';
+    if (e.kind == 'f') {
+      bool read = false;
+      std::optional<Digest> d = hashRegular(path + "/" + e.path, e.stamp, error, &read);
+      if (!d) return std::nullopt;
+      if (read && reread) *reread = true;
+      record += e.executable ? 'x' : '-';
+      record += d->hex();
+    } else if (e.kind == 'l') {
+      char target[4096];
+      ssize_t n = ::readlink((path + "/" + e.path).c_str(), target, sizeof target);
+      if (n < 0) {
+        error = describe(path + "/" + e.path, errno);
+        return std::nullopt;
+      }
+      record.append(target, static_cast<size_t>(n));
+    } else if (e.kind == 'o') {
+      error = "`" + path + "/" + e.path + "` is neither a file, a folder nor a symbolic link";
+      return std::nullopt;
+    }
+    record += '\n';
+    XXH3_128bits_update(state.get(), record.data(), record.size());
   }
+  return fromXxh(XXH3_128bits_digest(state.get()));
+}
+
+std::optional<Digest> FileHasher::hashRegular(const std::string& path, const FileStamp& stamp, std::string& error,
+                                              bool* reread) {
+  auto it = memo_.find(path);
+  if (it != memo_.end() && it->second.stamp == stamp) return it->second.digest;
   std::optional<Digest> digest = hashFile(path, error);
   if (!digest) return std::nullopt;
   // A file written during the read gets a new stamp: remember the digest
   // only when the stamp held still, so the next run reads it again.
   std::string ignored;
-  std::optional<FileStamp> after = statFile(path, ignored);
-  if (after && *after == *stamp) {
-    memo_[path] = {*stamp, *digest};
+  std::optional<FileStamp> after = statEntry(path, ignored);
+  if (after && *after == stamp) {
+    memo_[path] = {stamp, *digest};
     changed_.insert(path);
   }
   if (reread) *reread = true;

@@ -3,6 +3,13 @@
 // unchanged file is not read again (the memo is what the state store keeps
 // between runs). Touching a file without changing it (a new mtime) costs one
 // re-read and gives the same digest; changing its content gives a new one.
+//
+// A folder (a directory output: a SavedModel, a Spark or Hugging Face model;
+// a data source that is a folder) has a tree digest: XXH3-128 over its
+// entries sorted by relative path, each as its kind, its path, and for a
+// file its executable bit and content digest, for a symbolic link its target
+// text. Links inside a tree are never followed, so a tree cannot pull in
+// files from elsewhere; the same tree gives the same digest on any machine.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +18,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace mlops::runtime {
 
@@ -21,7 +29,9 @@ struct Digest {
   bool operator==(const Digest&) const = default;
 };
 
-// What identifies a file's content without reading it.
+// What identifies a file's content without reading it. For a folder, its
+// mtime changes when an entry is added, removed or renamed in it (not when a
+// file in it is rewritten: each file has its own stamp).
 struct FileStamp {
   uint64_t device = 0, inode = 0, size = 0;
   int64_t mtimeNs = 0;
@@ -34,6 +44,27 @@ Digest hashBytes(std::string_view bytes);
 // (`error` says why: missing, a directory, ...).
 std::optional<FileStamp> statFile(const std::string& path, std::string& error);
 
+// The stamp of `path` when it is a regular file or a folder (following a
+// symbolic link at `path` itself), else nullopt with `error`.
+std::optional<FileStamp> statEntry(const std::string& path, std::string& error);
+
+// The stamp of whatever is at `path`, a link's own when it is one.
+std::optional<FileStamp> stampNoFollow(const std::string& path);
+
+// Whether `path` is a folder (following a symbolic link at `path` itself).
+bool isFolder(const std::string& path);
+
+// Every entry under the folder `path` (not `path` itself), with its stamp and
+// the path relative to `path`, sorted; links are not followed (a link's
+// stamp is its own). Nullopt with `error` when the tree cannot be read.
+struct TreeEntry {
+  std::string path;  // relative, `/`-separated
+  char kind = 'f';   // f (file), d (folder), l (link), o (anything else)
+  FileStamp stamp;
+  bool executable = false;
+};
+std::optional<std::vector<TreeEntry>> listTree(const std::string& path, std::string& error);
+
 // Reads and hashes the whole file (1 MiB reads, sequential read-ahead).
 std::optional<Digest> hashFile(const std::string& path, std::string& error);
 
@@ -44,8 +75,9 @@ class FileHasher {
     Digest digest;
   };
 
-  // The digest of `path`: from the memo when its stamp is unchanged, else
-  // read (and remembered). `reread` (optional) says whether it was read.
+  // The digest of `path`, a file or a folder (its tree digest): each file
+  // from the memo when its stamp is unchanged, else read (and remembered).
+  // `reread` (optional) says whether a file was read.
   std::optional<Digest> hash(const std::string& path, std::string& error, bool* reread = nullptr);
 
   // The memo, to keep between runs; `changed()` lists the paths whose entry
@@ -59,6 +91,9 @@ class FileHasher {
   }
 
  private:
+  std::optional<Digest> hashRegular(const std::string& path, const FileStamp& stamp, std::string& error,
+                                    bool* reread);
+  std::optional<Digest> hashTree(const std::string& path, std::string& error, bool* reread);
   std::unordered_map<std::string, Entry> memo_;
   std::unordered_set<std::string> changed_;
 };

@@ -40,13 +40,18 @@ std::string noopManifestKey(const std::string& irJson, const std::vector<std::st
 }
 
 std::string writeNoopManifest(const std::vector<ManifestNode>& nodes) {
-  std::string out = "mlops-noop 1\n";
+  std::string out = "mlops-noop 2\n";
   for (const ManifestNode& n : nodes) {
     if (!clean(n.id) || !clean(n.label) || !clean(n.status)) return "";
     out += "N\t" + n.id + "\t" + n.label + "\t" + n.status + "\n";
     for (const auto& [path, s] : n.files) {
       if (!clean(path)) return "";
       out += "F\t" + std::to_string(s.device) + "\t" + std::to_string(s.inode) + "\t" + std::to_string(s.size) + "\t" +
+             std::to_string(s.mtimeNs) + "\t" + path + "\n";
+    }
+    for (const auto& [path, s] : n.treeEntries) {
+      if (!clean(path)) return "";
+      out += "T\t" + std::to_string(s.device) + "\t" + std::to_string(s.inode) + "\t" + std::to_string(s.size) + "\t" +
              std::to_string(s.mtimeNs) + "\t" + path + "\n";
     }
   }
@@ -63,18 +68,18 @@ std::optional<std::vector<ManifestNode>> readNoopManifest(const std::string& bod
     std::string_view line = rest.substr(0, nl);
     rest.remove_prefix(nl + 1);
     if (first) {
-      if (line != "mlops-noop 1") return std::nullopt;
+      if (line != "mlops-noop 2") return std::nullopt;
       first = false;
       continue;
     }
     std::vector<std::string_view> f = fields(line);
     if (f[0] == "N" && f.size() == 4) {
       nodes.push_back({std::string(f[1]), std::string(f[2]), std::string(f[3]), {}});
-    } else if (f[0] == "F" && f.size() == 6 && !nodes.empty()) {
+    } else if ((f[0] == "F" || f[0] == "T") && f.size() == 6 && !nodes.empty()) {
       FileStamp s;
       if (!number(f[1], s.device) || !number(f[2], s.inode) || !number(f[3], s.size) || !number(f[4], s.mtimeNs))
         return std::nullopt;
-      nodes.back().files.emplace_back(std::string(f[5]), s);
+      (f[0] == "F" ? nodes.back().files : nodes.back().treeEntries).emplace_back(std::string(f[5]), s);
     } else {
       return std::nullopt;
     }
@@ -89,7 +94,12 @@ bool manifestHolds(const std::vector<ManifestNode>& nodes, const std::string& ro
   for (const ManifestNode& n : nodes)
     for (const auto& [path, stamp] : n.files) {
       if (!checked.insert(path).second) continue;
-      std::optional<FileStamp> now = statFile(projectPath(root, path), error);
+      std::optional<FileStamp> now = statEntry(projectPath(root, path), error);
+      if (!now || !(*now == stamp)) return false;
+    }
+  for (const ManifestNode& n : nodes)
+    for (const auto& [path, stamp] : n.treeEntries) {
+      std::optional<FileStamp> now = stampNoFollow(projectPath(root, path));
       if (!now || !(*now == stamp)) return false;
     }
   return true;

@@ -20,7 +20,11 @@ namespace mlops::runtime {
 
 struct ManifestNode {
   std::string id, label, status;  // status: cached | checked
+  // Files and folders the node read or wrote (links at these paths followed).
   std::vector<std::pair<std::string, FileStamp>> files;
+  // Every entry inside those folders, links not followed: a file rewritten
+  // in a folder changes its own stamp, one added or removed its folder's.
+  std::vector<std::pair<std::string, FileStamp>> treeEntries;
 };
 
 // The manifest's key: the graph's bytes, the targets, the runtime version.

@@ -1,7 +1,9 @@
 #include "runtime/runner.h"
 
 #include "runtime/approvals.h"
+#include "runtime/artifacts.h"
 #include "runtime/cache.h"
+#include "runtime/code_files.h"
 #include "runtime/content_hash.h"
 #include "runtime/data_table.h"
 #include "runtime/drift.h"
@@ -274,7 +276,7 @@ class Runner : public Executor {
       std::string path, error;
       for (const auto& [k, v] : n.source.arguments)
         if (k == "path") path = v;
-      if (!statFile(join(g_.root, path), error)) return immediate(i, false, "data file " + error);
+      if (!statEntry(join(g_.root, path), error)) return immediate(i, false, "data source " + error);
     }
     immediate(i, true, "", "checked");
   }
@@ -311,6 +313,13 @@ class Runner : public Executor {
       if (!digest) return immediate(i, false, "input " + error);
       p.parts.inputs.emplace_back(*path, *digest);
       env.emplace_back("MLOPS_INPUT_" + envName(in.as), *path);
+    }
+    std::optional<std::vector<std::string>> code = codePaths(g_, n, g_.root, error);
+    if (!code) return immediate(i, false, error);
+    for (const std::string& path : *code) {
+      std::optional<Digest> digest = hasher_.hash(join(g_.root, path), error);
+      if (!digest) return immediate(i, false, "code " + error);
+      p.parts.code.emplace_back(path, *digest);
     }
     if (n.kind == ir::NodeKind::Deploy) {
       // A deploy's input is the model artifact it rolls out, and its
@@ -349,10 +358,9 @@ class Runner : public Executor {
 
     for (const auto& [name, path] : n.outputs) {
       env.emplace_back("MLOPS_OUTPUT_" + envName(name), path);
-      // Commands may write into folders that do not exist yet.
-      llvm::SmallString<256> dir(join(g_.root, path));
-      llvm::sys::path::remove_filename(dir);
-      if (!dir.empty()) llvm::sys::fs::create_directories(dir);
+      // A stale output is never taken for a new one; commands may write
+      // into folders that do not exist yet (runtime/artifacts.h).
+      if (!prepareOutput(g_.root, path, error)) return immediate(i, false, error);
     }
     for (const auto& [name, text] : p.parts.params)
       if (n.kind != ir::NodeKind::Deploy) env.emplace_back("MLOPS_PARAM_" + envName(name), text);
@@ -617,8 +625,13 @@ class Runner : public Executor {
     const ir::Node* model = g_.find(gate.model);
     if (!model) return immediate(i, false, "its model `" + gate.model + "` is not in the graph");
     if (o_.dryRun && wouldRun_.count(model->id)) {
-      wouldRun_.insert(gate.id);
-      return immediate(i, true, "needs approvals of the model's new artifact", "would wait");
+      // A rebuilt model is a new artifact, which nobody has approved yet: the
+      // run would stop here, and what waits for the gate would not run.
+      waiting_.insert(gate.id);
+      return immediate(i, false,
+                       "model `" + model->name + "` would be rebuilt: its new artifact needs approval by " +
+                           approvalRoles(gate),
+                       "would wait");
     }
     std::string error;
     std::optional<NodeSuccess> built = modelArtifact(*model, error);
@@ -676,6 +689,14 @@ class Runner : public Executor {
         }
     state_->recordGatePass(pass, referenceProfiles(gate));
     immediate(i, true, "approved by " + approvers + " for artifact " + shortDigest(artifact), "passed");
+  }
+
+  // "2 of validators, risk_owner": who approves the gate.
+  static std::string approvalRoles(const ir::Node& gate) {
+    std::string out;
+    for (const ir::Approval& a : gate.approvals)
+      out += (out.empty() ? "" : ", ") + (a.quorum > 1 ? std::to_string(a.quorum) + " of " : std::string()) + a.role;
+    return out;
   }
 
   // The profiles of the columns the gate's drift tests read, as the data is
@@ -884,7 +905,8 @@ class Runner : public Executor {
   }
 
   void immediate(size_t i, bool ok, const std::string& why, const char* status = "failed") {
-    record(i, ok ? status : (std::string(status) == "waiting" ? "waiting" : "failed"), why, 0, nullptr);
+    std::string failed = status;
+    record(i, ok || failed == "waiting" || failed == "would wait" ? failed : "failed", why, 0, nullptr);
     done_.emplace_back(i, ok);
   }
 
@@ -932,30 +954,6 @@ class Runner : public Executor {
   bool monitorFailed_ = false;
 };
 
-// A declared output path that may be copied in and out of an artifact
-// folder: relative, without `..`.
-bool safeRelative(const std::string& path) {
-  if (path.empty() || path[0] == '/') return false;
-  for (auto it = llvm::sys::path::begin(path); it != llvm::sys::path::end(path); ++it)
-    if (*it == "..") return false;
-  return true;
-}
-
-bool copyFile(const std::string& from, const std::string& to, std::string& error) {
-  llvm::SmallString<256> dir(to);
-  llvm::sys::path::remove_filename(dir);
-  if (!dir.empty())
-    if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-      error = "cannot create `" + dir.str().str() + "`: " + ec.message();
-      return false;
-    }
-  if (std::error_code ec = llvm::sys::fs::copy_file(from, to)) {
-    error = "cannot copy `" + from + "` to `" + to + "`: " + ec.message();
-    return false;
-  }
-  return true;
-}
-
 // --node --artifacts: the outputs of the node's producers, from
 // DIR/<producer>/outputs/<declared path> back to their declared paths.
 bool restoreArtifacts(const ir::PipelineGraph& g, const ir::Node& n, const std::string& dir, const std::string& root,
@@ -966,7 +964,7 @@ bool restoreArtifacts(const ir::PipelineGraph& g, const ir::Node& n, const std::
     for (const auto& [name, path] : producer->outputs) {
       std::string from = dir + "/" + artifactName(up) + "/outputs/" + path;
       if (!safeRelative(path) || !llvm::sys::fs::exists(from)) continue;
-      if (!copyFile(from, join(root, path), error)) return false;
+      if (!prepareOutput(root, path, error) || !copyArtifact(from, join(root, path), error)) return false;
     }
   }
   return true;
@@ -988,7 +986,7 @@ bool exportArtifacts(const ir::PipelineGraph&, const ir::Node& n, const Progress
         error = "output `" + path + "` of `" + n.id + "` is not a relative path inside the project: it cannot be an artifact";
         return false;
       }
-      if (!copyFile(join(root, path), folder + "/outputs/" + path, error)) return false;
+      if (!copyArtifact(join(root, path), folder + "/outputs/" + path, error)) return false;
     }
   nlohmann::ordered_json result = {{"node", n.id}, {"status", line.status}, {"why", line.why}, {"seconds", line.seconds}};
   std::ofstream out(folder + "/result.json", std::ios::trunc);
@@ -1034,12 +1032,30 @@ std::optional<std::string> noopManifestOf(const ir::PipelineGraph& g, const std:
       paths.push_back(*path);
     }
     for (const auto& [name, path] : n->outputs) paths.push_back(path);
+    if (n->kind != ir::NodeKind::Data) {
+      std::optional<std::vector<std::string>> code = codePaths(g, *n, root, error);
+      if (!code) return std::nullopt;
+      paths.insert(paths.end(), code->begin(), code->end());
+    }
+    // Every file must have the stamp the run hashed it with (the memo).
+    auto hashedAsIs = [&](const std::string& full, const FileStamp& stamp) {
+      auto known = hasher.entries().find(full);
+      return known != hasher.entries().end() && known->second.stamp == stamp;
+    };
     for (const std::string& p : paths) {
-      std::optional<FileStamp> stamp = statFile(join(root, p), error);
+      std::string full = join(root, p);
+      std::optional<FileStamp> stamp = statEntry(full, error);
       if (!stamp) return std::nullopt;
-      if (n->kind != ir::NodeKind::Data) {
-        auto known = hasher.entries().find(join(root, p));
-        if (known == hasher.entries().end() || !(known->second.stamp == *stamp)) return std::nullopt;
+      if (isFolder(full)) {
+        std::optional<std::vector<TreeEntry>> entries = listTree(full, error);
+        if (!entries) return std::nullopt;
+        for (const TreeEntry& e : *entries) {
+          if (e.kind == 'f' && n->kind != ir::NodeKind::Data && !hashedAsIs(full + "/" + e.path, e.stamp))
+            return std::nullopt;
+          m.treeEntries.emplace_back(p + "/" + e.path, e.stamp);
+        }
+      } else if (n->kind != ir::NodeKind::Data && !hashedAsIs(full, *stamp)) {
+        return std::nullopt;
       }
       m.files.emplace_back(p, *stamp);
     }

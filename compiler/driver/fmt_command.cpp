@@ -10,6 +10,7 @@
 #include "format/formatter.h"
 #include "format/line_diff.h"
 #include "syntax/source_loader.h"
+#include "syntax/spec_files.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -38,35 +39,24 @@ llvm::cl::opt<std::string> fmtColor("color",
                                     llvm::cl::value_desc("auto|always|never"), llvm::cl::init("auto"),
                                     llvm::cl::sub(fmtCommand), llvm::cl::cat(commandCategory));
 
-bool skippedFolder(llvm::StringRef name) {
-  return name.startswith(".") || name == "build" || name == "node_modules";
-}
-
-// Expands folders to the .mlops files under them, sorted; files as given.
+// Expands folders to the .mlops files under them (syntax/spec_files.h),
+// sorted; files as given.
 bool expand(const std::string& path, std::vector<std::string>& out) {
   if (path == "-" || !llvm::sys::fs::is_directory(path)) {
     out.push_back(path);
     return true;
   }
-  std::vector<std::string> found;
   std::error_code ec;
-  for (llvm::sys::fs::recursive_directory_iterator it(path, ec), end; it != end && !ec; it.increment(ec)) {
-    llvm::StringRef name = llvm::sys::path::filename(it->path());
-    if (it->type() == llvm::sys::fs::file_type::directory_file) {
-      if (skippedFolder(name) && it->path() != path) it.no_push();
-      continue;
-    }
-    llvm::StringRef file = it->path();
-    // `mlopsc fmt` in a folder names its files as `a.mlops`, not `./a.mlops`.
-    if (path == ".") file.consume_front("./");
-    if (name.endswith(".mlops")) found.push_back(file.str());
-  }
+  std::vector<std::string> found = syntax::findSpecFiles(path, ec);
   if (ec) {
     llvm::errs() << "mlopsc: error: cannot read folder " << path << ": " << ec.message() << "\n";
     return false;
   }
-  std::sort(found.begin(), found.end());
-  out.insert(out.end(), found.begin(), found.end());
+  for (std::string& file : found) {
+    // `mlopsc fmt` in a folder names its files as `a.mlops`, not `./a.mlops`.
+    if (path == "." && llvm::StringRef(file).startswith("./")) file.erase(0, 2);
+    out.push_back(std::move(file));
+  }
   return true;
 }
 

@@ -352,6 +352,8 @@ class Builder {
           }
         n.run = command(prop("run"));
         n.outputs = stringBlock(d, "outputs");
+        if (auto* code = llvm::dyn_cast_or_null<ListExpr>(prop("code")))
+          for (const Expr* item : code->items) n.code.push_back(str(item));
         if (auto* params = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "params")))
           for (const Member* m : params->body->members)
             if (auto* pm = llvm::dyn_cast<PropertyMember>(m)) n.params.push_back({m->name.text.str(), literal(pm->value)});

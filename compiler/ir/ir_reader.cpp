@@ -176,6 +176,7 @@ Node node(const At& a) {
           n.inputs.push_back({in["node"].string(), in["output"].stringOrNull(), in["as"].string()});
         }
         n.outputs = a["outputs"].stringMap();
+        n.code = a["code"].strings();
         At params = a["params"];
         for (const auto& [k, v] : params.object().items())
           n.params.push_back({k, literal(At{v, params.pointer + "/" + pointerToken(k)})});

@@ -105,6 +105,7 @@ void node(JsonWriter& w, const Node& n) {
         }
         w.endArray();
         pairs(w, "outputs", n.outputs);
+        w.stringArray("code", n.code);
         w.key("params");
         w.beginObject();
         for (const Param& p : n.params) {

@@ -19,7 +19,8 @@
 
 namespace mlops::ir {
 
-inline constexpr int kIrVersion = 1;
+// 2: steps and models carry `code` (docs/ir.md section 9).
+inline constexpr int kIrVersion = 2;
 
 struct Location {
   std::string file;  // as given to the compiler (root) or resolved (imports)
@@ -123,7 +124,8 @@ struct Node {
   // step, model, deploy
   std::vector<Input> inputs;
   std::string run, image, rollback;
-  std::vector<std::pair<std::string, std::string>> outputs;
+  std::vector<std::pair<std::string, std::string>> outputs;  // files or folders
+  std::vector<std::string> code;  // `code`: project files and folders the command runs
   std::vector<Param> params;
   std::vector<std::pair<std::string, std::string>> env;
   Resources resources;

@@ -38,6 +38,7 @@ std::unique_ptr<Pass> createInterpolationPass();
 std::unique_ptr<Pass> createCheckBindingPass();
 std::unique_ptr<Pass> createExpressionsPass();
 std::unique_ptr<Pass> createGraphPass();
+std::unique_ptr<Pass> createPathsPass();
 std::unique_ptr<Pass> createPolicyPass();
 std::unique_ptr<Pass> createWarningsPass();
 

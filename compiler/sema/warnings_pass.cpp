@@ -58,7 +58,10 @@ class WarningsPass : public Pass {
         const llvm::StringSet<>& read = consumed[s.get()];
         for (const Member* m : outputs->body->members)
           if (!read.count(m->name.text))
-            diags.report(m->name.range, diag::kinds::UnconsumedOutput, m->name.text, s->name);
+            diags.report(m->name.range, diag::kinds::UnconsumedOutput, m->name.text, s->name)
+                .note("read it with `" + s->name.str() + "." + m->name.text.str() +
+                      "` in a step's or model's `inputs`, list the step in a pipeline's `targets`, or remove the "
+                      "output");
       }
     }
   }
@@ -68,7 +71,11 @@ class WarningsPass : public Pass {
     switch (kind) {
       case SymbolKind::Role: return "no declaration is owned, approved or alerted by this role";
       case SymbolKind::Kpi: return "link it from a model with `kpi = NAME`";
-      case SymbolKind::Data: case SymbolKind::Step: return "nothing reads it: add it to an `inputs` list or test it";
+      case SymbolKind::Data: return "nothing reads it: add it to an `inputs` list or test it (`test NAME on DATA`)";
+      // Tests check models and data (a test on a step is E0203).
+      case SymbolKind::Step:
+        return "nothing reads its outputs: add `STEP.OUTPUT` to an `inputs` list, or list the step in a "
+               "pipeline's `targets`";
       case SymbolKind::Model: return "no gate, deploy or step uses this model";
       case SymbolKind::Check: return "bind it with `test NAME on DATA uses CHECK`";
       case SymbolKind::Gate: return "no deploy waits for this gate (`after = NAME`)";

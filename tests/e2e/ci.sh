@@ -27,7 +27,7 @@ for spec in "$src"/examples/*/*.mlops; do
   [[ $(basename "$spec") == teams.mlops ]] || specs+=("$spec")
 done
 while IFS= read -r spec; do specs+=("$spec"); done < <(
-  find "$src/tests/golden/sema" "$src/tests/golden/targets" -name '*.mlops' ! -name 'fail_*' | sort)
+  find "$src/tests/golden/sema" "$src/tests/golden/targets" \( -name '.*' -o -name build -o -name node_modules \) -prune -o -type f -name '*.mlops' ! -name 'fail_*' -print | sort)
 specs+=("$src/tests/unit/data/adversarial_ci.mlops")
 
 # ---- build every spec for every target

@@ -107,7 +107,7 @@ open(out, "w", encoding="utf-8").write("\n".join(res))
 EOF
 # When MLOPSC is an mlopsc with `fmt`, its output for each spec too (flat):
 # the Vim indentation agrees with the formatter's canonical style.
-mapfile -t specs < <(find "$src/examples" "$src/stdlib" -name '*.mlops' -type f | sort)
+mapfile -t specs < <(find "$src/examples" "$src/stdlib" \( -name '.*' -o -name build -o -name node_modules \) -prune -o -type f -name '*.mlops' -print | sort)
 : >indent.list
 n=0
 nfmt=0

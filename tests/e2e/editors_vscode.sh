@@ -202,7 +202,7 @@ else
 fi
 
 # ---- every spec of examples/ and stdlib/ tokenizes without invalid.illegal
-mapfile -t specs < <(find "$src/examples" "$src/stdlib" -name '*.mlops' -type f | sort)
+mapfile -t specs < <(find "$src/examples" "$src/stdlib" \( -name '.*' -o -name build -o -name node_modules \) -prune -o -type f -name '*.mlops' -print | sort)
 if ((${#specs[@]} >= 8)); then pass "${#specs[@]} .mlops files under examples/ and stdlib/"; else fail "only ${#specs[@]} .mlops files found under examples/ and stdlib/"; fi
 for spec in "${specs[@]}"; do
   rel=${spec#"$src"/}

@@ -49,7 +49,7 @@ while IFS= read -r -d '' spec; do
   fi
   "$MLOPSC" fmt - <"fmt/$name.mlops" >twice.mlops 2>err.txt || true
   if ! cmp -s "fmt/$name.mlops" twice.mlops; then fail "$spec: formatting twice changes the output"; bad=$((bad + 1)); fi
-done < <(cd "$src" && find "$src/examples" "$src/stdlib" "$src/tests/golden" "$src/tests/fuzz/seeds" -path "*/build" -prune -o -name '*.mlops' -print0 2>/dev/null | sort -z)
+done < <(cd "$src" && find "$src/examples" "$src/stdlib" "$src/tests/golden" "$src/tests/fuzz/seeds" \( -name '.*' -o -name build -o -name node_modules \) -prune -o -type f -name '*.mlops' -print0 2>/dev/null | sort -z)
 # ASTs without ranges and file names, one dump per folder.
 (cd orig && "$MLOPSC" parse --dump-ast ./*.mlops 2>/dev/null | sed -e 's/ <[0-9:-]*>//g') >orig.ast
 (cd fmt && "$MLOPSC" parse --dump-ast ./*.mlops 2>/dev/null | sed -e 's/ <[0-9:-]*>//g') >fmt.ast
@@ -118,6 +118,17 @@ expect_stdout_not_contains "skip.mlops" "build/ is skipped"
   || fail "fmt in a folder failed: $(cat dot.out)"
 expect_eq "$(sort dot.out | tr '\n' ' ')" "a.mlops sub/b.mlops " "both files were listed"
 cmp -s proj/build/skip.mlops messy.orig && pass "a file under build/ is left alone" || fail "build/ was formatted"
+# A run's state folder (`.mlops/`), a folder named like a spec, a FIFO (reading it
+# would block), links to folders and dangling links: only regular files are specs.
+mkdir -p proj/.mlops/logs proj/dir.mlops; cp messy.orig proj/.mlops/skip.mlops
+mkfifo proj/pipe.mlops; ln -s sub proj/link.mlops; ln -s missing.mlops proj/dangling.mlops
+run fmt --check proj
+expect_exit 0 "--check on a folder holding .mlops/, a FIFO and links ends (the specs are formatted)"
+expect_stdout_not_contains "skip.mlops" "the run state folder .mlops/ is skipped"
+expect_stdout_not_contains "pipe.mlops" "a FIFO is not a spec"
+expect_stdout_not_contains "dangling.mlops" "a dangling link is not a spec"
+expect_stderr_not_contains "dir.mlops" "a folder named *.mlops is not a spec"
+rm -f proj/pipe.mlops proj/link.mlops proj/dangling.mlops
 
 run --stdin messy.orig fmt -
 expect_exit 0 "fmt - formats standard input"

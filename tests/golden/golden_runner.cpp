@@ -28,6 +28,7 @@
 #include "driver/compilation.h"
 #include "emit/target_limits.h"
 #include "ir/ir_builder.h"
+#include "syntax/spec_files.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -248,8 +249,7 @@ int main(int argc, char** argv) {
     }
     if (llvm::sys::fs::is_directory(arg)) {
       std::error_code ec;
-      for (llvm::sys::fs::recursive_directory_iterator it(arg, ec), end; it != end && !ec; it.increment(ec))
-        if (llvm::sys::path::extension(it->path()) == ".mlops") files.emplace_back(it->path(), options.mode);
+      for (const std::string& file : syntax::findSpecFiles(arg.str(), ec)) files.emplace_back(file, options.mode);
     } else {
       files.emplace_back(arg.str(), options.mode);
     }

@@ -54,6 +54,19 @@ TEST_CASE("a node is up to date only when nothing changed", "[runtime][cache]") 
   p = parts();
   p.runtimeVersion = "0.2.0";
   CHECK(why(p) == "the runtime changed (0.1.0 → 0.2.0)");
+  p = parts();
+  p.code = {{"steps/train.py", hashBytes("print(1)")}};
+  CHECK(why(p) == "code `steps/train.py` added");
+  CacheParts withCode = p;
+  p.code[0].second = hashBytes("print(2)");
+  CHECK(judge(withCode, p, kWrote, {{"build/m.json", hashBytes("model")}}).why == "code `steps/train.py` changed");
+  CHECK(judge(withCode, parts(), kWrote, {{"build/m.json", hashBytes("model")}}).why == "code `steps/train.py` removed");
+  CHECK(judge(withCode, withCode, kWrote, {{"build/m.json", hashBytes("model")}}).upToDate);
+  std::optional<CacheParts> back = CacheParts::fromJson(withCode.toJson());
+  REQUIRE(back);
+  CHECK(back->code == withCode.code);
+  // A node without code keeps the key it had before code was keyed.
+  CHECK(parts().toJson().find("code") == std::string::npos);
   CHECK(why(parts(), {{"build/m.json", std::nullopt}}) == "output `build/m.json` missing");
   CHECK(why(parts(), {{"build/m.json", hashBytes("edited")}}) == "output `build/m.json` changed since it was written");
 }

@@ -70,7 +70,66 @@ TEST_CASE("files are read once until they change", "[runtime][hash]") {
 
   CHECK(!hasher.hash((dir + "/missing").str(), error));
   CHECK(error.find("No such file") != std::string::npos);
-  CHECK(!hasher.hash(dir.str().str(), error));
-  CHECK(error.find("is not a regular file") != std::string::npos);
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST_CASE("folders have tree digests: names, contents, executable bits and link targets", "[runtime][hash]") {
+  llvm::SmallString<128> dir;
+  REQUIRE(!llvm::sys::fs::createUniqueDirectory("mlops-tree", dir));
+  std::string model = (dir + "/model").str();
+  REQUIRE(!llvm::sys::fs::create_directories(model + "/variables"));
+  write(model + "/saved_model.pb", "graph");
+  write(model + "/variables/data", "weights");
+  FileHasher hasher;
+  std::string error;
+  std::optional<Digest> first = hasher.hash(model, error);
+  REQUIRE(first);
+  CHECK(FileHasher().hash(model, error) == first);  // the same tree, the same digest
+
+  // A copy elsewhere, written in another order, has the same digest.
+  std::string copy = (dir + "/copy").str();
+  REQUIRE(!llvm::sys::fs::create_directories(copy + "/variables"));
+  write(copy + "/variables/data", "weights");
+  write(copy + "/saved_model.pb", "graph");
+  CHECK(hasher.hash(copy, error) == first);
+
+  write(model + "/variables/data", "weights v2");
+  std::optional<Digest> edited = hasher.hash(model, error);
+  REQUIRE(edited);
+  CHECK(!(*edited == *first));
+  write(model + "/variables/data", "weights");
+  CHECK(hasher.hash(model, error) == first);
+
+  write(model + "/extra", "");
+  CHECK(!(*hasher.hash(model, error) == *first));  // an added empty file counts
+  REQUIRE(!llvm::sys::fs::remove(model + "/extra"));
+  REQUIRE(!llvm::sys::fs::create_directories(model + "/empty"));
+  CHECK(!(*hasher.hash(model, error) == *first));  // so does an empty folder
+  REQUIRE(!llvm::sys::fs::remove(model + "/empty"));
+  CHECK(hasher.hash(model, error) == first);
+
+  REQUIRE(::chmod((model + "/saved_model.pb").c_str(), 0755) == 0);
+  CHECK(!(*hasher.hash(model, error) == *first));  // the executable bit counts
+  REQUIRE(::chmod((model + "/saved_model.pb").c_str(), 0644) == 0);
+
+  // A link is hashed as its target text and never followed: what it points
+  // to (here a file outside the tree) is not read.
+  write((dir + "/outside").str(), "secret");
+  REQUIRE(::symlink("../outside", (model + "/link").c_str()) == 0);
+  std::optional<Digest> linked = hasher.hash(model, error);
+  REQUIRE(linked);
+  write((dir + "/outside").str(), "changed secret");
+  CHECK(hasher.hash(model, error) == linked);
+  CHECK(hasher.entries().count((dir + "/outside").str()) == 0);
+
+  // A file and a folder never share a digest scheme: a folder holding one
+  // file differs from that file.
+  CHECK(!(*hasher.hash(model + "/saved_model.pb", error) == *first));
+
+  std::optional<std::vector<TreeEntry>> entries = listTree(model, error);
+  REQUIRE(entries);
+  std::vector<std::string> paths;
+  for (const TreeEntry& e : *entries) paths.push_back(std::string(1, e.kind) + " " + e.path);
+  CHECK(paths == std::vector<std::string>{"l link", "f saved_model.pb", "d variables", "f variables/data"});
   llvm::sys::fs::remove_directories(dir);
 }

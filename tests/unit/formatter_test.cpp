@@ -6,6 +6,7 @@
 #include "format/formatter.h"
 #include "format/line_diff.h"
 #include "syntax/lexer.h"
+#include "syntax/spec_files.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
@@ -40,8 +41,8 @@ std::vector<std::string> repositorySpecs() {
   for (const char* dir : {"examples", "stdlib", "tests/golden"}) {
     std::string root = std::string(MLOPS_SOURCE_DIR) + "/" + dir;
     std::error_code ec;
-    for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec))
-      if (llvm::StringRef(it->path()).endswith(".mlops")) out.push_back(it->path());
+    for (std::string& file : syntax::findSpecFiles(root, ec)) out.push_back(std::move(file));
+    REQUIRE(!ec);
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -50,11 +50,11 @@ TEST_CASE("every example's pipeline.json reads back to the same bytes", "[ir][re
 
 TEST_CASE("the reader says what is wrong and where", "[ir][reader]") {
   std::string text = golden("credit-risk");
-  CHECK(refusal("{\"ir_version\": 1,").rfind(": not valid JSON: ", 0) == 0);
+  CHECK(refusal("{\"ir_version\": 2,").rfind(": not valid JSON: ", 0) == 0);
   CHECK(refusal("[]") == ": expected an object, found an array");
-  CHECK(refusal(edited(text, "\"ir_version\": 1", "\"ir_version\": 2")) ==
-        "/ir_version: unsupported ir_version 2: this mlopsc reads version 1 (rebuild pipeline.json with this mlopsc)");
-  CHECK(refusal(edited(text, "\"ir_version\": 1,", "")) == ": missing key `ir_version`");
+  CHECK(refusal(edited(text, "\"ir_version\": 2", "\"ir_version\": 1")) ==
+        "/ir_version: unsupported ir_version 1: this mlopsc reads version 2 (rebuild pipeline.json with this mlopsc)");
+  CHECK(refusal(edited(text, "\"ir_version\": 2,", "")) == ": missing key `ir_version`");
   CHECK(refusal(edited(text, "\"kind\": \"step\"", "\"kind\": \"job\"")) ==
         "/nodes/1/kind: unknown node kind `job`: expected data, step, model, test, gate, deploy or monitor");
   CHECK(refusal(edited(text, "\"run\": \"python3 steps/features.py", "\"run\": 7, \"x\": \"")) ==
