@@ -30,7 +30,10 @@ void ProcessExecutor::start(size_t index) {
   running_.push_back(std::move(r));
 }
 
-std::pair<size_t, bool> ProcessExecutor::wait() { return *waitUntil(std::nullopt); }
+TaskEvent ProcessExecutor::wait() {
+  auto [index, ok] = *waitUntil(std::nullopt);
+  return {TaskEvent::Finished, index, ok};
+}
 
 std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<double> deadline) {
   // Children's exits wake the loop at once (SIGCHLD, kept pending while

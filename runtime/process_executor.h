@@ -37,7 +37,7 @@ class ProcessExecutor : public Executor {
       : prepare_(std::move(prepare)), finished_(std::move(finished)) {}
 
   void start(size_t index) override;
-  std::pair<size_t, bool> wait() override;
+  TaskEvent wait() override;  // only Finished: a process never pauses
   // As wait(), but gives up at `deadline` (monotonicSeconds()) and returns
   // nullopt: the runner pauses rollouts between canary steps meanwhile.
   std::optional<std::pair<size_t, bool>> waitUntil(std::optional<double> deadline);

@@ -222,38 +222,40 @@ class Runner : public Executor {
     }
   }
 
-  std::pair<size_t, bool> wait() override {
+  // A rollout between two steps runs nothing: it reports itself Paused
+  // (its -j slot goes to other nodes) and, once the pause is over,
+  // Resumable; the scheduler calls resume() when it has a slot for it.
+  TaskEvent wait() override {
     for (;;) {
       if (!done_.empty()) {
-        auto r = done_.front();
+        auto [i, ok] = done_.front();
         done_.pop_front();
-        return r;
+        return {TaskEvent::Finished, i, ok};
       }
-      // Rollouts pausing between steps: resume the due ones.
       std::optional<double> next;
       double now = monotonicSeconds();
       for (auto& [i, r] : rollouts_) {
         if (!r.resumeAt) continue;
         if (*r.resumeAt <= now) {
           r.resumeAt.reset();
-          resumeRollout(i);
-          next = now;
-          break;
+          return {TaskEvent::Resumable, i};
         }
         next = next ? std::min(*next, *r.resumeAt) : *r.resumeAt;
       }
-      if (!done_.empty() || (next && *next <= now)) continue;
       progress_.flush();  // about to block: what happened so far reaches the log
       std::optional<std::pair<size_t, bool>> got = processes_.waitUntil(next);
       if (!got) continue;
       auto [i, ok] = *got;
       if (rollouts_.count(i)) {
-        if (std::optional<bool> final = rolloutStepDone(i, ok)) return {i, *final};
+        if (std::optional<bool> final = rolloutStepDone(i, ok)) return {TaskEvent::Finished, i, *final};
+        if (rollouts_.at(i).resumeAt) return {TaskEvent::Paused, i};
         continue;
       }
-      return {i, commandDone(i, ok)};
+      return {TaskEvent::Finished, i, commandDone(i, ok)};
     }
   }
+
+  void resume(size_t i) override { resumeRollout(i); }
 
   void skipped(size_t i, const std::string& status, const std::string& why) { record(i, status, why, 0, nullptr); }
   bool blockingTestFailed() const { return blockingFailed_; }
