@@ -1064,14 +1064,15 @@ std::optional<RunStatus> runNoop(const std::string& rootIn, const std::string& i
   std::string error;
   std::unique_ptr<StateStore> state = StateStore::open(mlopsDir + "/state.db", error);
   if (!state) return std::nullopt;
-  std::optional<std::string> body = state->noopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion));
+  int64_t manifestRun = 0;  // the run whose results this one repeats (history shows them as cached)
+  std::optional<std::string> body = state->noopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion), &manifestRun);
   if (!body) return std::nullopt;
   std::optional<std::vector<ManifestNode>> nodes = readNoopManifest(*body);
   if (!nodes || !manifestHolds(*nodes, root)) return std::nullopt;
 
   std::string digest = hashBytes(irJson).hex();
   state->saveGraph(digest, irJson);
-  int64_t run = state->beginRun(digest);
+  int64_t run = state->beginRun(digest, manifestRun);
   const char* term = std::getenv("TERM");
   bool terminal = ::isatty(::fileno(o.out)) && term && std::string(term) != "dumb";
   Progress progress(o.out, o.err, nodes->size(), terminal);
@@ -1238,7 +1239,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     }
   if (state && !o.dryRun && o.node.empty()) {
     if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher()))
-      state->saveNoopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion), *manifest);
+      state->saveNoopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion), *manifest, run);
     else
       state->forgetNoopManifest();
   }
