@@ -15,6 +15,8 @@
 
 namespace mlops::runtime {
 
+class ProcessRegistry;
+
 struct Job {
   ProcessSpec spec;
   std::optional<double> timeoutSeconds;
@@ -45,6 +47,9 @@ class ProcessExecutor : public Executor {
 
   double killGraceSeconds = 5;
   double backoffBaseSeconds = 1;  // tests shorten it
+  // Told of every group started and reaped, so a killed run's are found
+  // (runtime/process_registry.h); none in unit tests.
+  ProcessRegistry* registry = nullptr;
   const std::map<size_t, JobReport>& reports() const { return reports_; }
 
  private:

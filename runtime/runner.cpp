@@ -9,6 +9,7 @@
 #include "runtime/interpolation.h"
 #include "runtime/noop_manifest.h"
 #include "runtime/process_executor.h"
+#include "runtime/process_registry.h"
 #include "runtime/progress.h"
 #include "runtime/scheduler.h"
 #include "runtime/state_store.h"
@@ -194,9 +195,10 @@ struct Rollout {
 class Runner : public Executor {
  public:
   Runner(const ir::PipelineGraph& g, const RunOptions& o, std::vector<const ir::Node*> order, StateStore* state,
-         int64_t run, std::string logDir, Progress& progress)
+         int64_t run, std::string logDir, Progress& progress, ProcessRegistry* registry)
       : g_(g), o_(o), order_(std::move(order)), state_(state), run_(run), logDir_(std::move(logDir)),
         progress_(progress), processes_([this](size_t i) { return prepared_.at(i).job; }) {
+    processes_.registry = registry;
     processes_.killGraceSeconds = o.killGraceSeconds;
     processes_.backoffBaseSeconds = o.backoffBaseSeconds;
     if (state_) {
@@ -1061,6 +1063,7 @@ std::optional<RunStatus> runNoop(const std::string& rootIn, const std::string& i
   if (!llvm::sys::fs::exists(mlopsDir + "/state.db")) return std::nullopt;
   RunLock lock;
   if (!lock.acquire(mlopsDir + "/lock", o.err)) return std::nullopt;
+  killOrphanGroups(mlopsDir + "/process-groups", o.err);
   std::string error;
   std::unique_ptr<StateStore> state = StateStore::open(mlopsDir + "/state.db", error);
   if (!state) return std::nullopt;
@@ -1159,6 +1162,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
   std::string mlopsDir = root + "/.mlops";
   std::unique_ptr<StateStore> state;
   RunLock lock;
+  std::unique_ptr<ProcessRegistry> registry;  // after the lock: emptied while it is held
   int64_t run = 0;
   std::string logDir;
   if (!o.dryRun) {
@@ -1183,6 +1187,12 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     run = state->beginRun(digest);
     logDir = mlopsDir + "/logs/" + std::to_string(run);
     llvm::sys::fs::create_directories(logDir);
+    registry = ProcessRegistry::openForRun(mlopsDir + "/process-groups", o.err, error);
+    if (!registry) {
+      std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
+      state->finishRun(run, "failed");
+      return RunStatus::Usage;
+    }
   }
 
   SchedulerOptions options;
@@ -1201,7 +1211,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
   const char* term = std::getenv("TERM");
   bool terminal = ::isatty(::fileno(o.out)) && term && std::string(term) != "dumb";
   Progress progress(o.out, o.err, order.size(), terminal, o.statusOnly);
-  Runner runner(g, o, order, state.get(), run, logDir, progress);
+  Runner runner(g, o, order, state.get(), run, logDir, progress, registry.get());
   std::vector<TaskResult> results = schedule(tasks, options, runner);
   bool failed = false;
   for (size_t i = 0; i < results.size(); ++i) {
