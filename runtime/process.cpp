@@ -5,15 +5,13 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <spawn.h>
+#include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 namespace mlops::runtime {
-namespace {
-
-}  // namespace
 
 double monotonicSeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -31,26 +29,50 @@ std::string ProcessResult::describe() const {
   return out;
 }
 
-std::optional<Process> Process::start(const ProcessSpec& spec, std::string& error) {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attr);
-  // Its own process group (pgid = pid), default signal handling.
-  posix_spawnattr_setpgroup(&attr, 0);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, spec.logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  if (!spec.workingDirectory.empty())
-    posix_spawn_file_actions_addchdir_np(&actions, spec.workingDirectory.c_str());
+namespace {
 
+// What the child does between vfork() and execve(), prepared by the parent:
+// the child shares the parent's memory and may only make system calls.
+struct ChildSetup {
+  const char* logPath;
+  const char* workingDirectory;  // nullptr: stay
+  char* const* argv;
+  char* const* envp;
+  pid_t parent;
+  volatile int* failure;  // errno of the step that failed, seen by the parent
+};
+
+[[noreturn]] void execChild(const ChildSetup& c) {
+  // Default handling for every signal (the handlers are the parent's code),
+  // then its own process group, and death with the parent: a killed mlopsc
+  // takes the command's shell with it (what the shell started is found by
+  // the registry of process groups, runtime/process_registry.h).
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int s = 1; s < NSIG; ++s) ::sigaction(s, &dfl, nullptr);
+  ::setpgid(0, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != c.parent) ::_exit(127);  // the parent died before prctl
+  int in = ::open("/dev/null", O_RDONLY);
+  int out = ::open(c.logPath, O_WRONLY | O_CREAT | O_APPEND, 0600);
+  if (in < 0 || out < 0 || ::dup2(in, STDIN_FILENO) < 0 || ::dup2(out, STDOUT_FILENO) < 0 ||
+      ::dup2(out, STDERR_FILENO) < 0 || (c.workingDirectory && ::chdir(c.workingDirectory) != 0)) {
+    *c.failure = errno;
+    ::_exit(127);
+  }
+  if (in > STDERR_FILENO) ::close(in);
+  if (out > STDERR_FILENO) ::close(out);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::execve("/bin/sh", c.argv, c.envp);
+  *c.failure = errno;
+  ::_exit(127);
+}
+
+}  // namespace
+
+std::optional<Process> Process::start(const ProcessSpec& spec, std::string& error) {
   std::vector<std::string> envStrings;
   for (const auto& [k, v] : spec.environment) envStrings.push_back(k + "=" + v);
   std::vector<char*> envp;
@@ -58,24 +80,39 @@ std::optional<Process> Process::start(const ProcessSpec& spec, std::string& erro
   envp.push_back(nullptr);
   const char* argv[] = {"/bin/sh", "-c", spec.command.c_str(), nullptr};
 
-  // Fail early with a clear message where posix_spawn would only say ENOENT.
+  // Fail early with a clear message where the child could only report errno.
   if (int fd = ::open(spec.logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600); fd < 0) {
     error = "cannot write the log `" + spec.logPath + "`: " + std::strerror(errno);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
     return std::nullopt;
   } else {
     ::close(fd);
   }
-  pid_t pid = 0;
+  // vfork rather than posix_spawn, which cannot set PR_SET_PDEATHSIG: as
+  // cheap (no page tables copied), the parent waits until the child has
+  // exec'd. Every signal stays blocked meanwhile, so no handler of ours runs
+  // in the child.
+  volatile int failure = 0;
+  ChildSetup setup{spec.logPath.c_str(), spec.workingDirectory.empty() ? nullptr : spec.workingDirectory.c_str(),
+                   const_cast<char* const*>(argv), envp.data(), ::getpid(), &failure};
+  sigset_t all, previous;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &previous);
   double started = monotonicSeconds();
-  int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, const_cast<char* const*>(argv), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
+  pid_t pid = ::vfork();
+  if (pid == 0) execChild(setup);
+  int forkErrno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  if (pid < 0) {
+    error = std::string("cannot start /bin/sh: ") + std::strerror(forkErrno);
+    return std::nullopt;
+  }
+  if (failure != 0) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     error = "cannot start /bin/sh" +
             (spec.workingDirectory.empty() ? std::string() : " in `" + spec.workingDirectory + "`") + ": " +
-            std::strerror(rc);
+            std::strerror(failure);
     return std::nullopt;
   }
   return Process(pid, started);

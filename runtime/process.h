@@ -2,7 +2,9 @@
 // root, in a process group of its own (so a timeout stops everything the
 // command started), with exactly the environment the runtime builds for the
 // node (so a secret reaches that node alone), its stdout and stderr appended
-// to the node's log file.
+// to the node's log file. The shell dies with mlopsc (PR_SET_PDEATHSIG);
+// what it started in turn is found later by the group's registry entry
+// (runtime/process_registry.h).
 #pragma once
 
 #include <optional>

@@ -1,5 +1,7 @@
 #include "runtime/process_executor.h"
 
+#include "runtime/process_registry.h"
+
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -20,6 +22,7 @@ bool ProcessExecutor::launch(Running& r) {
     report.result = ProcessResult{};
     return false;
   }
+  if (registry) registry->started(r.process->pid(), r.job.spec);
   return true;
 }
 
@@ -30,7 +33,10 @@ void ProcessExecutor::start(size_t index) {
   running_.push_back(std::move(r));
 }
 
-std::pair<size_t, bool> ProcessExecutor::wait() { return *waitUntil(std::nullopt); }
+TaskEvent ProcessExecutor::wait() {
+  auto [index, ok] = *waitUntil(std::nullopt);
+  return {TaskEvent::Finished, index, ok};
+}
 
 std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<double> deadline) {
   // Children's exits wake the loop at once (SIGCHLD, kept pending while
@@ -72,6 +78,7 @@ std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<
       }
       std::optional<ProcessResult> done = r.process->poll();
       if (!done) continue;
+      if (registry) registry->reaped(r.process->pid());
       report.result = *done;
       bool ok = done->succeeded();
       bool final = ok || report.attempts > r.job.retries;

@@ -15,6 +15,8 @@
 
 namespace mlops::runtime {
 
+class ProcessRegistry;
+
 struct Job {
   ProcessSpec spec;
   std::optional<double> timeoutSeconds;
@@ -37,7 +39,7 @@ class ProcessExecutor : public Executor {
       : prepare_(std::move(prepare)), finished_(std::move(finished)) {}
 
   void start(size_t index) override;
-  std::pair<size_t, bool> wait() override;
+  TaskEvent wait() override;  // only Finished: a process never pauses
   // As wait(), but gives up at `deadline` (monotonicSeconds()) and returns
   // nullopt: the runner pauses rollouts between canary steps meanwhile.
   std::optional<std::pair<size_t, bool>> waitUntil(std::optional<double> deadline);
@@ -45,6 +47,9 @@ class ProcessExecutor : public Executor {
 
   double killGraceSeconds = 5;
   double backoffBaseSeconds = 1;  // tests shorten it
+  // Told of every group started and reaped, so a killed run's are found
+  // (runtime/process_registry.h); none in unit tests.
+  ProcessRegistry* registry = nullptr;
   const std::map<size_t, JobReport>& reports() const { return reports_; }
 
  private:

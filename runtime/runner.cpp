@@ -11,6 +11,7 @@
 #include "runtime/interpolation.h"
 #include "runtime/noop_manifest.h"
 #include "runtime/process_executor.h"
+#include "runtime/process_registry.h"
 #include "runtime/progress.h"
 #include "runtime/scheduler.h"
 #include "runtime/state_store.h"
@@ -196,9 +197,10 @@ struct Rollout {
 class Runner : public Executor {
  public:
   Runner(const ir::PipelineGraph& g, const RunOptions& o, std::vector<const ir::Node*> order, StateStore* state,
-         int64_t run, std::string logDir, Progress& progress)
+         int64_t run, std::string logDir, Progress& progress, ProcessRegistry* registry)
       : g_(g), o_(o), order_(std::move(order)), state_(state), run_(run), logDir_(std::move(logDir)),
         progress_(progress), processes_([this](size_t i) { return prepared_.at(i).job; }) {
+    processes_.registry = registry;
     processes_.killGraceSeconds = o.killGraceSeconds;
     processes_.backoffBaseSeconds = o.backoffBaseSeconds;
     if (state_) {
@@ -224,38 +226,40 @@ class Runner : public Executor {
     }
   }
 
-  std::pair<size_t, bool> wait() override {
+  // A rollout between two steps runs nothing: it reports itself Paused
+  // (its -j slot goes to other nodes) and, once the pause is over,
+  // Resumable; the scheduler calls resume() when it has a slot for it.
+  TaskEvent wait() override {
     for (;;) {
       if (!done_.empty()) {
-        auto r = done_.front();
+        auto [i, ok] = done_.front();
         done_.pop_front();
-        return r;
+        return {TaskEvent::Finished, i, ok};
       }
-      // Rollouts pausing between steps: resume the due ones.
       std::optional<double> next;
       double now = monotonicSeconds();
       for (auto& [i, r] : rollouts_) {
         if (!r.resumeAt) continue;
         if (*r.resumeAt <= now) {
           r.resumeAt.reset();
-          resumeRollout(i);
-          next = now;
-          break;
+          return {TaskEvent::Resumable, i};
         }
         next = next ? std::min(*next, *r.resumeAt) : *r.resumeAt;
       }
-      if (!done_.empty() || (next && *next <= now)) continue;
       progress_.flush();  // about to block: what happened so far reaches the log
       std::optional<std::pair<size_t, bool>> got = processes_.waitUntil(next);
       if (!got) continue;
       auto [i, ok] = *got;
       if (rollouts_.count(i)) {
-        if (std::optional<bool> final = rolloutStepDone(i, ok)) return {i, *final};
+        if (std::optional<bool> final = rolloutStepDone(i, ok)) return {TaskEvent::Finished, i, *final};
+        if (rollouts_.at(i).resumeAt) return {TaskEvent::Paused, i};
         continue;
       }
-      return {i, commandDone(i, ok)};
+      return {TaskEvent::Finished, i, commandDone(i, ok)};
     }
   }
+
+  void resume(size_t i) override { resumeRollout(i); }
 
   void skipped(size_t i, const std::string& status, const std::string& why) { record(i, status, why, 0, nullptr); }
   bool blockingTestFailed() const { return blockingFailed_; }
@@ -1075,17 +1079,19 @@ std::optional<RunStatus> runNoop(const std::string& rootIn, const std::string& i
   if (!llvm::sys::fs::exists(mlopsDir + "/state.db")) return std::nullopt;
   RunLock lock;
   if (!lock.acquire(mlopsDir + "/lock", o.err)) return std::nullopt;
+  killOrphanGroups(mlopsDir + "/process-groups", o.err);
   std::string error;
   std::unique_ptr<StateStore> state = StateStore::open(mlopsDir + "/state.db", error);
   if (!state) return std::nullopt;
-  std::optional<std::string> body = state->noopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion));
+  int64_t manifestRun = 0;  // the run whose results this one repeats (history shows them as cached)
+  std::optional<std::string> body = state->noopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion), &manifestRun);
   if (!body) return std::nullopt;
   std::optional<std::vector<ManifestNode>> nodes = readNoopManifest(*body);
   if (!nodes || !manifestHolds(*nodes, root)) return std::nullopt;
 
   std::string digest = hashBytes(irJson).hex();
   state->saveGraph(digest, irJson);
-  int64_t run = state->beginRun(digest);
+  int64_t run = state->beginRun(digest, manifestRun);
   const char* term = std::getenv("TERM");
   bool terminal = ::isatty(::fileno(o.out)) && term && std::string(term) != "dumb";
   Progress progress(o.out, o.err, nodes->size(), terminal);
@@ -1172,6 +1178,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
   std::string mlopsDir = root + "/.mlops";
   std::unique_ptr<StateStore> state;
   RunLock lock;
+  std::unique_ptr<ProcessRegistry> registry;  // after the lock: emptied while it is held
   int64_t run = 0;
   std::string logDir;
   if (!o.dryRun) {
@@ -1196,6 +1203,12 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     run = state->beginRun(digest);
     logDir = mlopsDir + "/logs/" + std::to_string(run);
     llvm::sys::fs::create_directories(logDir);
+    registry = ProcessRegistry::openForRun(mlopsDir + "/process-groups", o.err, error);
+    if (!registry) {
+      std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
+      state->finishRun(run, "failed");
+      return RunStatus::Usage;
+    }
   }
 
   SchedulerOptions options;
@@ -1214,7 +1227,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
   const char* term = std::getenv("TERM");
   bool terminal = ::isatty(::fileno(o.out)) && term && std::string(term) != "dumb";
   Progress progress(o.out, o.err, order.size(), terminal, o.statusOnly);
-  Runner runner(g, o, order, state.get(), run, logDir, progress);
+  Runner runner(g, o, order, state.get(), run, logDir, progress, registry.get());
   std::vector<TaskResult> results = schedule(tasks, options, runner);
   bool failed = false;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -1252,7 +1265,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     }
   if (state && !o.dryRun && o.node.empty()) {
     if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher()))
-      state->saveNoopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion), *manifest);
+      state->saveNoopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion), *manifest, run);
     else
       state->forgetNoopManifest();
   }

@@ -64,33 +64,67 @@ std::vector<TaskResult> schedule(const std::vector<Task>& tasks, const Scheduler
     }
   };
 
-  for (;;) {
-    // Start what the limits allow, earliest first.
-    if (stoppedBy.empty())
-      for (auto it = ready.begin(); it != ready.end() && running < jobs;) {
-        const Task& t = tasks[*it];
-        static const ResourceAmounts none;
-        auto quota = options.quotas.find(t.owner);
-        const ResourceAmounts& limit = quota == options.quotas.end() ? none : quota->second;
-        Usage& role = roles[t.owner];
-        if (!fits(t.needs, machine, options.machine) || !fits(t.needs, role, limit)) {
-          ++it;
-          continue;
-        }
-        machine.add(t.needs, 1);
-        role.add(t.needs, 1);
-        ++running;
-        size_t index = *it;
-        it = ready.erase(it);
-        executor.start(index);
-      }
-    if (running == 0) break;
-    auto [index, ok] = executor.wait();
+  // Takes a slot and the resources of task `index` if they fit.
+  auto take = [&](size_t index) {
+    const Task& t = tasks[index];
+    static const ResourceAmounts none;
+    auto quota = options.quotas.find(t.owner);
+    const ResourceAmounts& limit = quota == options.quotas.end() ? none : quota->second;
+    Usage& role = roles[t.owner];
+    if (running >= jobs || !fits(t.needs, machine, options.machine) || !fits(t.needs, role, limit)) return false;
+    machine.add(t.needs, 1);
+    role.add(t.needs, 1);
+    ++running;
+    return true;
+  };
+  auto release = [&](size_t index) {
     --running;
     machine.add(tasks[index].needs, -1);
     roles[tasks[index].owner].add(tasks[index].needs, -1);
+  };
+  std::set<size_t> paused;     // waiting, holding nothing
+  std::set<size_t> resumable;  // done waiting, want a slot back
+
+  for (;;) {
+    // Paused tasks coming back go first (even after a fail-fast stop: they
+    // are under way, not new); nothing new starts while one still waits for
+    // room, so a stream of new tasks cannot starve it. Then what the limits
+    // allow, earliest first.
+    for (auto it = resumable.begin(); it != resumable.end() && running < jobs;) {
+      size_t index = *it;
+      if (!take(index)) {
+        ++it;
+        continue;
+      }
+      it = resumable.erase(it);
+      paused.erase(index);
+      executor.resume(index);
+    }
+    if (stoppedBy.empty() && resumable.empty())
+      for (auto it = ready.begin(); it != ready.end() && running < jobs;) {
+        size_t index = *it;
+        if (!take(index)) {
+          ++it;
+          continue;
+        }
+        it = ready.erase(it);
+        executor.start(index);
+      }
+    if (running == 0 && paused.empty()) break;
+    TaskEvent event = executor.wait();
+    size_t index = event.index;
+    if (event.kind == TaskEvent::Paused) {
+      release(index);
+      paused.insert(index);
+      continue;
+    }
+    if (event.kind == TaskEvent::Resumable) {
+      resumable.insert(index);
+      continue;
+    }
+    release(index);
     done[index] = true;
-    if (ok) {
+    if (event.ok) {
       results[index] = {Outcome::Succeeded, ""};
       for (size_t d : dependents[index])
         if (--waitingOn[d] == 0 && !done[d]) ready.insert(d);

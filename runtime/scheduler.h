@@ -4,6 +4,11 @@
 // independent branches go on; with fail-fast nothing new starts after a
 // failure. The scheduler decides; an Executor runs (real processes in
 // `mlopsc run`, a fake with a simulated clock in the tests).
+//
+// A task may pause without running anything (a canary rollout waiting
+// between its steps): it gives its slot and resources back, and when its
+// wait is over it asks for them again. A resuming task goes before new
+// tasks: nothing new starts until it has its slot back.
 #pragma once
 
 #include <cstddef>
@@ -35,13 +40,28 @@ struct SchedulerOptions {
   std::unordered_map<std::string, ResourceAmounts> quotas;  // by role
 };
 
+// What an executor's wait() reports about a task.
+struct TaskEvent {
+  enum Kind {
+    Finished,  // it ended; `ok` says whether it succeeded
+    Paused,    // it waits without running anything: its slot and resources are free
+    Resumable, // its wait is over: it needs its slot back (Executor::resume)
+  };
+  Kind kind = Finished;
+  size_t index = 0;
+  bool ok = false;
+};
+
 class Executor {
  public:
   virtual ~Executor() = default;
   // Starts task `index` (the scheduler never starts more than it allows).
   virtual void start(size_t index) = 0;
-  // Blocks until a started task finishes: its index and whether it succeeded.
-  virtual std::pair<size_t, bool> wait() = 0;
+  // Goes on with a task that reported Resumable, in the slot the scheduler
+  // gave back to it. Executors whose tasks never pause need not override it.
+  virtual void resume(size_t /*index*/) {}
+  // Blocks until something happens to a started task.
+  virtual TaskEvent wait() = 0;
 };
 
 enum class Outcome { Succeeded, Failed, Skipped, NotStarted };

@@ -104,6 +104,16 @@ CREATE TABLE noop_manifest (
   body TEXT NOT NULL
 );
 )sql",
+    // 4: no-op runs in a node's history. A no-op run names the run that
+    // wrote its manifest (whose node results it repeats) instead of writing
+    // a row per node: the fast path stays one insert at any graph size. A
+    // manifest from before knows no run: it is dropped (the next run checks
+    // in full and writes a new one).
+    R"sql(
+ALTER TABLE runs ADD COLUMN noop_of INTEGER REFERENCES runs(id);
+DELETE FROM noop_manifest;
+ALTER TABLE noop_manifest ADD COLUMN run INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kStateSchemaVersion, "one migration per schema version");
@@ -252,9 +262,9 @@ bool StateStore::integrityOk(std::string& detail) const {
   return detail == "ok";
 }
 
-int64_t StateStore::beginRun(const std::string& irDigest) {
-  Statement s(db_, "INSERT INTO runs (started_at, ir_digest) VALUES (?, ?)");
-  s.bind(1, utcTimestamp()).bind(2, irDigest).run();
+int64_t StateStore::beginRun(const std::string& irDigest, int64_t noopOf) {
+  Statement s(db_, "INSERT INTO runs (started_at, ir_digest, noop_of) VALUES (?, ?, NULLIF(?, 0))");
+  s.bind(1, utcTimestamp()).bind(2, irDigest).bind(3, noopOf).run();
   return sqlite3_last_insert_rowid(db_);
 }
 
@@ -340,18 +350,19 @@ void StateStore::saveGraph(const std::string& digest, const std::string& json) {
   Statement(db_, "INSERT OR IGNORE INTO graphs VALUES (?, ?)").bind(1, digest).bind(2, json).run();
 }
 
-std::optional<std::string> StateStore::noopManifest(const std::string& key) const {
-  Statement s(db_, "SELECT body FROM noop_manifest WHERE key = ?");
+std::optional<std::string> StateStore::noopManifest(const std::string& key, int64_t* run) const {
+  Statement s(db_, "SELECT body, run FROM noop_manifest WHERE key = ?");
   s.bind(1, key);
   if (!s.step()) return std::nullopt;
+  if (run) *run = s.integer(1);
   return s.text(0);
 }
 
-void StateStore::saveNoopManifest(const std::string& key, const std::string& body) {
+void StateStore::saveNoopManifest(const std::string& key, const std::string& body, int64_t run) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
   exec("DELETE FROM noop_manifest", ignored);
-  Statement(db_, "INSERT INTO noop_manifest VALUES (?, ?)").bind(1, key).bind(2, body).run();
+  Statement(db_, "INSERT INTO noop_manifest (key, body, run) VALUES (?, ?, ?)").bind(1, key).bind(2, body).bind(3, run).run();
   exec("COMMIT", ignored);
 }
 
@@ -370,15 +381,22 @@ std::optional<std::string> StateStore::lastGraph(int64_t* run) const {
 }
 
 std::vector<RunRecord> StateStore::runs() const {
-  Statement s(db_, "SELECT id, started_at, COALESCE(finished_at, ''), status, ir_digest FROM runs ORDER BY id");
+  Statement s(db_,
+              "SELECT id, started_at, COALESCE(finished_at, ''), status, ir_digest, COALESCE(noop_of, 0) FROM runs "
+              "ORDER BY id");
   std::vector<RunRecord> out;
-  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)});
   return out;
 }
 
 std::vector<std::pair<int64_t, NodeRecord>> StateStore::nodeHistory(const std::string& node) const {
   Statement s(db_,
-              "SELECT run, node, status, exit_code, seconds, why FROM node_results WHERE node = ? ORDER BY run");
+              "SELECT run, node, status, exit_code, seconds, why FROM node_results WHERE node = ?1 "
+              "UNION ALL "
+              "SELECT runs.id, r.node, CASE r.status WHEN 'checked' THEN 'checked' ELSE 'cached' END, 0, 0, "
+              "'no-op run: no file changed since run ' || r.run "
+              "FROM runs JOIN node_results r ON r.run = runs.noop_of AND r.node = ?1 "
+              "ORDER BY 1");
   s.bind(1, node);
   std::vector<std::pair<int64_t, NodeRecord>> out;
   while (s.step())

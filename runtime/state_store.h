@@ -25,7 +25,7 @@ struct sqlite3_stmt;
 
 namespace mlops::runtime {
 
-inline constexpr int kStateSchemaVersion = 3;
+inline constexpr int kStateSchemaVersion = 4;
 
 // Now, in UTC, as ISO 8601 (`2026-11-27T03:00:16Z`): how the store records times.
 std::string utcTimestamp();
@@ -49,6 +49,7 @@ struct NodeRecord {
 struct RunRecord {
   int64_t id = 0;
   std::string startedAt, finishedAt, status, irDigest;
+  int64_t noopOf = 0;  // a no-op run: the run whose results it repeats (0: a full run)
 };
 
 // One row of the approvals log: `hash` chains it to the row before
@@ -92,7 +93,9 @@ class StateStore {
   int schemaVersion() const;
   bool integrityOk(std::string& detail) const;  // PRAGMA integrity_check
 
-  int64_t beginRun(const std::string& irDigest);
+  // `noopOf`: a no-op run (runtime/noop_manifest.h) records no node results
+  // but the run that wrote its manifest, whose results it repeats.
+  int64_t beginRun(const std::string& irDigest, int64_t noopOf = 0);
   void finishRun(int64_t run, const std::string& status);
 
   // A node's result in a run; for `succeeded`, also its new last success (one
@@ -109,11 +112,14 @@ class StateStore {
   // The pipeline graphs runs ran, by digest (the latest run's for `approve`).
   void saveGraph(const std::string& digest, const std::string& json);
   std::optional<std::string> lastGraph(int64_t* run = nullptr) const;
-  // The no-op manifest (runtime/noop_manifest.h): at most one is kept.
-  std::optional<std::string> noopManifest(const std::string& key) const;
-  void saveNoopManifest(const std::string& key, const std::string& body);
+  // The no-op manifest (runtime/noop_manifest.h): at most one is kept, with
+  // the run that wrote it.
+  std::optional<std::string> noopManifest(const std::string& key, int64_t* run = nullptr) const;
+  void saveNoopManifest(const std::string& key, const std::string& body, int64_t run);
   void forgetNoopManifest();
   std::vector<RunRecord> runs() const;
+  // A node's result in every run, in run order; in a no-op run, `cached`
+  // (`checked` for data) when the run it repeats covered the node.
   std::vector<std::pair<int64_t, NodeRecord>> nodeHistory(const std::string& node) const;
 
   // Appends to the approvals log in one transaction: fills id, prevHash and

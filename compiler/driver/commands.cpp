@@ -17,7 +17,8 @@ llvm::cl::SubCommand historyCommand("history",
                                     "Show past runs, a node's results, gate passes and approvals; --verify checks "
                                     "the approvals log");
 llvm::cl::SubCommand logCommand("log", "Print a node's output from its latest run");
-llvm::cl::SubCommand statusCommand("status", "Say which nodes are not up to date and why, running nothing");
+llvm::cl::SubCommand statusCommand(
+    "status", "Say which nodes are not up to date and why, running nothing; kill what a killed run left running");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");

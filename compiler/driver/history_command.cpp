@@ -68,7 +68,9 @@ int runHistory() {
       failed += n.status == "failed";
     }
     out << llvm::format("  %-4lld ", static_cast<long long>(r.id)) << r.startedAt << "  "
-        << llvm::format("%-9s", r.status.c_str()) << "  " << ran << " ran, " << failed << " failed\n";
+        << llvm::format("%-9s", r.status.c_str()) << "  " << ran << " ran, " << failed << " failed";
+    if (r.noopOf) out << " (no-op: no file changed since run " << r.noopOf << ")";
+    out << '\n';
   }
   out << "gate passes:\n";
   std::vector<runtime::GatePass> passes = store.gatePasses();

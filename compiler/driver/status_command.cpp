@@ -1,11 +1,13 @@
 // mlopsc status [SPEC|pipeline.json] [--project DIR]: what is not up to
 // date and why (like `dvc status`), without running or writing anything: a
 // dry run that lists only the nodes that would run or wait. Without an
-// input, the graph of the project's latest run.
+// input, the graph of the project's latest run. It also kills what a run
+// killed with `kill -9` left running (runtime/process_registry.h).
 #include "driver/commands.h"
 #include "driver/pipeline_input.h"
 #include "driver/project_state.h"
 #include "driver/version.h"
+#include "runtime/process_registry.h"
 #include "runtime/runner.h"
 
 #include <llvm/Support/raw_ostream.h>
@@ -39,6 +41,7 @@ int runStatus() {
     graph = std::make_unique<ir::PipelineGraph>(std::move(*project->graph));
     graph->root = project->root;
   }
+  runtime::killOrphanGroups((graph->root.empty() ? std::string(".") : graph->root) + "/.mlops/process-groups", stderr);
   runtime::RunOptions options;
   options.dryRun = true;
   options.statusOnly = true;

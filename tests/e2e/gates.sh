@@ -278,3 +278,45 @@ run run out/pipeline.json --node model:m extra
 expect_exit 2 "--node with targets is a usage error"
 run run out/pipeline.json --artifacts x
 expect_exit 2 "--artifacts without --node is a usage error"
+
+# ---- a canary pausing between steps gives its -j slot to other nodes
+mkdir -p ../slot && cd ../slot
+cat > s.mlops <<'SPEC'
+project s { version = "1.0.0"  risk_tier = low }
+use std.roles
+role eng : data_engineer { members = ["eve@x.example"] }
+role ds : data_scientist { members = ["dan@x.example"] }
+role mrm : model_risk_manager { members = ["val@x.example"] }
+role ops : devops { members = ["op@x.example"] }
+model m {
+  owner   = ds
+  run     = "echo m > ${outputs.model} && echo '{\"auc\": 0.9}' > ${outputs.metrics}"
+  outputs { model = "build/m.txt"  metrics = "build/metrics.json" }
+  metrics = outputs.metrics
+}
+test floor on m { expect metrics.auc >= 0.5 }
+gate release for m { require = [floor]  approvals = [mrm] }
+deploy prod {
+  owner    = ops
+  model    = m
+  after    = release
+  strategy = canary { steps = [50%, 100%]  interval = 2s }
+  run      = "echo \"step $MLOPS_TRAFFIC_PERCENT $(date +%s.%N)\" >> events.log"
+}
+step slow {
+  owner   = eng
+  run     = "echo \"slow starts $(date +%s.%N)\" >> events.log; sleep 0.5; echo \"slow ends $(date +%s.%N)\" >> events.log; touch ${outputs.o}"
+  outputs { o = "build/slow.txt" }
+}
+SPEC
+run run s.mlops m
+run approve release --as val@x.example
+rm -f events.log
+run run s.mlops -j1
+expect_exit 0 "a canary and an independent step with -j1"
+expect_eq "$(cut -d' ' -f1,2 events.log | tr '\n' ',')" "step 50,slow starts,slow ends,step 100," \
+  "the step runs while the canary waits between its steps, not after it"
+# And by the clock: the step ran inside the 2 s pause.
+expect_eq "$(awk '/^step 50/ { a = $3 } /^slow ends/ { e = $3 } /^step 100/ { b = $3 }
+  END { print (e > a && e < b && b - a >= 2) ? "inside" : "outside: " a " " e " " b }' events.log)" \
+  inside "the step ran during the canary's pause"

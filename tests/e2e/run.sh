@@ -4,7 +4,8 @@
 # reruns it and what follows (and says why), a failure skips only what
 # depends on it (exit 3), a missing output fails its node, secrets reach
 # their node and are never written, a pipeline.json runs without sources,
-# two runs at once wait for each other, a run killed mid-node resumes.
+# two runs at once wait for each other, a run killed mid-node resumes, a
+# no-op run is in each node's history.
 source "$(dirname "$0")/lib.bash"
 
 mkdir -p proj/data
@@ -77,6 +78,15 @@ expect_exit 0 "rerun"
 expect_stdout_contains "run succeeded: 0 ran, 3 up to date" "a rerun runs nothing"
 expect_stdout_contains "(no file changed since the last run)" "a no-op takes the fast path (no file changed)"
 expect_stdout_contains "step clean: cached (inputs, command and outputs unchanged)" "the fast path still explains"
+# The no-op run is in each node's history, as a run in which it was up to date.
+noop_run=$(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/state.db").execute("SELECT max(id) FROM runs").fetchone()[0])')
+run history clean
+expect_stdout_matches "^$noop_run +cached +0\.0s +no-op run: no file changed since run [0-9]+$" "history NODE lists the no-op run as cached"
+run history raw
+expect_stdout_matches "^$noop_run +checked +0\.0s +no-op run: no file changed since run [0-9]+$" "and its data as checked"
+run history
+expect_stdout_matches "^  $noop_run +[-0-9T:Z]+ +succeeded +0 ran, 0 failed \(no-op: no file changed since run [0-9]+\)$" \
+  "history says which run was a no-op"
 rm build/count.txt
 run --env API_TOKEN=s3cr3t-value-42 run p.mlops
 expect_stdout_contains "step count: ran" "a deleted output is never hidden by the fast path"

@@ -1,6 +1,7 @@
 // The scheduler (runtime/scheduler.h) with a fake executor on a simulated
 // clock: parallelism up to -j, resources against the machine and the owner's
-// quota, failures skipping only what is downstream, fail-fast.
+// quota, failures skipping only what is downstream, fail-fast, and tasks
+// pausing (canary rollouts between steps) without holding a slot.
 #include "runtime/scheduler.h"
 
 #include <catch2/catch.hpp>
@@ -8,12 +9,15 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 using namespace mlops::runtime;
 
 namespace {
 
 // Each task takes `duration[i]` simulated seconds; tasks in `failing` fail.
+// A task in `phases` alternates running and pausing instead: {run, pause,
+// run, ...} seconds, as a canary rollout does between its steps.
 class FakeExecutor : public Executor {
  public:
   FakeExecutor(std::vector<double> duration, std::set<size_t> failing = {})
@@ -21,26 +25,43 @@ class FakeExecutor : public Executor {
 
   void start(size_t i) override {
     startedAt[i] = now;
-    running_.emplace(now + duration_[i], i);
-    maxConcurrent = std::max(maxConcurrent, running_.size());
+    runPhase(i, phases.count(i) ? phases[i][0] : duration_[i]);
   }
-  std::pair<size_t, bool> wait() override {
-    REQUIRE(!running_.empty());
-    auto [end, i] = *running_.begin();
-    running_.erase(running_.begin());
-    now = end;
+  void resume(size_t i) override {
+    resumedAt[i].push_back(now);
+    runPhase(i, phases.at(i)[++phase_[i]]);
+  }
+  TaskEvent wait() override {
+    REQUIRE(!events_.empty());
+    auto [at, i, kind] = *events_.begin();
+    events_.erase(events_.begin());
+    now = at;
+    if (kind == TaskEvent::Resumable) return {kind, i};
+    --running_;
+    if (phases.count(i) && phase_[i] + 1 < phases[i].size()) {
+      events_.emplace(now + phases[i][++phase_[i]], i, TaskEvent::Resumable);
+      return {TaskEvent::Paused, i};
+    }
     finishedAt[i] = now;
-    return {i, !failing_.count(i)};
+    return {TaskEvent::Finished, i, !failing_.count(i)};
   }
 
   double now = 0;
-  size_t maxConcurrent = 0;
+  size_t maxConcurrent = 0;  // running, not pausing
   std::map<size_t, double> startedAt, finishedAt;
+  std::map<size_t, std::vector<double>> resumedAt;
+  std::map<size_t, std::vector<double>> phases;
 
  private:
+  void runPhase(size_t i, double seconds) {
+    events_.emplace(now + seconds, i, TaskEvent::Finished);
+    maxConcurrent = std::max(maxConcurrent, ++running_);
+  }
   std::vector<double> duration_;
   std::set<size_t> failing_;
-  std::set<std::pair<double, size_t>> running_;
+  std::set<std::tuple<double, size_t, TaskEvent::Kind>> events_;
+  std::map<size_t, size_t> phase_;
+  size_t running_ = 0;
 };
 
 Task task(const char* id, std::vector<size_t> deps = {}, ResourceAmounts needs = {}, const char* owner = "") {
@@ -132,4 +153,59 @@ TEST_CASE("fail-fast starts nothing after a failure but lets running work finish
   CHECK(r[2].outcome == Outcome::NotStarted);
   CHECK(r[2].reason == "stopped after `step:a` failed (--fail-fast)");
   CHECK(r[3].outcome == Outcome::NotStarted);
+}
+
+TEST_CASE("a paused task gives its slot to other tasks and gets one back first", "[runtime][scheduler]") {
+  // A canary (run 1 s, pause 10 s, run 1 s) and an independent 5 s step, -j1:
+  // the step runs during the pause.
+  std::vector<Task> tasks = {task("deploy:prod"), task("step:slow")};
+  SchedulerOptions options;
+  options.jobs = 1;
+  FakeExecutor e({0, 5});
+  e.phases[0] = {1, 10, 1};
+  std::vector<TaskResult> r = schedule(tasks, options, e);
+  CHECK(e.startedAt[1] == 1);
+  CHECK(e.finishedAt[1] == 6);
+  CHECK(e.resumedAt[0] == std::vector<double>{11});
+  CHECK(e.finishedAt[0] == 12);
+  CHECK(e.maxConcurrent == 1);
+  CHECK(r[0].outcome == Outcome::Succeeded);
+  CHECK(r[1].outcome == Outcome::Succeeded);
+
+  // Its pause ends (at 3) while a 5 s step holds the only slot: when the
+  // slot frees (at 6) the canary resumes before the next new task.
+  std::vector<Task> three = {task("deploy:prod"), task("step:b"), task("step:c")};
+  FakeExecutor f({0, 5, 1});
+  f.phases[0] = {1, 2, 1, 2, 1};
+  schedule(three, options, f);
+  CHECK(f.startedAt[1] == 1);
+  CHECK(f.resumedAt[0] == std::vector<double>{6, 9});
+  CHECK(f.startedAt[2] == 7);  // during the second pause
+  CHECK(f.finishedAt[0] == 10);
+  CHECK(f.maxConcurrent == 1);
+
+  // Resources come back too: a 4-core canary pausing on a 4-core machine
+  // lets another 4-core task run.
+  options.jobs = 4;
+  options.machine.cpu = 4;
+  std::vector<Task> cores = {task("deploy:prod", {}, {4, {}, {}}), task("model:big", {}, {4, {}, {}})};
+  FakeExecutor g({0, 3});
+  g.phases[0] = {1, 10, 1};
+  schedule(cores, options, g);
+  CHECK(g.startedAt[1] == 1);
+  CHECK(g.finishedAt[0] == 12);
+}
+
+TEST_CASE("fail-fast lets a paused rollout finish", "[runtime][scheduler]") {
+  std::vector<Task> tasks = {task("deploy:prod"), task("step:a"), task("step:b")};
+  SchedulerOptions options;
+  options.jobs = 1;
+  options.failFast = true;
+  FakeExecutor e({0, 1, 1}, {1});
+  e.phases[0] = {1, 10, 1};
+  std::vector<TaskResult> r = schedule(tasks, options, e);
+  CHECK(r[1].outcome == Outcome::Failed);
+  CHECK(r[2].outcome == Outcome::NotStarted);
+  CHECK(r[0].outcome == Outcome::Succeeded);  // was under way
+  CHECK(e.finishedAt[0] == 12);
 }

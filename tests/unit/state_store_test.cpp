@@ -68,6 +68,38 @@ TEST_CASE("runs, results and successes survive reopening", "[runtime][state]") {
   CHECK(store->integrityOk(detail));
 }
 
+TEST_CASE("a no-op run is in the history of each node its run covered", "[runtime][state]") {
+  Scratch s;
+  std::string error;
+  std::unique_ptr<StateStore> store = StateStore::open(s.path(".mlops/state.db"), error);
+  REQUIRE(store);
+  int64_t full = store->beginRun("irdigest");
+  NodeSuccess success{full, "key", "{}", {}};
+  store->recordNode(full, {"step:a", "succeeded", 0, 1.5, "never ran"}, &success);
+  store->recordResults(full, {{"data:raw", "checked", 0, 0, ""}, {"step:b", "cached", 0, 0, ""}});
+  store->finishRun(full, "succeeded");
+  store->saveNoopManifest("key", "manifest", full);
+  int64_t manifestRun = 0;
+  REQUIRE(store->noopManifest("key", &manifestRun));
+  CHECK(manifestRun == full);
+  int64_t noop = store->beginRun("irdigest", manifestRun);
+  store->finishRun(noop, "succeeded");
+
+  auto a = store->nodeHistory("step:a");
+  REQUIRE(a.size() == 2);
+  CHECK(a[0].first == full);
+  CHECK(a[0].second.status == "succeeded");
+  CHECK(a[1].first == noop);
+  CHECK(a[1].second.status == "cached");
+  CHECK(a[1].second.why == "no-op run: no file changed since run " + std::to_string(full));
+  auto raw = store->nodeHistory("data:raw");
+  REQUIRE(raw.size() == 2);
+  CHECK(raw[1].second.status == "checked");
+  CHECK(store->nodeHistory("step:elsewhere").empty());  // not covered by the run
+  CHECK(store->runs().back().noopOf == full);
+  CHECK(store->runs().front().noopOf == 0);
+}
+
 TEST_CASE("a newer or broken state store is refused with a reason", "[runtime][state]") {
   Scratch s;
   std::string db = s.path("state.db"), error;
@@ -83,7 +115,8 @@ TEST_CASE("a newer or broken state store is refused with a reason", "[runtime][s
     sqlite3_close(raw);
   }
   CHECK(!StateStore::open(db, error));
-  CHECK(error.find("its schema is version 99, newer than this mlopsc (version 3)") != std::string::npos);
+  CHECK(error.find("its schema is version 99, newer than this mlopsc (version " + std::to_string(kStateSchemaVersion) +
+                   ")") != std::string::npos);
   std::string garbage = s.path("garbage.db");
   {
     std::error_code ec;
