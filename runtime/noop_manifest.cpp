@@ -74,7 +74,7 @@ std::optional<std::vector<ManifestNode>> readNoopManifest(const std::string& bod
     }
     std::vector<std::string_view> f = fields(line);
     if (f[0] == "N" && f.size() == 4) {
-      nodes.push_back({std::string(f[1]), std::string(f[2]), std::string(f[3]), {}});
+      nodes.push_back({std::string(f[1]), std::string(f[2]), std::string(f[3]), {}, {}});
     } else if ((f[0] == "F" || f[0] == "T") && f.size() == 6 && !nodes.empty()) {
       FileStamp s;
       if (!number(f[1], s.device) || !number(f[2], s.inode) || !number(f[3], s.size) || !number(f[4], s.mtimeNs))

@@ -1023,7 +1023,7 @@ std::optional<std::string> noopManifestOf(const ir::PipelineGraph& g, const std:
     if (it == byId.end()) return std::nullopt;
     const std::string& status = it->second->status;
     if (status != "ran" && status != "cached" && status != "checked") return std::nullopt;
-    ManifestNode m{n->id, label(*n), n->kind == ir::NodeKind::Data ? "checked" : "cached", {}};
+    ManifestNode m{n->id, label(*n), n->kind == ir::NodeKind::Data ? "checked" : "cached", {}, {}};
     std::vector<std::string> paths;
     if (n->kind == ir::NodeKind::Data) {
       if (n->source.kind == "file")
