@@ -49,12 +49,12 @@ llvm::cl::opt<bool> checkOnly("check",
 llvm::cl::opt<std::string> buildStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
                                        llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 
-llvm::cl::opt<std::string> ciIrPath("ci-ir-path",
-                                    llvm::cl::desc("Path of pipeline.json in the repository, as the generated CI "
-                                                   "jobs see it, relative to the repository root (default: OUT/pipeline.json relative to the git "
-                                                   "work tree holding the spec, or to the spec's folder without git)"),
-                                    llvm::cl::value_desc("path"), llvm::cl::sub(buildCommand),
-                                    llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> ciIrPath(
+    "ci-ir-path",
+    llvm::cl::desc("Path of pipeline.json as the generated CI jobs see it, relative to the repository root "
+                   "(default: OUT/pipeline.json relative to the git work tree holding the spec, or to the "
+                   "spec's folder without git)"),
+    llvm::cl::value_desc("path"), llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 
 struct Output {
   std::string relativePath;
