@@ -32,9 +32,9 @@ bool clean(const std::string& s) { return s.find_first_of("\t\n") == std::string
 
 }  // namespace
 
-std::string noopManifestKey(const std::string& irJson, const std::vector<std::string>& targets,
+std::string noopManifestKey(const std::string& irDigest, const std::vector<std::string>& targets,
                             const std::string& runtimeVersion) {
-  std::string key = hashBytes(irJson).hex() + "\n" + runtimeVersion;
+  std::string key = irDigest + "\n" + runtimeVersion;
   for (const std::string& t : targets) key += "\n" + t;
   return hashBytes(key).hex();
 }

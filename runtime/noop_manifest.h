@@ -27,8 +27,9 @@ struct ManifestNode {
   std::vector<std::pair<std::string, FileStamp>> treeEntries;
 };
 
-// The manifest's key: the graph's bytes, the targets, the runtime version.
-std::string noopManifestKey(const std::string& irJson, const std::vector<std::string>& targets,
+// The manifest's key: the graph's bytes (by their digest, `hashBytes(irJson).hex()`,
+// which the run computes once), the targets, the runtime version.
+std::string noopManifestKey(const std::string& irDigest, const std::vector<std::string>& targets,
                             const std::string& runtimeVersion);
 
 std::string writeNoopManifest(const std::vector<ManifestNode>& nodes);

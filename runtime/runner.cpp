@@ -1084,12 +1084,13 @@ std::optional<RunStatus> runNoop(const std::string& rootIn, const std::string& i
   std::unique_ptr<StateStore> state = StateStore::open(mlopsDir + "/state.db", error);
   if (!state) return std::nullopt;
   int64_t manifestRun = 0;  // the run whose results this one repeats (history shows them as cached)
-  std::optional<std::string> body = state->noopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion), &manifestRun);
+  std::string digest = hashBytes(irJson).hex();
+  std::optional<std::string> body =
+      state->noopManifest(noopManifestKey(digest, o.targets, o.runtimeVersion), &manifestRun);
   if (!body) return std::nullopt;
   std::optional<std::vector<ManifestNode>> nodes = readNoopManifest(*body);
   if (!nodes || !manifestHolds(*nodes, root)) return std::nullopt;
 
-  std::string digest = hashBytes(irJson).hex();
   state->saveGraph(digest, irJson);
   int64_t run = state->beginRun(digest, manifestRun);
   const char* term = std::getenv("TERM");
@@ -1197,8 +1198,9 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
       return RunStatus::Usage;
     }
   }
+  std::string digest;  // of the graph's bytes: its id in the state store and the no-op manifest's key
   if (!o.dryRun) {
-    std::string digest = hashBytes(irJson).hex();
+    digest = hashBytes(irJson).hex();
     state->saveGraph(digest, irJson);
     run = state->beginRun(digest);
     logDir = mlopsDir + "/logs/" + std::to_string(run);
@@ -1265,7 +1267,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     }
   if (state && !o.dryRun && o.node.empty()) {
     if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher()))
-      state->saveNoopManifest(noopManifestKey(irJson, o.targets, o.runtimeVersion), *manifest, run);
+      state->saveNoopManifest(noopManifestKey(digest, o.targets, o.runtimeVersion), *manifest, run);
     else
       state->forgetNoopManifest();
   }

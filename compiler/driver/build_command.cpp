@@ -8,7 +8,9 @@
 // would change (exit 1), for "generated files are up to date" CI jobs.
 #include "driver/audit_output.h"
 #include "driver/commands.h"
+#include "driver/compile_cache.h"
 #include "driver/keep_until_exit.h"
+#include "driver/repository_path.h"
 #include "driver/version.h"
 #include "driver/stdlib_locator.h"
 #include "emit/argo_emitter.h"
@@ -47,23 +49,31 @@ llvm::cl::opt<bool> checkOnly("check",
 llvm::cl::opt<std::string> buildStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
                                        llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 
-llvm::cl::opt<std::string> ciIrPath("ci-ir-path",
-                                    llvm::cl::desc("Path of pipeline.json in the repository, as the generated CI "
-                                                   "jobs see it (default: OUT/pipeline.json as given)"),
-                                    llvm::cl::value_desc("path"), llvm::cl::sub(buildCommand),
-                                    llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> ciIrPath(
+    "ci-ir-path",
+    llvm::cl::desc("Path of pipeline.json as the generated CI jobs see it, relative to the repository root "
+                   "(default: OUT/pipeline.json relative to the git work tree holding the spec, or to the "
+                   "spec's folder without git)"),
+    llvm::cl::value_desc("path"), llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 
 struct Output {
   std::string relativePath;
   std::string content;
 };
 
-// OUT/pipeline.json as written on the command line, without `./`.
-std::string defaultCiIrPath() {
-  llvm::SmallString<256> path(outDir.getValue());
-  llvm::sys::path::append(path, llvm::sys::path::Style::posix, "pipeline.json");
-  llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/false, llvm::sys::path::Style::posix);
-  return path.str().str();
+// OUT/pipeline.json relative to the repository root (driver/repository_path.h),
+// or nullopt after saying that OUT lies outside it.
+std::optional<std::string> defaultCiIrPath() {
+  RepositoryRoot root = repositoryRootOf(buildSpec);
+  llvm::SmallString<256> file(resolvedPath(outDir));
+  llvm::sys::path::append(file, "pipeline.json");
+  if (std::optional<std::string> relative = relativeToRoot(root.path, file.str().str())) return relative;
+  llvm::errs() << "mlopsc: error: the output folder `" << outDir << "` is outside "
+               << (root.git ? "the repository `" + root.path + "` (the git work tree that holds the spec)"
+                            : "the project folder `" + root.path + "` (the spec's folder; no git work tree holds it)")
+               << ", so the CI jobs, which run at the root of a checkout, cannot find pipeline.json there: "
+                  "pass --ci-ir-path PATH, pipeline.json's path relative to the repository root\n";
+  return std::nullopt;
 }
 
 // OUT/graph/pipeline.dot and .svg; the SVG only up to kMaxLayoutNodes nodes.
@@ -148,7 +158,7 @@ void printDiff(const std::string& path, const std::string& content) {
 }  // namespace
 
 std::unique_ptr<ir::PipelineGraph> compileSpec(const std::string& spec, const std::string& stdlibOverride,
-                                               ExitCode& failure, const GraphLint& lint) {
+                                               ExitCode& failure, const GraphLint& lint, CompileRecord* record) {
   std::string stdlibError;
   std::optional<std::string> stdlib = findStdlib(stdlibOverride, stdlibError);
   if (!stdlib) {
@@ -165,6 +175,7 @@ std::unique_ptr<ir::PipelineGraph> compileSpec(const std::string& spec, const st
   }
   sema::SemaOptions options;
   options.stdlibDir = *stdlib;
+  if (record) *record = beginRecord(*stdlib);
   bool readable = compilation.checkFiles({spec}, options, parseOptionsFromFlags());
   if (!readable) {
     emitDiagnostics(compilation.diags());
@@ -177,7 +188,12 @@ std::unique_ptr<ir::PipelineGraph> compileSpec(const std::string& spec, const st
     // The backends' warnings (W07xx) join the others, in one report.
     if (lint) lint(*graph, compilation.diags());
   }
-  emitDiagnostics(compilation.diags());
+  RenderedDiagnostics printed = renderDiagnosticsFromFlags(compilation.diags());
+  printRendered(printed);
+  if (record) {
+    finishRecord(*record, compilation);
+    record->diagnostics = std::move(printed);
+  }
   if (compilation.diags().hasErrors() || !graph) {
     llvm::errs() << "mlopsc: nothing written: the spec has errors\n";
     failure = ExitCode::SpecErrors;
@@ -213,7 +229,18 @@ int runBuild() {
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
   emit::CiOptions ci;
-  ci.irPath = ciIrPath.empty() ? defaultCiIrPath() : ciIrPath.getValue();
+  if (!ciIrPath.empty()) {
+    std::string error;
+    if (!isRepositoryRelative(ciIrPath, error)) {
+      llvm::errs() << "mlopsc: error: --ci-ir-path `" << ciIrPath << "`: " << error << '\n';
+      return static_cast<int>(ExitCode::Usage);
+    }
+    ci.irPath = ciIrPath;
+  } else if (!targets.empty()) {
+    std::optional<std::string> irPath = defaultCiIrPath();
+    if (!irPath) return static_cast<int>(ExitCode::Usage);
+    ci.irPath = std::move(*irPath);
+  }
   // The backends run while the compilation is alive, so what they find (the
   // W07xx warnings) points into the spec and is reported with the other
   // diagnostics. They only read the graph, so they run side by side: the IR

@@ -31,6 +31,12 @@ llvm::cl::opt<std::string> projectOption(
     llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand), llvm::cl::sub(approveCommand),
     llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand), llvm::cl::cat(commandCategory));
 
+llvm::cl::opt<bool> noCompileCache(
+    "no-compile-cache",
+    llvm::cl::desc("Compile the spec even when the compile cache (.mlops/compile-cache/) holds its IR; "
+                   "MLOPS_NO_COMPILE_CACHE=1 does the same"),
+    llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand), llvm::cl::cat(commandCategory));
+
 namespace {
 
 llvm::cl::opt<std::string> diagnosticsFormat(
@@ -116,6 +122,18 @@ bool validateDiagnosticOptions() {
 bool emitDiagnostics(const diag::DiagnosticEngine& diags) {
   printDiagnostics(diags, *parseDiagnosticFormat(diagnosticsFormat), *parseColorMode(colorOption));
   return true;
+}
+
+RenderedDiagnostics renderDiagnosticsFromFlags(const diag::DiagnosticEngine& diags) {
+  return renderDiagnostics(diags, *parseDiagnosticFormat(diagnosticsFormat), *parseColorMode(colorOption));
+}
+
+std::string diagnosticOptionsKey() {
+  std::string key = "format=" + diagnosticsFormat.getValue() + "\ncolor=" +
+                    (useColor(*parseColorMode(colorOption), llvm::errs()) ? "on" : "off") +
+                    "\nmax-errors=" + std::to_string(maxErrors) + "\nmax-nesting=" + std::to_string(maxNesting);
+  for (const std::string& flag : warningFlags) key += "\n-W" + flag;  // in order: later flags win
+  return key;
 }
 
 syntax::ParseOptions parseOptionsFromFlags() {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "driver/compilation.h"
+#include "driver/diagnostic_output.h"
 #include "ir/pipeline_graph.h"
 
 #include <llvm/Support/CommandLine.h>
@@ -15,6 +16,8 @@
 #include <vector>
 
 namespace mlops::driver {
+
+struct CompileRecord;
 
 // Option categories shown by --help (others are LLVM's own and hidden).
 std::vector<const llvm::cl::OptionCategory*> commandCategories();
@@ -49,6 +52,14 @@ extern llvm::cl::opt<std::string> projectOption;
 // Prints diagnostics as requested by the shared options; returns false on a
 // bad option value (already reported).
 bool emitDiagnostics(const diag::DiagnosticEngine& diags);
+// The same text without printing it (the compile cache keeps it).
+RenderedDiagnostics renderDiagnosticsFromFlags(const diag::DiagnosticEngine& diags);
+// Every diagnostic option that changes what is printed or whether the spec
+// compiles (-W flags in order, --max-errors, --max-nesting, the format and
+// whether colour is on), as text for the compile cache's key.
+std::string diagnosticOptionsKey();
+// --no-compile-cache (run, status).
+extern llvm::cl::opt<bool> noCompileCache;
 // Validates the shared options before any work; false: usage error reported.
 bool validateDiagnosticOptions();
 syntax::ParseOptions parseOptionsFromFlags();
@@ -66,9 +77,11 @@ using GraphLint = std::function<void(const ir::PipelineGraph&, diag::DiagnosticE
 // findStdlib does) and lowers it to the IR. On failure the diagnostics or
 // the problem are printed and `failure` says how to exit.
 // The graph is on the heap, so work the lint started on it may go on after
-// compileSpec returned.
+// compileSpec returned. `record` (optional) receives what the compile cache
+// keeps of the compilation (driver/compile_cache.h).
 std::unique_ptr<ir::PipelineGraph> compileSpec(const std::string& spec, const std::string& stdlibOverride,
-                                               ExitCode& failure, const GraphLint& lint = {});
+                                               ExitCode& failure, const GraphLint& lint = {},
+                                               CompileRecord* record = nullptr);
 // Writes through a temporary file and a rename, so a reader never sees a
 // half-written file; creates the parent folders.
 bool writeAtomically(const std::string& path, const std::string& content, std::string& error);

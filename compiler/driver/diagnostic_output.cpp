@@ -33,34 +33,48 @@ bool useColor(ColorMode mode, llvm::raw_ostream& os) {
   return os.is_displayed();
 }
 
-void printDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat format, ColorMode color) {
+RenderedDiagnostics renderDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat format, ColorMode color) {
   std::vector<diag::Diagnostic> sorted = diags.sorted();
   const llvm::SourceMgr& sources = const_cast<diag::DiagnosticEngine&>(diags).sources();
+  RenderedDiagnostics text;
+  llvm::raw_string_ostream out(text.out), err(text.err);
   switch (format) {
     case DiagnosticFormat::Text: {
       diag::TextOptions options;
       options.color = useColor(color, llvm::errs());
-      diag::renderText(llvm::errs(), sources, sorted, options);
+      diag::renderText(err, sources, sorted, options);
       if (diags.tooManyErrors())
-        llvm::errs() << "mlopsc: stopped after " << diags.maxErrors()
-                     << " errors (--max-errors); use --max-errors=0 to see them all\n";
+        err << "mlopsc: stopped after " << diags.maxErrors()
+            << " errors (--max-errors); use --max-errors=0 to see them all\n";
       break;
     }
     case DiagnosticFormat::Json: {
       nlohmann::json j = diag::renderJson(sources, sorted);
       j["truncated"] = diags.tooManyErrors();
-      llvm::outs() << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       break;
     }
     case DiagnosticFormat::Sarif:
-      llvm::outs() << diag::renderSarif(sources, sorted, kVersion).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+      out << diag::renderSarif(sources, sorted, kVersion).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
       break;
     case DiagnosticFormat::Github:
-      diag::renderGithub(llvm::outs(), sources, sorted);
+      diag::renderGithub(out, sources, sorted);
       break;
   }
+  out.flush();
+  err.flush();
+  return text;
+}
+
+void printRendered(const RenderedDiagnostics& text) {
+  llvm::outs() << text.out;
+  llvm::errs() << text.err;
   llvm::outs().flush();
   llvm::errs().flush();
+}
+
+void printDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat format, ColorMode color) {
+  printRendered(renderDiagnostics(diags, format, color));
 }
 
 }  // namespace mlops::driver

@@ -20,6 +20,14 @@ std::optional<ColorMode> parseColorMode(llvm::StringRef name);
 // Colour is on for Always; for Auto when `os` is a terminal and NO_COLOR is unset.
 bool useColor(ColorMode mode, llvm::raw_ostream& os);
 
+// Diagnostics as they are printed: `out` for stdout, `err` for stderr (the
+// compile cache replays them byte for byte).
+struct RenderedDiagnostics {
+  std::string out, err;
+};
+
+RenderedDiagnostics renderDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat format, ColorMode color);
+void printRendered(const RenderedDiagnostics& text);
 void printDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat format, ColorMode color);
 
 }  // namespace mlops::driver

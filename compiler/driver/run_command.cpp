@@ -2,7 +2,8 @@
 // [--fail-fast] [--interval-scale X] [--secrets-file FILE] [--node ID
 // [--artifacts DIR]]: runs the
 // selected nodes on this machine (runtime/runner.h).
-// A spec is checked first (its diagnostics printed; errors stop the run); a
+// A spec is checked first (its diagnostics printed; errors stop the run),
+// or its IR reused from the compile cache when nothing it reads changed; a
 // compiled pipeline.json runs without the sources.
 #include "driver/commands.h"
 #include "driver/version.h"
@@ -95,20 +96,35 @@ int runRun() {
   std::string irJson;
   int exitCode = 0;
   std::unique_ptr<ir::PipelineGraph> graph;
-  if (llvm::StringRef(runInput).endswith(".json")) {
-    // A pipeline.json whose last run left everything up to date: the no-op
-    // fast path, before parsing the graph.
-    if (auto buffer = llvm::MemoryBuffer::getFile(runInput, false, false)) {
-      std::string text = (*buffer)->getBuffer().str();
-      if (std::optional<std::string> root = runtime::projectRootOf(text))
-        if (std::optional<runtime::RunStatus> fast = runtime::runNoop(*root, text, options))
-          return static_cast<int>(*fast);
-      options.noopChecked = true;
-      graph = parsePipeline(runInput, std::move(text), irJson, exitCode);
+  bool fromJson = llvm::StringRef(runInput).endswith(".json");
+  std::string text;
+  if (fromJson) {
+    auto buffer = llvm::MemoryBuffer::getFile(runInput, false, false);
+    if (!buffer) {
+      llvm::errs() << "mlopsc: error: cannot read `" << runInput << "`: " << buffer.getError().message() << '\n';
+      return static_cast<int>(ExitCode::Usage);
     }
+    text = (*buffer)->getBuffer().str();
+  } else {
+    std::string note;
+    if (!loadSpecIr(runInput, runStdlib, runDry ? CacheWrite::IfPresent : CacheWrite::Create, text, graph, exitCode,
+                    &note))
+      return exitCode;
+    if (runExplainFlag) llvm::errs() << "mlopsc: note: " << note << '\n';
   }
-  if (!graph && !exitCode) graph = loadPipeline(runInput, runStdlib, irJson, exitCode);
-  if (!graph) return exitCode;
+  if (!graph) {
+    // A pipeline.json, or a spec's IR from the compile cache: when the last
+    // run left everything up to date, the no-op fast path answers before
+    // the graph is parsed.
+    if (std::optional<std::string> root = runtime::projectRootOf(text))
+      if (std::optional<runtime::RunStatus> fast = runtime::runNoop(*root, text, options))
+        return static_cast<int>(*fast);
+    options.noopChecked = true;
+    graph = parsePipeline(runInput, std::move(text), irJson, exitCode);
+    if (!graph) return exitCode;
+  } else {
+    irJson = std::move(text);
+  }
   runtime::RunStatus status = runtime::runPipeline(*graph, options, irJson);
   return static_cast<int>(status);
 }

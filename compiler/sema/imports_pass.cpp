@@ -29,6 +29,7 @@ class ImportsPass : public Pass {
     program_ = &program;
     Module* root = program.modules.front().get();
     if (root->path.empty()) root->path = canonical(root->name);
+    if (root->opened.empty()) root->opened = root->name;
     byPath_[root->path] = 0;
     rootDir_ = llvm::sys::path::parent_path(root->path).str();
     loadImports();
@@ -126,6 +127,7 @@ class ImportsPass : public Pass {
     auto module = std::make_unique<Module>();
     module->name = display.str().str();
     module->path = key;
+    module->opened = path.str().str();
     if (options_.parsedFiles && options_.parsedFiles->count(key)) {
       module->file = options_.parsedFiles->lookup(key);
     } else {
@@ -182,6 +184,7 @@ class ImportsPass : public Pass {
       auto module = std::make_unique<Module>();
       module->name = name;
       module->path = canonical(path);
+      module->opened = path.str().str();
       module->stdlib = true;
       // Named `std/roles.mlops` in diagnostics and the IR: the same on every machine.
       std::string display = "std/" + llvm::StringRef(name).drop_front(4).str() + ".mlops";

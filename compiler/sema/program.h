@@ -39,6 +39,7 @@ std::vector<llvm::StringRef> allPermissionNames();
 struct Module {
   std::string name;         // "std.roles", or the file path as given
   std::string path;         // canonical path on disk
+  std::string opened;       // the path it was read from, before symlinks are resolved
   ast::SourceFile* file = nullptr;
   bool stdlib = false;
   bool used = false;        // stdlib: brought in with `use`

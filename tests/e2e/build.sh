@@ -10,6 +10,9 @@
 source "$(dirname "$0")/lib.bash"
 
 src=$MLOPS_SOURCE_DIR
+# The specs of the source tree are built into this temporary folder, outside
+# their repository: the CI files need to be told where pipeline.json is.
+ci=(--ci-ir-path mlops/pipeline.json)
 schema=$src/docs/ir.schema.json
 validator=$MLOPS_SHARED_DIR/tools/validate-json
 
@@ -200,7 +203,7 @@ for spec in "$src"/examples/*/*.mlops; do
   examples=$((examples + 1))
   rm -rf out1 out2 out3
 
-  run build "$spec" -o out1
+  run build "$spec" -o out1 "${ci[@]}"
   expect_exit 0 "$name: build"
   expect_stdout_empty "$name: build prints nothing on stdout"
   expect_only_codes "W0701 W0702 W0703 W0704 W0705" "$name: build of a clean example reports only what CI platforms cannot express"
@@ -214,7 +217,7 @@ for spec in "$src"/examples/*/*.mlops; do
   expect_valid_json out1/pipeline.json "$name: pipeline.json"
   expect_json out1/pipeline.json ir_version 2 "$name: ir_version"
 
-  run build "$spec" -o out2
+  run build "$spec" -o out2 "${ci[@]}"
   expect_exit 0 "$name: second build"
   if cmp -s out1/pipeline.json out2/pipeline.json; then
     pass "$name: a second build writes identical bytes"
@@ -234,7 +237,7 @@ for spec in "$src"/examples/*/*.mlops; do
 
   # --check: silent and exit 0 when up to date, and it writes nothing.
   before=$(stat -c '%Y %i' out1/pipeline.json)
-  run build --check "$spec" -o out1
+  run build --check "$spec" -o out1 "${ci[@]}"
   expect_exit 0 "$name: --check on an up-to-date folder"
   expect_stdout_empty "$name: --check up to date prints nothing on stdout"
   expect_only_codes "W0701 W0702 W0703 W0704 W0705" "$name: --check up to date prints no diagnostics but the W07xx"
@@ -243,7 +246,7 @@ for spec in "$src"/examples/*/*.mlops; do
   # An edited file: exit 1 with a unified diff, the file left as it was.
   sed -i 's/"ir_version": 2,/"ir_version": 99,/' out1/pipeline.json
   cp out1/pipeline.json edited.json
-  run build --check "$spec" -o out1
+  run build --check "$spec" -o out1 "${ci[@]}"
   expect_exit 1 "$name: --check after editing pipeline.json"
   expect_stdout_matches '^--- out1/pipeline\.json' "$name: --check prints the --- line of a unified diff"
   expect_stdout_matches '^\+\+\+ out1/pipeline\.json' "$name: --check prints the +++ line"
@@ -258,20 +261,20 @@ for spec in "$src"/examples/*/*.mlops; do
 
   # A deleted file: exit 1, and still nothing written.
   rm out1/pipeline.json
-  run build --check "$spec" -o out1
+  run build --check "$spec" -o out1 "${ci[@]}"
   expect_exit 1 "$name: --check with pipeline.json deleted"
   expect_stdout_contains "+++ out1/pipeline.json" "$name: --check shows the missing file as a diff"
   if [[ ! -e out1/pipeline.json ]]; then pass "$name: --check does not create the file"; else fail "$name: --check wrote out1/pipeline.json"; fi
 
   # --check into a folder that does not exist: exit 1, nothing created.
-  run build --check "$spec" -o nowhere
+  run build --check "$spec" -o nowhere "${ci[@]}"
   expect_exit 1 "$name: --check into a missing folder"
   if [[ ! -e nowhere ]]; then pass "$name: --check creates no folder"; else fail "$name: --check created nowhere/"; fi
 done
 if ((examples >= 3)); then pass "$examples examples built"; else fail "expected at least 3 examples, found $examples"; fi
 
 # ---- the schema is strict: edits a consumer would trip over are rejected
-run build "$src/examples/credit-risk/credit_risk.mlops" -o strict
+run build "$src/examples/credit-risk/credit_risk.mlops" -o strict "${ci[@]}"
 expect_exit 0 "credit-risk for the strictness checks"
 python3 - strict/pipeline.json <<'PY'
 import copy, json, sys
@@ -311,7 +314,7 @@ done
 
 # ---- paths are written as given on the command line
 pushd "$src" >/dev/null
-run build examples/credit-risk/credit_risk.mlops -o "$E2E_WORK/rel"
+run build examples/credit-risk/credit_risk.mlops -o "$E2E_WORK/rel" "${ci[@]}"
 popd >/dev/null
 expect_exit 0 "build with a relative spec path from the source root"
 expect_json rel/pipeline.json sources.0.path examples/credit-risk/credit_risk.mlops "a relative spec path is kept as given"
@@ -319,9 +322,9 @@ expect_json rel/pipeline.json sources.1.path examples/credit-risk/teams.mlops "i
 expect_json rel/pipeline.json roles.0.location.file std/roles.mlops "stdlib locations are std/NAME.mlops"
 # The stdlib's folder does not leak into the IR.
 cp -r "$src/stdlib" otherstd
-run build --stdlib otherstd "$src/examples/credit-risk/credit_risk.mlops" -o std1
+run build --stdlib otherstd "$src/examples/credit-risk/credit_risk.mlops" -o std1 "${ci[@]}"
 expect_exit 0 "build with --stdlib elsewhere"
-run build "$src/examples/credit-risk/credit_risk.mlops" -o std2
+run build "$src/examples/credit-risk/credit_risk.mlops" -o std2 "${ci[@]}"
 if cmp -s std1/pipeline.json std2/pipeline.json; then
   pass "the IR does not depend on where the stdlib lives"
 else
@@ -395,9 +398,80 @@ run build missing.mlops -o missout
 expect_exit 2 "build of a file that does not exist"
 if [[ ! -e missout ]]; then pass "a missing spec writes nothing"; else fail "missout/ was created"; fi
 echo 'not a folder' >afile
-run build "$spec" -o afile
+run build "$spec" -o afile "${ci[@]}"
 expect_exit 2 "-o naming an existing file"
 expect_stderr_contains "afile" "the message names the output folder"
+
+# ---- CI files carry pipeline.json's path relative to the repository root
+# (the git work tree of the spec, else its folder), whatever -o looks like.
+mkdir -p repo/sub repo/x
+git -C repo init -q
+cat >repo/p.mlops <<'SPEC'
+project p { version = "1.0.0"  risk_tier = low }
+use std.roles
+role eng : data_engineer { members = ["a@x.example"] }
+data seed { owner = eng  source = file("in.txt")  schema { x : int } }
+step hello { owner = eng  inputs = [seed]  run = "cp ${inputs.seed} ${outputs.out}"  outputs { out = "build/o.txt" } }
+pipeline main { targets = [hello] }
+SPEC
+# ci_paths OUT EXPECTED WHAT: the three platforms' files under OUT name
+# EXPECTED, and no file names this machine's folder.
+ci_paths() {
+  expect_exit 0 "$3: build"
+  grep -q "MLOPS_IR: $2\$" "$1/github/main.yml" && pass "$3: github MLOPS_IR is $2" \
+    || fail "$3: github/main.yml lacks MLOPS_IR: $2 ($(grep MLOPS_IR "$1/github/main.yml" | head -n1))"
+  grep -q "MLOPS_IR: $2\$" "$1/gitlab/.gitlab-ci.yml" && pass "$3: gitlab MLOPS_IR is $2" \
+    || fail "$3: gitlab lacks MLOPS_IR: $2 ($(grep MLOPS_IR "$1/gitlab/.gitlab-ci.yml" | head -n1))"
+  grep -A1 -- '- name: ir$' "$1/argo/main.yaml" | grep -q "value: $2\$" && pass "$3: argo parameter ir is $2" \
+    || fail "$3: argo/main.yaml lacks the ir parameter $2"
+  if grep -rlF "$E2E_WORK" "$1" --include='*.yml' --include='*.yaml' --include='*.json' | grep -v pipeline.json | grep -q .; then
+    fail "$3: a CI file holds this machine's path $E2E_WORK"
+  else
+    pass "$3: no CI file holds this machine's path"
+  fi
+}
+run build repo/p.mlops -o "$E2E_WORK/repo/out" --emit=github,gitlab,argo
+ci_paths repo/out out/pipeline.json "absolute -o inside the repository"
+pushd repo/sub >/dev/null
+run build ../p.mlops -o out --emit=github,gitlab,argo
+popd >/dev/null
+ci_paths repo/sub/out sub/out/pipeline.json "relative -o from a subfolder"
+run build repo/p.mlops -o repo/sub/../x/./out --emit=github,gitlab,argo
+ci_paths repo/x/out x/out/pipeline.json "-o with .. inside the repository"
+ln -s repo alias
+run build alias/p.mlops -o alias/linked --emit=github,gitlab,argo
+ci_paths repo/linked linked/pipeline.json "through a symlink to the repository"
+run build repo/p.mlops -o repo/../outside --emit=github,gitlab,argo
+expect_exit 2 "-o with .. leaving the repository"
+expect_stderr_contains "is outside the repository \`$E2E_WORK/repo\`" "the error names the repository"
+expect_stderr_contains "pass --ci-ir-path" "the error says to pass --ci-ir-path"
+[[ ! -e outside ]] && pass "nothing written outside the repository" || fail "outside/ was written"
+run build repo/p.mlops -o /tmp --emit=github --check
+expect_exit 2 "an absolute -o outside the repository, with --check too"
+run build repo/p.mlops -o outside --emit=github,gitlab,argo --ci-ir-path deploy/pipeline.json
+ci_paths outside deploy/pipeline.json "-o outside with --ci-ir-path"
+run build repo/p.mlops -o outside2 --emit=ir,graph
+expect_exit 0 "-o outside without CI targets needs no --ci-ir-path"
+for bad in /abs/pipeline.json ../pipeline.json a/../../pipeline.json; do
+  run build repo/p.mlops -o repo/out --ci-ir-path "$bad"
+  expect_exit 2 "--ci-ir-path $bad is refused"
+  expect_stderr_contains "--ci-ir-path \`$bad\`" "the error names --ci-ir-path $bad"
+done
+# A worktree: .git is a file.
+mkdir -p wt/proj && echo 'gitdir: /elsewhere' >wt/.git && cp repo/p.mlops wt/proj/
+run build wt/proj/p.mlops -o wt/ci --emit=github,gitlab,argo
+ci_paths wt/ci ci/pipeline.json "a worktree (.git is a file)"
+# No git: the spec's folder is the root.
+mkdir -p nogit/proj && cp repo/p.mlops nogit/proj/
+if git -C nogit/proj rev-parse 2>/dev/null; then
+  echo "# skipped the no-git case: $E2E_WORK is inside a git work tree"
+else
+  run build nogit/proj/p.mlops -o nogit/proj/gen --emit=github,gitlab,argo
+  ci_paths nogit/proj/gen gen/pipeline.json "no git: relative to the spec's folder"
+  run build nogit/proj/p.mlops -o nogit/gen --emit=github
+  expect_exit 2 "no git: -o beside the spec's folder"
+  expect_stderr_contains "outside the project folder" "the error says there is no git work tree"
+fi
 
 # ---- every clean golden sema case builds a valid, consistent IR
 golden=0
@@ -411,7 +485,7 @@ for case_file in "$src"/tests/golden/sema/*.mlops; do
   fi
   golden=$((golden + 1))
   rm -rf "g_$base"
-  run build "$case_file" -o "g_$base"
+  run build "$case_file" -o "g_$base" "${ci[@]}"
   expect_exit 0 "golden $base: build"
   if [[ -f g_$base/pipeline.json ]]; then
     validate "g_$base/pipeline.json" "golden $base"

@@ -112,18 +112,18 @@ run build --check "$spec" -o a --ci-ir-path mlops/pipeline.json
 expect_exit 1 "--check after a hand edit of the workflow"
 expect_stdout_contains "-# edited by hand" "--check shows the hand edit in its diff"
 
-run build "$spec" -o only-github --emit=github
+run build "$spec" -o only-github --emit=github --ci-ir-path mlops/pipeline.json
 expect_exit 0 "--emit=github"
 expect_eq "$(cd only-github && find . -type f | sort | tr '\n' ' ')" \
   "./github/environments.json ./github/main.yml ./github/monitors.yml " "--emit=github writes github/ only"
 expect_only_codes "W0701 W0703" "--emit=github reports GitHub's limits only"
-run build "$spec" -o only-argo --emit=argo
+run build "$spec" -o only-argo --emit=argo --ci-ir-path mlops/pipeline.json
 expect_only_codes "" "--emit=argo: Argo expresses every construct of the example"
 
-run build "$spec" -o werror -Werror=W0701
+run build "$spec" -o werror -Werror=W0701 --ci-ir-path mlops/pipeline.json
 expect_exit 1 "-Werror=W0701 turns the quorum warning into an error"
 if [[ ! -e werror ]]; then pass "-Werror=W0701 writes nothing"; else fail "werror/ was written"; fi
-run build "$spec" -o quiet -Wno-W0701 -Wno-W0703
+run build "$spec" -o quiet -Wno-W0701 -Wno-W0703 --ci-ir-path mlops/pipeline.json
 expect_exit 0 "-Wno-W0701 -Wno-W0703"
 expect_stderr_empty "-Wno silences the W07xx warnings"
 

@@ -191,22 +191,22 @@ expect_eq "$(cd b1 && find . -type f | sort | tr '\n' ' ')" "./graph/pipeline.do
   "build --emit=graph writes graph/pipeline.dot and .svg only"
 expect_same b1/graph/pipeline.dot credit-risk.1.dot "build's pipeline.dot and graph --format=dot"
 expect_same b1/graph/pipeline.svg credit-risk.1.svg "build's pipeline.svg and graph --format=svg"
-run build "$spec" -o b2
+run build "$spec" -o b2 --ci-ir-path mlops/pipeline.json
 expect_exit 0 "build with the default targets"
 expect_eq "$(cd b2 && find . -type f | sort | tr '\n' ' ')" "./argo/main.yaml ./argo/monitor-scorer_live.yaml ./audit/pipeline.svg ./audit/report.html ./audit/report.json ./audit/report.md ./github/environments.json ./github/main.yml ./github/monitors.yml ./gitlab/.gitlab-ci.yml ./gitlab/protected-environments.json ./gitlab/schedules.json ./graph/pipeline.dot ./graph/pipeline.svg ./pipeline.json " \
   "the default --emit is every target"
 run build "$spec" -o b3 --emit=ir,graph
 expect_same b2/graph/pipeline.svg b3/graph/pipeline.svg "--emit=ir,graph and the default"
-run build --check "$spec" -o b2
+run build --check "$spec" -o b2 --ci-ir-path mlops/pipeline.json
 expect_exit 0 "--check of an up-to-date graph"
 expect_stdout_empty "--check up to date prints nothing"
 sed -i 's/2 of validators/3 of validators/' b2/graph/pipeline.svg
-run build --check "$spec" -o b2
+run build --check "$spec" -o b2 --ci-ir-path mlops/pipeline.json
 expect_exit 1 "--check after editing pipeline.svg"
 expect_stdout_matches '^--- b2/graph/pipeline\.svg' "--check diffs pipeline.svg"
 expect_stdout_contains '3 of validators' "--check shows the edited line"
 rm b2/graph/pipeline.dot
-run build --check "$spec" -o b2
+run build --check "$spec" -o b2 --ci-ir-path mlops/pipeline.json
 expect_exit 1 "--check with pipeline.dot deleted"
 expect_stdout_contains '+++ b2/graph/pipeline.dot' "--check shows the missing pipeline.dot"
 run build "$spec" -o b4 --emit=svg

@@ -116,12 +116,12 @@ expect_eq "$(python3 -c 'import json; print(sorted({f["code"] for f in json.load
   "['A03']" "a model without a KPI is an audit finding (A03)"
 
 # ---- build writes the report of the spec
-run build esc/e.mlops -o built
+run build esc/e.mlops -o built --ci-ir-path built/pipeline.json
 expect_exit 0 "build"
 [[ -s built/audit/report.json && -s built/audit/report.md && -s built/audit/report.html ]] \
   && pass "build writes audit/report.{json,md,html}" || fail "build wrote no audit report: $(find built -maxdepth 2)"
 valid_report built/audit/report.json "build"
-run build esc/e.mlops -o built --check
+run build esc/e.mlops -o built --check --ci-ir-path built/pipeline.json
 expect_exit 0 "build --check: the audit report is reproducible"
 
 # ---- with a run history: results, approvals, the hash chain
