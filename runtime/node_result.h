@@ -21,7 +21,7 @@ struct NodeResult {
 std::string writeNodeResult(const NodeResult& result);
 
 // Parses result.json: an object with a string `status`; `node` and `why`,
-// when present, are strings and `seconds` a finite number. Nullopt with `error`
+// when present, are strings and `seconds` a number. Nullopt with `error`
 // (lowercase, says what was found and what was expected) otherwise.
 std::optional<NodeResult> parseNodeResult(std::string_view text, std::string& error);
 
