@@ -5,8 +5,8 @@
 // cost more than the checking itself, for one input in four, chosen by its
 // size), and, for an input without errors, the lowering to the pipeline
 // graph and pipeline.json.
-// Built only with -DMLOPS_FUZZ=ON (clang); run it with
-// `tests/fuzz/run-fuzz SECONDS frontend`.
+// Run it with `tests/fuzz/run-fuzz SECONDS frontend` (clang, -DMLOPS_FUZZ=ON);
+// other builds replay its seeds through fuzz_replay.
 //
 // The stdlib is parsed once per process (LLVMFuzzerInitialize); every input
 // copies its declarations (SemaOptions::stdlibReuse) instead of parsing the

@@ -1,7 +1,8 @@
 // libFuzzer target: the syntax layer alone (UTF-8 validation, the hand
 // lexer, declaration chunking, the ANTLR parse with SLL then LL recovery,
 // AST building) on arbitrary bytes. No stdlib and no semantic pass, so it
-// runs thousands of inputs a second; frontend_fuzzer covers the rest.
+// runs several times as many inputs a second as frontend_fuzzer, which
+// covers the rest. `tests/fuzz/run-fuzz SECONDS syntax` runs it.
 //
 // Checked besides crashes, leaks and sanitizer reports: no exception escapes
 // (ANTLR throws; the syntax layer must catch at its boundary).
