@@ -5,7 +5,8 @@
 #                    its canary deploy)
 #   make test        build Release in build/ and run every test (unit, golden, e2e)
 #   make test-asan   the same with AddressSanitizer + UBSan, Debug, in build-asan/
-#   make fuzz        run the fuzzers for FUZZ_SECONDS seconds (tests/fuzz/run-fuzz)
+#   make fuzz        run each fuzz target (or those in FUZZ_TARGETS) for FUZZ_SECONDS seconds,
+#                    one at a time (tests/fuzz/run-fuzz; clang-14, build-fuzz/)
 #   make bench       run the parse benchmark (bench/parse)
 #   make clean       remove the build trees (build/, build-asan/, build-fuzz/) and bench/out/
 #
@@ -15,6 +16,7 @@
 BUILD_DIR      ?= build
 ASAN_BUILD_DIR ?= build-asan
 FUZZ_SECONDS   ?= 60
+FUZZ_TARGETS   ?=
 JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE          ?= cmake
 CTEST          ?= ctest
@@ -62,7 +64,7 @@ test-asan: deps
 	  $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure --parallel $(JOBS)
 
 fuzz:
-	tests/fuzz/run-fuzz $(FUZZ_SECONDS)
+	tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: build
 	bench/parse

@@ -9,11 +9,14 @@
 #include "runtime/drift.h"
 #include "runtime/expression.h"
 #include "runtime/interpolation.h"
+#include "runtime/live_metrics.h"
+#include "runtime/node_result.h"
 #include "runtime/noop_manifest.h"
 #include "runtime/process_executor.h"
 #include "runtime/process_registry.h"
 #include "runtime/progress.h"
 #include "runtime/scheduler.h"
+#include "runtime/secrets_file.h"
 #include "runtime/state_store.h"
 
 #include <llvm/Support/FileSystem.h>
@@ -27,7 +30,6 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
-#include <sstream>
 #include <fcntl.h>
 #include <map>
 #include <memory>
@@ -592,14 +594,12 @@ class Runner : public Executor {
     if (m.source.kind != "file") return fail("source `" + m.source.kind + "` cannot be read by this runtime: only file()");
     std::optional<std::string> text = readFile(join(g_.root, path), error);
     if (!text) return fail(error);
-    nlohmann::ordered_json live = nlohmann::ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
-    if (!live.is_object()) return fail("`" + path + "` is not a JSON object");
+    std::optional<LiveMetrics> live = LiveMetrics::parse(*text, path, error);
+    if (!live) return fail(error);
     EvaluationContext context;
     context.path = [&](const std::vector<std::string>& p, std::string& e) -> std::optional<Value> {
       if (p.size() == 2 && p[0] == "live") {
-        auto it = live.find(p[1]);
-        if (it != live.end() && it->is_number()) return Value{it->get<double>()};
-        e = "`live." + p[1] + "` is " + (it == live.end() ? "missing from" : "not a number in") + " `" + path + "`";
+        if (std::optional<double> v = live->value(p[1], e)) return Value{*v};
         return std::nullopt;
       }
       e = "`" + p[0] + "` cannot be read in a monitor";
@@ -644,12 +644,10 @@ class Runner : public Executor {
     // CI: the required tests ran in earlier jobs; their results are artifacts.
     if (!o_.node.empty() && !o_.artifactsDir.empty())
       for (const std::string& t : gate.require) {
-        std::string file = o_.artifactsDir + "/" + artifactName(t) + "/result.json", status;
-        if (std::optional<std::string> text = readFile(file, error)) {
-          nlohmann::ordered_json result = nlohmann::ordered_json::parse(*text, nullptr, false);
-          status = result.is_object() ? result.value("status", std::string()) : "";
-        }
-        if (status != "passed" && status != "warning")
+        std::string file = o_.artifactsDir + "/" + artifactName(t) + "/result.json";
+        std::optional<NodeResult> result;
+        if (std::optional<std::string> text = readFile(file, error)) result = parseNodeResult(*text, error);
+        if (!result || !passesGate(*result))
           return immediate(i, false, "required test `" + t + "` has no passing result in `" + file + "`");
       }
     if (state_)
@@ -992,9 +990,8 @@ bool exportArtifacts(const ir::PipelineGraph&, const ir::Node& n, const Progress
       }
       if (!copyArtifact(join(root, path), folder + "/outputs/" + path, error)) return false;
     }
-  nlohmann::ordered_json result = {{"node", n.id}, {"status", line.status}, {"why", line.why}, {"seconds", line.seconds}};
   std::ofstream out(folder + "/result.json", std::ios::trunc);
-  out << result.dump(2) << '\n';
+  out << writeNodeResult({n.id, line.status, line.why, line.seconds});
   if (!out) {
     error = "cannot write `" + folder + "/result.json`";
     return false;
@@ -1285,31 +1282,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
 std::optional<std::map<std::string, std::string>> readSecretsFile(const std::string& path, std::string& error) {
   std::optional<std::string> text = readFile(path, error);
   if (!text) return std::nullopt;
-  std::map<std::string, std::string> out;
-  std::istringstream in(*text);
-  std::string line;
-  for (unsigned number = 1; std::getline(in, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    size_t first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == '#') continue;
-    line = line.substr(first);
-    if (line.rfind("export ", 0) == 0) line = line.substr(7);
-    size_t eq = line.find('=');
-    std::string name = line.substr(0, eq);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-    bool valid = eq != std::string::npos && !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
-                 std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
-    if (!valid) {
-      // The line may hold a secret: never echo it.
-      error = path + ":" + std::to_string(number) + ": expected `NAME=value` (NAME: letters, digits, `_`)";
-      return std::nullopt;
-    }
-    std::string value = line.substr(eq + 1);
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
-      value = value.substr(1, value.size() - 2);
-    out[name] = value;
-  }
-  return out;
+  return parseSecrets(*text, path, error);
 }
 
 }  // namespace mlops::runtime

@@ -356,7 +356,7 @@ std::optional<PipelineGraph> readPipelineJson(std::string_view text, ReadError& 
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e999
     error = {"", "not valid JSON: " + std::string(e.what()).substr(std::string(e.what()).find(']') + 2)};
     return std::nullopt;
   }

@@ -93,18 +93,25 @@ class Server {
     std::thread reader([this] { readLoop(); });
     int exitCode = 1;
     while (true) {
-      Incoming m = queue_.pop();
-      if (m.end) break;
-      if (!m.problem.empty()) {
-        sendError(nullptr, InvalidRequest, "bad message framing: " + m.problem);
-        continue;
-      }
-      if (handleMessage(m.body, exitCode)) break;
-      if (queue_.empty()) publishDirty();
+      Step step = handle(queue_.pop(), exitCode);
+      if (step == Step::Stop) break;
+      if (step == Step::Handled && queue_.empty()) publishDirty();
     }
     stopping_ = true;
     // The reader may sit in a blocking read: it ends with the input.
     reader.detach();
+    return exitCode;
+  }
+
+  // runServerOnThisThread: each message is read only when the one before
+  // has been handled and the documents it changed re-checked.
+  int runOnThisThread() {
+    int exitCode = 1;
+    while (true) {
+      Step step = handle(readOne(), exitCode);
+      if (step == Step::Stop) break;
+      if (step == Step::Handled) publishDirty();
+    }
     return exitCode;
   }
 
@@ -113,23 +120,27 @@ class Server {
 
   void readLoop() {
     while (!stopping_) {
-      std::string problem;
-      std::optional<std::string> body = transport_.read(problem);
-      if (!body) {
-        queue_.push({"", "", true});
-        return;
-      }
-      // Cancellation is noted at once, so a request still waiting is skipped.
-      if (body->find("$/cancelRequest") != std::string::npos) {
-        json j = json::parse(*body, nullptr, false);
-        if (j.is_object() && j.value("method", "") == "$/cancelRequest" && j.contains("params") &&
-            j["params"].is_object() && j["params"].contains("id")) {
-          std::lock_guard<std::mutex> lock(cancelMutex_);
-          cancelled_.insert(j["params"]["id"].dump());
-        }
-      }
-      queue_.push({std::move(*body), problem, false});
+      Incoming m = readOne();
+      bool end = m.end;
+      queue_.push(std::move(m));
+      if (end) return;
     }
+  }
+
+  Incoming readOne() {
+    std::string problem;
+    std::optional<std::string> body = transport_.read(problem);
+    if (!body) return {"", "", true};
+    // Cancellation is noted at once, so a request still waiting is skipped.
+    if (body->find("$/cancelRequest") != std::string::npos) {
+      json j = json::parse(*body, nullptr, false);
+      if (j.is_object() && j.value("method", "") == "$/cancelRequest" && j.contains("params") &&
+          j["params"].is_object() && j["params"].contains("id")) {
+        std::lock_guard<std::mutex> lock(cancelMutex_);
+        cancelled_.insert(j["params"]["id"].dump());
+      }
+    }
+    return {std::move(*body), problem, false};
   }
 
   bool takeCancelled(const json& id) {
@@ -150,6 +161,17 @@ class Server {
   void log(const std::string& message, int type = 3) { notify("window/logMessage", {{"type", type}, {"message", message}}); }
 
   // ---------------------------------------------------------------- dispatch
+
+  enum class Step { Stop, Handled, BadFraming };
+
+  Step handle(const Incoming& m, int& exitCode) {
+    if (m.end) return Step::Stop;
+    if (!m.problem.empty()) {
+      sendError(nullptr, InvalidRequest, "bad message framing: " + m.problem);
+      return Step::BadFraming;
+    }
+    return handleMessage(m.body, exitCode) ? Step::Stop : Step::Handled;
+  }
 
   // True when the server should stop (exit).
   bool handleMessage(const std::string& body, int& exitCode) {
@@ -739,6 +761,11 @@ class Server {
 int runServer(std::FILE* in, std::FILE* out, const ServerOptions& options) {
   Server server(in, out, options);
   return server.run();
+}
+
+int runServerOnThisThread(std::FILE* in, std::FILE* out, const ServerOptions& options) {
+  Server server(in, out, options);
+  return server.runOnThisThread();
 }
 
 }  // namespace mlops::lsp

@@ -20,4 +20,11 @@ struct ServerOptions {
 // (0 after `shutdown`, 1 otherwise, as the protocol asks).
 int runServer(std::FILE* in, std::FILE* out, const ServerOptions& options);
 
+// The same server without the reader thread: each message is read on the
+// calling thread once the one before has been handled and the documents it
+// changed re-checked (so a `$/cancelRequest` only cancels requests after
+// it). For the fuzzer (tests/fuzz/lsp_fuzzer.cpp) and tests, which need
+// every message handled and nothing left running when it returns.
+int runServerOnThisThread(std::FILE* in, std::FILE* out, const ServerOptions& options);
+
 }  // namespace mlops::lsp

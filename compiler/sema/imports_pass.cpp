@@ -190,8 +190,10 @@ class ImportsPass : public Pass {
       std::string display = "std/" + llvm::StringRef(name).drop_front(4).str() + ".mlops";
       syntax::LoadResult result =
           syntax::loadSourceFile(program_->sources(), diags, path.str(), syntax::kMaxSourceBytes, display);
+      syntax::ParseOptions parseOptions;
+      parseOptions.reuse = options_.stdlibReuse;
       if (result.bufferId)
-        module->file = syntax::parseBuffer(program_->ast(), program_->sources(), result.bufferId, diags);
+        module->file = syntax::parseBuffer(program_->ast(), program_->sources(), result.bufferId, diags, parseOptions);
       loaded[name] = program_->modules.size();
       program_->modules.push_back(std::move(module));
     }

@@ -10,6 +10,10 @@
 #include <memory>
 #include <string>
 
+namespace mlops::syntax {
+struct ParseReuse;
+}
+
 namespace mlops::sema {
 
 struct SemaOptions {
@@ -18,6 +22,12 @@ struct SemaOptions {
   // Files already parsed in this invocation, by canonical path: imports reuse
   // them instead of reading and reporting them twice (may be null).
   llvm::StringMap<ast::SourceFile*>* parsedFiles = nullptr;
+  // The stdlib's declarations from an earlier compilation that the caller
+  // keeps alive: copied instead of parsed again (the front-end fuzzer checks
+  // thousands of inputs a second and would otherwise spend most of its time
+  // parsing the stdlib). Its `next` fills with this compilation's copies;
+  // clear it before this compilation goes away. May be null.
+  syntax::ParseReuse* stdlibReuse = nullptr;
 };
 
 // The canonical form of a path (symlinks resolved, absolute, no dots).

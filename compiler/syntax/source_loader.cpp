@@ -5,6 +5,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace mlops::syntax {
@@ -67,6 +68,7 @@ LoadResult validateAndAdd(llvm::SourceMgr& sources, diag::DiagnosticEngine& diag
 
 LoadResult loadSourceFile(llvm::SourceMgr& sources, diag::DiagnosticEngine& diags,
                           llvm::StringRef path, uint64_t maxBytes, llvm::StringRef displayName) {
+  uint64_t expected = 0;  // the size of a regular file
   if (path != "-") {
     llvm::sys::fs::file_status status;
     if (std::error_code ec = llvm::sys::fs::status(path, status)) {
@@ -81,6 +83,7 @@ LoadResult loadSourceFile(llvm::SourceMgr& sources, diag::DiagnosticEngine& diag
       diags.reportFile(path, diag::kinds::FileTooLarge, status.getSize(), maxBytes);
       return {0, LoadError::Invalid};
     }
+    if (llvm::sys::fs::is_regular_file(status)) expected = status.getSize();
   }
   // Read at most maxBytes + 1 so pipes and special files cannot exceed the limit.
   llvm::Expected<llvm::sys::fs::file_t> fd =
@@ -93,8 +96,11 @@ LoadResult loadSourceFile(llvm::SourceMgr& sources, diag::DiagnosticEngine& diag
   }
   llvm::SmallString<0> data;
   std::error_code readError;
+  // Chunks of the file's size (at least 4 KiB, at most 64 KiB): a small file
+  // (the stdlib, loaded by every compilation) takes two small buffers, not
+  // 64 KiB and then 128 KiB.
+  const size_t chunk = static_cast<size_t>(std::clamp<uint64_t>(expected + 1, 1 << 12, 1 << 16));
   while (true) {
-    size_t chunk = 1 << 16;
     size_t old = data.size();
     data.resize_for_overwrite(old + chunk);
     llvm::Expected<size_t> got =

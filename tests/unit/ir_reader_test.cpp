@@ -51,6 +51,8 @@ TEST_CASE("every example's pipeline.json reads back to the same bytes", "[ir][re
 TEST_CASE("the reader says what is wrong and where", "[ir][reader]") {
   std::string text = golden("credit-risk");
   CHECK(refusal("{\"ir_version\": 2,").rfind(": not valid JSON: ", 0) == 0);
+  // A number no double holds (found by ir_reader_fuzzer): refused, not thrown.
+  CHECK(refusal("{\"ir_version\": 1e999}") == ": not valid JSON: number overflow parsing '1e999'");
   CHECK(refusal("[]") == ": expected an object, found an array");
   CHECK(refusal(edited(text, "\"ir_version\": 2", "\"ir_version\": 1")) ==
         "/ir_version: unsupported ir_version 1: this mlopsc reads version 2 (rebuild pipeline.json with this mlopsc)");
