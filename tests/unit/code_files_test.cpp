@@ -43,11 +43,13 @@ TEST_CASE("code paths: named project files, declared files and folders", "[runti
   write(r + "/conf.yaml", "");
   write(r + "/data/raw.csv", "");
   ir::PipelineGraph g;
-  ir::Node data{ir::NodeKind::Data};
+  ir::Node data;
+  data.kind = ir::NodeKind::Data;
   data.id = "data:raw";
   data.source = {"file", {{"path", "data/raw.csv"}}};
   g.nodes.push_back(data);
-  ir::Node m{ir::NodeKind::Model};
+  ir::Node m;
+  m.kind = ir::NodeKind::Model;
   m.id = "model:m";
   m.inputs = {{"data:raw", "", "raw"}};
   m.outputs = {{"model", "build/m.json"}};
