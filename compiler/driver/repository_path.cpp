@@ -25,7 +25,10 @@ std::string resolvedPath(const std::string& path) {
       break;
     }
     rest.push_back(llvm::sys::path::filename(prefix).str());
-    prefix = parent;
+    // `parent` points into `prefix`: copy it before assigning (SmallString
+    // refuses to be assigned a view of itself).
+    std::string up = parent.str();
+    prefix = up;
   }
   for (auto it = rest.rbegin(); it != rest.rend(); ++it) llvm::sys::path::append(real, *it);
   llvm::sys::path::remove_dots(real, /*remove_dot_dot=*/true);
