@@ -1,5 +1,7 @@
 #include "runtime/node_result.h"
 
+#include "ir/ir_reader.h"
+
 #include <nlohmann/json.hpp>
 
 namespace mlops::runtime {
@@ -7,14 +9,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-const char* typeName(const json& j) {
-  if (j.is_null()) return "null";
-  if (j.is_boolean()) return "a boolean";
-  if (j.is_number()) return "a number";
-  if (j.is_string()) return "a string";
-  if (j.is_array()) return "an array";
-  return "an object";
-}
 
 // The string member `key` into `out`; false with `error` when it is there
 // but not a string, or missing and `required`.
@@ -25,7 +19,7 @@ bool stringMember(const json& doc, const char* key, bool required, std::string& 
     return !required;
   }
   if (!it->is_string()) {
-    error = std::string("`") + key + "` is " + typeName(*it) + ", expected a string";
+    error = std::string("`") + key + "` is " + ir::jsonTypeName(*it) + ", expected a string";
     return false;
   }
   out = it->get<std::string>();
@@ -48,7 +42,7 @@ std::optional<NodeResult> parseNodeResult(std::string_view text, std::string& er
     return std::nullopt;
   }
   if (!doc.is_object()) {
-    error = std::string("the document is ") + typeName(doc) + ", expected a result object";
+    error = std::string("the document is ") + ir::jsonTypeName(doc) + ", expected a result object";
     return std::nullopt;
   }
   NodeResult out;
@@ -57,7 +51,7 @@ std::optional<NodeResult> parseNodeResult(std::string_view text, std::string& er
     return std::nullopt;
   if (auto it = doc.find("seconds"); it != doc.end()) {
     if (!it->is_number()) {
-      error = std::string("`seconds` is ") + typeName(*it) + ", expected a number";
+      error = std::string("`seconds` is ") + ir::jsonTypeName(*it) + ", expected a number";
       return std::nullopt;
     }
     out.seconds = it->get<double>();

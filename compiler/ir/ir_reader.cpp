@@ -23,14 +23,6 @@ std::string pointerToken(std::string_view key) {
   return out;
 }
 
-const char* typeName(const json& j) {
-  if (j.is_null()) return "null";
-  if (j.is_boolean()) return "a boolean";
-  if (j.is_number()) return "a number";
-  if (j.is_string()) return "a string";
-  if (j.is_array()) return "an array";
-  return "an object";
-}
 
 // A value and where it is, for messages.
 struct At {
@@ -40,7 +32,7 @@ struct At {
   [[noreturn]] void fail(const std::string& message) const { throw Invalid{pointer, message}; }
 
   At operator[](std::string_view key) const {
-    if (!value.is_object()) fail(std::string("expected an object, found ") + typeName(value));
+    if (!value.is_object()) fail(std::string("expected an object, found ") + jsonTypeName(value));
     auto it = value.find(std::string(key));
     std::string p = pointer + "/" + pointerToken(key);
     if (it == value.end()) throw Invalid{pointer, "missing key `" + std::string(key) + "`"};
@@ -50,21 +42,21 @@ struct At {
   At at(size_t i) const { return {value[i], pointer + "/" + std::to_string(i)}; }
 
   const json& array() const {
-    if (!value.is_array()) fail(std::string("expected an array, found ") + typeName(value));
+    if (!value.is_array()) fail(std::string("expected an array, found ") + jsonTypeName(value));
     return value;
   }
   const json& object() const {
-    if (!value.is_object()) fail(std::string("expected an object, found ") + typeName(value));
+    if (!value.is_object()) fail(std::string("expected an object, found ") + jsonTypeName(value));
     return value;
   }
   std::string string() const {
-    if (!value.is_string()) fail(std::string("expected a string, found ") + typeName(value));
+    if (!value.is_string()) fail(std::string("expected a string, found ") + jsonTypeName(value));
     return value.get<std::string>();
   }
   // A string, or "" for null.
   std::string stringOrNull() const { return value.is_null() ? std::string() : string(); }
   double number() const {
-    if (!value.is_number()) fail(std::string("expected a number, found ") + typeName(value));
+    if (!value.is_number()) fail(std::string("expected a number, found ") + jsonTypeName(value));
     return value.get<double>();
   }
   std::optional<double> numberOrNull() const {
@@ -73,11 +65,11 @@ struct At {
   }
   unsigned whole(unsigned max = 0xffffffffu) const {
     if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > max)
-      fail(std::string("expected a whole number, found ") + (value.is_number() ? value.dump() : typeName(value)));
+      fail(std::string("expected a whole number, found ") + (value.is_number() ? value.dump() : jsonTypeName(value)));
     return static_cast<unsigned>(value.get<int64_t>());
   }
   bool boolean() const {
-    if (!value.is_boolean()) fail(std::string("expected a boolean, found ") + typeName(value));
+    if (!value.is_boolean()) fail(std::string("expected a boolean, found ") + jsonTypeName(value));
     return value.get<bool>();
   }
   std::vector<std::string> strings() const {
@@ -107,7 +99,7 @@ Location location(const At& a) {
 Expression expression(const At& a) {
   if (a.value.is_null()) return {};
   At tree = a["tree"];
-  if (!tree.value.is_object()) tree.fail(std::string("expected an expression tree, found ") + typeName(tree.value));
+  if (!tree.value.is_object()) tree.fail(std::string("expected an expression tree, found ") + jsonTypeName(tree.value));
   return {a["source"].string(), tree.value};
 }
 
@@ -351,6 +343,15 @@ PipelineGraph graph(const At& doc) {
 }
 
 }  // namespace
+
+const char* jsonTypeName(const json& j) {
+  if (j.is_null()) return "null";
+  if (j.is_boolean()) return "a boolean";
+  if (j.is_number()) return "a number";
+  if (j.is_string()) return "a string";
+  if (j.is_array()) return "an array";
+  return "an object";
+}
 
 std::optional<PipelineGraph> readPipelineJson(std::string_view text, ReadError& error) {
   json doc;

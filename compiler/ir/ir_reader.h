@@ -24,4 +24,8 @@ struct ReadError {
 // was written by mlopsc (tested on every example).
 std::optional<PipelineGraph> readPipelineJson(std::string_view text, ReadError& error);
 
+// "null", "a boolean", "a number", "a string", "an array" or "an object": how
+// messages about JSON read by mlopsc (pipeline.json, result.json) name a value.
+const char* jsonTypeName(const nlohmann::ordered_json& value);
+
 }  // namespace mlops::ir
