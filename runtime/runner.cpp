@@ -266,6 +266,8 @@ class Runner : public Executor {
   void skipped(size_t i, const std::string& status, const std::string& why) { record(i, status, why, 0, nullptr); }
   bool blockingTestFailed() const { return blockingFailed_; }
   const FileHasher& hasher() const { return hasher_; }
+  // Each step's, model's and deploy's code paths, as this run found them.
+  const std::unordered_map<std::string, std::vector<std::string>>& codeFound() const { return codePaths_; }
   bool monitorFailed() const { return monitorFailed_; }
   const std::set<std::string>& waitingGates() const { return waiting_; }
 
@@ -322,6 +324,7 @@ class Runner : public Executor {
     }
     std::optional<std::vector<std::string>> code = codePaths(g_, n, g_.root, error);
     if (!code) return immediate(i, false, error);
+    codePaths_[n.id] = *code;
     for (const std::string& path : *code) {
       std::optional<Digest> digest = hasher_.hash(join(g_.root, path), error);
       if (!digest) return immediate(i, false, "code " + error);
@@ -951,6 +954,7 @@ class Runner : public Executor {
   std::set<std::string> waiting_;   // gates waiting for approvals
   std::vector<ApprovalRecord> approvals_;
   std::unordered_map<std::string, NodeSuccess> successes_;  // last success by node id
+  std::unordered_map<std::string, std::vector<std::string>> codePaths_;  // by node id
   std::vector<NodeRecord> pending_;                         // results not written yet
   bool blockingFailed_ = false;
   bool monitorFailed_ = false;
@@ -1007,7 +1011,8 @@ bool exportArtifacts(const ir::PipelineGraph&, const ir::Node& n, const Progress
 // no manifest, so the next run checks in full.
 std::optional<std::string> noopManifestOf(const ir::PipelineGraph& g, const std::vector<const ir::Node*>& order,
                                           const std::vector<ProgressLine>& lines, const std::string& root,
-                                          const FileHasher& hasher) {
+                                          const FileHasher& hasher,
+                                          const std::unordered_map<std::string, std::vector<std::string>>& code) {
   if (lines.size() != order.size()) return std::nullopt;
   std::unordered_map<std::string, const ProgressLine*> byId;
   for (const ProgressLine& l : lines) byId[l.node] = &l;
@@ -1034,9 +1039,9 @@ std::optional<std::string> noopManifestOf(const ir::PipelineGraph& g, const std:
     }
     for (const auto& [name, path] : n->outputs) paths.push_back(path);
     if (n->kind != ir::NodeKind::Data) {
-      std::optional<std::vector<std::string>> code = codePaths(g, *n, root, error);
-      if (!code) return std::nullopt;
-      paths.insert(paths.end(), code->begin(), code->end());
+      auto found = code.find(n->id);
+      if (found == code.end()) return std::nullopt;
+      paths.insert(paths.end(), found->second.begin(), found->second.end());
     }
     // Every file must have the stamp the run hashed it with (the memo).
     auto hashedAsIs = [&](const std::string& full, const FileStamp& stamp) {
@@ -1263,7 +1268,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
       return RunStatus::NodeFailed;
     }
   if (state && !o.dryRun && o.node.empty()) {
-    if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher()))
+    if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher(), runner.codeFound()))
       state->saveNoopManifest(noopManifestKey(digest, o.targets, o.runtimeVersion), *manifest, run);
     else
       state->forgetNoopManifest();
