@@ -7,9 +7,11 @@
 // --check compares instead of writing and prints a unified diff of what
 // would change (exit 1), for "generated files are up to date" CI jobs.
 #include "driver/audit_output.h"
+#include "driver/build_record.h"
 #include "driver/commands.h"
 #include "driver/compile_cache.h"
 #include "driver/keep_until_exit.h"
+#include "driver/pipeline_input.h"
 #include "driver/repository_path.h"
 #include "driver/version.h"
 #include "driver/stdlib_locator.h"
@@ -46,6 +48,10 @@ llvm::cl::opt<bool> checkOnly("check",
                               llvm::cl::desc("Write nothing; exit 1 with a diff when files on disk differ from "
                                              "what would be generated"),
                               llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<bool> buildExplain("explain",
+                                  llvm::cl::desc("With --check: say whether the record of the last build answered "
+                                                 "or why the spec was compiled again"),
+                                  llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> buildStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
                                        llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 
@@ -241,6 +247,37 @@ int runBuild() {
     if (!irPath) return static_cast<int>(ExitCode::Usage);
     ci.irPath = std::move(*irPath);
   }
+  // --check first asks the build record (driver/build_record.h): unchanged
+  // inputs and unchanged generated files need no compilation.
+  std::string recordPath, recordKey;
+  std::string stdlibError;
+  std::optional<std::string> stdlibDir = findStdlib(buildStdlib, stdlibError);
+  bool recordable = !compileCacheDisabled() && buildSpec != "-" && stdlibDir;
+  if (recordable) {
+    std::string options = "all " + std::to_string(all) + " ir " + std::to_string(emitIr) + " graph " +
+                          std::to_string(emitGraphs) + " audit " + std::to_string(emitAudit) + " targets";
+    for (emit::CiTarget t : targets) options += ' ' + std::to_string(static_cast<int>(t));
+    options += "\nout " + outDir.getValue() + "\nci-ir-path " + ci.irPath;
+    recordPath = buildRecordPath(buildSpec, outDir);
+    recordKey = buildRecordKey(buildSpec, *stdlibDir, options);
+    RenderedDiagnostics replay;
+    std::string why;
+    if (checkOnly && buildRecordHolds(recordPath, recordKey, outDir, replay, why)) {
+      printRendered(replay);
+      if (buildExplain)
+        llvm::errs() << "mlopsc: build record: reused (no input of the spec and no generated file changed)\n";
+      return static_cast<int>(ExitCode::Success);
+    }
+    if (checkOnly && buildExplain) llvm::errs() << "mlopsc: build record: compiled again: " << why << '\n';
+  } else if (checkOnly && buildExplain) {
+    llvm::errs() << "mlopsc: build record: compiled again: the compile cache is off\n";
+  }
+  // Notes printed outside the diagnostics, kept for the build record.
+  std::string notes;
+  auto note = [&notes](const std::string& text) {
+    llvm::errs() << text;
+    notes += text;
+  };
   // The backends run while the compilation is alive, so what they find (the
   // W07xx warnings) points into the spec and is reported with the other
   // diagnostics. They only read the graph, so they run side by side: the IR
@@ -259,8 +296,8 @@ int runBuild() {
     // Said when a CI target was asked for by name; `build` with the default
     // targets stays quiet for specs that only declare the graph.
     if (!all && !targets.empty() && g.pipelines.empty() && emit::scheduledMonitors(g).empty())
-      llvm::errs() << "mlopsc: note: the spec declares no pipeline and no monitor with `every`: there are no CI "
-                      "jobs to write (declare `pipeline NAME { targets = [...] }`)\n";
+      note("mlopsc: note: the spec declares no pipeline and no monitor with `every`: there are no CI "
+           "jobs to write (declare `pipeline NAME { targets = [...] }`)\n");
     g.find("");  // build the node index before the threads share the graph
     // pipeline.json is written once and shared by its file and the audit
     // report's digest of it.
@@ -282,9 +319,9 @@ int runBuild() {
     // build's time. `mlopsc report` writes it on request.
     bool auditNow = emitAudit && (!all || g.nodes.size() <= emit::kMaxLayoutNodes);
     if (emitAudit && !auditNow)
-      llvm::errs() << "mlopsc: note: the graph has " << g.nodes.size() << " nodes, more than "
-                   << emit::kMaxLayoutNodes << ": no audit/ report written (`mlopsc report SPEC` or "
-                   << "`--emit=audit` writes it)\n";
+      note("mlopsc: note: the graph has " + std::to_string(g.nodes.size()) + " nodes, more than " +
+           std::to_string(emit::kMaxLayoutNodes) +
+           ": no audit/ report written (`mlopsc report SPEC` or `--emit=audit` writes it)\n");
     if (auditNow) {
       // The findings are taken now, while the diagnostics' sources are
       // alive; the report is built beside the other workers. It is the
@@ -305,7 +342,9 @@ int runBuild() {
     }
   };
   ExitCode failure = ExitCode::Success;
-  std::unique_ptr<ir::PipelineGraph> graph = compileSpec(buildSpec, buildStdlib, failure, runBackends);
+  CompileRecord record;
+  std::unique_ptr<ir::PipelineGraph> graph =
+      compileSpec(buildSpec, buildStdlib, failure, runBackends, recordable ? &record : nullptr);
   std::vector<Output> outputs;
   for (size_t i = 0; i < workers.size(); ++i) {
     std::vector<emit::GeneratedFile> files = workers[i].files.get();
@@ -335,6 +374,12 @@ int runBuild() {
       llvm::errs() << "mlopsc: error: " << error << '\n';
       return static_cast<int>(ExitCode::Usage);
     }
+  }
+  if (recordable && !differs) {
+    std::vector<GeneratedDigest> digests;
+    for (const Output& o : outputs) digests.push_back({o.relativePath, runtime::hashBytes(o.content)});
+    record.diagnostics.err = notes + record.diagnostics.err;
+    storeBuildRecord(recordPath, recordKey, std::move(record), digests);
   }
   if (checkOnly && differs) {
     llvm::errs() << "mlopsc: generated files in " << outDir << " are out of date; run `mlopsc build " << buildSpec

@@ -33,9 +33,9 @@ llvm::cl::opt<std::string> projectOption(
 
 llvm::cl::opt<bool> noCompileCache(
     "no-compile-cache",
-    llvm::cl::desc("Compile the spec even when the compile cache (.mlops/compile-cache/) holds its IR; "
-                   "MLOPS_NO_COMPILE_CACHE=1 does the same"),
-    llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand), llvm::cl::cat(commandCategory));
+    llvm::cl::desc("Compile the spec even when the compile cache (.mlops/compile-cache/) holds its IR (for "
+                   "`build --check`: a record of the last build); MLOPS_NO_COMPILE_CACHE=1 does the same"),
+    llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand), llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 
 namespace {
 

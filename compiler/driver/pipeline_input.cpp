@@ -11,14 +11,10 @@
 #include <cstdlib>
 
 namespace mlops::driver {
-namespace {
-
-bool cacheDisabled() {
+bool compileCacheDisabled() {
   const char* env = std::getenv("MLOPS_NO_COMPILE_CACHE");
   return noCompileCache || (env && *env && std::string_view(env) != "0");
 }
-
-}  // namespace
 
 std::unique_ptr<ir::PipelineGraph> parsePipeline(const std::string& input, std::string text, std::string& irJson,
                                                  int& exitCode) {
@@ -43,7 +39,7 @@ bool loadSpecIr(const std::string& spec, const std::string& stdlib, CacheWrite w
   std::string path, key, why = "no entry for this spec yet";
   std::string stdlibError;
   std::optional<std::string> stdlibDir = findStdlib(stdlib, stdlibError);
-  bool cacheable = !cacheDisabled() && spec != "-" && stdlibDir;
+  bool cacheable = !compileCacheDisabled() && spec != "-" && stdlibDir;
   if (!cacheable) why = "the compile cache is off";
   if (cacheable) {
     path = compileCachePath(spec);

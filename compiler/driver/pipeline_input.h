@@ -17,6 +17,9 @@ namespace mlops::driver {
 // write nothing: `status`, `run --dry-run`).
 enum class CacheWrite { Create, IfPresent };
 
+// --no-compile-cache or MLOPS_NO_COMPILE_CACHE (not empty, not 0).
+bool compileCacheDisabled();
+
 // The graph and its pipeline.json text; null after printing why, with
 // `exitCode` set (1: spec errors, 2: unreadable input).
 std::unique_ptr<ir::PipelineGraph> loadPipeline(const std::string& input, const std::string& stdlib,

@@ -164,3 +164,66 @@ cd ../fresh
 run status p.mlops
 run run p.mlops --dry-run
 [[ ! -e .mlops ]] && pass "status and run --dry-run do not create .mlops/" || fail "status or --dry-run created .mlops/"
+
+# ---- build --check: the record of the last build (driver/build_record.h)
+cd ../proj
+run build p.mlops -o gen
+expect_exit 0 "build into gen/"
+run build p.mlops -o gen --check --explain
+expect_exit 0 "build --check right after the build"
+expect_stderr_contains "build record: reused" "build --check reuses the record of the build"
+run build p.mlops -o gen --check --explain --no-compile-cache
+expect_stderr_contains "compiled again: the compile cache is off" "--no-compile-cache compiles for build --check"
+for flags in "" "-Wno-W0601" "-Werror=W0601"; do
+  # shellcheck disable=SC2086 # the flags are words
+  run build p.mlops -o gen --check --color=never $flags
+  cached_rc=$RC
+  cp "$STDERR" cached.err
+  # shellcheck disable=SC2086
+  run build p.mlops -o gen --check --color=never --no-compile-cache $flags
+  expect_eq "$cached_rc" "$RC" "build --check ${flags:-(no -W)}: the exit code with the record is the one without"
+  cmp -s cached.err "$STDERR" && pass "build --check ${flags:-(no -W)}: the same diagnostics with the record" ||
+    fail "build --check ${flags:-(no -W)}: the diagnostics differ with the record: $(diff cached.err "$STDERR" | head -n 8)"
+done
+# A generated file edited by hand, same size, mtime put back: still seen.
+gen=gen/pipeline.json
+cp -p "$gen" saved.json
+sed 's/"p"/"q"/' saved.json >"$gen"
+touch -r saved.json "$gen"
+expect_eq "$(stat -c %s "$gen")" "$(stat -c %s saved.json)" "the hand edit kept the size"
+run build p.mlops -o gen --check --explain
+expect_exit 1 "build --check after a same-size hand edit of pipeline.json"
+expect_stderr_contains "compiled again: \`gen/pipeline.json\` is not what the last build wrote" "the edited file is named"
+expect_stdout_contains "+++ gen/pipeline.json (generated)" "and the diff is printed"
+cp -p saved.json "$gen"
+run build p.mlops -o gen --check --explain
+expect_exit 0 "the file put back"
+# A generated file deleted.
+rm gen/graph/pipeline.dot
+run build p.mlops -o gen --check
+expect_exit 1 "build --check with a generated file missing"
+expect_stdout_contains "+++ gen/graph/pipeline.dot (generated)" "the missing file is named in the diff"
+run build p.mlops -o gen
+# An edited import: compiled again, and the generated files are stale.
+sed -i 's/v4/v5/' steps.mlops
+run build p.mlops -o gen --check --explain
+expect_exit 1 "build --check after editing an import"
+expect_stderr_contains "compiled again: \`$PWD/steps.mlops\` changed" "the edited import is named"
+expect_stdout_contains "v5" "the diff shows the new command"
+run build p.mlops -o gen
+run build p.mlops -o gen --check --explain
+expect_stderr_contains "build record: reused" "reused again after the build"
+# Another --emit selection or folder is another record.
+run build p.mlops -o gen --check --explain --emit=ir
+expect_exit 0 "build --check --emit=ir"
+expect_stderr_contains "compiled again: the compiler, the stdlib folder or the options changed" \
+  "another --emit selection does not reuse the record"
+run build p.mlops -o gen2 --check --explain
+expect_exit 1 "build --check into a folder never built"
+expect_stderr_contains "compiled again: no record of a build of this spec into this folder yet" \
+  "another output folder has its own record"
+# A build never creates .mlops/.
+cd ../fresh
+run build p.mlops -o gen
+expect_exit 0 "build in a folder without .mlops/"
+[[ ! -e .mlops ]] && pass "build does not create .mlops/" || fail "build created .mlops/"
