@@ -6,9 +6,10 @@
 #   make test        build Release in build/ and run every test (unit, golden, e2e)
 #   make test-asan   the same with AddressSanitizer + UBSan, Debug, in build-asan/
 #   make fuzz        run each fuzz target (or those in FUZZ_TARGETS) for FUZZ_SECONDS seconds,
-#                    one at a time (tests/fuzz/run-fuzz; clang-14, build-fuzz/)
+#                    one at a time (tests/fuzz/run-fuzz; clang-14, build-fuzz/); FUZZ_SANITIZERS=undefined
+#                    fuzzes for throughput without ASan (build-fuzz-undefined/)
 #   make bench       run the parse benchmark (bench/parse)
-#   make clean       remove the build trees (build/, build-asan/, build-fuzz/) and bench/out/
+#   make clean       remove the build trees (build/, build-asan/, build-fuzz*/) and bench/out/
 #
 # MLOPS_SHARED_DIR=DIR points the e2e tests at the shared validators
 # (tools/validate-json, schemas/) when they are not in ../shared.
@@ -17,6 +18,7 @@ BUILD_DIR      ?= build
 ASAN_BUILD_DIR ?= build-asan
 FUZZ_SECONDS   ?= 60
 FUZZ_TARGETS   ?=
+FUZZ_SANITIZERS ?= address,undefined
 JOBS           ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE          ?= cmake
 CTEST          ?= ctest
@@ -64,10 +66,10 @@ test-asan: deps
 	  $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure --parallel $(JOBS)
 
 fuzz:
-	tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	SANITIZERS=$(FUZZ_SANITIZERS) tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: build
 	bench/parse
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-fuzz bench/out
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-fuzz build-fuzz-undefined bench/out
