@@ -8,6 +8,10 @@
 #   make fuzz        run each fuzz target (or those in FUZZ_TARGETS) for FUZZ_SECONDS seconds,
 #                    one at a time (tests/fuzz/run-fuzz; clang-14, build-fuzz/); FUZZ_SANITIZERS=undefined
 #                    fuzzes for throughput without ASan (build-fuzz-undefined/)
+#   make package     the Debian package and the self-contained release archive, in dist/
+#                    (mlopsc_<version>_amd64.deb; mlopsc-<version>-linux-x86_64.tar.gz and .sha256)
+#   make test-package  make package, then test both artifacts as a user gets them
+#                    (lintian; apt-get install ./deb and remove again, as root; the archive with env -i)
 #   make bench       run the parse benchmark (bench/parse)
 #   make clean       remove the build trees (build/, build-asan/, build-fuzz*/) and bench/out/
 #
@@ -28,7 +32,7 @@ CMAKE_FLAGS := $(if $(MLOPS_SHARED_DIR),-DMLOPS_SHARED_DIR=$(abspath $(MLOPS_SHA
 # Ninja on a fresh build directory; an existing one keeps the generator it was made with.
 generator = $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja)
 
-.PHONY: demo test test-asan fuzz bench clean deps build build-asan
+.PHONY: demo test test-asan fuzz bench clean deps build build-asan package test-package
 
 deps:
 	scripts/install-deps
@@ -65,6 +69,17 @@ test-asan: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure --parallel $(JOBS)
 
+package: deps
+	$(MAKE) --no-print-directory build
+	rm -rf $(BUILD_DIR)/cpack && mkdir -p dist
+	cd $(BUILD_DIR) && cpack -G DEB -B cpack >cpack.log || { cat cpack.log; exit 1; }
+	mv $(BUILD_DIR)/cpack/mlopsc_*.deb dist/
+	packaging/make-release-archive $(BUILD_DIR) dist
+	@ls -l dist
+
+test-package: package
+	tests/package/run dist
+
 fuzz:
 	SANITIZERS=$(FUZZ_SANITIZERS) tests/fuzz/run-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
@@ -72,4 +87,4 @@ bench: build
 	bench/parse
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-fuzz build-fuzz-undefined bench/out
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-fuzz build-fuzz-undefined bench/out dist

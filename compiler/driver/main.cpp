@@ -13,6 +13,7 @@ using namespace mlops::driver;
 int main(int argc, char** argv) {
   llvm::InitLLVM init(argc, argv);
   setExecutablePath(argv[0]);
+  useBundledGraphvizPlugins();
   llvm::cl::SetVersionPrinter([](llvm::raw_ostream& os) {
     os << "mlopsc " << kVersion << "\n";
     os << ".mlops language version 1\n";

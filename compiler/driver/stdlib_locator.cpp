@@ -27,6 +27,16 @@ void setExecutablePath(const char* argv0) {
   executablePath() = llvm::sys::fs::getMainExecutable(argv0, &anchor);
 }
 
+void useBundledGraphvizPlugins() {
+  if (executablePath().empty() || std::getenv("GVBINDIR")) return;
+  llvm::SmallString<256> dir(llvm::sys::path::parent_path(executablePath()));
+  llvm::sys::path::append(dir, "..", "lib", "graphviz");
+  llvm::sys::path::remove_dots(dir, true);
+  llvm::SmallString<256> config(dir);
+  llvm::sys::path::append(config, "config6a");
+  if (llvm::sys::fs::exists(config)) ::setenv("GVBINDIR", dir.c_str(), 0);
+}
+
 std::optional<std::string> findDiagnosticsDoc() {
   llvm::SmallString<256> bin(llvm::sys::path::parent_path(executablePath()));
   for (const char* relative : {"../docs/diagnostics.md", "../share/doc/mlopsc/diagnostics.md"}) {

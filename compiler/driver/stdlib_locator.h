@@ -14,6 +14,10 @@ void setExecutablePath(const char* argv0);
 // The stdlib folder, or nullopt with `error` explaining where it looked.
 std::optional<std::string> findStdlib(const std::string& override, std::string& error);
 
+// The release archive (packaging/make-release-archive) carries Graphviz's
+// plugins in BIN/../lib/graphviz: point Graphviz there (GVBINDIR) unless the
+// user already did. Elsewhere Graphviz finds its installed plugins itself.
+void useBundledGraphvizPlugins();
 // docs/diagnostics.md (the catalogue of codes) for links from editors:
 // BIN/../docs (build tree in a checkout), BIN/../share/doc/mlopsc.
 std::optional<std::string> findDiagnosticsDoc();
