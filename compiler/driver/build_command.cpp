@@ -19,6 +19,7 @@
 #include "emit/github_emitter.h"
 #include "emit/gitlab_emitter.h"
 #include "emit/graph_emitter.h"
+#include "emit/mlopsc_install.h"
 #include "emit/target_limits.h"
 #include "ir/ir_builder.h"
 
@@ -61,6 +62,62 @@ llvm::cl::opt<std::string> ciIrPath(
                    "(default: OUT/pipeline.json relative to the git work tree holding the spec, or to the "
                    "spec's folder without git)"),
     llvm::cl::value_desc("path"), llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
+
+llvm::cl::opt<std::string> ciMlopscUrl(
+    "ci-mlopsc-url",
+    llvm::cl::desc("Where the generated jobs download the mlopsc release archive; {version} is replaced; https://, "
+                   "http:// or file:// (default: the project's release address)"),
+    llvm::cl::value_desc("template"), llvm::cl::init(emit::kDefaultReleaseUrl), llvm::cl::sub(buildCommand),
+    llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> ciMlopscSha256(
+    "ci-mlopsc-sha256",
+    llvm::cl::desc("The release archive's sha256, which every job checks (default for a file:// address: computed "
+                   "from the file now)"),
+    llvm::cl::value_desc("hex"), llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> ciSetupAction(
+    "ci-setup-action",
+    llvm::cl::desc("The GitHub action that installs mlopsc; {version} is replaced (default: this repository's "
+                   "actions/setup-mlopsc at the compiler's version)"),
+    llvm::cl::value_desc("ref"), llvm::cl::init(emit::kDefaultSetupAction), llvm::cl::sub(buildCommand),
+    llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> ciMlopscImage(
+    "ci-mlopsc-image",
+    llvm::cl::desc("The image Argo's init containers copy mlopsc from; {version} is replaced; pin it with "
+                   "@sha256:DIGEST (default: the project's image, packaging/Containerfile)"),
+    llvm::cl::value_desc("ref"), llvm::cl::init(emit::kDefaultImage), llvm::cl::sub(buildCommand),
+    llvm::cl::cat(commandCategory));
+
+// Where the generated jobs get mlopsc from; false after printing why.
+bool releaseOptions(emit::MlopscRelease& release) {
+  release.version = kVersion;
+  release.urlTemplate = ciMlopscUrl;
+  release.setupAction = ciSetupAction;
+  release.image = ciMlopscImage;
+  std::string url = emit::withVersion(release.urlTemplate, release.version);
+  llvm::StringRef scheme(url);
+  if (!scheme.startswith("https://") && !scheme.startswith("http://") && !scheme.startswith("file://")) {
+    llvm::errs() << "mlopsc: error: --ci-mlopsc-url `" << ciMlopscUrl
+                 << "`: expected an https://, http:// or file:// address\n";
+    return false;
+  }
+  std::string sha = llvm::StringRef(ciMlopscSha256.getValue()).lower();
+  if (!sha.empty() && (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    llvm::errs() << "mlopsc: error: --ci-mlopsc-sha256 `" << ciMlopscSha256 << "`: expected 64 hexadecimal digits\n";
+    return false;
+  }
+  if (sha.empty() && scheme.startswith("file://")) {
+    std::string path = url.substr(7);
+    auto archive = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!archive) {
+      llvm::errs() << "mlopsc: error: --ci-mlopsc-url `" << url << "`: cannot read " << path << ": "
+                   << archive.getError().message() << " (make package writes the archive into dist/)\n";
+      return false;
+    }
+    sha = sha256Hex((*archive)->getBuffer().str());
+  }
+  release.sha256 = sha;
+  return true;
+}
 
 struct Output {
   std::string relativePath;
@@ -247,6 +304,7 @@ int runBuild() {
     if (!irPath) return static_cast<int>(ExitCode::Usage);
     ci.irPath = std::move(*irPath);
   }
+  if (!targets.empty() && !releaseOptions(ci.mlopsc)) return static_cast<int>(ExitCode::Usage);
   // --check first asks the build record (driver/build_record.h): unchanged
   // inputs and unchanged generated files need no compilation.
   std::string recordPath, recordKey;
@@ -257,7 +315,8 @@ int runBuild() {
     std::string options = "all " + std::to_string(all) + " ir " + std::to_string(emitIr) + " graph " +
                           std::to_string(emitGraphs) + " audit " + std::to_string(emitAudit) + " targets";
     for (emit::CiTarget t : targets) options += ' ' + std::to_string(static_cast<int>(t));
-    options += "\nout " + outDir.getValue() + "\nci-ir-path " + ci.irPath;
+    options += "\nout " + outDir.getValue() + "\nci-ir-path " + ci.irPath + "\nmlopsc " + ci.mlopsc.urlTemplate +
+               "\n" + ci.mlopsc.sha256 + "\n" + ci.mlopsc.setupAction + "\n" + ci.mlopsc.image;
     recordPath = buildRecordPath(buildSpec, outDir);
     recordKey = buildRecordKey(buildSpec, *stdlibDir, options);
     RenderedDiagnostics replay;
@@ -291,7 +350,10 @@ int runBuild() {
   std::vector<Output> graphOutputs;
   bool graphOk = true;
   auto runBackends = [&](const ir::PipelineGraph& g, diag::DiagnosticEngine& diags) {
-    for (emit::CiTarget t : targets) emit::reportTargetLimits(g, t, diags);
+    for (emit::CiTarget t : targets) {
+      emit::reportTargetLimits(g, t, diags);
+      emit::reportReleaseSource(g, t, ci, diags);
+    }
     if (diags.hasErrors()) return;  // -Werror=W07xx: nothing is written
     // Said when a CI target was asked for by name; `build` with the default
     // targets stays quiet for specs that only declare the graph.

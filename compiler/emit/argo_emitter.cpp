@@ -8,6 +8,12 @@ namespace mlops::emit {
 namespace {
 
 constexpr const char* kSourcePath = "/src";
+// Where the init container puts mlopsc (an emptyDir shared with the node's
+// container), and where the mlopsc image holds the unpacked release archive
+// (packaging/Containerfile).
+constexpr const char* kToolsVolume = "mlopsc";
+constexpr const char* kToolsPath = "/mlops-tools";
+constexpr const char* kImageReleasePath = "/opt/mlopsc/.";
 
 std::string quantity(double v) {
   if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
@@ -128,6 +134,32 @@ class ArgoWriter {
     parameter("ir", options_.irPath, "pipeline.json, relative to the repository root");
     if (graph_.image.empty()) parameter("image", std::nullopt, "Container image of nodes that name none");
     out_ << YAML::EndSeq << YAML::EndMap;
+    out_ << YAML::Key << Word{"volumes"} << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    out_ << YAML::Key << Word{"name"} << YAML::Value << Word{kToolsVolume};
+    out_ << YAML::Key << Word{"emptyDir"} << YAML::Value;
+    emptyMap(out_);
+    out_ << YAML::EndMap << YAML::EndSeq;
+  }
+
+  void toolsMount() {
+    out_ << YAML::Key << Word{"volumeMounts"} << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    out_ << YAML::Key << Word{"name"} << YAML::Value << Word{kToolsVolume};
+    out_ << YAML::Key << Word{"mountPath"} << YAML::Value << Word{kToolsPath};
+    out_ << YAML::EndMap << YAML::EndSeq;
+  }
+
+  // mlopsc of the compiler's version, copied from the mlopsc image into the
+  // shared emptyDir before the node's own image starts (emit/mlopsc_install.h).
+  void installInitContainer() {
+    const MlopscRelease& r = options_.mlopsc;
+    out_ << YAML::Key << Word{"initContainers"} << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    out_ << YAML::Key << Word{"name"} << YAML::Value << Word{"install-mlopsc"};
+    out_ << YAML::Key << Word{"image"} << YAML::Value;
+    scalar(out_, withVersion(r.image, r.version));
+    out_ << YAML::Key << Word{"command"} << YAML::Value << YAML::Flow << YAML::BeginSeq << Word{"cp"} << Word{"-a"}
+         << Word{kImageReleasePath} << Word{kToolsPath} << YAML::EndSeq;
+    toolsMount();
+    out_ << YAML::EndMap << YAML::EndSeq;
   }
 
   void parameter(const char* name, const std::optional<std::string>& value, const char* description) {
@@ -190,6 +222,7 @@ class ArgoWriter {
     }
     out_ << YAML::EndSeq << YAML::EndMap;
 
+    installInitContainer();
     out_ << YAML::Key << Word{"container"} << YAML::Value << YAML::BeginMap;
     std::string image = node.image;
     if (node.kind != ir::NodeKind::Step && node.kind != ir::NodeKind::Model && node.kind != ir::NodeKind::Deploy)
@@ -197,13 +230,15 @@ class ArgoWriter {
     out_ << YAML::Key << Word{"image"} << YAML::Value;
     if (image.empty()) out_ << YAML::DoubleQuoted << "{{workflow.parameters.image}}";
     else scalar(out_, image);
-    out_ << YAML::Key << Word{"command"} << YAML::Value << YAML::Flow << YAML::BeginSeq << Word{"mlopsc"} << YAML::EndSeq;
+    out_ << YAML::Key << Word{"command"} << YAML::Value << YAML::Flow << YAML::BeginSeq
+         << Word{std::string(kToolsPath) + "/bin/mlopsc"} << YAML::EndSeq;
     out_ << YAML::Key << Word{"args"} << YAML::Value << YAML::BeginSeq << Word{"run"};
     out_ << YAML::DoubleQuoted << "{{workflow.parameters.ir}}";
     out_ << Word{"--node"};
     scalar(out_, node.id);
     out_ << Word{"--artifacts"} << Word{kArtifactRoot} << YAML::EndSeq;
     out_ << YAML::Key << Word{"workingDir"} << YAML::Value << Word{kSourcePath};
+    toolsMount();
     if (!node.secrets.empty()) {
       out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginSeq;
       for (const std::string& s : node.secrets) {

@@ -12,6 +12,7 @@
 // path from the spec.
 #pragma once
 
+#include "emit/mlopsc_install.h"
 #include "ir/pipeline_graph.h"
 
 #include <optional>
@@ -30,6 +31,8 @@ struct GeneratedFile {
 struct CiOptions {
   // pipeline.json as the CI job sees it, relative to the repository root.
   std::string irPath = "pipeline.json";
+  // Where each job gets mlopsc from (emit/mlopsc_install.h).
+  MlopscRelease mlopsc;
 };
 
 inline constexpr const char* kArtifactRoot = "mlops-artifacts";

@@ -226,6 +226,7 @@ class WorkflowWriter {
     out_ << YAML::Key << Word{"uses"} << YAML::Value << Word{kCheckout};
     out_ << YAML::Key << Word{"with"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"persist-credentials"}
          << YAML::Value << false << YAML::EndMap << YAML::EndMap;
+    installStep();
     for (const std::string& d : downloads) {
       out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
       scalar(out_, "Download " + d);
@@ -263,6 +264,24 @@ class WorkflowWriter {
       out_ << YAML::EndMap << YAML::EndMap;
     }
     out_ << YAML::EndSeq << YAML::EndMap;
+  }
+
+  // mlopsc of the compiler's version, checksum-verified (emit/mlopsc_install.h).
+  void installStep() {
+    const MlopscRelease& r = options_.mlopsc;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"Install mlopsc"};
+    out_ << YAML::Key << Word{"uses"} << YAML::Value;
+    text(out_, withVersion(r.setupAction, r.version));
+    out_ << YAML::Key << Word{"with"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"version"} << YAML::Value;
+    text(out_, r.version);
+    out_ << YAML::Key << Word{"url"} << YAML::Value;
+    text(out_, r.urlTemplate);
+    if (!r.sha256.empty()) {
+      out_ << YAML::Key << Word{"sha256"} << YAML::Value;
+      text(out_, r.sha256);
+    }
+    out_ << YAML::EndMap << YAML::EndMap;
   }
 
   const ir::PipelineGraph& graph_;

@@ -84,7 +84,25 @@ class GitLabWriter {
       out_ << YAML::Key << Word{name} << YAML::Value;
       scalar(out_, variableValue(value));
     }
+    const MlopscRelease& release = options_.mlopsc;
+    out_ << YAML::Key << Word{"MLOPSC_VERSION"} << YAML::Value;
+    scalar(out_, variableValue(release.version));
+    out_ << YAML::Key << Word{"MLOPSC_URL"} << YAML::Value;
+    scalar(out_, variableValue(release.urlTemplate));
+    out_ << YAML::Key << Word{"MLOPSC_SHA256"} << YAML::Value;
+    scalar(out_, variableValue(release.sha256));
     out_ << YAML::EndMap;
+
+    // Every job first installs mlopsc of the compiler's version, verified by
+    // checksum (emit/mlopsc_install.h), into the job's own folder. The
+    // script is the repository's, never spec text: it runs in a subshell so
+    // its `exit` fails the job without ending the job's shell early.
+    out_ << YAML::Key << Word{"default"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"before_script"} << YAML::Value << YAML::BeginSeq;
+    scalar(out_, "export MLOPSC_HOME=\"${MLOPSC_HOME:-$CI_PROJECT_DIR/.mlopsc}\"");
+    out_ << YAML::Literal << "(\n" + std::string(installScript()) + ")\n";
+    scalar(out_, "export PATH=\"$MLOPSC_HOME/$MLOPSC_VERSION/bin:$PATH\"");
+    out_ << YAML::EndSeq << YAML::EndMap;
 
     for (const Planned& plan : plans) {
       std::vector<Rule> rules = pipelineRules(*plan.pipeline);

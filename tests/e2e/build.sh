@@ -206,7 +206,7 @@ for spec in "$src"/examples/*/*.mlops; do
   run build "$spec" -o out1 "${ci[@]}"
   expect_exit 0 "$name: build"
   expect_stdout_empty "$name: build prints nothing on stdout"
-  expect_only_codes "W0701 W0702 W0703 W0704 W0705" "$name: build of a clean example reports only what CI platforms cannot express"
+  expect_only_codes "W0701 W0702 W0703 W0704 W0705 W0706" "$name: build of a clean example reports only what CI platforms cannot express"
   expect_stderr_not_contains "error" "$name: build of a clean example reports no error"
   if [[ ! -f out1/pipeline.json ]]; then
     fail "$name: build did not write out1/pipeline.json"
@@ -240,7 +240,7 @@ for spec in "$src"/examples/*/*.mlops; do
   run build --check "$spec" -o out1 "${ci[@]}"
   expect_exit 0 "$name: --check on an up-to-date folder"
   expect_stdout_empty "$name: --check up to date prints nothing on stdout"
-  expect_only_codes "W0701 W0702 W0703 W0704 W0705" "$name: --check up to date prints no diagnostics but the W07xx"
+  expect_only_codes "W0701 W0702 W0703 W0704 W0705 W0706" "$name: --check up to date prints no diagnostics but the W07xx"
   expect_eq "$(stat -c '%Y %i' out1/pipeline.json)" "$before" "$name: --check leaves the file alone"
 
   # An edited file: exit 1 with a unified diff, the file left as it was.

@@ -14,6 +14,12 @@ if [[ ! -x $validate_ci ]]; then
   exit 0
 fi
 
+# The builds install mlopsc from a pinned mirror, so only the platforms'
+# limits are reported (W0706, the release source, is tests/e2e/ci_install.sh's).
+mirror=(--ci-mlopsc-url 'https://mirror.example/mlopsc-{version}-linux-x86_64.tar.gz'
+        --ci-mlopsc-sha256 "$(printf 'a%.0s' {1..64})" --ci-setup-action shop/ci-actions/setup-mlopsc@v1
+        --ci-mlopsc-image "registry.example/mlopsc@sha256:$(printf 'b%.0s' {1..64})")
+
 # validate FILE...: runs validate-ci, records its findings.
 validate() {
   set +e
@@ -37,7 +43,7 @@ built=0
 for spec in "${specs[@]}"; do
   n=$((n + 1))
   out=out/$n
-  run build "$spec" -o "$out" --emit=github,gitlab,argo --ci-ir-path "ci/$n/pipeline.json"
+  run build "$spec" -o "$out" --emit=github,gitlab,argo --ci-ir-path "ci/$n/pipeline.json" "${mirror[@]}"
   cp "$STDERR" "stderr.$n"
   if ((RC != 0)); then
     # Golden cases that import a sibling or only warn still build; anything
@@ -89,13 +95,13 @@ expect_eq "$VRC" 1 "validate-ci rejects an Argo template with a misspelled field
 
 # ---- the example: files, determinism, --check, --emit, warnings
 spec=$src/examples/credit-risk/credit_risk.mlops
-run build "$spec" -o a --ci-ir-path mlops/pipeline.json
+run build "$spec" -o a --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 expect_exit 0 "credit-risk: build"
 expect_only_codes "W0701 W0703" "credit-risk: only W0701 (2 of validators) and W0703 (runner sizes) are reported"
 expect_stderr_contains "GitHub environment \`production-validators\` lets any one of its reviewers approve, but \`2 of validators\` needs 2 approvals" \
   "credit-risk: W0701 names the environment and the quorum"
 expect_stderr_contains "compensating measure" "credit-risk: the warning says what compensates"
-run build "$spec" -o b --ci-ir-path mlops/pipeline.json
+run build "$spec" -o b --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 if diff -r a b >/dev/null; then pass "credit-risk: two builds give the same bytes"; else fail "credit-risk: two builds differ"; fi
 expect_eq "$(cd a && find github gitlab argo -type f | sort | tr '\n' ' ')" \
   "argo/main.yaml argo/monitor-scorer_live.yaml github/environments.json github/main.yml github/monitors.yml gitlab/.gitlab-ci.yml gitlab/protected-environments.json gitlab/schedules.json " \
@@ -108,22 +114,22 @@ grep -q "cron: '0 \* \* \* \*'" a/github/monitors.yml && pass "the monitor is sc
   || fail "github/monitors.yml lacks the hourly cron"
 
 echo "# edited by hand" >>a/github/main.yml
-run build --check "$spec" -o a --ci-ir-path mlops/pipeline.json
+run build --check "$spec" -o a --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 expect_exit 1 "--check after a hand edit of the workflow"
 expect_stdout_contains "-# edited by hand" "--check shows the hand edit in its diff"
 
-run build "$spec" -o only-github --emit=github --ci-ir-path mlops/pipeline.json
+run build "$spec" -o only-github --emit=github --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 expect_exit 0 "--emit=github"
 expect_eq "$(cd only-github && find . -type f | sort | tr '\n' ' ')" \
   "./github/environments.json ./github/main.yml ./github/monitors.yml " "--emit=github writes github/ only"
 expect_only_codes "W0701 W0703" "--emit=github reports GitHub's limits only"
-run build "$spec" -o only-argo --emit=argo --ci-ir-path mlops/pipeline.json
+run build "$spec" -o only-argo --emit=argo --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 expect_only_codes "" "--emit=argo: Argo expresses every construct of the example"
 
-run build "$spec" -o werror -Werror=W0701 --ci-ir-path mlops/pipeline.json
+run build "$spec" -o werror -Werror=W0701 --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 expect_exit 1 "-Werror=W0701 turns the quorum warning into an error"
 if [[ ! -e werror ]]; then pass "-Werror=W0701 writes nothing"; else fail "werror/ was written"; fi
-run build "$spec" -o quiet -Wno-W0701 -Wno-W0703 --ci-ir-path mlops/pipeline.json
+run build "$spec" -o quiet -Wno-W0701 -Wno-W0703 --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 expect_exit 0 "-Wno-W0701 -Wno-W0703"
 expect_stderr_empty "-Wno silences the W07xx warnings"
 

@@ -26,6 +26,7 @@
 #include "ast/ast_dump.h"
 #include "diag/source_location.h"
 #include "driver/compilation.h"
+#include "emit/mlopsc_install.h"
 #include "emit/target_limits.h"
 #include "ir/ir_builder.h"
 #include "syntax/spec_files.h"
@@ -120,6 +121,39 @@ std::set<std::string> coveredCodes;
 
 enum class Mode { Syntax, Full, Targets };
 
+// Where the CI jobs of a --targets case get mlopsc (W0706 is about the
+// build's options, not the spec): a pinned mirror, unless the case says
+//   // ci-release: defaults
+// (the project's default addresses) or gives some of
+//   // ci-release: url=TEMPLATE sha256=HEX action=REF image=REF
+// on a line of its own.
+emit::CiOptions ciReleaseOf(llvm::StringRef text) {
+  emit::CiOptions o;
+  o.mlopsc.version = "1.0.0";
+  size_t at = text.find("// ci-release:");
+  if (at != llvm::StringRef::npos) {
+    llvm::StringRef line = text.substr(at + 14);
+    line = line.substr(0, line.find('\n')).trim();
+    if (line == "defaults") return o;
+    o.mlopsc.urlTemplate = o.mlopsc.sha256 = o.mlopsc.setupAction = o.mlopsc.image = "";
+    llvm::SmallVector<llvm::StringRef, 4> words;
+    line.split(words, ' ', -1, false);
+    for (llvm::StringRef w : words) {
+      auto [key, value] = w.split('=');
+      if (key == "url") o.mlopsc.urlTemplate = value.str();
+      else if (key == "sha256") o.mlopsc.sha256 = value.str();
+      else if (key == "action") o.mlopsc.setupAction = value.str();
+      else if (key == "image") o.mlopsc.image = value.str();
+    }
+    return o;
+  }
+  o.mlopsc.urlTemplate = "https://mirror.example/mlopsc-{version}-linux-x86_64.tar.gz";
+  o.mlopsc.sha256 = std::string(64, 'a');
+  o.mlopsc.setupAction = "shop/ci-actions/setup-mlopsc@v1";
+  o.mlopsc.image = "registry.example/mlopsc@sha256:" + std::string(64, 'b');
+  return o;
+}
+
 struct RunOptions {
   bool requireCoverage = false;
   bool update = false;
@@ -147,8 +181,11 @@ bool runFile(const std::string& path, Mode mode, const RunOptions& options, unsi
     compilation.checkFiles({path}, sema);
     if (mode == Mode::Targets && !compilation.diags().hasErrors() && !compilation.programs().empty()) {
       ir::PipelineGraph graph = ir::buildPipelineGraph(*compilation.programs().front());
-      for (emit::CiTarget t : {emit::CiTarget::GitHub, emit::CiTarget::GitLab, emit::CiTarget::Argo})
+      emit::CiOptions ci = ciReleaseOf((*buffer)->getBuffer());
+      for (emit::CiTarget t : {emit::CiTarget::GitHub, emit::CiTarget::GitLab, emit::CiTarget::Argo}) {
         emit::reportTargetLimits(graph, t, compilation.diags());
+        emit::reportReleaseSource(graph, t, ci, compilation.diags());
+      }
     }
   }
   std::vector<Actual> actual;

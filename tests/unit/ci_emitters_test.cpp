@@ -170,6 +170,9 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
           "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == $MLOPS_BRANCH_1");
     CHECK(ci["main:model:churn_model"]["rules"][1]["if"].as<std::string>() ==
           "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"main\"");
+    // Every job installs mlopsc first, with the repository's script only.
+    REQUIRE(ci["default"]["before_script"].size() == 3);
+    CHECK(ci["default"]["before_script"][1].as<std::string>() == "(\n" + std::string(emit::installScript()) + ")\n");
     for (const auto& entry : ci) {
       if (!entry.second.IsMap() || !entry.second["script"]) continue;
       for (const auto& line : entry.second["script"]) CHECK(line.as<std::string>() == emit::kRunCommand);
@@ -189,7 +192,7 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
     bool sawSecretRef = false;
     for (const auto& t : wf["spec"]["templates"]) {
       if (!t["container"]) continue;
-      CHECK(t["container"]["command"][0].as<std::string>() == "mlopsc");
+      CHECK(t["container"]["command"][0].as<std::string>() == "/mlops-tools/bin/mlopsc");
       for (const auto& e : t["container"]["env"]) {
         CHECK(e["valueFrom"]["secretKeyRef"]["name"].as<std::string>() == "adv-secrets");
         sawSecretRef = true;
@@ -212,7 +215,7 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
     // None of them is copied into a CI file.
     for (const auto& [path, content] : files) {
       INFO(path);
-      CHECK(content.find("rm -rf") == std::string::npos);
+      CHECK(content.find("$(rm -rf /)") == std::string::npos);
       CHECK(content.find("#z/m") == std::string::npos);
     }
   }

@@ -4,6 +4,7 @@
 // like `mlopsc build` with every CI target, so the backends' W07xx count.
 #include "diag/explanations.h"
 #include "driver/compilation.h"
+#include "emit/mlopsc_install.h"
 #include "emit/target_limits.h"
 #include "ir/ir_builder.h"
 
@@ -22,15 +23,36 @@ struct Checked {
   std::string listing;          // code: message, one a line (for failures)
 };
 
-Checked check(const char* text) {
+// The build options of the examples: W0706 is about how `mlopsc build` is
+// called (where the jobs get mlopsc), not about the spec, so every example
+// is built with a pinned mirror except W0706's wrong one (the defaults).
+emit::CiOptions pinnedMirror() {
+  emit::CiOptions o;
+  o.mlopsc.version = "1.0.0";
+  o.mlopsc.urlTemplate = "https://mirror.example/mlopsc-{version}-linux-x86_64.tar.gz";
+  o.mlopsc.sha256 = std::string(64, 'a');
+  o.mlopsc.setupAction = "shop/ci-actions/setup-mlopsc@v1";
+  o.mlopsc.image = "registry.example/mlopsc@sha256:" + std::string(64, 'b');
+  return o;
+}
+
+emit::CiOptions defaults() {
+  emit::CiOptions o;
+  o.mlopsc.version = "1.0.0";
+  return o;
+}
+
+Checked check(const char* text, const emit::CiOptions& ci = pinnedMirror()) {
   driver::Compilation c;
   sema::SemaOptions options;
   options.stdlibDir = MLOPS_SOURCE_DIR "/stdlib";
   sema::Program* program = c.checkText("example.mlops", text, options);
   if (program && !c.diags().hasErrors()) {
     ir::PipelineGraph graph = ir::buildPipelineGraph(*program);
-    for (emit::CiTarget t : {emit::CiTarget::GitHub, emit::CiTarget::GitLab, emit::CiTarget::Argo})
+    for (emit::CiTarget t : {emit::CiTarget::GitHub, emit::CiTarget::GitLab, emit::CiTarget::Argo}) {
       emit::reportTargetLimits(graph, t, c.diags());
+      emit::reportReleaseSource(graph, t, ci, c.diags());
+    }
   }
   Checked out;
   out.errors = c.diags().errorCount();
@@ -61,7 +83,7 @@ TEST_CASE("every diagnostic code has an explanation, in code order", "[explain]"
 TEST_CASE("each explanation's wrong example produces its code", "[explain]") {
   for (const diag::Explanation& e : diag::allExplanations()) {
     const char* code = diag::codeInfo(e.code).name;
-    Checked wrong = check(e.wrong);
+    Checked wrong = check(e.wrong, std::string(code) == "W0706" ? defaults() : pinnedMirror());
     INFO(code << " wrong example reported:\n" << wrong.listing);
     CHECK(wrong.codes.count(code) == 1);
   }
