@@ -666,8 +666,7 @@ class Runner : public Executor {
     std::string found = artifactDigest(*now);
     if (found == expected) return "";
     return "the artifact of model `" + model->name + "` changed during the deploy: expected digest " + expected +
-           " (the one " + (gatePassed_.count(deploy.after) ? "`" + deploy.after + "` passed" : "the deploy started with") +
-           "), found " + found + "; refusing to roll it out";
+           ", found " + found + "; refusing to roll it out";
   }
 
   // The newest verified pass of `gate` for `artifact`, or null.

@@ -208,6 +208,14 @@ class Statement {
   bool borrowed_ = false;
 };
 
+// The id and previous hash of the next row of a hash-chained table, from
+// `headSql` (its last row's id and hash): 1 and 64 zeros when it is empty.
+std::pair<int64_t, std::string> nextLink(sqlite3* db, const char* headSql) {
+  Statement head(db, headSql);
+  if (!head.step()) return {1, std::string(64, '0')};
+  return {head.integer(0) + 1, head.text(1)};
+}
+
 }  // namespace
 
 StateStore::~StateStore() {
@@ -441,13 +449,7 @@ std::vector<std::pair<int64_t, NodeRecord>> StateStore::nodeHistory(const std::s
 ApprovalRecord StateStore::appendApproval(ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
-  Statement head(db_, "SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1");
-  r.id = 1;
-  r.prevHash = std::string(64, '0');
-  if (head.step()) {
-    r.id = head.integer(0) + 1;
-    r.prevHash = head.text(1);
-  }
+  std::tie(r.id, r.prevHash) = nextLink(db_, "SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1");
   r.at = utcTimestamp();
   r.hash = hash(r);
   Statement(db_, "INSERT INTO approvals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -498,13 +500,7 @@ GatePass readGatePass(Statement& s) {
 GatePass StateStore::recordGatePass(GatePass p) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
-  Statement head(db_, "SELECT id, hash FROM gate_passes ORDER BY id DESC LIMIT 1");
-  p.id = 1;
-  p.prevHash = std::string(64, '0');
-  if (head.step()) {
-    p.id = head.integer(0) + 1;
-    p.prevHash = head.text(1);
-  }
+  std::tie(p.id, p.prevHash) = nextLink(db_, "SELECT id, hash FROM gate_passes ORDER BY id DESC LIMIT 1");
   p.at = utcTimestamp();
   std::sort(p.profiles.begin(), p.profiles.end(), [](const ReferenceProfile& a, const ReferenceProfile& b) {
     return std::tie(a.data, a.column) < std::tie(b.data, b.column);
