@@ -30,8 +30,8 @@ std::string artifactDigest(const NodeSuccess& model) {
   return hashBytes(text).hex();
 }
 
-std::optional<NodeSuccess> currentOutputs(const ir::Node& model, const std::string& root, FileHasher& hasher,
-                                          std::string& missing) {
+std::optional<NodeSuccess> currentOutputs(const ir::Node& model, const std::string& root, std::string& missing) {
+  FileHasher hasher;  // empty: every file is read
   NodeSuccess out;
   for (const auto& [name, path] : model.outputs) {
     std::string ignored;
@@ -51,6 +51,18 @@ std::string approvalHash(const ApprovalRecord& r) {
   std::string text = fields.dump();
   std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
   return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
+size_t verifiedApprovalCount(const std::vector<ApprovalRecord>& approvals) {
+  std::string previous(64, '0');
+  int64_t expectedId = 1;
+  for (size_t i = 0; i < approvals.size(); ++i) {
+    const ApprovalRecord& r = approvals[i];
+    if (r.id != expectedId || r.prevHash != previous || approvalHash(r) != r.hash) return i;
+    previous = r.hash;
+    expectedId = r.id + 1;
+  }
+  return approvals.size();
 }
 
 std::vector<std::string> verifyApprovalChain(const std::vector<ApprovalRecord>& approvals,

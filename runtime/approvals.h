@@ -5,8 +5,9 @@
 // approvals log tamper-evident.
 //
 // An approval binds to an artifact: the digest of the model's outputs as
-// its last successful run left them. Retraining to new outputs needs new
-// approvals.
+// they are on disk, hashed from their bytes whenever it is needed (never
+// from the stat-keyed memo the cache uses, which a writer who restores the
+// mtime could fool). Retraining to new outputs needs new approvals.
 //
 // The chain: row i stores hash_i = SHA-256 of its fields and hash_{i-1}
 // (64 zeros for the first). Editing a row breaks its hash; deleting or
@@ -26,13 +27,17 @@ namespace mlops::runtime {
 // The digest of a model's outputs (their paths and content digests).
 std::string artifactDigest(const NodeSuccess& model);
 
-// The model's declared outputs as they are on disk now, under `root`
-// (digests memoised by `hasher`): what a gate approves and a deploy rolls
-// out. Nullopt with `missing` set to the first output that is not there.
-std::optional<NodeSuccess> currentOutputs(const ir::Node& model, const std::string& root, FileHasher& hasher,
-                                          std::string& missing);
+// The model's declared outputs as they are on disk now, under `root`, each
+// file read and hashed (a folder: its tree digest, every file in it read):
+// what `approve` binds to, a gate passes and a deploy rolls out. Nullopt
+// with `missing` set to the first output that is not there.
+std::optional<NodeSuccess> currentOutputs(const ir::Node& model, const std::string& root, std::string& missing);
 
 std::string approvalHash(const ApprovalRecord& record);
+
+// How many rows of the log, from the first, verify (each links to the one
+// before and matches its hash): the approvals a gate counts.
+size_t verifiedApprovalCount(const std::vector<ApprovalRecord>& approvals);
 
 // Problems in the log: each names the row and what is wrong; empty when the
 // chain verifies.

@@ -1,8 +1,15 @@
 // Content hashes for the cache: XXH3-128 over a file's bytes, memoised by
-// the file's identity (device, inode, size, mtime in nanoseconds), so an
-// unchanged file is not read again (the memo is what the state store keeps
-// between runs). Touching a file without changing it (a new mtime) costs one
-// re-read and gives the same digest; changing its content gives a new one.
+// the file's identity (device, inode, size, mtime and ctime in nanoseconds),
+// so an unchanged file is not read again (the memo is what the state store
+// keeps between runs). Touching a file without changing it (a new mtime)
+// costs one re-read and gives the same digest; changing its content gives a
+// new one. The ctime is in the key because the mtime is not evidence: any
+// writer can put it back (`touch -r`) after rewriting the bytes, while the
+// kernel sets the ctime on every write and no unprivileged call sets it.
+//
+// The memo only decides what may be skipped. What is trusted (the artifact
+// a gate approves and a deploy rolls out: runtime/approvals.h) is hashed
+// from its bytes, without the memo.
 //
 // A folder (a directory output: a SavedModel, a Spark or Hugging Face model;
 // a data source that is a folder) has a tree digest: XXH3-128 over its
@@ -35,6 +42,7 @@ struct Digest {
 struct FileStamp {
   uint64_t device = 0, inode = 0, size = 0;
   int64_t mtimeNs = 0;
+  int64_t ctimeNs = 0;
   bool operator==(const FileStamp&) const = default;
 };
 

@@ -40,19 +40,19 @@ std::string noopManifestKey(const std::string& irDigest, const std::vector<std::
 }
 
 std::string writeNoopManifest(const std::vector<ManifestNode>& nodes) {
-  std::string out = "mlops-noop 2\n";
+  std::string out = "mlops-noop 3\n";
   for (const ManifestNode& n : nodes) {
     if (!clean(n.id) || !clean(n.label) || !clean(n.status)) return "";
     out += "N\t" + n.id + "\t" + n.label + "\t" + n.status + "\n";
     for (const auto& [path, s] : n.files) {
       if (!clean(path)) return "";
       out += "F\t" + std::to_string(s.device) + "\t" + std::to_string(s.inode) + "\t" + std::to_string(s.size) + "\t" +
-             std::to_string(s.mtimeNs) + "\t" + path + "\n";
+             std::to_string(s.mtimeNs) + "\t" + std::to_string(s.ctimeNs) + "\t" + path + "\n";
     }
     for (const auto& [path, s] : n.treeEntries) {
       if (!clean(path)) return "";
       out += "T\t" + std::to_string(s.device) + "\t" + std::to_string(s.inode) + "\t" + std::to_string(s.size) + "\t" +
-             std::to_string(s.mtimeNs) + "\t" + path + "\n";
+             std::to_string(s.mtimeNs) + "\t" + std::to_string(s.ctimeNs) + "\t" + path + "\n";
     }
   }
   return out;
@@ -68,18 +68,19 @@ std::optional<std::vector<ManifestNode>> readNoopManifest(const std::string& bod
     std::string_view line = rest.substr(0, nl);
     rest.remove_prefix(nl + 1);
     if (first) {
-      if (line != "mlops-noop 2") return std::nullopt;
+      if (line != "mlops-noop 3") return std::nullopt;
       first = false;
       continue;
     }
     std::vector<std::string_view> f = fields(line);
     if (f[0] == "N" && f.size() == 4) {
       nodes.push_back({std::string(f[1]), std::string(f[2]), std::string(f[3]), {}, {}});
-    } else if ((f[0] == "F" || f[0] == "T") && f.size() == 6 && !nodes.empty()) {
+    } else if ((f[0] == "F" || f[0] == "T") && f.size() == 7 && !nodes.empty()) {
       FileStamp s;
-      if (!number(f[1], s.device) || !number(f[2], s.inode) || !number(f[3], s.size) || !number(f[4], s.mtimeNs))
+      if (!number(f[1], s.device) || !number(f[2], s.inode) || !number(f[3], s.size) || !number(f[4], s.mtimeNs) ||
+          !number(f[5], s.ctimeNs))
         return std::nullopt;
-      (f[0] == "F" ? nodes.back().files : nodes.back().treeEntries).emplace_back(std::string(f[5]), s);
+      (f[0] == "F" ? nodes.back().files : nodes.back().treeEntries).emplace_back(std::string(f[6]), s);
     } else {
       return std::nullopt;
     }

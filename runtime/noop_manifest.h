@@ -1,7 +1,7 @@
 // The no-op fast path of `mlopsc run`, as ninja's is: when the last run of
 // the same pipeline.json (same digest, same targets, same mlopsc) left every
 // selected node up to date, it wrote a manifest: each node's id and label
-// and the stamps (device, inode, size, mtime) of every file it read or
+// and the stamps (device, inode, size, mtime, ctime) of every file it read or
 // wrote. If every one of those files still has its stamp, nothing can have
 // changed and the run is a no-op: it prints what a full check would print
 // without parsing the graph or reading the state of each node. Any

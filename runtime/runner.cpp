@@ -8,6 +8,8 @@
 #include "runtime/data_table.h"
 #include "runtime/drift.h"
 #include "runtime/expression.h"
+#include "runtime/gate_pass_chain.h"
+#include "runtime/gate_policy.h"
 #include "runtime/interpolation.h"
 #include "runtime/live_metrics.h"
 #include "runtime/node_result.h"
@@ -179,6 +181,7 @@ struct Prepared {
   Job job;
   CacheParts parts;
   std::vector<std::string> secretValues;  // masked in the log afterwards
+  std::string artifact;                   // a deploy: the digest of the model artifact it rolls out
 };
 
 // A deploy being rolled out: its steps (traffic percentages), where it is,
@@ -194,6 +197,7 @@ struct Rollout {
   std::string failure;
   Job base;                      // the step's job without MLOPS_TRAFFIC_PERCENT
   double startedAt = 0;          // monotonic: the rollout's time includes its pauses
+  std::string artifact;          // the model artifact's digest each step must find (its gate's, when it passed here)
 };
 
 class Runner : public Executor {
@@ -207,7 +211,12 @@ class Runner : public Executor {
     processes_.backoffBaseSeconds = o.backoffBaseSeconds;
     if (state_) {
       state_->loadHashes(hasher_);
+      // Gates count approvals, and tests read baselines and references, only
+      // from the rows that verify (runtime/gate_pass_chain.h).
       approvals_ = state_->approvals();
+      approvals_.resize(verifiedApprovalCount(approvals_));
+      passes_ = state_->gatePasses();
+      passes_.resize(verifiedGatePassCount(passes_));
       successes_ = state_->allSuccesses();
     }
   }
@@ -338,6 +347,8 @@ class Runner : public Executor {
       std::optional<NodeSuccess> built = modelArtifact(*model, error);
       if (!built) return immediate(i, false, error);
       for (const auto& [path, digest] : built->outputs) p.parts.inputs.emplace_back(path, digest);
+      p.artifact = artifactDigest(*built);
+      if (std::string why = differsFromGate(n, *model, p.artifact); !why.empty()) return immediate(i, false, why);
       p.parts.params.emplace_back("strategy", strategyText(n.strategy));
       p.parts.params.emplace_back("target", n.deployTarget);
       if (!n.rollback.empty()) p.parts.params.emplace_back("rollback", n.rollback);
@@ -460,6 +471,7 @@ class Runner : public Executor {
     r.settleSeconds = (s.kind == "shadow" || s.kind == "ab") ? s.durationSeconds.value_or(0) * o_.intervalScale : 0;
     r.base = p.job;
     r.startedAt = monotonicSeconds();
+    r.artifact = p.artifact;
     r.base.spec.environment.emplace_back("MLOPS_STRATEGY", s.kind);
     if (!n.deployTarget.empty()) r.base.spec.environment.emplace_back("MLOPS_DEPLOY_TARGET", n.deployTarget);
     prepared_[i] = std::move(p);
@@ -470,6 +482,13 @@ class Runner : public Executor {
 
   void runRolloutStep(size_t i) {
     Rollout& r = rollouts_.at(i);
+    // Right before each step: the bytes it rolls out must be the artifact
+    // the gate passed (a file rewritten since, its mtime put back, is not).
+    if (std::string why = artifactChanged(*order_[i], r.artifact); !why.empty()) {
+      if (r.next == 0) return immediate(i, false, why);
+      r.failure = why;
+      return startRollback(i);
+    }
     Job job = r.base;
     job.spec.environment.emplace_back("MLOPS_TRAFFIC_PERCENT", percentText(r.steps[r.next]));
     job.spec.environment.emplace_back("MLOPS_ROLLOUT_STEP", std::to_string(r.next + 1) + "/" + std::to_string(r.steps.size()));
@@ -617,15 +636,44 @@ class Runner : public Executor {
 
   // ---- gates -------------------------------------------------------------
 
-  // The model's artifact as it is on disk now: its declared outputs' digests
-  // (memoised; what a gate approves and a deploy rolls out).
+  // The model's artifact as it is on disk now: its declared outputs' digests,
+  // hashed from their bytes (what a gate approves and a deploy rolls out).
   std::optional<NodeSuccess> modelArtifact(const ir::Node& model, std::string& error) {
     std::string missing;
-    std::optional<NodeSuccess> out = currentOutputs(model, g_.root, hasher_, missing);
+    std::optional<NodeSuccess> out = currentOutputs(model, g_.root, missing);
     if (!out)
       error = "model `" + model.name + "` has not been built: its output `" + missing + "` is missing" +
               (o_.node.empty() ? "" : " (restore it with --artifacts)");
     return out;
+  }
+
+  // A deploy after a gate that passed in this run rolls out the artifact the
+  // gate passed, or nothing: "" when `artifact` is that one.
+  std::string differsFromGate(const ir::Node& deploy, const ir::Node& model, const std::string& artifact) const {
+    auto it = gatePassed_.find(deploy.after);
+    const ir::Node* gate = g_.find(deploy.after);
+    if (it == gatePassed_.end() || !gate || gate->model != model.id || it->second == artifact) return "";
+    return "the artifact of model `" + model.name + "` changed after `" + deploy.after + "` passed it: expected digest " +
+           it->second + ", found " + artifact + "; nothing was rolled out";
+  }
+
+  // Hashes the deploy's model again: "" when it is still `expected`.
+  std::string artifactChanged(const ir::Node& deploy, const std::string& expected) {
+    const ir::Node* model = g_.find(deploy.model);
+    std::string error;
+    std::optional<NodeSuccess> now = model ? modelArtifact(*model, error) : std::nullopt;
+    if (!now) return "cannot hash the artifact to roll out: " + error;
+    std::string found = artifactDigest(*now);
+    if (found == expected) return "";
+    return "the artifact of model `" + model->name + "` changed during the deploy: expected digest " + expected +
+           ", found " + found + "; refusing to roll it out";
+  }
+
+  // The newest verified pass of `gate` for `artifact`, or null.
+  const GatePass* latestPass(const std::string& gate, const std::string& artifact) const {
+    for (auto it = passes_.rbegin(); it != passes_.rend(); ++it)
+      if (it->gate == gate && it->artifact == artifact) return &*it;
+    return nullptr;
   }
 
   void checkGate(size_t i, const ir::Node& gate) {
@@ -653,15 +701,22 @@ class Runner : public Executor {
         if (!result || !passesGate(*result))
           return immediate(i, false, "required test `" + t + "` has no passing result in `" + file + "`");
       }
-    if (state_)
-      if (std::optional<GatePass> earlier = state_->gatePass(gate.id, artifact))
-        return immediate(i, true, "approved for artifact " + shortDigest(artifact) + " (" + earlier->at + ")", "passed");
+    // Every run counts the approvals again, from the rows of the log that
+    // verify: a recorded pass is reused only under the policy it passed
+    // under (runtime/gate_policy.h) and only while its row verifies.
+    std::string policy = gatePolicyDigest(g_, gate);
+    const GatePass* earlier = latestPass(gate.id, artifact);
     GateTally tally = tallyApprovals(g_, gate, artifact, approvals_);
+    if (tally.met() && earlier && earlier->policy == policy) {
+      gatePassed_[gate.id] = artifact;
+      return immediate(i, true, "approved for artifact " + shortDigest(artifact) + " (" + earlier->at + ")", "passed");
+    }
     if (!tally.met() && !o_.node.empty()) {
       // --node: the CI platform's approval jobs (protected environments,
       // suspends) ran before this job; the orchestrator vouches for them.
       std::string roles;
       for (const RoleTally& t : tally.roles) roles += (roles.empty() ? "" : ", ") + t.role;
+      gatePassed_[gate.id] = artifact;
       return immediate(i, true,
                        "artifact " + shortDigest(artifact) + " approved through the CI platform's approval steps (" +
                            roles + "): --node trusts its orchestrator",
@@ -669,9 +724,14 @@ class Runner : public Executor {
     }
     if (!tally.met()) {
       waiting_.insert(gate.id);
+      std::string changed;
+      if (earlier && earlier->policy != policy)
+        changed = "policy changed since the pass of " + earlier->at +
+                  " (approval roles, quorums, their members or the required tests): ";
       return immediate(i, false,
-                       "artifact " + shortDigest(artifact) + " of model `" + model->name + "` needs approval by " +
-                           tally.missing() + "; each runs `mlopsc approve " + gate.name + " --as EMAIL`",
+                       changed + "artifact " + shortDigest(artifact) + " of model `" + model->name +
+                           "` needs approval by " + tally.missing() + "; each runs `mlopsc approve " + gate.name +
+                           " --as EMAIL`",
                        "waiting");
     }
     if (o_.dryRun) return immediate(i, true, "approvals are complete", "would pass");
@@ -685,6 +745,7 @@ class Runner : public Executor {
     pass.run = run_;
     pass.approvalsCount = approvals_.empty() ? 0 : approvals_.back().id;
     pass.approvalsHead = approvals_.empty() ? "" : approvals_.back().hash;
+    pass.policy = policy;
     pass.metrics = "{}";
     for (const auto& [name, path] : model->outputs)
       if (name == model->metricsOutput)
@@ -692,7 +753,9 @@ class Runner : public Executor {
           nlohmann::ordered_json metrics = nlohmann::ordered_json::parse(*text, nullptr, false);
           if (metrics.is_object()) pass.metrics = metrics.dump();
         }
-    state_->recordGatePass(pass, referenceProfiles(gate));
+    pass.profiles = referenceProfiles(gate);
+    passes_.push_back(state_->recordGatePass(std::move(pass)));
+    gatePassed_[gate.id] = artifact;
     immediate(i, true, "approved by " + approvers + " for artifact " + shortDigest(artifact), "passed");
   }
 
@@ -734,6 +797,14 @@ class Runner : public Executor {
           out.push_back({data->id, c, buildProfile(*table, *index)});
     }
     return out;
+  }
+
+  // The column's profile at the newest verified gate pass that stored one.
+  std::optional<std::string> referenceProfile(const std::string& data, const std::string& column) const {
+    for (auto it = passes_.rbegin(); it != passes_.rend(); ++it)
+      for (const ReferenceProfile& r : it->profiles)
+        if (r.data == data && r.column == column) return r.profile;
+    return std::nullopt;
   }
 
   bool ancestorOf(const std::string& candidate, const std::string& node) const {
@@ -785,10 +856,11 @@ class Runner : public Executor {
       wouldRun_.insert(n.id);
       return immediate(i, true, "after `" + target->id + "` runs", "would run");
     }
-    std::optional<GatePass> baselinePass;
+    const GatePass* baselinePass = nullptr;
     nlohmann::ordered_json baseline;
     if (mentions(n.expect.tree, "path", "baseline")) {
-      if (state_) baselinePass = state_->lastGatePassOfModel(target->id);
+      for (auto it = passes_.rbegin(); it != passes_.rend() && !baselinePass; ++it)
+        if (it->model == target->id) baselinePass = &*it;
       // Until a gate for the model passes there is no baseline: such a test
       // passes and says so (docs/ir.md 6.2).
       if (!baselinePass) return immediate(i, true, "no baseline yet: no gate for the model has passed", "passed");
@@ -830,7 +902,7 @@ class Runner : public Executor {
         }
         std::optional<size_t> index = table->column(*column, e);
         if (!index) return std::nullopt;
-        std::optional<std::string> profile = state_ ? state_->referenceProfile(target->id, *column) : std::nullopt;
+        std::optional<std::string> profile = referenceProfile(target->id, *column);
         if (!profile) {
           noReference = true;
           return Value{0.0};
@@ -952,7 +1024,9 @@ class Runner : public Executor {
   std::deque<std::pair<size_t, bool>> done_;
   std::set<std::string> wouldRun_;  // dry run: node ids that would run
   std::set<std::string> waiting_;   // gates waiting for approvals
-  std::vector<ApprovalRecord> approvals_;
+  std::vector<ApprovalRecord> approvals_;  // the rows that verify
+  std::vector<GatePass> passes_;          // the gate passes that verify, oldest first
+  std::map<std::string, std::string> gatePassed_;  // gate id → the artifact digest it passed in this run
   std::unordered_map<std::string, NodeSuccess> successes_;  // last success by node id
   std::unordered_map<std::string, std::vector<std::string>> codePaths_;  // by node id
   std::vector<NodeRecord> pending_;                         // results not written yet

@@ -1,12 +1,16 @@
 #include "runtime/state_store.h"
 
+#include "runtime/gate_pass_chain.h"
+
 #include <sqlite3.h>
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <tuple>
 
 namespace mlops::runtime {
 namespace {
@@ -114,7 +118,33 @@ ALTER TABLE runs ADD COLUMN noop_of INTEGER REFERENCES runs(id);
 DELETE FROM noop_manifest;
 ALTER TABLE noop_manifest ADD COLUMN run INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 5: what gates trust is checked, not assumed. The hash memo's key gains
+    // the ctime (an mtime put back with `touch -r` no longer hides a
+    // rewrite): the old entries are dropped, as is the no-op manifest (its
+    // stamps lack it). Gate passes gain the digest of the policy they passed
+    // under and a hash chain; the passes already there are hashed into it by
+    // sealGatePasses (trusted as they are at the upgrade), then the table and
+    // the reference profiles become append-only like the approvals log.
+    R"sql(
+DELETE FROM file_hashes;
+ALTER TABLE file_hashes ADD COLUMN ctime_ns INTEGER NOT NULL DEFAULT 0;
+DELETE FROM noop_manifest;
+ALTER TABLE gate_passes ADD COLUMN policy TEXT NOT NULL DEFAULT '';
+ALTER TABLE gate_passes ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE gate_passes ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+)sql",
 };
+// Run after migration 5 (and sealGatePasses).
+const char* const kGatePassTriggers = R"sql(
+CREATE TRIGGER gate_passes_no_update BEFORE UPDATE ON gate_passes
+BEGIN SELECT RAISE(ABORT, 'gate passes are append-only'); END;
+CREATE TRIGGER gate_passes_no_delete BEFORE DELETE ON gate_passes
+BEGIN SELECT RAISE(ABORT, 'gate passes are append-only'); END;
+CREATE TRIGGER reference_profiles_no_update BEFORE UPDATE ON reference_profiles
+BEGIN SELECT RAISE(ABORT, 'reference profiles are append-only'); END;
+CREATE TRIGGER reference_profiles_no_delete BEFORE DELETE ON reference_profiles
+BEGIN SELECT RAISE(ABORT, 'reference profiles are append-only'); END;
+)sql";
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == kStateSchemaVersion, "one migration per schema version");
 
@@ -157,6 +187,8 @@ class Statement {
     return *this;
   }
   bool step() { return sqlite3_step(stmt_) == SQLITE_ROW; }
+  // Runs a statement that returns no rows: whether it succeeded.
+  bool done() { return sqlite3_step(stmt_) == SQLITE_DONE; }
   // Runs it, then makes it ready for new bindings.
   void run() {
     sqlite3_step(stmt_);
@@ -175,6 +207,14 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   bool borrowed_ = false;
 };
+
+// The id and previous hash of the next row of a hash-chained table, from
+// `headSql` (its last row's id and hash): 1 and 64 zeros when it is empty.
+std::pair<int64_t, std::string> nextLink(sqlite3* db, const char* headSql) {
+  Statement head(db, headSql);
+  if (!head.step()) return {1, std::string(64, '0')};
+  return {head.integer(0) + 1, head.text(1)};
+}
 
 }  // namespace
 
@@ -243,9 +283,11 @@ bool StateStore::migrate(std::string& error) {
     return false;
   }
   for (int v = version; v < kStateSchemaVersion; ++v) {
-    std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] +
-                      "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
-    if (!exec(sql.c_str(), error)) {
+    std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v];
+    bool ok = exec(sql.c_str(), error);
+    if (ok && v + 1 == 5) ok = sealGatePasses(error) && exec(kGatePassTriggers, error);
+    std::string done = "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
+    if (!ok || !exec(done.c_str(), error)) {
       std::string ignored;
       exec("ROLLBACK;", ignored);
       error = "migration to version " + std::to_string(v + 1) + " failed: " + error;
@@ -407,13 +449,7 @@ std::vector<std::pair<int64_t, NodeRecord>> StateStore::nodeHistory(const std::s
 ApprovalRecord StateStore::appendApproval(ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
-  Statement head(db_, "SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1");
-  r.id = 1;
-  r.prevHash = std::string(64, '0');
-  if (head.step()) {
-    r.id = head.integer(0) + 1;
-    r.prevHash = head.text(1);
-  }
+  std::tie(r.id, r.prevHash) = nextLink(db_, "SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1");
   r.at = utcTimestamp();
   r.hash = hash(r);
   Statement(db_, "INSERT INTO approvals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -441,68 +477,95 @@ std::vector<ApprovalRecord> StateStore::approvals() const {
 
 namespace {
 const char* const kGatePassColumns =
-    "SELECT id, gate, model, artifact, run, at, approvals_count, approvals_head, metrics FROM gate_passes ";
+    "SELECT id, gate, model, artifact, run, at, approvals_count, approvals_head, metrics, policy, prev_hash, hash "
+    "FROM gate_passes ";
 GatePass readGatePass(Statement& s) {
-  return {s.integer(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.text(5), s.integer(6), s.text(7), s.text(8)};
+  GatePass p;
+  p.id = s.integer(0);
+  p.gate = s.text(1);
+  p.model = s.text(2);
+  p.artifact = s.text(3);
+  p.run = s.integer(4);
+  p.at = s.text(5);
+  p.approvalsCount = s.integer(6);
+  p.approvalsHead = s.text(7);
+  p.metrics = s.text(8);
+  p.policy = s.text(9);
+  p.prevHash = s.text(10);
+  p.hash = s.text(11);
+  return p;
 }
 }  // namespace
 
-int64_t StateStore::recordGatePass(const GatePass& p, const std::vector<ReferenceProfile>& profiles) {
+GatePass StateStore::recordGatePass(GatePass p) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
-  Statement(db_, "INSERT INTO gate_passes (gate, model, artifact, run, at, approvals_count, approvals_head, metrics) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, p.gate)
-      .bind(2, p.model)
-      .bind(3, p.artifact)
-      .bind(4, p.run)
-      .bind(5, utcTimestamp())
-      .bind(6, p.approvalsCount)
-      .bind(7, p.approvalsHead)
-      .bind(8, p.metrics)
+  std::tie(p.id, p.prevHash) = nextLink(db_, "SELECT id, hash FROM gate_passes ORDER BY id DESC LIMIT 1");
+  p.at = utcTimestamp();
+  std::sort(p.profiles.begin(), p.profiles.end(), [](const ReferenceProfile& a, const ReferenceProfile& b) {
+    return std::tie(a.data, a.column) < std::tie(b.data, b.column);
+  });
+  p.hash = gatePassHash(p);
+  Statement(db_, "INSERT INTO gate_passes (id, gate, model, artifact, run, at, approvals_count, approvals_head, "
+                 "metrics, policy, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, p.id)
+      .bind(2, p.gate)
+      .bind(3, p.model)
+      .bind(4, p.artifact)
+      .bind(5, p.run)
+      .bind(6, p.at)
+      .bind(7, p.approvalsCount)
+      .bind(8, p.approvalsHead)
+      .bind(9, p.metrics)
+      .bind(10, p.policy)
+      .bind(11, p.prevHash)
+      .bind(12, p.hash)
       .run();
-  int64_t id = sqlite3_last_insert_rowid(db_);
-  Statement insert(db_, "INSERT OR REPLACE INTO reference_profiles VALUES (?, ?, ?, ?)");
-  for (const ReferenceProfile& r : profiles) insert.bind(1, id).bind(2, r.data).bind(3, r.column).bind(4, r.profile).run();
+  Statement insert(db_, "INSERT INTO reference_profiles VALUES (?, ?, ?, ?)");
+  for (const ReferenceProfile& r : p.profiles) insert.bind(1, p.id).bind(2, r.data).bind(3, r.column).bind(4, r.profile).run();
   exec("COMMIT", ignored);
-  return id;
+  return p;
 }
 
 std::vector<GatePass> StateStore::gatePasses() const {
   Statement s(db_, (std::string(kGatePassColumns) + "ORDER BY id").c_str());
   std::vector<GatePass> out;
-  while (s.step()) out.push_back(readGatePass(s));
+  std::unordered_map<int64_t, size_t> index;
+  while (s.step()) {
+    index[s.integer(0)] = out.size();
+    out.push_back(readGatePass(s));
+  }
+  Statement profiles(db_, "SELECT gate_pass, data, column_name, profile FROM reference_profiles "
+                          "ORDER BY gate_pass, data, column_name");
+  while (profiles.step())
+    if (auto it = index.find(profiles.integer(0)); it != index.end())
+      out[it->second].profiles.push_back({profiles.text(1), profiles.text(2), profiles.text(3)});
   return out;
 }
 
-std::optional<GatePass> StateStore::gatePass(const std::string& gate, const std::string& artifact) const {
-  Statement s(db_, (std::string(kGatePassColumns) + "WHERE gate = ? AND artifact = ? ORDER BY id DESC LIMIT 1").c_str());
-  s.bind(1, gate).bind(2, artifact);
-  if (!s.step()) return std::nullopt;
-  return readGatePass(s);
-}
-
-std::optional<GatePass> StateStore::lastGatePassOfModel(const std::string& model) const {
-  Statement s(db_, (std::string(kGatePassColumns) + "WHERE model = ? ORDER BY id DESC LIMIT 1").c_str());
-  s.bind(1, model);
-  if (!s.step()) return std::nullopt;
-  return readGatePass(s);
-}
-
-std::optional<std::string> StateStore::referenceProfile(const std::string& data, const std::string& column) const {
-  Statement s(db_,
-              "SELECT profile FROM reference_profiles WHERE data = ? AND column_name = ? ORDER BY gate_pass DESC LIMIT 1");
-  s.bind(1, data).bind(2, column);
-  if (!s.step()) return std::nullopt;
-  return s.text(0);
+bool StateStore::sealGatePasses(std::string& error) {
+  std::vector<GatePass> passes = gatePasses();
+  std::string previous(64, '0');
+  for (GatePass& p : passes) {
+    p.prevHash = previous;
+    p.hash = gatePassHash(p);
+    previous = p.hash;
+    Statement update(db_, "UPDATE gate_passes SET prev_hash = ?, hash = ? WHERE id = ?");
+    update.bind(1, p.prevHash).bind(2, p.hash).bind(3, p.id);
+    if (!update.done()) {
+      error = sqlite3_errmsg(db_);
+      return false;
+    }
+  }
+  return true;
 }
 
 void StateStore::loadHashes(FileHasher& hasher) const {
-  Statement s(db_, "SELECT path, device, inode, size, mtime_ns, digest FROM file_hashes");
+  Statement s(db_, "SELECT path, device, inode, size, mtime_ns, ctime_ns, digest FROM file_hashes");
   while (s.step())
-    if (std::optional<Digest> d = Digest::fromHex(s.text(5)))
+    if (std::optional<Digest> d = Digest::fromHex(s.text(6)))
       hasher.remember(s.text(0), {{static_cast<uint64_t>(s.integer(1)), static_cast<uint64_t>(s.integer(2)),
-                                   static_cast<uint64_t>(s.integer(3)), s.integer(4)},
+                                   static_cast<uint64_t>(s.integer(3)), s.integer(4), s.integer(5)},
                                   *d},
                       /*loaded=*/true);
 }
@@ -510,7 +573,8 @@ void StateStore::loadHashes(FileHasher& hasher) const {
 void StateStore::saveHashes(const FileHasher& hasher) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
-  Statement s(db_, "INSERT OR REPLACE INTO file_hashes VALUES (?, ?, ?, ?, ?, ?)");
+  Statement s(db_, "INSERT OR REPLACE INTO file_hashes (path, device, inode, size, mtime_ns, ctime_ns, digest) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const std::string& path : hasher.changed()) {
     const FileHasher::Entry& e = hasher.entries().at(path);
     s.bind(1, path)
@@ -518,7 +582,8 @@ void StateStore::saveHashes(const FileHasher& hasher) {
         .bind(3, static_cast<int64_t>(e.stamp.inode))
         .bind(4, static_cast<int64_t>(e.stamp.size))
         .bind(5, e.stamp.mtimeNs)
-        .bind(6, e.digest.hex())
+        .bind(6, e.stamp.ctimeNs)
+        .bind(7, e.digest.hex())
         .run();
   }
   exec("COMMIT", ignored);

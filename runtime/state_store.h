@@ -25,7 +25,7 @@ struct sqlite3_stmt;
 
 namespace mlops::runtime {
 
-inline constexpr int kStateSchemaVersion = 4;
+inline constexpr int kStateSchemaVersion = 5;
 
 // Now, in UTC, as ISO 8601 (`2026-11-27T03:00:16Z`): how the store records times.
 std::string utcTimestamp();
@@ -62,9 +62,19 @@ struct ApprovalRecord {
   std::string prevHash, hash;
 };
 
-// A gate passed for one artifact of its model: the approvals log's head then
-// (so `history --verify` notices rows deleted since) and the model's metrics
-// (the next runs' `baseline`).
+// A data column's distribution at a gate pass, for `drift.psi` (runtime/drift.h).
+struct ReferenceProfile {
+  std::string data, column, profile;
+};
+
+// A gate passed for one artifact of its model under one policy (the digest
+// of its approval requirements and the membership of the roles involved:
+// runtime/gate_policy.h): the approvals log's head then (so `history
+// --verify` notices rows deleted since), the model's metrics (the next runs'
+// `baseline`) and the drift reference profiles. Gate passes form a hash
+// chain of their own, built like the approvals log's (runtime/gate_pass_chain.h):
+// a row written outside mlopsc does not verify, and what gates and tests
+// read from it (a pass, a baseline, a reference) is not trusted.
 struct GatePass {
   int64_t id = 0;
   std::string gate, model, artifact;
@@ -73,11 +83,9 @@ struct GatePass {
   int64_t approvalsCount = 0;
   std::string approvalsHead;
   std::string metrics;  // JSON object, "{}" when the model writes none
-};
-
-// A data column's distribution at a gate pass, for `drift.psi` (runtime/drift.h).
-struct ReferenceProfile {
-  std::string data, column, profile;
+  std::string policy;   // gatePolicyDigest (runtime/gate_policy.h); "" for passes from before schema 5
+  std::vector<ReferenceProfile> profiles;  // sorted by data, then column
+  std::string prevHash, hash;
 };
 
 class StateStore {
@@ -128,11 +136,13 @@ class StateStore {
   ApprovalRecord appendApproval(ApprovalRecord record, const std::function<std::string(const ApprovalRecord&)>& hash);
   std::vector<ApprovalRecord> approvals() const;
 
-  int64_t recordGatePass(const GatePass& pass, const std::vector<ReferenceProfile>& profiles);
+  // Appends a gate pass in one transaction: fills id, at and prevHash, sorts
+  // its profiles, then its hash (gatePassHash). Rows are never updated or
+  // deleted (triggers refuse it).
+  GatePass recordGatePass(GatePass pass);
+  // Every gate pass with its profiles, in id order; what verifies is for
+  // runtime/gate_pass_chain.h to say.
   std::vector<GatePass> gatePasses() const;
-  std::optional<GatePass> gatePass(const std::string& gate, const std::string& artifact) const;
-  std::optional<GatePass> lastGatePassOfModel(const std::string& model) const;
-  std::optional<std::string> referenceProfile(const std::string& data, const std::string& column) const;
 
   void loadHashes(FileHasher& hasher) const;
   void saveHashes(const FileHasher& hasher);
@@ -141,6 +151,8 @@ class StateStore {
   explicit StateStore(sqlite3* db) : db_(db) {}
   bool exec(const char* sql, std::string& error) const;
   bool migrate(std::string& error);
+  // Schema 5: hashes the gate passes written before it into their chain.
+  bool sealGatePasses(std::string& error);
   // Statements of the per-node hot path, prepared once (by SQL text).
   ::sqlite3_stmt* cached(const char* sql);
   sqlite3* db_;

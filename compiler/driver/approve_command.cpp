@@ -56,16 +56,14 @@ int runApprove() {
     llvm::errs() << "mlopsc: error: who approves? give --as EMAIL (no `git config user.email` is set)\n";
     return static_cast<int>(ExitCode::Usage);
   }
-  // The artifact as it is on disk, as the gate will see it.
+  // The artifact as it is on disk, hashed from its bytes, as the gate will see it.
   const ir::Node* model = g.find(gate->model);
   if (!model) {
     llvm::errs() << "mlopsc: error: the model `" << gate->model << "` of gate `" << gate->name << "` is not in the graph\n";
     return static_cast<int>(ExitCode::Usage);
   }
-  runtime::FileHasher hasher;
-  project->store->loadHashes(hasher);
   std::string missing;
-  std::optional<runtime::NodeSuccess> built = runtime::currentOutputs(*model, project->root, hasher, missing);
+  std::optional<runtime::NodeSuccess> built = runtime::currentOutputs(*model, project->root, missing);
   if (!built) {
     llvm::errs() << "mlopsc: error: model `" << model->name << "` has not been built: its output `" << missing
                  << "` is missing; run `mlopsc run` first\n";

@@ -6,6 +6,7 @@
 #include "emit/audit_html.h"
 #include "emit/audit_markdown.h"
 #include "runtime/approvals.h"
+#include "runtime/gate_pass_chain.h"
 #include "runtime/state_store.h"
 
 #include <llvm/ADT/StringExtras.h>
@@ -70,12 +71,12 @@ std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const
   std::vector<runtime::GatePass> passes = store->gatePasses();
   for (const runtime::GatePass& p : passes) s.gatePasses.push_back({p.gate, p.model, p.artifact, p.at, p.run});
   s.chainProblems = runtime::verifyApprovalChain(approvals, passes);
-  runtime::FileHasher hasher;
-  store->loadHashes(hasher);
+  for (std::string& problem : runtime::verifyGatePassChain(passes)) s.chainProblems.push_back(std::move(problem));
+  // The artifacts the report attests, hashed from their bytes (not the memo).
   for (const ir::Node& n : g.nodes) {
     if (n.kind != ir::NodeKind::Model || n.outputs.empty()) continue;
     std::string missing;
-    std::optional<runtime::NodeSuccess> built = runtime::currentOutputs(n, root, hasher, missing);
+    std::optional<runtime::NodeSuccess> built = runtime::currentOutputs(n, root, missing);
     if (built) s.currentArtifacts.push_back(n.id + "=" + runtime::artifactDigest(*built));
   }
   return s;

@@ -11,11 +11,11 @@ llvm::cl::SubCommand buildCommand("build",
 llvm::cl::SubCommand graphCommand("graph", "Draw the pipeline graph of a spec as DOT, SVG or PNG");
 llvm::cl::SubCommand runCommand("run", "Run a spec or pipeline.json on this machine: steps, models, tests, gates, deploys, monitors");
 llvm::cl::SubCommand approveCommand("approve",
-                                    "Approve a gate for the model artifact of the latest run (an append-only, "
-                                    "hash-chained log)");
+                                    "Approve a gate for the model artifact on disk, hashed from its bytes (an "
+                                    "append-only, hash-chained log)");
 llvm::cl::SubCommand historyCommand("history",
                                     "Show past runs, a node's results, gate passes and approvals; --verify checks "
-                                    "the approvals log");
+                                    "the hash chains of the approvals log and the gate passes");
 llvm::cl::SubCommand logCommand("log", "Print a node's output from its latest run");
 llvm::cl::SubCommand statusCommand(
     "status", "Say which nodes are not up to date and why, running nothing; kill what a killed run left running");

@@ -1,10 +1,13 @@
 // mlopsc history [NODE] [--verify] [--project DIR]: the runs of the project
 // (or one node's results across runs), the gate passes and the approvals
-// log; --verify checks the log's hash chain and exits 6 when a row was
-// changed or deleted.
+// log; --verify checks every table the gates trust (the approvals log and
+// the gate passes with their baselines and reference profiles, each a hash
+// chain) and exits 6 naming the first bad row of each when a row was
+// changed, inserted or deleted outside mlopsc.
 #include "driver/commands.h"
 #include "driver/project_state.h"
 #include "runtime/approvals.h"
+#include "runtime/gate_pass_chain.h"
 
 #include <llvm/Support/Format.h>
 #include <llvm/Support/raw_ostream.h>
@@ -16,7 +19,8 @@ namespace {
 llvm::cl::opt<std::string> historyNode(llvm::cl::Positional, llvm::cl::desc("[node]"), llvm::cl::sub(historyCommand),
                                        llvm::cl::cat(commandCategory));
 llvm::cl::opt<bool> historyVerify("verify",
-                                  llvm::cl::desc("Verify the approvals log's hash chain (exit 6 when tampered)"),
+                                  llvm::cl::desc("Verify the hash chains of the approvals log and the gate passes "
+                                                 "(exit 6 when tampered)"),
                                   llvm::cl::sub(historyCommand), llvm::cl::cat(commandCategory));
 
 }  // namespace
@@ -28,16 +32,22 @@ int runHistory() {
   llvm::raw_ostream& out = llvm::outs();
   if (historyVerify) {
     std::vector<runtime::ApprovalRecord> log = store.approvals();
-    std::vector<std::string> problems = runtime::verifyApprovalChain(log, store.gatePasses());
+    std::vector<runtime::GatePass> passes = store.gatePasses();
+    std::vector<std::string> problems = runtime::verifyApprovalChain(log, passes);
+    std::vector<std::string> passProblems = runtime::verifyGatePassChain(passes);
+    problems.insert(problems.end(), passProblems.begin(), passProblems.end());
     if (problems.empty()) {
       out << "approvals log verified: " << log.size() << (log.size() == 1 ? " row" : " rows") << ", hash chain intact";
       if (!log.empty()) out << " (head " << log.back().hash.substr(0, 12) << ")";
+      out << "\ngate passes verified: " << passes.size() << (passes.size() == 1 ? " row" : " rows")
+          << " with their baselines and reference profiles, hash chain intact";
+      if (!passes.empty()) out << " (head " << passes.back().hash.substr(0, 12) << ")";
       out << '\n';
       return 0;
     }
     for (const std::string& p : problems) llvm::errs() << "mlopsc: error: " << p << '\n';
-    llvm::errs() << "mlopsc: the approvals log of `" << project->root
-                 << "` was tampered with: do not trust its gate passes\n";
+    llvm::errs() << "mlopsc: the state of `" << project->root
+                 << "` was tampered with: gates count only the rows before the first bad one; do not trust the rest\n";
     return static_cast<int>(ExitCode::Refused);
   }
   if (!historyNode.empty()) {

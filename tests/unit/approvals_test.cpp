@@ -5,6 +5,12 @@
 #include "runtime/approvals.h"
 
 #include <catch2/catch.hpp>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace mlops;
 using namespace mlops::runtime;
@@ -152,4 +158,43 @@ TEST_CASE("the artifact digest follows the model's outputs", "[runtime][approval
   CHECK(artifactDigest(a) == artifactDigest(a));
   CHECK(artifactDigest(a) != artifactDigest(b));
   CHECK(artifactDigest(a).size() == 32);
+}
+
+TEST_CASE("security item 1: the artifact is hashed from the bytes on disk, folders file by file", "[runtime][approvals]") {
+  llvm::SmallString<128> dir;
+  REQUIRE(!llvm::sys::fs::createUniqueDirectory("mlops-artifact", dir));
+  std::string root = dir.str().str();
+  REQUIRE(!llvm::sys::fs::create_directories(root + "/build/model/variables"));
+  auto write = [&](const std::string& path, const std::string& text) {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(root + "/" + path, ec);
+    REQUIRE(!ec);
+    out << text;
+  };
+  auto putMtimeBack = [&](const std::string& path) {
+    struct timespec times[2] = {{1000, 0}, {1000, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, (root + "/" + path).c_str(), times, 0) == 0);
+  };
+  write("build/model/variables/data", "weights 1234");
+  write("build/metrics.json", "{}");
+  putMtimeBack("build/model/variables/data");
+  ir::Node model;
+  model.kind = ir::NodeKind::Model;
+  model.name = "m";
+  model.outputs = {{"model", "build/model"}, {"metrics", "build/metrics.json"}};
+  std::string missing;
+  std::optional<NodeSuccess> approved = currentOutputs(model, root, missing);
+  REQUIRE(approved);
+
+  // Same size, same inode, mtime put back: a different artifact.
+  write("build/model/variables/data", "weights 9234");
+  putMtimeBack("build/model/variables/data");
+  std::optional<NodeSuccess> now = currentOutputs(model, root, missing);
+  REQUIRE(now);
+  CHECK(artifactDigest(*now) != artifactDigest(*approved));
+
+  REQUIRE(!llvm::sys::fs::remove(root + "/build/metrics.json"));
+  CHECK(!currentOutputs(model, root, missing));
+  CHECK(missing == "build/metrics.json");
+  llvm::sys::fs::remove_directories(root);
 }

@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace mlops::runtime;
 
@@ -59,8 +60,8 @@ TEST_CASE("files are read once until they change", "[runtime][hash]") {
   CHECK(hasher.hash(path, error, &reread) == first);
   CHECK(reread);
 
-  // New content (the memo trusts device, inode, size and mtime, as make and
-  // ninja trust mtimes; a change shows in one of them).
+  // New content (the memo trusts device, inode, size, mtime and ctime; a
+  // change shows in one of them).
   write(path, "a,b\n1,3\n9,9\n");
   setMtime(path, 3000);
   std::optional<Digest> changed = hasher.hash(path, error, &reread);
@@ -70,6 +71,30 @@ TEST_CASE("files are read once until they change", "[runtime][hash]") {
 
   CHECK(!hasher.hash((dir + "/missing").str(), error));
   CHECK(error.find("No such file") != std::string::npos);
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST_CASE("security item 1: a file rewritten in place with its mtime put back is read again", "[runtime][hash]") {
+  llvm::SmallString<128> dir;
+  REQUIRE(!llvm::sys::fs::createUniqueDirectory("mlops-hash", dir));
+  std::string path = (dir + "/scorer.json").str();
+  write(path, "{\"w\": [0.25, 0.5]}");
+  setMtime(path, 1000);
+  FileHasher hasher;
+  std::string error;
+  std::optional<Digest> approved = hasher.hash(path, error);
+  REQUIRE(approved);
+  // The attacker's edit comes later than the hash (the kernel's ctime ticks
+  // in jiffies): same size, same inode, the mtime restored as `touch -r` does.
+  ::usleep(50'000);
+  write(path, "{\"w\": [9.99, 0.5]}");
+  setMtime(path, 1000);
+  bool reread = false;
+  std::optional<Digest> now = hasher.hash(path, error, &reread);
+  REQUIRE(now);
+  CHECK(reread);
+  CHECK(*now == hashBytes("{\"w\": [9.99, 0.5]}"));
+  CHECK(!(*now == *approved));
   llvm::sys::fs::remove_directories(dir);
 }
 

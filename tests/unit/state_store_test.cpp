@@ -35,7 +35,7 @@ TEST_CASE("runs, results and successes survive reopening", "[runtime][state]") {
     store->recordNode(run, {"model:m", "failed", 3, 0.2, "never ran"});
     store->finishRun(run, "failed");
     FileHasher hasher;
-    hasher.remember("data/x.csv", {{1, 2, 3, 4}, hashBytes("x")});
+    hasher.remember("data/x.csv", {{1, 2, 3, 4, 5}, hashBytes("x")});
     store->saveHashes(hasher);
   }
   std::unique_ptr<StateStore> store = StateStore::open(db, error);
@@ -55,6 +55,7 @@ TEST_CASE("runs, results and successes survive reopening", "[runtime][state]") {
   store->loadHashes(hasher);
   REQUIRE(hasher.entries().count("data/x.csv"));
   CHECK(hasher.entries().at("data/x.csv").stamp.mtimeNs == 4);
+  CHECK(hasher.entries().at("data/x.csv").stamp.ctimeNs == 5);
 
   // A second success replaces the first, outputs included.
   int64_t run2 = store->beginRun("irdigest");
