@@ -142,10 +142,15 @@ std::string openFailure(int dir, const std::string& name, const std::string& pat
 
 // Opens the folder `root`/parts[0]/…/parts[count-1], one component at a time
 // from `root` (which may itself be a link: the caller chose it), never
-// following a link below it; `create` makes missing folders.
+// following a link below it; `create` makes missing folders, `root` too.
 Fd openFolder(const std::string& root, const std::vector<std::string>& parts, size_t count, bool create,
               std::string& error, bool* missing = nullptr) {
   std::string base = root.empty() ? "." : root;
+  if (create)
+    if (std::error_code ec = llvm::sys::fs::create_directories(base)) {
+      error = "cannot create `" + base + "`: " + ec.message();
+      return Fd();
+    }
   Fd dir(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir) {
     if (errno == ENOENT && missing) *missing = true;
@@ -223,6 +228,19 @@ std::string overBudget(const std::string& path, const ByteBudget& budget) {
          " bytes, the limit of one job (raise it with --max-artifact-size)";
 }
 
+bool writeAll(int fd, const char* data, size_t size, const std::string& path, std::string& error) {
+  for (size_t done = 0; done < size;) {
+    ssize_t w = ::write(fd, data + done, size - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      error = "cannot write " + describe(path, errno);
+      return false;
+    }
+    done += static_cast<size_t>(w);
+  }
+  return true;
+}
+
 // Copies the bytes of the open regular file `in` into a new file `name` in
 // `dir`, counting them against `budget`.
 bool copyBytes(int in, const std::string& fromPath, mode_t mode, int dir, const std::string& name,
@@ -249,15 +267,7 @@ bool copyBytes(int in, const std::string& fromPath, mode_t mode, int dir, const 
       }
       budget->used += static_cast<uint64_t>(n);
     }
-    for (ssize_t done = 0; done < n;) {
-      ssize_t w = ::write(out.get(), buffer.get() + done, static_cast<size_t>(n - done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) {
-        error = "cannot write " + describe(toPath, errno);
-        return false;
-      }
-      done += w;
-    }
+    if (!writeAll(out.get(), buffer.get(), static_cast<size_t>(n), toPath, error)) return false;
   }
   ::fchmod(out.get(), perms);
   return true;
@@ -443,16 +453,7 @@ bool writeArtifactFile(const std::string& root, const std::string& relative, con
     error = "cannot write " + describe(path, errno);
     return false;
   }
-  for (size_t done = 0; done < text.size();) {
-    ssize_t w = ::write(out.get(), text.data() + done, text.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
-      error = "cannot write " + describe(path, errno);
-      return false;
-    }
-    done += static_cast<size_t>(w);
-  }
-  return true;
+  return writeAll(out.get(), text.data(), text.size(), path, error);
 }
 
 std::optional<uint64_t> parseByteSize(const std::string& text) {
