@@ -29,7 +29,8 @@ bool stringMember(const json& doc, const char* key, bool required, std::string& 
 }  // namespace
 
 std::string writeNodeResult(const NodeResult& result) {
-  json doc = {{"node", result.node}, {"status", result.status}, {"why", result.why}, {"seconds", result.seconds}};
+  json doc = {{"version", kNodeResultVersion}, {"node", result.node},       {"status", result.status},
+              {"why", result.why},              {"seconds", result.seconds}, {"artifact", result.artifact}};
   // A `why` quoting bytes that are not UTF-8 (a command's output) must not
   // lose the record: they are replaced, never thrown on.
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + '\n';
@@ -45,10 +46,24 @@ std::optional<NodeResult> parseNodeResult(std::string_view text, std::string& er
     error = std::string("the document is ") + ir::jsonTypeName(doc) + ", expected a result object";
     return std::nullopt;
   }
-  NodeResult out;
-  if (!stringMember(doc, "status", true, out.status, error) || !stringMember(doc, "node", false, out.node, error) ||
-      !stringMember(doc, "why", false, out.why, error))
+  auto version = doc.find("version");
+  if (version == doc.end()) {
+    error = "`version` is missing: a result of an older mlopsc, which names no artifact; expected version " +
+            std::to_string(kNodeResultVersion);
     return std::nullopt;
+  }
+  if (!version->is_number_integer() || *version != kNodeResultVersion) {
+    error = "`version` is " + version->dump() + ", expected " + std::to_string(kNodeResultVersion);
+    return std::nullopt;
+  }
+  NodeResult out;
+  if (!stringMember(doc, "node", true, out.node, error) || !stringMember(doc, "status", true, out.status, error) ||
+      !stringMember(doc, "artifact", true, out.artifact, error) || !stringMember(doc, "why", false, out.why, error))
+    return std::nullopt;
+  if (out.node.empty()) {
+    error = "`node` is empty, expected a node id";
+    return std::nullopt;
+  }
   if (auto it = doc.find("seconds"); it != doc.end()) {
     if (!it->is_number()) {
       error = std::string("`seconds` is ") + ir::jsonTypeName(*it) + ", expected a number";
@@ -59,6 +74,8 @@ std::optional<NodeResult> parseNodeResult(std::string_view text, std::string& er
   return out;
 }
 
-bool passesGate(const NodeResult& result) { return result.status == "passed" || result.status == "warning"; }
+bool passesGate(const NodeResult& result, bool blocking) {
+  return result.status == "passed" || (!blocking && result.status == "warning");
+}
 
 }  // namespace mlops::runtime

@@ -3,6 +3,7 @@
 #include "runtime/approvals.h"
 #include "runtime/artifacts.h"
 #include "runtime/cache.h"
+#include "runtime/ci_evidence.h"
 #include "runtime/code_files.h"
 #include "runtime/content_hash.h"
 #include "runtime/data_table.h"
@@ -63,11 +64,8 @@ std::vector<std::string> upstream(const ir::Node& n) {
   return out;
 }
 
-// `model:scorer` → `model-scorer`: the artifact folder of a node.
-std::string artifactName(std::string id) {
-  std::replace(id.begin(), id.end(), ':', '-');
-  return id;
-}
+// A CI job: the node's upstream ran in earlier jobs (runtime/ci_evidence.h).
+bool ciJob(const RunOptions& o) { return o.ci && !o.node.empty() && !o.artifactsDir.empty(); }
 
 // Data functions scan a whole table: within one test each call with the
 // same arguments is computed once, and the message's values reuse it.
@@ -346,6 +344,7 @@ class Runner : public Executor {
       if (!model) return immediate(i, false, "its model `" + n.model + "` is not in the graph");
       std::optional<NodeSuccess> built = modelArtifact(*model, error);
       if (!built) return immediate(i, false, error);
+      if (ciJob(o_) && !gatePassed(n, o_.artifactsDir, artifactDigest(*built), error)) return immediate(i, false, error);
       for (const auto& [path, digest] : built->outputs) p.parts.inputs.emplace_back(path, digest);
       p.artifact = artifactDigest(*built);
       if (std::string why = differsFromGate(n, *model, p.artifact); !why.empty()) return immediate(i, false, why);
@@ -693,14 +692,8 @@ class Runner : public Executor {
     if (!built) return immediate(i, false, error);
     std::string artifact = artifactDigest(*built);
     // CI: the required tests ran in earlier jobs; their results are artifacts.
-    if (!o_.node.empty() && !o_.artifactsDir.empty())
-      for (const std::string& t : gate.require) {
-        std::string file = o_.artifactsDir + "/" + artifactName(t) + "/result.json";
-        std::optional<NodeResult> result;
-        if (std::optional<std::string> text = readFile(file, error)) result = parseNodeResult(*text, error);
-        if (!result || !passesGate(*result))
-          return immediate(i, false, "required test `" + t + "` has no passing result in `" + file + "`");
-      }
+    if (ciJob(o_) && !requiredTestsPassed(g_, gate, o_.artifactsDir, g_.root, artifact, hasher_, error))
+      return immediate(i, false, error);
     // Every run counts the approvals again, from the rows of the log that
     // verify: a recorded pass is reused only under the policy it passed
     // under (runtime/gate_policy.h) and only while its row verifies.
@@ -711,7 +704,7 @@ class Runner : public Executor {
       gatePassed_[gate.id] = artifact;
       return immediate(i, true, "approved for artifact " + shortDigest(artifact) + " (" + earlier->at + ")", "passed");
     }
-    if (!tally.met() && !o_.node.empty()) {
+    if (!tally.met() && ciJob(o_)) {
       // --node: the CI platform's approval jobs (protected environments,
       // suspends) ran before this job; the orchestrator vouches for them.
       std::string roles;
@@ -1035,30 +1028,35 @@ class Runner : public Executor {
 };
 
 // --node --artifacts: the outputs of the node's producers, from
-// DIR/<producer>/outputs/<declared path> back to their declared paths.
-bool restoreArtifacts(const ir::PipelineGraph& g, const ir::Node& n, const std::string& dir, const std::string& root,
+// DIR/<producer>/outputs/<declared path> back to their declared paths. Each
+// must be there (a copy in the checkout is never taken for it), reached and
+// written without following a link (runtime/artifacts.h).
+bool restoreArtifacts(const ir::PipelineGraph& g, const ir::Node& n, const RunOptions& o, const std::string& root,
                       std::string& error) {
+  ByteBudget budget{o.maxArtifactBytes, 0};
   for (const std::string& up : upstream(n)) {
     const ir::Node* producer = g.find(up);
     if (!producer) continue;
     for (const auto& [name, path] : producer->outputs) {
-      std::string from = dir + "/" + artifactName(up) + "/outputs/" + path;
-      if (!safeRelative(path) || !llvm::sys::fs::exists(from)) continue;
-      if (!prepareOutput(root, path, error) || !copyArtifact(from, join(root, path), error)) return false;
+      if (!safeRelative(path)) {
+        error = "output `" + path + "` of `" + up + "` is not a relative path inside the project: it cannot be an artifact";
+        return false;
+      }
+      if (!copyArtifact(o.artifactsDir, artifactName(up) + "/outputs/" + path, root, path, &budget, error)) {
+        error = "cannot restore output `" + name + "` of `" + up + "`: " + error;
+        return false;
+      }
     }
   }
   return true;
 }
 
-// After the node: DIR/<node>/result.json, and its declared outputs under
-// DIR/<node>/outputs/ when it succeeded.
-bool exportArtifacts(const ir::PipelineGraph&, const ir::Node& n, const ProgressLine& line, const std::string& dir,
+// After the node: DIR/<node>/result.json (naming the artifact the node
+// judged), and its declared outputs under DIR/<node>/outputs/ when it
+// succeeded; nothing is written through a link.
+bool exportArtifacts(const ir::PipelineGraph& g, const ir::Node& n, const ProgressLine& line, const std::string& dir,
                      const std::string& root, std::string& error) {
-  std::string folder = dir + "/" + artifactName(n.id);
-  if (std::error_code ec = llvm::sys::fs::create_directories(folder)) {
-    error = "cannot create `" + folder + "`: " + ec.message();
-    return false;
-  }
+  std::string folder = artifactName(n.id);
   bool ok = line.status != "failed" && line.status != "waiting" && line.status != "skipped";
   if (ok)
     for (const auto& [name, path] : n.outputs) {
@@ -1066,15 +1064,12 @@ bool exportArtifacts(const ir::PipelineGraph&, const ir::Node& n, const Progress
         error = "output `" + path + "` of `" + n.id + "` is not a relative path inside the project: it cannot be an artifact";
         return false;
       }
-      if (!copyArtifact(join(root, path), folder + "/outputs/" + path, error)) return false;
+      if (!copyArtifact(root, path, dir, folder + "/outputs/" + path, nullptr, error)) return false;
     }
-  std::ofstream out(folder + "/result.json", std::ios::trunc);
-  out << writeNodeResult({n.id, line.status, line.why, line.seconds});
-  if (!out) {
-    error = "cannot write `" + folder + "/result.json`";
-    return false;
-  }
-  return true;
+  FileHasher hasher;
+  std::string artifact = judgedArtifact(g, n, root, hasher);
+  return writeArtifactFile(dir, folder + "/result.json",
+                           writeNodeResult({n.id, line.status, line.why, line.seconds, artifact}), error);
 }
 
 // The no-op manifest of a run that left every node up to date: only data,
@@ -1210,14 +1205,23 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     }
     stack.push_back(matches.front());
   }
+  if (!o.node.empty() && o.ci && o.artifactsDir.empty() && needsResults(g.nodes[stack.back()])) {
+    std::fprintf(o.err,
+                 "mlopsc: error: `%s` runs as a CI job (CI is set) and needs the results of earlier jobs: give "
+                 "--artifacts DIR, the folder they left\n",
+                 g.nodes[stack.back()].id.c_str());
+    return RunStatus::Usage;
+  }
   while (!stack.empty()) {
     size_t i = stack.back();
     stack.pop_back();
     if (selected[i]) continue;
     selected[i] = true;
-    if (!o.node.empty()) continue;  // --node: upstream ran in earlier jobs
+    if (ciJob(o)) continue;  // upstream ran in earlier jobs
+    // --node elsewhere: the tests and gates upstream, what a full run checks.
     for (const std::string& up : upstream(g.nodes[i]))
-      if (auto it = index.find(up); it != index.end()) stack.push_back(it->second);
+      if (auto it = index.find(up); it != index.end() && (o.node.empty() || isEvidence(g.nodes[it->second])))
+        stack.push_back(it->second);
   }
   // Dependency order (ties: declaration order), by Kahn's algorithm.
   std::vector<std::vector<size_t>> downstream(g.nodes.size());
@@ -1297,8 +1301,9 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
   for (const ir::Role& r : g.roles)
     if (r.quotaCpu || r.quotaMemoryBytes || r.quotaGpu) options.quotas[r.name] = {r.quotaCpu, r.quotaMemoryBytes, r.quotaGpu};
 
+  // --node: the node is last in `order` (whatever else runs is upstream of it).
   if (!o.node.empty() && !o.artifactsDir.empty() && !o.dryRun && !order.empty())
-    if (!restoreArtifacts(g, *order.front(), o.artifactsDir, root, error)) {
+    if (!restoreArtifacts(g, *order.back(), o, root, error)) {
       std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
       return RunStatus::Usage;
     }
@@ -1336,11 +1341,12 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
   if (!o.dryRun) verdict += "; logs in " + logDir;
   progress.summary(verdict);
 
-  if (!o.node.empty() && !o.artifactsDir.empty() && !o.dryRun && !order.empty() && !progress.lines().empty())
-    if (!exportArtifacts(g, *order.front(), progress.lines().back(), o.artifactsDir, root, error)) {
-      std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
-      return RunStatus::NodeFailed;
-    }
+  if (!o.node.empty() && !o.artifactsDir.empty() && !o.dryRun && !order.empty())
+    for (const ProgressLine& line : progress.lines())
+      if (line.node == order.back()->id && !exportArtifacts(g, *order.back(), line, o.artifactsDir, root, error)) {
+        std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
+        return RunStatus::NodeFailed;
+      }
   if (state && !o.dryRun && o.node.empty()) {
     if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher(), runner.codeFound()))
       state->saveNoopManifest(noopManifestKey(digest, o.targets, o.runtimeVersion), *manifest, run);

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "ir/pipeline_graph.h"
+#include "runtime/artifacts.h"
 
 #include <cstdio>
 #include <map>
@@ -31,12 +32,16 @@ struct RunOptions {
   bool dryRun = false;   // say what would run and why; run nothing, write nothing
   bool explain = false;  // say why each node runs or is up to date
   bool statusOnly = false;
-  // CI (`--node ID`): run exactly this node; what is upstream of it ran in
-  // earlier jobs (the orchestrator guarantees it, approvals included).
+  // `--node ID`: run this node. In a CI job (`ci` and `artifactsDir`) only
+  // it: what is upstream ran in earlier jobs, whose results prove what the
+  // node needs (runtime/ci_evidence.h); the orchestrator vouches for
+  // approvals. Elsewhere the tests and gates upstream are evaluated with it.
   std::string node;
   // `--artifacts DIR`: restore upstream outputs from DIR/<producer>/outputs/
   // before the node, and leave DIR/<node>/result.json (and outputs) after.
   std::string artifactsDir;
+  bool ci = false;  // `CI` is set (runningInCi)
+  uint64_t maxArtifactBytes = kDefaultMaxArtifactBytes;  // --max-artifact-size: what a restore may copy
   bool noopChecked = false;  // the caller already tried runNoop  // with dryRun (`mlopsc status`): only the table of what is not up to date
   std::string runtimeVersion;
   double intervalScale = 1;  // multiplies canary intervals and shadow/ab durations

@@ -1,13 +1,16 @@
 // mlopsc run SPEC|pipeline.json [TARGET...] [-j N] [--dry-run] [--explain]
 // [--fail-fast] [--interval-scale X] [--secrets-file FILE] [--node ID
-// [--artifacts DIR]]: runs the
-// selected nodes on this machine (runtime/runner.h).
+// [--artifacts DIR [--max-artifact-size SIZE]]]: runs the selected nodes on
+// this machine (runtime/runner.h); with `CI` set, `--node` runs a CI job
+// (runtime/ci_evidence.h).
 // A spec is checked first (its diagnostics printed; errors stop the run),
 // or its IR reused from the compile cache when nothing it reads changed; a
 // compiled pipeline.json runs without the sources.
 #include "driver/commands.h"
 #include "driver/version.h"
 #include "driver/pipeline_input.h"
+#include "runtime/artifacts.h"
+#include "runtime/ci_evidence.h"
 #include "runtime/noop_manifest.h"
 #include "runtime/runner.h"
 
@@ -45,12 +48,18 @@ llvm::cl::opt<std::string> runSecretsFile(
     llvm::cl::desc("Read secrets not set in the environment from FILE (NAME=value lines; keep it out of git)"),
     llvm::cl::value_desc("file"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> runNode(
-    "node", llvm::cl::desc("Run exactly this node (a CI job): what is upstream ran in earlier jobs"),
+    "node",
+    llvm::cl::desc("Run this node: with CI set and --artifacts, as a CI job (upstream ran in earlier jobs, whose "
+                   "results it checks); elsewhere with the tests and gates upstream of it"),
     llvm::cl::value_desc("id"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> runArtifacts(
     "artifacts",
     llvm::cl::desc("With --node: restore upstream outputs from DIR/<producer>/ first, leave DIR/<node>/ after"),
     llvm::cl::value_desc("dir"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> runMaxArtifactSize(
+    "max-artifact-size",
+    llvm::cl::desc("With --artifacts: refuse to restore more than SIZE bytes (K, M, G, T suffixes; default 16G)"),
+    llvm::cl::value_desc("size"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> runStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
                                      llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 
@@ -68,6 +77,19 @@ int runRun() {
   if (!runArtifacts.empty() && runNode.empty()) {
     llvm::errs() << "mlopsc: error: --artifacts moves one node's files between CI jobs: it needs --node\n";
     return static_cast<int>(ExitCode::Usage);
+  }
+  std::optional<uint64_t> maxArtifactBytes = runtime::kDefaultMaxArtifactBytes;
+  if (!runMaxArtifactSize.empty()) {
+    maxArtifactBytes = runtime::parseByteSize(runMaxArtifactSize);
+    if (!maxArtifactBytes) {
+      llvm::errs() << "mlopsc: error: --max-artifact-size must be a byte count such as 500M or 16G, found `"
+                   << runMaxArtifactSize << "`\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
+    if (runArtifacts.empty()) {
+      llvm::errs() << "mlopsc: error: --max-artifact-size limits what --artifacts restores: it needs --artifacts\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
   }
   if (!(runIntervalScale >= 0)) {
     llvm::errs() << "mlopsc: error: --interval-scale must be a number >= 0, found " << runIntervalScale << '\n';
@@ -93,6 +115,8 @@ int runRun() {
   options.intervalScale = runIntervalScale;
   options.node = runNode;
   options.artifactsDir = runArtifacts;
+  options.ci = runtime::runningInCi();
+  options.maxArtifactBytes = *maxArtifactBytes;
   std::string irJson;
   int exitCode = 0;
   std::unique_ptr<ir::PipelineGraph> graph;

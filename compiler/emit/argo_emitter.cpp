@@ -239,21 +239,23 @@ class ArgoWriter {
     out_ << Word{"--artifacts"} << Word{kArtifactRoot} << YAML::EndSeq;
     out_ << YAML::Key << Word{"workingDir"} << YAML::Value << Word{kSourcePath};
     toolsMount();
-    if (!node.secrets.empty()) {
-      out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginSeq;
-      for (const std::string& s : node.secrets) {
-        out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
-        scalar(out_, s);
-        out_ << YAML::Key << Word{"valueFrom"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"secretKeyRef"}
-             << YAML::Value << YAML::BeginMap;
-        out_ << YAML::Key << Word{"name"} << YAML::Value;
-        scalar(out_, argoSecretName(graph_));
-        out_ << YAML::Key << Word{"key"} << YAML::Value;
-        scalar(out_, s);
-        out_ << YAML::EndMap << YAML::EndMap << YAML::EndMap;
-      }
-      out_ << YAML::EndSeq;
+    // GitHub Actions and GitLab CI set `CI` in every job; Argo does not, and
+    // without it `mlopsc run --node` is no CI job (runtime/ci_evidence.h).
+    out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"CI"} << YAML::Key << Word{"value"}
+         << YAML::Value << YAML::DoubleQuoted << "true" << YAML::EndMap;
+    for (const std::string& s : node.secrets) {
+      out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
+      scalar(out_, s);
+      out_ << YAML::Key << Word{"valueFrom"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"secretKeyRef"}
+           << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"name"} << YAML::Value;
+      scalar(out_, argoSecretName(graph_));
+      out_ << YAML::Key << Word{"key"} << YAML::Value;
+      scalar(out_, s);
+      out_ << YAML::EndMap << YAML::EndMap << YAML::EndMap;
     }
+    out_ << YAML::EndSeq;
     const ir::Resources& r = node.resources;
     if (r.cpu || r.memoryBytes || r.gpu) {
       out_ << YAML::Key << Word{"resources"} << YAML::Value << YAML::BeginMap;

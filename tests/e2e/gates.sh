@@ -247,10 +247,10 @@ echo '{"error_rate": 0.01}' > live.json
 run build g.mlops -o out --emit=ir
 expect_exit 0 "the IR for the CI jobs"
 mkdir -p artifacts
-job() {  # job NODE: a fresh checkout (no .mlops, no build/) with the artifacts so far
+job() {  # job NODE: a CI job (CI set) in a fresh checkout (no .mlops, no build/) with the artifacts so far
   rm -rf ../job && mkdir ../job && cp -r g.mlops auc.txt live.json data out ../job/ && cp -r artifacts ../job/mlops-artifacts
   cd ../job
-  run --env TOKEN=t run out/pipeline.json --node "$1" --artifacts mlops-artifacts --interval-scale 0.0001
+  run --env TOKEN=t --env CI=true run out/pipeline.json --node "$1" --artifacts mlops-artifacts --interval-scale 0.0001
   cd ../ci
   rm -rf artifacts && cp -r ../job/mlops-artifacts artifacts
 }
@@ -264,7 +264,7 @@ expect_stdout_contains "[1/1] test floor: passed (metrics.auc >= 0.7, with metri
   "a test job reads the metrics restored from the model's artifact"
 job gate:release
 expect_exit 3 "the gate's job without the results of all its required tests"
-expect_stderr_contains "required test \`test:no_regression\` has no passing result in \`mlops-artifacts/test-no_regression/result.json\`" \
+expect_stderr_contains "required test \`test:no_regression\` has no passing result: \`mlops-artifacts/test-no_regression/result.json\` is missing" \
   "the gate names the missing test result"
 job test:no_regression
 job test:income_drift

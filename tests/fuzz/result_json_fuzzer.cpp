@@ -30,9 +30,10 @@ void run(const uint8_t* data, size_t size) {
       mlops::runtime::parseNodeResult(mlops::runtime::writeNodeResult(*result), error);
   if (!again) mlops::fuzz::fail(kTarget, "the written result is refused", error.c_str());
   if (again->node != result->node || again->status != result->status || again->why != result->why ||
-      again->seconds != result->seconds)
+      again->seconds != result->seconds || again->artifact != result->artifact)
     mlops::fuzz::fail(kTarget, "the written result", "reads back as a different record");
-  if (mlops::runtime::passesGate(*again) != mlops::runtime::passesGate(*result))
+  if (mlops::runtime::passesGate(*again, true) != mlops::runtime::passesGate(*result, true) ||
+      mlops::runtime::passesGate(*again, false) != mlops::runtime::passesGate(*result, false))
     mlops::fuzz::fail(kTarget, "the written result", "changes whether the gate passes");
 }
 

@@ -193,8 +193,12 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
     for (const auto& t : wf["spec"]["templates"]) {
       if (!t["container"]) continue;
       CHECK(t["container"]["command"][0].as<std::string>() == "/mlops-tools/bin/mlopsc");
-      for (const auto& e : t["container"]["env"]) {
-        CHECK(e["valueFrom"]["secretKeyRef"]["name"].as<std::string>() == "adv-secrets");
+      // First `CI=true` (a job of `mlopsc run --node` is a CI job), then the secrets.
+      REQUIRE(t["container"]["env"].size() >= 1);
+      CHECK(t["container"]["env"][0]["name"].as<std::string>() == "CI");
+      CHECK(t["container"]["env"][0]["value"].as<std::string>() == "true");
+      for (size_t k = 1; k < t["container"]["env"].size(); ++k) {
+        CHECK(t["container"]["env"][k]["valueFrom"]["secretKeyRef"]["name"].as<std::string>() == "adv-secrets");
         sawSecretRef = true;
       }
     }
