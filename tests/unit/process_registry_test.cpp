@@ -33,7 +33,7 @@ struct Scratch {
 // belongs to in its environment.
 ProcessSpec nodeSpec(const Scratch& s, const std::string& command, const std::string& run, const std::string& node) {
   return {command, s.dir.str().str(), {{"PATH", "/usr/bin:/bin"}, {"MLOPS_RUN", run}, {"MLOPS_NODE", node}},
-          s.path("node.log")};
+          s.path("node.log"), {}};
 }
 
 Process start(const ProcessSpec& spec) {
