@@ -40,7 +40,7 @@ Process start(const ProcessSpec& spec) {
   std::string error;
   std::optional<Process> p = Process::start(spec, error);
   REQUIRE(p);
-  return *p;
+  return std::move(*p);
 }
 
 // Waits (at most 5 s) for `p` to end.

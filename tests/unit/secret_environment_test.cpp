@@ -4,10 +4,11 @@
 #include "runtime/secret_environment.h"
 
 #include <catch2/catch.hpp>
-#include <llvm/Support/MemoryBuffer.h>
 
 #include <cstdlib>
+#include <fcntl.h>
 #include <string>
+#include <unistd.h>
 
 using namespace mlops::runtime;
 
@@ -15,9 +16,13 @@ namespace {
 
 // Whether /proc/self/environ has an entry `NAME=...`.
 bool procEnvironHas(const std::string& name) {
-  auto b = llvm::MemoryBuffer::getFile("/proc/self/environ", /*IsText=*/false, /*RequiresNullTerminator=*/false);
-  REQUIRE(b);
-  std::string text = (*b)->getBuffer().str();
+  // Read to the end: /proc files report a size of 0.
+  int fd = ::open("/proc/self/environ", O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(n));
+  ::close(fd);
   for (size_t at = 0; at < text.size();) {
     size_t end = text.find('\0', at);
     if (end == std::string::npos) end = text.size();
