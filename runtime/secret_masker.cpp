@@ -82,13 +82,18 @@ std::string SecretMasker::drain(bool final) {
   // Matches starting in the held-back tail wait: a longer value may begin
   // there.
   size_t keepFrom = final ? text.size() : text.size() - heldSuffix(text);
+  // Each pattern's next occurrence, searched again only once passed: a
+  // text full of one value costs one scan per pattern, not one per match.
+  std::vector<size_t> next(patterns_.size());
+  for (size_t k = 0; k < patterns_.size(); ++k) next[k] = text.find(patterns_[k]);
   for (;;) {
     size_t at = std::string_view::npos, length = 0;
-    for (const std::string& p : patterns_) {
-      size_t found = text.find(p, pos);
-      if (found < at || (found == at && found != std::string_view::npos && p.size() > length)) {
+    for (size_t k = 0; k < patterns_.size(); ++k) {
+      if (next[k] != std::string_view::npos && next[k] < pos) next[k] = text.find(patterns_[k], pos);
+      size_t found = next[k];
+      if (found < at || (found == at && found != std::string_view::npos && patterns_[k].size() > length)) {
         at = found;
-        length = p.size();
+        length = patterns_[k].size();
       }
     }
     if (at == std::string_view::npos || at >= keepFrom) break;
