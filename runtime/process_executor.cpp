@@ -1,10 +1,12 @@
 #include "runtime/process_executor.h"
 
+#include "runtime/interruption.h"
 #include "runtime/process_registry.h"
 
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <poll.h>
 #include <pthread.h>
 #include <thread>
 
@@ -12,11 +14,16 @@ namespace mlops::runtime {
 
 bool ProcessExecutor::launch(Running& r) {
   JobReport& report = reports_[r.index];
+  r.termSentAt = -1;
+  r.retryAt = -1;
+  if (interruptSignal()) {  // nothing starts once the run is stopping
+    report.error = stoppedWhy();
+    report.result = ProcessResult{};
+    return false;
+  }
   ++report.attempts;
   std::string error;
   r.process = Process::start(r.job.spec, error);
-  r.termSentAt = -1;
-  r.retryAt = -1;
   if (!r.process) {
     report.error = error;
     report.result = ProcessResult{};
@@ -48,12 +55,13 @@ std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<
   pthread_sigmask(SIG_BLOCK, &chld, nullptr);
   for (;;) {
     double now = monotonicSeconds();
-    if (deadline && now >= *deadline) return std::nullopt;
+    if (interruptSignal()) stopAll(now);
+    else if (deadline && now >= *deadline) return std::nullopt;
     for (size_t i = 0; i < running_.size(); ++i) {
       Running& r = running_[i];
       JobReport& report = reports_[r.index];
       if (!r.process) {
-        if (r.retryAt >= 0 && now >= r.retryAt) {
+        if (r.retryAt >= 0 && (now >= r.retryAt || interruptSignal())) {
           launch(r);
           continue;
         }
@@ -81,7 +89,8 @@ std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<
       if (registry) registry->reaped(r.process->pid());
       report.result = *done;
       bool ok = done->succeeded();
-      bool final = ok || report.attempts > r.job.retries;
+      if (!ok && interruptSignal()) report.error = stoppedWhy();
+      bool final = ok || report.attempts > r.job.retries || interruptSignal();
       if (finished_) finished_(r.index, report, final);
       if (!final) {
         r.process.reset();
@@ -93,11 +102,37 @@ std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<
       running_.erase(running_.begin() + static_cast<long>(i));
       return std::make_pair(index, ok);
     }
+    if (interruptSignal() && running_.empty()) return std::nullopt;
     double wait = 0.005;
-    if (deadline) wait = std::max(0.0, std::min(wait, *deadline - now));
+    if (deadline && !interruptSignal()) wait = std::max(0.0, std::min(wait, *deadline - now));
     timespec ts{0, static_cast<long>(wait * 1e9)};
-    sigtimedwait(&chld, nullptr, &ts);
+    // Output waiting in a pipe wakes the loop too: it is relayed to the log
+    // (and the command goes on writing) at once.
+    std::vector<pollfd> outputs;
+    for (const Running& r : running_)
+      if (r.process && r.process->outputFd() >= 0) outputs.push_back({r.process->outputFd(), POLLIN, 0});
+    if (outputs.empty()) sigtimedwait(&chld, nullptr, &ts);
+    else ::ppoll(outputs.data(), outputs.size(), &ts, nullptr);
   }
+}
+
+// SIGTERM to every running group, SIGKILL after the grace period or at a
+// second signal; a command waiting for its retry is done.
+void ProcessExecutor::stopAll(double now) {
+  for (Running& r : running_) {
+    if (!r.process) continue;
+    if (r.stopSentAt < 0) {
+      r.process->markStopping();
+      r.process->signalGroup(SIGTERM);
+      r.stopSentAt = now;
+    } else if (now - r.stopSentAt >= killGraceSeconds || interruptCount() > 1) {
+      r.process->signalGroup(SIGKILL);
+    }
+  }
+}
+
+std::string ProcessExecutor::stoppedWhy() {
+  return std::string("stopped: the run was interrupted by ") + interruptName();
 }
 
 }  // namespace mlops::runtime

@@ -2,7 +2,8 @@
 // (runtime/process.h), watches it, enforces its timeout (SIGTERM to the
 // group, SIGKILL after a grace period), retries a failed attempt after a
 // backoff (1 s, 2 s, 4 s, … capped at 30 s), and reports each node once it
-// succeeded or ran out of attempts.
+// succeeded or ran out of attempts. When the run is interrupted it stops
+// every group (runtime/interruption.h).
 #pragma once
 
 #include "runtime/process.h"
@@ -26,7 +27,7 @@ struct Job {
 struct JobReport {
   ProcessResult result;   // of the last attempt
   unsigned attempts = 0;
-  std::string error;      // when it could not start
+  std::string error;      // when it could not start, or was stopped by an interruption
 };
 
 class ProcessExecutor : public Executor {
@@ -42,6 +43,8 @@ class ProcessExecutor : public Executor {
   TaskEvent wait() override;  // only Finished: a process never pauses
   // As wait(), but gives up at `deadline` (monotonicSeconds()) and returns
   // nullopt: the runner pauses rollouts between canary steps meanwhile.
+  // Once the run is interrupted (runtime/interruption.h) it stops every
+  // command, reports each as failed, and returns nullopt when none is left.
   std::optional<std::pair<size_t, bool>> waitUntil(std::optional<double> deadline);
   size_t running() const { return running_.size(); }
 
@@ -58,9 +61,12 @@ class ProcessExecutor : public Executor {
     Job job;
     std::optional<Process> process;
     double termSentAt = -1;
+    double stopSentAt = -1;  // the run was interrupted
     double retryAt = -1;  // waiting for a retry
   };
   bool launch(Running& r);
+  void stopAll(double now);
+  static std::string stoppedWhy();
 
   std::function<Job(size_t)> prepare_;
   std::function<void(size_t, const JobReport&, bool)> finished_;

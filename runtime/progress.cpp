@@ -1,5 +1,7 @@
 #include "runtime/progress.h"
 
+#include "support/display_text.h"
+
 #include <algorithm>
 
 namespace mlops::runtime {
@@ -38,7 +40,7 @@ void Progress::redraw() {
 
 void Progress::started(const std::string& label) {
   ++running_;
-  last_ = label;
+  last_ = support::escapeControls(label);
   clear();
   redraw();
   flushSometimes();
@@ -47,7 +49,7 @@ void Progress::started(const std::string& label) {
 void Progress::note(const std::string& text) {
   if (quiet_) return;
   clear();
-  std::fprintf(out_, "%s\n", text.c_str());
+  std::fprintf(out_, "%s\n", support::escapeControls(text).c_str());
   redraw();
   std::fflush(out_);
 }
@@ -56,9 +58,10 @@ void Progress::finished(const ProgressLine& l, bool explain) {
   lines_.push_back(l);
   if (l.status == "ran" || l.status == "failed" || l.status == "rolled out") running_ = running_ ? running_ - 1 : 0;
   if (upToDateStatus(l.status)) ++cached_;
-  std::string text = "[" + std::to_string(lines_.size()) + "/" + std::to_string(total_) + "] " + l.label + ": " + l.status;
+  std::string text = "[" + std::to_string(lines_.size()) + "/" + std::to_string(total_) + "] " + support::escapeControls(l.label) + ": " + l.status;
   if (l.seconds > 0) text += " in " + seconds(l.seconds);
-  if (!l.why.empty()) text += " (" + l.why + ")";
+  // Reasons quote the spec, files and commands' errors: never raw control characters.
+  if (!l.why.empty()) text += " (" + support::escapeControls(l.why) + ")";
   else if (explain && l.status == "cached") text += " (inputs, command and outputs unchanged)";
   if (quiet_) return;
   clear();
@@ -102,15 +105,15 @@ void Progress::summary(const std::string& verdict) {
     std::fprintf(out_, "\n%-*s  %-*s  %7s  %s\n", static_cast<int>(nodeWidth), "node", static_cast<int>(statusWidth),
                  "result", "time", "why");
     for (const ProgressLine* l : rows) {
-      std::string why = l->why;
+      std::string why = support::escapeControls(l->why);
       if (why.empty() && l->status == "cached") why = "inputs, command and outputs unchanged";
-      std::fprintf(out_, "%-*s  %-*s  %7s  %s\n", static_cast<int>(nodeWidth), l->node.c_str(),
+      std::fprintf(out_, "%-*s  %-*s  %7s  %s\n", static_cast<int>(nodeWidth), support::escapeControls(l->node).c_str(),
                    static_cast<int>(statusWidth), l->status.c_str(), l->seconds > 0 ? seconds(l->seconds).c_str() : "-",
                    why.c_str());
     }
   }
   if (quiet) std::fprintf(out_, rows.empty() ? "(all %zu nodes up to date)\n" : "(%zu more nodes up to date)\n", quiet);
-  std::fprintf(out_, "%s\n", verdict.c_str());
+  std::fprintf(out_, "%s\n", support::escapeControls(verdict).c_str());
   std::fflush(out_);
 }
 

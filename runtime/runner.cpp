@@ -12,6 +12,7 @@
 #include "runtime/gate_pass_chain.h"
 #include "runtime/gate_policy.h"
 #include "runtime/interpolation.h"
+#include "runtime/interruption.h"
 #include "runtime/live_metrics.h"
 #include "runtime/node_result.h"
 #include "runtime/noop_manifest.h"
@@ -19,6 +20,7 @@
 #include "runtime/process_registry.h"
 #include "runtime/progress.h"
 #include "runtime/scheduler.h"
+#include "runtime/secret_environment.h"
 #include "runtime/secrets_file.h"
 #include "runtime/state_store.h"
 
@@ -104,30 +106,6 @@ std::optional<std::string> readFile(const std::string& path, std::string& error)
   return (*buffer)->getBuffer().str();
 }
 
-// Replaces every occurrence of each secret value in the log with `***`
-// (values shorter than 4 characters are left: they would mask too much).
-void redactLog(const std::string& path, const std::vector<std::string>& values) {
-  std::string error;
-  std::optional<std::string> text = readFile(path, error);
-  if (!text) return;
-  bool changed = false;
-  for (const std::string& v : values) {
-    if (v.size() < 4) continue;
-    for (size_t at = text->find(v); at != std::string::npos; at = text->find(v, at + 3)) {
-      text->replace(at, v.size(), "***");
-      changed = true;
-    }
-  }
-  if (!changed) return;
-  std::string tmp = path + ".redacting";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << *text;
-    if (!out) return;
-  }
-  std::rename(tmp.c_str(), path.c_str());
-}
-
 // Whether an expression tree has a `key` node whose segments start with
 // `first` (`baseline.…` paths, `drift.psi(…)` calls).
 bool mentions(const nlohmann::ordered_json& tree, const char* key, const char* first) {
@@ -151,6 +129,9 @@ std::string envName(const std::string& s) {
 
 std::string join(const std::string& root, const std::string& path) { return projectPath(root, path); }
 
+// 128 + the signal that interrupted the run (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
+RunStatus interruptedStatus() { return static_cast<RunStatus>(128 + interruptSignal()); }
+
 
 // Holds the project's run lock (flock on .mlops/lock) for the run's life.
 class RunLock {
@@ -164,7 +145,7 @@ class RunLock {
     if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return true;
     std::fprintf(err, "mlopsc: waiting for another `mlopsc run` in this project to finish (%s)\n", path.c_str());
     while (::flock(fd_, LOCK_EX) != 0)
-      if (errno != EINTR) return false;
+      if (errno != EINTR || interruptSignal()) return false;
     return true;
   }
   ~RunLock() {
@@ -178,7 +159,6 @@ class RunLock {
 struct Prepared {
   Job job;
   CacheParts parts;
-  std::vector<std::string> secretValues;  // masked in the log afterwards
   std::string artifact;                   // a deploy: the digest of the model artifact it rolls out
 };
 
@@ -221,6 +201,11 @@ class Runner : public Executor {
 
   void start(size_t i) override {
     const ir::Node& n = *order_[i];
+    if (interruptSignal()) {  // the run is stopping: nothing new starts
+      record(i, "not started", std::string("the run was interrupted by ") + interruptName(), 0, nullptr);
+      done_.emplace_back(i, false);
+      return;
+    }
     switch (n.kind) {
       case ir::NodeKind::Data: return checkData(i, n);
       case ir::NodeKind::Test: return runTest(i, n);
@@ -249,7 +234,7 @@ class Runner : public Executor {
       double now = monotonicSeconds();
       for (auto& [i, r] : rollouts_) {
         if (!r.resumeAt) continue;
-        if (*r.resumeAt <= now) {
+        if (*r.resumeAt <= now || interruptSignal()) {
           r.resumeAt.reset();
           return {TaskEvent::Resumable, i};
         }
@@ -392,13 +377,13 @@ class Runner : public Executor {
                              (o_.secretsFile.empty() ? " (export it, or give --secrets-file FILE)"
                                                      : " or in `" + o_.secretsFile + "`"));
       env.emplace_back(s, *value);  // to this node's process only
-      p.secretValues.push_back(*value);
     }
     env.emplace_back("MLOPS_NODE", n.id);
     env.emplace_back("MLOPS_RUN", std::to_string(run_));
     std::string logName = n.id;
     std::replace(logName.begin(), logName.end(), ':', '-');
-    p.job.spec = {command->command, g_.root.empty() ? "." : g_.root, std::move(env), logDir_ + "/" + logName + ".log"};
+    p.job.spec = {command->command, g_.root.empty() ? "." : g_.root, std::move(env), logDir_ + "/" + logName + ".log", {}};
+    for (const auto& [name, value] : o_.secrets) p.job.spec.maskedValues.push_back(value);
     p.job.timeoutSeconds = n.resources.timeoutSeconds;
     p.job.retries = static_cast<unsigned>(n.resources.retries.value_or(0));
     whys_[i] = verdict.why;
@@ -409,7 +394,6 @@ class Runner : public Executor {
   }
 
   std::optional<std::string> secret(const std::string& name) const {
-    if (const char* v = std::getenv(name.c_str())) return std::string(v);
     if (auto it = o_.secrets.find(name); it != o_.secrets.end()) return it->second;
     return std::nullopt;
   }
@@ -428,7 +412,6 @@ class Runner : public Executor {
     const ir::Node& n = *order_[i];
     const JobReport& report = processes_.reports().at(i);
     Prepared& p = prepared_.at(i);
-    if (!p.secretValues.empty()) redactLog(p.job.spec.logPath, p.secretValues);
     std::string failure;
     NodeSuccess success;
     if (ok) {
@@ -524,7 +507,6 @@ class Runner : public Executor {
     Rollout& r = rollouts_.at(i);
     Prepared& p = prepared_.at(i);
     const JobReport& report = processes_.reports().at(i);
-    if (!p.secretValues.empty()) redactLog(p.job.spec.logPath, p.secretValues);
     if (r.rollingBack) {
       std::string why = r.failure + (ok ? "; rolled back" : "; the rollback failed too: " + report.result.describe()) +
                         "; log: " + p.job.spec.logPath;
@@ -1176,9 +1158,16 @@ std::optional<RunStatus> runNoop(const std::string& rootIn, const std::string& i
   return RunStatus::Success;
 }
 
-RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std::string& irJson) {
-  if (!o.noopChecked)
-    if (std::optional<RunStatus> fast = runNoop(g.root, irJson, o)) return *fast;
+RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const std::string& irJson) {
+  if (!given.noopChecked)
+    if (std::optional<RunStatus> fast = runNoop(g.root, irJson, given)) return *fast;
+  // Before anything runs: secrets out of the environment, signals handled.
+  RunOptions o = given;
+  std::optional<RunInterruptions> interruptions;
+  if (!o.dryRun) {
+    o.secrets = takeSecrets(g, std::move(o.secrets));
+    interruptions.emplace();
+  }
   // The selection: the targets and everything upstream of them (no
   // targets: the whole graph).
   std::vector<bool> selected(g.nodes.size(), false);
@@ -1268,7 +1257,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
       std::fprintf(o.err, "mlopsc: error: cannot create `%s`: %s\n", mlopsDir.c_str(), ec.message().c_str());
       return RunStatus::Usage;
     }
-    if (!lock.acquire(mlopsDir + "/lock", o.err)) return RunStatus::Usage;
+    if (!lock.acquire(mlopsDir + "/lock", o.err)) return interruptSignal() ? interruptedStatus() : RunStatus::Usage;
   }
   std::string error;
   if (!o.dryRun || llvm::sys::fs::exists(mlopsDir + "/state.db")) {
@@ -1324,7 +1313,9 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
   }
   runner.finish();
   bool waiting = !runner.waitingGates().empty();
-  if (state && !o.dryRun) state->finishRun(run, failed ? "failed" : waiting ? "waiting" : "succeeded");
+  bool interrupted = interruptSignal() != 0;
+  if (state && !o.dryRun)
+    state->finishRun(run, interrupted ? "interrupted" : failed ? "failed" : waiting ? "waiting" : "succeeded");
 
   size_t ran = 0, cached = 0, bad = 0;
   for (const ProgressLine& l : progress.lines()) {
@@ -1333,7 +1324,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
     bad += l.status == "failed" || (l.status == "skipped" && l.why.find("waiting") == std::string::npos) ||
            l.status == "not started";
   }
-  std::string verdict = std::string(o.statusOnly ? "status" : o.dryRun ? "dry run" : failed ? "run failed" : waiting ? "run waiting for approvals"
+  std::string verdict = std::string(o.statusOnly ? "status" : o.dryRun ? "dry run" : interrupted ? std::string("run interrupted by ") + interruptName() : failed ? "run failed" : waiting ? "run waiting for approvals"
                                                                                           : "run succeeded") +
                         ": " + std::to_string(ran) + (o.dryRun ? " would run" : " ran") + ", " + std::to_string(cached) +
                         " up to date, " + std::to_string(bad) + " failed or skipped";
@@ -1347,6 +1338,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& o, const std
         std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
         return RunStatus::NodeFailed;
       }
+  if (interrupted) return interruptedStatus();
   if (state && !o.dryRun && o.node.empty()) {
     if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher(), runner.codeFound()))
       state->saveNoopManifest(noopManifestKey(digest, o.targets, o.runtimeVersion), *manifest, run);

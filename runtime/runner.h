@@ -10,7 +10,7 @@
 //
 // Layout under the project root (the folder of the root spec):
 //   .mlops/state.db            runs, node results, last successes, hash memo
-//   .mlops/logs/RUN/NODE.log   each node's stdout and stderr
+//   .mlops/logs/RUN/NODE.log   each node's stdout and stderr (0600, secrets masked)
 //   .mlops/lock                held while a run writes state
 #pragma once
 
@@ -45,7 +45,9 @@ struct RunOptions {
   bool noopChecked = false;  // the caller already tried runNoop  // with dryRun (`mlopsc status`): only the table of what is not up to date
   std::string runtimeVersion;
   double intervalScale = 1;  // multiplies canary intervals and shadow/ab durations
-  // Secrets from --secrets-file (the environment wins over it).
+  // Secrets from --secrets-file. A run takes the secrets its nodes declare
+  // out of the environment (which wins over the file) before anything runs
+  // (runtime/secret_environment.h); every value here is masked in every log.
   std::map<std::string, std::string> secrets;
   std::string secretsFile;
   double killGraceSeconds = 5;
@@ -60,6 +62,11 @@ enum class RunStatus : int {
   NodeFailed = 3,
   BlockingTestFailed = 4,
   WaitingForApproval = 5,
+  // SIGHUP, SIGINT or SIGTERM stopped the run (runtime/interruption.h):
+  // 128 + the signal, as a shell reports a command a signal ended.
+  InterruptedByHangup = 129,
+  InterruptedByInterrupt = 130,
+  InterruptedByTermination = 143,
 };
 
 // `irJson` is the graph as pipeline.json; the state store keeps it by its

@@ -1,12 +1,16 @@
 #include "diag/github_renderer.h"
 
 #include "diag/source_location.h"
+#include "support/display_text.h"
 
 namespace mlops::diag {
 
+// A workflow command's data: control characters first made visible
+// (support/display_text.h; the log viewer obeys ANSI sequences), then
+// GitHub's own escapes.
 std::string githubEscapeData(llvm::StringRef s) {
   std::string out;
-  for (char c : s) {
+  for (char c : support::escapeControls(s, support::Lines::Multi)) {
     if (c == '%') out += "%25";
     else if (c == '\r') out += "%0D";
     else if (c == '\n') out += "%0A";

@@ -1,6 +1,7 @@
 #include "diag/text_renderer.h"
 
 #include "diag/source_location.h"
+#include "support/display_text.h"
 
 #include <llvm/Support/ConvertUTF.h>
 #include <llvm/Support/Format.h>
@@ -32,23 +33,25 @@ llvm::raw_ostream::Colors colorOf(Severity s) {
 void printHeader(llvm::raw_ostream& os, const ResolvedRange& where, Severity severity,
                  llvm::StringRef code, llvm::StringRef message, bool color) {
   if (color) os.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
+  // Messages quote spec text and paths: control and bidi characters shown
+  // as escapes (support/display_text.h), never sent to the terminal.
   if (where.valid)
-    os << where.file << ':' << where.start.line << ':' << where.start.column << ": ";
+    os << support::escapeControls(where.file) << ':' << where.start.line << ':' << where.start.column << ": ";
   else if (!where.file.empty())
-    os << where.file << ": ";
+    os << support::escapeControls(where.file) << ": ";
   if (color) os.changeColor(colorOf(severity), true);
   os << severityName(severity);
   if (!code.empty()) os << '[' << code << ']';
   os << ": ";
   if (color) os.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
-  os << message;
+  os << support::escapeControls(message);
   if (color) os.resetColor();
   os << '\n';
 }
 
 bool isPlainAscii(llvm::StringRef line) {
   for (unsigned char c : line)
-    if (c >= 0x80 || (c < 0x20 && c != '\t')) return false;
+    if (c >= 0x7F || (c < 0x20 && c != '\t')) return false;
   return true;
 }
 
@@ -102,7 +105,15 @@ void printUnicodeSnippet(llvm::raw_ostream& os, const llvm::SourceMgr& sources, 
                  llvm::isLegalUTF8Sequence(reinterpret_cast<const llvm::UTF8*>(line.data() + i),
                                            reinterpret_cast<const llvm::UTF8*>(line.data() + i + len));
     int width = valid ? llvm::sys::unicode::columnWidthUTF8(line.substr(i, len)) : -1;
-    if (!valid || width < 0 || (len == 1 && c < 0x20)) {
+    std::string visible = valid && len > 1 ? support::escapeControls(line.substr(i, len)) : "";
+    if (visible.size() > len) {  // a C1 control or a bidi control (Trojan source): shown, not obeyed
+      shown += visible;
+      column += static_cast<unsigned>(visible.size());
+      for (unsigned k = 1; k < len; ++k) columnAt[i + k] = column;
+      i += len;
+      continue;
+    }
+    if (!valid || width < 0 || (len == 1 && (c < 0x20 || c == 0x7F))) {
       std::string escaped;
       llvm::raw_string_ostream(escaped) << "\\x" << llvm::format_hex_no_prefix(c, 2, true);
       shown += escaped;

@@ -6,6 +6,7 @@
 #include "driver/commands.h"
 #include "driver/project_state.h"
 #include "runtime/approvals.h"
+#include "support/display_text.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -72,14 +73,14 @@ int runApprove() {
   std::string why;
   std::optional<std::string> role = runtime::approvalRoleFor(g, *gate, email, approveRole, why);
   if (!role) {
-    llvm::errs() << "mlopsc: error: approval refused: " << why << '\n';
+    llvm::errs() << "mlopsc: error: approval refused: " << support::escapeControls(why) << '\n';
     return static_cast<int>(ExitCode::Refused);
   }
   std::string artifact = runtime::artifactDigest(*built);
   std::vector<runtime::ApprovalRecord> log = project->store->approvals();
   for (const runtime::ApprovalRecord& r : log)
     if (r.gate == gate->id && r.artifact == artifact && r.email == email) {
-      llvm::outs() << email << " already approved gate `" << gate->name << "` for artifact " << artifact.substr(0, 12)
+      llvm::outs() << support::escapeControls(email) << " already approved gate `" << gate->name << "` for artifact " << artifact.substr(0, 12)
                    << " (approval " << r.id << ", " << r.at << ")\n";
       return 0;
     }
@@ -93,7 +94,7 @@ int runApprove() {
   log.push_back(record);
   runtime::GateTally tally = runtime::tallyApprovals(g, *gate, artifact, log);
   llvm::outs() << "approved gate `" << gate->name << "` for model `" << model->name << "` (artifact "
-               << artifact.substr(0, 12) << ") as " << email << " (" << *role << "); approval " << record.id
+               << artifact.substr(0, 12) << ") as " << support::escapeControls(email) << " (" << *role << "); approval " << record.id
                << ", hash " << record.hash.substr(0, 12) << '\n';
   if (tally.met())
     llvm::outs() << "every approval the gate needs is in: the next `mlopsc run` passes it\n";

@@ -16,7 +16,7 @@ llvm::cl::SubCommand approveCommand("approve",
 llvm::cl::SubCommand historyCommand("history",
                                     "Show past runs, a node's results, gate passes and approvals; --verify checks "
                                     "the hash chains of the approvals log and the gate passes");
-llvm::cl::SubCommand logCommand("log", "Print a node's output from its latest run");
+llvm::cl::SubCommand logCommand("log", "Print a node's output from its latest run (control characters escaped on a terminal)");
 llvm::cl::SubCommand statusCommand(
     "status", "Say which nodes are not up to date and why, running nothing; kill what a killed run left running");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");

@@ -8,6 +8,7 @@
 #include "driver/project_state.h"
 #include "runtime/approvals.h"
 #include "runtime/gate_pass_chain.h"
+#include "support/display_text.h"
 
 #include <llvm/Support/Format.h>
 #include <llvm/Support/raw_ostream.h>
@@ -15,6 +16,10 @@
 namespace mlops::driver {
 
 namespace {
+
+// Every field below comes from the state store, and a comment or an e-mail
+// from whoever ran `approve`: shown with control characters escaped.
+std::string shown(const std::string& text) { return support::escapeControls(text); }
 
 llvm::cl::opt<std::string> historyNode(llvm::cl::Positional, llvm::cl::desc("[node]"), llvm::cl::sub(historyCommand),
                                        llvm::cl::cat(commandCategory));
@@ -64,8 +69,8 @@ int runHistory() {
     }
     out << "run  result       time     why\n";
     for (const auto& [run, r] : rows)
-      out << llvm::format("%-4lld %-12s %7.1fs  ", static_cast<long long>(run), r.status.c_str(), r.seconds) << r.why
-          << '\n';
+      out << llvm::format("%-4lld %-12s %7.1fs  ", static_cast<long long>(run), shown(r.status).c_str(), r.seconds)
+          << shown(r.why) << '\n';
     return 0;
   }
   std::vector<runtime::RunRecord> runs = store.runs();
@@ -77,8 +82,8 @@ int runHistory() {
       ran += n.status == "succeeded";
       failed += n.status == "failed";
     }
-    out << llvm::format("  %-4lld ", static_cast<long long>(r.id)) << r.startedAt << "  "
-        << llvm::format("%-9s", r.status.c_str()) << "  " << ran << " ran, " << failed << " failed";
+    out << llvm::format("  %-4lld ", static_cast<long long>(r.id)) << shown(r.startedAt) << "  "
+        << llvm::format("%-9s", shown(r.status).c_str()) << "  " << ran << " ran, " << failed << " failed";
     if (r.noopOf) out << " (no-op: no file changed since run " << r.noopOf << ")";
     out << '\n';
   }
@@ -86,15 +91,15 @@ int runHistory() {
   std::vector<runtime::GatePass> passes = store.gatePasses();
   if (passes.empty()) out << "  (none)\n";
   for (const runtime::GatePass& p : passes)
-    out << "  " << p.at << "  " << p.gate << " for " << p.model << " (artifact " << p.artifact.substr(0, 12)
-        << ") in run " << p.run << '\n';
+    out << "  " << shown(p.at) << "  " << shown(p.gate) << " for " << shown(p.model) << " (artifact "
+        << shown(p.artifact.substr(0, 12)) << ") in run " << p.run << '\n';
   out << "approvals:\n";
   std::vector<runtime::ApprovalRecord> log = store.approvals();
   if (log.empty()) out << "  (none)\n";
   for (const runtime::ApprovalRecord& a : log) {
-    out << llvm::format("  %-4lld ", static_cast<long long>(a.id)) << a.at << "  " << a.email << " (" << a.role
-        << ") approved " << a.gate << " for artifact " << a.artifact.substr(0, 12);
-    if (!a.comment.empty()) out << ": \"" << a.comment << "\"";
+    out << llvm::format("  %-4lld ", static_cast<long long>(a.id)) << shown(a.at) << "  " << shown(a.email) << " ("
+        << shown(a.role) << ") approved " << shown(a.gate) << " for artifact " << shown(a.artifact.substr(0, 12));
+    if (!a.comment.empty()) out << ": \"" << shown(a.comment) << "\"";
     out << '\n';
   }
   return 0;

@@ -1,7 +1,11 @@
 // mlopsc log NODE [--project DIR]: prints the log of the latest run of a
-// node that ran a command (`.mlops/logs/RUN/KIND-NAME.log`).
+// node that ran a command (`.mlops/logs/RUN/KIND-NAME.log`). On a terminal
+// its control characters are shown as escapes (support/display_text.h): a
+// command's output must not drive the terminal of whoever reads it. To a
+// pipe or a file the bytes go as they are, a faithful copy.
 #include "driver/commands.h"
 #include "driver/project_state.h"
+#include "support/display_text.h"
 
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
@@ -33,8 +37,12 @@ int runLog() {
     std::string path = project->root + "/.mlops/logs/" + std::to_string(it->first) + "/" + file + ".log";
     auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
     if (!buffer) continue;
-    llvm::errs() << "mlopsc: " << id << ", run " << it->first << " (" << it->second.status << "): " << path << '\n';
-    llvm::outs() << (*buffer)->getBuffer();
+    llvm::errs() << "mlopsc: " << id << ", run " << it->first << " (" << support::escapeControls(it->second.status)
+                 << "): " << support::escapeControls(path) << '\n';
+    if (llvm::outs().is_displayed())
+      llvm::outs() << support::escapeControls((*buffer)->getBuffer(), support::Lines::Multi);
+    else
+      llvm::outs() << (*buffer)->getBuffer();
     return 0;
   }
   llvm::errs() << "mlopsc: error: `" << id << "` has no log: "

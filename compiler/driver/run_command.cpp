@@ -45,7 +45,7 @@ llvm::cl::opt<double> runIntervalScale(
     llvm::cl::value_desc("X"), llvm::cl::init(1.0), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> runSecretsFile(
     "secrets-file",
-    llvm::cl::desc("Read secrets not set in the environment from FILE (NAME=value lines; keep it out of git)"),
+    llvm::cl::desc("Read secrets not set in the environment from FILE (NAME=value lines; keep it out of git; every value is masked in every log)"),
     llvm::cl::value_desc("file"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> runNode(
     "node",

@@ -1,5 +1,7 @@
 #include "emit/audit_markdown.h"
 
+#include "support/display_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -12,8 +14,10 @@ namespace {
 // always get a backslash (CommonMark allows one before any ASCII
 // punctuation), `_` when it could open or close emphasis (at a word's edge:
 // `credit_risk` stays as it is), and a `#`, `-`, `+` or `1.` that would
-// start a heading or a list at the start of a line.
-std::string escapeText(const std::string& s, bool lineStart = false) {
+// start a heading or a list at the start of a line. Control characters and
+// bidi controls become visible escapes first (support/display_text.h).
+std::string escapeText(const std::string& text, bool lineStart = false) {
+  std::string s = support::escapeControls(text, support::Lines::Multi);
   std::string out;
   out.reserve(s.size() + 8);
   auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
@@ -35,11 +39,12 @@ std::string escapeText(const std::string& s, bool lineStart = false) {
   return out;
 }
 
-// A code span: backticks longer than any run inside; `|` escaped for tables.
+// A code span: backticks longer than any run inside; `|` escaped for tables;
+// control characters as visible escapes.
 std::string codeSpan(const std::string& s) {
   size_t longest = 0, run = 0;
   std::string body;
-  for (char c : s) {
+  for (char c : support::escapeControls(s, support::Lines::Multi)) {
     run = c == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
     if (c == '\n' || c == '\r') body += ' ';

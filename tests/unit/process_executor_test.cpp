@@ -29,7 +29,7 @@ Ran runAll(const Scratch& s, const std::vector<std::string>& commands, unsigned 
   for (size_t i = 0; i < commands.size(); ++i) tasks.push_back({"node" + std::to_string(i), {}, {}, ""});
   std::string dir = s.dir.str().str();
   ProcessExecutor executor([&](size_t i) {
-    return Job{{commands[i], dir, {{"PATH", "/usr/bin:/bin"}}, dir + "/node" + std::to_string(i) + ".log"},
+    return Job{{commands[i], dir, {{"PATH", "/usr/bin:/bin"}}, dir + "/node" + std::to_string(i) + ".log", {}},
                timeout, retries};
   });
   executor.backoffBaseSeconds = 0.01;

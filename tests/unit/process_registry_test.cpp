@@ -33,14 +33,14 @@ struct Scratch {
 // belongs to in its environment.
 ProcessSpec nodeSpec(const Scratch& s, const std::string& command, const std::string& run, const std::string& node) {
   return {command, s.dir.str().str(), {{"PATH", "/usr/bin:/bin"}, {"MLOPS_RUN", run}, {"MLOPS_NODE", node}},
-          s.path("node.log")};
+          s.path("node.log"), {}};
 }
 
 Process start(const ProcessSpec& spec) {
   std::string error;
   std::optional<Process> p = Process::start(spec, error);
   REQUIRE(p);
-  return *p;
+  return std::move(*p);
 }
 
 // Waits (at most 5 s) for `p` to end.

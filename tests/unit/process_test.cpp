@@ -26,7 +26,7 @@ struct Scratch {
 };
 
 ProcessSpec spec(const Scratch& s, const std::string& command) {
-  return {command, s.dir.str().str(), {{"PATH", "/usr/bin:/bin"}, {"NODE_VAR", "from the runtime"}}, s.path("node.log")};
+  return {command, s.dir.str().str(), {{"PATH", "/usr/bin:/bin"}, {"NODE_VAR", "from the runtime"}}, s.path("node.log"), {}};
 }
 
 }  // namespace
