@@ -64,6 +64,14 @@ std::optional<std::string> inputPath(const ir::PipelineGraph& graph, const ir::I
 
 std::optional<Interpolated> interpolate(const ir::PipelineGraph& graph, const ir::Node& node, std::string_view text,
                                         std::string& error) {
+  // The compiler refused these (E0304); a hand-edited pipeline.json or an
+  // interpolation spelled with `\u{24}` reaches here unchecked.
+  for (const ir::InterpolationSite& site : ir::interpolationSites(text))
+    if (site.context != ir::ShellContext::Bare) {
+      error = "`" + std::string(text.substr(site.begin, std::min<size_t>(site.end - site.begin, 60))) + "` sits " +
+              ir::describe(site.context) + ", where its quoting does not hold: an interpolation must start a shell word";
+      return std::nullopt;
+    }
   Interpolated out;
   for (size_t i = 0; i < text.size();) {
     if (text.compare(i, 3, "$${") == 0) {  // a literal `${`
