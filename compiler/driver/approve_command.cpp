@@ -6,6 +6,7 @@
 #include "driver/commands.h"
 #include "driver/project_state.h"
 #include "runtime/approvals.h"
+#include "sema/member_address.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -51,11 +52,21 @@ int runApprove() {
   const ir::PipelineGraph& g = *project->graph;
   const ir::Node* gate = findNodeOrReport(g, approveGate, "gate");
   if (!gate) return static_cast<int>(ExitCode::Usage);
-  std::string email = approveAs.getNumOccurrences() ? std::string(approveAs) : gitEmail();
-  if (email.empty()) {
+  std::string given = approveAs.getNumOccurrences() ? std::string(approveAs) : gitEmail();
+  if (given.empty()) {
     llvm::errs() << "mlopsc: error: who approves? give --as EMAIL (no `git config user.email` is set)\n";
     return static_cast<int>(ExitCode::Usage);
   }
+  // As the compiler reads role members (sema/member_address.h): surrounding
+  // whitespace dropped, lowercased, and only a plain ASCII address accepted,
+  // so " Carol@Bank.example" is carol and a look-alike is nobody.
+  llvm::StringRef trimmed = llvm::StringRef(given).trim(" \t\r\n\v\f");
+  if (std::optional<sema::AddressProblem> problem = sema::checkMemberAddress(trimmed)) {
+    llvm::errs() << "mlopsc: error: " << (approveAs.getNumOccurrences() ? "--as" : "`git config user.email`")
+                 << " `" << sema::printableAddress(trimmed) << "` is not a member address: " << problem->why << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
+  std::string email = sema::normalizedAddress(trimmed);
   // The artifact as it is on disk, as the gate will see it.
   const ir::Node* model = g.find(gate->model);
   if (!model) {

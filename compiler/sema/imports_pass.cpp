@@ -237,7 +237,7 @@ class ImportsPass : public Pass {
         }
         llvm::SMRange range(use->module.front().range.Start, use->module.back().range.End);
         auto diag = diags.report(range, diag::kinds::UnknownStdlibModule, name, list);
-        std::optional<std::string> suggestion = diag::closestMatch(name, names);
+        std::optional<std::string> suggestion = diag::closestMatch(program_->diags(), name, names);
         if (!suggestion && llvm::is_contained(available, "std." + name)) suggestion = "std." + name;
         if (suggestion) {
           diag.note("did you mean `" + *suggestion + "`?");

@@ -174,7 +174,7 @@ class InterpolationPass : public Pass {
             size_t from = start(site.begin - (site.context == ShellContext::AnsiCQuotes ? 2 : 1));
             llvm::SMRange quoted(llvm::SMLoc::getFromPointer(base + from),
                                  llvm::SMLoc::getFromPointer(base + after(site.end)));
-            d.fixit(quoted, source.slice(start(site.begin), after(last)));
+            d.fixit(quoted, source.slice(start(site.begin), after(last)).str());
           }
           break;
         }
@@ -198,7 +198,7 @@ class InterpolationPass : public Pass {
     auto fail = [&](const std::string& why, std::vector<llvm::StringRef> options = {}) {
       auto d = diags.report(range, diag::kinds::InvalidInterpolation, body, why);
       if (!parts.empty())
-        if (auto s = diag::closestMatch(parts.back(), options)) d.note("did you mean `" + *s + "`?");
+        if (auto s = diag::closestMatch(program_->diags(), parts.back(), options)) d.note("did you mean `" + *s + "`?");
     };
     if (parts.empty() || parts[0].empty()) return fail("empty interpolation");
     llvm::StringRef root = parts[0];
@@ -223,7 +223,7 @@ class InterpolationPass : public Pass {
       if (parts.size() == 2 && !llvm::is_contained(names, parts[1])) {
         auto d = diags.report(range, diag::kinds::InvalidInterpolation, body,
                               "secret `" + parts[1].str() + "` is not listed in `secrets`");
-        if (auto s = diag::closestMatch(parts[1], names)) d.note("did you mean `" + *s + "`?");
+        if (auto s = diag::closestMatch(program_->diags(), parts[1], names)) d.note("did you mean `" + *s + "`?");
         else d.note("add it: `secrets = [" + parts[1].str() + "]`; its value comes from the environment");
         return;
       }
@@ -237,7 +237,7 @@ class InterpolationPass : public Pass {
       std::vector<llvm::StringRef> options(written.begin(), written.end());
       auto d = diags.report(range, diag::kinds::InvalidInterpolation, body,
                             "`" + rest + "` is not in `inputs`");
-      if (auto s = diag::closestMatch(rest, options)) d.note("did you mean `inputs." + *s + "`?");
+      if (auto s = diag::closestMatch(program_->diags(), rest, options)) d.note("did you mean `inputs." + *s + "`?");
       return;
     }
     if (root == "model" && deploy) {
