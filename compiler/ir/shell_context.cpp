@@ -161,7 +161,8 @@ class Scanner {
       stack_.push_back({Frame::Comment});
       return i + 1;
     }
-    if (at(i, "<<") && !at(i, "<<<")) return heredoc(i + 2);
+    if (at(i, "<<<")) return i + 3;  // a here-string: an ordinary word follows
+    if (at(i, "<<")) return heredoc(i + 2);
     if (c == '\n' && !pending_.empty()) return bodies(i + 1);
     return i + 1;
   }
@@ -175,16 +176,17 @@ class Scanner {
       ++i;
     }
     while (i < t_.size() && (t_[i] == ' ' || t_[i] == '\t')) ++i;
-    while (i < t_.size() && !std::strchr(" \t\n;&|<>()", t_[i])) {
-      char c = t_[i++];
-      if (c == '\'' || c == '"') {
-        while (i < t_.size() && t_[i] != c) doc.delimiter += t_[i++];
-        if (i < t_.size()) ++i;
-      } else if (c == '\\' && i < t_.size()) {
-        doc.delimiter += t_[i++];
-      } else {
-        doc.delimiter += c;
+    char quote = 0;
+    while (i < t_.size() && (quote || !std::strchr(" \t\n;&|<>()", t_[i]))) {
+      if (at(i, "${")) {  // the runtime expands it even here: never a bare word
+        i = site(i, ShellContext::Heredoc);
+        continue;
       }
+      char c = t_[i++];
+      if (quote && c == quote) quote = 0;
+      else if (!quote && (c == '\'' || c == '"')) quote = c;
+      else if (!quote && c == '\\' && i < t_.size()) doc.delimiter += t_[i++];
+      else doc.delimiter += c;
     }
     if (!doc.delimiter.empty()) pending_.push_back(std::move(doc));
     return i;

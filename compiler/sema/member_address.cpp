@@ -1,5 +1,6 @@
 #include "sema/member_address.h"
 
+#include <llvm/ADT/SmallVector.h>
 #include <llvm/Support/ConvertUTF.h>
 #include <llvm/Support/Format.h>
 #include <llvm/Support/raw_ostream.h>
@@ -97,7 +98,7 @@ std::string addressSkeleton(llvm::StringRef address) {
   llvm::StringRef domain = at == llvm::StringRef::npos ? llvm::StringRef() : address.drop_front(at);
   local = local.take_until([](char c) { return c == '+'; });
   std::string mapped;
-  for (char c : (local + domain).str()) {
+  for (char c : local.str() + domain.str()) {
     if (c == '1' || c == 'I' || c == '|') c = 'l';
     else if (c == '0') c = 'o';
     mapped += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
