@@ -7,7 +7,8 @@
 // interpolation inside quotes, after `\`, in backticks, a here-document, a
 // comment, arithmetic or a shell `${…}` is refused (ir/shell_context.h): a
 // value cannot inject a command. A command that runs its argument as code
-// (`eval`, `sh -c`, `ssh host`) still does. `${secrets.NAME}` becomes
+// (`eval`, `sh -c`, `ssh host`) still does. `${secrets.NAME}` may also stand
+// inside double quotes, where it becomes `${NAME}`; bare it becomes
 // the shell reference "$NAME": the runtime passes the secret in the node's
 // environment, so its value never appears in the command line (`ps`), the
 // cache key, the state store or the logs. `$${` is a literal `${`.

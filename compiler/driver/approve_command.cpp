@@ -18,7 +18,10 @@ namespace {
 
 llvm::cl::opt<std::string> approveGate(llvm::cl::Positional, llvm::cl::desc("<gate>"), llvm::cl::Required,
                                        llvm::cl::sub(approveCommand), llvm::cl::cat(commandCategory));
-llvm::cl::opt<std::string> approveAs("as", llvm::cl::desc("Who approves (default: `git config user.email`)"),
+llvm::cl::opt<std::string> approveAs("as",
+                                     llvm::cl::desc("Who approves: an e-mail address, read as role members are "
+                                                    "(trimmed, lowercased, ASCII only; default: "
+                                                    "`git config user.email`)"),
                                      llvm::cl::value_desc("email"), llvm::cl::sub(approveCommand),
                                      llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> approveRole("role",

@@ -229,6 +229,14 @@ class Scanner {
 
 std::vector<InterpolationSite> interpolationSites(std::string_view command) { return Scanner(command).run(); }
 
+bool allowedIn(ShellContext context, std::string_view written) {
+  if (context == ShellContext::Bare) return true;
+  if (context != ShellContext::DoubleQuotes || written.size() < 3) return false;
+  std::string_view body = written.substr(2, written.size() - 3);
+  while (!body.empty() && body.front() == ' ') body.remove_prefix(1);
+  return body.substr(0, 8) == "secrets.";
+}
+
 const char* describe(ShellContext context) {
   switch (context) {
     case ShellContext::Bare: return "where a shell word starts";

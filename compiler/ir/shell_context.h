@@ -39,6 +39,12 @@ struct InterpolationSite {
 // `${…}` interpolates, `$${` is a literal `${`), in order.
 std::vector<InterpolationSite> interpolationSites(std::string_view command);
 
+// Whether the interpolation `written` (`${…}` as in the command) may stand
+// in `context`: anything where a word starts, and a secret inside double
+// quotes too, where the runtime writes it as the variable reference `${NAME}`
+// (the shell expands a variable there without reading its value as code).
+bool allowedIn(ShellContext context, std::string_view written);
+
 // "inside double quotes", "after a backslash", ... for messages.
 const char* describe(ShellContext context);
 

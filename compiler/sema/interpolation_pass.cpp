@@ -6,7 +6,8 @@
 // The runtime makes each interpolation one single-quoted shell word, which
 // quotes only where a word starts: one inside quotes, after a backslash, in
 // backticks, a here-document, a comment, arithmetic or a shell `${…}` is
-// E0304 too (ir/shell_context.h), with a fix-it that drops quotes around it.
+// E0304 too (ir/shell_context.h), with a fix-it that drops quotes around it;
+// only a secret may stand inside double quotes (it becomes `${NAME}`).
 #include "diag/suggest.h"
 #include "ir/shell_context.h"
 #include "sema/pass.h"
@@ -151,7 +152,7 @@ class InterpolationPass : public Pass {
     auto after = [&](size_t k) { return k + 1 < decoded.from.size() ? decoded.from[k + 1] : decoded.contentEnd; };
     const std::string& text = decoded.text;
     for (const ir::InterpolationSite& site : ir::interpolationSites(text)) {
-      if (site.context == ir::ShellContext::Bare) continue;
+      if (ir::allowedIn(site.context, llvm::StringRef(text).slice(site.begin, site.end))) continue;
       size_t last = site.end - 1;
       llvm::SMRange range(llvm::SMLoc::getFromPointer(base + start(site.begin)),
                           llvm::SMLoc::getFromPointer(base + after(last)));

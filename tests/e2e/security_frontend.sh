@@ -38,7 +38,7 @@ for format in text json sarif github; do
   run check --diagnostics-format=$format proj/imports.mlops
   expect_exit 1 "item 2: imports outside the project root are errors ($format)"
   out=$(cat "$STDOUT" "$STDERR")
-  count=$(grep -o 'outside the project root' <<<"$out" | wc -l)
+  count=$(grep -o 'outside the project root' <<<"$out" | wc -l || true)
   if ((count >= 4)); then pass "item 2: each outside import is refused as outside the project root ($format)"
   else fail "item 2: expected 4 'outside the project root' refusals ($format), found $count"; fi
   expect_stdout_not_contains "SECRET" "item 2: no line of a file outside the project is quoted ($format, stdout)"
@@ -111,7 +111,7 @@ expect_exit 1 "item 5: an interpolation inside double quotes is an error"
 expect_stderr_contains "error[E0304]: invalid interpolation \`\${params.x}\`: it sits inside double quotes" \
   "item 5: E0304 says the interpolation sits inside double quotes"
 run check --diagnostics-format=json inj.mlops
-expect_stdout_contains '"replacement":"${params.x}"' "item 5: the fix-it removes the quotes"
+expect_stdout_contains '"replacement": "${params.x}"' "item 5: the fix-it removes the quotes"
 run run inj.mlops
 [[ ! -e PWNED ]] && pass "item 5: \"\${params.x}\" with x = \$(touch PWNED) runs nothing" ||
   fail "item 5: the command substitution in a parameter ran"
@@ -236,10 +236,11 @@ run check list.mlops
 expect_exit 1 "item 8: an 8 MB list literal is refused within the memory cap"
 expect_stderr_contains "error[E0105]: list literal has more than 100000 elements" "item 8: the list limit is E0105"
 lsp=$(timeout 120 python3 "$src/tests/lsp/open_once.py" "$MLOPSC" refs.mlops --timeout 60) && status=0 || status=$?
-if ((status == 0)) && [[ $lsp == *'"diagnostics": 20000'* ]]; then
-  pass "item 8: the language server answers on 20,000 unknown references"
+undefined=$(grep -o '"undefined name `t[0-9]*`' <<<"$lsp" | wc -l || true)
+if ((status == 0 && undefined == 20000)); then
+  pass "item 8: the language server answers on 20,000 unknown references, each reported"
 else
-  fail "item 8: the language server on 20,000 unknown references: $lsp"
+  fail "item 8: the language server on 20,000 unknown references: exit $status, $undefined undefined names: ${lsp:0:300}"
 fi
 
 # Directory symlink loops and links out of the tree: fmt neither hangs nor writes outside.

@@ -68,8 +68,8 @@ run explain --catalogue
 expect_stdout_contains "### W0606" "explain --catalogue lists every code"
 
 # ---- imports: a directory, a non-UTF-8 file, outside the root, self-import
-mkdir -p proj/sub adir
-printf 'project p { version = "1.0.0"  risk_tier = low }\nimport "../adir"\n' >proj/dir.mlops
+mkdir -p proj/sub proj/adir
+printf 'project p { version = "1.0.0"  risk_tier = low }\nimport "adir"\n' >proj/dir.mlops
 run check proj/dir.mlops
 expect_exit 1 "import of a directory"
 expect_stderr_contains "error[E0204]" "import of a directory is E0204"

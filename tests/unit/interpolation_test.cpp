@@ -109,4 +109,10 @@ TEST_CASE("security item 5: an interpolation that does not start a shell word is
   CHECK(run(g, "step:features", "true # ${params.note}").find("shell comment") != std::string::npos);
   CHECK(run(g, "step:features", "echo \"$(echo ${params.c})\"") == "echo \"$(echo 0.5)\"");
   CHECK(run(g, "step:features", "cat <<EOF\nx\nEOF\necho ${params.c}") == "cat <<EOF\nx\nEOF\necho 0.5");
+  // A secret is a variable reference: inside double quotes it is written
+  // bare, which the shell expands without reading the value as code.
+  CHECK(run(g, "step:features", "curl -H \"Bearer ${secrets.TOKEN}\" -u ${secrets.TOKEN}") ==
+        "curl -H \"Bearer ${TOKEN}\" -u \"$TOKEN\"");
+  CHECK(run(g, "step:features", "curl -H 'Bearer ${secrets.TOKEN}'").find("sits inside single quotes") !=
+        std::string::npos);
 }
