@@ -21,7 +21,7 @@ step clean {
   owner   = eng
   inputs  = [raw]
   params  { factor = 2 }
-  run     = "sleep 1; awk -F, 'NR>1{print $1*${params.factor}}' ${inputs.raw} > ${outputs.out}"
+  run     = "sleep 1; awk -F, -v factor=${params.factor} 'NR>1{print $1*factor}' ${inputs.raw} > ${outputs.out}"
   outputs { out = "build/clean.txt" }
 }
 step count {
