@@ -1,8 +1,12 @@
 #include "runtime/data_table.h"
 
 #include "runtime/content_hash.h"
+#include "runtime/interpolation.h"
 
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
 
 #include <chrono>
 #include <cmath>
@@ -118,6 +122,37 @@ std::optional<DataTable> DataTable::readCsv(const std::string& path, std::string
   return table;
 }
 
+std::optional<DataTable> DataTable::readProjectCsv(const std::string& root, const std::string& source,
+                                                  std::string& error) {
+  // Both sides real paths; a file that does not exist is placed lexically
+  // (its folder may be a link, so the longest existing prefix is resolved).
+  auto real = [](llvm::StringRef path) {
+    llvm::SmallString<256> out;
+    llvm::SmallString<256> prefix(path);
+    llvm::sys::fs::make_absolute(prefix);
+    llvm::sys::path::remove_dots(prefix, /*remove_dot_dot=*/true);
+    std::string rest;
+    while (llvm::sys::fs::real_path(prefix, out)) {
+      llvm::StringRef parent = llvm::sys::path::parent_path(prefix);
+      if (parent.empty() || parent == prefix) return prefix.str().str() + rest;
+      rest = "/" + llvm::sys::path::filename(prefix).str() + rest;
+      std::string up = parent.str();
+      prefix = up;
+    }
+    return out.str().str() + rest;
+  };
+  std::string project = real(root);
+  std::string file = real(projectPath(root, source));
+  bool inside = file.size() > project.size() && file.compare(0, project.size(), project) == 0 &&
+                (project == "/" || file[project.size()] == '/');
+  if (!inside) {
+    error = "the data `" + source +
+            "` lies outside the project folder: data tests read only files inside it (docs/language.md, data tests)";
+    return std::nullopt;
+  }
+  return readCsv(file, error);
+}
+
 std::optional<size_t> DataTable::column(const std::string& name, std::string& error) const {
   for (size_t i = 0; i < header.size(); ++i)
     if (header[i] == name) return i;
@@ -170,8 +205,9 @@ EvaluationContext dataContext(const ir::Node& data, const DataTable& table, cons
         if (isNull(cell)) continue;
         std::optional<double> v = parseNumber(cell);
         if (!v) {
-          error = "`" + fn + "(\"" + table.header[*c] + "\")`: row " + std::to_string(r + 1) + " holds `" + cell +
-                  "`, not a number (`" + source + "`)";
+          // The row, never the cell: data may hold what no log should.
+          error = "`" + fn + "(\"" + table.header[*c] + "\")`: row " + std::to_string(r + 1) +
+                  " is not a number (`" + source + "`)";
           return std::nullopt;
         }
         if (!best || (fn == "column_min" ? *v < *best : *v > *best)) best = v;

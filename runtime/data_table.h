@@ -22,6 +22,15 @@ struct DataTable {
 
   // Reads a CSV file; nullopt and `error` when it cannot be read or parsed.
   static std::optional<DataTable> readCsv(const std::string& path, std::string& error);
+  // Reads the CSV source `source` of a data test (relative to the project
+  // folder `root`, or absolute). A file outside the project folder (symlinks
+  // resolved) is refused before it is opened: a data test would otherwise
+  // put lines of any file the runner can read (its header as column names,
+  // cells in messages, categories in drift profiles) into logs, results and
+  // the state database. Messages about a file read name rows and columns,
+  // never a cell's value.
+  static std::optional<DataTable> readProjectCsv(const std::string& root, const std::string& source,
+                                                 std::string& error);
   // The index of `column`, or nullopt with `error` naming the columns there are.
   std::optional<size_t> column(const std::string& name, std::string& error) const;
 };

@@ -64,7 +64,17 @@ std::optional<std::string> inputPath(const ir::PipelineGraph& graph, const ir::I
 
 std::optional<Interpolated> interpolate(const ir::PipelineGraph& graph, const ir::Node& node, std::string_view text,
                                         std::string& error) {
+  // The compiler refused these (E0304); a hand-edited pipeline.json or an
+  // interpolation spelled with `\u{24}` reaches here unchecked.
+  std::vector<ir::InterpolationSite> sites = ir::interpolationSites(text);
+  for (const ir::InterpolationSite& site : sites)
+    if (!ir::allowedIn(site.context, text.substr(site.begin, site.end - site.begin))) {
+      error = "`" + std::string(text.substr(site.begin, std::min<size_t>(site.end - site.begin, 60))) + "` sits " +
+              ir::describe(site.context) + ", where its quoting does not hold: an interpolation must start a shell word";
+      return std::nullopt;
+    }
   Interpolated out;
+  auto nextSite = sites.begin();
   for (size_t i = 0; i < text.size();) {
     if (text.compare(i, 3, "$${") == 0) {  // a literal `${`
       out.command += "${";
@@ -80,6 +90,8 @@ std::optional<Interpolated> interpolate(const ir::PipelineGraph& graph, const ir
       error = "unterminated interpolation `" + std::string(text.substr(i, 20)) + "`";
       return std::nullopt;
     }
+    while (nextSite != sites.end() && nextSite->begin < i) ++nextSite;
+    bool quoted = nextSite != sites.end() && nextSite->begin == i && nextSite->context != ir::ShellContext::Bare;
     std::string path = trim(text.substr(i + 2, close - i - 2));
     std::string written = "${" + path + "}";
     i = close + 1;
@@ -120,7 +132,8 @@ std::optional<Interpolated> interpolate(const ir::PipelineGraph& graph, const ir
                 node.name + "`";
         return std::nullopt;
       }
-      out.command += "\"$" + *name + "\"";
+      // Inside the command's double quotes the reference needs no quotes of its own.
+      out.command += quoted ? "${" + *name + "}" : "\"$" + *name + "\"";
       if (std::find(out.secrets.begin(), out.secrets.end(), *name) == out.secrets.end()) out.secrets.push_back(*name);
     } else if (auto name = rest("model.outputs.")) {
       const ir::Node* model = node.kind == ir::NodeKind::Deploy ? graph.find(node.model) : nullptr;

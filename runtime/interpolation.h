@@ -2,8 +2,13 @@
 // `rollback`) into the shell command the runtime hands to `/bin/sh -c`.
 //
 // Each expansion becomes exactly one shell word: a value with characters the
-// shell would interpret (spaces, quotes, `$`, `;`, …) is single-quoted, so a
-// path or a parameter can never inject a command. `${secrets.NAME}` becomes
+// shell would interpret (spaces, quotes, `$`, `;`, …) is single-quoted. That
+// quoting holds only where a shell word starts, so a command with an
+// interpolation inside quotes, after `\`, in backticks, a here-document, a
+// comment, arithmetic or a shell `${…}` is refused (ir/shell_context.h): a
+// value cannot inject a command. A command that runs its argument as code
+// (`eval`, `sh -c`, `ssh host`) still does. `${secrets.NAME}` may also stand
+// inside double quotes, where it becomes `${NAME}`; bare it becomes
 // the shell reference "$NAME": the runtime passes the secret in the node's
 // environment, so its value never appears in the command line (`ps`), the
 // cache key, the state store or the logs. `$${` is a literal `${`.
@@ -13,6 +18,7 @@
 #pragma once
 
 #include "ir/pipeline_graph.h"
+#include "ir/shell_context.h"
 
 #include <optional>
 #include <string>

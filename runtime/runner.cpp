@@ -753,7 +753,7 @@ class Runner : public Executor {
       const ir::Node* data = g_.find(t.target);
       if (!data || data->kind != ir::NodeKind::Data) continue;
       std::string source = dataPath(*data), error;
-      std::optional<DataTable> table = DataTable::readCsv(join(g_.root, source), error);
+      std::optional<DataTable> table = DataTable::readProjectCsv(g_.root, source, error);
       if (!table) continue;
       // The columns: evaluate the expectation, noting each drift.psi column.
       std::vector<std::string> columns;
@@ -863,7 +863,7 @@ class Runner : public Executor {
       if (target->source.kind != "file" || !csv)
         return fail("data `" + target->name + "` is not a CSV file: this runtime checks CSV data only");
       std::string error;
-      table = DataTable::readCsv(join(g_.root, source), error);
+      table = DataTable::readProjectCsv(g_.root, source, error);
       if (!table) return fail(error);
       context = dataContext(*target, *table, source);
       auto plain = context.call;

@@ -65,6 +65,14 @@ class DiagnosticEngine {
   // finding more, so this is a lower bound).
   unsigned droppedErrors() const { return dropped_; }
 
+  // Did-you-mean costs a string comparison per candidate, so a hostile spec
+  // with thousands of unknown names among thousands of declarations made it
+  // quadratic (minutes). None once errors are being dropped (--max-errors),
+  // and at most kSuggestionBudget comparisons per engine (diag/suggest.h).
+  static constexpr size_t kSuggestionBudget = 2'000'000;
+  bool suggestionsAllowed() const { return dropped_ == 0 && suggestionWork_ < kSuggestionBudget; }
+  void chargeSuggestions(size_t comparisons) { suggestionWork_ += comparisons; }
+
  private:
   friend class DiagBuilder;
   DiagBuilder add(DiagCode code, llvm::SMRange range, std::string file, std::string message);
@@ -75,6 +83,7 @@ class DiagnosticEngine {
   unsigned warnings_ = 0;
   unsigned maxErrors_ = 0;
   unsigned dropped_ = 0;
+  size_t suggestionWork_ = 0;
   bool warningsAsErrors_ = false;
   std::vector<WarningState> warningStates_ = std::vector<WarningState>(allCodes().size(), WarningState::Default);
 };

@@ -7,6 +7,7 @@
 #include "driver/project_state.h"
 #include "runtime/approvals.h"
 #include "support/display_text.h"
+#include "sema/member_address.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -18,7 +19,10 @@ namespace {
 
 llvm::cl::opt<std::string> approveGate(llvm::cl::Positional, llvm::cl::desc("<gate>"), llvm::cl::Required,
                                        llvm::cl::sub(approveCommand), llvm::cl::cat(commandCategory));
-llvm::cl::opt<std::string> approveAs("as", llvm::cl::desc("Who approves (default: `git config user.email`)"),
+llvm::cl::opt<std::string> approveAs("as",
+                                     llvm::cl::desc("Who approves: an e-mail address, read as role members are "
+                                                    "(trimmed, lowercased, ASCII only; default: "
+                                                    "`git config user.email`)"),
                                      llvm::cl::value_desc("email"), llvm::cl::sub(approveCommand),
                                      llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> approveRole("role",
@@ -52,11 +56,21 @@ int runApprove() {
   const ir::PipelineGraph& g = *project->graph;
   const ir::Node* gate = findNodeOrReport(g, approveGate, "gate");
   if (!gate) return static_cast<int>(ExitCode::Usage);
-  std::string email = approveAs.getNumOccurrences() ? std::string(approveAs) : gitEmail();
-  if (email.empty()) {
+  std::string given = approveAs.getNumOccurrences() ? std::string(approveAs) : gitEmail();
+  if (given.empty()) {
     llvm::errs() << "mlopsc: error: who approves? give --as EMAIL (no `git config user.email` is set)\n";
     return static_cast<int>(ExitCode::Usage);
   }
+  // As the compiler reads role members (sema/member_address.h): surrounding
+  // whitespace dropped, lowercased, and only a plain ASCII address accepted,
+  // so " Carol@Bank.example" is carol and a look-alike is nobody.
+  llvm::StringRef trimmed = llvm::StringRef(given).trim(" \t\r\n\v\f");
+  if (std::optional<sema::AddressProblem> problem = sema::checkMemberAddress(trimmed)) {
+    llvm::errs() << "mlopsc: error: " << (approveAs.getNumOccurrences() ? "--as" : "`git config user.email`")
+                 << " `" << sema::printableAddress(trimmed) << "` is not a member address: " << problem->why << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
+  std::string email = sema::normalizedAddress(trimmed);
   // The artifact as it is on disk, hashed from its bytes, as the gate will see it.
   const ir::Node* model = g.find(gate->model);
   if (!model) {

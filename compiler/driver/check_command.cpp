@@ -24,8 +24,6 @@ llvm::cl::opt<std::string> dumpAfter("dump-after",
                                                     "graph, paths, policy, warnings"),
                                      llvm::cl::value_desc("pass"), llvm::cl::sub(checkCommand),
                                      llvm::cl::cat(commandCategory));
-llvm::cl::opt<bool> verbose("verbose", llvm::cl::desc("Print remarks (e.g. imports outside the project root)"),
-                            llvm::cl::sub(checkCommand), llvm::cl::cat(commandCategory));
 
 }  // namespace
 
@@ -49,7 +47,6 @@ int runCheck() {
   if (!applyWarningFlags(compilation.diags())) return static_cast<int>(ExitCode::Usage);
   sema::SemaOptions options;
   options.stdlibDir = *stdlib;
-  options.verbose = verbose;
   bool readable = compilation.checkFiles(checkFiles, options, parseOptionsFromFlags(), dumpAfter, &llvm::outs());
   emitDiagnostics(compilation.diags());
   if (!readable) return static_cast<int>(ExitCode::Usage);

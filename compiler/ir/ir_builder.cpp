@@ -1,6 +1,7 @@
 #include "ir/ir_builder.h"
 
 #include "diag/source_location.h"
+#include "sema/member_address.h"
 #include "sema/value_description.h"
 
 #include <llvm/ADT/DenseMap.h>
@@ -256,7 +257,8 @@ class Builder {
       const sema::RoleFacts& f = it->second;
       for (uint8_t bit = 1; bit && bit <= sema::SetQuota; bit <<= 1)
         if (f.permissions & bit) r.permissions.push_back(sema::permissionName(static_cast<sema::Permission>(bit)).str());
-      for (const auto& m : f.members) r.members.push_back(m.first);
+      // Lowercased: `approve --as` normalises the same way (member_address.h).
+      for (const auto& m : f.members) r.members.push_back(sema::normalizedAddress(m.first));
       if (f.hasQuota) {
         if (f.quotaCpu >= 0) r.quotaCpu = f.quotaCpu;
         if (f.quotaMemory >= 0) r.quotaMemoryBytes = f.quotaMemory;

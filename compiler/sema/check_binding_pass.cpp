@@ -94,7 +94,7 @@ class CheckBindingPass : public Pass {
             auto* p = llvm::dyn_cast<PropertyMember>(m);
             if (!p || !llvm::is_contained(paramNames, m->name.text)) {
               auto d = diags.report(m->name.range, diag::kinds::UnknownArgument, m->name.text, what);
-              if (auto s = diag::closestMatch(m->name.text, paramNames))
+              if (auto s = diag::closestMatch(diags, m->name.text, paramNames))
                 d.note("did you mean `" + *s + "`?").fixit(m->name.range, *s);
               d.note(check->name.range, what + " is declared here");
               continue;

@@ -261,7 +261,7 @@ class ExpressionsPass : public Pass {
     if (scope.hasValue) known.push_back("value");
     for (const auto& v : scope.variables) known.push_back(v.first());
     auto d = diags.report(p->segments[0].range, diag::kinds::UndefinedName, root);
-    if (auto s = diag::closestMatch(root, known)) d.note("did you mean `" + *s + "`?").fixit(p->segments[0].range, *s);
+    if (auto s = diag::closestMatch(program_->diags(), root, known)) d.note("did you mean `" + *s + "`?").fixit(p->segments[0].range, *s);
     if (!scope.hint.empty()) d.note(scope.hint);
     return Type::Unknown;
   }
@@ -283,7 +283,7 @@ class ExpressionsPass : public Pass {
       if (scope.data) {
         std::vector<llvm::StringRef> names;
         for (const auto& f : fns) names.push_back(f.first());
-        if (auto s = diag::closestMatch(name, names)) d.note("did you mean `" + *s + "`?").fixit(callee->range, *s);
+        if (auto s = diag::closestMatch(program_->diags(), name, names)) d.note("did you mean `" + *s + "`?").fixit(callee->range, *s);
       }
       if (!scope.hint.empty()) d.note(scope.hint);
       return Type::Unknown;

@@ -2,6 +2,12 @@
 // importing file, each file read once, cycles and missing files are E0204)
 // and every stdlib module (std.roles, std.checks), marking those brought in
 // with `use` (unknown modules are E0205).
+// An import must resolve (symlinks followed) inside the project root and
+// name no hidden file or folder: a spec from an untrusted pull request could
+// otherwise make `check` quote lines of /etc/shadow, a key in the runner's
+// home or the token actions/checkout keeps in .git/config in public CI logs.
+// Such an import is refused before the file is opened, so nothing of it is
+// read, and whether it exists is not told either.
 #include "diag/suggest.h"
 #include "sema/pass.h"
 #include "syntax/parser.h"
@@ -9,7 +15,6 @@
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
-#include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
 #include <optional>
@@ -31,7 +36,7 @@ class ImportsPass : public Pass {
     if (root->path.empty()) root->path = canonical(root->name);
     if (root->opened.empty()) root->opened = root->name;
     byPath_[root->path] = 0;
-    rootDir_ = llvm::sys::path::parent_path(root->path).str();
+    rootDir_ = projectRootOf(llvm::sys::path::parent_path(root->path));
     loadImports();
     loadStdlib();
   }
@@ -95,6 +100,13 @@ class ImportsPass : public Pass {
     }
     llvm::sys::path::remove_dots(path, true);
     auto& diags = program_->diags();
+    std::string key = canonical(path);
+    if (std::optional<std::string> why = outsideProject(key)) {
+      diags.report(import.path->range, diag::kinds::ImportNotFound, relative, *why)
+          .note("imports stay inside the project root `" + rootDir_ +
+                "` (the git work tree holding the spec, or the spec's folder)");
+      return std::nullopt;
+    }
     llvm::sys::fs::file_status status;
     if (llvm::sys::fs::status(path, status) || !llvm::sys::fs::exists(status)) {
       diags.report(import.path->range, diag::kinds::ImportNotFound, relative, "no file at " + path.str().str())
@@ -110,11 +122,8 @@ class ImportsPass : public Pass {
                    "it is not a regular file (a device, pipe or socket)");
       return std::nullopt;
     }
-    std::string key = canonical(path);
     auto found = byPath_.find(key);
     if (found != byPath_.end()) return found->second;
-    if (options_.verbose && !llvm::StringRef(key).startswith(rootDir_ + "/"))
-      llvm::errs() << "mlopsc: note: import `" << relative << "` is outside the project root " << rootDir_ << "\n";
     // Shown relative to the root as the user named it: examples/x/teams.mlops.
     llvm::SmallString<256> display;
     if (!llvm::sys::path::is_absolute(relative)) {
@@ -145,6 +154,18 @@ class ImportsPass : public Pass {
     program_->modules.push_back(std::move(module));
     byPath_[key] = index;
     return index;
+  }
+
+  // Why the import whose canonical path is `key` may not be read, or nullopt.
+  std::optional<std::string> outsideProject(llvm::StringRef key) const {
+    llvm::StringRef rest = key;
+    llvm::StringRef root = rootDir_;
+    if (root != "/" && !(rest.consume_front(root) && rest.consume_front("/")))
+      return std::string("it lies outside the project root");
+    for (auto part = llvm::sys::path::begin(rest), end = llvm::sys::path::end(rest); part != end; ++part)
+      if (part->startswith(".") && *part != "." && *part != "..")
+        return "it names the hidden `" + part->str() + "`: imports read only spec files, not hidden files or folders";
+    return std::nullopt;
   }
 
   void reportCycle(const std::vector<Frame>& stack, size_t target, const ast::ImportDecl* closing) {
@@ -216,7 +237,7 @@ class ImportsPass : public Pass {
         }
         llvm::SMRange range(use->module.front().range.Start, use->module.back().range.End);
         auto diag = diags.report(range, diag::kinds::UnknownStdlibModule, name, list);
-        std::optional<std::string> suggestion = diag::closestMatch(name, names);
+        std::optional<std::string> suggestion = diag::closestMatch(program_->diags(), name, names);
         if (!suggestion && llvm::is_contained(available, "std." + name)) suggestion = "std." + name;
         if (suggestion) {
           diag.note("did you mean `" + *suggestion + "`?");
@@ -243,6 +264,20 @@ std::string canonicalPath(llvm::StringRef path) {
   llvm::sys::fs::make_absolute(abs);
   llvm::sys::path::remove_dots(abs, true);
   return abs.str().str();
+}
+
+std::string projectRootOf(llvm::StringRef folder) {
+  std::string real = canonicalPath(folder);
+  // The same rule as driver::repositoryRootOf (the CI paths): the nearest
+  // folder with a `.git` entry (a folder, or a file in worktrees and
+  // submodules), else the spec's own folder.
+  for (llvm::StringRef dir = real; !dir.empty(); dir = llvm::sys::path::parent_path(dir)) {
+    llvm::SmallString<256> git(dir);
+    llvm::sys::path::append(git, ".git");
+    if (llvm::sys::fs::exists(git)) return dir.str();
+    if (dir == llvm::sys::path::root_path(dir)) break;
+  }
+  return real;
 }
 
 std::unique_ptr<Pass> createImportsPass(const SemaOptions& options) { return std::make_unique<ImportsPass>(options); }

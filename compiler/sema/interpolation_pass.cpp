@@ -3,7 +3,13 @@
 // ${params.NAME}, ${secrets.NAME} (listed in `secrets`), ${model.outputs.NAME}
 // (deploys) and ${project.version}; anywhere else, and any other form, is
 // E0304. `$${` is a literal `${`.
+// The runtime makes each interpolation one single-quoted shell word, which
+// quotes only where a word starts: one inside quotes, after a backslash, in
+// backticks, a here-document, a comment, arithmetic or a shell `${…}` is
+// E0304 too (ir/shell_context.h), with a fix-it that drops quotes around it;
+// only a secret may stand inside double quotes (it becomes `${NAME}`).
 #include "diag/suggest.h"
+#include "ir/shell_context.h"
 #include "sema/pass.h"
 
 namespace mlops::sema {
@@ -81,6 +87,109 @@ class InterpolationPass : public Pass {
       }
       i = close;
     }
+    if (command) checkShellContext(s, source);
+  }
+
+  // The command's text as the runtime gets it (escapes decoded), with the
+  // offset in `source` (the literal, quotes included) of each byte.
+  struct Decoded {
+    std::string text;
+    std::vector<size_t> from;
+    size_t contentEnd = 0;  // where the closing quote starts in `source`
+  };
+
+  static Decoded decode(const StringExpr* s, llvm::StringRef source) {
+    Decoded out;
+    size_t open = s->raw ? 3 : 1;
+    size_t close = source.size();
+    if (s->raw) {
+      while (close > open && source[close - 1] == '"' && source.size() - close < 3) --close;
+    } else if (close > open && source.back() == '"') {
+      --close;
+    }
+    out.contentEnd = close;
+    for (size_t i = open; i < close;) {
+      size_t at = i;
+      char c = source[i++];
+      if (s->raw) {
+        if (c == '\r' && i < close && source[i] == '\n') continue;
+      } else if (c == '\\' && i < close) {
+        char e = source[i++];
+        c = e == 'n' ? '\n' : e == 't' ? '\t' : e;
+        if (e == 'u' && i < close && source[i] == '{') {
+          size_t end = source.find('}', i);
+          unsigned code = 0;
+          if (end == llvm::StringRef::npos || source.slice(i + 1, end).getAsInteger(16, code)) return {};
+          i = end + 1;
+          std::string bytes;
+          if (code < 0x80) bytes = std::string(1, static_cast<char>(code));
+          else if (code < 0x800) bytes = {static_cast<char>(0xC0 | (code >> 6)), static_cast<char>(0x80 | (code & 0x3F))};
+          else if (code < 0x10000)
+            bytes = {static_cast<char>(0xE0 | (code >> 12)), static_cast<char>(0x80 | ((code >> 6) & 0x3F)),
+                     static_cast<char>(0x80 | (code & 0x3F))};
+          else
+            bytes = {static_cast<char>(0xF0 | (code >> 18)), static_cast<char>(0x80 | ((code >> 12) & 0x3F)),
+                     static_cast<char>(0x80 | ((code >> 6) & 0x3F)), static_cast<char>(0x80 | (code & 0x3F))};
+          for (char b : bytes) {
+            out.text += b;
+            out.from.push_back(at);
+          }
+          continue;
+        }
+      }
+      out.text += c;
+      out.from.push_back(at);
+    }
+    return out;
+  }
+
+  void checkShellContext(const StringExpr* s, llvm::StringRef source) {
+    Decoded decoded = decode(s, source);
+    // The lexer reported a malformed literal already; its value is what runs.
+    if (decoded.text != s->value) return;
+    const char* base = source.data();
+    auto start = [&](size_t k) { return decoded.from[k]; };
+    auto after = [&](size_t k) { return k + 1 < decoded.from.size() ? decoded.from[k + 1] : decoded.contentEnd; };
+    const std::string& text = decoded.text;
+    for (const ir::InterpolationSite& site : ir::interpolationSites(text)) {
+      if (ir::allowedIn(site.context, llvm::StringRef(text).slice(site.begin, site.end))) continue;
+      size_t last = site.end - 1;
+      llvm::SMRange range(llvm::SMLoc::getFromPointer(base + start(site.begin)),
+                          llvm::SMLoc::getFromPointer(base + after(last)));
+      llvm::StringRef body = llvm::StringRef(text).slice(site.begin + 2, text[last] == '}' ? last : site.end);
+      auto d = program_->diags().report(range, diag::kinds::InvalidInterpolation, body,
+                                        std::string("it sits ") + ir::describe(site.context) +
+                                            ", where the quoting the runtime gives it does not hold and its value "
+                                            "could run as a command");
+      using ir::ShellContext;
+      switch (site.context) {
+        case ShellContext::DoubleQuotes:
+        case ShellContext::SingleQuotes:
+        case ShellContext::AnsiCQuotes: {
+          d.note("the value is already passed as one shell word: write the interpolation outside the quotes");
+          char quote = site.context == ShellContext::DoubleQuotes ? '"' : '\'';
+          bool wrapped = site.begin >= 1 && site.end < text.size() && text[site.begin - 1] == quote &&
+                         text[site.end] == quote && text[last] == '}';
+          if (site.context == ShellContext::AnsiCQuotes) wrapped = wrapped && site.begin >= 2 && text[site.begin - 2] == '$';
+          if (wrapped) {
+            size_t from = start(site.begin - (site.context == ShellContext::AnsiCQuotes ? 2 : 1));
+            llvm::SMRange quoted(llvm::SMLoc::getFromPointer(base + from),
+                                 llvm::SMLoc::getFromPointer(base + after(site.end)));
+            d.fixit(quoted, source.slice(start(site.begin), after(last)).str());
+          }
+          break;
+        }
+        case ShellContext::Backslash:
+          d.note("remove the backslash, or write `$${` for a literal `${`");
+          break;
+        case ShellContext::Backticks:
+          d.note("write the command substitution as `$(…)`, where the interpolation is a word of its own");
+          break;
+        default:
+          d.note("assign it to a shell variable first (`v=${" + body.str() + "}; …`) and use `$v` there");
+          break;
+      }
+    }
   }
 
   void checkPath(llvm::StringRef body, llvm::SMRange range) {
@@ -90,7 +199,7 @@ class InterpolationPass : public Pass {
     auto fail = [&](const std::string& why, std::vector<llvm::StringRef> options = {}) {
       auto d = diags.report(range, diag::kinds::InvalidInterpolation, body, why);
       if (!parts.empty())
-        if (auto s = diag::closestMatch(parts.back(), options)) d.note("did you mean `" + *s + "`?");
+        if (auto s = diag::closestMatch(program_->diags(), parts.back(), options)) d.note("did you mean `" + *s + "`?");
     };
     if (parts.empty() || parts[0].empty()) return fail("empty interpolation");
     llvm::StringRef root = parts[0];
@@ -115,7 +224,7 @@ class InterpolationPass : public Pass {
       if (parts.size() == 2 && !llvm::is_contained(names, parts[1])) {
         auto d = diags.report(range, diag::kinds::InvalidInterpolation, body,
                               "secret `" + parts[1].str() + "` is not listed in `secrets`");
-        if (auto s = diag::closestMatch(parts[1], names)) d.note("did you mean `" + *s + "`?");
+        if (auto s = diag::closestMatch(program_->diags(), parts[1], names)) d.note("did you mean `" + *s + "`?");
         else d.note("add it: `secrets = [" + parts[1].str() + "]`; its value comes from the environment");
         return;
       }
@@ -129,7 +238,7 @@ class InterpolationPass : public Pass {
       std::vector<llvm::StringRef> options(written.begin(), written.end());
       auto d = diags.report(range, diag::kinds::InvalidInterpolation, body,
                             "`" + rest + "` is not in `inputs`");
-      if (auto s = diag::closestMatch(rest, options)) d.note("did you mean `inputs." + *s + "`?");
+      if (auto s = diag::closestMatch(program_->diags(), rest, options)) d.note("did you mean `inputs." + *s + "`?");
       return;
     }
     if (root == "model" && deploy) {

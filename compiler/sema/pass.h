@@ -18,7 +18,6 @@ namespace mlops::sema {
 
 struct SemaOptions {
   std::string stdlibDir;  // contains std/roles.mlops, std/checks.mlops
-  bool verbose = false;   // remarks on stderr (e.g. imports outside the project root)
   // Files already parsed in this invocation, by canonical path: imports reuse
   // them instead of reading and reporting them twice (may be null).
   llvm::StringMap<ast::SourceFile*>* parsedFiles = nullptr;
@@ -32,6 +31,11 @@ struct SemaOptions {
 
 // The canonical form of a path (symlinks resolved, absolute, no dots).
 std::string canonicalPath(llvm::StringRef path);
+
+// The project root of a spec in `folder`: the git work tree holding it (the
+// nearest folder, symlinks resolved, with a `.git` entry), else `folder`
+// itself (canonical). Imports may not leave it.
+std::string projectRootOf(llvm::StringRef folder);
 
 class Pass {
  public:

@@ -2,7 +2,10 @@
 // gate's approvers and its model's owners (E0502), the review the risk tier
 // demands (E0503), a blocking test before every deploy (E0504), resources
 // within the owner's quota (E0505), no credentials in literals (E0506) and
-// approval roles that can reach their quorum (E0507). Computes RoleFacts.
+// approval roles that can reach their quorum (E0507), member addresses that
+// are valid (E0303) and that no two look like one person (E0508).
+// Computes RoleFacts.
+#include "sema/member_address.h"
 #include "sema/pass.h"
 #include "sema/value_description.h"
 
@@ -24,6 +27,7 @@ class PolicyPass : public Pass {
   void run(Program& program) override {
     program_ = &program;
     computeRoles();
+    checkMembers();
     checkPermissions();
     checkGates();
     checkQuotas();
@@ -107,6 +111,67 @@ class PolicyPass : public Pass {
       }
       program_->roles[s.get()] = std::move(facts);
     }
+  }
+
+  // Every member of a user role is a valid address (E0303); no two members
+  // are one person spelled two ways (E0508): listed twice in one role, or
+  // alike (`carol` / `caro1`, `carol+ops`) in any two roles. Linear: one
+  // map from skeleton to the first address that had it.
+  void checkMembers() {
+    struct Seen {
+      std::string identity;
+      const Symbol* role;
+      const StringExpr* literal;
+    };
+    llvm::StringMap<Seen> bySkeleton;
+    auto& diags = program_->diags();
+    for (const auto& s : program_->symbols) {
+      if (s->kind != SymbolKind::Role || !isUser(s.get())) continue;
+      auto* members = llvm::dyn_cast_or_null<ListExpr>(Program::property(s->decl, "members"));
+      if (!members) continue;
+      for (const Expr* item : members->items) {
+        auto* str = llvm::dyn_cast<StringExpr>(item);
+        if (!str) continue;
+        if (std::optional<AddressProblem> problem = checkMemberAddress(str->value)) {
+          diags.report(spanOf(str, *problem), diag::kinds::InvalidValue, "members",
+                       "`" + printableAddress(str->value) + "`: " + problem->why)
+              .note("a member is one person's e-mail address, as in `carol@bank.example`");
+          continue;
+        }
+        std::string identity = normalizedAddress(str->value);
+        auto [it, inserted] = bySkeleton.try_emplace(addressSkeleton(str->value), Seen{identity, s.get(), str});
+        if (inserted) continue;
+        const Seen& first = it->second;
+        if (first.identity == identity && first.role != s.get()) continue;  // one person in two roles
+        if (first.identity == identity) {
+          diags.report(str->range, diag::kinds::DuplicateMember, str->value, s->name)
+              .note(first.literal->range, "first listed here")
+              .note("addresses are compared lowercased: list each person once");
+          continue;
+        }
+        bool tagged = llvm::StringRef(identity).take_until([](char c) { return c == '@'; }).contains('+') ||
+                      llvm::StringRef(first.identity).take_until([](char c) { return c == '@'; }).contains('+');
+        diags.report(str->range, diag::kinds::LookAlikeMembers, str->value, s->name, first.literal->value,
+                     first.role->name,
+                     tagged ? "a `+tag` reaches the same mailbox"
+                            : "they differ only in characters that look alike (`1`, `I`, `l`; `0`, `o`; `rn`, `m`)")
+            .note(first.literal->range, "`" + first.literal->value.str() + "` is listed here")
+            .note("one person must not count as two: write each person's address the same way everywhere, and "
+                  "give different people addresses that cannot be mistaken for each other");
+      }
+    }
+  }
+
+  // The bytes of `problem` inside the literal; the whole literal when an
+  // escape makes the written text differ from the value.
+  static llvm::SMRange spanOf(const StringExpr* str, const AddressProblem& problem) {
+    const char* begin = str->range.Start.getPointer();
+    const char* end = str->range.End.getPointer();
+    if (problem.length == 0 || str->raw || !begin || !end || end - begin < 2) return str->range;
+    llvm::StringRef written(begin + 1, static_cast<size_t>(end - begin - 2));
+    if (written != str->value) return str->range;
+    return llvm::SMRange(llvm::SMLoc::getFromPointer(begin + 1 + problem.offset),
+                         llvm::SMLoc::getFromPointer(begin + 1 + problem.offset + problem.length));
   }
 
   void reportRoleCycle(std::vector<const Symbol*> chain) {

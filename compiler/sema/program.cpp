@@ -103,7 +103,7 @@ void Program::checkColumn(const ast::Decl* data, llvm::StringRef column, llvm::S
   std::vector<llvm::StringRef> columns;
   if (!columnsOf(data, columns) || llvm::is_contained(columns, column)) return;
   auto d = diags_.report(at, diag::kinds::UndefinedColumn, data->name.text, column);
-  if (auto s = diag::closestMatch(column, columns)) d.note("did you mean `" + *s + "`?");
+  if (auto s = diag::closestMatch(diags_, column, columns)) d.note("did you mean `" + *s + "`?");
   d.note(member(data, "schema")->range, "the schema of `" + data->name.text.str() + "` is declared here");
 }
 

@@ -99,7 +99,7 @@ class PropertiesPass : public Pass {
       auto d = diags().report(t->name.range, diag::kinds::TypeMismatch,
                                         "a type (string, int, float, bool, duration, size, percent, list(T))",
                                         "type", "`" + t->name.text.str() + "`");
-      if (auto s = diag::closestMatch(t->name.text, known)) d.note("did you mean `" + *s + "`?").fixit(t->name.range, *s);
+      if (auto s = diag::closestMatch(program_->diags(), t->name.text, known)) d.note("did you mean `" + *s + "`?").fixit(t->name.range, *s);
     }
     if (t->name.text == "list" && !t->element)
       diags().report(t->range, diag::kinds::InvalidValue, "list", "name the element type: `list(string)`");
@@ -141,7 +141,7 @@ class PropertiesPass : public Pass {
         if (allowUnknown) continue;  // arguments of a `uses` check
         auto d = diags.report(m->name.range, diag::kinds::UnknownProperty, name, what);
         std::vector<llvm::StringRef> names = schema.names();
-        if (auto s = diag::closestMatch(name, names)) d.note("did you mean `" + *s + "`?").fixit(m->name.range, *s);
+        if (auto s = diag::closestMatch(program_->diags(), name, names)) d.note("did you mean `" + *s + "`?").fixit(m->name.range, *s);
         else if (!names.empty()) {
           std::string list;
           for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i].str();
@@ -292,7 +292,7 @@ class PropertiesPass : public Pass {
         if (!word.empty() && llvm::is_contained(type.enumValues, word)) return;
         auto d = diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
         if (!word.empty())
-          if (auto s = diag::closestMatch(word, type.enumValues)) d.note("did you mean `" + *s + "`?").fixit(value->range, *s);
+          if (auto s = diag::closestMatch(program_->diags(), word, type.enumValues)) d.note("did you mean `" + *s + "`?").fixit(value->range, *s);
         if (auto* str = llvm::dyn_cast<StringExpr>(value))
           if (llvm::is_contained(type.enumValues, str->value))
             d.note("write the word without quotes").fixit(value->range, str->value.str());
@@ -362,7 +362,7 @@ class PropertiesPass : public Pass {
         std::vector<llvm::StringRef> forms;
         for (const CallSchema* f : type.calls) forms.push_back(f->name);
         if (!word.empty())
-          if (auto s = diag::closestMatch(word, forms)) d.note("did you mean `" + *s + "`?");
+          if (auto s = diag::closestMatch(program_->diags(), word, forms)) d.note("did you mean `" + *s + "`?");
         return;
       }
       case TypeKind::Any:
@@ -505,7 +505,7 @@ class PropertiesPass : public Pass {
     }
     auto d = diags().report(output.range, diag::kinds::UndefinedOutput, keyword(decl_->kind()),
                                       decl_->name.text, output.text);
-    if (auto s = diag::closestMatch(output.text, names)) d.note("did you mean `" + *s + "`?").fixit(output.range, *s);
+    if (auto s = diag::closestMatch(program_->diags(), output.text, names)) d.note("did you mean `" + *s + "`?").fixit(output.range, *s);
   }
 
   void checkCall(const Expr* value, const TypeSpec& type, llvm::StringRef name) {
@@ -522,7 +522,7 @@ class PropertiesPass : public Pass {
     if (!form) {
       auto d = diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
       if (!callee.empty())
-        if (auto s = diag::closestMatch(callee, names))
+        if (auto s = diag::closestMatch(program_->diags(), callee, names))
           d.note("did you mean `" + *s + "`?").fixit(call ? call->callee->range : value->range, *s);
       return;
     }
@@ -567,7 +567,7 @@ class PropertiesPass : public Pass {
         auto d = diags.report(a.name.range, diag::kinds::UnknownArgument, a.name.text, what);
         std::vector<llvm::StringRef> argNames;
         for (const PropertySpec& p : form->named) argNames.push_back(p.name);
-        if (auto s = diag::closestMatch(a.name.text, argNames)) d.note("did you mean `" + *s + "`?").fixit(a.name.range, *s);
+        if (auto s = diag::closestMatch(program_->diags(), a.name.text, argNames)) d.note("did you mean `" + *s + "`?").fixit(a.name.range, *s);
         continue;
       }
       if (!named.try_emplace(a.name.text, true).second) {

@@ -62,17 +62,21 @@ class ReferencesPass : public Pass {
       // A qualified stdlib name that does not exist: suggest among them.
       auto d = diags.report(path->range, diag::kinds::UndefinedName, dotted);
       std::vector<llvm::StringRef> names;
-      for (const auto& q : program_->qualified) names.push_back(q.first());
-      if (auto s = diag::closestMatch(dotted, names)) d.note("did you mean `" + *s + "`?").fixit(path->range, *s);
+      if (program_->diags().suggestionsAllowed())
+        for (const auto& q : program_->qualified) names.push_back(q.first());
+      if (auto s = diag::closestMatch(program_->diags(), dotted, names)) d.note("did you mean `" + *s + "`?").fixit(path->range, *s);
       return;
     }
     if (!symbol) {
       auto d = diags.report(head.range, diag::kinds::UndefinedName, head.text);
-      std::vector<llvm::StringRef> names = candidates(site.kinds);
-      std::optional<std::string> suggestion = diag::closestMatch(head.text, names);
-      if (!suggestion) {
+      // Listing the candidates is itself linear in the declarations: not
+      // once the run's suggestion budget is spent.
+      std::vector<llvm::StringRef> names;
+      if (program_->diags().suggestionsAllowed()) names = candidates(site.kinds);
+      std::optional<std::string> suggestion = diag::closestMatch(program_->diags(), head.text, names);
+      if (!suggestion && program_->diags().suggestionsAllowed()) {
         std::vector<llvm::StringRef> all = candidates(0xFFFF);
-        suggestion = diag::closestMatch(head.text, all);
+        suggestion = diag::closestMatch(program_->diags(), head.text, all);
       }
       if (suggestion) d.note("did you mean `" + *suggestion + "`?").fixit(head.range, *suggestion);
       else if (site.kinds == refBit(SymbolKind::Role) && !program_->lookup("data_scientist"))
@@ -108,7 +112,7 @@ class ReferencesPass : public Pass {
       if (!llvm::is_contained(outputs, output.text)) {
         auto d = diags.report(output.range, diag::kinds::UndefinedOutput, kindName(symbol->kind), symbol->name,
                               output.text);
-        if (auto s = diag::closestMatch(output.text, outputs)) d.note("did you mean `" + *s + "`?").fixit(output.range, *s);
+        if (auto s = diag::closestMatch(program_->diags(), output.text, outputs)) d.note("did you mean `" + *s + "`?").fixit(output.range, *s);
         d.note(symbol->decl->name.range, "`" + symbol->name.str() + "` is declared here");
         return;
       }

@@ -315,7 +315,7 @@ void SyntaxErrorStrategy::report(antlr4::Parser* parser, antlr4::Token* offendin
   auto d = diags_.report(where, diag::kinds::ExpectedFound, expectedDesc, foundDesc);
   if (found.kind == TokenKind::Ident) {
     std::string lower = foundText.lower();
-    std::optional<std::string> kw = diag::closestMatch(lower, kDeclKeywords);
+    std::optional<std::string> kw = diag::closestMatch(diags_, lower, kDeclKeywords);
     if (!kw && lower != foundText && llvm::is_contained(kDeclKeywords, llvm::StringRef(lower))) kw = lower;
     if (kw) d.note("did you mean " + quoteCode(*kw) + "?").fixit(where, *kw);
   }

@@ -45,15 +45,25 @@ bool looksLikeMisspelledHeader(const std::vector<Token>& toks, size_t i) {
 struct Chunk {
   size_t begin;
   size_t end;
-  bool tooDeep;
+  bool tooDeep;  // or holds a list over the limit: not parsed
 };
 
-// Cuts the token array into declarations and checks nesting depth.
+// An open bracket: a list's `[` counts its commas, `{` and `(` hide theirs.
+struct OpenBracket {
+  size_t token;
+  size_t commas = 0;
+  bool list = false;
+};
+
+// Cuts the token array into declarations and checks nesting depth and the
+// length of list literals.
 std::vector<Chunk> splitDeclarations(const std::vector<Token>& toks, llvm::StringRef text,
-                                     diag::DiagnosticEngine& diags, unsigned maxNesting) {
+                                     diag::DiagnosticEngine& diags, const ParseOptions& options) {
+  const unsigned maxNesting = options.maxNesting;
   std::vector<Chunk> chunks;
   const size_t eof = toks.size() - 1;
   size_t depth = 0;
+  std::vector<OpenBracket> open;
   Chunk current{0, 0, false};
   for (size_t i = 0; i < eof; ++i) {
     TokenKind k = toks[i].kind;
@@ -79,6 +89,7 @@ std::vector<Chunk> splitDeclarations(const std::vector<Token>& toks, llvm::Strin
       chunks.push_back(current);
       current = Chunk{i, 0, false};
       depth = 0;
+      open.clear();
     }
     if (k == TokenKind::LBrace || k == TokenKind::LBracket || k == TokenKind::LParen) {
       if (++depth > maxNesting && !current.tooDeep) {
@@ -87,8 +98,18 @@ std::vector<Chunk> splitDeclarations(const std::vector<Token>& toks, llvm::Strin
         diags.report(llvm::SMRange(llvm::SMLoc::getFromPointer(p), llvm::SMLoc::getFromPointer(p + 1)),
                      diag::kinds::NestingTooDeep, static_cast<uint64_t>(maxNesting));
       }
+      if (depth <= maxNesting) open.push_back({i, 0, k == TokenKind::LBracket});
     } else if (k == TokenKind::RBrace || k == TokenKind::RBracket || k == TokenKind::RParen) {
       if (depth > 0) --depth;
+      if (!open.empty()) open.pop_back();
+    } else if (k == TokenKind::Comma && !open.empty() && open.back().list &&
+               ++open.back().commas == options.maxListElements && !current.tooDeep) {
+      // One more element after this comma: over the limit. Reported once,
+      // at the `[`; the declaration is not parsed (that is the cost).
+      current.tooDeep = true;
+      const char* p = text.data() + toks[open.back().token].offset;
+      diags.report(llvm::SMRange(llvm::SMLoc::getFromPointer(p), llvm::SMLoc::getFromPointer(p + 1)),
+                   diag::kinds::ListTooLong, static_cast<uint64_t>(options.maxListElements));
     }
   }
   if (eof > current.begin) {
@@ -155,7 +176,7 @@ ast::SourceFile* parseBuffer(ast::ASTContext& context, llvm::SourceMgr& sources,
   size_t diagsBeforeLex = diags.diagnostics().size();
   LexedFile lexed = Lexer(text, diags).lex();
   size_t diagsAfterLex = diags.diagnostics().size();
-  std::vector<Chunk> chunks = splitDeclarations(lexed.tokens, text, diags, options.maxNesting);
+  std::vector<Chunk> chunks = splitDeclarations(lexed.tokens, text, diags, options);
   if (stats) {
     stats->tokens += lexed.tokens.size() - 1;
     stats->declarations += chunks.size();

@@ -35,6 +35,10 @@ struct ParseOptions {
   // Deepest nesting of brackets accepted; deeper input is E0101, never a
   // stack overflow.
   unsigned maxNesting = 256;
+  // Most elements a list literal may hold; a longer list is E0105 and its
+  // declaration is not parsed. The parse tree costs ~680 bytes an element
+  // (an 8 MB list took 2.7 GB before this limit); real lists hold dozens.
+  size_t maxListElements = 100000;
   ParseReuse* reuse = nullptr;
 };
 

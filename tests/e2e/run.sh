@@ -21,7 +21,7 @@ step clean {
   owner   = eng
   inputs  = [raw]
   params  { factor = 2 }
-  run     = "sleep 1; awk -F, 'NR>1{print $1*${params.factor}}' ${inputs.raw} > ${outputs.out}"
+  run     = "sleep 1; awk -F, -v factor=${params.factor} 'NR>1{print $1*factor}' ${inputs.raw} > ${outputs.out}"
   outputs { out = "build/clean.txt" }
 }
 step count {
@@ -236,7 +236,8 @@ printf 'income,region,ok\n10,north,true\n,south,false\n"1,000",east,1\n' > data/
 run run d.mlops
 expect_exit 4 "data tests that fail"
 expect_stderr_contains "test schema_holds: failed (expected schema_ok(), with schema_ok() = false)" "a value outside its constraint fails the schema"
-expect_stderr_contains "row 3 holds \`1,000\`, not a number" "a quoted field with a comma is one value, named when it is no number"
+expect_stderr_contains "\`column_min(\"income\")\`: row 3 is not a number" "a quoted field with a comma is one value, its row named when it is no number"
+expect_stderr_not_contains "1,000" "a cell's value is never quoted in a message (security item 2)"
 printf 'income,region\n1,north,extra\n' > data/apps.csv
 run run d.mlops
 expect_stderr_contains "data row 1 has 3 fields, the header 2" "a ragged CSV is reported"

@@ -151,7 +151,7 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
   SECTION("GitHub environments.json names the reviewers") {
     nlohmann::json envs = nlohmann::json::parse(files["github/environments.json"]);
     CHECK(envs["environments"][0]["name"] == environment + "-reviewers");
-    CHECK(envs["environments"][0]["reviewers"][1] == "\"quoted\" <x@shop.example>");
+    CHECK(envs["environments"][0]["reviewers"][1] == "o'neil&$x|{y}#~@shop.example");
     CHECK(envs["environments"][1]["name"] == environment);
     CHECK(envs["environments"][1]["secrets"][0] == "DEPLOY_KEY");
   }

@@ -4,7 +4,10 @@
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
+
+#include <unistd.h>
 
 using namespace mlops::runtime;
 
@@ -56,4 +59,41 @@ TEST_CASE("broken CSV is reported, not guessed", "[runtime][data]") {
   CHECK(isNull("NA"));
   CHECK(isNull("null"));
   CHECK(!isNull("0"));
+}
+
+TEST_CASE("security item 2: a data test reads no file outside the project and quotes no cell", "[runtime][data]") {
+  llvm::SmallString<128> base;
+  REQUIRE(!llvm::sys::fs::createUniqueDirectory("mlops-data-root", base));
+  std::string project = (base + "/project").str();
+  std::string outside = (base + "/outside.csv").str();
+  REQUIRE(!llvm::sys::fs::create_directories(project + "/data"));
+  auto write = [](const std::string& path, const std::string& text) {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(path, ec);
+    REQUIRE(!ec);
+    out << text;
+  };
+  write(outside, "root:secret-hash:0\nx,y,z\n");
+  write(project + "/data/in.csv", "amount\n1\nsecret-value\n");
+  REQUIRE(::symlink(outside.c_str(), (project + "/data/link.csv").c_str()) == 0);
+
+  std::string error;
+  for (const std::string& source : {outside, std::string("../outside.csv"), std::string("data/link.csv")}) {
+    CHECK(!DataTable::readProjectCsv(project, source, error));
+    CHECK(error == "the data `" + source +
+                       "` lies outside the project folder: data tests read only files inside it (docs/language.md, "
+                       "data tests)");
+    CHECK(error.find("secret") == std::string::npos);
+  }
+  // Missing and outside: the same answer, so nothing is learnt about the file.
+  CHECK(!DataTable::readProjectCsv(project, "../missing.csv", error));
+  CHECK(error.find("lies outside the project folder") != std::string::npos);
+
+  std::optional<DataTable> table = DataTable::readProjectCsv(project, "data/in.csv", error);
+  REQUIRE(table);
+  mlops::ir::Node data;
+  EvaluationContext context = dataContext(data, *table, "data/in.csv");
+  CHECK(!context.call({"column_min"}, {Value{std::string("amount")}}, error));
+  CHECK(error == "`column_min(\"amount\")`: row 2 is not a number (`data/in.csv`)");
+  llvm::sys::fs::remove_directories(base);
 }

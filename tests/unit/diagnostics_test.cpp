@@ -179,11 +179,56 @@ TEST_CASE("github: workflow command with escaped properties and message", "[diag
 }
 
 TEST_CASE("did-you-mean picks the closest candidate within the edit budget", "[diag][suggest]") {
+  llvm::SourceMgr sources;
+  DiagnosticEngine diags{sources};
   std::vector<llvm::StringRef> names = {"model", "role", "monitor"};
-  CHECK(closestMatch("modle", names) == std::optional<std::string>("model"));
-  CHECK(closestMatch("monitr", names) == std::optional<std::string>("monitor"));
-  CHECK_FALSE(closestMatch("pipeline", names).has_value());
+  CHECK(closestMatch(diags, "modle", names) == std::optional<std::string>("model"));
+  CHECK(closestMatch(diags, "monitr", names) == std::optional<std::string>("monitor"));
+  CHECK_FALSE(closestMatch(diags, "pipeline", names).has_value());
   CHECK(editDistance("ab", "ba") == 1);
+}
+
+TEST_CASE("security item 8: the bounded edit distance stops past its bound and agrees below it", "[diag][suggest]") {
+  CHECK(editDistance("kitten", "sitting") == 3);
+  CHECK(editDistance("kitten", "sitting", 3) == 3);
+  CHECK(editDistance("kitten", "sitting", 2) == 3);  // bound + 1: too far
+  CHECK(editDistance("kitten", "sitting", 1) == 2);
+  CHECK(editDistance("abcdef", "badcfe", 3) == 3);   // three swaps
+  CHECK(editDistance(std::string(100000, 'a'), std::string(100000, 'b'), 2) == 3);
+  CHECK(editDistance("a", std::string(5000, 'a'), 10) == 11);
+}
+
+TEST_CASE("security item 8: did-you-mean skips over-long words and stops once errors are dropped or the budget is "
+          "spent",
+          "[diag][suggest]") {
+  llvm::SourceMgr sources;
+  DiagnosticEngine diags{sources};
+  std::string name(kMaxSuggestedLength, 'm');
+  std::vector<llvm::StringRef> names = {"model", name};
+  CHECK(closestMatch(diags, name.substr(1) + "x", names) == std::optional<std::string>(name));
+  CHECK_FALSE(closestMatch(diags, name + "x", names).has_value());  // one character over the cap
+
+  // After --max-errors is reached (an error dropped), no suggestion at all.
+  auto buffer = llvm::MemoryBuffer::getMemBufferCopy("x\n", "spec.mlops");
+  sources.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  diags.setMaxErrors(1);
+  llvm::SMRange at;
+  diags.report(at, kinds::UndefinedName, "a");
+  diags.report(at, kinds::UndefinedName, "b");
+  REQUIRE(diags.droppedErrors() == 1);
+  CHECK_FALSE(closestMatch(diags, "modle", names).has_value());
+
+  // The budget: once spent on one run, later suggestions are skipped.
+  DiagnosticEngine spent{sources};
+  std::vector<std::string> many(1000, "modxl");
+  std::vector<llvm::StringRef> refs(many.begin(), many.end());
+  size_t calls = 0;
+  while (spent.suggestionsAllowed() && calls < DiagnosticEngine::kSuggestionBudget) {
+    closestMatch(spent, "model", refs);
+    ++calls;
+  }
+  CHECK(calls <= DiagnosticEngine::kSuggestionBudget / refs.size() + 1);
+  CHECK_FALSE(closestMatch(spent, "modxl", std::vector<llvm::StringRef>{"model"}).has_value());
 }
 
 TEST_CASE("text: lines with non-ASCII text still get a caret under the right character", "[diag][text]") {

@@ -94,3 +94,25 @@ TEST_CASE("what the IR cannot satisfy is an error naming it", "[runtime][interpo
   CHECK(run(g, "step:features", "${env.HOME}").rfind("error: `${env.HOME}` is not an interpolation", 0) == 0);
   CHECK(run(g, "step:features", "echo ${inputs.apps") == "error: unterminated interpolation `${inputs.apps`");
 }
+
+TEST_CASE("security item 5: an interpolation that does not start a shell word is refused", "[runtime][interpolation]") {
+  ir::PipelineGraph g = graph();
+  // `note` is `it's $(rm -rf /)`: quoted as a word it is data; inside the
+  // command's own quotes it would run.
+  CHECK(run(g, "step:features", "echo \"${params.note}\"") ==
+        "error: `${params.note}` sits inside double quotes, where its quoting does not hold: an interpolation must "
+        "start a shell word");
+  CHECK(run(g, "step:features", "echo '${params.note}'").find("sits inside single quotes") != std::string::npos);
+  CHECK(run(g, "step:features", "echo \\${params.note}").find("sits after a backslash") != std::string::npos);
+  CHECK(run(g, "step:features", "echo `echo ${params.note}`").find("sits inside backticks") != std::string::npos);
+  CHECK(run(g, "step:features", "cat <<EOF\n${params.note}\nEOF\n").find("here-document") != std::string::npos);
+  CHECK(run(g, "step:features", "true # ${params.note}").find("shell comment") != std::string::npos);
+  CHECK(run(g, "step:features", "echo \"$(echo ${params.c})\"") == "echo \"$(echo 0.5)\"");
+  CHECK(run(g, "step:features", "cat <<EOF\nx\nEOF\necho ${params.c}") == "cat <<EOF\nx\nEOF\necho 0.5");
+  // A secret is a variable reference: inside double quotes it is written
+  // bare, which the shell expands without reading the value as code.
+  CHECK(run(g, "step:features", "curl -H \"Bearer ${secrets.TOKEN}\" -u ${secrets.TOKEN}") ==
+        "curl -H \"Bearer ${TOKEN}\" -u \"$TOKEN\"");
+  CHECK(run(g, "step:features", "curl -H 'Bearer ${secrets.TOKEN}'").find("sits inside single quotes") !=
+        std::string::npos);
+}
