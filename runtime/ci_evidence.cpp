@@ -12,22 +12,23 @@ namespace {
 
 std::string shortDigest(const std::string& hex) { return hex.empty() ? "none" : hex.substr(0, 12); }
 
-std::string modelDigest(const ir::PipelineGraph& g, const std::string& id, const std::string& root,
-                        FileHasher& hasher) {
+// Both digests read the bytes (no memo): what a CI job proves must be what
+// is on disk now (runtime/approvals.h currentOutputs).
+std::string modelDigest(const ir::PipelineGraph& g, const std::string& id, const std::string& root) {
   const ir::Node* model = g.find(id);
   if (!model) return "";
   std::string missing;
-  std::optional<NodeSuccess> outputs = currentOutputs(*model, root, hasher, missing);
+  std::optional<NodeSuccess> outputs = currentOutputs(*model, root, missing);
   return outputs ? artifactDigest(*outputs) : "";
 }
 
 // A data node's file, digested as a one-output artifact.
-std::string dataDigest(const ir::Node& data, const std::string& root, FileHasher& hasher) {
+std::string dataDigest(const ir::Node& data, const std::string& root) {
   if (data.source.kind != "file") return "";
   for (const auto& [key, path] : data.source.arguments) {
     if (key != "path") continue;
     std::string error;
-    std::optional<Digest> d = hasher.hash(projectPath(root, path), error);
+    std::optional<Digest> d = hashFile(projectPath(root, path), error);
     if (!d) return "";
     NodeSuccess file;
     file.outputs.emplace_back(path, *d);
@@ -54,20 +55,19 @@ bool isEvidence(const ir::Node& n) { return n.kind == ir::NodeKind::Test || n.ki
 
 bool needsResults(const ir::Node& n) { return n.kind == ir::NodeKind::Gate || n.kind == ir::NodeKind::Deploy; }
 
-std::string judgedArtifact(const ir::PipelineGraph& g, const ir::Node& n, const std::string& root,
-                           FileHasher& hasher) {
+std::string judgedArtifact(const ir::PipelineGraph& g, const ir::Node& n, const std::string& root) {
   switch (n.kind) {
     case ir::NodeKind::Test: {
       const ir::Node* target = g.find(n.target);
       if (!target) return "";
-      return target->kind == ir::NodeKind::Data ? dataDigest(*target, root, hasher)
-                                                : modelDigest(g, target->id, root, hasher);
+      return target->kind == ir::NodeKind::Data ? dataDigest(*target, root)
+                                                : modelDigest(g, target->id, root);
     }
     case ir::NodeKind::Gate:
-    case ir::NodeKind::Deploy: return modelDigest(g, n.model, root, hasher);
+    case ir::NodeKind::Deploy: return modelDigest(g, n.model, root);
     case ir::NodeKind::Step:
-    case ir::NodeKind::Model: return modelDigest(g, n.id, root, hasher);
-    case ir::NodeKind::Data: return dataDigest(n, root, hasher);
+    case ir::NodeKind::Model: return modelDigest(g, n.id, root);
+    case ir::NodeKind::Data: return dataDigest(n, root);
     default: return "";
   }
 }
@@ -94,7 +94,7 @@ std::optional<NodeResult> readNodeResult(const std::string& dir, const std::stri
 }
 
 bool requiredTestsPassed(const ir::PipelineGraph& g, const ir::Node& gate, const std::string& dir,
-                         const std::string& root, const std::string& modelArtifact, FileHasher& hasher,
+                         const std::string& root, const std::string& modelArtifact,
                          std::string& error) {
   for (const std::string& id : gate.require) {
     const ir::Node* test = g.find(id);
@@ -107,7 +107,7 @@ bool requiredTestsPassed(const ir::PipelineGraph& g, const ir::Node& gate, const
       error = "required test `" + id + "` has no passing result: " + error;
       return false;
     }
-    std::string expected = test->target == gate.model ? modelArtifact : judgedArtifact(g, *test, root, hasher);
+    std::string expected = test->target == gate.model ? modelArtifact : judgedArtifact(g, *test, root);
     if (expected.empty() || result->artifact != expected) {
       error = "required test `" + id + "` judged artifact " + shortDigest(result->artifact) + ", but this job has " +
               shortDigest(expected) + " of `" + test->target + "`: its result is not evidence for it";

@@ -52,8 +52,7 @@ bool needsResults(const ir::Node& n);
 // artifact, a step's or model's own outputs, a data node's file; "" for a
 // monitor or when the files are missing. Digests by artifactDigest
 // (runtime/approvals.h) of the files under `root` as they are now.
-std::string judgedArtifact(const ir::PipelineGraph& g, const ir::Node& n, const std::string& root,
-                           FileHasher& hasher);
+std::string judgedArtifact(const ir::PipelineGraph& g, const ir::Node& n, const std::string& root);
 
 // DIR/<node>/result.json of node `id`: a regular file reached without
 // following a link, at most kMaxResultBytes, of the current format, naming
@@ -65,7 +64,7 @@ std::optional<NodeResult> readNodeResult(const std::string& dir, const std::stri
 // the data a data test checks) and passed (a test of severity `warning` may
 // have warned). False with `error` naming the test and what is wrong.
 bool requiredTestsPassed(const ir::PipelineGraph& g, const ir::Node& gate, const std::string& dir,
-                         const std::string& root, const std::string& modelArtifact, FileHasher& hasher,
+                         const std::string& root, const std::string& modelArtifact,
                          std::string& error);
 
 // A deploy's CI job: its gate (`after`) left a `passed` result for

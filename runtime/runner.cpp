@@ -674,7 +674,7 @@ class Runner : public Executor {
     if (!built) return immediate(i, false, error);
     std::string artifact = artifactDigest(*built);
     // CI: the required tests ran in earlier jobs; their results are artifacts.
-    if (ciJob(o_) && !requiredTestsPassed(g_, gate, o_.artifactsDir, g_.root, artifact, hasher_, error))
+    if (ciJob(o_) && !requiredTestsPassed(g_, gate, o_.artifactsDir, g_.root, artifact, error))
       return immediate(i, false, error);
     // Every run counts the approvals again, from the rows of the log that
     // verify: a recorded pass is reused only under the policy it passed
@@ -1048,8 +1048,7 @@ bool exportArtifacts(const ir::PipelineGraph& g, const ir::Node& n, const Progre
       }
       if (!copyArtifact(root, path, dir, folder + "/outputs/" + path, nullptr, error)) return false;
     }
-  FileHasher hasher;
-  std::string artifact = judgedArtifact(g, n, root, hasher);
+  std::string artifact = judgedArtifact(g, n, root);
   return writeArtifactFile(dir, folder + "/result.json",
                            writeNodeResult({n.id, line.status, line.why, line.seconds, artifact}), error);
 }
