@@ -16,15 +16,6 @@ const ir::Location* jobsLocation(const ir::PipelineGraph& graph) {
   return nullptr;
 }
 
-const char* platformName(CiTarget target) {
-  switch (target) {
-    case CiTarget::GitHub: return "GitHub Actions";
-    case CiTarget::GitLab: return "GitLab CI";
-    case CiTarget::Argo: return "Argo";
-  }
-  return "";
-}
-
 }  // namespace
 
 std::string withVersion(const std::string& text, const std::string& version) {
@@ -48,7 +39,7 @@ void reportReleaseSource(const ir::PipelineGraph& graph, CiTarget target, const 
   const ir::Location* where = jobsLocation(graph);
   if (!where) return;
   const MlopscRelease& r = options.mlopsc;
-  const char* platform = platformName(target);
+  const char* platform = ciTargetTitle(target);
   std::string url = withVersion(r.urlTemplate, r.version);
   // An address at the project's defaults, where nothing is published yet.
   std::string unpublished;

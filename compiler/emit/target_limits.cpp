@@ -120,6 +120,15 @@ const char* ciTargetName(CiTarget target) {
   return "?";
 }
 
+const char* ciTargetTitle(CiTarget target) {
+  switch (target) {
+    case CiTarget::GitHub: return "GitHub Actions";
+    case CiTarget::GitLab: return "GitLab CI";
+    case CiTarget::Argo: return "Argo";
+  }
+  return "?";
+}
+
 std::string formatDuration(double seconds) {
   static const std::pair<double, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
   if (seconds < 1) return std::to_string(static_cast<long long>(std::llround(seconds * 1000))) + "ms";

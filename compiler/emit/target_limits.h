@@ -11,7 +11,8 @@
 namespace mlops::emit {
 
 enum class CiTarget { GitHub, GitLab, Argo };
-const char* ciTargetName(CiTarget target);
+const char* ciTargetName(CiTarget target);   // `github`: --emit names, file folders
+const char* ciTargetTitle(CiTarget target);  // `GitHub Actions`: in messages
 
 // Reports every construct of `graph` that `target` cannot express. Uses the
 // source ranges kept in the IR (an IR read from JSON has none: the warnings
