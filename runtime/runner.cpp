@@ -329,9 +329,9 @@ class Runner : public Executor {
       if (!model) return immediate(i, false, "its model `" + n.model + "` is not in the graph");
       std::optional<NodeSuccess> built = modelArtifact(*model, error);
       if (!built) return immediate(i, false, error);
-      if (ciJob(o_) && !gatePassed(n, o_.artifactsDir, artifactDigest(*built), error)) return immediate(i, false, error);
-      for (const auto& [path, digest] : built->outputs) p.parts.inputs.emplace_back(path, digest);
       p.artifact = artifactDigest(*built);
+      if (ciJob(o_) && !gatePassed(n, o_.artifactsDir, p.artifact, error)) return immediate(i, false, error);
+      for (const auto& [path, digest] : built->outputs) p.parts.inputs.emplace_back(path, digest);
       if (std::string why = differsFromGate(n, *model, p.artifact); !why.empty()) return immediate(i, false, why);
       p.parts.params.emplace_back("strategy", strategyText(n.strategy));
       p.parts.params.emplace_back("target", n.deployTarget);
@@ -464,13 +464,15 @@ class Runner : public Executor {
 
   void runRolloutStep(size_t i) {
     Rollout& r = rollouts_.at(i);
-    // Right before each step: the bytes it rolls out must be the artifact
-    // the gate passed (a file rewritten since, its mtime put back, is not).
-    if (std::string why = artifactChanged(*order_[i], r.artifact); !why.empty()) {
-      if (r.next == 0) return immediate(i, false, why);
-      r.failure = why;
-      return startRollback(i);
-    }
+    // Before each later step: the bytes it rolls out must still be the
+    // artifact the gate passed (a file rewritten since, its mtime put back,
+    // is not). Step 1 starts in the call of startCommand that just hashed
+    // them and compared them with the gate's digest.
+    if (r.next > 0)
+      if (std::string why = artifactChanged(*order_[i], r.artifact); !why.empty()) {
+        r.failure = why;
+        return startRollback(i);
+      }
     Job job = r.base;
     job.spec.environment.emplace_back("MLOPS_TRAFFIC_PERCENT", percentText(r.steps[r.next]));
     job.spec.environment.emplace_back("MLOPS_ROLLOUT_STEP", std::to_string(r.next + 1) + "/" + std::to_string(r.steps.size()));
