@@ -1273,7 +1273,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   }
   std::string error;
   if (!o.dryRun || llvm::sys::fs::exists(mlopsDir + "/state.db")) {
-    if (!openState(o.state, root, state, error)) {
+    if (!openState(o.state, root, g.projectName, state, error)) {
       std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
       return RunStatus::Usage;
     }
@@ -1350,6 +1350,12 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
         std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
         return RunStatus::NodeFailed;
       }
+  // A record that failed mid-run (a server gone) took no writes since: the
+  // successes are in the local cache, so the next run records those nodes.
+  if (record && !record->ok()) {
+    std::fprintf(o.err, "mlopsc: error: %s; the results since are recorded by the next run\n", record->error().c_str());
+    return RunStatus::Usage;
+  }
   if (interrupted) return interruptedStatus();
   if (record && !o.dryRun && o.node.empty()) {
     if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher(), runner.codeFound()))

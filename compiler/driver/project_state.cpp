@@ -48,7 +48,7 @@ std::optional<ProjectState> openProjectState(const std::string& projectOption,
     return std::nullopt;
   }
   std::string error;
-  p.store = runtime::openRecord(selection, p.root, error);
+  p.store = runtime::openRecord(selection, p.root, "", error);
   if (!p.store) {
     llvm::errs() << "mlopsc: error: " << error << '\n';
     return std::nullopt;

@@ -63,6 +63,8 @@ class SqliteStore final : public Record, public LocalCache {
   std::vector<ApprovalRecord> approvals() const override;
   GatePass recordGatePass(GatePass pass) override;
   std::vector<GatePass> gatePasses() const override;
+  std::vector<StateTable> exportTables() const override;
+  bool importTables(const std::vector<StateTable>& tables, std::string& error) override;
 
   // LocalCache
   std::optional<NodeSuccess> lastSuccess(const std::string& node) const override;

@@ -55,8 +55,14 @@ STDERR=$E2E_WORK/.stderr
 RC=0
 LAST_CMD=
 
+# Commands e2e_finish runs first, pass or fail (a helper such as lib_pg.bash
+# adds its own to stop what it started).
+E2E_CLEANUPS=()
+
 e2e_finish() {
   local status=$?
+  local cleanup
+  for cleanup in "${E2E_CLEANUPS[@]}"; do $cleanup || true; done
   rm -rf "$E2E_WORK"
   if ((status != 0)); then
     echo "FAIL - $E2E_NAME: the script itself failed (exit $status) before all assertions ran" \

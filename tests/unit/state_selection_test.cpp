@@ -74,7 +74,8 @@ TEST_CASE("a run takes MLOPS_STATE and PGPASSWORD out of its environment", "[run
   std::vector<std::string> taken = takeStateCredentials(selection);
   CHECK(std::getenv("MLOPS_STATE") == nullptr);
   CHECK(std::getenv("PGPASSWORD") == nullptr);
-  CHECK(taken == std::vector<std::string>{"postgresql://ci:s3cret-pw@db/mlops", "an0ther-pw"});
+  // Both values, and the URL's own password on its own: masked wherever it shows.
+  CHECK(taken == std::vector<std::string>{"postgresql://ci:s3cret-pw@db/mlops", "an0ther-pw", "s3cret-pw"});
   CHECK(selection.location == "postgresql://ci:s3cret-pw@db/mlops");  // selected before: still known
   CHECK(selection.pgPassword == "an0ther-pw");  // handed to the connection, not to libpq's getenv
 }
@@ -86,7 +87,7 @@ TEST_CASE("a record in another file leaves the successes in the project's own", 
   REQUIRE(!selection.isDefault());
   {
     OpenedState state;
-    REQUIRE(openState(selection, root, state, error));
+    REQUIRE(openState(selection, root, "", state, error));
     Record& record = state.record();
     CHECK(record.describe() == shared);
     // The team's run ids need not exist in the local file.
@@ -112,6 +113,6 @@ TEST_CASE("a record in another file leaves the successes in the project's own", 
 
   // The project's own file given by path is the default after all: one file, one transaction.
   OpenedState same;
-  REQUIRE(openState(selectState(root + "/.mlops/state.db"), root, same, error));
+  REQUIRE(openState(selectState(root + "/.mlops/state.db"), root, "", same, error));
   CHECK(!same.shared);
 }
