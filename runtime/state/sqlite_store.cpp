@@ -226,6 +226,9 @@ void SqliteStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess
 }
 
 void SqliteStore::insertSuccess(const std::string& node, int64_t run, const NodeSuccess& success) {
+  // The outputs explicitly: a local cache beside another record has no
+  // foreign keys, so no ON DELETE CASCADE.
+  Statement(cached("DELETE FROM node_outputs WHERE node = ?")).bind(1, node).run();
   Statement(cached("DELETE FROM node_success WHERE node = ?")).bind(1, node).run();
   Statement(cached("INSERT INTO node_success VALUES (?, ?, ?, ?)"))
       .bind(1, node)

@@ -94,7 +94,10 @@ TEST_CASE("a record in another file leaves the successes in the project's own", 
     int64_t run = record.beginRun("ir");
     run = record.beginRun("ir");
     REQUIRE(run == 2);
-    recordSuccess(record, state.cache(), run, {"step:a", "succeeded", 0, 1.0, "never ran"},
+    recordSuccess(record, state.cache(), run - 1, {"step:a", "succeeded", 0, 1.0, "never ran"},
+                  {0, "key0", "{}", {{"build/a", hashBytes("a0")}, {"build/b", hashBytes("b0")}}});
+    // A later success replaces the earlier one, its outputs included.
+    recordSuccess(record, state.cache(), run, {"step:a", "succeeded", 0, 1.0, "input changed"},
                   {0, "key", "{}", {{"build/a", hashBytes("a")}}});
     record.finishRun(run, "succeeded");
   }
@@ -103,6 +106,9 @@ TEST_CASE("a record in another file leaves the successes in the project's own", 
   std::optional<NodeSuccess> success = local->lastSuccess("step:a");
   REQUIRE(success);
   CHECK(success->run == 2);
+  CHECK(success->cacheKey == "key");
+  REQUIRE(success->outputs.size() == 1);
+  CHECK(success->outputs[0].second == hashBytes("a"));
   CHECK(local->runs().empty());
   std::unique_ptr<SqliteStore> team = SqliteStore::open(shared, error);
   REQUIRE(team);
