@@ -1283,6 +1283,9 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   if (!o.dryRun) {
     digest = hashBytes(irJson).hex();
     record->saveGraph(digest, irJson);
+    // Beside a shared record the checkout keeps the graph too: commands
+    // without a spec learn its project from it (SqliteStore::newestGraph).
+    if (state.shared) state.local->saveGraph(digest, irJson);
     run = record->beginRun(digest, 0, o.externalRunId);
     logDir = mlopsDir + "/logs/" + std::to_string(run);
     llvm::sys::fs::create_directories(logDir);

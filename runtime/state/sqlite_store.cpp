@@ -330,6 +330,12 @@ void SqliteStore::forgetNoopManifest() {
   exec("DELETE FROM noop_manifest", ignored);
 }
 
+std::optional<std::string> SqliteStore::newestGraph() const {
+  Statement s(db_, "SELECT json FROM graphs ORDER BY rowid DESC LIMIT 1");
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
 std::optional<std::string> SqliteStore::lastGraph(int64_t* run) const {
   Statement s(db_,
               "SELECT runs.id, graphs.json FROM runs JOIN graphs ON graphs.digest = runs.ir_digest "

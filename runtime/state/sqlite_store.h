@@ -76,6 +76,10 @@ class SqliteStore final : public Record, public LocalCache {
   void loadHashes(FileHasher& hasher) const override;
   void saveHashes(const FileHasher& hasher) override;
 
+  // The graph saved last, run or not: beside a shared record, the graph of
+  // the checkout's latest full run.
+  std::optional<std::string> newestGraph() const;
+
   // A node's result in a run and, for `succeeded`, its new last success, in
   // one transaction: how a run records a success when this file is both
   // its record and its cache.

@@ -122,6 +122,9 @@ expect_stderr_contains "is not empty" "the refusal says why"
 run history --state "$PG"
 expect_exit 2 "a command without a spec where the database holds two projects"
 expect_stderr_contains "holds several projects (mlops_credit, mlops_moved)" "it names them"
+run --env MLOPS_STATE="$PG" history --project proj
+expect_exit 0 "in a checkout, its project is the one its runs left in .mlops"
+expect_stdout_contains "val2@x.example (mrm) approved gate:release" "the checkout's project's approvals"
 
 # ---- a schema from a newer mlopsc
 pg_sql "UPDATE mlops_moved.meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
