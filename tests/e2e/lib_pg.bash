@@ -21,8 +21,8 @@ pg_start() {
 }
 
 pg_stop() {
-  local name=${1:-main} var="PG_DIR_${1:-main}"
-  [[ -n ${!var:-} ]] && "$PG_CLUSTER" stop "${!var}"
+  local var="PG_DIR_${1:-main}"
+  if [[ -n ${!var:-} ]]; then "$PG_CLUSTER" stop "${!var}"; fi
 }
 
 _pg_stop_all() {
