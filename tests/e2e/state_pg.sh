@@ -7,7 +7,8 @@
 # approvals log, and a superuser's edit with the triggers disabled is named
 # by `history --verify`; a schema from a newer mlopsc, a malformed
 # MLOPS_STATE, a wrong password and a server that is down are exit 2 before
-# anything runs, and no password ever reaches the output, a log or .mlops.
+# anything runs, and no password ever reaches the output, a log or .mlops;
+# the record's tables have the same columns on both backends.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.bash"
 source "$here/lib_pg.bash"
@@ -125,6 +126,15 @@ expect_stderr_contains "holds several projects (mlops_credit, mlops_moved)" "it 
 run --env MLOPS_STATE="$PG" history --project proj
 expect_exit 0 "in a checkout, its project is the one its runs left in .mlops"
 expect_stdout_contains "val2@x.example (mrm) approved gate:release" "the checkout's project's approvals"
+
+# ---- one logical schema: the record's tables have the same columns on both
+# (PostgreSQL's `seq` keeps the insertion order SQLite's rowid gives)
+for table in runs graphs node_results artifacts approvals gate_passes reference_profiles; do
+  lite=$(sqlite3 local/.mlops/state.db "SELECT group_concat(name, ',') FROM pragma_table_info('$table')")
+  pg=$(pg_sql "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns
+               WHERE table_schema = 'mlops_moved' AND table_name = '$table' AND column_name <> 'seq'")
+  expect_eq "$pg" "$lite" "the columns of $table on PostgreSQL and SQLite"
+done
 
 # ---- a schema from a newer mlopsc
 pg_sql "UPDATE mlops_moved.meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
