@@ -7,8 +7,9 @@
 # approvals log, and a superuser's edit with the triggers disabled is named
 # by `history --verify`; a schema from a newer mlopsc, a malformed
 # MLOPS_STATE, a wrong password and a server that is down are exit 2 before
-# anything runs, and no password ever reaches the output, a log or .mlops;
-# the record's tables have the same columns on both backends.
+# anything runs (the no-op fast path contacts no server at all), and no
+# password ever reaches the output, a log or .mlops; the record's tables
+# have the same columns on both backends.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.bash"
 source "$here/lib_pg.bash"
@@ -170,7 +171,20 @@ fi
 
 # ---- the server down: exit 2 before any node runs, URL masked
 down_url="postgresql://postgres:hunter2-pw-19@/postgres?host=$PG_DIR_main/sock"
+mkdir -p fast/data && printf 'x\n1\n' > fast/data/raw.csv
+cat > fast/f.mlops <<'SPEC'
+project fast { version = "1.0.0"  risk_tier = low }
+use std.roles
+role eng : data_engineer { members = ["eve@x.example"] }
+data raw { owner = eng  source = file("data/raw.csv")  schema { x : int } }
+step copy { owner = eng  inputs = [raw]  run = "cp ${inputs.raw} ${outputs.out}"  outputs { out = "build/out.csv" } }
+SPEC
+run --env MLOPS_STATE="$down_url" run fast/f.mlops
+expect_exit 0 "a project's first run against the server"
 pg_stop main
+run --env MLOPS_STATE="$down_url" run fast/f.mlops
+expect_exit 0 "nothing changed: the no-op fast path does not contact the server"
+expect_stdout_contains "no file changed since the last run" "it took the fast path"
 touch proj/data/loans.csv
 echo >> proj/data/loans.csv
 run --env MLOPS_STATE="$down_url" run proj/g.mlops
@@ -179,8 +193,8 @@ expect_stderr_contains "cannot connect to the record at" "says it cannot connect
 expect_stderr_contains "password=***" "shows the connection string masked"
 expect_stderr_not_contains "hunter2-pw-19" "never the password"
 expect_stdout_not_contains "model m: ran" "nothing ran"
-if grep -r -a -q -e hunter2-pw-19 -e sekrit-pw-71 -e wrong-pw-8830 -e right-pw-5521 proj local 2>/dev/null; then
-  fail "a password reached a file under the projects: $(grep -r -a -l -e hunter2-pw-19 -e sekrit-pw-71 -e wrong-pw-8830 -e right-pw-5521 proj local)"
+if grep -r -a -q -e hunter2-pw-19 -e sekrit-pw-71 -e wrong-pw-8830 -e right-pw-5521 proj local fast 2>/dev/null; then
+  fail "a password reached a file under the projects: $(grep -r -a -l -e hunter2-pw-19 -e sekrit-pw-71 -e wrong-pw-8830 -e right-pw-5521 proj local fast)"
 else
   pass "no password in any log, .mlops or output file"
 fi
