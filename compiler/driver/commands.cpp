@@ -50,7 +50,7 @@ llvm::cl::opt<std::string> stateOption(
 llvm::cl::opt<std::string> stateProjectOption(
     "state-project",
     llvm::cl::desc("In a PostgreSQL record holding several projects, the one to use (default: the spec's "
-                   "project; without a spec, the only one there); its schema is mlops_NAME"),
+                   "project, else the checkout's, else the only one there); its schema is mlops_NAME"),
     llvm::cl::value_desc("name"), llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand),
     llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand),
     llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
