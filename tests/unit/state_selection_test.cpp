@@ -2,8 +2,11 @@
 // before MLOPS_STATE before the project's file; PostgreSQL by URL or
 // keyword string, a SQLite file otherwise; the credentials out of the
 // environment before a run's commands start; a record in another file with
-// the successes still in the project's own.
+// the successes still in the project's own; a project's schema name; a
+// malformed connection string refused without echoing its password.
 #include "runtime/state/state_selection.h"
+
+#include "runtime/state/postgres_record.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
@@ -121,4 +124,21 @@ TEST_CASE("a record in another file leaves the successes in the project's own", 
   OpenedState same;
   REQUIRE(openState(selectState(root + "/.mlops/state.db"), root, "", same, error));
   CHECK(!same.shared);
+}
+
+TEST_CASE("a project's PostgreSQL schema is named from the project", "[runtime][state]") {
+  CHECK(pgSchemaName("credit_risk") == "mlops_credit_risk");
+  CHECK(pgSchemaName("Credit-Risk 2") == "mlops_credit_risk_2");
+  CHECK(pgSchemaName("caf\xc3\xa9") == "mlops_caf__");  // each byte of a non-ASCII letter
+  CHECK(pgSchemaName(std::string(100, 'a')) == "mlops_" + std::string(57, 'a'));  // 63 bytes, PostgreSQL's limit
+}
+
+TEST_CASE("a malformed PostgreSQL selection is refused before anything opens, without its password",
+          "[runtime][state]") {
+  std::string error;
+  CHECK(!checkStateSelection(selectState("postgresql://u:pw-9999@[::1/db"), error));
+  CHECK(error.find("malformed PostgreSQL connection string") == 0);
+  CHECK(error.find("pw-9999") == std::string::npos);
+  CHECK(checkStateSelection(selectState("team.db"), error));
+  CHECK(checkStateSelection(selectState("host=/tmp/sock dbname=x"), error));
 }
