@@ -204,8 +204,8 @@ class Runner : public Executor {
 
   void start(size_t i) override {
     const ir::Node& n = *order_[i];
-    if (interruptSignal()) {  // the run is stopping: nothing new starts
-      record(i, "not started", std::string("the run was interrupted by ") + interruptName(), 0, nullptr);
+    if (stopping()) {  // the run is stopping: nothing new starts
+      record(i, "not started", stopWhy(), 0, nullptr);
       done_.emplace_back(i, false);
       return;
     }
@@ -227,6 +227,7 @@ class Runner : public Executor {
   // (its -j slot goes to other nodes) and, once the pause is over,
   // Resumable; the scheduler calls resume() when it has a slot for it.
   TaskEvent wait() override {
+    stopping();  // a record lost as a node finished stops the running ones too
     for (;;) {
       if (!done_.empty()) {
         auto [i, ok] = done_.front();
@@ -237,7 +238,7 @@ class Runner : public Executor {
       double now = monotonicSeconds();
       for (auto& [i, r] : rollouts_) {
         if (!r.resumeAt) continue;
-        if (*r.resumeAt <= now || interruptSignal()) {
+        if (*r.resumeAt <= now || runStopping()) {
           r.resumeAt.reset();
           return {TaskEvent::Resumable, i};
         }
@@ -274,6 +275,14 @@ class Runner : public Executor {
   }
 
  private:
+  // True when the run is stopping: a signal, or the record lost (a server
+  // gone mid-run, runtime/state/record.h), which stops the run as a signal
+  // would: nothing it would write could be recorded any more.
+  bool stopping() {
+    if (state_ && !o_.dryRun && !state_->ok()) stopRun("the run lost its record");
+    return runStopping();
+  }
+
   void checkData(size_t i, const ir::Node& n) {
     if (n.source.kind == "file") {
       std::string path, error;
@@ -1328,7 +1337,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   }
   runner.finish();
   bool waiting = !runner.waitingGates().empty();
-  bool interrupted = interruptSignal() != 0;
+  bool interrupted = runStopping();
   if (record && !o.dryRun)
     record->finishRun(run, interrupted ? "interrupted" : failed ? "failed" : waiting ? "waiting" : "succeeded");
 
@@ -1339,7 +1348,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
     bad += l.status == "failed" || (l.status == "skipped" && l.why.find("waiting") == std::string::npos) ||
            l.status == "not started";
   }
-  std::string verdict = std::string(o.statusOnly ? "status" : o.dryRun ? "dry run" : interrupted ? std::string("run interrupted by ") + interruptName() : failed ? "run failed" : waiting ? "run waiting for approvals"
+  std::string verdict = std::string(o.statusOnly ? "status" : o.dryRun ? "dry run" : interrupted ? (interruptSignal() ? std::string("run interrupted by ") + interruptName() : "run stopped: " + stopWhy()) : failed ? "run failed" : waiting ? "run waiting for approvals"
                                                                                           : "run succeeded") +
                         ": " + std::to_string(ran) + (o.dryRun ? " would run" : " ran") + ", " + std::to_string(cached) +
                         " up to date, " + std::to_string(bad) + " failed or skipped";
@@ -1356,7 +1365,8 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   // A record that failed mid-run (a server gone) took no writes since: the
   // successes are in the local cache, so the next run records those nodes.
   if (record && !record->ok()) {
-    std::fprintf(o.err, "mlopsc: error: %s; the results since are recorded by the next run\n", record->error().c_str());
+    std::fprintf(o.err, "mlopsc: error: lost the state at %s: %s; the results since are recorded on the next run\n",
+                 record->describe().c_str(), record->failure().c_str());
     return RunStatus::Usage;
   }
   if (interrupted) return interruptedStatus();

@@ -5,6 +5,7 @@
 #include "runtime/state/postgres_migrations.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
@@ -53,7 +54,20 @@ std::string PostgresRecord::masked(const std::string& libpqText) const {
 }
 
 void PostgresRecord::fail(const std::string& message) const {
-  if (error_.empty()) error_ = "the record at " + describe() + " failed: " + message;
+  if (!error_.empty()) return;
+  error_ = "the record at " + describe() + " failed: " + message;
+  failure_ = message;
+}
+
+bool PostgresRecord::ok() const {
+  if (!error_.empty()) return false;
+  // Between statements nothing is due from the server: a readable socket
+  // is its goodbye (an immediate shutdown's FATAL message, or EOF), which
+  // PQconsumeInput reads and reports as a connection gone bad.
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  if (fd.fd < 0 || ::poll(&fd, 1, 0) > 0)
+    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) fail(masked(PQerrorMessage(conn_)));
+  return error_.empty();
 }
 
 std::string PostgresRecord::describe() const {

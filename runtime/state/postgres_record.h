@@ -47,8 +47,11 @@ class PostgresRecord final : public Record {
                                               int* migratedFrom = nullptr);
 
   std::string describe() const override;
-  bool ok() const override { return error_.empty(); }
+  // Also notices, without a round trip, a connection the server closed
+  // (its socket readable while no statement is pending).
+  bool ok() const override;
   std::string error() const override { return error_; }
+  std::string failure() const override { return failure_; }
   int schemaVersion() const override;
   int64_t beginRun(const std::string& irDigest, int64_t noopOf = 0, const std::string& externalId = "") override;
   void finishRun(int64_t run, const std::string& status) override;
@@ -95,6 +98,7 @@ class PostgresRecord final : public Record {
   std::vector<std::string> secrets_;   // what to mask in libpq's messages
   std::string schema_;
   mutable std::string error_;
+  mutable std::string failure_;  // error_'s reason without where
   mutable std::vector<std::pair<int64_t, NodeRecord>> pending_;  // results not yet sent
 };
 

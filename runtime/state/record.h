@@ -8,7 +8,8 @@
 // error() says what failed, already masked), later writes do nothing and
 // later reads return what they have. The SQLite file never fails this way
 // in practice; a server can go away mid-run, and the caller stops at the
-// next step it checks ok().
+// next step it checks ok() (which notices a closed connection without a
+// round trip).
 #pragma once
 
 #include "runtime/state/records.h"
@@ -31,6 +32,9 @@ class Record {
   virtual std::string describe() const = 0;
   virtual bool ok() const = 0;
   virtual std::string error() const = 0;
+  // The reason alone ("server closed the connection unexpectedly"), for a
+  // message that says where with describe().
+  virtual std::string failure() const = 0;
 
   virtual int schemaVersion() const = 0;
 

@@ -46,6 +46,7 @@ class SqliteStore final : public Record, public LocalCache {
   std::string describe() const override { return path_; }
   bool ok() const override { return true; }
   std::string error() const override { return ""; }
+  std::string failure() const override { return ""; }
   int schemaVersion() const override;
   bool integrityOk(std::string& detail) const;  // PRAGMA integrity_check
   int64_t beginRun(const std::string& irDigest, int64_t noopOf = 0, const std::string& externalId = "") override;

@@ -5,6 +5,8 @@
 #                                            (its libpq connection string) and
 #                                            PG_DIR_<NAME>; NAME defaults to main
 #   pg_stop [NAME]                           stops it (also done at exit)
+#   pg_halt [NAME] / pg_resume [NAME]        stops it as a crash would, keeping
+#                                            its data / starts it again
 #   pg_sql SQL...                            runs SQL with psql on $PG_STATE
 PG_CLUSTER=$MLOPS_SOURCE_DIR/tests/support/pg-cluster
 PG_CLUSTERS=()
@@ -23,6 +25,16 @@ pg_start() {
 pg_stop() {
   local var="PG_DIR_${1:-main}"
   if [[ -n ${!var:-} ]]; then "$PG_CLUSTER" stop "${!var}"; fi
+}
+
+pg_halt() {
+  local var="PG_DIR_${1:-main}"
+  "$PG_CLUSTER" halt "${!var}"
+}
+
+pg_resume() {
+  local var="PG_DIR_${1:-main}"
+  "$PG_CLUSTER" resume "${!var}"
 }
 
 _pg_stop_all() {

@@ -7,7 +7,8 @@
 # approvals log, and a superuser's edit with the triggers disabled is named
 # by `history --verify`; a schema from a newer mlopsc, a malformed
 # MLOPS_STATE, a wrong password and a server that is down are exit 2 before
-# anything runs (the no-op fast path contacts no server at all), and no
+# anything runs (the no-op fast path contacts no server at all), a server
+# killed mid-run stops the run (exit 2) and the next run resumes it, and no
 # password ever reaches the output, a log or .mlops; the record's tables
 # have the same columns on both backends.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -168,6 +169,41 @@ if pg_start pw --password-file pwfile; then
 else
   fail "cannot start a PostgreSQL cluster with a password"
 fi
+
+# ---- the server killed mid-run: the run stops as an interruption would
+# (nothing new starts, the running command is stopped), exit 2 at once;
+# the next run, the server back, records the node that finished and
+# resumes the rest
+mkdir -p crash/data && printf 'x\n1\n' > crash/data/raw.csv
+cat > crash/c.mlops <<SPEC
+project crash { version = "1.0.0"  risk_tier = low }
+use std.roles
+role eng : data_engineer { members = ["eve@x.example"] }
+data raw { owner = eng  source = file("data/raw.csv")  schema { x : int } }
+step kill_db { owner = eng  inputs = [raw]  run = "$PG_CLUSTER halt $PG_DIR_main && cp \${inputs.raw} \${outputs.o}"  outputs { o = "build/a.csv" } }
+step after { owner = eng  inputs = [kill_db.o]  run = "cp \${inputs.kill_db.o} \${outputs.o}"  outputs { o = "build/b.csv" } }
+step slow { owner = eng  inputs = [raw]  run = "test -f $PWD/crash/quick || sleep 60; cp \${inputs.raw} \${outputs.o}"  outputs { o = "build/s.csv" } }
+SPEC
+started=$SECONDS
+run --env MLOPS_STATE="$PG" run -j 2 crash/c.mlops
+expect_exit 2 "the server killed while the run runs"
+expect_eq "$((SECONDS - started < 30))" 1 "the run stops at once, not after the 60 s command ($((SECONDS - started)) s)"
+expect_stderr_matches "lost the state at [^:]*host=$PG_DIR_main/sock" "says which record it lost"
+expect_stderr_matches "lost the state at [^:]*: .*(terminat|closed the connection).*; the results since are recorded on the next run" \
+  "with libpq's reason and what happens to the results"
+expect_stdout_matches "step:after +(not started|failed) .*the run lost its record" "nothing new starts"
+expect_eq "$(test -e crash/build/b.csv && echo ran || echo absent)" absent "the step after the loss did not run"
+expect_stdout_matches "step:slow +failed .*stopped: the run lost its record" "the running command is stopped"
+pg_resume main
+touch crash/quick
+run --env MLOPS_STATE="$PG" run crash/c.mlops
+expect_exit 0 "the next run, the server back"
+expect_stdout_contains "step kill_db: cached" "the node that finished before the loss is not run again"
+expect_stdout_contains "step after: ran" "what did not start runs"
+expect_stdout_contains "step slow: ran" "what was stopped runs again"
+run history step:kill_db --state "$PG" --state-project crash
+expect_exit 0 "history of the node against the server"
+expect_stdout_matches "up to date|cached" "the next run recorded the node's result"
 
 # ---- the server down: exit 2 before any node runs, URL masked
 down_url="postgresql://postgres:hunter2-pw-19@/postgres?host=$PG_DIR_main/sock"
