@@ -9,6 +9,7 @@ constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
 volatile std::sig_atomic_t firstSignal = 0;
 volatile std::sig_atomic_t signalCount = 0;
+std::string stopRequested;  // stopRun's why: set by the run itself, never by a handler
 struct sigaction previous[sizeof kSignals / sizeof kSignals[0]];
 
 extern "C" void onInterrupt(int signal) {
@@ -21,6 +22,7 @@ extern "C" void onInterrupt(int signal) {
 RunInterruptions::RunInterruptions() {
   firstSignal = 0;
   signalCount = 0;
+  stopRequested.clear();
   struct sigaction action {};
   action.sa_handler = onInterrupt;
   sigemptyset(&action.sa_mask);
@@ -37,9 +39,21 @@ RunInterruptions::~RunInterruptions() {
   for (size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i) ::sigaction(kSignals[i], &previous[i], nullptr);
   firstSignal = 0;
   signalCount = 0;
+  stopRequested.clear();
 }
 
 int interruptSignal() { return firstSignal; }
+
+void stopRun(const std::string& why) {
+  if (stopRequested.empty()) stopRequested = why;
+}
+
+bool runStopping() { return firstSignal != 0 || !stopRequested.empty(); }
+
+std::string stopWhy() {
+  if (firstSignal != 0) return std::string("the run was interrupted by ") + interruptName();
+  return stopRequested;
+}
 
 unsigned interruptCount() { return static_cast<unsigned>(signalCount); }
 

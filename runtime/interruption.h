@@ -13,6 +13,8 @@
 // SIGINT, 143 for SIGTERM, 129 for SIGHUP).
 #pragma once
 
+#include <string>
+
 namespace mlops::runtime {
 
 class RunInterruptions {
@@ -31,6 +33,15 @@ class RunInterruptions {
 // The first of those signals received while the handlers are installed;
 // 0 when none was.
 int interruptSignal();
+// The run stopping itself without a signal (its record lost mid-run,
+// runtime/state/record.h): handled as an interruption (nothing new starts,
+// the running groups are stopped), `why` saying what happened ("the run
+// lost its record"). Cleared with the handlers.
+void stopRun(const std::string& why);
+// A signal received or stopRun called: the run is stopping.
+bool runStopping();
+// Why it is stopping: "the run was interrupted by SIGINT", or stopRun's `why`.
+std::string stopWhy();
 // How many were received: a second one means "now" (SIGKILL, no grace).
 unsigned interruptCount();
 // "SIGTERM" for interruptSignal() (an empty string when none).

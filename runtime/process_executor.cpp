@@ -16,7 +16,7 @@ bool ProcessExecutor::launch(Running& r) {
   JobReport& report = reports_[r.index];
   r.termSentAt = -1;
   r.retryAt = -1;
-  if (interruptSignal()) {  // nothing starts once the run is stopping
+  if (runStopping()) {  // nothing starts once the run is stopping
     report.error = stoppedWhy();
     report.result = ProcessResult{};
     return false;
@@ -55,13 +55,13 @@ std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<
   pthread_sigmask(SIG_BLOCK, &chld, nullptr);
   for (;;) {
     double now = monotonicSeconds();
-    if (interruptSignal()) stopAll(now);
+    if (runStopping()) stopAll(now);
     else if (deadline && now >= *deadline) return std::nullopt;
     for (size_t i = 0; i < running_.size(); ++i) {
       Running& r = running_[i];
       JobReport& report = reports_[r.index];
       if (!r.process) {
-        if (r.retryAt >= 0 && (now >= r.retryAt || interruptSignal())) {
+        if (r.retryAt >= 0 && (now >= r.retryAt || runStopping())) {
           launch(r);
           continue;
         }
@@ -89,8 +89,8 @@ std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<
       if (registry) registry->reaped(r.process->pid());
       report.result = *done;
       bool ok = done->succeeded();
-      if (!ok && interruptSignal()) report.error = stoppedWhy();
-      bool final = ok || report.attempts > r.job.retries || interruptSignal();
+      if (!ok && runStopping()) report.error = stoppedWhy();
+      bool final = ok || report.attempts > r.job.retries || runStopping();
       if (finished_) finished_(r.index, report, final);
       if (!final) {
         r.process.reset();
@@ -102,9 +102,9 @@ std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<
       running_.erase(running_.begin() + static_cast<long>(i));
       return std::make_pair(index, ok);
     }
-    if (interruptSignal() && running_.empty()) return std::nullopt;
+    if (runStopping() && running_.empty()) return std::nullopt;
     double wait = 0.005;
-    if (deadline && !interruptSignal()) wait = std::max(0.0, std::min(wait, *deadline - now));
+    if (deadline && !runStopping()) wait = std::max(0.0, std::min(wait, *deadline - now));
     timespec ts{0, static_cast<long>(wait * 1e9)};
     // Output waiting in a pipe wakes the loop too: it is relayed to the log
     // (and the command goes on writing) at once.
@@ -132,7 +132,7 @@ void ProcessExecutor::stopAll(double now) {
 }
 
 std::string ProcessExecutor::stoppedWhy() {
-  return std::string("stopped: the run was interrupted by ") + interruptName();
+  return "stopped: " + stopWhy();
 }
 
 }  // namespace mlops::runtime

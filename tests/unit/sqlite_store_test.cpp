@@ -1,8 +1,9 @@
-// The runtime's state store (runtime/state_store.h): created and migrated on
+// The runtime's state store (runtime/state/sqlite_store.h): created and migrated on
 // open, a node's success and its output digests kept across opens, the file
 // hash memo kept, a database from a newer mlopsc or a file that is no
 // database refused with a reason.
-#include "runtime/state_store.h"
+#include "runtime/state/sqlite_store.h"
+#include "sqlite_direct.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
@@ -26,7 +27,7 @@ TEST_CASE("runs, results and successes survive reopening", "[runtime][state]") {
   Scratch s;
   std::string db = s.path(".mlops/state.db"), error;
   {
-    std::unique_ptr<StateStore> store = StateStore::open(db, error);
+    std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
     REQUIRE(store);
     CHECK(store->schemaVersion() == kStateSchemaVersion);
     int64_t run = store->beginRun("irdigest");
@@ -38,7 +39,7 @@ TEST_CASE("runs, results and successes survive reopening", "[runtime][state]") {
     hasher.remember("data/x.csv", {{1, 2, 3, 4, 5}, hashBytes("x")});
     store->saveHashes(hasher);
   }
-  std::unique_ptr<StateStore> store = StateStore::open(db, error);
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
   REQUIRE(store);
   std::optional<NodeSuccess> last = store->lastSuccess("step:features");
   REQUIRE(last);
@@ -72,7 +73,7 @@ TEST_CASE("runs, results and successes survive reopening", "[runtime][state]") {
 TEST_CASE("a no-op run is in the history of each node its run covered", "[runtime][state]") {
   Scratch s;
   std::string error;
-  std::unique_ptr<StateStore> store = StateStore::open(s.path(".mlops/state.db"), error);
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(s.path(".mlops/state.db"), error);
   REQUIRE(store);
   int64_t full = store->beginRun("irdigest");
   NodeSuccess success{full, "key", "{}", {}};
@@ -105,7 +106,7 @@ TEST_CASE("a newer or broken state store is refused with a reason", "[runtime][s
   Scratch s;
   std::string db = s.path("state.db"), error;
   {
-    std::unique_ptr<StateStore> store = StateStore::open(db, error);
+    std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
     REQUIRE(store);
   }
   {
@@ -115,7 +116,7 @@ TEST_CASE("a newer or broken state store is refused with a reason", "[runtime][s
     REQUIRE(sqlite3_exec(raw, "PRAGMA user_version=99", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(raw);
   }
-  CHECK(!StateStore::open(db, error));
+  CHECK(!SqliteStore::open(db, error));
   CHECK(error.find("its schema is version 99, newer than this mlopsc (version " + std::to_string(kStateSchemaVersion) +
                    ")") != std::string::npos);
   std::string garbage = s.path("garbage.db");
@@ -124,6 +125,87 @@ TEST_CASE("a newer or broken state store is refused with a reason", "[runtime][s
     llvm::raw_fd_ostream out(garbage, ec);
     out << std::string(4096, 'x');
   }
-  CHECK(!StateStore::open(garbage, error));
+  CHECK(!SqliteStore::open(garbage, error));
   CHECK(error.find("the state store `" + garbage + "` is unusable") == 0);
+}
+
+TEST_CASE("a schema 5 state is migrated to 6 keeping its runs", "[runtime][state]") {
+  Scratch s;
+  std::string db = s.path("state.db"), error;
+  {
+    std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
+    REQUIRE(store);
+    store->finishRun(store->beginRun("ir5"), "succeeded");
+  }
+  // Back to schema 5, as mlopsc 5 left it.
+  REQUIRE(sqliteDirect(db, "DROP INDEX runs_by_external_id; ALTER TABLE runs DROP COLUMN external_id; DROP TABLE artifacts; "
+                  "PRAGMA user_version = 5;")
+              .empty());
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
+  REQUIRE(store);
+  CHECK(store->schemaVersion() == 6);
+  std::vector<RunRecord> runs = store->runs();
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].irDigest == "ir5");
+  CHECK(runs[0].status == "succeeded");
+  CHECK(runs[0].externalId.empty());
+  store->recordArtifact({runs[0].id, "model:m", "abc", "{}", ""});
+  CHECK(store->findArtifacts("model:m", "ab").size() == 1);
+}
+
+TEST_CASE("every job of one CI run joins one run, whose status is the worst of theirs", "[runtime][state]") {
+  Scratch s;
+  std::string error;
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(s.path("state.db"), error);
+  REQUIRE(store);
+  int64_t first = store->beginRun("ir", 0, "gh-4711");
+  store->finishRun(first, "succeeded");
+  int64_t local = store->beginRun("ir");  // a local run in between is a run of its own
+  CHECK(local != first);
+  int64_t second = store->beginRun("ir", 0, "gh-4711");
+  CHECK(second == first);
+  store->finishRun(second, "failed");
+  int64_t third = store->beginRun("ir", 0, "gh-4711");
+  CHECK(third == first);
+  store->finishRun(third, "succeeded");  // a later success does not hide the failure
+  CHECK(store->beginRun("ir", 0, "gh-4712") != first);
+  std::vector<RunRecord> runs = store->runs();
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0].externalId == "gh-4711");
+  CHECK(runs[0].status == "failed");
+  CHECK(runs[2].externalId == "gh-4712");
+  CHECK(runs[2].status == "running");
+
+  CHECK(joinedRunStatus("running", "succeeded") == "succeeded");
+  CHECK(joinedRunStatus("succeeded", "waiting") == "waiting");
+  CHECK(joinedRunStatus("waiting", "succeeded") == "waiting");
+  CHECK(joinedRunStatus("interrupted", "failed") == "failed");
+}
+
+TEST_CASE("a model's artifacts are found by a digest prefix, newest first", "[runtime][state]") {
+  Scratch s;
+  std::string error;
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(s.path("state.db"), error);
+  REQUIRE(store);
+  int64_t r1 = store->beginRun("ir"), r2 = store->beginRun("ir");
+  store->recordArtifact({r1, "model:scorer", "2e673d531a11aa", R"({"auc":0.81})", ""});
+  store->recordArtifact({r2, "model:scorer", "2e673d531a11aa", R"({"auc":0.82})", "2026-12-07T01:00:00Z"});
+  store->recordArtifact({r2, "model:scorer", "2e67ffff", "{}", ""});
+  store->recordArtifact({r2, "model:other", "2e673d531a11aa", "{}", ""});
+  std::vector<ArtifactRecord> found = store->findArtifacts("model:scorer", "2e673d");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].run == r2);
+  CHECK(found[0].metrics == R"({"auc":0.82})");
+  CHECK(found[0].at == "2026-12-07T01:00:00Z");
+  CHECK(found[1].run == r1);
+  CHECK(!found[1].at.empty());  // filled when not given
+  CHECK(store->findArtifacts("model:scorer", "2e67").size() == 3);
+  // The prefix is text, not a pattern.
+  CHECK(store->findArtifacts("model:scorer", "2e67%").empty());
+  CHECK(store->findArtifacts("model:scorer", "2e6_").empty());
+  // The same model, digest and run again: its metrics replaced, not a second row.
+  store->recordArtifact({r2, "model:scorer", "2e67ffff", R"({"auc":1})", ""});
+  std::vector<ArtifactRecord> again = store->findArtifacts("model:scorer", "2e67ff");
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].metrics == R"({"auc":1})");
 }
