@@ -106,20 +106,6 @@ std::optional<std::string> readFile(const std::string& path, std::string& error)
   return (*buffer)->getBuffer().str();
 }
 
-// Whether an expression tree has a `key` node whose segments start with
-// `first` (`baseline.…` paths, `drift.psi(…)` calls).
-bool mentions(const nlohmann::ordered_json& tree, const char* key, const char* first) {
-  if (tree.is_object()) {
-    if (auto it = tree.find(key); it != tree.end() && it->is_array() && !it->empty() && (*it)[0] == first) return true;
-    for (const auto& [k, v] : tree.items())
-      if (mentions(v, key, first)) return true;
-  } else if (tree.is_array()) {
-    for (const auto& v : tree)
-      if (mentions(v, key, first)) return true;
-  }
-  return false;
-}
-
 // `features.table` → `FEATURES_TABLE`, for MLOPS_INPUT_… names.
 std::string envName(const std::string& s) {
   std::string out;
@@ -723,17 +709,24 @@ class Runner : public Executor {
     pass.approvalsCount = approvals_.empty() ? 0 : approvals_.back().id;
     pass.approvalsHead = approvals_.empty() ? "" : approvals_.back().hash;
     pass.policy = policy;
-    pass.metrics = "{}";
-    for (const auto& [name, path] : model->outputs)
-      if (name == model->metricsOutput)
-        if (std::optional<std::string> text = readFile(join(g_.root, path), error)) {
-          nlohmann::ordered_json metrics = nlohmann::ordered_json::parse(*text, nullptr, false);
-          if (metrics.is_object()) pass.metrics = metrics.dump();
-        }
+    pass.metrics = metricsText(*model);
     pass.profiles = referenceProfiles(gate);
     passes_.push_back(state_->recordGatePass(std::move(pass)));
     gatePassed_[gate.id] = artifact;
     immediate(i, true, "approved by " + approvers + " for artifact " + shortDigest(artifact), "passed");
+  }
+
+  // The model's metrics as compact JSON text (the baseline of later
+  // runs): "{}" when it writes none or they are no JSON object.
+  std::string metricsText(const ir::Node& model) const {
+    std::string error;
+    for (const auto& [name, path] : model.outputs)
+      if (name == model.metricsOutput)
+        if (std::optional<std::string> text = readFile(join(g_.root, path), error)) {
+          nlohmann::ordered_json metrics = nlohmann::ordered_json::parse(*text, nullptr, false);
+          if (metrics.is_object()) return metrics.dump();
+        }
+    return "{}";
   }
 
   // "2 of validators, risk_owner": who approves the gate.
@@ -749,7 +742,7 @@ class Runner : public Executor {
   std::vector<ReferenceProfile> referenceProfiles(const ir::Node& gate) {
     std::vector<ReferenceProfile> out;
     for (const ir::Node& t : g_.nodes) {
-      if (t.kind != ir::NodeKind::Test || !mentions(t.expect.tree, "call", "drift")) continue;
+      if (t.kind != ir::NodeKind::Test || !ir::readsDrift(t.expect)) continue;
       bool required = std::find(gate.require.begin(), gate.require.end(), t.id) != gate.require.end();
       if (!required && !ancestorOf(t.target, gate.model)) continue;
       const ir::Node* data = g_.find(t.target);
@@ -835,7 +828,7 @@ class Runner : public Executor {
     }
     const GatePass* baselinePass = nullptr;
     nlohmann::ordered_json baseline;
-    if (mentions(n.expect.tree, "path", "baseline")) {
+    if (ir::readsBaseline(n.expect)) {
       for (auto it = passes_.rbegin(); it != passes_.rend() && !baselinePass; ++it)
         if (it->model == target->id) baselinePass = &*it;
       // Until a gate for the model passes there is no baseline: such a test
