@@ -31,6 +31,18 @@ llvm::cl::opt<std::string> projectOption(
     llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand), llvm::cl::sub(approveCommand),
     llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand), llvm::cl::cat(commandCategory));
 
+llvm::cl::opt<std::string> stateOption(
+    "state",
+    llvm::cl::desc("The team's record of runs, approvals and gate passes: a PostgreSQL URL "
+                   "(postgresql://HOST/DB) or libpq keyword string (host=HOST dbname=DB), or a SQLite file "
+                   "(default: $MLOPS_STATE, else the project's .mlops/state.db); passwords come from libpq's "
+                   "means (the URL, PGPASSWORD, ~/.pgpass) and are never printed"),
+    llvm::cl::value_desc("url|file"), llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand),
+    llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand),
+    llvm::cl::cat(commandCategory));
+
+runtime::StateSelection selectedState() { return runtime::selectState(stateOption); }
+
 llvm::cl::opt<bool> noCompileCache(
     "no-compile-cache",
     llvm::cl::desc("Compile the spec even when the compile cache (.mlops/compile-cache/) holds its IR (for "

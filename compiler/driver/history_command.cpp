@@ -31,9 +31,9 @@ llvm::cl::opt<bool> historyVerify("verify",
 }  // namespace
 
 int runHistory() {
-  std::optional<ProjectState> project = openProjectState(projectOption);
+  std::optional<ProjectState> project = openProjectState(projectOption, selectedState());
   if (!project) return static_cast<int>(ExitCode::Usage);
-  runtime::StateStore& store = *project->store;
+  runtime::Record& store = *project->store;
   llvm::raw_ostream& out = llvm::outs();
   if (historyVerify) {
     std::vector<runtime::ApprovalRecord> log = store.approvals();

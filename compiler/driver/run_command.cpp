@@ -18,6 +18,7 @@
 
 #include <llvm/Support/raw_ostream.h>
 
+#include <cstdlib>
 #include <thread>
 
 namespace mlops::driver {
@@ -117,6 +118,8 @@ int runRun() {
   options.artifactsDir = runArtifacts;
   options.ci = runtime::runningInCi();
   options.maxArtifactBytes = *maxArtifactBytes;
+  options.state = selectedState();
+  if (const char* runId = std::getenv("MLOPS_RUN_ID")) options.externalRunId = runId;
   std::string irJson;
   int exitCode = 0;
   std::unique_ptr<ir::PipelineGraph> graph;
