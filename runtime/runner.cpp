@@ -423,6 +423,10 @@ class Runner : public Executor {
       success.run = run_;
       success.cacheKey = p.parts.key().hex();
       success.cacheParts = p.parts.toJson();
+      // What the model produced, by digest: `approve --artifact` resolves
+      // it without the files, and it names the run that built it.
+      if (n.kind == ir::NodeKind::Model && state_)
+        state_->recordArtifact({run_, n.id, artifactDigest(success), metricsText(n), ""});
       record(i, "ran", whys_[i], seconds, &success);
       return true;
     }
@@ -678,27 +682,23 @@ class Runner : public Executor {
       gatePassed_[gate.id] = artifact;
       return immediate(i, true, "approved for artifact " + shortDigest(artifact) + " (" + earlier->at + ")", "passed");
     }
-    if (!tally.met() && ciJob(o_)) {
-      // --node: the CI platform's approval jobs (protected environments,
-      // suspends) ran before this job; the orchestrator vouches for them.
-      std::string roles;
-      for (const RoleTally& t : tally.roles) roles += (roles.empty() ? "" : ", ") + t.role;
-      gatePassed_[gate.id] = artifact;
-      return immediate(i, true,
-                       "artifact " + shortDigest(artifact) + " approved through the CI platform's approval steps (" +
-                           roles + "): --node trusts its orchestrator",
-                       "passed");
-    }
     if (!tally.met()) {
+      // In a CI job too: the platform's approval steps (environments,
+      // suspends) are an extra layer; what counts is the team's record,
+      // tallied under this run's graph, never one read from the record.
       waiting_.insert(gate.id);
       std::string changed;
       if (earlier && earlier->policy != policy)
         changed = "policy changed since the pass of " + earlier->at +
                   " (approval roles, quorums, their members or the required tests): ";
+      // A CI job's approvers have no model files: they name the artifact,
+      // which the model's job recorded, by its digest.
+      std::string command = "mlopsc approve " + gate.name +
+                            (ciJob(o_) ? " --artifact " + shortDigest(artifact) : std::string()) + " --as EMAIL";
       return immediate(i, false,
                        changed + "artifact " + shortDigest(artifact) + " of model `" + model->name +
-                           "` needs approval by " + tally.missing() + "; each runs `mlopsc approve " + gate.name +
-                           " --as EMAIL`",
+                           "` needs approval by " + tally.missing() + "; each runs `" + command + "`" +
+                           (ciJob(o_) ? " with the same MLOPS_STATE, then re-run this job" : ""),
                        "waiting");
     }
     if (o_.dryRun) return immediate(i, true, "approvals are complete", "would pass");
@@ -1203,6 +1203,16 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
     std::fprintf(o.err,
                  "mlopsc: error: `%s` runs as a CI job (CI is set) and needs the results of earlier jobs: give "
                  "--artifacts DIR, the folder they left\n",
+                 g.nodes[stack.back()].id.c_str());
+    return RunStatus::Usage;
+  }
+  // A CI job starts in a fresh checkout, whose `.mlops/state.db` is an empty
+  // record: a gate would find no approvals, a test no baseline. A node that
+  // needs the record runs only against the one the job is given.
+  if (ciJob(o) && o.state.isDefault() && ir::needsRecord(g.nodes[stack.back()])) {
+    std::fprintf(o.err,
+                 "mlopsc: error: `%s` needs the team's record, and this CI job has none: set the CI secret "
+                 "MLOPS_STATE to its address (docs/ci.md section 2)\n",
                  g.nodes[stack.back()].id.c_str());
     return RunStatus::Usage;
   }
