@@ -1276,7 +1276,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   }
   std::string error;
   if (!o.dryRun || llvm::sys::fs::exists(mlopsDir + "/state.db")) {
-    if (!openState(o.state, root, state, error)) {
+    if (!openState(o.state, root, g.projectName, state, error)) {
       std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
       return RunStatus::Usage;
     }
@@ -1286,6 +1286,9 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   if (!o.dryRun) {
     digest = hashBytes(irJson).hex();
     record->saveGraph(digest, irJson);
+    // Beside a shared record the checkout keeps the graph too: commands
+    // without a spec learn its project from it (SqliteStore::newestGraph).
+    if (state.shared) state.local->saveGraph(digest, irJson);
     run = record->beginRun(digest, 0, o.externalRunId);
     logDir = mlopsDir + "/logs/" + std::to_string(run);
     llvm::sys::fs::create_directories(logDir);
@@ -1353,6 +1356,12 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
         std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
         return RunStatus::NodeFailed;
       }
+  // A record that failed mid-run (a server gone) took no writes since: the
+  // successes are in the local cache, so the next run records those nodes.
+  if (record && !record->ok()) {
+    std::fprintf(o.err, "mlopsc: error: %s; the results since are recorded by the next run\n", record->error().c_str());
+    return RunStatus::Usage;
+  }
   if (interrupted) return interruptedStatus();
   if (record && !o.dryRun && o.node.empty()) {
     if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher(), runner.codeFound()))

@@ -53,7 +53,7 @@ std::vector<emit::AuditDiagnostic> auditDiagnostics(diag::DiagnosticEngine& diag
 
 std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const runtime::StateSelection& selection,
                                                const std::string& root, std::string& error) {
-  std::unique_ptr<runtime::Record> store = runtime::openRecord(selection, root, error);
+  std::unique_ptr<runtime::Record> store = runtime::openRecord(selection, root, g.projectName, error);
   if (!store) return std::nullopt;
   emit::AuditState s;
   s.path = store->describe();

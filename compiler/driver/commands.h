@@ -37,6 +37,7 @@ int runApprove();
 int runHistory();
 int runLog();
 int runReport();
+int runState();
 int runFmt();
 int runLsp();
 
@@ -49,9 +50,9 @@ extern llvm::cl::OptionCategory commandCategory;
 // --project DIR of the commands that read a project's state (status,
 // approve, history, log): driver/project_state.h.
 extern llvm::cl::opt<std::string> projectOption;
-// --state URL|FILE of the commands that read or write the record (run,
-// status, approve, history, log): with MLOPS_STATE, which record
-// (runtime/state/state_selection.h).
+// --state URL|FILE and --state-project NAME of the commands that read or
+// write the record (run, status, approve, history, log, state): with
+// MLOPS_STATE, which record (runtime/state/state_selection.h).
 extern llvm::cl::opt<std::string> stateOption;
 runtime::StateSelection selectedState();
 
@@ -105,6 +106,7 @@ extern llvm::cl::SubCommand approveCommand;
 extern llvm::cl::SubCommand historyCommand;
 extern llvm::cl::SubCommand logCommand;
 extern llvm::cl::SubCommand reportCommand;
+extern llvm::cl::SubCommand stateCommand;
 extern llvm::cl::SubCommand fmtCommand;
 extern llvm::cl::SubCommand lspCommand;
 

@@ -51,8 +51,8 @@ int runHistory() {
       return 0;
     }
     for (const std::string& p : problems) llvm::errs() << "mlopsc: error: " << p << '\n';
-    llvm::errs() << "mlopsc: the state of `" << project->root
-                 << "` was tampered with: gates count only the rows before the first bad one; do not trust the rest\n";
+    llvm::errs() << "mlopsc: the record at " << store.describe()
+                 << " was tampered with: gates count only the rows before the first bad one; do not trust the rest\n";
     return static_cast<int>(ExitCode::Refused);
   }
   if (!historyNode.empty()) {

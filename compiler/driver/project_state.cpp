@@ -48,7 +48,17 @@ std::optional<ProjectState> openProjectState(const std::string& projectOption,
     return std::nullopt;
   }
   std::string error;
-  p.store = runtime::openRecord(selection, p.root, error);
+  // The project (a PostgreSQL schema) of the checkout, when there is one:
+  // its runs left their graph in the local file.
+  std::string projectName;
+  if (selection.backend == runtime::StateBackend::Postgres && llvm::sys::fs::exists(p.root + "/.mlops/state.db"))
+    if (auto local = runtime::SqliteStore::open(p.root + "/.mlops/state.db", error,
+                                                runtime::SqliteStore::Use::LocalCacheOnly))
+      if (std::optional<std::string> json = local->newestGraph()) {
+        ir::ReadError ignored;
+        if (std::optional<ir::PipelineGraph> g = ir::readPipelineJson(*json, ignored)) projectName = g->projectName;
+      }
+  p.store = runtime::openRecord(selection, p.root, projectName, error);
   if (!p.store) {
     llvm::errs() << "mlopsc: error: " << error << '\n';
     return std::nullopt;

@@ -120,6 +120,10 @@ int runRun() {
   options.ci = runtime::runningInCi();
   options.maxArtifactBytes = *maxArtifactBytes;
   options.state = selectedState();
+  if (std::string error; !runtime::checkStateSelection(options.state, error)) {
+    llvm::errs() << "mlopsc: error: " << error << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
   if (const char* runId = std::getenv("MLOPS_RUN_ID")) options.externalRunId = runId;
   std::string irJson;
   int exitCode = 0;

@@ -76,6 +76,13 @@ class Record {
   // Every gate pass with its profiles, in id order; what verifies is for
   // runtime/gate_pass_chain.h to say.
   virtual std::vector<GatePass> gatePasses() const = 0;
+
+  // Every table of the record, rows verbatim (ids, times, hashes), for
+  // `mlopsc state export`.
+  virtual std::vector<StateTable> exportTables() const = 0;
+  // Copies exported tables in verbatim, in one transaction, into a record
+  // that holds no rows (refused otherwise, with `error`).
+  virtual bool importTables(const std::vector<StateTable>& tables, std::string& error) = 0;
 };
 
 }  // namespace mlops::runtime

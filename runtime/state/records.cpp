@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <map>
 
 namespace mlops::runtime {
 
@@ -23,6 +24,40 @@ std::string joinedRunStatus(const std::string& current, const std::string& finis
     return 0;  // running: no job finished yet
   };
   return rank(finished) >= rank(current) ? finished : current;
+}
+
+namespace {
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& tables() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> all = {
+      {"runs", {"id", "started_at", "finished_at", "status", "ir_digest", "noop_of", "external_id"}},
+      {"graphs", {"digest", "json"}},
+      {"node_results", {"run", "node", "status", "exit_code", "seconds", "why"}},
+      {"artifacts", {"run", "model", "digest", "metrics", "at"}},
+      {"approvals", {"id", "gate", "role", "email", "comment", "artifact", "at", "prev_hash", "hash"}},
+      {"gate_passes",
+       {"id", "gate", "model", "artifact", "run", "at", "approvals_count", "approvals_head", "metrics", "policy",
+        "prev_hash", "hash"}},
+      {"reference_profiles", {"gate_pass", "data", "column_name", "profile"}},
+  };
+  return all;
+}
+
+}  // namespace
+
+const std::vector<std::string>& stateTableNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, columns] : tables()) out.push_back(name);
+    return out;
+  }();
+  return names;
+}
+
+const std::vector<std::string>* stateTableColumns(const std::string& name) {
+  for (const auto& [table, columns] : tables())
+    if (table == name) return &columns;
+  return nullptr;
 }
 
 }  // namespace mlops::runtime

@@ -7,6 +7,7 @@
 #include "runtime/content_hash.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,5 +98,20 @@ struct ArtifactRecord {
   std::string metrics;  // JSON object text, "{}" when the model writes none
   std::string at;       // UTC, ISO 8601; filled by recordArtifact when empty
 };
+
+// A table of the record for `mlopsc state export` and `import`: its rows
+// verbatim, each column as text (nullopt: NULL), in the order they were
+// written.
+struct StateTable {
+  std::string name;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+// The record's tables, in an order that satisfies their references.
+const std::vector<std::string>& stateTableNames();
+// The columns of table `name` as export writes them (the same on every
+// backend); nullptr for a table that is not the record's.
+const std::vector<std::string>* stateTableColumns(const std::string& name);
 
 }  // namespace mlops::runtime

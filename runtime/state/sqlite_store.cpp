@@ -39,7 +39,16 @@ class Statement {
     sqlite3_bind_double(stmt_, i, v);
     return *this;
   }
+  Statement& bindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
   bool step() { return sqlite3_step(stmt_) == SQLITE_ROW; }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   // Runs a statement that returns no rows: whether it succeeded.
   bool done() { return sqlite3_step(stmt_) == SQLITE_DONE; }
   // Runs it, then makes it ready for new bindings.
@@ -217,6 +226,9 @@ void SqliteStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess
 }
 
 void SqliteStore::insertSuccess(const std::string& node, int64_t run, const NodeSuccess& success) {
+  // The outputs explicitly: a local cache beside another record has no
+  // foreign keys, so no ON DELETE CASCADE.
+  Statement(cached("DELETE FROM node_outputs WHERE node = ?")).bind(1, node).run();
   Statement(cached("DELETE FROM node_success WHERE node = ?")).bind(1, node).run();
   Statement(cached("INSERT INTO node_success VALUES (?, ?, ?, ?)"))
       .bind(1, node)
@@ -316,6 +328,12 @@ void SqliteStore::saveNoopManifest(const std::string& key, const std::string& bo
 void SqliteStore::forgetNoopManifest() {
   std::string ignored;
   exec("DELETE FROM noop_manifest", ignored);
+}
+
+std::optional<std::string> SqliteStore::newestGraph() const {
+  Statement s(db_, "SELECT json FROM graphs ORDER BY rowid DESC LIMIT 1");
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
 }
 
 std::optional<std::string> SqliteStore::lastGraph(int64_t* run) const {
@@ -514,6 +532,70 @@ void SqliteStore::saveHashes(const FileHasher& hasher) {
         .run();
   }
   exec("COMMIT", ignored);
+}
+
+std::vector<StateTable> SqliteStore::exportTables() const {
+  std::vector<StateTable> out;
+  for (const std::string& name : stateTableNames()) {
+    const std::vector<std::string>& columns = *stateTableColumns(name);
+    std::string sql = "SELECT ";
+    for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + columns[c];
+    sql += " FROM " + name + " ORDER BY rowid";
+    Statement s(db_, sql.c_str());
+    StateTable table{name, columns, {}};
+    while (s.step()) {
+      std::vector<std::optional<std::string>> row;
+      for (size_t c = 0; c < columns.size(); ++c)
+        row.push_back(s.isNull(static_cast<int>(c)) ? std::nullopt : std::optional<std::string>(s.text(static_cast<int>(c))));
+      table.rows.push_back(std::move(row));
+    }
+    out.push_back(std::move(table));
+  }
+  return out;
+}
+
+bool SqliteStore::importTables(const std::vector<StateTable>& tables, std::string& error) {
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  for (const std::string& name : stateTableNames()) {
+    Statement count(db_, ("SELECT count(*) FROM " + name).c_str());
+    if (count.step() && count.integer(0) > 0) {
+      exec("ROLLBACK", ignored);
+      error = "the record at " + path_ + " is not empty (" + name + " has rows): import copies into an empty record only";
+      return false;
+    }
+  }
+  for (const StateTable& t : tables) {
+    const std::vector<std::string>* columns = stateTableColumns(t.name);
+    if (!columns || *columns != t.columns) {
+      exec("ROLLBACK", ignored);
+      error = "unknown table or columns `" + t.name + "`";
+      return false;
+    }
+    std::string sql = "INSERT INTO " + t.name + " (", values;
+    for (size_t c = 0; c < columns->size(); ++c) {
+      sql += (c ? ", " : "") + (*columns)[c];
+      values += c ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + values + ")";
+    Statement insert(db_, sql.c_str());
+    for (const auto& row : t.rows) {
+      for (size_t c = 0; c < row.size(); ++c)
+        if (row[c]) insert.bind(static_cast<int>(c + 1), *row[c]);
+        else insert.bindNull(static_cast<int>(c + 1));
+      if (!insert.done()) {
+        error = "cannot import a row of `" + t.name + "` into " + path_ + ": " + sqlite3_errmsg(db_);
+        exec("ROLLBACK", ignored);
+        return false;
+      }
+      insert.reset();
+    }
+  }
+  if (!exec("COMMIT", error)) {
+    exec("ROLLBACK", ignored);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace mlops::runtime

@@ -63,6 +63,8 @@ class SqliteStore final : public Record, public LocalCache {
   std::vector<ApprovalRecord> approvals() const override;
   GatePass recordGatePass(GatePass pass) override;
   std::vector<GatePass> gatePasses() const override;
+  std::vector<StateTable> exportTables() const override;
+  bool importTables(const std::vector<StateTable>& tables, std::string& error) override;
 
   // LocalCache
   std::optional<NodeSuccess> lastSuccess(const std::string& node) const override;
@@ -73,6 +75,10 @@ class SqliteStore final : public Record, public LocalCache {
   void forgetNoopManifest() override;
   void loadHashes(FileHasher& hasher) const override;
   void saveHashes(const FileHasher& hasher) override;
+
+  // The graph saved last, run or not: beside a shared record, the graph of
+  // the checkout's latest full run.
+  std::optional<std::string> newestGraph() const;
 
   // A node's result in a run and, for `succeeded`, its new last success, in
   // one transaction: how a run records a success when this file is both

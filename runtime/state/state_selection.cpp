@@ -1,6 +1,8 @@
 #include "runtime/state/state_selection.h"
 
 #include "runtime/secret_environment.h"
+#include "runtime/state/pg_conninfo.h"
+#include "runtime/state/postgres_record.h"
 
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/FileSystem.h>
@@ -18,15 +20,20 @@ StateBackend classifyStateValue(const std::string& value) {
   return StateBackend::Sqlite;
 }
 
-StateSelection selectState(const std::string& flag) {
+StateSelection selectState(const std::string& flag, const std::string& project) {
   std::string value = flag;
   if (value.empty())
     if (const char* env = std::getenv("MLOPS_STATE")) value = env;
   StateSelection s;
+  s.project = project;
   if (value.empty()) return s;
   s.backend = classifyStateValue(value);
   s.location = value;
   return s;
+}
+
+bool checkStateSelection(const StateSelection& selection, std::string& error) {
+  return selection.backend != StateBackend::Postgres || parsePgConnInfo(selection.location, error).has_value();
 }
 
 std::vector<std::string> takeStateCredentials(StateSelection& selection) {
@@ -39,6 +46,10 @@ std::vector<std::string> takeStateCredentials(StateSelection& selection) {
     if (std::string(name) == "PGPASSWORD") selection.pgPassword = copy;
     if (!copy.empty()) taken.push_back(std::move(copy));
   }
+  std::string ignored;
+  if (selection.backend == StateBackend::Postgres)
+    if (std::optional<PgConnInfo> info = parsePgConnInfo(selection.location, ignored))
+      taken.insert(taken.end(), info->passwords.begin(), info->passwords.end());
   return taken;
 }
 
@@ -56,21 +67,23 @@ bool isLocalFile(const StateSelection& selection, const std::string& root) {
 
 }  // namespace
 
-std::unique_ptr<Record> openRecord(const StateSelection& selection, const std::string& root, std::string& error) {
-  if (selection.backend == StateBackend::Postgres) {
-    error = "this mlopsc cannot open a PostgreSQL record yet: give a SQLite file to --state or MLOPS_STATE";
-    return nullptr;
-  }
+std::unique_ptr<Record> openRecord(const StateSelection& selection, const std::string& root,
+                                   const std::string& projectName, std::string& error) {
+  if (selection.backend == StateBackend::Postgres)
+    return PostgresRecord::open(selection.location, selection.pgPassword,
+                                selection.project.empty() ? projectName : selection.project,
+                                PostgresRecord::Migrate::OnOpen, error);
   return SqliteStore::open(isLocalFile(selection, root) ? localStatePath(root) : selection.location, error);
 }
 
-bool openState(const StateSelection& selection, const std::string& root, OpenedState& state, std::string& error) {
+bool openState(const StateSelection& selection, const std::string& root, const std::string& projectName,
+               OpenedState& state, std::string& error) {
   bool local = isLocalFile(selection, root);
   state.local = SqliteStore::open(localStatePath(root), error,
                                   local ? SqliteStore::Use::RecordAndCache : SqliteStore::Use::LocalCacheOnly);
   if (!state.local) return false;
   if (local) return true;
-  state.shared = openRecord(selection, root, error);
+  state.shared = openRecord(selection, root, projectName, error);
   return state.shared != nullptr;
 }
 

@@ -35,21 +35,33 @@ struct StateSelection {
   // PGPASSWORD as it was when taken out of the environment
   // (takeStateCredentials): libpq can no longer read it there.
   std::string pgPassword;
+  // --state-project: the project whose schema to use in a PostgreSQL
+  // database (default: the spec's; without one, the only project there).
+  std::string project;
   bool isDefault() const { return backend == StateBackend::Sqlite && location.empty(); }
 };
 
-// `flag` (--state; "" when not given), else MLOPS_STATE, else the default.
-StateSelection selectState(const std::string& flag);
+// `flag` (--state; "" when not given), else MLOPS_STATE, else the default;
+// `project`: --state-project.
+StateSelection selectState(const std::string& flag, const std::string& project = "");
+
+// Whether a PostgreSQL selection's connection string is well formed
+// (parsed by libpq, no server contacted); `error` (masked) says why not.
+// A run checks it before its no-op fast path, which opens no record.
+bool checkStateSelection(const StateSelection& selection, std::string& error);
 
 // Removes MLOPS_STATE and PGPASSWORD from the environment (bytes
 // overwritten, runtime/secret_environment.h), so that no node command sees
 // them; keeps PGPASSWORD's value in `selection` for the connection. The
-// values taken, to be masked in every log.
+// values taken, and the passwords of the selected connection string, to be
+// masked in every log.
 std::vector<std::string> takeStateCredentials(StateSelection& selection);
 
-// The record `selection` names, for a project rooted at `root`; nullptr
-// with `error` when it cannot be opened.
-std::unique_ptr<Record> openRecord(const StateSelection& selection, const std::string& root, std::string& error);
+// The record `selection` names, for the project `projectName` (its spec's
+// `project`; "" when no spec is at hand) rooted at `root`, migrated to this
+// mlopsc's schema; nullptr with `error` (masked) when it cannot be opened.
+std::unique_ptr<Record> openRecord(const StateSelection& selection, const std::string& root,
+                                   const std::string& projectName, std::string& error);
 
 // What a run works with: the local cache and the record, one SQLite file
 // for both by default.
@@ -61,6 +73,7 @@ struct OpenedState {
 };
 
 // Opens (creating) the local cache and the selected record.
-bool openState(const StateSelection& selection, const std::string& root, OpenedState& state, std::string& error);
+bool openState(const StateSelection& selection, const std::string& root, const std::string& projectName,
+               OpenedState& state, std::string& error);
 
 }  // namespace mlops::runtime

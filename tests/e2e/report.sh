@@ -139,6 +139,10 @@ g = r["gates"][0]
 print(t["auc_floor"], g["status"], len(g["recorded_approvals"]), g["recorded_approvals"][0]["for_current_artifact"], r["approvals_log"]["verified"], r["summary"]["verdict"]["gates_pending"])')" \
   "passed pending 1 True True 1" "tests' results, the pending gate, the approval for the current artifact, the verified chain"
 grep -q 'reviewed &lt;AUC&gt; &amp; drift' audit/report.html && pass "an approval comment is escaped" || fail "the approval comment is not escaped in HTML"
+if [[ ${MLOPS_TEST_STATE:-} == pg ]]; then  # the record is the server's
+  pg_sql "ALTER TABLE mlops_credit_risk.approvals DISABLE TRIGGER USER;
+          UPDATE mlops_credit_risk.approvals SET comment = 'edited' WHERE id = 1" >/dev/null
+else
 python3 - <<'PY'
 import sqlite3
 c = sqlite3.connect(".mlops/state.db")
@@ -146,6 +150,7 @@ c.execute("DROP TRIGGER approvals_no_update")
 c.execute("UPDATE approvals SET comment = 'edited' WHERE id = 1")
 c.commit()
 PY
+fi
 run report credit_risk.mlops -o audit2 --format json
 expect_eq "$(python3 -c 'import json; print(json.load(open("audit2/report.json"))["approvals_log"]["verified"])')" False \
   "a tampered approvals log shows in the report"

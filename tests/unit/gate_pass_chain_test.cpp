@@ -4,6 +4,7 @@
 // deletes; passes from a schema 4 store are sealed into the chain on upgrade.
 #include "runtime/gate_pass_chain.h"
 #include "runtime/state/sqlite_store.h"
+#include "sqlite_direct.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
@@ -32,19 +33,6 @@ GatePass passOf(const std::string& artifact, const std::string& metrics) {
   return p;
 }
 
-// Runs SQL on the database directly, as an attacker with the file would;
-// the SQLite error, "" on success.
-std::string sql(const std::string& db, const std::string& text) {
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
-  char* message = nullptr;
-  std::string error;
-  if (sqlite3_exec(raw, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) error = message ? message : "error";
-  sqlite3_free(message);
-  sqlite3_close(raw);
-  return error;
-}
-
 }  // namespace
 
 TEST_CASE("security item 11: a gate pass inserted by hand does not verify", "[runtime][gates][state]") {
@@ -64,7 +52,7 @@ TEST_CASE("security item 11: a gate pass inserted by hand does not verify", "[ru
     CHECK(verifiedGatePassCount(passes) == 2);
   }
   // The attack of the issue: one INSERT, zero approvals, a baseline to reset.
-  CHECK(sql(db, "INSERT INTO gate_passes (gate, model, artifact, run, at, approvals_count, approvals_head, metrics) "
+  CHECK(sqliteDirect(db, "INSERT INTO gate_passes (gate, model, artifact, run, at, approvals_count, approvals_head, metrics) "
                 "VALUES ('gate:production', 'model:scorer', 'forged', 1, '2026-12-06T00:00:00Z', 0, '', "
                 "'{\"auc\":0.1}')")
             .empty());
@@ -94,9 +82,9 @@ TEST_CASE("security item 11: a gate pass inserted by hand does not verify", "[ru
   CHECK(verifiedGatePassCount(passes) == 1);
 
   // The table and the profiles are append-only.
-  CHECK(sql(db, "UPDATE gate_passes SET metrics = '{}' WHERE id = 1").find("append-only") != std::string::npos);
-  CHECK(sql(db, "DELETE FROM gate_passes WHERE id = 2").find("append-only") != std::string::npos);
-  CHECK(sql(db, "UPDATE reference_profiles SET profile = '{}'").find("append-only") != std::string::npos);
+  CHECK(sqliteDirect(db, "UPDATE gate_passes SET metrics = '{}' WHERE id = 1").find("append-only") != std::string::npos);
+  CHECK(sqliteDirect(db, "DELETE FROM gate_passes WHERE id = 2").find("append-only") != std::string::npos);
+  CHECK(sqliteDirect(db, "UPDATE reference_profiles SET profile = '{}'").find("append-only") != std::string::npos);
 }
 
 TEST_CASE("gate passes from a schema 4 store are sealed into the chain on upgrade", "[runtime][gates][state]") {
@@ -108,7 +96,7 @@ TEST_CASE("gate passes from a schema 4 store are sealed into the chain on upgrad
     store->beginRun("ir");
   }
   // Back to schema 4, with a pass as mlopsc 4 wrote it.
-  REQUIRE(sql(db, "DROP INDEX runs_by_external_id; ALTER TABLE runs DROP COLUMN external_id; DROP TABLE artifacts; "
+  REQUIRE(sqliteDirect(db, "DROP INDEX runs_by_external_id; ALTER TABLE runs DROP COLUMN external_id; DROP TABLE artifacts; "
                   "DROP TRIGGER gate_passes_no_update; DROP TRIGGER gate_passes_no_delete; "
                   "DROP TRIGGER reference_profiles_no_update; DROP TRIGGER reference_profiles_no_delete; "
                   "ALTER TABLE gate_passes DROP COLUMN policy; ALTER TABLE gate_passes DROP COLUMN prev_hash; "
@@ -128,5 +116,5 @@ TEST_CASE("gate passes from a schema 4 store are sealed into the chain on upgrad
   FileHasher hasher;
   store->loadHashes(hasher);
   CHECK(hasher.entries().empty());  // memo entries without a ctime are dropped
-  CHECK(sql(db, "DELETE FROM gate_passes").find("append-only") != std::string::npos);
+  CHECK(sqliteDirect(db, "DELETE FROM gate_passes").find("append-only") != std::string::npos);
 }

@@ -3,6 +3,7 @@
 // hash memo kept, a database from a newer mlopsc or a file that is no
 // database refused with a reason.
 #include "runtime/state/sqlite_store.h"
+#include "sqlite_direct.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
@@ -128,22 +129,6 @@ TEST_CASE("a newer or broken state store is refused with a reason", "[runtime][s
   CHECK(error.find("the state store `" + garbage + "` is unusable") == 0);
 }
 
-namespace {
-
-// Runs SQL on the database directly; the SQLite error, "" on success.
-std::string sql(const std::string& db, const std::string& text) {
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
-  char* message = nullptr;
-  std::string error;
-  if (sqlite3_exec(raw, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) error = message ? message : "error";
-  sqlite3_free(message);
-  sqlite3_close(raw);
-  return error;
-}
-
-}  // namespace
-
 TEST_CASE("a schema 5 state is migrated to 6 keeping its runs", "[runtime][state]") {
   Scratch s;
   std::string db = s.path("state.db"), error;
@@ -153,7 +138,7 @@ TEST_CASE("a schema 5 state is migrated to 6 keeping its runs", "[runtime][state
     store->finishRun(store->beginRun("ir5"), "succeeded");
   }
   // Back to schema 5, as mlopsc 5 left it.
-  REQUIRE(sql(db, "DROP INDEX runs_by_external_id; ALTER TABLE runs DROP COLUMN external_id; DROP TABLE artifacts; "
+  REQUIRE(sqliteDirect(db, "DROP INDEX runs_by_external_id; ALTER TABLE runs DROP COLUMN external_id; DROP TABLE artifacts; "
                   "PRAGMA user_version = 5;")
               .empty());
   std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);

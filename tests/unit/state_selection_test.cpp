@@ -74,7 +74,8 @@ TEST_CASE("a run takes MLOPS_STATE and PGPASSWORD out of its environment", "[run
   std::vector<std::string> taken = takeStateCredentials(selection);
   CHECK(std::getenv("MLOPS_STATE") == nullptr);
   CHECK(std::getenv("PGPASSWORD") == nullptr);
-  CHECK(taken == std::vector<std::string>{"postgresql://ci:s3cret-pw@db/mlops", "an0ther-pw"});
+  // Both values, and the URL's own password on its own: masked wherever it shows.
+  CHECK(taken == std::vector<std::string>{"postgresql://ci:s3cret-pw@db/mlops", "an0ther-pw", "s3cret-pw"});
   CHECK(selection.location == "postgresql://ci:s3cret-pw@db/mlops");  // selected before: still known
   CHECK(selection.pgPassword == "an0ther-pw");  // handed to the connection, not to libpq's getenv
 }
@@ -86,14 +87,17 @@ TEST_CASE("a record in another file leaves the successes in the project's own", 
   REQUIRE(!selection.isDefault());
   {
     OpenedState state;
-    REQUIRE(openState(selection, root, state, error));
+    REQUIRE(openState(selection, root, "", state, error));
     Record& record = state.record();
     CHECK(record.describe() == shared);
     // The team's run ids need not exist in the local file.
     int64_t run = record.beginRun("ir");
     run = record.beginRun("ir");
     REQUIRE(run == 2);
-    recordSuccess(record, state.cache(), run, {"step:a", "succeeded", 0, 1.0, "never ran"},
+    recordSuccess(record, state.cache(), run - 1, {"step:a", "succeeded", 0, 1.0, "never ran"},
+                  {0, "key0", "{}", {{"build/a", hashBytes("a0")}, {"build/b", hashBytes("b0")}}});
+    // A later success replaces the earlier one, its outputs included.
+    recordSuccess(record, state.cache(), run, {"step:a", "succeeded", 0, 1.0, "input changed"},
                   {0, "key", "{}", {{"build/a", hashBytes("a")}}});
     record.finishRun(run, "succeeded");
   }
@@ -102,6 +106,9 @@ TEST_CASE("a record in another file leaves the successes in the project's own", 
   std::optional<NodeSuccess> success = local->lastSuccess("step:a");
   REQUIRE(success);
   CHECK(success->run == 2);
+  CHECK(success->cacheKey == "key");
+  REQUIRE(success->outputs.size() == 1);
+  CHECK(success->outputs[0].second == hashBytes("a"));
   CHECK(local->runs().empty());
   std::unique_ptr<SqliteStore> team = SqliteStore::open(shared, error);
   REQUIRE(team);
@@ -112,6 +119,6 @@ TEST_CASE("a record in another file leaves the successes in the project's own", 
 
   // The project's own file given by path is the default after all: one file, one transaction.
   OpenedState same;
-  REQUIRE(openState(selectState(root + "/.mlops/state.db"), root, same, error));
+  REQUIRE(openState(selectState(root + "/.mlops/state.db"), root, "", same, error));
   CHECK(!same.shared);
 }
