@@ -3,9 +3,8 @@
 # every job in a fresh checkout of its own, the artifact folders of earlier
 # jobs passed along, and one team's record shared by all of them through
 # MLOPS_STATE, which each job gets exactly when the generated GitHub
-# workflow gives it (its run step's `env`). The record is a SQLite file here;
-# with MLOPS_TEST_STATE=pg (and tests/e2e/lib_pg.bash present) a throwaway
-# PostgreSQL cluster.
+# workflow gives it (its run step's `env`). The record is a SQLite file, or
+# with MLOPS_TEST_STATE=pg a throwaway PostgreSQL cluster (lib.bash).
 #
 # Run 1: the gate's job waits (exit 5) and says who must approve with which
 # command; approvals from other machines (other folders, the same
@@ -17,16 +16,15 @@
 # approved model of run 1. Without MLOPS_STATE, jobs that need the record
 # stop (exit 2) naming the secret; a step's command never sees it.
 source "$(dirname "$0")/lib.bash"
-unset MLOPS_STATE MLOPS_RUN_ID PGPASSWORD
-
+# With MLOPS_TEST_STATE=pg lib.bash started a cluster and exported its
+# MLOPS_STATE: here the jobs get it only as the workflow says.
 if [[ ${MLOPS_TEST_STATE:-} == pg ]]; then
-  source "$(dirname "$0")/lib_pg.bash"
-  pg_start || { fail "could not start a throwaway PostgreSQL cluster"; exit 0; }
-  TEAM=$PG_STATE
+  TEAM=$MLOPS_STATE
 else
   mkdir team
   TEAM=$PWD/team/team.db
 fi
+unset MLOPS_STATE MLOPS_RUN_ID PGPASSWORD
 
 cp -a "$MLOPS_SOURCE_DIR/examples/credit-risk" repo
 rm -rf repo/build repo/.mlops repo/serving repo/mlops
