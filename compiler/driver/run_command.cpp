@@ -51,7 +51,8 @@ llvm::cl::opt<std::string> runSecretsFile(
 llvm::cl::opt<std::string> runNode(
     "node",
     llvm::cl::desc("Run this node: with CI set and --artifacts, as a CI job (upstream ran in earlier jobs, whose "
-                   "results it checks); elsewhere with the tests and gates upstream of it"),
+                   "results it checks; approvals, baselines and drift references come from the team's record, "
+                   "MLOPS_STATE); elsewhere with the tests and gates upstream of it"),
     llvm::cl::value_desc("id"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> runArtifacts(
     "artifacts",
