@@ -196,7 +196,7 @@ expect_job_log "$cr" main:test:auc_floor "test auc_floor: passed (metrics.auc >=
   "the AUC test reads the metrics the model job trained"
 model_result=$cr/.gitlab-ci-local/artifacts/$(safe_name main:model:scorer)/mlops-artifacts/model-scorer/result.json
 artifact=$(json_get "$model_result" artifact)
-[[ $artifact =~ ^[0-9a-f]{64}$ ]] && pass "the model job's artifact folder names its digest" ||
+[[ $artifact =~ ^[0-9a-f]{32}$ ]] && pass "the model job's artifact folder names its digest" ||
   fail "no artifact digest in $model_result: $artifact"
 prefix=${artifact:0:12}
 grep -q -E '^main:gate:production +finished in .* FAIL 5 *$' p1.log && pass "the gate job exits 5: waiting" ||
