@@ -29,7 +29,7 @@
 # shellcheck source=tests/e2e/lib.bash
 source "$(dirname "$0")/lib.bash"
 
-GCL_TIMEOUT=${MLOPS_GCL_TIMEOUT:-600}  # seconds one gitlab-ci-local invocation may take
+GCL_TIMEOUT=${MLOPS_GCL_TIMEOUT:-300}  # seconds one gitlab-ci-local invocation may take
 
 # ---- every process this test starts is gone when it ends, pass or fail
 GCL_PID=
@@ -40,7 +40,9 @@ stop_gcl() {  # the gitlab-ci-local running now, with its jobs (its own process 
   kill -KILL -- "-$GCL_PID" 2>/dev/null || true
   GCL_PID=
 }
-trap 'status=$?; stop_gcl; (exit $status); e2e_finish' EXIT
+trap 'status=$?; stop_gcl; set +e; (exit $status); e2e_finish' EXIT
+trap 'exit 143' TERM  # (CTest's timeout) reported as a failure, after the cleanup above
+trap 'exit 130' INT
 
 for tool in node npm git rsync python3 setsid; do
   command -v "$tool" >/dev/null 2>&1 || { fail "$tool is not installed (scripts/install-deps)"; exit 0; }
@@ -61,7 +63,8 @@ mkdir -p "$cache"
     touch "$cache/.installed"
 ) 9>"$cache/.lock" || {
   if ! timeout 60 npm ping >"$E2E_WORK/npm-ping.out" 2>&1; then
-    skip "npm cannot reach its registry ($(tail -n 1 "$E2E_WORK/npm-ping.out")) and gitlab-ci-local $gcl_version is not in $cache"
+    skip "npm cannot reach its registry ($(grep -m1 -E 'FetchError|code E' "$E2E_WORK/npm-ping.out" | sed 's/^npm error //'))" \
+      "and gitlab-ci-local $gcl_version is not in $cache"
   fi
   fail "npm ci of tests/gitlab-ci-local into $cache failed"; show "$E2E_WORK/npm.out"; exit 0
 }
