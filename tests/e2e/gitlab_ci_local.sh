@@ -146,6 +146,9 @@ expect_job_log() {  # REPO JOB TEXT WHAT
   if grep -a -q -F -- "$3" "$f" 2>/dev/null; then pass "$4"; else fail "$4: $2's log lacks: $3"; show "$f"; fi
 }
 
+# A job naming an image gets CI_PROJECT_DIR=/builds/<group>/<project> (see
+# gcl), which nothing may write to.
+gcl_project=$(basename "$E2E_WORK")
 # init_repo DIR: commits DIR as branch main of a repository with an origin
 # (gitlab-ci-local reads both; it never contacts the remote).
 init_repo() {
@@ -155,7 +158,7 @@ init_repo() {
   git -C "$1" config commit.gpgsign false
   git -C "$1" add -A
   git -C "$1" commit -q -m "the spec and its generated CI"
-  git -C "$1" remote add origin https://gitlab.invalid/team/project.git
+  git -C "$1" remote add origin "https://gitlab.invalid/mlopsc-e2e/$gcl_project.git"
   git -C "$1" update-ref refs/remotes/origin/main HEAD
   git -C "$1" remote set-head origin main
 }
@@ -402,4 +405,6 @@ expect_job_log "$adv" main:deploy:churn_prod "monitor churn_live passed" "the mo
 if grep -a -q -F -- "$adv_token" a1.log a2.log "$adv"/.gitlab-ci-local/output/*.log; then fail "the secret's value reached a job log"
 else pass "the hostile secret's value is in no job log"; fi
 expect_eq "$(ls -A "$markers")" "" "no payload ran (no marker in $markers)"
+[[ ! -e /builds/mlopsc-e2e/$gcl_project ]] && pass "no job wrote to its CI_PROJECT_DIR outside the repository" ||
+  fail "a job wrote to /builds/mlopsc-e2e/$gcl_project"
 expect_eq "$(find "$E2E_WORK" /builds -name 'pwned-*' 2>/dev/null)" "" "no payload ran (no pwned-* file anywhere)"
