@@ -16,7 +16,7 @@
 #pragma once
 
 #include "ir/pipeline_graph.h"
-#include "runtime/state_store.h"
+#include "runtime/state/records.h"
 
 #include <optional>
 #include <string>

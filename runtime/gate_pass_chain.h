@@ -14,7 +14,7 @@
 // without mlopsc, not a forger who rebuilds it.
 #pragma once
 
-#include "runtime/state_store.h"
+#include "runtime/state/records.h"
 
 #include <string>
 #include <vector>

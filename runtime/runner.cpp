@@ -22,7 +22,7 @@
 #include "runtime/scheduler.h"
 #include "runtime/secret_environment.h"
 #include "runtime/secrets_file.h"
-#include "runtime/state_store.h"
+#include "runtime/state/state_selection.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -180,22 +180,25 @@ struct Rollout {
 
 class Runner : public Executor {
  public:
-  Runner(const ir::PipelineGraph& g, const RunOptions& o, std::vector<const ir::Node*> order, StateStore* state,
-         int64_t run, std::string logDir, Progress& progress, ProcessRegistry* registry)
-      : g_(g), o_(o), order_(std::move(order)), state_(state), run_(run), logDir_(std::move(logDir)),
+  // `state` and `cache` are null when a dry run finds no state.
+  Runner(const ir::PipelineGraph& g, const RunOptions& o, std::vector<const ir::Node*> order, Record* state,
+         LocalCache* cache, int64_t run, std::string logDir, Progress& progress, ProcessRegistry* registry)
+      : g_(g), o_(o), order_(std::move(order)), state_(state), cache_(cache), run_(run), logDir_(std::move(logDir)),
         progress_(progress), processes_([this](size_t i) { return prepared_.at(i).job; }) {
     processes_.registry = registry;
     processes_.killGraceSeconds = o.killGraceSeconds;
     processes_.backoffBaseSeconds = o.backoffBaseSeconds;
+    if (cache_) {
+      cache_->loadHashes(hasher_);
+      successes_ = cache_->allSuccesses();
+    }
     if (state_) {
-      state_->loadHashes(hasher_);
       // Gates count approvals, and tests read baselines and references, only
       // from the rows that verify (runtime/gate_pass_chain.h).
       approvals_ = state_->approvals();
       approvals_.resize(verifiedApprovalCount(approvals_));
       passes_ = state_->gatePasses();
       passes_.resize(verifiedGatePassCount(passes_));
-      successes_ = state_->allSuccesses();
     }
   }
 
@@ -266,7 +269,7 @@ class Runner : public Executor {
   void finish() {
     if (state_ && !o_.dryRun) {
       flushResults();
-      state_->saveHashes(hasher_);
+      cache_->saveHashes(hasher_);
     }
   }
 
@@ -384,6 +387,7 @@ class Runner : public Executor {
     std::replace(logName.begin(), logName.end(), ':', '-');
     p.job.spec = {command->command, g_.root.empty() ? "." : g_.root, std::move(env), logDir_ + "/" + logName + ".log", {}};
     for (const auto& [name, value] : o_.secrets) p.job.spec.maskedValues.push_back(value);
+    p.job.spec.maskedValues.insert(p.job.spec.maskedValues.end(), o_.stateCredentials.begin(), o_.stateCredentials.end());
     p.job.timeoutSeconds = n.resources.timeoutSeconds;
     p.job.retries = static_cast<unsigned>(n.resources.retries.value_or(0));
     whys_[i] = verdict.why;
@@ -973,7 +977,7 @@ class Runner : public Executor {
     // A success is written at once (crash safety: it is what makes the node
     // up to date); other results are batched.
     if (success) {
-      state_->recordNode(run_, r, success);
+      recordSuccess(*state_, *cache_, run_, r, *success);
       successes_[n.id] = *success;
       return;
     }
@@ -989,7 +993,8 @@ class Runner : public Executor {
   const ir::PipelineGraph& g_;
   const RunOptions& o_;
   std::vector<const ir::Node*> order_;
-  StateStore* state_;
+  Record* state_;
+  LocalCache* cache_;
   int64_t run_;
   std::string logDir_;
   Progress& progress_;
@@ -1134,8 +1139,12 @@ std::optional<RunStatus> runNoop(const std::string& rootIn, const std::string& i
   RunLock lock;
   if (!lock.acquire(mlopsDir + "/lock", o.err)) return std::nullopt;
   killOrphanGroups(mlopsDir + "/process-groups", o.err);
+  // Only the local file: the fast path never opens a shared record. Beside
+  // one, the no-op run is recorded in the local file alone.
   std::string error;
-  std::unique_ptr<StateStore> state = StateStore::open(mlopsDir + "/state.db", error);
+  std::unique_ptr<SqliteStore> state = SqliteStore::open(
+      mlopsDir + "/state.db", error,
+      o.state.isDefault() ? SqliteStore::Use::RecordAndCache : SqliteStore::Use::LocalCacheOnly);
   if (!state) return std::nullopt;
   int64_t manifestRun = 0;  // the run whose results this one repeats (history shows them as cached)
   std::string digest = hashBytes(irJson).hex();
@@ -1166,6 +1175,8 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   RunOptions o = given;
   std::optional<RunInterruptions> interruptions;
   if (!o.dryRun) {
+    // First: a node declaring MLOPS_STATE as its secret must not get it.
+    o.stateCredentials = takeStateCredentials(o.state);
     o.secrets = takeSecrets(g, std::move(o.secrets));
     interruptions.emplace();
   }
@@ -1247,7 +1258,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
 
   std::string root = g.root.empty() ? "." : g.root;
   std::string mlopsDir = root + "/.mlops";
-  std::unique_ptr<StateStore> state;
+  OpenedState state;
   RunLock lock;
   std::unique_ptr<ProcessRegistry> registry;  // after the lock: emptied while it is held
   int64_t run = 0;
@@ -1262,23 +1273,23 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   }
   std::string error;
   if (!o.dryRun || llvm::sys::fs::exists(mlopsDir + "/state.db")) {
-    state = StateStore::open(mlopsDir + "/state.db", error);
-    if (!state) {
+    if (!openState(o.state, root, g.projectName, state, error)) {
       std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
       return RunStatus::Usage;
     }
   }
+  Record* record = state.local ? &state.record() : nullptr;
   std::string digest;  // of the graph's bytes: its id in the state store and the no-op manifest's key
   if (!o.dryRun) {
     digest = hashBytes(irJson).hex();
-    state->saveGraph(digest, irJson);
-    run = state->beginRun(digest);
+    record->saveGraph(digest, irJson);
+    run = record->beginRun(digest, 0, o.externalRunId);
     logDir = mlopsDir + "/logs/" + std::to_string(run);
     llvm::sys::fs::create_directories(logDir);
     registry = ProcessRegistry::openForRun(mlopsDir + "/process-groups", o.err, error);
     if (!registry) {
       std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
-      state->finishRun(run, "failed");
+      record->finishRun(run, "failed");
       return RunStatus::Usage;
     }
   }
@@ -1300,7 +1311,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   const char* term = std::getenv("TERM");
   bool terminal = ::isatty(::fileno(o.out)) && term && std::string(term) != "dumb";
   Progress progress(o.out, o.err, order.size(), terminal, o.statusOnly);
-  Runner runner(g, o, order, state.get(), run, logDir, progress, registry.get());
+  Runner runner(g, o, order, record, state.local ? &state.cache() : nullptr, run, logDir, progress, registry.get());
   std::vector<TaskResult> results = schedule(tasks, options, runner);
   bool failed = false;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -1315,8 +1326,8 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   runner.finish();
   bool waiting = !runner.waitingGates().empty();
   bool interrupted = interruptSignal() != 0;
-  if (state && !o.dryRun)
-    state->finishRun(run, interrupted ? "interrupted" : failed ? "failed" : waiting ? "waiting" : "succeeded");
+  if (record && !o.dryRun)
+    record->finishRun(run, interrupted ? "interrupted" : failed ? "failed" : waiting ? "waiting" : "succeeded");
 
   size_t ran = 0, cached = 0, bad = 0;
   for (const ProgressLine& l : progress.lines()) {
@@ -1339,12 +1350,18 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
         std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
         return RunStatus::NodeFailed;
       }
+  // A record that failed mid-run (a server gone) took no writes since: the
+  // successes are in the local cache, so the next run records those nodes.
+  if (record && !record->ok()) {
+    std::fprintf(o.err, "mlopsc: error: %s; the results since are recorded by the next run\n", record->error().c_str());
+    return RunStatus::Usage;
+  }
   if (interrupted) return interruptedStatus();
-  if (state && !o.dryRun && o.node.empty()) {
+  if (record && !o.dryRun && o.node.empty()) {
     if (std::optional<std::string> manifest = noopManifestOf(g, order, progress.lines(), root, runner.hasher(), runner.codeFound()))
-      state->saveNoopManifest(noopManifestKey(digest, o.targets, o.runtimeVersion), *manifest, run);
+      state.cache().saveNoopManifest(noopManifestKey(digest, o.targets, o.runtimeVersion), *manifest, run);
     else
-      state->forgetNoopManifest();
+      state.cache().forgetNoopManifest();
   }
   bool stepFailed = runner.monitorFailed();
   for (size_t i = 0; i < results.size(); ++i)

@@ -9,13 +9,16 @@
 // one fails) and monitors (their expectation over the live metrics).
 //
 // Layout under the project root (the folder of the root spec):
-//   .mlops/state.db            runs, node results, last successes, hash memo
+//   .mlops/state.db            last successes, hash memo, no-op manifest; and,
+//                              unless --state / MLOPS_STATE selects another,
+//                              the record: runs, node results, approvals, gate passes
 //   .mlops/logs/RUN/NODE.log   each node's stdout and stderr (0600, secrets masked)
 //   .mlops/lock                held while a run writes state
 #pragma once
 
 #include "ir/pipeline_graph.h"
 #include "runtime/artifacts.h"
+#include "runtime/state/state_selection.h"
 
 #include <cstdio>
 #include <map>
@@ -50,6 +53,13 @@ struct RunOptions {
   // (runtime/secret_environment.h); every value here is masked in every log.
   std::map<std::string, std::string> secrets;
   std::string secretsFile;
+  // The record to use (runtime/state/state_selection.h) and, from
+  // MLOPS_RUN_ID, the CI run whose jobs all join one run in it.
+  StateSelection state;
+  std::string externalRunId;
+  // MLOPS_STATE and PGPASSWORD as the run took them out of its environment
+  // (takeStateCredentials): masked in every log, handed to no node.
+  std::vector<std::string> stateCredentials;
   double killGraceSeconds = 5;
   double backoffBaseSeconds = 1;
   std::FILE* out = stdout;  // progress and the summary

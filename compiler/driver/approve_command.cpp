@@ -47,7 +47,7 @@ std::string gitEmail() {
 }  // namespace
 
 int runApprove() {
-  std::optional<ProjectState> project = openProjectState(projectOption);
+  std::optional<ProjectState> project = openProjectState(projectOption, selectedState());
   if (!project) return static_cast<int>(ExitCode::Usage);
   if (!project->graph) {
     llvm::errs() << "mlopsc: error: no run recorded in `" << project->root << "`: run `mlopsc run SPEC` first\n";

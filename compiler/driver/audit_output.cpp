@@ -7,7 +7,7 @@
 #include "emit/audit_markdown.h"
 #include "runtime/approvals.h"
 #include "runtime/gate_pass_chain.h"
-#include "runtime/state_store.h"
+#include "runtime/state/state_selection.h"
 
 #include <llvm/ADT/StringExtras.h>
 #include <openssl/evp.h>
@@ -51,12 +51,12 @@ std::vector<emit::AuditDiagnostic> auditDiagnostics(diag::DiagnosticEngine& diag
   return out;
 }
 
-std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const std::string& path,
+std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const runtime::StateSelection& selection,
                                                const std::string& root, std::string& error) {
-  std::unique_ptr<runtime::StateStore> store = runtime::StateStore::open(path, error);
+  std::unique_ptr<runtime::Record> store = runtime::openRecord(selection, root, g.projectName, error);
   if (!store) return std::nullopt;
   emit::AuditState s;
-  s.path = path;
+  s.path = store->describe();
   std::map<int64_t, std::string> startedAt;
   for (const runtime::RunRecord& r : store->runs()) startedAt[r.id] = r.startedAt;
   for (const ir::Node& n : g.nodes) {

@@ -6,6 +6,7 @@
 
 #include "diag/diagnostic_engine.h"
 #include "emit/audit_report.h"
+#include "runtime/state/state_selection.h"
 
 #include <optional>
 #include <string>
@@ -17,9 +18,10 @@ namespace mlops::driver {
 // Warnings and errors so far, located, with their explanation's summary.
 std::vector<emit::AuditDiagnostic> auditDiagnostics(diag::DiagnosticEngine& diags);
 
-// The evidence in the state store at `path` (nullopt and `error` when it
-// cannot be read); `root` resolves the models' output paths.
-std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& graph, const std::string& path,
+// The evidence in the record `selection` names for the project at `root`
+// (nullopt and `error` when it cannot be read); `root` also resolves the
+// models' output paths.
+std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& graph, const runtime::StateSelection& selection,
                                                const std::string& root, std::string& error);
 
 enum class AuditFormat { Markdown, Html, Json };

@@ -19,6 +19,11 @@ llvm::cl::SubCommand historyCommand("history",
 llvm::cl::SubCommand logCommand("log", "Print a node's output from its latest run (control characters escaped on a terminal)");
 llvm::cl::SubCommand statusCommand(
     "status", "Say which nodes are not up to date and why, running nothing; kill what a killed run left running");
+// Defined here, not in state_command.cpp: the shared options below name it,
+// and objects of one file are constructed in order.
+llvm::cl::SubCommand stateCommand("state",
+                                  "The record of runs, approvals and gate passes: check, migrate, export FILE, "
+                                  "import FILE (from SQLite to PostgreSQL, hash chains kept)");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");
@@ -29,7 +34,28 @@ llvm::cl::opt<std::string> projectOption(
     llvm::cl::desc("Project folder (default: the nearest folder upwards with a .mlops/state.db; for `status`, "
                    "used when no spec is given)"),
     llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand), llvm::cl::sub(approveCommand),
-    llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand), llvm::cl::cat(commandCategory));
+    llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand), llvm::cl::sub(stateCommand),
+    llvm::cl::cat(commandCategory));
+
+llvm::cl::opt<std::string> stateOption(
+    "state",
+    llvm::cl::desc("The team's record of runs, approvals and gate passes: a PostgreSQL URL "
+                   "(postgresql://HOST/DB) or libpq keyword string (host=HOST dbname=DB), or a SQLite file "
+                   "(default: $MLOPS_STATE, else the project's .mlops/state.db); passwords come from libpq's "
+                   "means (the URL, PGPASSWORD, ~/.pgpass) and are never printed"),
+    llvm::cl::value_desc("url|file"), llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand),
+    llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand),
+    llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
+
+llvm::cl::opt<std::string> stateProjectOption(
+    "state-project",
+    llvm::cl::desc("In a PostgreSQL record holding several projects, the one to use (default: the spec's "
+                   "project; without a spec, the only one there); its schema is mlops_NAME"),
+    llvm::cl::value_desc("name"), llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand),
+    llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand),
+    llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
+
+runtime::StateSelection selectedState() { return runtime::selectState(stateOption, stateProjectOption); }
 
 llvm::cl::opt<bool> noCompileCache(
     "no-compile-cache",
@@ -160,10 +186,11 @@ int runSelectedCommand() {
   if (historyCommand) return runHistory();
   if (logCommand) return runLog();
   if (reportCommand) return runReport();
+  if (stateCommand) return runState();
   if (fmtCommand) return runFmt();
   if (lspCommand) return runLsp();
   if (parseCommand) return runParse();
-  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run`, `status`, `approve`, `history`, `log`, `report`, `fmt`, `lsp` or `explain`\n"
+  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run`, `status`, `approve`, `history`, `log`, `report`, `state`, `fmt`, `lsp` or `explain`\n"
                << "run `mlopsc --help` for usage\n";
   return static_cast<int>(ExitCode::Usage);
 }

@@ -8,6 +8,7 @@
 #include "driver/compilation.h"
 #include "driver/diagnostic_output.h"
 #include "ir/pipeline_graph.h"
+#include "runtime/state/state_selection.h"
 
 #include <llvm/Support/CommandLine.h>
 
@@ -36,6 +37,7 @@ int runApprove();
 int runHistory();
 int runLog();
 int runReport();
+int runState();
 int runFmt();
 int runLsp();
 
@@ -48,6 +50,11 @@ extern llvm::cl::OptionCategory commandCategory;
 // --project DIR of the commands that read a project's state (status,
 // approve, history, log): driver/project_state.h.
 extern llvm::cl::opt<std::string> projectOption;
+// --state URL|FILE and --state-project NAME of the commands that read or
+// write the record (run, status, approve, history, log, state): with
+// MLOPS_STATE, which record (runtime/state/state_selection.h).
+extern llvm::cl::opt<std::string> stateOption;
+runtime::StateSelection selectedState();
 
 // Prints diagnostics as requested by the shared options; returns false on a
 // bad option value (already reported).
@@ -99,6 +106,7 @@ extern llvm::cl::SubCommand approveCommand;
 extern llvm::cl::SubCommand historyCommand;
 extern llvm::cl::SubCommand logCommand;
 extern llvm::cl::SubCommand reportCommand;
+extern llvm::cl::SubCommand stateCommand;
 extern llvm::cl::SubCommand fmtCommand;
 extern llvm::cl::SubCommand lspCommand;
 

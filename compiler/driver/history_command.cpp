@@ -31,9 +31,9 @@ llvm::cl::opt<bool> historyVerify("verify",
 }  // namespace
 
 int runHistory() {
-  std::optional<ProjectState> project = openProjectState(projectOption);
+  std::optional<ProjectState> project = openProjectState(projectOption, selectedState());
   if (!project) return static_cast<int>(ExitCode::Usage);
-  runtime::StateStore& store = *project->store;
+  runtime::Record& store = *project->store;
   llvm::raw_ostream& out = llvm::outs();
   if (historyVerify) {
     std::vector<runtime::ApprovalRecord> log = store.approvals();
@@ -51,8 +51,8 @@ int runHistory() {
       return 0;
     }
     for (const std::string& p : problems) llvm::errs() << "mlopsc: error: " << p << '\n';
-    llvm::errs() << "mlopsc: the state of `" << project->root
-                 << "` was tampered with: gates count only the rows before the first bad one; do not trust the rest\n";
+    llvm::errs() << "mlopsc: the record at " << store.describe()
+                 << " was tampered with: gates count only the rows before the first bad one; do not trust the rest\n";
     return static_cast<int>(ExitCode::Refused);
   }
   if (!historyNode.empty()) {

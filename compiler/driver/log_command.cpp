@@ -22,7 +22,7 @@ llvm::cl::opt<std::string> logNode(llvm::cl::Positional, llvm::cl::desc("<node>"
 }  // namespace
 
 int runLog() {
-  std::optional<ProjectState> project = openProjectState(projectOption);
+  std::optional<ProjectState> project = openProjectState(projectOption, selectedState());
   if (!project) return static_cast<int>(ExitCode::Usage);
   std::string id = logNode;
   if (project->graph) {

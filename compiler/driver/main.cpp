@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
                                          "  mlopsc approve GATE --as EMAIL  approve a gate for the latest model artifact\n"
                                          "  mlopsc history [--verify]     runs, gate passes, approvals; check the log\n"
                                          "  mlopsc log NODE               a node's output from its latest run\n"
+                                         "  mlopsc state check|migrate    the record (SQLite or PostgreSQL: --state URL);\n"
+                                         "                                export FILE, import FILE move it verbatim\n"
                                          "  mlopsc report SPEC -o DIR     write the audit report (md, html, json)\n"
                                          "  mlopsc fmt [--check] [FILE]   format .mlops files in the canonical style\n"
                                          "  mlopsc lsp                    language server for editors (LSP over stdio)\n"

@@ -8,11 +8,13 @@
 
 namespace mlops::driver {
 
-std::optional<ProjectState> openProjectState(const std::string& projectOption) {
+std::optional<ProjectState> openProjectState(const std::string& projectOption,
+                                             const runtime::StateSelection& selection) {
   ProjectState p;
+  bool selected = !selection.isDefault();
   if (!projectOption.empty()) {
     p.root = projectOption;
-    if (!llvm::sys::fs::exists(p.root + "/.mlops/state.db")) {
+    if (!selected && !llvm::sys::fs::exists(p.root + "/.mlops/state.db")) {
       llvm::errs() << "mlopsc: error: `" << p.root
                    << "` has no `.mlops/state.db`: run `mlopsc run` there first\n";
       return std::nullopt;
@@ -20,6 +22,7 @@ std::optional<ProjectState> openProjectState(const std::string& projectOption) {
   } else {
     llvm::SmallString<256> dir;
     llvm::sys::fs::current_path(dir);
+    std::string here = dir.str().str();
     for (;;) {
       if (llvm::sys::fs::exists(dir + "/.mlops/state.db")) {
         p.root = dir.str().str();
@@ -27,6 +30,10 @@ std::optional<ProjectState> openProjectState(const std::string& projectOption) {
       }
       llvm::StringRef parent = llvm::sys::path::parent_path(dir);
       if (parent.empty() || parent == dir) {
+        if (selected) {
+          p.root = here;
+          break;
+        }
         llvm::errs() << "mlopsc: error: no `.mlops/state.db` in this folder or any above it: run `mlopsc run "
                         "SPEC` first, or give --project DIR\n";
         return std::nullopt;
@@ -34,8 +41,14 @@ std::optional<ProjectState> openProjectState(const std::string& projectOption) {
       dir = parent;
     }
   }
+  if (selection.backend == runtime::StateBackend::Sqlite && selected &&
+      !llvm::sys::fs::exists(selection.location)) {
+    llvm::errs() << "mlopsc: error: no state at `" << selection.location
+                 << "`: expected the SQLite file of a record (--state or MLOPS_STATE)\n";
+    return std::nullopt;
+  }
   std::string error;
-  p.store = runtime::StateStore::open(p.root + "/.mlops/state.db", error);
+  p.store = runtime::openRecord(selection, p.root, "", error);
   if (!p.store) {
     llvm::errs() << "mlopsc: error: " << error << '\n';
     return std::nullopt;
@@ -44,8 +57,8 @@ std::optional<ProjectState> openProjectState(const std::string& projectOption) {
     ir::ReadError readError;
     p.graph = ir::readPipelineJson(*json, readError);
     if (!p.graph) {
-      llvm::errs() << "mlopsc: error: the pipeline graph of the latest run in `" << p.root
-                   << "/.mlops/state.db` is unreadable: " << readError.message << '\n';
+      llvm::errs() << "mlopsc: error: the pipeline graph of the latest run in `" << p.store->describe()
+                   << "` is unreadable: " << readError.message << '\n';
       return std::nullopt;
     }
   }

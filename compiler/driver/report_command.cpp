@@ -1,5 +1,5 @@
 // mlopsc report SPEC [-o DIR] [--format md,html,json] [--baseline OLD]
-// [--state FILE] [--timestamp]: the audit report for model risk managers
+// [--state URL|FILE|none] [--timestamp]: the audit report for model risk managers
 // (emit/audit_report.h, docs/report.md) from the spec and, when present,
 // the project's run history.
 #include "driver/audit_output.h"
@@ -10,7 +10,7 @@
 #include "emit/audit_changes.h"
 #include "emit/graph_emitter.h"
 #include "emit/target_limits.h"
-#include "runtime/state_store.h"
+#include "runtime/state/state_selection.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -37,9 +37,10 @@ llvm::cl::opt<std::string> reportBaseline(
     llvm::cl::value_desc("old"), llvm::cl::sub(reportCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> reportState(
     "state",
-    llvm::cl::desc("The run history to read (default: .mlops/state.db in the spec's folder, when present; "
+    llvm::cl::desc("The run history to read: a PostgreSQL URL or libpq keyword string, or a SQLite file "
+                   "(default: $MLOPS_STATE, else .mlops/state.db in the spec's folder, when present; "
                    "`none`: the spec's evidence only)"),
-    llvm::cl::value_desc("file"), llvm::cl::sub(reportCommand), llvm::cl::cat(commandCategory));
+    llvm::cl::value_desc("url|file|none"), llvm::cl::sub(reportCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<bool> reportTimestamp("timestamp", llvm::cl::desc("Record when the report was made (off: reports are reproducible)"),
                                     llvm::cl::sub(reportCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> reportStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
@@ -97,16 +98,17 @@ int runReport() {
   inputs.irSha256 = sha256Hex(ir::writeJson(*graph));
 
   std::string root = graph->root.empty() ? "." : graph->root;
-  std::string statePath = reportState.empty() ? root + "/.mlops/state.db" : reportState.getValue();
+  runtime::StateSelection selection = runtime::selectState(reportState);
+  std::string statePath = selection.isDefault() ? root + "/.mlops/state.db" : selection.location;
   if (reportState == "none") {
     // The spec's evidence only.
-  } else if (!reportState.empty() || llvm::sys::fs::exists(statePath)) {
-    if (!llvm::sys::fs::exists(statePath)) {
+  } else if (!selection.isDefault() || llvm::sys::fs::exists(statePath)) {
+    if (selection.backend == runtime::StateBackend::Sqlite && !llvm::sys::fs::exists(statePath)) {
       llvm::errs() << "mlopsc: error: no state store at `" << statePath << "`\n";
       return static_cast<int>(ExitCode::Usage);
     }
     std::string error;
-    inputs.state = readAuditState(*graph, statePath, root, error);
+    inputs.state = readAuditState(*graph, selection, root, error);
     if (!inputs.state) {
       llvm::errs() << "mlopsc: error: " << error << '\n';
       return static_cast<int>(ExitCode::Usage);

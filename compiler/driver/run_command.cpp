@@ -18,6 +18,7 @@
 
 #include <llvm/Support/raw_ostream.h>
 
+#include <cstdlib>
 #include <thread>
 
 namespace mlops::driver {
@@ -117,6 +118,12 @@ int runRun() {
   options.artifactsDir = runArtifacts;
   options.ci = runtime::runningInCi();
   options.maxArtifactBytes = *maxArtifactBytes;
+  options.state = selectedState();
+  if (std::string error; !runtime::checkStateSelection(options.state, error)) {
+    llvm::errs() << "mlopsc: error: " << error << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
+  if (const char* runId = std::getenv("MLOPS_RUN_ID")) options.externalRunId = runId;
   std::string irJson;
   int exitCode = 0;
   std::unique_ptr<ir::PipelineGraph> graph;

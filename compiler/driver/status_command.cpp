@@ -32,7 +32,7 @@ int runStatus() {
     graph = loadPipeline(statusInput, statusStdlib, irJson, exitCode);
     if (!graph) return exitCode;
   } else {
-    std::optional<ProjectState> project = openProjectState(projectOption);
+    std::optional<ProjectState> project = openProjectState(projectOption, selectedState());
     if (!project) return static_cast<int>(ExitCode::Usage);
     if (!project->graph) {
       llvm::errs() << "mlopsc: error: no run recorded in `" << project->root << "`: give the spec\n";
@@ -45,6 +45,7 @@ int runStatus() {
   runtime::RunOptions options;
   options.dryRun = true;
   options.statusOnly = true;
+  options.state = selectedState();
   options.runtimeVersion = kVersion;
   runtime::RunStatus status = runtime::runPipeline(*graph, options, irJson);
   return status == runtime::RunStatus::Usage ? static_cast<int>(ExitCode::Usage) : 0;

@@ -8,6 +8,9 @@
 #   MLOPS_SHARED_DIR  shared validators: tools/validate-json, schemas/
 #   MLOPS_E2E_TIMEOUT seconds one mlopsc run may take (default 20; 60 for
 #                     a sanitizer build)
+#   MLOPS_TEST_STATE  `pg`: the script's record is a throwaway PostgreSQL
+#                     cluster (lib_pg.bash; MLOPS_STATE exported), not the
+#                     projects' .mlops/state.db
 #
 # Each script runs in a fresh temporary directory (removed on exit), so test
 # inputs are written and passed by relative names. `run` executes mlopsc
@@ -55,8 +58,14 @@ STDERR=$E2E_WORK/.stderr
 RC=0
 LAST_CMD=
 
+# Commands e2e_finish runs first, pass or fail (a helper such as lib_pg.bash
+# adds its own to stop what it started).
+E2E_CLEANUPS=()
+
 e2e_finish() {
   local status=$?
+  local cleanup
+  for cleanup in "${E2E_CLEANUPS[@]}"; do $cleanup || true; done
   rm -rf "$E2E_WORK"
   if ((status != 0)); then
     echo "FAIL - $E2E_NAME: the script itself failed (exit $status) before all assertions ran" \
@@ -70,6 +79,11 @@ e2e_finish() {
   echo "$E2E_NAME: all $E2E_PASSES assertions passed"
 }
 trap e2e_finish EXIT
+if [[ ${MLOPS_TEST_STATE:-} == pg ]]; then
+  source "$MLOPS_SOURCE_DIR/tests/e2e/lib_pg.bash"
+  pg_start || { echo "FAIL - $E2E_NAME: cannot start a PostgreSQL cluster for MLOPS_TEST_STATE=pg" >&2; exit 1; }
+  export MLOPS_STATE=$PG_STATE
+fi
 cd "$E2E_WORK"
 
 # ---- reporting

@@ -3,6 +3,7 @@
 // not, and neither does anything after it; the table refuses updates and
 // deletes; passes from a schema 4 store are sealed into the chain on upgrade.
 #include "runtime/gate_pass_chain.h"
+#include "runtime/state/sqlite_store.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
@@ -50,7 +51,7 @@ TEST_CASE("security item 11: a gate pass inserted by hand does not verify", "[ru
   Scratch s;
   std::string db = s.path("state.db"), error;
   {
-    std::unique_ptr<StateStore> store = StateStore::open(db, error);
+    std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
     REQUIRE(store);
     store->beginRun("ir");
     store->recordGatePass(passOf("a1", R"({"auc":0.81})"));
@@ -67,7 +68,7 @@ TEST_CASE("security item 11: a gate pass inserted by hand does not verify", "[ru
                 "VALUES ('gate:production', 'model:scorer', 'forged', 1, '2026-12-06T00:00:00Z', 0, '', "
                 "'{\"auc\":0.1}')")
             .empty());
-  std::unique_ptr<StateStore> store = StateStore::open(db, error);
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
   REQUIRE(store);
   std::vector<GatePass> passes = store->gatePasses();
   REQUIRE(passes.size() == 3);
@@ -102,12 +103,13 @@ TEST_CASE("gate passes from a schema 4 store are sealed into the chain on upgrad
   Scratch s;
   std::string db = s.path("state.db"), error;
   {
-    std::unique_ptr<StateStore> store = StateStore::open(db, error);
+    std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
     REQUIRE(store);
     store->beginRun("ir");
   }
   // Back to schema 4, with a pass as mlopsc 4 wrote it.
-  REQUIRE(sql(db, "DROP TRIGGER gate_passes_no_update; DROP TRIGGER gate_passes_no_delete; "
+  REQUIRE(sql(db, "DROP INDEX runs_by_external_id; ALTER TABLE runs DROP COLUMN external_id; DROP TABLE artifacts; "
+                  "DROP TRIGGER gate_passes_no_update; DROP TRIGGER gate_passes_no_delete; "
                   "DROP TRIGGER reference_profiles_no_update; DROP TRIGGER reference_profiles_no_delete; "
                   "ALTER TABLE gate_passes DROP COLUMN policy; ALTER TABLE gate_passes DROP COLUMN prev_hash; "
                   "ALTER TABLE gate_passes DROP COLUMN hash; ALTER TABLE file_hashes DROP COLUMN ctime_ns; "
@@ -116,9 +118,9 @@ TEST_CASE("gate passes from a schema 4 store are sealed into the chain on upgrad
                   "INSERT INTO file_hashes VALUES ('data/x.csv', 1, 2, 3, 4, 'd'); "
                   "PRAGMA user_version = 4;")
               .empty());
-  std::unique_ptr<StateStore> store = StateStore::open(db, error);
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
   REQUIRE(store);
-  CHECK(store->schemaVersion() == 5);
+  CHECK(store->schemaVersion() == kStateSchemaVersion);
   std::vector<GatePass> passes = store->gatePasses();
   REQUIRE(passes.size() == 1);
   CHECK(passes[0].policy.empty());  // passed under no recorded policy: gates count again

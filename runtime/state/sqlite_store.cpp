@@ -1,6 +1,7 @@
-#include "runtime/state_store.h"
+#include "runtime/state/sqlite_store.h"
 
 #include "runtime/gate_pass_chain.h"
+#include "runtime/state/sqlite_migrations.h"
 
 #include <sqlite3.h>
 
@@ -8,157 +9,9 @@
 #include <llvm/Support/Path.h>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <tuple>
 
 namespace mlops::runtime {
-namespace {
-
-// Schema migrations, in order: migration i brings user_version from i to i+1.
-const char* const kMigrations[] = {
-    R"sql(
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY,
-  started_at TEXT NOT NULL,
-  finished_at TEXT,
-  status TEXT NOT NULL DEFAULT 'running',
-  ir_digest TEXT NOT NULL
-);
-CREATE TABLE node_results (
-  run INTEGER NOT NULL REFERENCES runs(id),
-  node TEXT NOT NULL,
-  status TEXT NOT NULL,
-  exit_code INTEGER NOT NULL,
-  seconds REAL NOT NULL,
-  why TEXT NOT NULL,
-  PRIMARY KEY (run, node)
-);
-CREATE TABLE node_success (
-  node TEXT PRIMARY KEY,
-  run INTEGER NOT NULL REFERENCES runs(id),
-  cache_key TEXT NOT NULL,
-  cache_parts TEXT NOT NULL
-);
-CREATE TABLE node_outputs (
-  node TEXT NOT NULL REFERENCES node_success(node) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
-  path TEXT NOT NULL,
-  digest TEXT NOT NULL,
-  PRIMARY KEY (node, position)
-);
-CREATE TABLE file_hashes (
-  path TEXT PRIMARY KEY,
-  device INTEGER NOT NULL,
-  inode INTEGER NOT NULL,
-  size INTEGER NOT NULL,
-  mtime_ns INTEGER NOT NULL,
-  digest TEXT NOT NULL
-);
-)sql",
-    // 2: gates. The graphs runs ran (so `approve` and `history` work from the
-    // project alone), the append-only hash-chained approvals log, gate
-    // passes (with the metrics that become the model's baseline) and the
-    // drift reference profiles stored at a pass.
-    R"sql(
-CREATE TABLE graphs (
-  digest TEXT PRIMARY KEY,
-  json TEXT NOT NULL
-);
-CREATE TABLE approvals (
-  id INTEGER PRIMARY KEY,
-  gate TEXT NOT NULL,
-  role TEXT NOT NULL,
-  email TEXT NOT NULL,
-  comment TEXT NOT NULL,
-  artifact TEXT NOT NULL,
-  at TEXT NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-CREATE TRIGGER approvals_no_update BEFORE UPDATE ON approvals
-BEGIN SELECT RAISE(ABORT, 'the approvals log is append-only'); END;
-CREATE TRIGGER approvals_no_delete BEFORE DELETE ON approvals
-BEGIN SELECT RAISE(ABORT, 'the approvals log is append-only'); END;
-CREATE TABLE gate_passes (
-  id INTEGER PRIMARY KEY,
-  gate TEXT NOT NULL,
-  model TEXT NOT NULL,
-  artifact TEXT NOT NULL,
-  run INTEGER NOT NULL REFERENCES runs(id),
-  at TEXT NOT NULL,
-  approvals_count INTEGER NOT NULL,
-  approvals_head TEXT NOT NULL,
-  metrics TEXT NOT NULL
-);
-CREATE INDEX gate_passes_by_gate ON gate_passes(gate, artifact);
-CREATE TABLE reference_profiles (
-  gate_pass INTEGER NOT NULL REFERENCES gate_passes(id),
-  data TEXT NOT NULL,
-  column_name TEXT NOT NULL,
-  profile TEXT NOT NULL,
-  PRIMARY KEY (gate_pass, data, column_name)
-);
-)sql",
-    // 3: the no-op manifest of the last run that left everything up to date
-    // (runtime/noop_manifest.h).
-    R"sql(
-CREATE TABLE noop_manifest (
-  key TEXT PRIMARY KEY,
-  body TEXT NOT NULL
-);
-)sql",
-    // 4: no-op runs in a node's history. A no-op run names the run that
-    // wrote its manifest (whose node results it repeats) instead of writing
-    // a row per node: the fast path stays one insert at any graph size. A
-    // manifest from before knows no run: it is dropped (the next run checks
-    // in full and writes a new one).
-    R"sql(
-ALTER TABLE runs ADD COLUMN noop_of INTEGER REFERENCES runs(id);
-DELETE FROM noop_manifest;
-ALTER TABLE noop_manifest ADD COLUMN run INTEGER NOT NULL DEFAULT 0;
-)sql",
-    // 5: what gates trust is checked, not assumed. The hash memo's key gains
-    // the ctime (an mtime put back with `touch -r` no longer hides a
-    // rewrite): the old entries are dropped, as is the no-op manifest (its
-    // stamps lack it). Gate passes gain the digest of the policy they passed
-    // under and a hash chain; the passes already there are hashed into it by
-    // sealGatePasses (trusted as they are at the upgrade), then the table and
-    // the reference profiles become append-only like the approvals log.
-    R"sql(
-DELETE FROM file_hashes;
-ALTER TABLE file_hashes ADD COLUMN ctime_ns INTEGER NOT NULL DEFAULT 0;
-DELETE FROM noop_manifest;
-ALTER TABLE gate_passes ADD COLUMN policy TEXT NOT NULL DEFAULT '';
-ALTER TABLE gate_passes ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
-ALTER TABLE gate_passes ADD COLUMN hash TEXT NOT NULL DEFAULT '';
-)sql",
-};
-// Run after migration 5 (and sealGatePasses).
-const char* const kGatePassTriggers = R"sql(
-CREATE TRIGGER gate_passes_no_update BEFORE UPDATE ON gate_passes
-BEGIN SELECT RAISE(ABORT, 'gate passes are append-only'); END;
-CREATE TRIGGER gate_passes_no_delete BEFORE DELETE ON gate_passes
-BEGIN SELECT RAISE(ABORT, 'gate passes are append-only'); END;
-CREATE TRIGGER reference_profiles_no_update BEFORE UPDATE ON reference_profiles
-BEGIN SELECT RAISE(ABORT, 'reference profiles are append-only'); END;
-CREATE TRIGGER reference_profiles_no_delete BEFORE DELETE ON reference_profiles
-BEGIN SELECT RAISE(ABORT, 'reference profiles are append-only'); END;
-)sql";
-constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
-static_assert(kMigrationCount == kStateSchemaVersion, "one migration per schema version");
-
-}  // namespace
-
-std::string utcTimestamp() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 namespace {
 
 // A prepared statement, finalized on scope exit.
@@ -186,7 +39,16 @@ class Statement {
     sqlite3_bind_double(stmt_, i, v);
     return *this;
   }
+  Statement& bindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
   bool step() { return sqlite3_step(stmt_) == SQLITE_ROW; }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   // Runs a statement that returns no rows: whether it succeeded.
   bool done() { return sqlite3_step(stmt_) == SQLITE_DONE; }
   // Runs it, then makes it ready for new bindings.
@@ -218,12 +80,12 @@ std::pair<int64_t, std::string> nextLink(sqlite3* db, const char* headSql) {
 
 }  // namespace
 
-StateStore::~StateStore() {
+SqliteStore::~SqliteStore() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   sqlite3_close(db_);
 }
 
-sqlite3_stmt* StateStore::cached(const char* sql) {
+sqlite3_stmt* SqliteStore::cached(const char* sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return it->second;
   sqlite3_stmt* stmt = nullptr;
@@ -232,7 +94,7 @@ sqlite3_stmt* StateStore::cached(const char* sql) {
   return stmt;
 }
 
-bool StateStore::exec(const char* sql, std::string& error) const {
+bool SqliteStore::exec(const char* sql, std::string& error) const {
   char* message = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) == SQLITE_OK) return true;
   error = message ? message : "unknown SQLite error";
@@ -240,7 +102,7 @@ bool StateStore::exec(const char* sql, std::string& error) const {
   return false;
 }
 
-std::unique_ptr<StateStore> StateStore::open(const std::string& path, std::string& error) {
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path, std::string& error, Use use) {
   llvm::SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   if (!dir.empty())
@@ -255,10 +117,13 @@ std::unique_ptr<StateStore> StateStore::open(const std::string& path, std::strin
     sqlite3_close(db);
     return nullptr;
   }
-  std::unique_ptr<StateStore> store(new StateStore(db));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   sqlite3_busy_timeout(db, 10000);  // another mlopsc writing: wait, don't fail
   std::string detail;
-  if (!store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", detail) ||
+  const char* pragmas = use == Use::RecordAndCache
+                            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
+  if (!store->exec(pragmas, detail) ||
       !store->migrate(detail)) {
     error = "the state store `" + path + "` is unusable: " + detail;
     return nullptr;
@@ -266,12 +131,12 @@ std::unique_ptr<StateStore> StateStore::open(const std::string& path, std::strin
   return store;
 }
 
-int StateStore::schemaVersion() const {
+int SqliteStore::schemaVersion() const {
   Statement s(db_, "PRAGMA user_version");
   return s.step() ? static_cast<int>(s.integer(0)) : -1;
 }
 
-bool StateStore::migrate(std::string& error) {
+bool SqliteStore::migrate(std::string& error) {
   int version = schemaVersion();
   if (version < 0) {
     error = sqlite3_errmsg(db_);
@@ -283,9 +148,9 @@ bool StateStore::migrate(std::string& error) {
     return false;
   }
   for (int v = version; v < kStateSchemaVersion; ++v) {
-    std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v];
+    std::string sql = std::string("BEGIN IMMEDIATE;") + sqliteMigration(v);
     bool ok = exec(sql.c_str(), error);
-    if (ok && v + 1 == 5) ok = sealGatePasses(error) && exec(kGatePassTriggers, error);
+    if (ok && v + 1 == 5) ok = sealGatePasses(error) && exec(sqliteGatePassTriggers(), error);
     std::string done = "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
     if (!ok || !exec(done.c_str(), error)) {
       std::string ignored;
@@ -297,25 +162,56 @@ bool StateStore::migrate(std::string& error) {
   return true;
 }
 
-bool StateStore::integrityOk(std::string& detail) const {
+bool SqliteStore::integrityOk(std::string& detail) const {
   Statement s(db_, "PRAGMA integrity_check");
   detail.clear();
   while (s.step()) detail += (detail.empty() ? "" : "; ") + s.text(0);
   return detail == "ok";
 }
 
-int64_t StateStore::beginRun(const std::string& irDigest, int64_t noopOf) {
-  Statement s(db_, "INSERT INTO runs (started_at, ir_digest, noop_of) VALUES (?, ?, NULLIF(?, 0))");
-  s.bind(1, utcTimestamp()).bind(2, irDigest).bind(3, noopOf).run();
-  return sqlite3_last_insert_rowid(db_);
+int64_t SqliteStore::beginRun(const std::string& irDigest, int64_t noopOf, const std::string& externalId) {
+  if (externalId.empty()) {
+    Statement s(db_, "INSERT INTO runs (started_at, ir_digest, noop_of) VALUES (?, ?, NULLIF(?, 0))");
+    s.bind(1, utcTimestamp()).bind(2, irDigest).bind(3, noopOf).run();
+    return sqlite3_last_insert_rowid(db_);
+  }
+  // The first job of a CI run begins it; the others join it (one writer at a time).
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  Statement(db_, "INSERT INTO runs (started_at, ir_digest, external_id) VALUES (?, ?, ?) "
+                 "ON CONFLICT (external_id) WHERE external_id <> '' DO NOTHING")
+      .bind(1, utcTimestamp())
+      .bind(2, irDigest)
+      .bind(3, externalId)
+      .run();
+  int64_t run = 0;
+  {
+    Statement joined(db_, "SELECT id FROM runs WHERE external_id = ?");
+    joined.bind(1, externalId);
+    if (joined.step()) run = joined.integer(0);
+  }
+  exec("COMMIT", ignored);
+  return run;
 }
 
-void StateStore::finishRun(int64_t run, const std::string& status) {
-  Statement s(db_, "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?");
-  s.bind(1, utcTimestamp()).bind(2, status).bind(3, run).run();
+void SqliteStore::finishRun(int64_t run, const std::string& status) {
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  std::string finished = status;
+  {
+    Statement current(db_, "SELECT status, external_id FROM runs WHERE id = ?");
+    current.bind(1, run);
+    if (current.step() && !current.text(1).empty()) finished = joinedRunStatus(current.text(0), status);
+  }
+  Statement(db_, "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?")
+      .bind(1, utcTimestamp())
+      .bind(2, finished)
+      .bind(3, run)
+      .run();
+  exec("COMMIT", ignored);
 }
 
-void StateStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess* success) {
+void SqliteStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess* success) {
   Statement(cached("BEGIN IMMEDIATE")).run();
   Statement(cached("INSERT OR REPLACE INTO node_results VALUES (?, ?, ?, ?, ?, ?)"))
       .bind(1, run)
@@ -325,23 +221,44 @@ void StateStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess*
       .bind(5, r.seconds)
       .bind(6, r.why)
       .run();
-  if (success) {
-    Statement(cached("DELETE FROM node_success WHERE node = ?")).bind(1, r.node).run();
-    Statement(cached("INSERT INTO node_success VALUES (?, ?, ?, ?)"))
-        .bind(1, r.node)
-        .bind(2, run)
-        .bind(3, success->cacheKey)
-        .bind(4, success->cacheParts)
-        .run();
-    int64_t position = 0;
-    Statement insert(cached("INSERT INTO node_outputs VALUES (?, ?, ?, ?)"));
-    for (const auto& [path, digest] : success->outputs)
-      insert.bind(1, r.node).bind(2, position++).bind(3, path).bind(4, digest.hex()).run();
-  }
+  if (success) insertSuccess(r.node, run, *success);
   Statement(cached("COMMIT")).run();
 }
 
-std::unordered_map<std::string, NodeSuccess> StateStore::allSuccesses() const {
+void SqliteStore::insertSuccess(const std::string& node, int64_t run, const NodeSuccess& success) {
+  // The outputs explicitly: a local cache beside another record has no
+  // foreign keys, so no ON DELETE CASCADE.
+  Statement(cached("DELETE FROM node_outputs WHERE node = ?")).bind(1, node).run();
+  Statement(cached("DELETE FROM node_success WHERE node = ?")).bind(1, node).run();
+  Statement(cached("INSERT INTO node_success VALUES (?, ?, ?, ?)"))
+      .bind(1, node)
+      .bind(2, run)
+      .bind(3, success.cacheKey)
+      .bind(4, success.cacheParts)
+      .run();
+  int64_t position = 0;
+  Statement insert(cached("INSERT INTO node_outputs VALUES (?, ?, ?, ?)"));
+  for (const auto& [path, digest] : success.outputs)
+    insert.bind(1, node).bind(2, position++).bind(3, path).bind(4, digest.hex()).run();
+}
+
+void SqliteStore::saveSuccess(const std::string& node, const NodeSuccess& success) {
+  Statement(cached("BEGIN IMMEDIATE")).run();
+  insertSuccess(node, success.run, success);
+  Statement(cached("COMMIT")).run();
+}
+
+void recordSuccess(Record& record, LocalCache& cache, int64_t run, const NodeRecord& result,
+                   const NodeSuccess& success) {
+  auto* store = dynamic_cast<SqliteStore*>(&cache);
+  if (store && static_cast<Record*>(store) == &record) return store->recordNode(run, result, &success);
+  NodeSuccess stamped = success;
+  stamped.run = run;
+  cache.saveSuccess(result.node, stamped);
+  record.recordResults(run, {result});
+}
+
+std::unordered_map<std::string, NodeSuccess> SqliteStore::allSuccesses() const {
   std::unordered_map<std::string, NodeSuccess> out;
   Statement s(db_, "SELECT node, run, cache_key, cache_parts FROM node_success");
   while (s.step()) out[s.text(0)] = {s.integer(1), s.text(2), s.text(3), {}};
@@ -352,7 +269,7 @@ std::unordered_map<std::string, NodeSuccess> StateStore::allSuccesses() const {
   return out;
 }
 
-void StateStore::recordResults(int64_t run, const std::vector<NodeRecord>& records) {
+void SqliteStore::recordResults(int64_t run, const std::vector<NodeRecord>& records) {
   if (records.empty()) return;
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
@@ -364,7 +281,7 @@ void StateStore::recordResults(int64_t run, const std::vector<NodeRecord>& recor
   exec("COMMIT", ignored);
 }
 
-std::optional<NodeSuccess> StateStore::lastSuccess(const std::string& node) const {
+std::optional<NodeSuccess> SqliteStore::lastSuccess(const std::string& node) const {
   Statement s(db_, "SELECT run, cache_key, cache_parts FROM node_success WHERE node = ?");
   s.bind(1, node);
   if (!s.step()) return std::nullopt;
@@ -376,7 +293,7 @@ std::optional<NodeSuccess> StateStore::lastSuccess(const std::string& node) cons
   return out;
 }
 
-std::vector<NodeRecord> StateStore::runResults(int64_t run) const {
+std::vector<NodeRecord> SqliteStore::runResults(int64_t run) const {
   Statement s(db_, "SELECT node, status, exit_code, seconds, why FROM node_results WHERE run = ? ORDER BY rowid");
   s.bind(1, run);
   std::vector<NodeRecord> out;
@@ -385,14 +302,14 @@ std::vector<NodeRecord> StateStore::runResults(int64_t run) const {
   return out;
 }
 
-void StateStore::saveGraph(const std::string& digest, const std::string& json) {
+void SqliteStore::saveGraph(const std::string& digest, const std::string& json) {
   Statement known(db_, "SELECT 1 FROM graphs WHERE digest = ?");
   known.bind(1, digest);
   if (known.step()) return;
   Statement(db_, "INSERT OR IGNORE INTO graphs VALUES (?, ?)").bind(1, digest).bind(2, json).run();
 }
 
-std::optional<std::string> StateStore::noopManifest(const std::string& key, int64_t* run) const {
+std::optional<std::string> SqliteStore::noopManifest(const std::string& key, int64_t* run) const {
   Statement s(db_, "SELECT body, run FROM noop_manifest WHERE key = ?");
   s.bind(1, key);
   if (!s.step()) return std::nullopt;
@@ -400,7 +317,7 @@ std::optional<std::string> StateStore::noopManifest(const std::string& key, int6
   return s.text(0);
 }
 
-void StateStore::saveNoopManifest(const std::string& key, const std::string& body, int64_t run) {
+void SqliteStore::saveNoopManifest(const std::string& key, const std::string& body, int64_t run) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
   exec("DELETE FROM noop_manifest", ignored);
@@ -408,12 +325,12 @@ void StateStore::saveNoopManifest(const std::string& key, const std::string& bod
   exec("COMMIT", ignored);
 }
 
-void StateStore::forgetNoopManifest() {
+void SqliteStore::forgetNoopManifest() {
   std::string ignored;
   exec("DELETE FROM noop_manifest", ignored);
 }
 
-std::optional<std::string> StateStore::lastGraph(int64_t* run) const {
+std::optional<std::string> SqliteStore::lastGraph(int64_t* run) const {
   Statement s(db_,
               "SELECT runs.id, graphs.json FROM runs JOIN graphs ON graphs.digest = runs.ir_digest "
               "ORDER BY runs.id DESC LIMIT 1");
@@ -422,16 +339,17 @@ std::optional<std::string> StateStore::lastGraph(int64_t* run) const {
   return s.text(1);
 }
 
-std::vector<RunRecord> StateStore::runs() const {
+std::vector<RunRecord> SqliteStore::runs() const {
   Statement s(db_,
-              "SELECT id, started_at, COALESCE(finished_at, ''), status, ir_digest, COALESCE(noop_of, 0) FROM runs "
-              "ORDER BY id");
+              "SELECT id, started_at, COALESCE(finished_at, ''), status, ir_digest, COALESCE(noop_of, 0), external_id "
+              "FROM runs ORDER BY id");
   std::vector<RunRecord> out;
-  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5)});
+  while (s.step())
+    out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5), s.text(6)});
   return out;
 }
 
-std::vector<std::pair<int64_t, NodeRecord>> StateStore::nodeHistory(const std::string& node) const {
+std::vector<std::pair<int64_t, NodeRecord>> SqliteStore::nodeHistory(const std::string& node) const {
   Statement s(db_,
               "SELECT run, node, status, exit_code, seconds, why FROM node_results WHERE node = ?1 "
               "UNION ALL "
@@ -446,7 +364,28 @@ std::vector<std::pair<int64_t, NodeRecord>> StateStore::nodeHistory(const std::s
   return out;
 }
 
-ApprovalRecord StateStore::appendApproval(ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
+void SqliteStore::recordArtifact(const ArtifactRecord& a) {
+  Statement(db_, "INSERT OR REPLACE INTO artifacts (run, model, digest, metrics, at) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, a.run)
+      .bind(2, a.model)
+      .bind(3, a.digest)
+      .bind(4, a.metrics)
+      .bind(5, a.at.empty() ? utcTimestamp() : a.at)
+      .run();
+}
+
+std::vector<ArtifactRecord> SqliteStore::findArtifacts(const std::string& modelId,
+                                                       const std::string& digestPrefix) const {
+  // substr, not LIKE or GLOB: the prefix is the user's text, wildcards and all.
+  Statement s(db_, "SELECT run, model, digest, metrics, at FROM artifacts "
+                   "WHERE model = ?1 AND substr(digest, 1, length(?2)) = ?2 ORDER BY run DESC, rowid DESC");
+  s.bind(1, modelId).bind(2, digestPrefix);
+  std::vector<ArtifactRecord> out;
+  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+  return out;
+}
+
+ApprovalRecord SqliteStore::appendApproval(ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
   std::tie(r.id, r.prevHash) = nextLink(db_, "SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1");
@@ -467,7 +406,7 @@ ApprovalRecord StateStore::appendApproval(ApprovalRecord r, const std::function<
   return r;
 }
 
-std::vector<ApprovalRecord> StateStore::approvals() const {
+std::vector<ApprovalRecord> SqliteStore::approvals() const {
   Statement s(db_, "SELECT id, gate, role, email, comment, artifact, at, prev_hash, hash FROM approvals ORDER BY id");
   std::vector<ApprovalRecord> out;
   while (s.step())
@@ -497,7 +436,7 @@ GatePass readGatePass(Statement& s) {
 }
 }  // namespace
 
-GatePass StateStore::recordGatePass(GatePass p) {
+GatePass SqliteStore::recordGatePass(GatePass p) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
   std::tie(p.id, p.prevHash) = nextLink(db_, "SELECT id, hash FROM gate_passes ORDER BY id DESC LIMIT 1");
@@ -527,7 +466,7 @@ GatePass StateStore::recordGatePass(GatePass p) {
   return p;
 }
 
-std::vector<GatePass> StateStore::gatePasses() const {
+std::vector<GatePass> SqliteStore::gatePasses() const {
   Statement s(db_, (std::string(kGatePassColumns) + "ORDER BY id").c_str());
   std::vector<GatePass> out;
   std::unordered_map<int64_t, size_t> index;
@@ -543,7 +482,7 @@ std::vector<GatePass> StateStore::gatePasses() const {
   return out;
 }
 
-bool StateStore::sealGatePasses(std::string& error) {
+bool SqliteStore::sealGatePasses(std::string& error) {
   std::vector<GatePass> passes = gatePasses();
   std::string previous(64, '0');
   for (GatePass& p : passes) {
@@ -560,7 +499,7 @@ bool StateStore::sealGatePasses(std::string& error) {
   return true;
 }
 
-void StateStore::loadHashes(FileHasher& hasher) const {
+void SqliteStore::loadHashes(FileHasher& hasher) const {
   Statement s(db_, "SELECT path, device, inode, size, mtime_ns, ctime_ns, digest FROM file_hashes");
   while (s.step())
     if (std::optional<Digest> d = Digest::fromHex(s.text(6)))
@@ -570,7 +509,7 @@ void StateStore::loadHashes(FileHasher& hasher) const {
                       /*loaded=*/true);
 }
 
-void StateStore::saveHashes(const FileHasher& hasher) {
+void SqliteStore::saveHashes(const FileHasher& hasher) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
   Statement s(db_, "INSERT OR REPLACE INTO file_hashes (path, device, inode, size, mtime_ns, ctime_ns, digest) "
@@ -587,6 +526,70 @@ void StateStore::saveHashes(const FileHasher& hasher) {
         .run();
   }
   exec("COMMIT", ignored);
+}
+
+std::vector<StateTable> SqliteStore::exportTables() const {
+  std::vector<StateTable> out;
+  for (const std::string& name : stateTableNames()) {
+    const std::vector<std::string>& columns = *stateTableColumns(name);
+    std::string sql = "SELECT ";
+    for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + columns[c];
+    sql += " FROM " + name + " ORDER BY rowid";
+    Statement s(db_, sql.c_str());
+    StateTable table{name, columns, {}};
+    while (s.step()) {
+      std::vector<std::optional<std::string>> row;
+      for (size_t c = 0; c < columns.size(); ++c)
+        row.push_back(s.isNull(static_cast<int>(c)) ? std::nullopt : std::optional<std::string>(s.text(static_cast<int>(c))));
+      table.rows.push_back(std::move(row));
+    }
+    out.push_back(std::move(table));
+  }
+  return out;
+}
+
+bool SqliteStore::importTables(const std::vector<StateTable>& tables, std::string& error) {
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  for (const std::string& name : stateTableNames()) {
+    Statement count(db_, ("SELECT count(*) FROM " + name).c_str());
+    if (count.step() && count.integer(0) > 0) {
+      exec("ROLLBACK", ignored);
+      error = "the record at " + path_ + " is not empty (" + name + " has rows): import copies into an empty record only";
+      return false;
+    }
+  }
+  for (const StateTable& t : tables) {
+    const std::vector<std::string>* columns = stateTableColumns(t.name);
+    if (!columns || *columns != t.columns) {
+      exec("ROLLBACK", ignored);
+      error = "unknown table or columns `" + t.name + "`";
+      return false;
+    }
+    std::string sql = "INSERT INTO " + t.name + " (", values;
+    for (size_t c = 0; c < columns->size(); ++c) {
+      sql += (c ? ", " : "") + (*columns)[c];
+      values += c ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + values + ")";
+    Statement insert(db_, sql.c_str());
+    for (const auto& row : t.rows) {
+      for (size_t c = 0; c < row.size(); ++c)
+        if (row[c]) insert.bind(static_cast<int>(c + 1), *row[c]);
+        else insert.bindNull(static_cast<int>(c + 1));
+      if (!insert.done()) {
+        error = "cannot import a row of `" + t.name + "` into " + path_ + ": " + sqlite3_errmsg(db_);
+        exec("ROLLBACK", ignored);
+        return false;
+      }
+      insert.reset();
+    }
+  }
+  if (!exec("COMMIT", error)) {
+    exec("ROLLBACK", ignored);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace mlops::runtime

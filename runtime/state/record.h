@@ -1,0 +1,88 @@
+// The team's record: runs, node results, the graphs runs ran, what model
+// jobs produced, the approvals log and the gate passes (with baselines and
+// drift reference profiles). One interface, two backends: the project's
+// `.mlops/state.db` (runtime/state/sqlite_store.h, the default) or a shared
+// database (runtime/state/state_selection.h says which).
+//
+// Errors are sticky: the first failed operation is kept (ok() turns false,
+// error() says what failed, already masked), later writes do nothing and
+// later reads return what they have. The SQLite file never fails this way
+// in practice; a server can go away mid-run, and the caller stops at the
+// next step it checks ok().
+#pragma once
+
+#include "runtime/state/records.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mlops::runtime {
+
+class Record {
+ public:
+  virtual ~Record() = default;
+
+  // Where the record is, for messages: a file path, or a server's
+  // connection string with its password masked.
+  virtual std::string describe() const = 0;
+  virtual bool ok() const = 0;
+  virtual std::string error() const = 0;
+
+  virtual int schemaVersion() const = 0;
+
+  // A new run, or, with a non-empty `externalId` (MLOPS_RUN_ID: the CI
+  // platform's run), the run of that id when one of the CI run's jobs began
+  // it already: every job of one CI run is one run in `history`, and its
+  // status is the worst its jobs finished with (joinedRunStatus).
+  // `noopOf`: a no-op run (runtime/noop_manifest.h) records no node results
+  // but the run that wrote its manifest, whose results it repeats.
+  virtual int64_t beginRun(const std::string& irDigest, int64_t noopOf = 0, const std::string& externalId = "") = 0;
+  virtual void finishRun(int64_t run, const std::string& status) = 0;
+  virtual std::vector<RunRecord> runs() const = 0;
+
+  // Node results, in one transaction (a run batches them).
+  virtual void recordResults(int64_t run, const std::vector<NodeRecord>& records) = 0;
+  virtual std::vector<NodeRecord> runResults(int64_t run) const = 0;
+  // A node's result in every run, in run order; in a no-op run, `cached`
+  // (`checked` for data) when the run it repeats covered the node.
+  virtual std::vector<std::pair<int64_t, NodeRecord>> nodeHistory(const std::string& node) const = 0;
+
+  // The pipeline graphs runs ran, by digest (the latest run's for `approve`).
+  virtual void saveGraph(const std::string& digest, const std::string& json) = 0;
+  virtual std::optional<std::string> lastGraph(int64_t* run = nullptr) const = 0;
+
+  // What a model job produced (ArtifactRecord); `at` is filled when empty.
+  // Recording the same model, digest and run again replaces the metrics.
+  virtual void recordArtifact(const ArtifactRecord& artifact) = 0;
+  // The artifacts of model `modelId` whose digest starts with
+  // `digestPrefix`, newest first.
+  virtual std::vector<ArtifactRecord> findArtifacts(const std::string& modelId,
+                                                    const std::string& digestPrefix) const = 0;
+
+  // Appends to the approvals log in one transaction, serialized with every
+  // other writer: fills id (the head's + 1), prevHash and at, then
+  // `hash(record)`. Rows are never updated or deleted (the database refuses).
+  virtual ApprovalRecord appendApproval(ApprovalRecord record,
+                                        const std::function<std::string(const ApprovalRecord&)>& hash) = 0;
+  virtual std::vector<ApprovalRecord> approvals() const = 0;
+
+  // Appends a gate pass in one transaction, serialized likewise: fills id,
+  // at and prevHash, sorts its profiles, then its hash (gatePassHash).
+  virtual GatePass recordGatePass(GatePass pass) = 0;
+  // Every gate pass with its profiles, in id order; what verifies is for
+  // runtime/gate_pass_chain.h to say.
+  virtual std::vector<GatePass> gatePasses() const = 0;
+
+  // Every table of the record, rows verbatim (ids, times, hashes), for
+  // `mlopsc state export`.
+  virtual std::vector<StateTable> exportTables() const = 0;
+  // Copies exported tables in verbatim, in one transaction, into a record
+  // that holds no rows (refused otherwise, with `error`).
+  virtual bool importTables(const std::vector<StateTable>& tables, std::string& error) = 0;
+};
+
+}  // namespace mlops::runtime

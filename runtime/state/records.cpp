@@ -1,0 +1,63 @@
+#include "runtime/state/records.h"
+
+#include <chrono>
+#include <ctime>
+#include <map>
+
+namespace mlops::runtime {
+
+std::string utcTimestamp() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string joinedRunStatus(const std::string& current, const std::string& finished) {
+  auto rank = [](const std::string& status) {
+    if (status == "failed") return 4;
+    if (status == "interrupted") return 3;
+    if (status == "waiting") return 2;
+    if (status == "succeeded") return 1;
+    return 0;  // running: no job finished yet
+  };
+  return rank(finished) >= rank(current) ? finished : current;
+}
+
+namespace {
+
+const std::vector<std::pair<std::string, std::vector<std::string>>>& tables() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> all = {
+      {"runs", {"id", "started_at", "finished_at", "status", "ir_digest", "noop_of", "external_id"}},
+      {"graphs", {"digest", "json"}},
+      {"node_results", {"run", "node", "status", "exit_code", "seconds", "why"}},
+      {"artifacts", {"run", "model", "digest", "metrics", "at"}},
+      {"approvals", {"id", "gate", "role", "email", "comment", "artifact", "at", "prev_hash", "hash"}},
+      {"gate_passes",
+       {"id", "gate", "model", "artifact", "run", "at", "approvals_count", "approvals_head", "metrics", "policy",
+        "prev_hash", "hash"}},
+      {"reference_profiles", {"gate_pass", "data", "column_name", "profile"}},
+  };
+  return all;
+}
+
+}  // namespace
+
+const std::vector<std::string>& stateTableNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, columns] : tables()) out.push_back(name);
+    return out;
+  }();
+  return names;
+}
+
+const std::vector<std::string>* stateTableColumns(const std::string& name) {
+  for (const auto& [table, columns] : tables())
+    if (table == name) return &columns;
+  return nullptr;
+}
+
+}  // namespace mlops::runtime

@@ -1,0 +1,117 @@
+// The rows of the runtime's state, as both backends (runtime/state/record.h,
+// runtime/state/local_cache.h) read and write them. Times are text written
+// by mlopsc (utcTimestamp), never by a database: chained rows hash them, so
+// they must come back byte for byte wherever the rows are copied.
+#pragma once
+
+#include "runtime/content_hash.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mlops::runtime {
+
+// The schema version of the state, the same numbering on every backend:
+// a state from a newer mlopsc is refused.
+inline constexpr int kStateSchemaVersion = 6;
+
+// Now, in UTC, as ISO 8601 (`2026-11-27T03:00:16Z`): how the store records times.
+std::string utcTimestamp();
+
+// What a node's last success left: enough to tell whether it is up to date.
+struct NodeSuccess {
+  int64_t run = 0;
+  std::string cacheKey;                                  // hex digest of what went into the node
+  std::string cacheParts;                                // the parts, as CacheParts::toJson (runtime/cache.h)
+  std::vector<std::pair<std::string, Digest>> outputs;   // path → digest, declared order
+};
+
+struct NodeRecord {
+  std::string node;       // node id
+  std::string status;     // succeeded | failed | skipped | cached
+  int exitCode = 0;
+  double seconds = 0;
+  std::string why;        // why it ran (or was skipped), as --explain says it
+};
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string startedAt, finishedAt, status, irDigest;
+  int64_t noopOf = 0;  // a no-op run: the run whose results it repeats (0: a full run)
+  std::string externalId;  // MLOPS_RUN_ID of the CI run whose jobs all joined this run ("" for a local run)
+};
+
+// The status of a run that several CI jobs joined (RunRecord::externalId)
+// when one more of them finished with `finished`: the worst so far, in the
+// order succeeded < waiting < interrupted < failed, so one failed job marks
+// the whole CI run failed and a re-run job that succeeds does not hide it.
+std::string joinedRunStatus(const std::string& current, const std::string& finished);
+
+// One row of the approvals log: `hash` chains it to the row before
+// (runtime/approvals.h computes and verifies it).
+struct ApprovalRecord {
+  int64_t id = 0;
+  std::string gate, role, email, comment;
+  std::string artifact;  // digest of the model's outputs the approval is for
+  std::string at;        // UTC, ISO 8601
+  std::string prevHash, hash;
+};
+
+// A data column's distribution at a gate pass, for `drift.psi` (runtime/drift.h).
+struct ReferenceProfile {
+  std::string data, column, profile;
+};
+
+// A gate passed for one artifact of its model under one policy (the digest
+// of its approval requirements and the membership of the roles involved:
+// runtime/gate_policy.h): the approvals log's head then (so `history
+// --verify` notices rows deleted since), the model's metrics (the next runs'
+// `baseline`) and the drift reference profiles. Gate passes form a hash
+// chain of their own, built like the approvals log's (runtime/gate_pass_chain.h):
+// a row written outside mlopsc does not verify, and what gates and tests
+// read from it (a pass, a baseline, a reference) is not trusted.
+struct GatePass {
+  int64_t id = 0;
+  std::string gate, model, artifact;
+  int64_t run = 0;
+  std::string at;
+  int64_t approvalsCount = 0;
+  std::string approvalsHead;
+  std::string metrics;  // JSON object, "{}" when the model writes none
+  std::string policy;   // gatePolicyDigest (runtime/gate_policy.h); "" for passes from before schema 5
+  std::vector<ReferenceProfile> profiles;  // sorted by data, then column
+  std::string prevHash, hash;
+};
+
+// What a model job produced in a run: the digest of its outputs
+// (runtime/artifacts.h artifactDigest) and the metrics it wrote, so that an
+// approver names an artifact nobody has on disk (`approve --artifact
+// PREFIX`). Only a name: a gate recomputes the digest from the files it
+// restored, so a forged row cannot make other bytes pass.
+struct ArtifactRecord {
+  int64_t run = 0;
+  std::string model;    // node id
+  std::string digest;
+  std::string metrics;  // JSON object text, "{}" when the model writes none
+  std::string at;       // UTC, ISO 8601; filled by recordArtifact when empty
+};
+
+// A table of the record for `mlopsc state export` and `import`: its rows
+// verbatim, each column as text (nullopt: NULL), in the order they were
+// written.
+struct StateTable {
+  std::string name;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+// The record's tables, in an order that satisfies their references.
+const std::vector<std::string>& stateTableNames();
+// The columns of table `name` as export writes them (the same on every
+// backend); nullptr for a table that is not the record's.
+const std::vector<std::string>* stateTableColumns(const std::string& name);
+
+}  // namespace mlops::runtime

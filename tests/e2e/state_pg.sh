@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# The record on PostgreSQL (a throwaway cluster, tests/support/pg-cluster):
+# `state check` and `state migrate` (20 at once migrate once); a run, its
+# history and approvals against the server; a project's history moved from
+# SQLite with `state export`/`state import`, both hash chains verifying on
+# both ends; the database refuses UPDATE, DELETE and TRUNCATE of the
+# approvals log, and a superuser's edit with the triggers disabled is named
+# by `history --verify`; a schema from a newer mlopsc, a malformed
+# MLOPS_STATE, a wrong password and a server that is down are exit 2 before
+# anything runs, and no password ever reaches the output, a log or .mlops.
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.bash"
+source "$here/lib_pg.bash"
+
+if ! pg_start; then
+  fail "cannot start a PostgreSQL cluster (tests/support/pg-cluster)"
+  exit 1
+fi
+PG=$PG_STATE
+
+mkdir -p proj/data
+cd proj
+printf 'income\n' > data/loans.csv
+for i in $(seq 1 200); do echo "$((40 + i % 20)).5" >> data/loans.csv; done
+cat > g.mlops <<'SPEC'
+project credit { version = "1.0.0"  risk_tier = high }
+use std.roles
+role eng : data_engineer { members = ["eve@x.example"] }
+role ds : data_scientist { members = ["dan@x.example"] }
+role mrm : model_risk_manager { members = ["val1@x.example", "val2@x.example"] }
+data loans { owner = eng  source = file("data/loans.csv")  format = csv  schema { income : float } }
+model m {
+  owner   = ds
+  inputs  = [loans]
+  run     = "cp ${inputs.loans} ${outputs.model} && echo '{\"auc\": 0.9}' > ${outputs.metrics}"
+  outputs { model = "build/model.csv"  metrics = "build/metrics.json" }
+  metrics = outputs.metrics
+}
+test floor on m { expect metrics.auc >= 0.7 }
+gate release for m {
+  require   = [floor]
+  approvals = [2 of mrm]
+}
+SPEC
+cd ..
+
+# ---- check and migrate
+run state check --state "$PG" --state-project credit
+expect_exit 0 "state check on an empty database"
+expect_stdout_contains "server: PostgreSQL 15." "check names the server"
+expect_stdout_contains "not migrated yet" "check says the schema is not there yet"
+for i in $(seq 1 20); do
+  MLOPS_STATE=$PG "$MLOPSC" state migrate --state-project credit >"migrate.$i" 2>&1 &
+done
+wait
+migrated=$(grep -l "from schema 0 to 6" migrate.* | wc -l)
+expect_eq "$migrated" 1 "20 concurrent migrations: exactly one migrates"
+up_to_date=$(grep -l "nothing to migrate" migrate.* | wc -l)
+expect_eq "$up_to_date" 19 "the other 19 find it done"
+expect_eq "$(pg_sql "SELECT value FROM mlops_credit.meta WHERE key = 'schema_version'")" 6 "meta holds the schema version"
+
+# ---- a run, approvals and history against the server
+run --env MLOPS_STATE="$PG" run proj/g.mlops
+expect_exit 5 "the gate waits for approvals (the record on PostgreSQL)"
+run --env MLOPS_STATE="$PG" approve release --as val1@x.example --project proj
+expect_exit 0 "an approval into the PostgreSQL record"
+run --env MLOPS_STATE="$PG" approve release --as val2@x.example --project proj
+expect_exit 0 "a second approval"
+run --env MLOPS_STATE="$PG" run proj/g.mlops
+expect_exit 0 "with two approvals the gate passes"
+expect_stdout_contains "gate release: passed" "the gate passed"
+mkdir empty && cd empty
+run history --state "$PG" --verify
+expect_exit 0 "history --verify against the server, from a folder without .mlops"
+expect_stdout_contains "approvals log verified: 2 rows" "both approvals are in the shared log"
+expect_stdout_contains "gate passes verified: 1 row" "the gate pass is in the shared record"
+cd ..
+expect_eq "$(sqlite3 proj/.mlops/state.db 'SELECT count(*) FROM runs')" 0 "the local file holds no runs"
+
+# ---- the database keeps the approvals log append-only
+for sql in "UPDATE mlops_credit.approvals SET email = 'x@x.example'" "DELETE FROM mlops_credit.approvals" \
+  "TRUNCATE mlops_credit.approvals" "UPDATE mlops_credit.gate_passes SET metrics = '{}'"; do
+  if out=$(pg_sql "$sql" 2>&1); then
+    fail "PostgreSQL accepted \`$sql\`"
+  elif grep -q "is append-only" <<<"$out"; then
+    pass "PostgreSQL refuses \`${sql%% *}\` on ${sql##*mlops_credit.}: $(grep -o '[a-z_]* is append-only' <<<"$out")"
+  else
+    fail "\`$sql\` failed for another reason: $out"
+  fi
+done
+
+# ---- a superuser edit with the triggers disabled is named by --verify
+pg_sql "ALTER TABLE mlops_credit.approvals DISABLE TRIGGER USER;
+        UPDATE mlops_credit.approvals SET email = 'mallory@x.example' WHERE id = 1;
+        ALTER TABLE mlops_credit.approvals ENABLE TRIGGER USER" >/dev/null
+run history --state "$PG" --verify
+expect_exit 6 "history --verify after a superuser's edit"
+expect_stderr_contains "approval 1" "the edited row is named"
+
+# ---- a SQLite project moved to PostgreSQL, hashes verbatim
+mkdir -p local/data && cp proj/data/loans.csv local/data/
+sed 's/project credit/project moved/' proj/g.mlops > local/g.mlops
+run run local/g.mlops
+run approve release --as val1@x.example --project local
+run approve release --as val2@x.example --project local
+run run local/g.mlops
+expect_exit 0 "the local project passes its gate (SQLite)"
+run history --verify --project local
+expect_exit 0 "the SQLite record verifies"
+head=$(grep -o 'head [0-9a-f]*' "$STDOUT" | head -1)
+run state export moved.jsonl --project local
+expect_exit 0 "state export from SQLite"
+run state import moved.jsonl --state "$PG"
+expect_exit 0 "state import into PostgreSQL"
+expect_stdout_contains "approvals log verified (2 rows, $head)" "the import verifies the chain, the same head"
+run history --verify --state "$PG" --state-project moved
+expect_exit 0 "history --verify on the PostgreSQL end"
+expect_stdout_contains "approvals log verified: 2 rows, hash chain intact ($head)" "the same head on both ends"
+run state import moved.jsonl --state "$PG"
+expect_exit 2 "a second import into a record that holds rows"
+expect_stderr_contains "is not empty" "the refusal says why"
+run history --state "$PG"
+expect_exit 2 "a command without a spec where the database holds two projects"
+expect_stderr_contains "holds several projects (mlops_credit, mlops_moved)" "it names them"
+
+# ---- a schema from a newer mlopsc
+pg_sql "UPDATE mlops_moved.meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
+run --env MLOPS_STATE="$PG" history --state-project moved
+expect_exit 2 "a newer schema is refused"
+expect_stderr_contains "is schema 99; this mlopsc knows up to 6: upgrade mlopsc" "the refusal says what to do"
+pg_sql "UPDATE mlops_moved.meta SET value = '6' WHERE key = 'schema_version'" >/dev/null
+
+# ---- a malformed MLOPS_STATE: libpq would echo it, password included
+# (even where nothing changed since the last run, whose no-op fast path
+# contacts no server)
+run --env 'MLOPS_STATE=postgresql://u:sekrit-pw-71@[::1/db' run proj/g.mlops
+expect_exit 2 "a malformed MLOPS_STATE"
+expect_stderr_contains "malformed PostgreSQL connection string" "says what is wrong"
+expect_stderr_not_contains "sekrit-pw-71" "the password is not echoed"
+
+# ---- a wrong password (a second cluster that wants one)
+printf 'right-pw-5521\n' > pwfile
+if pg_start pw --password-file pwfile; then
+  PWSTATE=$PG_STATE
+  run --env MLOPS_STATE="$PWSTATE password=wrong-pw-8830" history
+  expect_exit 2 "a wrong password"
+  expect_stderr_contains "password authentication failed" "libpq's reason"
+  expect_stderr_contains "password=***" "the connection string is shown masked"
+  expect_stderr_not_contains "wrong-pw-8830" "the password is not printed"
+  run --env MLOPS_STATE="$PWSTATE" --env PGPASSWORD=right-pw-5521 state check --state-project credit
+  expect_exit 0 "PGPASSWORD is used for the connection"
+  expect_stdout_not_contains "right-pw-5521" "and not printed"
+  pg_stop pw
+else
+  fail "cannot start a PostgreSQL cluster with a password"
+fi
+
+# ---- the server down: exit 2 before any node runs, URL masked
+down_url="postgresql://postgres:hunter2-pw-19@/postgres?host=$PG_DIR_main/sock"
+pg_stop main
+touch proj/data/loans.csv
+echo >> proj/data/loans.csv
+run --env MLOPS_STATE="$down_url" run proj/g.mlops
+expect_exit 2 "the server down"
+expect_stderr_contains "cannot connect to the record at" "says it cannot connect"
+expect_stderr_contains "password=***" "shows the connection string masked"
+expect_stderr_not_contains "hunter2-pw-19" "never the password"
+expect_stdout_not_contains "model m: ran" "nothing ran"
+if grep -r -a -q -e hunter2-pw-19 -e sekrit-pw-71 -e wrong-pw-8830 -e right-pw-5521 proj local 2>/dev/null; then
+  fail "a password reached a file under the projects: $(grep -r -a -l -e hunter2-pw-19 -e sekrit-pw-71 -e wrong-pw-8830 -e right-pw-5521 proj local)"
+else
+  pass "no password in any log, .mlops or output file"
+fi
