@@ -9,12 +9,14 @@
 # PATH, and runs its node; artifacts pass between jobs:
 #   1. the whole pipeline, the gate triggered with --manual: the model
 #      trains, its tests pass, and the gate WAITS (exit 5) naming who must
-#      approve, since the shared record (MLOPS_STATE) holds no approval;
+#      approve, since the team's record (MLOPS_STATE: a throwaway PostgreSQL
+#      cluster, tests/e2e/lib_pg.bash) holds no approval;
 #   2. the approvers approve that artifact against the same MLOPS_STATE; the
 #      gate job, re-run, passes, and the deploy rolls out 10% → 50% → 100%
 #      with its monitor checked between the steps;
 #   3. serving degrades (the deploy script reports a 5% error rate): the
-#      re-run deploy's monitor fails and the rollback runs;
+#      re-run deploy's monitor fails and the rollback runs; then the monitor's
+#      own scheduled job runs;
 #   4. a spec whose strings are hostile (quotes, $(…), backticks, newlines,
 #      `;` in docs, comments, members, params, paths, branches, the output
 #      folder, a secret's value) goes through the same flow, and none of them
@@ -22,12 +24,15 @@
 # Each pipeline's job list with every job's result is printed.
 #
 # Needs node and npm (the npm registry, or npm's cache, for the first install
-# into MLOPS_TEST_CACHE, default ~/.cache/mlopsc-tests), git, rsync
-# (scripts/install-deps). Skipped (exit 77) only when npm cannot reach the
-# registry and nothing is cached. Labelled `slow` in CTest (`ctest -LE slow`
-# leaves it out).
+# into MLOPS_TEST_CACHE, default ~/.cache/mlopsc-tests), git, rsync and
+# PostgreSQL 15 (scripts/install-deps). Skipped (exit 77) only when npm
+# cannot reach the registry and nothing is cached. Labelled `slow` and `pg`
+# in CTest (`ctest -LE slow` leaves it out); about a minute here. No
+# gitlab-ci-local, job or server is left running, pass or fail.
 # shellcheck source=tests/e2e/lib.bash
 source "$(dirname "$0")/lib.bash"
+# shellcheck source=tests/e2e/lib_pg.bash
+source "$(dirname "$0")/lib_pg.bash"
 
 GCL_TIMEOUT=${MLOPS_GCL_TIMEOUT:-300}  # seconds one gitlab-ci-local invocation may take
 
@@ -40,8 +45,8 @@ stop_gcl() {  # the gitlab-ci-local running now, with its jobs (its own process 
   kill -KILL -- "-$GCL_PID" 2>/dev/null || true
   GCL_PID=
 }
-trap 'status=$?; stop_gcl; set +e; (exit $status); e2e_finish' EXIT
-trap 'exit 143' TERM  # (CTest's timeout) reported as a failure, after the cleanup above
+E2E_CLEANUPS=(stop_gcl "${E2E_CLEANUPS[@]}")  # the jobs first, then the PostgreSQL cluster
+trap 'exit 143' TERM  # (CTest's timeout) reported as a failure, after the cleanups
 trap 'exit 130' INT
 
 for tool in node npm git rsync python3 setsid; do
@@ -163,9 +168,10 @@ init_repo() {
   git -C "$1" remote set-head origin main
 }
 
-# The team's shared record, which gates read approvals from.
-state=$E2E_WORK/state/team.db
-mkdir -p "$(dirname "$state")"
+# The team's shared record, which gates read approvals from: a throwaway
+# PostgreSQL cluster on a Unix socket (tests/support/pg-cluster).
+pg_start || { fail "cannot start a PostgreSQL cluster (tests/support/pg-cluster)"; exit 0; }
+state=$PG_STATE
 
 # ---- credit-risk: the example with a 2s canary interval, committed with its CI
 cr=$E2E_WORK/credit-risk
@@ -368,7 +374,7 @@ expect_eq "$reviewer" "o'neil&\$x|{y}#~\`id\`*?=+^!/%@shop.example" "the reviewe
 init_repo "$adv"
 cd "$E2E_WORK"
 adv_token="tok \$(touch $markers/secret) \`touch $markers/secret-tick\`; touch $markers/secret-semi"
-adv_state=$E2E_WORK/state/adv.db
+adv_state=$PG_STATE  # another project: its own schema in the same database
 adv_vars=(--variable "API_TOKEN=$adv_token" --variable "MLOPS_STATE=$adv_state")
 
 echo "hostile spec, pipeline 1: every job, the gate triggered (--manual)"
