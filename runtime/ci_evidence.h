@@ -7,9 +7,9 @@
 // for the node it names and the artifact digest it judged, so a gate's job
 // needs each required test's result for the model artifact the job restored
 // (or the data a data test checks), and a deploy's job its gate's passed
-// result for the artifact it ships. Approvals are still the CI platform's
-// approval steps before the gate's job (the runner trusts its orchestrator
-// for them).
+// result for the artifact it ships. Approvals come from the team's record
+// (MLOPS_STATE), never from the platform's approval steps, which are an
+// extra layer (docs/ci.md section 2).
 //
 // Outside a CI job `--node` needs what a full run needs: the tests and gates
 // upstream of the node are evaluated with it (isEvidence), approvals come

@@ -106,20 +106,6 @@ std::optional<std::string> readFile(const std::string& path, std::string& error)
   return (*buffer)->getBuffer().str();
 }
 
-// Whether an expression tree has a `key` node whose segments start with
-// `first` (`baseline.…` paths, `drift.psi(…)` calls).
-bool mentions(const nlohmann::ordered_json& tree, const char* key, const char* first) {
-  if (tree.is_object()) {
-    if (auto it = tree.find(key); it != tree.end() && it->is_array() && !it->empty() && (*it)[0] == first) return true;
-    for (const auto& [k, v] : tree.items())
-      if (mentions(v, key, first)) return true;
-  } else if (tree.is_array()) {
-    for (const auto& v : tree)
-      if (mentions(v, key, first)) return true;
-  }
-  return false;
-}
-
 // `features.table` → `FEATURES_TABLE`, for MLOPS_INPUT_… names.
 std::string envName(const std::string& s) {
   std::string out;
@@ -437,6 +423,10 @@ class Runner : public Executor {
       success.run = run_;
       success.cacheKey = p.parts.key().hex();
       success.cacheParts = p.parts.toJson();
+      // What the model produced, by digest: `approve --artifact` resolves
+      // it without the files, and it names the run that built it.
+      if (n.kind == ir::NodeKind::Model && state_)
+        state_->recordArtifact({run_, n.id, artifactDigest(success), metricsText(n), ""});
       record(i, "ran", whys_[i], seconds, &success);
       return true;
     }
@@ -692,27 +682,23 @@ class Runner : public Executor {
       gatePassed_[gate.id] = artifact;
       return immediate(i, true, "approved for artifact " + shortDigest(artifact) + " (" + earlier->at + ")", "passed");
     }
-    if (!tally.met() && ciJob(o_)) {
-      // --node: the CI platform's approval jobs (protected environments,
-      // suspends) ran before this job; the orchestrator vouches for them.
-      std::string roles;
-      for (const RoleTally& t : tally.roles) roles += (roles.empty() ? "" : ", ") + t.role;
-      gatePassed_[gate.id] = artifact;
-      return immediate(i, true,
-                       "artifact " + shortDigest(artifact) + " approved through the CI platform's approval steps (" +
-                           roles + "): --node trusts its orchestrator",
-                       "passed");
-    }
     if (!tally.met()) {
+      // In a CI job too: the platform's approval steps (environments,
+      // suspends) are an extra layer; what counts is the team's record,
+      // tallied under this run's graph, never one read from the record.
       waiting_.insert(gate.id);
       std::string changed;
       if (earlier && earlier->policy != policy)
         changed = "policy changed since the pass of " + earlier->at +
                   " (approval roles, quorums, their members or the required tests): ";
+      // A CI job's approvers have no model files: they name the artifact,
+      // which the model's job recorded, by its digest.
+      std::string command = "mlopsc approve " + gate.name +
+                            (ciJob(o_) ? " --artifact " + shortDigest(artifact) : std::string()) + " --as EMAIL";
       return immediate(i, false,
                        changed + "artifact " + shortDigest(artifact) + " of model `" + model->name +
-                           "` needs approval by " + tally.missing() + "; each runs `mlopsc approve " + gate.name +
-                           " --as EMAIL`",
+                           "` needs approval by " + tally.missing() + "; each runs `" + command + "`" +
+                           (ciJob(o_) ? " with the same MLOPS_STATE, then re-run this job" : ""),
                        "waiting");
     }
     if (o_.dryRun) return immediate(i, true, "approvals are complete", "would pass");
@@ -727,17 +713,24 @@ class Runner : public Executor {
     pass.approvalsCount = approvals_.empty() ? 0 : approvals_.back().id;
     pass.approvalsHead = approvals_.empty() ? "" : approvals_.back().hash;
     pass.policy = policy;
-    pass.metrics = "{}";
-    for (const auto& [name, path] : model->outputs)
-      if (name == model->metricsOutput)
-        if (std::optional<std::string> text = readFile(join(g_.root, path), error)) {
-          nlohmann::ordered_json metrics = nlohmann::ordered_json::parse(*text, nullptr, false);
-          if (metrics.is_object()) pass.metrics = metrics.dump();
-        }
+    pass.metrics = metricsText(*model);
     pass.profiles = referenceProfiles(gate);
     passes_.push_back(state_->recordGatePass(std::move(pass)));
     gatePassed_[gate.id] = artifact;
     immediate(i, true, "approved by " + approvers + " for artifact " + shortDigest(artifact), "passed");
+  }
+
+  // The model's metrics as compact JSON text (the baseline of later
+  // runs): "{}" when it writes none or they are no JSON object.
+  std::string metricsText(const ir::Node& model) const {
+    std::string error;
+    for (const auto& [name, path] : model.outputs)
+      if (name == model.metricsOutput)
+        if (std::optional<std::string> text = readFile(join(g_.root, path), error)) {
+          nlohmann::ordered_json metrics = nlohmann::ordered_json::parse(*text, nullptr, false);
+          if (metrics.is_object()) return metrics.dump();
+        }
+    return "{}";
   }
 
   // "2 of validators, risk_owner": who approves the gate.
@@ -753,7 +746,7 @@ class Runner : public Executor {
   std::vector<ReferenceProfile> referenceProfiles(const ir::Node& gate) {
     std::vector<ReferenceProfile> out;
     for (const ir::Node& t : g_.nodes) {
-      if (t.kind != ir::NodeKind::Test || !mentions(t.expect.tree, "call", "drift")) continue;
+      if (t.kind != ir::NodeKind::Test || !ir::readsDrift(t.expect)) continue;
       bool required = std::find(gate.require.begin(), gate.require.end(), t.id) != gate.require.end();
       if (!required && !ancestorOf(t.target, gate.model)) continue;
       const ir::Node* data = g_.find(t.target);
@@ -839,7 +832,7 @@ class Runner : public Executor {
     }
     const GatePass* baselinePass = nullptr;
     nlohmann::ordered_json baseline;
-    if (mentions(n.expect.tree, "path", "baseline")) {
+    if (ir::readsBaseline(n.expect)) {
       for (auto it = passes_.rbegin(); it != passes_.rend() && !baselinePass; ++it)
         if (it->model == target->id) baselinePass = &*it;
       // Until a gate for the model passes there is no baseline: such a test
@@ -1210,6 +1203,16 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
     std::fprintf(o.err,
                  "mlopsc: error: `%s` runs as a CI job (CI is set) and needs the results of earlier jobs: give "
                  "--artifacts DIR, the folder they left\n",
+                 g.nodes[stack.back()].id.c_str());
+    return RunStatus::Usage;
+  }
+  // A CI job starts in a fresh checkout, whose `.mlops/state.db` is an empty
+  // record: a gate would find no approvals, a test no baseline. A node that
+  // needs the record runs only against the one the job is given.
+  if (ciJob(o) && o.state.isDefault() && ir::needsRecord(g.nodes[stack.back()])) {
+    std::fprintf(o.err,
+                 "mlopsc: error: `%s` needs the team's record, and this CI job has none: set the CI secret "
+                 "MLOPS_STATE to its address (docs/ci.md section 2)\n",
                  g.nodes[stack.back()].id.c_str());
     return RunStatus::Usage;
   }

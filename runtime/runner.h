@@ -37,8 +37,10 @@ struct RunOptions {
   bool statusOnly = false;
   // `--node ID`: run this node. In a CI job (`ci` and `artifactsDir`) only
   // it: what is upstream ran in earlier jobs, whose results prove what the
-  // node needs (runtime/ci_evidence.h); the orchestrator vouches for
-  // approvals. Elsewhere the tests and gates upstream are evaluated with it.
+  // node needs (runtime/ci_evidence.h); approvals, baselines and drift
+  // references come from the team's record, which such a job must be given
+  // (ir::needsRecord). Elsewhere the tests and gates upstream are evaluated
+  // with it.
   std::string node;
   // `--artifacts DIR`: restore upstream outputs from DIR/<producer>/outputs/
   // before the node, and leave DIR/<node>/result.json (and outputs) after.

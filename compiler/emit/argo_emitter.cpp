@@ -162,6 +162,19 @@ class ArgoWriter {
     out_ << YAML::EndMap << YAML::EndSeq;
   }
 
+  // An `env` entry whose value is the key `name` of the project's Secret.
+  void secretEnv(const std::string& name) {
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
+    scalar(out_, name);
+    out_ << YAML::Key << Word{"valueFrom"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"secretKeyRef"}
+         << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"name"} << YAML::Value;
+    scalar(out_, argoSecretName(graph_));
+    out_ << YAML::Key << Word{"key"} << YAML::Value;
+    scalar(out_, name);
+    out_ << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+  }
+
   void parameter(const char* name, const std::optional<std::string>& value, const char* description) {
     out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{name};
     if (value) {
@@ -244,17 +257,13 @@ class ArgoWriter {
     out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginSeq;
     out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"CI"} << YAML::Key << Word{"value"}
          << YAML::Value << YAML::DoubleQuoted << "true" << YAML::EndMap;
-    for (const std::string& s : node.secrets) {
-      out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
-      scalar(out_, s);
-      out_ << YAML::Key << Word{"valueFrom"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"secretKeyRef"}
-           << YAML::Value << YAML::BeginMap;
-      out_ << YAML::Key << Word{"name"} << YAML::Value;
-      scalar(out_, argoSecretName(graph_));
-      out_ << YAML::Key << Word{"key"} << YAML::Value;
-      scalar(out_, s);
-      out_ << YAML::EndMap << YAML::EndMap << YAML::EndMap;
-    }
+    // A retried workflow (`argo retry`) keeps its uid: it joins the same run.
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{kRunIdVariable} << YAML::Key
+         << Word{"value"} << YAML::Value << YAML::DoubleQuoted << "{{workflow.uid}}" << YAML::EndMap;
+    // The record's address only in the templates of nodes that need it, from
+    // the project's Secret like the nodes' own secrets.
+    if (ir::needsRecord(node)) secretEnv(kStateVariable);
+    for (const std::string& s : node.secrets) secretEnv(s);
     out_ << YAML::EndSeq;
     const ir::Resources& r = node.resources;
     if (r.cpu || r.memoryBytes || r.gpu) {

@@ -38,6 +38,13 @@ struct CiOptions {
 inline constexpr const char* kArtifactRoot = "mlops-artifacts";
 inline constexpr const char* kRunCommand =
     "mlopsc run \"$MLOPS_IR\" --node \"$MLOPS_NODE\" --artifacts mlops-artifacts";
+// The team's record (runs, artifacts, approvals, gate passes; docs/ci.md
+// section 2): its address is a CI secret of this name, handed only to the
+// jobs of nodes that need it (ir::needsRecord). Every job gets the platform's
+// run id as kRunIdVariable, so that the jobs of one CI run are one run in
+// `mlopsc history`.
+inline constexpr const char* kStateVariable = "MLOPS_STATE";
+inline constexpr const char* kRunIdVariable = "MLOPS_RUN_ID";
 // GitHub Actions expands `${{ … }}` in almost every string; a literal `${{`
 // is written as an expression yielding it.
 inline constexpr const char* kGitHubExpressionEscape = "${{ '${{' }}";

@@ -157,6 +157,9 @@ class WorkflowWriter {
     out_ << YAML::Key << Word{"cancel-in-progress"} << YAML::Value << false << YAML::EndMap;
     out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"MLOPS_IR"} << YAML::Value;
     text(out_, options_.irPath);
+    // Re-runs of a workflow run keep its run_id: they join the same run.
+    out_ << YAML::Key << Word{kRunIdVariable} << YAML::Value;
+    scalar(out_, "${{ github.run_id }}");
     out_ << YAML::EndMap;
   }
 
@@ -243,7 +246,12 @@ class WorkflowWriter {
     out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginMap;
     out_ << YAML::Key << Word{"MLOPS_NODE"} << YAML::Value;
     scalar(out_, node.id);
-    // Secrets reach this step only, through the environment.
+    // Secrets reach this step only, through the environment; the record's
+    // address only the steps of nodes that need it.
+    if (ir::needsRecord(node)) {
+      out_ << YAML::Key << Word{kStateVariable} << YAML::Value;
+      scalar(out_, std::string("${{ secrets.") + kStateVariable + " }}");
+    }
     for (const std::string& s : node.secrets) {
       out_ << YAML::Key << Word{s} << YAML::Value;
       scalar(out_, "${{ secrets." + s + " }}");

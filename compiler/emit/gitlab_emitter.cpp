@@ -80,6 +80,9 @@ class GitLabWriter {
     out_ << YAML::Key << Word{"variables"} << YAML::Value << YAML::BeginMap;
     out_ << YAML::Key << Word{"MLOPS_IR"} << YAML::Value;
     scalar(out_, variableValue(options_.irPath));
+    // Expanded by GitLab: retrying a job keeps the pipeline, and its run.
+    out_ << YAML::Key << Word{kRunIdVariable} << YAML::Value;
+    scalar(out_, "$CI_PIPELINE_ID");
     for (const auto& [value, name] : branchVariables()) {
       out_ << YAML::Key << Word{name} << YAML::Value;
       scalar(out_, variableValue(value));

@@ -46,7 +46,8 @@ void gitHub(const ir::PipelineGraph& graph, diag::DiagnosticEngine& diags) {
           diags.report(a.range, diag::kinds::GitHubQuorum, env, quorumText(a), a.quorum)
               .note("compensating measure: the job `" + artifactDirName(n.id) + "` runs `mlopsc run --node " + n.id +
                     "`, which passes only when " + std::to_string(a.quorum) + " distinct members of `" +
-                    shortName(a.role) + "` have approved the model with `mlopsc approve`");
+                    shortName(a.role) + "` have approved the model's artifact with `mlopsc approve` in the team's "
+                    "record (the CI secret MLOPS_STATE)");
         const ir::Role* role = findRole(graph, a.role);
         if (role && role->members.size() > kGitHubMaxReviewers)
           diags

@@ -222,6 +222,36 @@ const char* nodeKindName(NodeKind kind) {
   return "?";
 }
 
+namespace {
+
+// Whether an expression tree has a `key` node whose segments start with
+// `first` (`baseline.…` paths, `drift.psi(…)` calls).
+bool mentions(const json& tree, const char* key, const char* first) {
+  if (tree.is_object()) {
+    if (auto it = tree.find(key); it != tree.end() && it->is_array() && !it->empty() && (*it)[0] == first) return true;
+    for (const auto& [k, v] : tree.items())
+      if (mentions(v, key, first)) return true;
+  } else if (tree.is_array()) {
+    for (const auto& v : tree)
+      if (mentions(v, key, first)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool readsBaseline(const Expression& e) { return mentions(e.tree, "path", "baseline"); }
+bool readsDrift(const Expression& e) { return mentions(e.tree, "call", "drift"); }
+
+bool needsRecord(const Node& n) {
+  switch (n.kind) {
+    case NodeKind::Data:
+    case NodeKind::Step: return false;
+    case NodeKind::Test: return readsBaseline(n.expect) || readsDrift(n.expect);
+    default: return true;
+  }
+}
+
 const Node* PipelineGraph::find(const std::string& id) const {
   if (index_.size() != nodes.size()) {
     index_.clear();

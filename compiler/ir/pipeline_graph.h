@@ -195,6 +195,20 @@ struct PipelineGraph {
   mutable std::unordered_map<std::string, size_t> index_;  // rebuilt when `nodes` changed size
 };
 
+// Whether an expectation reads `baseline.…` (the metrics of the model's
+// last gate pass) or calls `drift.…` (against that pass's reference
+// profiles): both come from the team's record.
+bool readsBaseline(const Expression& e);
+bool readsDrift(const Expression& e);
+
+// Whether running the node needs the team's record (runs, artifacts,
+// approvals, gate passes): a model records its artifact and metrics, a gate
+// counts approvals and records its pass, deploys and monitors act on what a
+// gate passed, a test reading a baseline or drift compares against a gate
+// pass. Data and steps do not: CI hands the record's address (MLOPS_STATE)
+// only to the jobs of nodes that need it (docs/ci.md section 2).
+bool needsRecord(const Node& n);
+
 // A number for pipeline.json: whole numbers as integers.
 nlohmann::ordered_json number(double v);
 

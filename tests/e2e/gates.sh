@@ -247,12 +247,18 @@ echo '{"error_rate": 0.01}' > live.json
 run build g.mlops -o out --emit=ir
 expect_exit 0 "the IR for the CI jobs"
 mkdir -p artifacts
+TEAM=$(cd .. && pwd)/team.db  # the team's record every job shares (MLOPS_STATE)
 job() {  # job NODE: a CI job (CI set) in a fresh checkout (no .mlops, no build/) with the artifacts so far
   rm -rf ../job && mkdir ../job && cp -r g.mlops auc.txt live.json data out ../job/ && cp -r artifacts ../job/mlops-artifacts
   cd ../job
-  run --env TOKEN=t --env CI=true run out/pipeline.json --node "$1" --artifacts mlops-artifacts --interval-scale 0.0001
+  run --env TOKEN=t --env CI=true --env "MLOPS_STATE=$TEAM" run out/pipeline.json --node "$1" --artifacts mlops-artifacts --interval-scale 0.0001
   cd ../ci
   rm -rf artifacts && cp -r ../job/mlops-artifacts artifacts
+}
+ci_approve() {  # ci_approve WHO PREFIX: an approver's machine (no checkout), the same record
+  rm -rf ../approver && mkdir ../approver && cd ../approver
+  run --env "MLOPS_STATE=$TEAM" approve release --artifact "$2" --as "$1"
+  cd ../ci
 }
 job model:m
 expect_exit 0 "the model's job"
@@ -269,9 +275,19 @@ expect_stderr_contains "required test \`test:no_regression\` has no passing resu
 job test:no_regression
 job test:income_drift
 job gate:release
-expect_exit 0 "with every required result the gate's job passes"
-expect_stdout_contains "approved through the CI platform's approval steps (mrm, biz): --node trusts its orchestrator" \
-  "in CI the platform's approval steps are the approvals"
+expect_exit 5 "with every required result the gate's job still waits for the approvals in the record"
+prefix=$(json_get artifacts/model-m/result.json artifact | cut -c1-12)
+expect_stdout_contains "needs approval by 2 of mrm (val1@x.example, val2@x.example, val3@x.example), biz (boss@x.example); each runs \`mlopsc approve release --artifact $prefix --as EMAIL\` with the same MLOPS_STATE" \
+  "the waiting gate job says who approves, with the exact command"
+ci_approve val1@x.example "$prefix"
+expect_exit 0 "an approver approves the recorded artifact from another machine"
+ci_approve val2@x.example "$prefix"
+ci_approve boss@x.example "$prefix"
+expect_stdout_contains "every approval the gate needs is in" "the approvals are complete"
+job gate:release
+expect_exit 0 "with the approvals in the record the re-run gate job passes"
+expect_stdout_contains "gate release: passed (approved by val1@x.example, val2@x.example, boss@x.example for artifact $prefix)" \
+  "the gate job names the approvers from the record"
 job deploy:prod
 expect_exit 0 "the deploy's job rolls out the restored model"
 run run out/pipeline.json --node model:m extra

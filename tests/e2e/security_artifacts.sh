@@ -68,9 +68,10 @@ job() {
   rm -rf job && cp -a src job
   if [[ -n $folder ]]; then cp -a "$folder" job/mlops-artifacts; fi
   cd job
-  run --env CI=true run out/pipeline.json --node "$node" --artifacts mlops-artifacts "$@"
+  run --env CI=true --env "MLOPS_STATE=$TEAM" run out/pipeline.json --node "$node" --artifacts mlops-artifacts "$@"
   cd ..
 }
+TEAM=$PWD/team.db  # the team's record (MLOPS_STATE) the jobs share
 keep() { rm -rf "$1" && cp -a job/mlops-artifacts "$1"; }  # keep the last job's folder as $1
 edit_json() {  # edit_json FILE PYTHON-STATEMENT (on `d`)
   python3 - "$1" "$2" <<'PY'
@@ -105,7 +106,13 @@ fi
 expect_eq "$(json_get good/test-floor/result.json artifact)" "$(json_get good/model-m/result.json artifact)" \
   "item 3: a test's result names the model artifact it read"
 job gate:release good
-expect_exit 0 "item 3: the gate job passes on every required test's genuine result"
+expect_exit 5 "item 3: on every required test's genuine result the gate job still needs the approval"
+mkdir approver && cd approver
+run --env "MLOPS_STATE=$TEAM" approve release --artifact "$(json_get ../good/model-m/result.json artifact | cut -c1-12)" --as val@x.example
+cd ..
+expect_exit 0 "the validator approves the recorded artifact"
+job gate:release good
+expect_exit 0 "item 3: the gate job passes on every required test's genuine result and the approval"
 keep gated
 expect_json gated/gate-release/result.json status passed "the gate's result says passed"
 job deploy:prod gated

@@ -17,6 +17,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <set>
 #include <string>
 
 using namespace mlops;
@@ -193,11 +194,14 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
     for (const auto& t : wf["spec"]["templates"]) {
       if (!t["container"]) continue;
       CHECK(t["container"]["command"][0].as<std::string>() == "/mlops-tools/bin/mlopsc");
-      // First `CI=true` (a job of `mlopsc run --node` is a CI job), then the secrets.
-      REQUIRE(t["container"]["env"].size() >= 1);
+      // First `CI=true` (a job of `mlopsc run --node` is a CI job) and the
+      // run id, then the secrets.
+      REQUIRE(t["container"]["env"].size() >= 2);
       CHECK(t["container"]["env"][0]["name"].as<std::string>() == "CI");
       CHECK(t["container"]["env"][0]["value"].as<std::string>() == "true");
-      for (size_t k = 1; k < t["container"]["env"].size(); ++k) {
+      CHECK(t["container"]["env"][1]["name"].as<std::string>() == "MLOPS_RUN_ID");
+      CHECK(t["container"]["env"][1]["value"].as<std::string>() == "{{workflow.uid}}");
+      for (size_t k = 2; k < t["container"]["env"].size(); ++k) {
         CHECK(t["container"]["env"][k]["valueFrom"]["secretKeyRef"]["name"].as<std::string>() == "adv-secrets");
         sawSecretRef = true;
       }
@@ -225,17 +229,80 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
   }
 }
 
-TEST_CASE("CI output is deterministic", "[ci]") {
-  std::string text = readFile(MLOPS_SOURCE_DIR "/examples/credit-risk/credit_risk.mlops");
-  // The example imports teams.mlops: compile it from its folder.
+// The credit-risk example's graph. It imports teams.mlops: compiled from its folder.
+ir::PipelineGraph creditRisk() {
   driver::Compilation c;
   sema::SemaOptions options;
   options.stdlibDir = MLOPS_SOURCE_DIR "/stdlib";
   REQUIRE(c.checkFiles({MLOPS_SOURCE_DIR "/examples/credit-risk/credit_risk.mlops"}, options));
   REQUIRE(!c.diags().hasErrors());
-  ir::PipelineGraph graph = ir::buildPipelineGraph(*c.programs().front());
+  return ir::buildPipelineGraph(*c.programs().front());
+}
+
+TEST_CASE("CI output is deterministic", "[ci]") {
+  ir::PipelineGraph graph = creditRisk();
   emit::CiOptions ci;
   CHECK(emitAll(graph, ci) == emitAll(graph, ci));
+}
+
+TEST_CASE("only the jobs of nodes that need the team's record get MLOPS_STATE", "[ci]") {
+  ir::PipelineGraph graph = creditRisk();
+  // The model records its artifact; the drift and regression tests read the
+  // record, the AUC floor does not; the gate, deploy and monitor act on it.
+  const std::set<std::string> expected = {"model:scorer", "test:income_drift", "test:no_regression",
+                                          "gate:production", "deploy:scorer_prod", "monitor:scorer_live"};
+  std::map<std::string, std::string> files = emitAll(graph, {});
+
+  SECTION("GitHub: on the run step of those jobs, from the secret; the run id everywhere") {
+    std::set<std::string> withState, withoutState;
+    for (const char* file : {"github/main.yml", "github/monitors.yml"}) {
+      YAML::Node wf = YAML::Load(files.at(file));
+      CHECK(wf["env"]["MLOPS_RUN_ID"].as<std::string>() == "${{ github.run_id }}");
+      for (const auto& job : wf["jobs"])
+        for (const auto& step : job.second["steps"]) {
+          if (!step["env"] || !step["env"]["MLOPS_NODE"]) continue;
+          std::string node = step["env"]["MLOPS_NODE"].as<std::string>();
+          if (!step["env"]["MLOPS_STATE"]) {
+            withoutState.insert(node);
+            continue;
+          }
+          CHECK(step["env"]["MLOPS_STATE"].as<std::string>() == "${{ secrets.MLOPS_STATE }}");
+          withState.insert(node);
+        }
+    }
+    CHECK(withState == expected);
+    CHECK(withoutState == std::set<std::string>{"step:features", "test:auc_floor"});
+  }
+
+  SECTION("GitLab: the run id from the pipeline") {
+    YAML::Node ci = YAML::Load(files.at("gitlab/.gitlab-ci.yml"));
+    CHECK(ci["variables"]["MLOPS_RUN_ID"].as<std::string>() == "$CI_PIPELINE_ID");
+    // A project variable outranks a job's `variables:`: none is written.
+    for (const auto& entry : ci)
+      if (entry.second.IsMap() && entry.second["variables"]) CHECK(!entry.second["variables"]["MLOPS_STATE"]);
+  }
+
+  SECTION("Argo: a secretKeyRef in those templates only") {
+    std::set<std::string> withState, all;
+    for (const char* file : {"argo/main.yaml", "argo/monitor-scorer_live.yaml"}) {
+      YAML::Node doc = YAML::Load(files.at(file));
+      YAML::Node spec = doc["kind"].as<std::string>() == "CronWorkflow" ? doc["spec"]["workflowSpec"] : doc["spec"];
+      for (const auto& t : spec["templates"]) {
+        if (!t["container"]) continue;
+        std::string node = t["container"]["args"][3].as<std::string>();
+        all.insert(node);
+        for (const auto& e : t["container"]["env"]) {
+          if (e["name"].as<std::string>() == "MLOPS_RUN_ID") CHECK(e["value"].as<std::string>() == "{{workflow.uid}}");
+          if (e["name"].as<std::string>() != "MLOPS_STATE") continue;
+          CHECK(e["valueFrom"]["secretKeyRef"]["name"].as<std::string>() == "credit-risk-secrets");
+          CHECK(e["valueFrom"]["secretKeyRef"]["key"].as<std::string>() == "MLOPS_STATE");
+          withState.insert(node);
+        }
+      }
+    }
+    CHECK(withState == expected);
+    CHECK(all.size() == expected.size() + 2);
+  }
 }
 
 TEST_CASE("job ids stay unique when names differ only in case", "[ci]") {
