@@ -32,7 +32,7 @@
 # shellcheck source=tests/e2e/lib.bash
 source "$(dirname "$0")/lib.bash"
 # shellcheck source=tests/e2e/lib_pg.bash
-source "$(dirname "$0")/lib_pg.bash"
+source "$MLOPS_SOURCE_DIR/tests/e2e/lib_pg.bash"
 
 GCL_TIMEOUT=${MLOPS_GCL_TIMEOUT:-300}  # seconds one gitlab-ci-local invocation may take
 
@@ -220,7 +220,9 @@ if grep -a -q -F -- "$token" p1.log "$cr"/.gitlab-ci-local/output/*.log; then fa
 else pass "the secret's value is in no job log"; fi
 
 # ---- 2. the approvers approve against the shared record; the gate re-run passes
-cd "$cr"
+# From their own clones: no artifacts, no model files, the same MLOPS_STATE.
+git clone -q "$cr" laptop
+cd laptop
 for who in carol@bank.example grace@bank.example alice@bank.example; do
   run --env "MLOPS_STATE=$state" approve production --artifact "$prefix" --as "$who" --comment "reviewed in CI"
   expect_exit 0 "$who approves artifact $prefix in the shared record"
@@ -397,8 +399,10 @@ EOF
 adv_prefix=$(sed -n -E 's/.*artifact ([0-9a-f]{12}) of model `churn_model` needs approval by.*/\1/p' "$(job_log "$adv" main:gate:release)" | head -n 1)
 [[ -n $adv_prefix ]] && pass "the gate waits for the reviewer's approval" || { fail "the gate does not wait"; show "$(job_log "$adv" main:gate:release)"; }
 expect_job_log "$adv" main:gate:release "needs approval by reviewers ($reviewer)" "it names the reviewer's address verbatim"
-cd "$adv"
-run --env "MLOPS_STATE=$adv_state" approve release --artifact "$adv_prefix" --as "$reviewer" --comment "\$(touch $markers/comment-approve)"
+git clone -q "$adv" adv-laptop
+cd adv-laptop
+# The database now holds two projects: the approver names this one.
+run --env "MLOPS_STATE=$adv_state" approve release --state-project adv --artifact "$adv_prefix" --as "$reviewer" --comment "\$(touch $markers/comment-approve)"
 expect_exit 0 "the reviewer with the hostile address approves"
 LAST_CMD=
 cd "$E2E_WORK"
