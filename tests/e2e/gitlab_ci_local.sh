@@ -211,6 +211,7 @@ artifact=$(json_get "$model_result" artifact)
 [[ $artifact =~ ^[0-9a-f]{32}$ ]] && pass "the model job's artifact folder names its digest" ||
   fail "no artifact digest in $model_result: $artifact"
 prefix=${artifact:0:12}
+sed -n 's/^\[1\/1\] \(gate production: .*\)/      \1/p' "$(job_log "$cr" main:gate:production)"
 grep -q -E '^main:gate:production +finished in .* FAIL 5 *$' p1.log && pass "the gate job exits 5: waiting" ||
   fail "the gate job did not exit 5: $(grep -F 'main:gate:production' p1.log | tail -n 3)"
 expect_job_log "$cr" main:gate:production "artifact $prefix of model \`scorer\` needs approval by 2 of validators (carol@bank.example, grace@bank.example), risk_owner (alice@bank.example)" \
@@ -231,8 +232,10 @@ LAST_CMD=
 cd "$E2E_WORK"
 echo "credit-risk, pipeline 1 again: the gate job re-run, then the deploy"
 gcl "$cr" p2.log "${cr_vars[@]}" --manual main:gate:production main:gate:production main:deploy:scorer_prod
+sed -n 's/^\[1\/1\] \(gate production: .*\)/      \1/p' "$(job_log "$cr" main:gate:production)"
 expect_job p2.log main:gate:production PASS
 expect_job p2.log main:deploy:scorer_prod PASS
+grep -a -E '^(deploy scorer_prod:|\[1/1\] deploy)' "$(job_log "$cr" main:deploy:scorer_prod)" | sed 's/^/      /'
 expect_job_log "$cr" main:deploy:scorer_prod "deploy scorer_prod: at 10% of traffic; monitors in 2s" "the canary starts at 10%, its interval honoured"
 expect_job_log "$cr" main:deploy:scorer_prod "monitor scorer_live passed (live.error_rate < 2%, with live.error_rate = 0.01)" \
   "the deploy's monitor is checked between the canary steps"
@@ -244,6 +247,7 @@ git -C "$cr" commit -q -am "serving reports a 5% error rate"
 echo "credit-risk, pipeline 1 again: the deploy re-run, serving degraded"
 gcl "$cr" p3.log "${cr_vars[@]}" --manual main:gate:production main:deploy:scorer_prod
 expect_job p3.log main:deploy:scorer_prod FAIL
+grep -a -E '^(deploy scorer_prod:|\[1/1\] deploy)' "$(job_log "$cr" main:deploy:scorer_prod)" | sed 's/^/      /'
 expect_job_log "$cr" main:deploy:scorer_prod "monitor \`scorer_live\` failed at 10%: expected live.error_rate < 2%, with live.error_rate = 0.05" \
   "the monitor fails at the first canary step"
 grep -a -q "rolled back" "$(job_log "$cr" main:deploy:scorer_prod)" && pass "the deploy job says it rolled back" ||
