@@ -70,12 +70,14 @@ source gh.env
 expect_eq "$uses" "shop/ci-actions/setup-mlopsc@v1" "the install step uses the --ci-setup-action"
 expect_eq "$MLOPSC_SHA256" "$sha" "the workflow pins the archive's sha256"
 expect_eq "$MLOPSC_VERSION" "$version" "the workflow pins the compiler's version"
+# How the runner starts the step: `shell: sh` is `sh -e {0}`.
+action_shell=("$shell" -e)
 run_action() {  # TEMP_DIR: runs the action's step with the workflow's inputs; sets RC
   mkdir -p "$1"
   : >"$1/github_path"
   env -i PATH=/usr/bin:/bin HOME="$1" RUNNER_TEMP="$1" GITHUB_PATH="$1/github_path" \
     GITHUB_ACTION_PATH="$MLOPS_SOURCE_DIR/actions/setup-mlopsc" MLOPSC_VERSION="$MLOPSC_VERSION" \
-    MLOPSC_URL="$MLOPSC_URL" MLOPSC_SHA256="$MLOPSC_SHA256" "$shell" -e action-run.sh >"$1/log" 2>&1 && RC=0 || RC=$?
+    MLOPSC_URL="$MLOPSC_URL" MLOPSC_SHA256="$MLOPSC_SHA256" "${action_shell[@]}" action-run.sh >"$1/log" 2>&1 && RC=0 || RC=$?
 }
 run_action "$E2E_WORK/gh"
 expect_eq "$RC" 0 "the setup action installs the archive ($(tail -n 3 "$E2E_WORK/gh/log" | tr '\n' ' '))"
@@ -87,6 +89,14 @@ expect_eq "$(env -i PATH="$bin_dir:/usr/bin:/bin" mlopsc --version | head -n1)" 
   >/dev/null 2>&1 && pass "and checks the example with its own stdlib" || fail "the installed mlopsc cannot check the example"
 run_action "$E2E_WORK/gh"
 grep -q "already installed" "$E2E_WORK/gh/log" && pass "a second run reuses the install" || fail "the second run did not reuse it"
+# The same step under bash as GitHub runs `shell: bash` (and a `run:` step
+# without a shell on Linux): the script is POSIX sh and must hold there too.
+action_shell=(bash --noprofile --norc -eo pipefail)
+run_action "$E2E_WORK/gh-bash"
+expect_eq "$RC" 0 "the setup action's step runs under bash -eo pipefail ($(tail -n 3 "$E2E_WORK/gh-bash/log" | tr '\n' ' '))"
+expect_eq "$(env -i PATH="$(head -n1 "$E2E_WORK/gh-bash/github_path"):/usr/bin:/bin" mlopsc --version | head -n1)" "mlopsc $version" \
+  "and installs mlopsc from the file:// archive onto GITHUB_PATH"
+action_shell=("$shell" -e)
 # A tampered archive: same name, one byte changed.
 cp "$archive" "$E2E_WORK/dist/good.tar.gz"
 python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[len(b) // 2] ^= 1; open(sys.argv[1], "wb").write(b)' "$archive"
