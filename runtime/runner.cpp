@@ -702,8 +702,14 @@ class Runner : public Executor {
                   " (approval roles, quorums, their members or the required tests): ";
       // A CI job's approvers have no model files: they name the artifact,
       // which the model's job recorded, by its digest.
+      // A shared database holds several projects; an approver's clone has
+      // no local run to say which one is meant.
       std::string command = "mlopsc approve " + gate.name +
-                            (ciJob(o_) ? " --artifact " + shortDigest(artifact) : std::string()) + " --as EMAIL";
+                            (ciJob(o_) ? " --artifact " + shortDigest(artifact) : std::string()) +
+                            (ciJob(o_) && o_.state.backend == StateBackend::Postgres
+                                 ? " --state-project " + g_.projectName
+                                 : std::string()) +
+                            " --as EMAIL";
       return immediate(i, false,
                        changed + "artifact " + shortDigest(artifact) + " of model `" + model->name +
                            "` needs approval by " + tally.missing() + "; each runs `" + command + "`" +

@@ -54,12 +54,18 @@ actual=$(sha256sum "$tmp/mlopsc.tar.gz" | cut -d' ' -f1)
 if [ -x "$dest/bin/mlopsc" ] && [ "$(cat "$dest/.sha256" 2>/dev/null)" = "$actual" ]; then
   echo "install-mlopsc: mlopsc $version already installed in $dest"
 else
-  rm -rf "$dest.new"
-  mkdir -p "$dest.new"
-  tar -xzf "$tmp/mlopsc.tar.gz" -C "$dest.new" --strip-components=1 --no-same-owner
-  printf '%s\n' "$actual" >"$dest.new/.sha256"
-  rm -rf "$dest"
-  mv "$dest.new" "$dest"
+  # Unpacked beside $dest under a name of its own, then renamed into place:
+  # two jobs installing into one MLOPSC_HOME at once never share a folder.
+  mkdir -p "$(dirname "$dest")"
+  new=$(mktemp -d "$dest.new.XXXXXX")
+  tar -xzf "$tmp/mlopsc.tar.gz" -C "$new" --strip-components=1 --no-same-owner
+  printf '%s\n' "$actual" >"$new/.sha256"
+  if [ -x "$dest/bin/mlopsc" ] && [ "$(cat "$dest/.sha256" 2>/dev/null)" = "$actual" ]; then
+    rm -rf "$new"   # another job installed the same archive meanwhile
+  else
+    rm -rf "$dest"
+    mv "$new" "$dest"
+  fi
 fi
 "$dest/bin/mlopsc" --version | head -n 1 | grep -qx "mlopsc $version" ||
   fail "$url does not hold mlopsc $version: $("$dest/bin/mlopsc" --version 2>&1 | head -n 1)"

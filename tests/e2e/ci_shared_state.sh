@@ -123,7 +123,10 @@ job 1001 gate:production
 expect_exit 5 "run 1: the gate's job waits for approvals (exit 5)"
 expect_stdout_contains "artifact $SHORT of model \`scorer\` needs approval by 2 of validators (carol@bank.example, grace@bank.example), risk_owner (alice@bank.example)" \
   "run 1: the gate names whose approvals it needs for this artifact"
-expect_stdout_contains "each runs \`mlopsc approve production --artifact $SHORT --as EMAIL\` with the same MLOPS_STATE" \
+# A shared database holds several projects: the command names this one.
+project_flag=""
+[[ ${MLOPS_TEST_STATE:-} == pg ]] && project_flag=" --state-project credit_risk"
+expect_stdout_contains "each runs \`mlopsc approve production --artifact $SHORT$project_flag --as EMAIL\` with the same MLOPS_STATE" \
   "run 1: the gate prints the exact command"
 cp "$STDOUT" gate-waiting.out
 if grep -q "trusts its orchestrator" "$STDOUT"; then fail "the gate job still trusts its orchestrator"; else pass "no approval is taken on trust"; fi

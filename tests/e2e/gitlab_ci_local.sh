@@ -216,7 +216,8 @@ grep -q -E '^main:gate:production +finished in .* FAIL 5 *$' p1.log && pass "the
   fail "the gate job did not exit 5: $(grep -F 'main:gate:production' p1.log | tail -n 3)"
 expect_job_log "$cr" main:gate:production "artifact $prefix of model \`scorer\` needs approval by 2 of validators (carol@bank.example, grace@bank.example), risk_owner (alice@bank.example)" \
   "the waiting gate names the artifact the model job made and who must approve"
-expect_job_log "$cr" main:gate:production "mlopsc approve production --artifact $prefix" "and the command they run"
+expect_job_log "$cr" main:gate:production "mlopsc approve production --artifact $prefix --state-project credit_risk --as EMAIL" \
+  "and the command they run, naming the project in the shared database"
 if grep -a -q -F -- "$token" p1.log "$cr"/.gitlab-ci-local/output/*.log; then fail "the secret's value reached a job log"
 else pass "the secret's value is in no job log"; fi
 
