@@ -446,6 +446,13 @@ class Runner : public Executor {
   // ---- deploys -----------------------------------------------------------
 
   void startRollout(size_t i, const ir::Node& n, Prepared p) {
+    // Another run of the project (another machine, the same record) rolling
+    // out this node: this one does not deploy over it.
+    if (state_) {
+      if (std::string holder = state_->tryLease(n.id, run_); !holder.empty())
+        return immediate(i, false, "another run holds node `" + n.id + "` (" + holder + "): not deployed");
+      leased_.insert(n.id);
+    }
     Rollout r;
     const ir::Strategy& s = n.strategy;
     if (s.kind == "canary" && !s.steps.empty()) r.steps = s.steps;
@@ -981,6 +988,7 @@ class Runner : public Executor {
     const ir::Node& n = *order_[i];
     progress_.finished({n.id, label(n), status, why, seconds}, o_.explain);
     if (!state_ || o_.dryRun) return;
+    if (leased_.erase(n.id)) state_->releaseLease(n.id);  // its rollout is over
     NodeRecord r{n.id, success ? "succeeded" : status, exitCode, seconds, why};
     // A success is written at once (crash safety: it is what makes the node
     // up to date); other results are batched.
@@ -1020,6 +1028,7 @@ class Runner : public Executor {
   std::unordered_map<std::string, NodeSuccess> successes_;  // last success by node id
   std::unordered_map<std::string, std::vector<std::string>> codePaths_;  // by node id
   std::vector<NodeRecord> pending_;                         // results not written yet
+  std::set<std::string> leased_;                            // deploys rolling out under their lease
   bool blockingFailed_ = false;
   bool monitorFailed_ = false;
 };

@@ -97,6 +97,16 @@ CREATE TABLE artifacts (
   seq BIGINT GENERATED ALWAYS AS IDENTITY,
   PRIMARY KEY (model, digest, run)
 );
+-- Who holds a deploy's lease (PostgresRecord::tryLease): coordination
+-- between runs, not history, so neither append-only nor on SQLite, whose
+-- runs of one checkout the run lock serializes.
+CREATE TABLE node_leases (
+  node TEXT PRIMARY KEY,
+  run BIGINT NOT NULL,
+  host TEXT NOT NULL,
+  pid BIGINT NOT NULL,
+  since TEXT NOT NULL
+);
 )sql";
 
 }  // namespace

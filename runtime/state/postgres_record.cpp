@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -281,6 +282,51 @@ int64_t PostgresRecord::beginRun(const std::string& irDigest, int64_t noopOf, co
       !exec("SELECT id FROM runs WHERE external_id = $1", {externalId}, &o) || o.rows() != 1)
     return 0;
   return o.integer(0, 0);
+}
+
+namespace {
+
+// The lease's advisory lock: one bigint key per (schema, node), a key space
+// apart from the two-int keys the appends and migrations lock.
+constexpr const char* kLeaseKey = "hashtextextended($1 || '/' || $2, 0)";
+
+std::string hostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "an unknown host";
+  return name;
+}
+
+}  // namespace
+
+std::string PostgresRecord::tryLease(const std::string& node, int64_t run) {
+  flushResults();
+  Outcome o;
+  if (!exec((std::string("SELECT pg_try_advisory_lock(") + kLeaseKey + ")").c_str(), {schema_, node}, &o) ||
+      o.rows() != 1)
+    return "the record could not say whether another run holds it: " + failure_;
+  if (o.text(0, 0) == "t") {
+    if (!exec("INSERT INTO node_leases (node, run, host, pid, since) VALUES ($1, $2, $3, $4, $5) "
+              "ON CONFLICT (node) DO UPDATE SET run = $2, host = $3, pid = $4, since = $5",
+              {node, std::to_string(run), hostName(), std::to_string(::getpid()), utcTimestamp()}))
+      return "the record could not note this run as its holder: " + failure_;
+    return "";
+  }
+  // Held by another session: its row says whose (a database row is
+  // hostile input too: only shown, its control characters replaced).
+  if (!exec("SELECT run, host, since FROM node_leases WHERE node = $1", {node}, &o))
+    return "the record could not say who holds it: " + failure_;
+  if (o.rows() != 1) return "a run that has not noted itself yet";
+  std::string holder = "run " + o.text(0, 0) + " on " + o.text(0, 1) + " since " + o.text(0, 2);
+  for (char& c : holder)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';  // no terminal escapes from a row
+  return holder;
+}
+
+void PostgresRecord::releaseLease(const std::string& node) {
+  flushResults();
+  exec("DELETE FROM node_leases WHERE node = $1 AND pid = $2 AND host = $3",
+       {node, std::to_string(::getpid()), hostName()});
+  exec((std::string("SELECT pg_advisory_unlock(") + kLeaseKey + ")").c_str(), {schema_, node});
 }
 
 void PostgresRecord::finishRun(int64_t run, const std::string& status) {

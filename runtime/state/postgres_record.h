@@ -12,7 +12,8 @@
 // under concurrent writers; UNIQUE(prev_hash) forbids a fork; a
 // serialization failure, deadlock or unique violation retries (5 times).
 // Results are batched until the next other operation (one round trip per
-// batch). Errors are sticky (runtime/state/record.h).
+// batch). Errors are sticky (runtime/state/record.h). Node leases need the
+// session to last (a direct connection, or PgBouncer in session mode).
 #pragma once
 
 #include "runtime/state/record.h"
@@ -53,6 +54,12 @@ class PostgresRecord final : public Record {
   std::string error() const override { return error_; }
   std::string failure() const override { return failure_; }
   int schemaVersion() const override;
+  // A session advisory lock per node (held across the rollout's many
+  // transactions; the server releases it when the connection ends) and a
+  // holder row in node_leases saying who holds it (a stale one, left by a
+  // client that died, is overwritten by the next holder).
+  std::string tryLease(const std::string& node, int64_t run) override;
+  void releaseLease(const std::string& node) override;
   int64_t beginRun(const std::string& irDigest, int64_t noopOf = 0, const std::string& externalId = "") override;
   void finishRun(int64_t run, const std::string& status) override;
   std::vector<RunRecord> runs() const override;

@@ -81,6 +81,15 @@ class Record {
   // runtime/gate_pass_chain.h to say.
   virtual std::vector<GatePass> gatePasses() const = 0;
 
+  // A deploy holds its node for its whole rollout, so that two runs of the
+  // project (two machines, one shared record) never roll out the same node
+  // at once. Empty when run `run` now holds `node`; otherwise who does,
+  // "run 412 on ci-runner-7 since 2026-12-07T10:02:11Z" (or why the record
+  // cannot say). A record whose runs cannot overlap grants it always.
+  virtual std::string tryLease(const std::string& node, int64_t run) = 0;
+  // Gives back a node this record's tryLease granted (nothing otherwise).
+  virtual void releaseLease(const std::string& node) = 0;
+
   // Every table of the record, rows verbatim (ids, times, hashes), for
   // `mlopsc state export`.
   virtual std::vector<StateTable> exportTables() const = 0;

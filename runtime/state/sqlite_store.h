@@ -47,6 +47,10 @@ class SqliteStore final : public Record, public LocalCache {
   bool ok() const override { return true; }
   std::string error() const override { return ""; }
   std::string failure() const override { return ""; }
+  // Runs of one checkout never overlap (the run lock, `.mlops/lock`), and
+  // a SQLite record is one checkout's: every lease is granted.
+  std::string tryLease(const std::string&, int64_t) override { return ""; }
+  void releaseLease(const std::string&) override {}
   int schemaVersion() const override;
   bool integrityOk(std::string& detail) const;  // PRAGMA integrity_check
   int64_t beginRun(const std::string& irDigest, int64_t noopOf = 0, const std::string& externalId = "") override;

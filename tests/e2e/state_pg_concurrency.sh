@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # One PostgreSQL record shared by many writers at once (a throwaway cluster,
 # tests/support/pg-cluster): 4 `mlopsc run`s of one project from 4
-# checkouts and 16 `mlopsc approve`s from 16 more, all started together. Afterwards the
-# approvals log's hash chain verifies with all 16 approvals, every run is
-# recorded with its node results, and the run ids are distinct.
+# checkouts and 16 `mlopsc approve`s from 16 more, all started together;
+# afterwards the approvals log's hash chain verifies with all 16 approvals
+# and every run is recorded with its node results. Two checkouts deploying
+# the same node at once: the second is refused with who holds the node (a
+# lease, exit 3), and deploys once the first is done.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.bash"
 source "$here/lib_pg.bash"
@@ -89,3 +91,46 @@ cp a1/data/loans.csv c1/data/loans.csv
 run run c1/g.mlops
 expect_exit 0 "the gate passes with the 16 concurrent approvals"
 expect_stdout_contains "gate release: passed" "the gate passed"
+
+# ---- overlapping deploys: two checkouts (two machines), one record; the
+# second run finds the first rolling out `deploy:prod` and does not deploy
+mkdir l1
+cat > l1/l.mlops <<SPEC
+project leases { version = "1.0.0"  risk_tier = low }
+use std.roles
+role ds : data_scientist { members = ["dan@x.example"] }
+role mrm : model_risk_manager { members = ["val@x.example"] }
+role ops : devops { members = ["op@x.example"] }
+model m {
+  owner   = ds
+  run     = "echo m > \${outputs.model} && echo '{\"auc\": 0.9}' > \${outputs.metrics}"
+  outputs { model = "build/m.txt"  metrics = "build/metrics.json" }
+  metrics = outputs.metrics
+}
+test floor on m { expect metrics.auc >= 0.5 }
+gate release for m { require = [floor]  approvals = [mrm] }
+deploy prod {
+  owner = ops
+  model = m
+  after = release
+  run   = "echo start >> $PWD/deploys.log; sleep 8; echo end >> $PWD/deploys.log"
+}
+SPEC
+run run l1/l.mlops
+expect_exit 5 "the deploy's gate waits"
+run approve release --as val@x.example --project l1
+expect_exit 0 "approved"
+cp -r l1 l2
+( set +e; "$MLOPSC" run l1/l.mlops >lease.1.out 2>&1; echo $? >lease.1.rc ) &
+for _ in $(seq 1 300); do grep -q start deploys.log 2>/dev/null && break; sleep 0.1; done
+run run l2/l.mlops
+expect_exit 3 "the second run's deploy is refused while the first rolls it out"
+expect_stdout_matches "another run holds node \`deploy:prod\` \(run [0-9]+ on $(hostname) since 20[0-9-]+T[0-9:]+Z\): not deployed" \
+  "it names the run, host and time holding the node"
+wait
+expect_eq "$(cat lease.1.rc)" 0 "the first run rolls out"
+expect_eq "$(tr '\n' ' ' < deploys.log)" "start end " "one rollout, never two at once"
+expect_eq "$(pg_sql "SELECT count(*) FROM mlops_leases.node_leases")" 0 "the lease is given back when the rollout ends"
+run run l2/l.mlops
+expect_exit 0 "once the first is done, the second run deploys"
+expect_eq "$(grep -c start deploys.log)" 2 "the second rollout ran"
