@@ -189,6 +189,39 @@ expect_stderr_contains "monitor \`live\` failed at 25%: expected live.error_rate
 expect_eq "$(tr '\n' ' ' < rollout.log)" "25 1/3 rolled-back " "the rollout stopped at the first step and rolled back"
 
 # ---- tampering with the approvals log
+if [[ ${MLOPS_TEST_STATE:-} == pg ]]; then
+  # The record is project g's schema in the throwaway cluster (lib_pg.bash):
+  # the database refuses edits, and a superuser who disables its triggers is
+  # caught by --verify. Each edit is undone before the next, as the SQLite
+  # branch restores its copy.
+  A=mlops_g.approvals
+  if out=$(pg_sql "UPDATE $A SET email = 'mallory@x.example' WHERE id = 1" 2>&1); then
+    fail "the approvals table accepted an UPDATE"
+  else
+    grep -q "append-only" <<<"$out" && pass "the approvals table refuses updates (append-only trigger)" ||
+      fail "the UPDATE failed for another reason: $out"
+  fi
+  edit() { pg_sql "ALTER TABLE $A DISABLE TRIGGER USER; $1; ALTER TABLE $A ENABLE TRIGGER USER" >/dev/null; }
+  pg_sql "CREATE TABLE public.saved AS SELECT * FROM $A" >/dev/null
+  restore() { edit "DELETE FROM $A; INSERT INTO $A SELECT * FROM public.saved"; }
+  edit "UPDATE $A SET email = 'mallory@x.example' WHERE id = 1"
+  run history --verify
+  expect_exit 6 "an edited approval row is detected"
+  expect_stderr_contains "approval 1 (mallory@x.example for \`gate:release\`) was changed after it was written" "the edited row is named"
+  restore
+  edit "DELETE FROM $A WHERE id = 2"
+  run history --verify
+  expect_exit 6 "a deleted approval row is detected"
+  expect_stderr_contains "approval 2 is missing" "the gap is named"
+  restore
+  edit "DELETE FROM $A WHERE id = (SELECT MAX(id) FROM $A)"
+  run history --verify
+  expect_exit 6 "deleting the newest approvals is detected through the gate pass that saw them"
+  expect_stderr_contains "rows were deleted" "the truncation is reported"
+  restore
+  run history --verify
+  expect_exit 0 "the restored log verifies again"
+else
 python3 - <<'PY'
 import sqlite3
 c = sqlite3.connect(".mlops/state.db")
@@ -238,6 +271,8 @@ if [[ $(python3 -c 'import sqlite3; print(sqlite3.connect(".mlops/state.db").exe
   pass "the state store passes PRAGMA integrity_check"
 else
   fail "PRAGMA integrity_check failed"
+fi
+
 fi
 
 # ---- CI jobs: --node runs one node; --artifacts carries files between jobs
