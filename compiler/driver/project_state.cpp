@@ -38,7 +38,7 @@ std::optional<ProjectState> openProjectState(const std::string& projectOption,
                         "SPEC` first, or give --project DIR\n";
         return std::nullopt;
       }
-      dir = parent;
+      dir = parent.str();  // a copy first: `parent` points into `dir`
     }
   }
   if (selection.backend == runtime::StateBackend::Sqlite && selected &&
