@@ -10,14 +10,7 @@
 source "$(dirname "$0")/lib.bash"
 
 # ---- the release archive of this build
-build_dir=$(dirname "$MLOPSC")
-if ! "$MLOPS_SOURCE_DIR/packaging/make-release-archive" "$build_dir" dist >archive.log 2>&1; then
-  fail "packaging/make-release-archive failed: $(tail -n 20 archive.log)"
-  exit 0
-fi
-version=$("$MLOPSC" --version | sed -n '1s/^mlopsc //p')
-archive=$E2E_WORK/dist/mlopsc-$version-linux-x86_64.tar.gz
-sha=$(cut -d' ' -f1 "$archive.sha256")
+release_archive
 [[ ${#sha} -eq 64 ]] && pass "the archive has a sha256 file" || fail "no sha256 in $archive.sha256"
 template="file://$E2E_WORK/dist/mlopsc-{version}-linux-x86_64.tar.gz"
 

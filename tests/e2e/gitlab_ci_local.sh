@@ -78,20 +78,13 @@ expect_eq "$got" "$gcl_version" "gitlab-ci-local from the lock file"
 [[ $got == "$gcl_version" ]] || exit 0
 
 # ---- this build's release archive, as a mirror would serve it
-build_dir=$(dirname "$MLOPSC")
-if ! "$MLOPS_SOURCE_DIR/packaging/make-release-archive" "$build_dir" dist >archive.log 2>&1; then
-  fail "packaging/make-release-archive failed: $(tail -n 20 archive.log)"
-  exit 0
-fi
-version=$("$MLOPSC" --version | sed -n '1s/^mlopsc //p')
-archive=$E2E_WORK/dist/mlopsc-$version-linux-x86_64.tar.gz
-sha=$(cut -d' ' -f1 "$archive.sha256")
+release_archive
 
 # The jobs see this environment and nothing else: no build tree on PATH, no
 # docker (--force-shell-executor runs the jobs naming an image in a shell).
 node_dir=$(dirname "$(command -v node)")
 job_path=$node_dir:/usr/bin:/bin
-[[ ":$job_path:" != *":$build_dir:"* ]] || fail "the build tree is on the jobs' PATH"
+[[ ":$job_path:" != *":$(dirname "$MLOPSC"):"* ]] || fail "the build tree is on the jobs' PATH"
 mkdir -p home markers
 
 # gcl REPO LOG ARG...: runs gitlab-ci-local in REPO with the shell executor;

@@ -315,3 +315,16 @@ EOF
 write_syntax_error_spec() {
   printf 'project demo {\n  version =\n}\n' >"$1"
 }
+
+# release_archive: this build's release archive in $E2E_WORK/dist, as a
+# mirror would serve it; sets version, archive (its path) and sha (its
+# sha256). A failure to build it is reported and ends the script.
+release_archive() {
+  if ! "$MLOPS_SOURCE_DIR/packaging/make-release-archive" "$(dirname "$MLOPSC")" dist >archive.log 2>&1; then
+    fail "packaging/make-release-archive failed: $(tail -n 20 archive.log)"
+    exit 0
+  fi
+  version=$("$MLOPSC" --version | sed -n '1s/^mlopsc //p')
+  archive=$E2E_WORK/dist/mlopsc-$version-linux-x86_64.tar.gz
+  sha=$(cut -d' ' -f1 "$archive.sha256")
+}
