@@ -319,8 +319,8 @@ write_syntax_error_spec() {
 # release_archive: this build's release archive in $E2E_WORK/dist, as a
 # mirror would serve it; sets version, archive (its path) and sha (its
 # sha256). A failure to build it is reported and ends the script.
+# shellcheck disable=SC2034 # version, archive and sha are for the caller
 release_archive() {
-  # shellcheck disable=SC2034 # version, archive and sha are for the caller
   if ! "$MLOPS_SOURCE_DIR/packaging/make-release-archive" "$(dirname "$MLOPSC")" dist >archive.log 2>&1; then
     fail "packaging/make-release-archive failed: $(tail -n 20 archive.log)"
     exit 0
