@@ -29,6 +29,13 @@ MLOPS_SHARED_DIR=${MLOPS_SHARED_DIR:-$MLOPS_SOURCE_DIR/../shared}
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=223:hard_rss_limit_mb=3072"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=223"
 
+# The tests are hermetic: what the machine running them sets (a CI
+# service's CI=true, a developer's MLOPS_STATE or signing key, libpq's
+# defaults) must not change what mlopsc does. A test that wants one of
+# these passes it with `run --env`.
+unset CI GITHUB_ACTIONS GITLAB_CI MLOPS_STATE MLOPS_RUN_ID MLOPS_SIGNING_KEY \
+  PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGPASSWORD PGPASSFILE PGSERVICE PGSERVICEFILE PGOPTIONS
+
 E2E_FAILURES=0
 E2E_PASSES=0
 E2E_NAME=$(basename "$0" .sh)
