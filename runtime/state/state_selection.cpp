@@ -43,13 +43,26 @@ std::vector<std::string> takeStateCredentials(StateSelection& selection) {
     if (!value) continue;
     std::string copy = value;
     eraseEnvironmentVariable(name);
-    if (std::string(name) == "PGPASSWORD") selection.pgPassword = copy;
-    if (!copy.empty()) taken.push_back(std::move(copy));
+    if (std::string(name) == "PGPASSWORD") {
+      selection.pgPassword = copy;
+      if (!copy.empty()) taken.push_back(std::move(copy));
+    }
   }
-  std::string ignored;
-  if (selection.backend == StateBackend::Postgres)
-    if (std::optional<PgConnInfo> info = parsePgConnInfo(selection.location, ignored))
+  // What is secret in a connection string is its passwords (messages show
+  // the rest: host, user, database). A string libpq cannot parse is masked
+  // whole, with every value that could be a password in it. A SQLite path
+  // holds none: with nothing to mask, node output goes straight to its log
+  // file instead of through the masking relay (a pipe per node).
+  if (selection.backend == StateBackend::Postgres) {
+    std::string ignored;
+    if (std::optional<PgConnInfo> info = parsePgConnInfo(selection.location, ignored)) {
       taken.insert(taken.end(), info->passwords.begin(), info->passwords.end());
+    } else {
+      taken.push_back(selection.location);
+      for (std::string& candidate : pgPasswordCandidates(selection.location)) taken.push_back(std::move(candidate));
+    }
+  }
+  std::erase(taken, std::string());
   return taken;
 }
 

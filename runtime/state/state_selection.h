@@ -53,8 +53,8 @@ bool checkStateSelection(const StateSelection& selection, std::string& error);
 // Removes MLOPS_STATE and PGPASSWORD from the environment (bytes
 // overwritten, runtime/secret_environment.h), so that no node command sees
 // them; keeps PGPASSWORD's value in `selection` for the connection. The
-// values taken, and the passwords of the selected connection string, to be
-// masked in every log.
+// values to mask in every log: PGPASSWORD's and the passwords of the
+// selected connection string (the whole string when libpq cannot parse it).
 std::vector<std::string> takeStateCredentials(StateSelection& selection);
 
 // The record `selection` names, for the project `projectName` (its spec's

@@ -77,10 +77,29 @@ TEST_CASE("a run takes MLOPS_STATE and PGPASSWORD out of its environment", "[run
   std::vector<std::string> taken = takeStateCredentials(selection);
   CHECK(std::getenv("MLOPS_STATE") == nullptr);
   CHECK(std::getenv("PGPASSWORD") == nullptr);
-  // Both values, and the URL's own password on its own: masked wherever it shows.
-  CHECK(taken == std::vector<std::string>{"postgresql://ci:s3cret-pw@db/mlops", "an0ther-pw", "s3cret-pw"});
+  // The passwords, PGPASSWORD's and the URL's own: masked wherever they show.
+  CHECK(taken == std::vector<std::string>{"an0ther-pw", "s3cret-pw"});
   CHECK(selection.location == "postgresql://ci:s3cret-pw@db/mlops");  // selected before: still known
   CHECK(selection.pgPassword == "an0ther-pw");  // handed to the connection, not to libpq's getenv
+}
+
+TEST_CASE("a connection string without a password leaves nothing to mask", "[runtime][state]") {
+  // Peer authentication on a socket, or a password file: the node output
+  // need not pass through the masking relay.
+  EnvironmentVariable state("MLOPS_STATE", "host=/run/postgresql dbname=mlops user=ci");
+  EnvironmentVariable password("PGPASSWORD", nullptr);
+  StateSelection selection = selectState("");
+  CHECK(takeStateCredentials(selection).empty());
+  CHECK(std::getenv("MLOPS_STATE") == nullptr);
+}
+
+TEST_CASE("a connection string libpq cannot parse is masked whole", "[runtime][state]") {
+  EnvironmentVariable state("MLOPS_STATE", "host=db password='unterminated-s3cret");
+  EnvironmentVariable password("PGPASSWORD", nullptr);
+  StateSelection selection = selectState("");
+  std::vector<std::string> taken = takeStateCredentials(selection);
+  REQUIRE(!taken.empty());
+  CHECK(taken.front() == "host=db password='unterminated-s3cret");
 }
 
 TEST_CASE("a record in another file leaves the successes in the project's own", "[runtime][state]") {
