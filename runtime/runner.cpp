@@ -231,6 +231,8 @@ class Runner : public Executor {
         next = next ? std::min(*next, *r.resumeAt) : *r.resumeAt;
       }
       progress_.flush();  // about to block: what happened so far reaches the log
+      if (state_ && !o_.dryRun)
+        if (std::optional<double> due = state_->sendHeldResults()) next = std::min(next.value_or(now + *due), now + *due);
       std::optional<std::pair<size_t, bool>> got = processes_.waitUntil(next);
       if (!got) continue;
       auto [i, ok] = *got;

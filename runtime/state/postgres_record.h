@@ -19,6 +19,7 @@
 #include "runtime/state/record.h"
 
 #include <functional>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,7 @@ class PostgresRecord final : public Record {
   void finishRun(int64_t run, const std::string& status) override;
   std::vector<RunRecord> runs() const override;
   void recordResults(int64_t run, const std::vector<NodeRecord>& records) override;
+  std::optional<double> sendHeldResults() override;
   std::vector<NodeRecord> runResults(int64_t run) const override;
   std::vector<std::pair<int64_t, NodeRecord>> nodeHistory(const std::string& node) const override;
   void saveGraph(const std::string& digest, const std::string& json) override;
@@ -98,7 +100,12 @@ class PostgresRecord final : public Record {
   bool migrate(int* migratedFrom, std::string& error);
   void fail(const std::string& message) const;
   std::string masked(const std::string& libpqText) const;
+  // Sends the pending results as one INSERT without waiting for its answer
+  // (a run goes on while the server inserts); one batch in flight at a time.
   void flushResults() const;
+  // Waits for the answer to the batch in flight, if any (every statement
+  // does first: libpq runs one at a time, and a read must see the results).
+  void collectSent() const;
 
   pg_conn* conn_;
   std::string shown_;                  // the connection string, masked
@@ -107,6 +114,8 @@ class PostgresRecord final : public Record {
   mutable std::string error_;
   mutable std::string failure_;  // error_'s reason without where
   mutable std::vector<std::pair<int64_t, NodeRecord>> pending_;  // results not yet sent
+  mutable bool inFlight_ = false;  // a batch sent, its answer not read yet
+  mutable std::chrono::steady_clock::time_point lastSent_{};  // of the last batch
 };
 
 }  // namespace mlops::runtime

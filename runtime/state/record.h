@@ -48,8 +48,14 @@ class Record {
   virtual void finishRun(int64_t run, const std::string& status) = 0;
   virtual std::vector<RunRecord> runs() const = 0;
 
-  // Node results, in one transaction (a run batches them).
+  // Node results, in one transaction (a run batches them). A record on a
+  // server may hold them back to send several in one statement.
   virtual void recordResults(int64_t run, const std::vector<NodeRecord>& records) = 0;
+  // Sends the results held back when the last send is long enough ago;
+  // the seconds until the next send is due while some are still held back
+  // (a run waiting for its commands wakes up for it), else nullopt. A
+  // record that writes at once holds nothing back.
+  virtual std::optional<double> sendHeldResults() { return std::nullopt; }
   virtual std::vector<NodeRecord> runResults(int64_t run) const = 0;
   // A node's result in every run, in run order; in a no-op run, `cached`
   // (`checked` for data) when the run it repeats covered the node.

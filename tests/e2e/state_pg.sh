@@ -223,6 +223,31 @@ run history step:kill_db --state "$PG" --state-project crash
 expect_exit 0 "history of the node against the server"
 expect_stdout_matches "up to date|cached" "the next run recorded the node's result"
 
+# ---- the team sees a run's progress: a node's result reaches the record
+# while the next node still runs (results are held back at most a second)
+mkdir -p progress/data && printf 'x\n1\n' > progress/data/raw.csv
+cat > progress/p.mlops <<SPEC
+project progress { version = "1.0.0"  risk_tier = low }
+use std.roles
+role eng : data_engineer { members = ["eve@x.example"] }
+data raw { owner = eng  source = file("data/raw.csv")  schema { x : int } }
+step first { owner = eng  inputs = [raw]  run = "cp \${inputs.raw} \${outputs.o}"  outputs { o = "build/a.csv" } }
+step second { owner = eng  inputs = [first.o]  run = "until test -f $PWD/progress/go; do sleep 0.1; done; cp \${inputs.first.o} \${outputs.o}"  outputs { o = "build/b.csv" } }
+SPEC
+MLOPS_STATE="$PG" timeout 60 "$MLOPSC" run progress/p.mlops >progress.out 2>&1 &
+progress_pid=$!
+seen=""
+for _ in $(seq 100); do
+  seen=$(psql "$PG" -X -q -At -c "SELECT status FROM mlops_progress.node_results WHERE node = 'step:first'" 2>/dev/null || true)
+  [[ -n $seen ]] && break
+  sleep 0.1
+done
+expect_eq "$seen" "succeeded" "the first node's result is in the record while the second still runs"
+touch progress/go
+wait "$progress_pid" && progress_rc=0 || progress_rc=$?
+expect_eq "$progress_rc" 0 "the run then finishes"
+expect_eq "$(psql "$PG" -X -q -At -c "SELECT count(*) FROM mlops_progress.node_results")" "3" "with every result recorded"
+
 # ---- the server down: exit 2 before any node runs, URL masked
 down_url="postgresql://postgres:hunter2-pw-19@/postgres?host=$PG_DIR_main/sock"
 mkdir -p fast/data && printf 'x\n1\n' > fast/data/raw.csv
