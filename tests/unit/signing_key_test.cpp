@@ -18,25 +18,10 @@ using mlops::testing::shellOutput;
 namespace {
 
 // HOME and git's configuration isolated in the scratch folder.
-struct GitHome {
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved;
+struct GitHome : mlops::testing::ScopedEnv {
   explicit GitHome(const std::string& home) {
-    set("HOME", home.c_str());
-    set("XDG_CONFIG_HOME", nullptr);
-    set("GIT_CONFIG_GLOBAL", nullptr);
+    set("HOME", home.c_str()).set("XDG_CONFIG_HOME", nullptr).set("GIT_CONFIG_GLOBAL", nullptr);
     set("GIT_CONFIG_NOSYSTEM", "1");
-  }
-  void set(const char* name, const char* value) {
-    const char* old = std::getenv(name);
-    saved.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-    if (value) ::setenv(name, value, 1);
-    else ::unsetenv(name);
-  }
-  ~GitHome() {
-    for (auto& [name, value] : saved) {
-      if (value) ::setenv(name.c_str(), value->c_str(), 1);
-      else ::unsetenv(name.c_str());
-    }
   }
 };
 

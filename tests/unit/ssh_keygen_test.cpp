@@ -17,6 +17,7 @@
 
 using namespace mlops::runtime;
 using mlops::testing::KeyScratch;
+using mlops::testing::ScopedEnv;
 
 namespace {
 
@@ -28,21 +29,6 @@ SshKeygen script(const KeyScratch& s, const std::string& name, const std::string
   REQUIRE(k);
   return *k;
 }
-
-// Sets an environment variable for one test, putting the old value back.
-struct ScopedEnv {
-  std::string name;
-  std::optional<std::string> old;
-  ScopedEnv(const char* n, const char* value) : name(n) {
-    if (const char* v = std::getenv(n)) old = v;
-    if (value) ::setenv(n, value, 1);
-    else ::unsetenv(n);
-  }
-  ~ScopedEnv() {
-    if (old) ::setenv(name.c_str(), old->c_str(), 1);
-    else ::unsetenv(name.c_str());
-  }
-};
 
 }  // namespace
 
@@ -73,17 +59,16 @@ TEST_CASE("ssh-keygen is found through an absolute MLOPS_SSH_KEYGEN or absolute 
 
 TEST_CASE("ssh-keygen gets an environment built from scratch", "[runtime][ssh]") {
   KeyScratch s;
-  ScopedEnv secret("MLOPS_TEST_SECRET", "hunter2");
-  ScopedEnv display("DISPLAY", ":7");
-  ScopedEnv lang("LC_ALL", "de_DE.UTF-8");
-  SshKeygen env = script(s, "env", "env | sort");
-  KeygenResult verify = env.run({}, "", SshKeygen::Mode::Verify, 10);
+  ScopedEnv env;
+  env.set("MLOPS_TEST_SECRET", "hunter2").set("DISPLAY", ":7").set("LC_ALL", "de_DE.UTF-8");
+  SshKeygen printEnv = script(s, "env", "env | sort");
+  KeygenResult verify = printEnv.run({}, "", SshKeygen::Mode::Verify, 10);
   REQUIRE(verify.succeeded());
   CHECK(verify.out.find("MLOPS_TEST_SECRET") == std::string::npos);
   CHECK(verify.out.find("DISPLAY") == std::string::npos);  // verifying prompts for nothing
   CHECK(verify.out.find("LC_ALL=C\n") != std::string::npos);
   CHECK(verify.out.find("TZ=UTC\n") != std::string::npos);
-  KeygenResult sign = env.run({}, "", SshKeygen::Mode::Sign, 10);
+  KeygenResult sign = printEnv.run({}, "", SshKeygen::Mode::Sign, 10);
   REQUIRE(sign.succeeded());
   CHECK(sign.out.find("DISPLAY=:7\n") != std::string::npos);  // an askpass prompt may need it
   CHECK(sign.out.find("MLOPS_TEST_SECRET") == std::string::npos);
@@ -193,7 +178,8 @@ TEST_CASE("ssh-keygen's failures on real keys become sentences", "[runtime][ssh]
                              ": No such file or directory");
   CHECK(sign(s.path("absent")).rfind("cannot read the key `", 0) == 0);
   {
-    ScopedEnv noAgent("SSH_AUTH_SOCK", nullptr);
+    ScopedEnv noAgent;
+    noAgent.set("SSH_AUTH_SOCK", nullptr);
     std::string pub = s.key("agent") + ".pub";
     CHECK(sign(pub, {"-U"}) == "`" + pub + "` is a public key, which signs through ssh-agent, but no agent is running "
                                            "(SSH_AUTH_SOCK)");

@@ -7,10 +7,15 @@
 #include "runtime/ssh_keygen.h"
 
 #include <catch2/catch.hpp>
+#include <llvm/Support/FileSystem.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <sys/stat.h>
+#include <utility>
+#include <vector>
 
 namespace mlops::testing {
 
@@ -25,6 +30,34 @@ inline std::string shellOutput(const std::string& command) {
   }
   return out;
 }
+
+// Environment variables set (a nullptr value: unset) for one test and put
+// back when it ends.
+struct ScopedEnv {
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved;
+  ScopedEnv& set(const char* name, const char* value) {
+    const char* old = std::getenv(name);
+    saved.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+    if (value) ::setenv(name, value, 1);
+    else ::unsetenv(name);
+    return *this;
+  }
+  ~ScopedEnv() {
+    for (auto it = saved.rbegin(); it != saved.rend(); ++it) {
+      if (it->second) ::setenv(it->first.c_str(), it->second->c_str(), 1);
+      else ::unsetenv(it->first.c_str());
+    }
+  }
+};
+
+// A scratch folder for trees of files (removed whole).
+struct ScratchTree {
+  llvm::SmallString<128> dir;
+  explicit ScratchTree(const char* prefix) { REQUIRE(!llvm::sys::fs::createUniqueDirectory(prefix, dir)); }
+  ~ScratchTree() { llvm::sys::fs::remove_directories(dir); }
+  std::string root() const { return dir.str().str(); }
+  std::string path(const std::string& name) const { return root() + "/" + name; }
+};
 
 struct KeyScratch {
   runtime::PrivateTempDir dir = make();

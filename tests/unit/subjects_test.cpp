@@ -8,7 +8,6 @@
 #include "ssh_test_support.h"
 
 #include <catch2/catch.hpp>
-#include <llvm/Support/FileSystem.h>
 
 #include <unistd.h>
 
@@ -17,12 +16,6 @@ using namespace mlops::runtime;
 using mlops::testing::shellOutput;
 
 namespace {
-
-struct Scratch {
-  llvm::SmallString<128> dir;
-  Scratch() { REQUIRE(!llvm::sys::fs::createUniqueDirectory("mlops-subjects", dir)); }
-  ~Scratch() { llvm::sys::fs::remove_directories(dir); }
-};
 
 std::string sha256sumOf(const std::string& command) {
   std::string out = shellOutput(command);
@@ -40,8 +33,8 @@ ir::Node modelWith(std::vector<std::pair<std::string, std::string>> outputs) {
 }  // namespace
 
 TEST_CASE("subjects are sha256sum's digests, read with the artifact digest", "[runtime][subjects]") {
-  Scratch s;
-  const std::string root = s.dir.str().str();
+  mlops::testing::ScratchTree s("mlops-subjects");
+  const std::string root = s.root();
   REQUIRE(std::system(("cd '" + root + "' && mkdir -p build/model/variables build/model/b-c build/empty-dir && "
                        "printf 'weights' > build/model/variables/data && printf 'x' > build/model/b-c/z && "
                        "printf 'saved' > build/model/saved_model.pb && printf 'y' > build/model/a && "
@@ -70,8 +63,8 @@ TEST_CASE("subjects are sha256sum's digests, read with the artifact digest", "[r
 }
 
 TEST_CASE("folders the sha256sum recipe cannot describe are not signed", "[runtime][subjects]") {
-  Scratch s;
-  const std::string root = s.dir.str().str();
+  mlops::testing::ScratchTree s("mlops-subjects");
+  const std::string root = s.root();
   auto unsignable = [&](const std::string& setup) {
     REQUIRE(std::system(("cd '" + root + "' && rm -rf out && mkdir out && printf 1 > out/ok && " + setup).c_str()) == 0);
     std::string missing;

@@ -5,7 +5,6 @@
 #include "ssh_test_support.h"
 
 #include <catch2/catch.hpp>
-#include <llvm/Support/FileSystem.h>
 
 #include <cstdlib>
 #include <sys/stat.h>
@@ -15,32 +14,10 @@ using mlops::testing::shellOutput;
 
 namespace {
 
-struct Scratch {
-  llvm::SmallString<128> dir;
-  Scratch() { REQUIRE(!llvm::sys::fs::createUniqueDirectory("mlops-verify-cache", dir)); }
-  ~Scratch() { llvm::sys::fs::remove_directories(dir); }
-  std::string path(const std::string& name) const { return dir.str().str() + "/" + name; }
-};
-
 // The variables of the cache's location, set for one test and put back.
-struct CacheEnv {
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved;
+struct CacheEnv : mlops::testing::ScopedEnv {
   CacheEnv(const char* cache, const char* xdg, const char* home) {
-    set("MLOPS_VERIFY_CACHE", cache);
-    set("XDG_CACHE_HOME", xdg);
-    set("HOME", home);
-  }
-  void set(const char* name, const char* value) {
-    const char* old = std::getenv(name);
-    saved.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-    if (value) ::setenv(name, value, 1);
-    else ::unsetenv(name);
-  }
-  ~CacheEnv() {
-    for (auto& [name, value] : saved) {
-      if (value) ::setenv(name.c_str(), value->c_str(), 1);
-      else ::unsetenv(name.c_str());
-    }
+    set("MLOPS_VERIFY_CACHE", cache).set("XDG_CACHE_HOME", xdg).set("HOME", home);
   }
 };
 
@@ -71,7 +48,7 @@ TEST_CASE("the verification cache is found in MLOPS_VERIFY_CACHE, XDG_CACHE_HOME
 }
 
 TEST_CASE("verdicts are kept per user, 0700 and 0600, across openings", "[runtime][verify-cache]") {
-  Scratch s;
+  mlops::testing::ScratchTree s("mlops-verify-cache");
   std::string path = s.path("cache/mlopsc/verified.db");
   std::string k1 = VerifyCache::key("payload 1", "sig 1", std::string(64, '3'));
   std::string k2 = VerifyCache::key("payload 2", "sig 2", std::string(64, '3'));
@@ -98,7 +75,7 @@ TEST_CASE("verdicts are kept per user, 0700 and 0600, across openings", "[runtim
 }
 
 TEST_CASE("a verification cache that cannot be made is no cache", "[runtime][verify-cache]") {
-  Scratch s;
+  mlops::testing::ScratchTree s("mlops-verify-cache");
   std::string file = s.path("a-file");
   REQUIRE(std::system(("touch '" + file + "'").c_str()) == 0);
   CHECK(!VerifyCache::openAt(file + "/mlopsc/verified.db"));  // a file where a folder should be
