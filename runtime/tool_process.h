@@ -10,9 +10,11 @@
 // ToolMode::Detached children run in a session of their own: no
 // controlling terminal (nothing can prompt), their own process group,
 // which a timeout or an interrupted run (runtime/interruption.h) kills
-// whole. ToolMode::Foreground children stay in mlopsc's process group (a
-// background group reading /dev/tty gets SIGTTIN) so they may prompt on
-// the terminal; their stdin is /dev/null and a timeout kills the child.
+// whole. Nothing kills one when mlopsc itself is killed: its stdin closes
+// and ssh-keygen's checks end in milliseconds. ToolMode::Foreground
+// children stay in mlopsc's process group (a background group reading
+// /dev/tty gets SIGTTIN) so they may prompt on the terminal; their stdin
+// is /dev/null and a timeout kills the child.
 #pragma once
 
 #include <optional>
