@@ -97,6 +97,10 @@ std::vector<KeygenVerdict> verifySignatures(const SshKeygen& keygen, const Priva
 
 std::optional<std::string> signPayload(const SshKeygen& keygen, const PrivateTempDir& tmp, const SigningKey& key,
                                        std::string_view payload, std::string& error) {
+  if (payload.size() > kMaxStatementBytes) {
+    error = "the statement is larger than " + std::to_string(kMaxStatementBytes) + " bytes";
+    return std::nullopt;
+  }
   std::string name = tmp.newName(".json");
   std::optional<std::string> file = tmp.write(name, payload, error);
   if (!file) return std::nullopt;

@@ -75,6 +75,11 @@ TEST_CASE("a signed statement verifies for its approver and only for them", "[ru
   std::string carolPayload = t.payload("carol@bank.example", when);
   std::string carolSig = t.sign("carol", carolPayload);
   CHECK(carolSig.rfind("-----BEGIN SSH SIGNATURE-----\n", 0) == 0);
+  std::string error;
+  std::optional<SigningKey> carol = signingKeyFrom(t.s.path("carol"), "--key", t.s.dir, error);
+  REQUIRE(carol);
+  CHECK(!signPayload(t.s.keygen, t.s.dir, *carol, std::string(kMaxStatementBytes + 1, ' '), error));
+  CHECK(error == "the statement is larger than 16384 bytes");
 
   // dave signs a statement in carol's name.
   std::string daveSig = t.sign("dave", carolPayload);
