@@ -228,15 +228,16 @@ bool PostgresRecord::migrate(int* migratedFrom, std::string& error) {
     }
     std::string quoted = "\"";
     for (char c : schema_) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    if (Outcome o = run(("CREATE SCHEMA IF NOT EXISTS " + quoted + "\"").c_str(), {}); !o.ok) {
-      failed = std::move(o);
-      return false;
-    }
+    // Only a new record: a schema with a version exists already, and
+    // creating it again would print the server's "already exists,
+    // skipping" notice on every upgrade.
     if (from == 0)
-      if (Outcome o = run("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", {}); !o.ok) {
-        failed = std::move(o);
-        return false;
-      }
+      for (std::string sql : {"CREATE SCHEMA IF NOT EXISTS " + quoted + "\"",
+                              std::string("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")})
+        if (Outcome o = run(sql.c_str(), {}); !o.ok) {
+          failed = std::move(o);
+          return false;
+        }
     for (const PgMigration& m : pgMigrations()) {
       if (m.toVersion <= from) continue;
       if (Outcome o = run(m.sql, {}); !o.ok) {

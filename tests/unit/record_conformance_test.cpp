@@ -333,7 +333,7 @@ std::vector<StateTable> readExport(const std::string& path) {
   while (!rest.empty()) {
     auto [line, after] = rest.split('\n');
     rest = after;
-    nlohmann::json j = nlohmann::json::parse(line.str());
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(line.str());  // the file's column order
     if (!j.contains("table")) continue;  // the header
     std::string name = j["table"].get<std::string>();
     if (tables.empty() || tables.back().name != name) {
