@@ -419,7 +419,7 @@ bool insertApproval(sqlite3* db, const ApprovalRecord& r) {
 ApprovalRecord SqliteStore::appendApproval(ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
-  std::tie(r.id, r.prevHash) = nextLink(db_, "SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1");
+  std::tie(r.id, r.prevHash) = nextLink(db_, kApprovalHeadSql);
   r.at = utcTimestamp();
   r.hash = hash(r);
   insertApproval(db_, r);
