@@ -66,6 +66,9 @@ class SqliteStore final : public Record, public LocalCache {
   ApprovalRecord appendApproval(ApprovalRecord record,
                                 const std::function<std::string(const ApprovalRecord&)>& hash) override;
   std::vector<ApprovalRecord> approvals() const override;
+  ApprovalHead approvalsHead() const override;
+  std::optional<ApprovalRecord> appendSignedApproval(
+      ApprovalRecord complete, const std::function<std::string(const ApprovalRecord&)>& hash) override;
   GatePass recordGatePass(GatePass pass) override;
   std::vector<GatePass> gatePasses() const override;
   std::vector<StateTable> exportTables() const override;
