@@ -3,25 +3,18 @@
 // "The signers file"), on keys recorded from ssh-keygen.
 #include "support/allowed_signers.h"
 
+#include "ssh_fixtures.h"
+
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 using namespace mlops::support;
+using mlops::test::sshFixture;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(MLOPS_SOURCE_DIR) + "/tests/unit/data/ssh/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // `TYPE BASE64` of a recorded public key, without its comment.
 std::string keyOf(const std::string& pubFile) {
-  std::string pub = fixture(pubFile);
+  std::string pub = sshFixture(pubFile);
   return pub.substr(0, pub.find(' ', pub.find(' ') + 1));
 }
 

@@ -4,22 +4,17 @@
 #include "support/base64.h"
 #include "support/ssh_key.h"
 
+#include "ssh_fixtures.h"
+
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <map>
 #include <sstream>
 
 using namespace mlops::support;
+using mlops::test::sshFixture;
 
 namespace {
-
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(MLOPS_SOURCE_DIR) + "/tests/unit/data/ssh/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The blob of a `TYPE BASE64 COMMENT` public key file.
 std::string blobOf(const std::string& pub) {
@@ -41,7 +36,7 @@ std::string withU32(std::string_view s) {
 }  // namespace
 
 TEST_CASE("ssh keys: fingerprints equal ssh-keygen -lf for every accepted type", "[support][ssh]") {
-  std::istringstream recorded(fixture("fingerprints.txt"));
+  std::istringstream recorded(sshFixture("fingerprints.txt"));
   const std::map<std::string, std::pair<std::string, unsigned>> files{
       {"carol@bank.example", {"carol.pub", 256}}, {"dave", {"dave.pub", 256}},
       {"ecdsa256", {"ecdsa256.pub", 256}},        {"ecdsa384", {"ecdsa384.pub", 384}},
@@ -57,7 +52,7 @@ TEST_CASE("ssh keys: fingerprints equal ssh-keygen -lf for every accepted type",
     fields >> bits >> fingerprint >> comment;
     INFO(line);
     const auto& [file, expectedBits] = files.at(comment);
-    const std::string blob = blobOf(fixture(file));
+    const std::string blob = blobOf(sshFixture(file));
     CHECK(sshFingerprint(blob) == fingerprint);
     std::string why;
     auto key = parsePublicKeyBlob(blob, why);
@@ -77,7 +72,7 @@ TEST_CASE("ssh keys: fingerprints equal ssh-keygen -lf for every accepted type",
 }
 
 TEST_CASE("ssh keys: a blob cut short or with extra bytes is refused with the reason", "[support][ssh]") {
-  const std::string blob = blobOf(fixture("carol.pub"));
+  const std::string blob = blobOf(sshFixture("carol.pub"));
   std::string why;
   CHECK_FALSE(parsePublicKeyBlob(blob.substr(0, blob.size() - 1), why));
   CHECK(why == "the blob ends inside the public key");

@@ -4,24 +4,19 @@
 #include "support/ssh_key.h"
 #include "support/sshsig.h"
 
+#include "ssh_fixtures.h"
+
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <sstream>
 
 using namespace mlops::support;
+using mlops::test::sshFixture;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(MLOPS_SOURCE_DIR) + "/tests/unit/data/ssh/" + name, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string fingerprintOf(const std::string& pubFile) {
-  std::istringstream in(fixture(pubFile));
+  std::istringstream in(sshFixture(pubFile));
   std::string type, text;
   in >> type >> text;
   Base64Error error;
@@ -32,7 +27,7 @@ std::string fingerprintOf(const std::string& pubFile) {
 
 TEST_CASE("sshsig: the key, namespace and hash of an ssh-keygen signature", "[support][sshsig]") {
   std::string why;
-  auto sig = parseArmoredSshSig(fixture("approval.json.sig"), why);
+  auto sig = parseArmoredSshSig(sshFixture("approval.json.sig"), why);
   INFO(why);
   REQUIRE(sig);
   CHECK(sig->version == 1);
@@ -42,18 +37,18 @@ TEST_CASE("sshsig: the key, namespace and hash of an ssh-keygen signature", "[su
   CHECK(sshFingerprint(sig->publicKey) == fingerprintOf("carol.pub"));
   CHECK(sig->signature.substr(4, 11) == "ssh-ed25519");
 
-  auto git = parseArmoredSshSig(fixture("approval.json.git-sig"), why);
+  auto git = parseArmoredSshSig(sshFixture("approval.json.git-sig"), why);
   REQUIRE(git);
   CHECK(git->ns == "git");
 
-  auto rsa = parseArmoredSshSig(fixture("approval.json.rsa-sig"), why);
+  auto rsa = parseArmoredSshSig(sshFixture("approval.json.rsa-sig"), why);
   REQUIRE(rsa);
   CHECK(rsa->hashAlg == "sha256");
   CHECK(sshFingerprint(rsa->publicKey) == fingerprintOf("rsa3072.pub"));
 }
 
 TEST_CASE("sshsig: CRLF line ends and blank lines around the armor are read", "[support][sshsig]") {
-  std::string text = fixture("approval.json.sig");
+  std::string text = sshFixture("approval.json.sig");
   std::string crlf = "\n";
   for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
   std::string why;
@@ -61,7 +56,7 @@ TEST_CASE("sshsig: CRLF line ends and blank lines around the armor are read", "[
 }
 
 TEST_CASE("sshsig: damaged signatures are refused with the reason", "[support][sshsig]") {
-  const std::string text = fixture("approval.json.sig");
+  const std::string text = sshFixture("approval.json.sig");
   const std::string begin = "-----BEGIN SSH SIGNATURE-----\n", end = "-----END SSH SIGNATURE-----\n";
   auto why = [](const std::string& t) {
     std::string w;
