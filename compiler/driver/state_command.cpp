@@ -83,7 +83,7 @@ std::unique_ptr<runtime::Record> open(const runtime::StateSelection& selection, 
     error = "no state at `" + path + "`";
     return nullptr;
   }
-  return runtime::SqliteStore::open(path, error);
+  return runtime::SqliteStore::open(path, error, runtime::SqliteStore::Use::RecordAndCache, migratedFrom);
 }
 
 // Both chains of `record`, verified; prints problems, returns whether none.

@@ -102,7 +102,8 @@ bool SqliteStore::exec(const char* sql, std::string& error) const {
   return false;
 }
 
-std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path, std::string& error, Use use) {
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path, std::string& error, Use use,
+                                               int* migratedFrom) {
   llvm::SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   if (!dir.empty())
@@ -124,7 +125,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path, std::str
                             ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
   if (!store->exec(pragmas, detail) ||
-      !store->migrate(detail)) {
+      !store->migrate(detail, migratedFrom)) {
     error = "the state store `" + path + "` is unusable: " + detail;
     return nullptr;
   }
@@ -136,8 +137,9 @@ int SqliteStore::schemaVersion() const {
   return s.step() ? static_cast<int>(s.integer(0)) : -1;
 }
 
-bool SqliteStore::migrate(std::string& error) {
+bool SqliteStore::migrate(std::string& error, int* migratedFrom) {
   int version = schemaVersion();
+  if (migratedFrom) *migratedFrom = version < kStateSchemaVersion ? version : -1;
   if (version < 0) {
     error = sqlite3_errmsg(db_);
     return false;

@@ -434,10 +434,16 @@ TEST_CASE("a schema 6 SQLite record migrates to 7 with its chains intact", "[run
   std::vector<StateTable> v6 = readExport(kSchema6Export);
   sqliteAtSchema(db, 6);
   REQUIRE(sqliteDirect(db, insertsFor(v6)).empty());
-  std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
+  int from = -1;
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error, SqliteStore::Use::RecordAndCache, &from);
   INFO(error);
   REQUIRE(store);
+  CHECK(from == 6);
   keepsTheSchema6Chains(*store, v6);
+  store.reset();
+  store = SqliteStore::open(db, error, SqliteStore::Use::RecordAndCache, &from);
+  REQUIRE(store);
+  CHECK(from == -1);  // migrated once
   // Still append-only after the migration.
   CHECK(sqliteDirect(db, "UPDATE approvals SET comment = 'x' WHERE id = 1").find("append-only") != std::string::npos);
   CHECK(sqliteDirect(db, "DELETE FROM approvals").find("append-only") != std::string::npos);
