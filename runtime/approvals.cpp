@@ -22,6 +22,11 @@ std::string joinList(const std::vector<std::string>& items) {
   return out;
 }
 
+std::string sha256Hex(llvm::StringRef bytes) {
+  std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(bytes));
+  return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
 }  // namespace
 
 std::string artifactDigest(const NodeSuccess& model) {
@@ -46,11 +51,18 @@ std::optional<NodeSuccess> currentOutputs(const ir::Node& model, const std::stri
 }
 
 std::string approvalHash(const ApprovalRecord& r) {
-  nlohmann::ordered_json fields = nlohmann::ordered_json::array(
-      {r.id, r.gate, r.role, r.email, r.comment, r.artifact, r.at, r.prevHash});
-  std::string text = fields.dump();
-  std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
-  return llvm::toHex(digest, /*LowerCase=*/true);
+  // Unsigned rows hash as they always have (schema 2 to 6 logs verify
+  // unchanged). Signed rows take a recipe of their own, tagged so that no
+  // unsigned row's fields can produce it, over the digests of the statement
+  // and the signature: their bytes are opaque here and may hold anything.
+  // `replace`: a row is hostile input, and invalid UTF-8 in it must make a
+  // hash that does not match, never an exception (valid text dumps the same).
+  nlohmann::ordered_json fields =
+      r.isSigned() ? nlohmann::ordered_json::array({"approval 2", r.id, r.gate, r.role, r.email, r.comment, r.artifact,
+                                                    r.at, r.prevHash, sha256Hex(r.payload), sha256Hex(r.signature)})
+                   : nlohmann::ordered_json::array(
+                         {r.id, r.gate, r.role, r.email, r.comment, r.artifact, r.at, r.prevHash});
+  return sha256Hex(fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 size_t verifiedApprovalCount(const std::vector<ApprovalRecord>& approvals) {

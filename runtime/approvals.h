@@ -10,7 +10,8 @@
 // mtime could fool). Retraining to new outputs needs new approvals.
 //
 // The chain: row i stores hash_i = SHA-256 of its fields and hash_{i-1}
-// (64 zeros for the first). Editing a row breaks its hash; deleting or
+// (64 zeros for the first); a signed row's fields include its statement
+// and signature. Editing a row breaks its hash; deleting or
 // reordering rows breaks the next row's link; deleting the newest rows is
 // caught by the head every gate pass recorded.
 #pragma once
@@ -33,6 +34,10 @@ std::string artifactDigest(const NodeSuccess& model);
 // with `missing` set to the first output that is not there.
 std::optional<NodeSuccess> currentOutputs(const ir::Node& model, const std::string& root, std::string& missing);
 
+// A row's hash: SHA-256 of its fields and prevHash; a signed row's
+// (ApprovalRecord::isSigned) of `["approval 2", id, gate, role, email,
+// comment, artifact, at, prevHash, sha256(payload), sha256(signature)]`.
+// signingKey is not hashed: it is a display hint, the key is in the signature.
 std::string approvalHash(const ApprovalRecord& record);
 
 // How many rows of the log, from the first, verify (each links to the one

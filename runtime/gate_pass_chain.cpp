@@ -29,6 +29,9 @@ std::string gatePassHash(const GatePass& p) {
   nlohmann::ordered_json fields = nlohmann::ordered_json::array(
       {"gate pass", p.id, p.gate, p.model, p.artifact, p.run, p.at, p.approvalsCount, p.approvalsHead, p.metrics,
        p.policy, profiles, p.prevHash});
+  // Evidence only when there is some: passes without it (all of them
+  // before schema 7) hash as they did.
+  if (!p.evidence.empty()) fields.push_back(p.evidence);
   std::string text = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
   return llvm::toHex(digest, /*LowerCase=*/true);

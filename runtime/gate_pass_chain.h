@@ -4,8 +4,8 @@
 // approvals and reset the baseline).
 //
 // Built like the approvals log's (runtime/approvals.h): pass i stores
-// hash_i = SHA-256 of its fields, its reference profiles, its policy digest
-// and hash_{i-1} (64 zeros for the first). Editing a pass or a profile
+// hash_i = SHA-256 of its fields, its reference profiles, its policy digest,
+// hash_{i-1} (64 zeros for the first) and, when it has any, its evidence. Editing a pass or a profile
 // breaks its hash; inserting, deleting or reordering passes breaks a link.
 // (That each pass still finds the approvals log head it saw is checked with
 // the log: verifyApprovalChain.) Until

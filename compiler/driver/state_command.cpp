@@ -83,7 +83,7 @@ std::unique_ptr<runtime::Record> open(const runtime::StateSelection& selection, 
     error = "no state at `" + path + "`";
     return nullptr;
   }
-  return runtime::SqliteStore::open(path, error);
+  return runtime::SqliteStore::open(path, error, runtime::SqliteStore::Use::RecordAndCache, migratedFrom);
 }
 
 // Both chains of `record`, verified; prints problems, returns whether none.
@@ -154,7 +154,15 @@ int exportTo(const runtime::StateSelection& selection, const std::string& file) 
       nlohmann::ordered_json values = nlohmann::ordered_json::object();
       for (size_t c = 0; c < t.columns.size(); ++c)
         values[t.columns[c]] = row[c] ? nlohmann::ordered_json(*row[c]) : nlohmann::ordered_json(nullptr);
-      text += nlohmann::ordered_json{{"table", t.name}, {"row", values}}.dump() + "\n";
+      // Verbatim or not at all: a row that is not UTF-8 (written outside
+      // mlopsc) cannot be a JSON string, and replacing its bytes would
+      // change what its hash covers.
+      try {
+        text += nlohmann::ordered_json{{"table", t.name}, {"row", values}}.dump() + "\n";
+      } catch (const nlohmann::json::type_error&) {
+        return usage("row " + std::to_string(rows + 1) + " of the export (table `" + t.name +
+                     "`) holds text that is not UTF-8: it cannot be exported verbatim");
+      }
       ++rows;
     }
   std::error_code ec;
@@ -185,9 +193,12 @@ int importFrom(const runtime::StateSelection& selection, const std::string& file
     if (line == 1) {
       if (j.value("format", "") != kFormat || !j["schema_version"].is_number_integer())
         return usage(where + "expected the header of a `mlopsc state export` file");
-      if (j["schema_version"].get<int>() != runtime::kStateSchemaVersion)
-        return usage(where + "the export is of schema " + std::to_string(j["schema_version"].get<int>()) +
-                     "; this mlopsc imports schema " + std::to_string(runtime::kStateSchemaVersion));
+      if (int schema = j["schema_version"].get<int>(); schema != runtime::kStateSchemaVersion)
+        return usage(where + "the export is of schema " + std::to_string(schema) + "; this mlopsc imports schema " +
+                     std::to_string(runtime::kStateSchemaVersion) +
+                     (schema < runtime::kStateSchemaVersion
+                          ? ": run `mlopsc state migrate` on the record it came from, then export it again"
+                          : ": upgrade mlopsc"));
       continue;
     }
     if (!j["table"].is_string() || !j["row"].is_object()) return usage(where + "expected {\"table\": ..., \"row\": {...}}");

@@ -109,11 +109,23 @@ CREATE TABLE node_leases (
 );
 )sql";
 
+// Schema 7, as SQLite's seventh: signed approvals and gate pass evidence.
+// A constant default adds a column without rewriting the table (PostgreSQL
+// 11 and later), so no row trigger fires; the CHECK is validated against
+// the existing rows, all unsigned.
+const char* const kVersion7 = R"sql(
+ALTER TABLE approvals ADD COLUMN payload TEXT NOT NULL DEFAULT '';
+ALTER TABLE approvals ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+ALTER TABLE approvals ADD COLUMN signing_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE approvals ADD CONSTRAINT approvals_signed_whole CHECK ((payload = '') = (signature = ''));
+ALTER TABLE gate_passes ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<PgMigration>& pgMigrations() {
-  static const std::vector<PgMigration> migrations = {{5, kBaseline}, {6, kVersion6}};
-  static_assert(kStateSchemaVersion == 6, "a new schema version needs its PostgreSQL migration here");
+  static const std::vector<PgMigration> migrations = {{5, kBaseline}, {6, kVersion6}, {7, kVersion7}};
+  static_assert(kStateSchemaVersion == 7, "a new schema version needs its PostgreSQL migration here");
   return migrations;
 }
 

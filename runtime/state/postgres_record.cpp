@@ -238,15 +238,16 @@ bool PostgresRecord::migrate(int* migratedFrom, std::string& error) {
     }
     std::string quoted = "\"";
     for (char c : schema_) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    if (Outcome o = run(("CREATE SCHEMA IF NOT EXISTS " + quoted + "\"").c_str(), {}); !o.ok) {
-      failed = std::move(o);
-      return false;
-    }
+    // Only a new record: a schema with a version exists already, and
+    // creating it again would print the server's "already exists,
+    // skipping" notice on every upgrade.
     if (from == 0)
-      if (Outcome o = run("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", {}); !o.ok) {
-        failed = std::move(o);
-        return false;
-      }
+      for (std::string sql : {"CREATE SCHEMA IF NOT EXISTS " + quoted + "\"",
+                              std::string("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")})
+        if (Outcome o = run(sql.c_str(), {}); !o.ok) {
+          failed = std::move(o);
+          return false;
+        }
     for (const PgMigration& m : pgMigrations()) {
       if (m.toVersion <= from) continue;
       if (Outcome o = run(m.sql, {}); !o.ok) {
@@ -507,10 +508,25 @@ std::vector<ArtifactRecord> PostgresRecord::findArtifacts(const std::string& mod
   return out;
 }
 
+namespace {
+
+const char* const kInsertApproval =
+    "INSERT INTO approvals (id, gate, role, email, comment, artifact, at, prev_hash, hash, payload, signature, "
+    "signing_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+std::vector<std::string> approvalParams(const ApprovalRecord& r) {
+  return {std::to_string(r.id), r.gate, r.role,   r.email,     r.comment,  r.artifact,
+          r.at,                 r.prevHash, r.hash, r.payload, r.signature, r.signingKey};
+}
+
+const char* const kApprovalHead = "SELECT id, hash, at FROM approvals ORDER BY id DESC LIMIT 1";
+
+}  // namespace
+
 ApprovalRecord PostgresRecord::appendApproval(ApprovalRecord r,
                                               const std::function<std::string(const ApprovalRecord&)>& hash) {
   transaction(1, [&](Outcome& failed) {
-    Outcome head = run("SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1", {});
+    Outcome head = run(kApprovalHead, {});
     if (!head.ok) {
       failed = std::move(head);
       return false;
@@ -519,11 +535,46 @@ ApprovalRecord PostgresRecord::appendApproval(ApprovalRecord r,
     r.prevHash = head.rows() ? head.text(0, 1) : std::string(64, '0');
     r.at = utcTimestamp();
     r.hash = hash(r);
-    Outcome o = run("INSERT INTO approvals VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    {std::to_string(r.id), r.gate, r.role, r.email, r.comment, r.artifact, r.at, r.prevHash, r.hash});
+    Outcome o = run(kInsertApproval, approvalParams(r));
     if (!o.ok) failed = std::move(o);
     return o.ok;
   });
+  return r;
+}
+
+ApprovalHead PostgresRecord::approvalsHead() const {
+  flushResults();
+  Outcome o;
+  if (!exec(kApprovalHead, {}, &o) || o.rows() != 1) return {};
+  return {o.integer(0, 0), o.text(0, 1), o.text(0, 2)};
+}
+
+std::optional<ApprovalRecord> PostgresRecord::appendSignedApproval(
+    ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
+  // Under the chain's lock (key 1, as appendApproval) the head cannot move
+  // between the check and the insert; UNIQUE(prev_hash) is the backstop
+  // against a writer that skips the lock (its unique violation retries,
+  // and the retry finds the head moved).
+  bool moved = false;
+  bool ok = transaction(1, [&](Outcome& failed) {
+    moved = false;
+    Outcome head = run(kApprovalHead, {});
+    if (!head.ok) {
+      failed = std::move(head);
+      return false;
+    }
+    int64_t id = head.rows() ? head.integer(0, 0) : 0;
+    std::string last = head.rows() ? head.text(0, 1) : std::string(64, '0');
+    if (id != r.id - 1 || last != r.prevHash) {
+      moved = true;
+      return false;  // no database error: transaction() rolls back and returns false
+    }
+    r.hash = hash(r);
+    Outcome o = run(kInsertApproval, approvalParams(r));
+    if (!o.ok) failed = std::move(o);
+    return o.ok;
+  });
+  if (!ok || moved) return std::nullopt;
   return r;
 }
 
@@ -531,11 +582,13 @@ std::vector<ApprovalRecord> PostgresRecord::approvals() const {
   flushResults();
   Outcome o;
   std::vector<ApprovalRecord> out;
-  if (!exec("SELECT id, gate, role, email, comment, artifact, at, prev_hash, hash FROM approvals ORDER BY id", {}, &o))
+  if (!exec("SELECT id, gate, role, email, comment, artifact, at, prev_hash, hash, payload, signature, signing_key "
+            "FROM approvals ORDER BY id",
+            {}, &o))
     return out;
   for (int i = 0; i < o.rows(); ++i)
     out.push_back({o.integer(i, 0), o.text(i, 1), o.text(i, 2), o.text(i, 3), o.text(i, 4), o.text(i, 5), o.text(i, 6),
-                   o.text(i, 7), o.text(i, 8)});
+                   o.text(i, 7), o.text(i, 8), o.text(i, 9), o.text(i, 10), o.text(i, 11)});
   return out;
 }
 
@@ -554,9 +607,11 @@ GatePass PostgresRecord::recordGatePass(GatePass p) {
     p.at = utcTimestamp();
     p.hash = gatePassHash(p);
     Outcome o = run("INSERT INTO gate_passes (id, gate, model, artifact, run, at, approvals_count, approvals_head, "
-                    "metrics, policy, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    "metrics, policy, prev_hash, hash, evidence) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                     {std::to_string(p.id), p.gate, p.model, p.artifact, std::to_string(p.run), p.at,
-                     std::to_string(p.approvalsCount), p.approvalsHead, p.metrics, p.policy, p.prevHash, p.hash});
+                     std::to_string(p.approvalsCount), p.approvalsHead, p.metrics, p.policy, p.prevHash, p.hash,
+                     p.evidence});
     for (const ReferenceProfile& r : p.profiles) {
       if (!o.ok) break;
       o = run("INSERT INTO reference_profiles VALUES ($1, $2, $3, $4)", {std::to_string(p.id), r.data, r.column, r.profile});
@@ -572,7 +627,7 @@ std::vector<GatePass> PostgresRecord::gatePasses() const {
   Outcome o, profiles;
   std::vector<GatePass> out;
   if (!exec("SELECT id, gate, model, artifact, run, at, approvals_count, approvals_head, metrics, policy, prev_hash, "
-            "hash FROM gate_passes ORDER BY id",
+            "hash, evidence FROM gate_passes ORDER BY id",
             {}, &o) ||
       !exec("SELECT gate_pass, data, column_name, profile FROM reference_profiles ORDER BY gate_pass, data, column_name",
             {}, &profiles))
@@ -592,6 +647,7 @@ std::vector<GatePass> PostgresRecord::gatePasses() const {
     p.policy = o.text(i, 9);
     p.prevHash = o.text(i, 10);
     p.hash = o.text(i, 11);
+    p.evidence = o.text(i, 12);
     index[p.id] = out.size();
     out.push_back(std::move(p));
   }

@@ -75,6 +75,9 @@ class PostgresRecord final : public Record {
   ApprovalRecord appendApproval(ApprovalRecord record,
                                 const std::function<std::string(const ApprovalRecord&)>& hash) override;
   std::vector<ApprovalRecord> approvals() const override;
+  ApprovalHead approvalsHead() const override;
+  std::optional<ApprovalRecord> appendSignedApproval(
+      ApprovalRecord complete, const std::function<std::string(const ApprovalRecord&)>& hash) override;
   GatePass recordGatePass(GatePass pass) override;
   std::vector<GatePass> gatePasses() const override;
   std::vector<StateTable> exportTables() const override;

@@ -80,6 +80,19 @@ class Record {
                                         const std::function<std::string(const ApprovalRecord&)>& hash) = 0;
   virtual std::vector<ApprovalRecord> approvals() const = 0;
 
+  // The log's newest row (id, hash, at), read in one statement: what a
+  // signer builds its statement on (id + 1, `previous`, no earlier time).
+  virtual ApprovalHead approvalsHead() const = 0;
+  // Appends a signed row the caller completed (id, prevHash, at, payload,
+  // signature, signingKey: the signed statement fixes them, so the record
+  // may not choose them as appendApproval does), then sets its hash with
+  // `hash`. Under the chain's lock, in one transaction: inserts only if the
+  // head is still (id - 1, prevHash), and returns the row as stored.
+  // Nullopt when another writer moved the head since (the caller signs
+  // again on the new head), or when the record failed (ok() turns false).
+  virtual std::optional<ApprovalRecord> appendSignedApproval(
+      ApprovalRecord complete, const std::function<std::string(const ApprovalRecord&)>& hash) = 0;
+
   // Appends a gate pass in one transaction, serialized likewise: fills id,
   // at and prevHash, sorts its profiles, then its hash (gatePassHash).
   virtual GatePass recordGatePass(GatePass pass) = 0;

@@ -34,10 +34,12 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& tables() {
       {"graphs", {"digest", "json"}},
       {"node_results", {"run", "node", "status", "exit_code", "seconds", "why"}},
       {"artifacts", {"run", "model", "digest", "metrics", "at"}},
-      {"approvals", {"id", "gate", "role", "email", "comment", "artifact", "at", "prev_hash", "hash"}},
+      {"approvals",
+       {"id", "gate", "role", "email", "comment", "artifact", "at", "prev_hash", "hash", "payload", "signature",
+        "signing_key"}},
       {"gate_passes",
        {"id", "gate", "model", "artifact", "run", "at", "approvals_count", "approvals_head", "metrics", "policy",
-        "prev_hash", "hash"}},
+        "prev_hash", "hash", "evidence"}},
       {"reference_profiles", {"gate_pass", "data", "column_name", "profile"}},
   };
   return all;

@@ -16,7 +16,7 @@ namespace mlops::runtime {
 
 // The schema version of the state, the same numbering on every backend:
 // a state from a newer mlopsc is refused.
-inline constexpr int kStateSchemaVersion = 6;
+inline constexpr int kStateSchemaVersion = 7;
 
 // Now, in UTC, as ISO 8601 (`2026-11-27T03:00:16Z`): how the store records times.
 std::string utcTimestamp();
@@ -51,13 +51,32 @@ struct RunRecord {
 std::string joinedRunStatus(const std::string& current, const std::string& finished);
 
 // One row of the approvals log: `hash` chains it to the row before
-// (runtime/approvals.h computes and verifies it).
+// (runtime/approvals.h computes and verifies it). A signed row (schema 7)
+// also holds the statement its approver signed and the signature, both
+// verbatim: the record stores and returns their bytes, it never parses
+// them (runtime/approval_signatures.h does, as hostile input).
 struct ApprovalRecord {
   int64_t id = 0;
   std::string gate, role, email, comment;
   std::string artifact;  // digest of the model's outputs the approval is for
   std::string at;        // UTC, ISO 8601
   std::string prevHash, hash;
+  std::string payload;     // the signed statement's exact bytes (canonical JSON); "" when unsigned
+  std::string signature;   // armored SSHSIG over `payload`; "" when unsigned
+  std::string signingKey;  // `SHA256:…` of the key, a display hint only (not hashed, never trusted)
+  // Whether the row claims a signature: either part present. A row with
+  // only one of them is malformed, and still hashes as a signed row, so
+  // that stripping the signature from a row breaks its hash.
+  bool isSigned() const { return !payload.empty() || !signature.empty(); }
+};
+
+// The approvals log's newest row, as a signer needs it before signing:
+// the statement names the previous row's hash and may not be dated before
+// it. An empty log's head is id 0, 64 zeros and no time.
+struct ApprovalHead {
+  int64_t id = 0;
+  std::string hash = std::string(64, '0');
+  std::string at;
 };
 
 // A data column's distribution at a gate pass, for `drift.psi` (runtime/drift.h).
@@ -84,6 +103,10 @@ struct GatePass {
   std::string policy;   // gatePolicyDigest (runtime/gate_policy.h); "" for passes from before schema 5
   std::vector<ReferenceProfile> profiles;  // sorted by data, then column
   std::string prevHash, hash;
+  // What the pass rested on, canonical JSON (the signed approvals' payload
+  // digests, policy, signers, spec, subjects: `mlopsc attest` exports it);
+  // "" for a project without signers and for passes from before schema 7.
+  std::string evidence;
 };
 
 // What a model job produced in a run: the digest of its outputs

@@ -140,6 +140,19 @@ CREATE TABLE artifacts (
   PRIMARY KEY (model, digest, run)
 );
 )sql",
+    // 7: signed approvals. A row keeps the statement its approver signed
+    // and the SSH signature, verbatim, and the key's fingerprint as a hint;
+    // a gate pass keeps its evidence. ADD COLUMN with a default rewrites no
+    // row (the append-only triggers stay quiet) and old rows read as
+    // unsigned. The CHECK (also PostgreSQL's) refuses half a signature; it
+    // sits on the column because SQLite adds no table constraint by ALTER.
+    R"sql(
+ALTER TABLE approvals ADD COLUMN payload TEXT NOT NULL DEFAULT '';
+ALTER TABLE approvals ADD COLUMN signature TEXT NOT NULL DEFAULT ''
+  CONSTRAINT approvals_signed_whole CHECK ((payload = '') = (signature = ''));
+ALTER TABLE approvals ADD COLUMN signing_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE gate_passes ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+)sql",
 };
 // Run after migration 5 (and sealGatePasses).
 const char* const kGatePassTriggersSql = R"sql(

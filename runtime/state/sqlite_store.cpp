@@ -102,7 +102,8 @@ bool SqliteStore::exec(const char* sql, std::string& error) const {
   return false;
 }
 
-std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path, std::string& error, Use use) {
+std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path, std::string& error, Use use,
+                                               int* migratedFrom) {
   llvm::SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   if (!dir.empty())
@@ -124,7 +125,7 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path, std::str
                             ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                             : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
   if (!store->exec(pragmas, detail) ||
-      !store->migrate(detail)) {
+      !store->migrate(detail, migratedFrom)) {
     error = "the state store `" + path + "` is unusable: " + detail;
     return nullptr;
   }
@@ -136,8 +137,9 @@ int SqliteStore::schemaVersion() const {
   return s.step() ? static_cast<int>(s.integer(0)) : -1;
 }
 
-bool SqliteStore::migrate(std::string& error) {
+bool SqliteStore::migrate(std::string& error, int* migratedFrom) {
   int version = schemaVersion();
+  if (migratedFrom) *migratedFrom = version < kStateSchemaVersion ? version : -1;
   if (version < 0) {
     error = sqlite3_errmsg(db_);
     return false;
@@ -391,13 +393,14 @@ std::vector<ArtifactRecord> SqliteStore::findArtifacts(const std::string& modelI
   return out;
 }
 
-ApprovalRecord SqliteStore::appendApproval(ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
-  std::string ignored;
-  exec("BEGIN IMMEDIATE", ignored);
-  std::tie(r.id, r.prevHash) = nextLink(db_, "SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1");
-  r.at = utcTimestamp();
-  r.hash = hash(r);
-  Statement(db_, "INSERT INTO approvals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+namespace {
+
+const char* const kApprovalHeadSql = "SELECT id, hash, at FROM approvals ORDER BY id DESC LIMIT 1";
+
+// Whether the row went in (a signed row also passes approvals_signed_whole).
+bool insertApproval(sqlite3* db, const ApprovalRecord& r) {
+  return Statement(db, "INSERT INTO approvals (id, gate, role, email, comment, artifact, at, prev_hash, hash, "
+                       "payload, signature, signing_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, r.id)
       .bind(2, r.gate)
       .bind(3, r.role)
@@ -407,23 +410,61 @@ ApprovalRecord SqliteStore::appendApproval(ApprovalRecord r, const std::function
       .bind(7, r.at)
       .bind(8, r.prevHash)
       .bind(9, r.hash)
-      .run();
+      .bind(10, r.payload)
+      .bind(11, r.signature)
+      .bind(12, r.signingKey)
+      .done();
+}
+
+}  // namespace
+
+ApprovalRecord SqliteStore::appendApproval(ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  std::tie(r.id, r.prevHash) = nextLink(db_, kApprovalHeadSql);
+  r.at = utcTimestamp();
+  r.hash = hash(r);
+  insertApproval(db_, r);
   exec("COMMIT", ignored);
   return r;
 }
 
+ApprovalHead SqliteStore::approvalsHead() const {
+  Statement head(db_, kApprovalHeadSql);
+  if (!head.step()) return {};
+  return {head.integer(0), head.text(1), head.text(2)};
+}
+
+std::optional<ApprovalRecord> SqliteStore::appendSignedApproval(
+    ApprovalRecord r, const std::function<std::string(const ApprovalRecord&)>& hash) {
+  std::string ignored;
+  // BEGIN IMMEDIATE takes the write lock before the head is read: no other
+  // writer appends between the check and the insert.
+  if (!exec("BEGIN IMMEDIATE", ignored)) return std::nullopt;
+  ApprovalHead head = approvalsHead();
+  if (head.id != r.id - 1 || head.hash != r.prevHash) {
+    exec("ROLLBACK", ignored);
+    return std::nullopt;
+  }
+  r.hash = hash(r);
+  if (!insertApproval(db_, r) || !exec("COMMIT", ignored)) {
+    exec("ROLLBACK", ignored);
+    return std::nullopt;
+  }
+  return r;
+}
+
 std::vector<ApprovalRecord> SqliteStore::approvals() const {
-  Statement s(db_, "SELECT id, gate, role, email, comment, artifact, at, prev_hash, hash FROM approvals ORDER BY id");
+  Statement s(db_, "SELECT id, gate, role, email, comment, artifact, at, prev_hash, hash, payload, signature, "
+                   "signing_key FROM approvals ORDER BY id");
   std::vector<ApprovalRecord> out;
   while (s.step())
-    out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8)});
+    out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.text(8),
+                   s.text(9), s.text(10), s.text(11)});
   return out;
 }
 
 namespace {
-const char* const kGatePassColumns =
-    "SELECT id, gate, model, artifact, run, at, approvals_count, approvals_head, metrics, policy, prev_hash, hash "
-    "FROM gate_passes ";
 GatePass readGatePass(Statement& s) {
   GatePass p;
   p.id = s.integer(0);
@@ -438,7 +479,29 @@ GatePass readGatePass(Statement& s) {
   p.policy = s.text(9);
   p.prevHash = s.text(10);
   p.hash = s.text(11);
+  p.evidence = s.text(12);
   return p;
+}
+
+// Every gate pass with its profiles, in id order. `evidenceColumn`: the
+// column, or `''` while migrating a schema that has none yet.
+std::vector<GatePass> loadGatePasses(sqlite3* db, const std::string& evidenceColumn) {
+  Statement s(db, ("SELECT id, gate, model, artifact, run, at, approvals_count, approvals_head, metrics, policy, "
+                   "prev_hash, hash, " +
+                   evidenceColumn + " FROM gate_passes ORDER BY id")
+                      .c_str());
+  std::vector<GatePass> out;
+  std::unordered_map<int64_t, size_t> index;
+  while (s.step()) {
+    index[s.integer(0)] = out.size();
+    out.push_back(readGatePass(s));
+  }
+  Statement profiles(db, "SELECT gate_pass, data, column_name, profile FROM reference_profiles "
+                         "ORDER BY gate_pass, data, column_name");
+  while (profiles.step())
+    if (auto it = index.find(profiles.integer(0)); it != index.end())
+      out[it->second].profiles.push_back({profiles.text(1), profiles.text(2), profiles.text(3)});
+  return out;
 }
 }  // namespace
 
@@ -452,7 +515,7 @@ GatePass SqliteStore::recordGatePass(GatePass p) {
   });
   p.hash = gatePassHash(p);
   Statement(db_, "INSERT INTO gate_passes (id, gate, model, artifact, run, at, approvals_count, approvals_head, "
-                 "metrics, policy, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                 "metrics, policy, prev_hash, hash, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, p.id)
       .bind(2, p.gate)
       .bind(3, p.model)
@@ -465,6 +528,7 @@ GatePass SqliteStore::recordGatePass(GatePass p) {
       .bind(10, p.policy)
       .bind(11, p.prevHash)
       .bind(12, p.hash)
+      .bind(13, p.evidence)
       .run();
   Statement insert(db_, "INSERT INTO reference_profiles VALUES (?, ?, ?, ?)");
   for (const ReferenceProfile& r : p.profiles) insert.bind(1, p.id).bind(2, r.data).bind(3, r.column).bind(4, r.profile).run();
@@ -472,24 +536,11 @@ GatePass SqliteStore::recordGatePass(GatePass p) {
   return p;
 }
 
-std::vector<GatePass> SqliteStore::gatePasses() const {
-  Statement s(db_, (std::string(kGatePassColumns) + "ORDER BY id").c_str());
-  std::vector<GatePass> out;
-  std::unordered_map<int64_t, size_t> index;
-  while (s.step()) {
-    index[s.integer(0)] = out.size();
-    out.push_back(readGatePass(s));
-  }
-  Statement profiles(db_, "SELECT gate_pass, data, column_name, profile FROM reference_profiles "
-                          "ORDER BY gate_pass, data, column_name");
-  while (profiles.step())
-    if (auto it = index.find(profiles.integer(0)); it != index.end())
-      out[it->second].profiles.push_back({profiles.text(1), profiles.text(2), profiles.text(3)});
-  return out;
-}
+std::vector<GatePass> SqliteStore::gatePasses() const { return loadGatePasses(db_, "evidence"); }
 
 bool SqliteStore::sealGatePasses(std::string& error) {
-  std::vector<GatePass> passes = gatePasses();
+  // At schema 5: no evidence yet (none of these passes has any).
+  std::vector<GatePass> passes = loadGatePasses(db_, "''");
   std::string previous(64, '0');
   for (GatePass& p : passes) {
     p.prevHash = previous;

@@ -39,8 +39,9 @@ class SqliteStore final : public Record, public LocalCache {
 
   // Opens (creating the folder and the database when missing) and migrates.
   // A database from a newer mlopsc, or not a database at all, is an error.
+  // `migratedFrom`, when given: the version this call migrated from, or -1.
   static std::unique_ptr<SqliteStore> open(const std::string& path, std::string& error,
-                                           Use use = Use::RecordAndCache);
+                                           Use use = Use::RecordAndCache, int* migratedFrom = nullptr);
 
   // Record
   std::string describe() const override { return path_; }
@@ -66,6 +67,9 @@ class SqliteStore final : public Record, public LocalCache {
   ApprovalRecord appendApproval(ApprovalRecord record,
                                 const std::function<std::string(const ApprovalRecord&)>& hash) override;
   std::vector<ApprovalRecord> approvals() const override;
+  ApprovalHead approvalsHead() const override;
+  std::optional<ApprovalRecord> appendSignedApproval(
+      ApprovalRecord complete, const std::function<std::string(const ApprovalRecord&)>& hash) override;
   GatePass recordGatePass(GatePass pass) override;
   std::vector<GatePass> gatePasses() const override;
   std::vector<StateTable> exportTables() const override;
@@ -93,7 +97,7 @@ class SqliteStore final : public Record, public LocalCache {
  private:
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   bool exec(const char* sql, std::string& error) const;
-  bool migrate(std::string& error);
+  bool migrate(std::string& error, int* migratedFrom);
   // Schema 5: hashes the gate passes written before it into their chain.
   bool sealGatePasses(std::string& error);
   void insertSuccess(const std::string& node, int64_t run, const NodeSuccess& success);

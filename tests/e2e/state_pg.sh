@@ -10,7 +10,8 @@
 # anything runs (the no-op fast path contacts no server at all), a server
 # killed mid-run stops the run (exit 2) and the next run resumes it, and no
 # password ever reaches the output, a log or .mlops; the record's tables
-# have the same columns on both backends.
+# have the same columns on both backends; a signed approval (schema 7)
+# moves through export and import byte for byte.
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.bash"
 source "$here/lib_pg.bash"
@@ -56,11 +57,11 @@ for i in $(seq 1 20); do
   MLOPS_STATE=$PG "$MLOPSC" state migrate --state-project credit >"migrate.$i" 2>&1 &
 done
 wait
-migrated=$(grep -l "from schema 0 to 6" migrate.* | wc -l)
+migrated=$(grep -l "from schema 0 to 7" migrate.* | wc -l)
 expect_eq "$migrated" 1 "20 concurrent migrations: exactly one migrates"
 up_to_date=$(grep -l "nothing to migrate" migrate.* | wc -l)
 expect_eq "$up_to_date" 19 "the other 19 find it done"
-expect_eq "$(pg_sql "SELECT value FROM mlops_credit.meta WHERE key = 'schema_version'")" 6 "meta holds the schema version"
+expect_eq "$(pg_sql "SELECT value FROM mlops_credit.meta WHERE key = 'schema_version'")" 7 "meta holds the schema version"
 
 # ---- a run, approvals and history against the server
 run --env MLOPS_STATE="$PG" run proj/g.mlops
@@ -138,12 +139,62 @@ for table in runs graphs node_results artifacts approvals gate_passes reference_
   expect_eq "$pg" "$lite" "the columns of $table on PostgreSQL and SQLite"
 done
 
+# ---- schema 7: a signed approval (statement and signature as opaque bytes:
+# quotes, UTF-8, newlines, an escape character) moves verbatim through
+# export and import, SQLite to SQLite and to PostgreSQL; its hash, computed
+# here independently of mlopsc by the design's recipe, verifies on import
+cp local/.mlops/state.db signed.db
+python3 - <<'PY'
+import hashlib, json, sqlite3
+c = sqlite3.connect("signed.db")
+prev_id, prev = c.execute("SELECT id, hash FROM approvals ORDER BY id DESC LIMIT 1").fetchone()
+gate, role, artifact = c.execute("SELECT gate, role, artifact FROM approvals WHERE id = 1").fetchone()
+payload = ('{"_type":"https://in-toto.io/Statement/v1","predicate":{"comment":"AUC \\"ok\\" \u2713\\n"}}'
+           '\n\tsecond line\r\n\x1b[31m')
+signature = ("-----BEGIN SSH SIGNATURE-----\n"
+             "U1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAg9mbdYAL6gxnu7jNk2+CdFaFzvG\n"
+             "ppuIk0HHeN+xY1zrwd1f+t16RtYwYDR4nCCg==\n-----END SSH SIGNATURE-----\n")
+row = [prev_id + 1, gate, role, "val2@x.example", "", artifact, "2026-12-07T05:00:00Z", prev]
+sha = lambda s: hashlib.sha256(s.encode()).hexdigest()
+text = json.dumps(["approval 2"] + row + [sha(payload), sha(signature)], separators=(",", ":"), ensure_ascii=False)
+h = sha(text)
+c.execute("INSERT INTO approvals (id, gate, role, email, comment, artifact, at, prev_hash, hash, payload, signature, "
+          "signing_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row + [h, payload, signature, "SHA256:P5wi"])
+c.commit()
+open("signed.head", "w").write(h[:12])
+open("signed.md5", "w").write(hashlib.md5(payload.encode()).hexdigest())
+PY
+signed_head=$(cat signed.head)
+run state export signed.jsonl --state signed.db
+expect_exit 0 "state export of a record with a signed approval"
+expect_eq "$(grep -c '"signature":"-----BEGIN SSH SIGNATURE-----\\nU1NI' signed.jsonl)" 1 \
+  "the signature is exported as a JSON string, newlines escaped"
+run state import signed.jsonl --state signed-copy.db
+expect_exit 0 "state import of the signed row into SQLite"
+expect_stdout_contains "approvals log verified (3 rows, head $signed_head)" "the signed row's hash verifies, as recorded"
+run state export signed-copy.jsonl --state signed-copy.db
+expect_eq "$(cmp signed.jsonl signed-copy.jsonl && echo same)" same "SQLite to SQLite: the export is byte-identical"
+run state import signed.jsonl --state "$PG" --state-project signed
+expect_exit 0 "state import of the signed row into PostgreSQL"
+expect_stdout_contains "approvals log verified (3 rows, head $signed_head)" "the signed row verifies on PostgreSQL"
+run state export signed-pg.jsonl --state "$PG" --state-project signed
+expect_eq "$(diff <(grep '"table":"approvals"' signed.jsonl) <(grep '"table":"approvals"' signed-pg.jsonl) && echo same)" same \
+  "SQLite to PostgreSQL: the approvals come back byte-identical"
+expect_eq "$(pg_sql "SELECT md5(payload) FROM mlops_signed.approvals WHERE id = 3")" "$(cat signed.md5)" \
+  "the statement's bytes on PostgreSQL are the ones written"
+if pg_sql "INSERT INTO mlops_signed.approvals (id, gate, role, email, comment, artifact, at, prev_hash, hash, payload)
+           VALUES (4, 'g', 'r', 'e', '', 'a', 't', 'p4', 'h', '{}')" >/dev/null 2>err.txt; then
+  fail "PostgreSQL accepted a statement without a signature"
+else
+  expect_eq "$(grep -c approvals_signed_whole err.txt)" 1 "PostgreSQL refuses a statement without a signature (approvals_signed_whole)"
+fi
+
 # ---- a schema from a newer mlopsc
 pg_sql "UPDATE mlops_moved.meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
 run --env MLOPS_STATE="$PG" history --state-project moved
 expect_exit 2 "a newer schema is refused"
-expect_stderr_contains "is schema 99; this mlopsc knows up to 6: upgrade mlopsc" "the refusal says what to do"
-pg_sql "UPDATE mlops_moved.meta SET value = '6' WHERE key = 'schema_version'" >/dev/null
+expect_stderr_contains "is schema 99; this mlopsc knows up to 7: upgrade mlopsc" "the refusal says what to do"
+pg_sql "UPDATE mlops_moved.meta SET value = '7' WHERE key = 'schema_version'" >/dev/null
 
 # ---- a malformed MLOPS_STATE: libpq would echo it, password included
 # (even where nothing changed since the last run, whose no-op fast path

@@ -46,7 +46,7 @@ ir::PipelineGraph graphWithGate() {
 
 ApprovalRecord approval(int64_t id, const std::string& email, const std::string& role, const std::string& artifact,
                         const std::string& prev) {
-  ApprovalRecord r{id, "gate:g", role, email, "", artifact, "2026-11-27T00:00:00Z", prev, ""};
+  ApprovalRecord r{id, "gate:g", role, email, "", artifact, "2026-11-27T00:00:00Z", prev, "", "", "", ""};
   r.hash = approvalHash(r);
   return r;
 }
@@ -149,6 +149,43 @@ TEST_CASE("the hash chain detects edits, deletions, reordering and truncation", 
   p = verifyApprovalChain(truncated, {pass});         // ...the gate pass that saw row 3 can
   REQUIRE(p.size() == 1);
   CHECK(p[0].find("saw 3 approvals, but the log now ends before that: rows were deleted") != std::string::npos);
+}
+
+TEST_CASE("a signed row hashes its statement and signature, an unsigned one as it always did", "[runtime][approvals]") {
+  // Approval 1 as mlopsc 6 recorded it (tests/unit/data/state_v6_chain.jsonl).
+  ApprovalRecord old{1, "gate:release", "mrm", "val1@x.example", "checked the AUC \"0.9\" \u2713\nsecond line",
+                     "0fed4ad82f0078e3632bc1aa3f2b29f0", "2026-12-07T04:00:58Z", std::string(64, '0'), "", "", "", ""};
+  CHECK(approvalHash(old) == "9c12171e7305cfc5655ae72fa9bc238d05cd3c5df7934770174fe1b329f521ef");
+
+  ApprovalRecord r{4, "gate:g", "mrm", "val1@x", "c \"q\"", "A", "2026-12-07T01:09:45Z", std::string(64, '0'), "",
+                   "{\"predicate\":{\"comment\":\"AUC \\\"ok\\\" \u2713\\n\"}}\n\x1b[0m",
+                   "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n", "SHA256:abc"};
+  CHECK(r.isSigned());
+  // Python's json.dumps(["approval 2", 4, …, sha256(payload), sha256(signature)],
+  // separators=(",", ":"), ensure_ascii=False), SHA-256: the recipe of
+  // docs/architecture.md, computed outside mlopsc.
+  CHECK(approvalHash(r) == "d4547ad98f3ee5c9725f47303614f630bea6db33d9e80adb58f81788c6d2ee0f");
+  std::string signedHash = approvalHash(r);
+  ApprovalRecord hint = r;
+  hint.signingKey = "SHA256:other";
+  CHECK(approvalHash(hint) == signedHash);  // a display hint, outside the hash
+  for (std::string ApprovalRecord::*part : {&ApprovalRecord::payload, &ApprovalRecord::signature}) {
+    ApprovalRecord edited = r;
+    (edited.*part) += " ";
+    CHECK(approvalHash(edited) != signedHash);
+    (edited.*part).clear();  // half a signature still hashes as signed: stripping one breaks the hash
+    CHECK(edited.isSigned());
+    CHECK(approvalHash(edited) != signedHash);
+  }
+  ApprovalRecord stripped = r;
+  stripped.payload.clear();
+  stripped.signature.clear();
+  CHECK(!stripped.isSigned());
+  CHECK(approvalHash(stripped) != signedHash);
+  // Not UTF-8 (a row written outside mlopsc): a hash that matches nothing, no exception.
+  ApprovalRecord hostile = old;
+  hostile.comment = "\xff\xfe";
+  CHECK(approvalHash(hostile).size() == 64);
 }
 
 TEST_CASE("the artifact digest follows the model's outputs", "[runtime][approvals]") {

@@ -90,21 +90,12 @@ TEST_CASE("security item 11: a gate pass inserted by hand does not verify", "[ru
 TEST_CASE("gate passes from a schema 4 store are sealed into the chain on upgrade", "[runtime][gates][state]") {
   Scratch s;
   std::string db = s.path("state.db"), error;
-  {
-    std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
-    REQUIRE(store);
-    store->beginRun("ir");
-  }
-  // Back to schema 4, with a pass as mlopsc 4 wrote it.
-  REQUIRE(sqliteDirect(db, "DROP INDEX runs_by_external_id; ALTER TABLE runs DROP COLUMN external_id; DROP TABLE artifacts; "
-                  "DROP TRIGGER gate_passes_no_update; DROP TRIGGER gate_passes_no_delete; "
-                  "DROP TRIGGER reference_profiles_no_update; DROP TRIGGER reference_profiles_no_delete; "
-                  "ALTER TABLE gate_passes DROP COLUMN policy; ALTER TABLE gate_passes DROP COLUMN prev_hash; "
-                  "ALTER TABLE gate_passes DROP COLUMN hash; ALTER TABLE file_hashes DROP COLUMN ctime_ns; "
+  // Schema 4, with a pass as mlopsc 4 wrote it.
+  sqliteAtSchema(db, 4);
+  REQUIRE(sqliteDirect(db, "INSERT INTO runs (id, started_at, ir_digest) VALUES (1, '2026-12-01T00:00:00Z', 'ir'); "
                   "INSERT INTO gate_passes VALUES (1, 'gate:g', 'model:m', 'a1', 1, '2026-12-01T00:00:00Z', 0, '', '{}'); "
                   "INSERT INTO reference_profiles VALUES (1, 'data:d', 'x', '{}'); "
-                  "INSERT INTO file_hashes VALUES ('data/x.csv', 1, 2, 3, 4, 'd'); "
-                  "PRAGMA user_version = 4;")
+                  "INSERT INTO file_hashes VALUES ('data/x.csv', 1, 2, 3, 4, 'd');")
               .empty());
   std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
   REQUIRE(store);

@@ -1,20 +1,29 @@
 // One suite, both backends of the record (runtime/state/record.h): the
 // SQLite file and PostgreSQL (a throwaway cluster started by
 // tests/support/pg-cluster, tagged [pg]). Runs, joined CI runs, results and
-// node history, graphs, artifacts, both hash chains; a record exported from
-// SQLite and imported into PostgreSQL keeps its rows and hashes verbatim;
-// concurrent appenders keep the approvals log linear.
+// node history, graphs, artifacts, both hash chains, signed approvals (the
+// head, byte-exact statements and signatures, a stale head refused) and
+// gate pass evidence; a record exported from SQLite and imported into
+// PostgreSQL keeps its rows and hashes verbatim; concurrent appenders keep
+// the approvals log linear; a schema 6 record written by mlopsc 6 (a
+// recorded export) migrates to 7 with both chains verifying unchanged.
 #include "runtime/approvals.h"
 #include "runtime/gate_pass_chain.h"
+#include "runtime/state/postgres_migrations.h"
 #include "runtime/state/postgres_record.h"
+#include "runtime/state/sqlite_migrations.h"
 #include "runtime/state/sqlite_store.h"
+#include "sqlite_direct.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -75,6 +84,21 @@ std::unique_ptr<Record> freshPostgres(const std::string& project) {
   return r;
 }
 
+// Runs `sql` with psql on the test cluster, as the database's administrator
+// would (or an older mlopsc): "" on success, else psql's messages.
+std::string pgDirect(const std::string& sql) {
+  Scratch s;
+  std::string file = s.path("direct.sql");
+  std::ofstream(file) << sql;
+  std::FILE* pipe =
+      ::popen(("psql '" + PgCluster::get().conninfo() + "' -X -q -v ON_ERROR_STOP=1 -f '" + file + "' 2>&1").c_str(), "r");
+  REQUIRE(pipe);
+  std::string out;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+  return ::pclose(pipe) == 0 ? "" : out.empty() ? "psql failed" : out;
+}
+
 std::string uniqueProject() {
   static std::atomic<int> n{0};
   return "conformance " + std::to_string(::getpid()) + "-" + std::to_string(++n);
@@ -101,6 +125,36 @@ ApprovalRecord approvalOf(const std::string& email, const std::string& artifact)
   a.email = email;
   a.comment = "ok ✓";
   a.artifact = artifact;
+  return a;
+}
+
+// A statement as signers write it (canonical JSON: quotes escaped, UTF-8
+// raw) with raw control characters added (newline, tab, CR, ESC): the
+// record keeps whatever bytes it is given.
+const std::string kPayload =
+    "{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicate\":{\"approver\":\"dave@x.example\","
+    "\"comment\":\"AUC 0.91 \\\"ok\\\" \u2713 Gr\u00fc\u00dfe\\n\"},\"predicateType\":"
+    "\"https://mlopsc.example/approval/v1\"}\n\tline two\r\n\x1b[31mred\x1b[0m \xe2\x9c\x93";
+// A real armored SSHSIG (ssh-keygen -Y sign -n mlops-approval), of another
+// statement: the record stores signatures, it does not verify them.
+const std::string kSignature =
+    "-----BEGIN SSH SIGNATURE-----\n"
+    "U1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAg9mbdYAL6gxnu7jNk2+CdFaFzvG\n"
+    "j2yMPZzi5pigWHFT4AAAAObWxvcHMtYXBwcm92YWwAAAAAAAAABnNoYTUxMgAAAFMAAAAL\n"
+    "c3NoLWVkMjU1MTkAAABAyTd7C8f4zcN+7RkyE+HV+pr2PbCFaiBVjrx1zy+K7W6BkF1xNV\n"
+    "ppuIk0HHeN+xY1zrwd1f+t16RtYwYDR4nCCg==\n"
+    "-----END SSH SIGNATURE-----\n";
+const std::string kKey = "SHA256:P5wiP5k7fp2WXg4ixToZ3j3VeIPGaLoeo0y7N4T+SaM";
+
+// A signed row built on `head`, as `approve` completes it before signing.
+ApprovalRecord signedOn(const ApprovalHead& head, const std::string& email) {
+  ApprovalRecord a = approvalOf(email, "art1");
+  a.id = head.id + 1;
+  a.prevHash = head.hash;
+  a.at = "2026-12-07T01:09:45Z";
+  a.payload = kPayload + email;
+  a.signature = kSignature;
+  a.signingKey = kKey;
   return a;
 }
 
@@ -202,8 +256,160 @@ void conforms(const Fresh& fresh) {
     CHECK(verifyApprovalChain(log, passes).empty());
     CHECK(verifyGatePassChain(passes).empty());
   }
+
+  SECTION("signed approvals: the head, byte-exact rows, a stale head") {
+    ApprovalHead empty = r.approvalsHead();
+    CHECK(empty.id == 0);
+    CHECK(empty.hash == std::string(64, '0'));
+    CHECK(empty.at.empty());
+    // The first row may be signed too: built on the empty log's head.
+    std::optional<ApprovalRecord> first = r.appendSignedApproval(signedOn(empty, "carol@x.example"), approvalHash);
+    REQUIRE(first);
+    CHECK(first->id == 1);
+    ApprovalRecord unsignedRow = r.appendApproval(approvalOf("erin@x.example", "art1"), approvalHash);
+    ApprovalHead head = r.approvalsHead();
+    CHECK(head.id == 2);
+    CHECK(head.hash == unsignedRow.hash);
+    CHECK(head.at == unsignedRow.at);
+
+    ApprovalRecord dave = signedOn(head, "dave@x.example");
+    std::optional<ApprovalRecord> stored = r.appendSignedApproval(dave, approvalHash);
+    REQUIRE(stored);
+    CHECK(stored->hash == approvalHash(dave));
+    CHECK(stored->at == "2026-12-07T01:09:45Z");  // the signed time, not the record's clock
+    std::vector<ApprovalRecord> log = r.approvals();
+    REQUIRE(log.size() == 3);
+    const ApprovalRecord& back = log[2];
+    CHECK(back.payload == dave.payload);  // byte for byte, control characters and all
+    CHECK(back.signature == kSignature);
+    CHECK(back.signingKey == kKey);
+    CHECK(back.hash == stored->hash);
+    CHECK(log[1].payload.empty());
+    CHECK(log[1].signature.empty());
+    CHECK(verifyApprovalChain(log, {}).empty());
+
+    // Another signer built on the same head: the head moved, nothing is
+    // written, and that is no failure of the record.
+    CHECK(!r.appendSignedApproval(signedOn(head, "frank@x.example"), approvalHash));
+    ApprovalRecord wrongId = signedOn(r.approvalsHead(), "frank@x.example");
+    wrongId.id += 1;  // the right previous hash, a gap in the ids
+    CHECK(!r.appendSignedApproval(wrongId, approvalHash));
+    CHECK(r.ok());
+    CHECK(r.approvals().size() == 3);
+    // Signed again on the new head, it goes in.
+    std::optional<ApprovalRecord> again = r.appendSignedApproval(signedOn(r.approvalsHead(), "frank@x.example"), approvalHash);
+    REQUIRE(again);
+    CHECK(again->prevHash == stored->hash);
+    CHECK(verifyApprovalChain(r.approvals(), {}).empty());
+  }
+
+  SECTION("gate pass evidence round-trips and is chained") {
+    int64_t run = r.beginRun("ir");
+    GatePass plain = r.recordGatePass(passOf(run, "art1"));
+    GatePass withEvidence = passOf(run, "art1");
+    withEvidence.evidence = R"({"approvals":[{"id":3,"sha256":"ab"}],"mlopsc":"1.4.0","policy":"p\u00e9"})";
+    GatePass stored = r.recordGatePass(withEvidence);
+    std::vector<GatePass> passes = r.gatePasses();
+    REQUIRE(passes.size() == 2);
+    CHECK(passes[0].evidence.empty());
+    CHECK(passes[1].evidence == withEvidence.evidence);
+    CHECK(passes[1].hash == stored.hash);
+    CHECK(verifyGatePassChain(passes).empty());
+    // The evidence is in the hash: the same pass without it does not verify.
+    GatePass stripped = passes[1];
+    stripped.evidence.clear();
+    CHECK(gatePassHash(stripped) != stored.hash);
+    CHECK(gatePassHash(passes[0]) == plain.hash);
+  }
   CHECK(r.ok());
 }
+
+// Each table's rows of a `mlopsc state export` file.
+std::vector<StateTable> readExport(const std::string& path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  REQUIRE(buffer);
+  std::vector<StateTable> tables;
+  llvm::StringRef rest = (*buffer)->getBuffer();
+  while (!rest.empty()) {
+    auto [line, after] = rest.split('\n');
+    rest = after;
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(line.str());  // the file's column order
+    if (!j.contains("table")) continue;  // the header
+    std::string name = j["table"].get<std::string>();
+    if (tables.empty() || tables.back().name != name) {
+      tables.push_back({name, {}, {}});
+      for (auto& [column, value] : j["row"].items()) tables.back().columns.push_back(column);
+    }
+    std::vector<std::optional<std::string>> row;
+    for (const std::string& column : tables.back().columns)
+      row.push_back(j["row"][column].is_null() ? std::nullopt
+                                               : std::optional<std::string>(j["row"][column].get<std::string>()));
+    tables.back().rows.push_back(std::move(row));
+  }
+  return tables;
+}
+
+// INSERT statements for `tables`, as someone with a SQL prompt would write
+// them (SQL string literals, the same on both databases).
+std::string insertsFor(const std::vector<StateTable>& tables) {
+  std::string sql;
+  for (const StateTable& t : tables)
+    for (const auto& row : t.rows) {
+      std::string columns, values;
+      for (size_t c = 0; c < row.size(); ++c) {
+        columns += (c ? ", " : "") + t.columns[c];
+        std::string literal = "NULL";
+        if (row[c]) {
+          literal = "'";
+          for (char ch : *row[c]) literal += ch == '\'' ? std::string("''") : std::string(1, ch);
+          literal += "'";
+        }
+        values += (c ? ", " : "") + literal;
+      }
+      sql += "INSERT INTO " + t.name + " (" + columns + ") VALUES (" + values + ");\n";
+    }
+  return sql;
+}
+
+// The approvals log and gate passes mlopsc 6 wrote (tests/unit/data/
+// state_v6_chain.jsonl: its `state export` of a project with three
+// approvals, one a multi-line comment with quotes and UTF-8, and a gate
+// pass with a drift profile), in a `fresh` record migrated to 7: every
+// row as it was, every hash recomputed by this mlopsc equal to the one
+// mlopsc 6 recorded, both chains verifying, the new columns empty.
+void keepsTheSchema6Chains(Record& r, const std::vector<StateTable>& v6) {
+  CHECK(r.schemaVersion() == 7);
+  std::vector<ApprovalRecord> log = r.approvals();
+  std::vector<GatePass> passes = r.gatePasses();
+  REQUIRE(log.size() == 3);
+  REQUIRE(passes.size() == 1);
+  for (const StateTable& t : v6) {
+    if (t.name == "approvals")
+      for (size_t i = 0; i < t.rows.size(); ++i) {
+        CHECK(log[i].hash == *t.rows[i][8]);
+        CHECK(approvalHash(log[i]) == *t.rows[i][8]);
+        CHECK(!log[i].isSigned());
+        CHECK(log[i].signingKey.empty());
+      }
+    if (t.name == "gate_passes") {
+      CHECK(passes[0].hash == *t.rows[0][11]);
+      CHECK(gatePassHash(passes[0]) == *t.rows[0][11]);
+    }
+  }
+  CHECK(log[0].comment == "checked the AUC \"0.9\" \u2713\nsecond line");
+  CHECK(passes[0].evidence.empty());
+  REQUIRE(passes[0].profiles.size() == 1);
+  CHECK(verifyApprovalChain(log, passes).empty());
+  CHECK(verifyGatePassChain(passes).empty());
+  // The chain goes on, signed, from the head mlopsc 6 left.
+  std::optional<ApprovalRecord> next = r.appendSignedApproval(signedOn(r.approvalsHead(), "val3@x.example"), approvalHash);
+  REQUIRE(next);
+  CHECK(next->prevHash == log.back().hash);
+  CHECK(verifyApprovalChain(r.approvals(), passes).empty());
+  CHECK(r.ok());
+}
+
+const char* const kSchema6Export = MLOPS_SOURCE_DIR "/tests/unit/data/state_v6_chain.jsonl";
 
 }  // namespace
 
@@ -222,6 +428,88 @@ TEST_CASE("the PostgreSQL record conforms", "[runtime][state][pg]") {
   conforms([] { return freshPostgres(uniqueProject()); });
 }
 
+TEST_CASE("a schema 6 SQLite record migrates to 7 with its chains intact", "[runtime][state]") {
+  Scratch s;
+  std::string db = s.path("state.db"), error;
+  std::vector<StateTable> v6 = readExport(kSchema6Export);
+  sqliteAtSchema(db, 6);
+  REQUIRE(sqliteDirect(db, insertsFor(v6)).empty());
+  int from = -1;
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error, SqliteStore::Use::RecordAndCache, &from);
+  INFO(error);
+  REQUIRE(store);
+  CHECK(from == 6);
+  keepsTheSchema6Chains(*store, v6);
+  store.reset();
+  store = SqliteStore::open(db, error, SqliteStore::Use::RecordAndCache, &from);
+  REQUIRE(store);
+  CHECK(from == -1);  // migrated once
+  // Still append-only after the migration.
+  CHECK(sqliteDirect(db, "UPDATE approvals SET comment = 'x' WHERE id = 1").find("append-only") != std::string::npos);
+  CHECK(sqliteDirect(db, "DELETE FROM approvals").find("append-only") != std::string::npos);
+  CHECK(sqliteDirect(db, "UPDATE gate_passes SET evidence = 'x'").find("append-only") != std::string::npos);
+  // A schema from a newer mlopsc is still refused.
+  store.reset();
+  REQUIRE(sqliteDirect(db, "PRAGMA user_version = 8").empty());
+  CHECK(!SqliteStore::open(db, error));
+  CHECK(error.find("its schema is version 8, newer than this mlopsc (version 7)") != std::string::npos);
+}
+
+TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "[runtime][state][pg]") {
+  std::string project = uniqueProject(), schema = pgSchemaName(project);
+  std::vector<StateTable> v6 = readExport(kSchema6Export);
+  // The schema as mlopsc 6 created it: its migrations, then its rows.
+  std::string sql = "BEGIN; CREATE SCHEMA \"" + schema + "\"; SET search_path = \"" + schema + "\";\n"
+                    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n";
+  for (const PgMigration& m : pgMigrations())
+    if (m.toVersion <= 6) sql += m.sql;
+  sql += "INSERT INTO meta VALUES ('schema_version', '6');\n" + insertsFor(v6) + "COMMIT;\n";
+  REQUIRE(pgDirect(sql) == "");
+  std::string error;
+  int from = -1;
+  std::unique_ptr<Record> r =
+      PostgresRecord::open(PgCluster::get().conninfo(), "", project, PostgresRecord::Migrate::OnOpen, error, &from);
+  INFO(error);
+  REQUIRE(r);
+  CHECK(from == 6);
+  keepsTheSchema6Chains(*r, v6);
+  // The append-only triggers hold after the migration, on the new columns too.
+  std::string path = "SET search_path = \"" + schema + "\"; ";
+  CHECK(pgDirect(path + "UPDATE approvals SET payload = 'x', signature = 'y' WHERE id = 1").find("append-only") !=
+        std::string::npos);
+  CHECK(pgDirect(path + "UPDATE gate_passes SET evidence = 'x'").find("append-only") != std::string::npos);
+  // A schema from a newer mlopsc is still refused.
+  REQUIRE(pgDirect(path + "UPDATE meta SET value = '8' WHERE key = 'schema_version'") == "");
+  CHECK(!PostgresRecord::open(PgCluster::get().conninfo(), "", project, PostgresRecord::Migrate::OnOpen, error));
+  CHECK(error.find("is schema 8; this mlopsc knows up to 7: upgrade mlopsc") != std::string::npos);
+}
+
+TEST_CASE("half a signature is refused by the SQLite record", "[runtime][state]") {
+  Scratch s;
+  std::string error;
+  std::unique_ptr<SqliteStore> r = SqliteStore::open(s.path("state.db"), error);
+  REQUIRE(r);
+  ApprovalRecord noSignature = signedOn(r->approvalsHead(), "dave@x.example");
+  noSignature.signature.clear();
+  CHECK(!r->appendSignedApproval(noSignature, approvalHash));
+  ApprovalRecord noPayload = signedOn(r->approvalsHead(), "dave@x.example");
+  noPayload.payload.clear();
+  CHECK(!r->appendSignedApproval(noPayload, approvalHash));
+  CHECK(r->approvals().empty());
+  CHECK(sqliteDirect(s.path("state.db"), "INSERT INTO approvals (id, gate, role, email, comment, artifact, at, "
+                                         "prev_hash, hash, payload) VALUES (1, 'g', 'r', 'e', '', 'a', 't', 'p', 'h', 'x')")
+            .find("approvals_signed_whole") != std::string::npos);
+}
+
+TEST_CASE("half a signature is refused by the PostgreSQL record", "[runtime][state][pg]") {
+  std::unique_ptr<Record> r = freshPostgres(uniqueProject());
+  ApprovalRecord noSignature = signedOn(r->approvalsHead(), "dave@x.example");
+  noSignature.signature.clear();
+  CHECK(!r->appendSignedApproval(noSignature, approvalHash));
+  CHECK(!r->ok());  // not a moved head: a failure, sticky
+  CHECK(r->error().find("approvals_signed_whole") != std::string::npos);
+}
+
 TEST_CASE("a record moves from SQLite to PostgreSQL verbatim", "[runtime][state][pg]") {
   Scratch s;
   std::string error;
@@ -232,7 +520,11 @@ TEST_CASE("a record moves from SQLite to PostgreSQL verbatim", "[runtime][state]
   from->recordResults(run, {{"step:a", "succeeded", 0, 0.125, "never ran"}});
   from->recordArtifact({run, "model:scorer", "art1", R"({"auc":0.9})", ""});
   from->appendApproval(approvalOf("carol@x.example", "art1"), approvalHash);
+  REQUIRE(from->appendSignedApproval(signedOn(from->approvalsHead(), "dave@x.example"), approvalHash));
   from->recordGatePass(passOf(run, "art1"));
+  GatePass withEvidence = passOf(run, "art1");
+  withEvidence.evidence = R"({"approvals":[{"id":2,"sha256":"ab"}]})";
+  from->recordGatePass(withEvidence);
   from->finishRun(from->beginRun("ir", 0, "ci-9"), "succeeded");
   std::vector<StateTable> tables = from->exportTables();
 
@@ -246,6 +538,10 @@ TEST_CASE("a record moves from SQLite to PostgreSQL verbatim", "[runtime][state]
     CHECK(back[t].rows == tables[t].rows);
   }
   CHECK(to->approvals().back().hash == from->approvals().back().hash);
+  CHECK(to->approvals().back().payload == kPayload + "dave@x.example");
+  CHECK(to->approvals().back().signature == kSignature);
+  CHECK(to->gatePasses().back().evidence == withEvidence.evidence);
+  CHECK(verifyApprovalChain(to->approvals(), to->gatePasses()).empty());
   CHECK(verifyGatePassChain(to->gatePasses()).empty());
   // New runs continue after the imported ids.
   CHECK(to->beginRun("ir") == 3);
@@ -256,6 +552,7 @@ TEST_CASE("a record moves from SQLite to PostgreSQL verbatim", "[runtime][state]
   std::unique_ptr<SqliteStore> again = SqliteStore::open(s.path("again.db"), error);
   REQUIRE(again->importTables(tables, error));
   CHECK(again->approvals().back().hash == from->approvals().back().hash);
+  CHECK(again->exportTables()[4].rows == tables[4].rows);  // approvals, signed row and all
 }
 
 TEST_CASE("16 approvers at once keep the PostgreSQL approvals log linear", "[runtime][state][pg]") {
@@ -281,5 +578,34 @@ TEST_CASE("16 approvers at once keep the PostgreSQL approvals log linear", "[run
   std::unique_ptr<Record> r = freshPostgres(project);
   std::vector<ApprovalRecord> log = r->approvals();
   CHECK(log.size() == static_cast<size_t>(kApprovers * kEach));
+  CHECK(verifyApprovalChain(log, {}).empty());
+}
+
+TEST_CASE("signers racing on one PostgreSQL head: exactly one appends", "[runtime][state][pg]") {
+  std::string project = uniqueProject();
+  freshPostgres(project)->appendApproval(approvalOf("carol@x.example", "art1"), approvalHash);
+  constexpr int kSigners = 8, kRounds = 3;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<std::unique_ptr<Record>> records;
+    for (int i = 0; i < kSigners; ++i) records.push_back(freshPostgres(project));
+    // Every signer reads the head before any appends: all sign on the same one.
+    std::vector<ApprovalHead> heads;
+    for (auto& r : records) heads.push_back(r->approvalsHead());
+    std::atomic<int> ready{0}, won{0}, lost{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kSigners; ++i)
+      threads.emplace_back([&, i] {
+        ApprovalRecord row = signedOn(heads[i], "v" + std::to_string(i) + "@x.example");
+        ++ready;
+        while (ready < kSigners) std::this_thread::yield();
+        if (records[i]->appendSignedApproval(row, approvalHash)) ++won;
+        else if (records[i]->ok()) ++lost;
+      });
+    for (std::thread& t : threads) t.join();
+    CHECK(won == 1);
+    CHECK(lost == kSigners - 1);
+  }
+  std::vector<ApprovalRecord> log = freshPostgres(project)->approvals();
+  CHECK(log.size() == 1 + kRounds);
   CHECK(verifyApprovalChain(log, {}).empty());
 }

@@ -129,21 +129,17 @@ TEST_CASE("a newer or broken state store is refused with a reason", "[runtime][s
   CHECK(error.find("the state store `" + garbage + "` is unusable") == 0);
 }
 
-TEST_CASE("a schema 5 state is migrated to 6 keeping its runs", "[runtime][state]") {
+TEST_CASE("a schema 5 state is migrated keeping its runs", "[runtime][state]") {
   Scratch s;
   std::string db = s.path("state.db"), error;
-  {
-    std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
-    REQUIRE(store);
-    store->finishRun(store->beginRun("ir5"), "succeeded");
-  }
-  // Back to schema 5, as mlopsc 5 left it.
-  REQUIRE(sqliteDirect(db, "DROP INDEX runs_by_external_id; ALTER TABLE runs DROP COLUMN external_id; DROP TABLE artifacts; "
-                  "PRAGMA user_version = 5;")
+  // Schema 5, with a run as mlopsc 5 wrote it.
+  sqliteAtSchema(db, 5);
+  REQUIRE(sqliteDirect(db, "INSERT INTO runs (started_at, finished_at, status, ir_digest) "
+                           "VALUES ('2026-12-01T00:00:00Z', '2026-12-01T00:00:01Z', 'succeeded', 'ir5');")
               .empty());
   std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error);
   REQUIRE(store);
-  CHECK(store->schemaVersion() == 6);
+  CHECK(store->schemaVersion() == kStateSchemaVersion);
   std::vector<RunRecord> runs = store->runs();
   REQUIRE(runs.size() == 1);
   CHECK(runs[0].irDigest == "ir5");
