@@ -1,5 +1,6 @@
 #include "runtime/content_hash.h"
 
+#include <openssl/evp.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -132,15 +133,17 @@ std::optional<std::vector<TreeEntry>> listTree(const std::string& path, std::str
   return out;
 }
 
-std::optional<Digest> hashFile(const std::string& path, std::string& error) {
+namespace {
+
+// Reads the whole file in 1 MiB blocks (sequential read-ahead), handing each
+// block to `consume`. False with `error`.
+bool readBlocks(const std::string& path, const std::function<void(const char*, size_t)>& consume, std::string& error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = describe(path, errno);
-    return std::nullopt;
+    return false;
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
-  XXH3_128bits_reset(state.get());
   // One read buffer per thread, not zero-filled per file (most outputs are
   // small; a fresh 1 MiB vector cost more than hashing them).
   static thread_local std::unique_ptr<char[]> buffer(new char[1 << 20]);
@@ -151,38 +154,82 @@ std::optional<Digest> hashFile(const std::string& path, std::string& error) {
     if (n < 0) {
       error = describe(path, errno);
       ::close(fd);
-      return std::nullopt;
+      return false;
     }
     if (n == 0) break;
-    XXH3_128bits_update(state.get(), buffer.get(), static_cast<size_t>(n));
+    consume(buffer.get(), static_cast<size_t>(n));
   }
   ::close(fd);
+  return true;
+}
+
+using XxhState = std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)>;
+
+XxhState newXxhState() {
+  XxhState state(XXH3_createState(), &XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  return state;
+}
+
+}  // namespace
+
+std::optional<Digest> hashFile(const std::string& path, std::string& error) {
+  XxhState state = newXxhState();
+  if (!readBlocks(path, [&](const char* data, size_t n) { XXH3_128bits_update(state.get(), data, n); }, error))
+    return std::nullopt;
   return fromXxh(XXH3_128bits_digest(state.get()));
 }
 
-std::optional<Digest> FileHasher::hash(const std::string& path, std::string& error, bool* reread) {
-  if (reread) *reread = false;
-  std::optional<FileStamp> stamp = statEntry(path, error);
-  if (!stamp) return std::nullopt;
-  if (isFolder(path)) return hashTree(path, error, reread);
-  return hashRegular(path, *stamp, error, reread);
+std::optional<FileDigests> hashFileWithSha256(const std::string& path, std::string& error) {
+  XxhState state = newXxhState();
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!sha || EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) != 1) {
+    error = "cannot start a SHA-256 digest (OpenSSL)";
+    return std::nullopt;
+  }
+  bool ok = readBlocks(path,
+                       [&](const char* data, size_t n) {
+                         XXH3_128bits_update(state.get(), data, n);
+                         EVP_DigestUpdate(sha.get(), data, n);
+                       },
+                       error);
+  if (!ok) return std::nullopt;
+  FileDigests out;
+  out.xxh3 = fromXxh(XXH3_128bits_digest(state.get()));
+  unsigned length = 0;
+  EVP_DigestFinal_ex(sha.get(), out.sha256.data(), &length);
+  return out;
 }
 
-std::optional<Digest> FileHasher::hashTree(const std::string& path, std::string& error, bool* reread) {
-  std::optional<std::vector<TreeEntry>> entries = listTree(path, error);
-  if (!entries) return std::nullopt;
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
-  XXH3_128bits_reset(state.get());
+std::string sha256HexOf(const std::array<uint8_t, 32>& digest) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(64);
+  for (uint8_t b : digest) {
+    out += digits[b >> 4];
+    out += digits[b & 0xf];
+  }
+  return out;
+}
+
+std::string sha256Hex(std::string_view bytes) {
+  std::array<uint8_t, 32> digest{};
+  unsigned length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  return sha256HexOf(digest);
+}
+
+std::optional<Digest> treeDigest(const std::string& path, const std::vector<TreeEntry>& entries,
+                                 const FileDigestFn& fileDigest, std::string& error) {
+  XxhState state = newXxhState();
   XXH3_128bits_update(state.get(), "mlops-tree 1", 12);
-  for (const TreeEntry& e : *entries) {
+  for (const TreeEntry& e : entries) {
     std::string record(1, e.kind);
     record += e.path;
     record += '\0';
     if (e.kind == 'f') {
-      bool read = false;
-      std::optional<Digest> d = hashRegular(path + "/" + e.path, e.stamp, error, &read);
+      std::optional<Digest> d = fileDigest(e, error);
       if (!d) return std::nullopt;
-      if (read && reread) *reread = true;
       record += e.executable ? 'x' : '-';
       record += d->hex();
     } else if (e.kind == 'l') {
@@ -201,6 +248,28 @@ std::optional<Digest> FileHasher::hashTree(const std::string& path, std::string&
     XXH3_128bits_update(state.get(), record.data(), record.size());
   }
   return fromXxh(XXH3_128bits_digest(state.get()));
+}
+
+std::optional<Digest> FileHasher::hash(const std::string& path, std::string& error, bool* reread) {
+  if (reread) *reread = false;
+  std::optional<FileStamp> stamp = statEntry(path, error);
+  if (!stamp) return std::nullopt;
+  if (isFolder(path)) return hashTree(path, error, reread);
+  return hashRegular(path, *stamp, error, reread);
+}
+
+std::optional<Digest> FileHasher::hashTree(const std::string& path, std::string& error, bool* reread) {
+  std::optional<std::vector<TreeEntry>> entries = listTree(path, error);
+  if (!entries) return std::nullopt;
+  return treeDigest(
+      path, *entries,
+      [&](const TreeEntry& e, std::string& fileError) {
+        bool read = false;
+        std::optional<Digest> d = hashRegular(path + "/" + e.path, e.stamp, fileError, &read);
+        if (read && reread) *reread = true;
+        return d;
+      },
+      error);
 }
 
 std::optional<Digest> FileHasher::hashRegular(const std::string& path, const FileStamp& stamp, std::string& error,

@@ -19,7 +19,9 @@
 // files from elsewhere; the same tree gives the same digest on any machine.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,6 +77,26 @@ std::optional<std::vector<TreeEntry>> listTree(const std::string& path, std::str
 
 // Reads and hashes the whole file (1 MiB reads, sequential read-ahead).
 std::optional<Digest> hashFile(const std::string& path, std::string& error);
+
+// The file's XXH3-128 digest and its SHA-256, both fed from the same reads
+// (the SHA-256 is what an approval signs: runtime/subjects.h).
+struct FileDigests {
+  Digest xxh3;
+  std::array<uint8_t, 32> sha256{};
+};
+std::optional<FileDigests> hashFileWithSha256(const std::string& path, std::string& error);
+
+// The hex SHA-256 of `bytes` (OpenSSL: hardware-accelerated), and the hex
+// of a SHA-256 already computed.
+std::string sha256Hex(std::string_view bytes);
+std::string sha256HexOf(const std::array<uint8_t, 32>& digest);
+
+// The tree digest of the folder `path` from its `entries` (listTree), each
+// regular file's content digest given by `fileDigest` (called in entry
+// order; nullopt stops with its `error`).
+using FileDigestFn = std::function<std::optional<Digest>(const TreeEntry& file, std::string& error)>;
+std::optional<Digest> treeDigest(const std::string& path, const std::vector<TreeEntry>& entries,
+                                 const FileDigestFn& fileDigest, std::string& error);
 
 class FileHasher {
  public:
