@@ -21,7 +21,7 @@ llvm::cl::opt<std::string> stdlibDir("stdlib", llvm::cl::desc("Standard library 
 llvm::cl::opt<std::string> dumpAfter("dump-after",
                                      llvm::cl::desc("Print the program after a semantic pass: imports, names, "
                                                     "properties, references, interpolation, checks, expressions, "
-                                                    "graph, paths, policy, warnings"),
+                                                    "graph, paths, signers, policy, warnings"),
                                      llvm::cl::value_desc("pass"), llvm::cl::sub(checkCommand),
                                      llvm::cl::cat(commandCategory));
 

@@ -163,6 +163,12 @@ class Finder {
         break;
       }
       case ast::ExprKind::Member: expr(llvm::cast<ast::MemberExpr>(e)->base, nullptr); break;
+      case ast::ExprKind::String:
+        if (spec && spec->name == "members" && found.decl && found.decl->kind() == ast::DeclKind::Role) {
+          hit(Occurrence::Kind::MemberAddress, e->range);
+          found.address = llvm::cast<ast::StringExpr>(e);
+        }
+        break;
       default: break;
     }
   }

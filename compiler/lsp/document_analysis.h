@@ -52,13 +52,14 @@ std::unique_ptr<Analysis> analyze(const std::string& path, const std::string& te
 
 // What the spec has at an offset of the document.
 struct Occurrence {
-  enum class Kind { None, DeclName, PathSegment, MemberName } kind = Kind::None;
+  enum class Kind { None, DeclName, PathSegment, MemberName, MemberAddress } kind = Kind::None;
   llvm::SMRange range;                    // the name under the cursor
   const ast::Decl* decl = nullptr;        // the enclosing declaration
   const ast::PathExpr* path = nullptr;    // PathSegment
   size_t segment = 0;
   const ast::Member* member = nullptr;    // MemberName
   const sema::BlockSchema* schema = nullptr;  // the schema of the member's block
+  const ast::StringExpr* address = nullptr;   // MemberAddress: a string in a role's `members`
 };
 Occurrence occurrenceAt(const Analysis& analysis, size_t offset);
 

@@ -4,6 +4,7 @@
 #include "format/line_diff.h"
 #include "lsp/completion.h"
 #include "lsp/document_analysis.h"
+#include "lsp/member_hover.h"
 #include "lsp/transport.h"
 #include "lsp/uri.h"
 #include "sema/schema.h"
@@ -526,6 +527,10 @@ class Server {
       if (!spec) return nullptr;
       text = "```mlops\n" + spec->name.str() + " : " + sema::describeType(*spec->type) + "\n```\n\n" + spec->doc.str() +
              (spec->required ? "\n\n*required in " + o.schema->what.str() + "*" : "\n\n*optional in " + o.schema->what.str() + "*");
+    } else if (o.kind == Occurrence::Kind::MemberAddress && p.analysis->program) {
+      std::optional<std::string> keys = memberAddressHover(*p.analysis->program, o.address->value);
+      if (!keys) return nullptr;
+      text = *keys;
     } else {
       return nullptr;
     }

@@ -158,14 +158,10 @@ class ImportsPass : public Pass {
 
   // Why the import whose canonical path is `key` may not be read, or nullopt.
   std::optional<std::string> outsideProject(llvm::StringRef key) const {
-    llvm::StringRef rest = key;
-    llvm::StringRef root = rootDir_;
-    if (root != "/" && !(rest.consume_front(root) && rest.consume_front("/")))
-      return std::string("it lies outside the project root");
-    for (auto part = llvm::sys::path::begin(rest), end = llvm::sys::path::end(rest); part != end; ++part)
-      if (part->startswith(".") && *part != "." && *part != "..")
-        return "it names the hidden `" + part->str() + "`: imports read only spec files, not hidden files or folders";
-    return std::nullopt;
+    std::optional<PathRefusal> refused = refusedProjectPath(rootDir_, key);
+    if (!refused) return std::nullopt;
+    return "it " + refused->why +
+           (refused->hidden ? ": imports read only spec files, not hidden files or folders" : "");
   }
 
   void reportCycle(const std::vector<Frame>& stack, size_t target, const ast::ImportDecl* closing) {
@@ -278,6 +274,16 @@ std::string projectRootOf(llvm::StringRef folder) {
     if (dir == llvm::sys::path::root_path(dir)) break;
   }
   return real;
+}
+
+std::optional<PathRefusal> refusedProjectPath(llvm::StringRef root, llvm::StringRef key) {
+  llvm::StringRef rest = key;
+  if (root != "/" && !(rest.consume_front(root) && rest.consume_front("/")))
+    return PathRefusal{"lies outside the project root", false};
+  for (auto part = llvm::sys::path::begin(rest), end = llvm::sys::path::end(rest); part != end; ++part)
+    if (part->startswith(".") && *part != "." && *part != "..")
+      return PathRefusal{"names the hidden `" + part->str() + "`", true};
+  return std::nullopt;
 }
 
 std::unique_ptr<Pass> createImportsPass(const SemaOptions& options) { return std::make_unique<ImportsPass>(options); }

@@ -8,6 +8,7 @@
 #include <llvm/ADT/StringMap.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace mlops::syntax {
@@ -27,6 +28,10 @@ struct SemaOptions {
   // parsing the stdlib). Its `next` fills with this compilation's copies;
   // clear it before this compilation goes away. May be null.
   syntax::ParseReuse* stdlibReuse = nullptr;
+  // Files read from memory instead of the disk, by path relative to the root
+  // spec's folder (the signers file of `mlopsc explain` examples, or one open
+  // in the editor and not saved). May be null.
+  const llvm::StringMap<std::string>* virtualFiles = nullptr;
 };
 
 // The canonical form of a path (symlinks resolved, absolute, no dots).
@@ -36,6 +41,15 @@ std::string canonicalPath(llvm::StringRef path);
 // nearest folder, symlinks resolved, with a `.git` entry), else `folder`
 // itself (canonical). Imports may not leave it.
 std::string projectRootOf(llvm::StringRef folder);
+
+// Why the canonical path `key` may not be read for a spec whose project root
+// is `root` (security item 2: an untrusted spec must not make `check` quote
+// /etc/passwd, ~/.ssh or the token in .git/config): nullopt when it may.
+struct PathRefusal {
+  std::string why;  // "lies outside the project root", "names the hidden `.git`"
+  bool hidden = false;
+};
+std::optional<PathRefusal> refusedProjectPath(llvm::StringRef root, llvm::StringRef key);
 
 class Pass {
  public:
@@ -53,6 +67,7 @@ std::unique_ptr<Pass> createCheckBindingPass();
 std::unique_ptr<Pass> createExpressionsPass();
 std::unique_ptr<Pass> createGraphPass();
 std::unique_ptr<Pass> createPathsPass();
+std::unique_ptr<Pass> createSignersPass(const SemaOptions& options);
 std::unique_ptr<Pass> createPolicyPass();
 std::unique_ptr<Pass> createWarningsPass();
 

@@ -16,6 +16,7 @@ std::vector<std::unique_ptr<Pass>> makePasses(const SemaOptions& options) {
   passes.push_back(createExpressionsPass());
   passes.push_back(createGraphPass());
   passes.push_back(createPathsPass());
+  passes.push_back(createSignersPass(options));
   passes.push_back(createPolicyPass());
   passes.push_back(createWarningsPass());
   return passes;

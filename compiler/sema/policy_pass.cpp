@@ -3,7 +3,9 @@
 // demands (E0503), a blocking test before every deploy (E0504), resources
 // within the owner's quota (E0505), no credentials in literals (E0506) and
 // approval roles that can reach their quorum (E0507), member addresses that
-// are valid (E0303) and that no two look like one person (E0508).
+// are valid (E0303) and that no two look like one person (E0508), a signing
+// key for every approver when the project names `signers` (E0509), and
+// signed approvals in high risk projects (E0510).
 // Computes RoleFacts.
 #include "sema/member_address.h"
 #include "sema/pass.h"
@@ -13,6 +15,7 @@
 #include <llvm/Support/Regex.h>
 
 #include <algorithm>
+#include <ctime>
 #include <set>
 
 namespace mlops::sema {
@@ -30,6 +33,7 @@ class PolicyPass : public Pass {
     checkMembers();
     checkPermissions();
     checkGates();
+    checkSigning();
     checkQuotas();
     checkCredentials();
   }
@@ -261,6 +265,64 @@ class PolicyPass : public Pass {
         out.push_back({r, 1, item});
       }
     }
+    return out;
+  }
+
+  // E0510: a high risk project whose gates take approvals names no signers.
+  // E0509: with a usable signers file, every member of a gate's approval
+  // roles has a key allowed for namespace `mlops-approval` (once per member
+  // and gate). An expired key is the runtime's refusal, not this one's.
+  void checkSigning() {
+    std::vector<const Symbol*> gates = program_->gatesTakingApprovals();
+    if (gates.empty() || !program_->project) return;
+    if (!program_->signers) {
+      if (riskTier() != "high") return;  // W0607 (pass `warnings`) for the other tiers
+      auto d = program_->diags().report(program_->project->name.range, diag::kinds::HighRiskUnsigned,
+                                        program_->project->name.text);
+      Program::noteGatesTakingApprovals(d, gates);
+      d.note("add `signers = file(\"allowed_signers\")` to project `" + program_->project->name.text.str() +
+             "`: the repository's OpenSSH allowed_signers file (docs/language.md 5.1)");
+      return;
+    }
+    const SignersFacts& signers = *program_->signers;
+    if (!signers.complete) return;  // E0307 said what is wrong with it
+    for (const Symbol* gate : gates) {
+      std::set<std::string> reported;
+      for (const Approval& a : approvalsOf(gate->decl)) {
+        const RoleFacts* f = a.role->kind == SymbolKind::Role ? facts(a.role) : nullptr;
+        if (!f) continue;
+        for (const auto& [address, range] : f->members) {
+          const std::string person = normalizedAddress(address);
+          if (checkMemberAddress(address) || !reported.insert(person).second) continue;
+          std::vector<const support::SignerLine*> keys = signers.file.keysOf(person);
+          if (std::any_of(keys.begin(), keys.end(), [](const auto* l) { return l->allows("mlops-approval"); }))
+            continue;
+          auto d = program_->diags().report(range, diag::kinds::ApproverWithoutKey, address, gate->name,
+                                            a.role->name, signers.path);
+          if (keys.empty()) {
+            d.note("add `" + person + " namespaces=\"mlops-approval\",valid-after=\"" +
+                   support::formatSignersTime(today()) + "\" ssh-ed25519 AAAA...` to `" + signers.path +
+                   "` (the public key: `ssh-keygen -y -f KEY`), or take them out of role `" + a.role->name.str() +
+                   "`");
+            continue;
+          }
+          for (const support::SignerLine* l : keys)
+            d.note(program_->sources().FindLocForLineAndColumn(signers.bufferId, l->line, 1),
+                   "the key of `" + person + "` here is limited to namespaces `" + joined(l->namespaces) +
+                       "`: add `mlops-approval` to its `namespaces`");
+        }
+      }
+    }
+  }
+
+  static int64_t today() {
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    return now - now % 86400;
+  }
+
+  static std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
     return out;
   }
 

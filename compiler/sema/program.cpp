@@ -116,6 +116,23 @@ Symbol* Program::targetOf(const Symbol* symbol) const {
   return resolved(site);
 }
 
+std::vector<const Symbol*> Program::gatesTakingApprovals() const {
+  std::vector<const Symbol*> out;
+  for (const auto& s : symbols) {
+    if (s->kind != SymbolKind::Gate || (s->module && s->module->stdlib)) continue;
+    auto* list = llvm::dyn_cast_or_null<ast::ListExpr>(property(s->decl, "approvals"));
+    if (list && !list->items.empty()) out.push_back(s.get());
+  }
+  return out;
+}
+
+void Program::noteGatesTakingApprovals(diag::DiagBuilder& d, const std::vector<const Symbol*>& gates) {
+  const size_t shown = 3;
+  for (size_t i = 0; i < gates.size() && i < shown; ++i)
+    d.note(gates[i]->decl->name.range, "gate `" + gates[i]->name.str() + "` takes approvals");
+  if (gates.size() > shown) d.note("... and " + std::to_string(gates.size() - shown) + " more gates");
+}
+
 Symbol* Program::ownerOf(const Symbol* symbol) const {
   // Bounded walk: test -> model -> owner; monitor -> deploy -> owner.
   for (int depth = 0; symbol && depth < 4; ++depth) {

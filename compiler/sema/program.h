@@ -6,11 +6,13 @@
 
 #include "ast/ast_context.h"
 #include "diag/diagnostic_engine.h"
+#include "support/allowed_signers.h"
 
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/StringMap.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +88,15 @@ struct Edge {
   const char* why;     // "input", "test target", "required test", ...
 };
 
+// The project's `signers = file("...")` (pass `signers`).
+struct SignersFacts {
+  std::string path;                       // as written, relative to the root spec's folder
+  const ast::StringExpr* site = nullptr;  // the file("...") string
+  unsigned bufferId = 0;                  // 0 when the file could not be used
+  support::SignersFile file;              // its accepted lines
+  bool complete = false;                  // read, and no line refused (E0307)
+};
+
 class Program {
  public:
   Program(ast::ASTContext& ast, llvm::SourceMgr& sources, diag::DiagnosticEngine& diags)
@@ -109,6 +120,7 @@ class Program {
   llvm::DenseMap<const ast::Expr*, Reference> references;  // filled by `references`
   llvm::DenseMap<const Symbol*, RoleFacts> roles;
   std::vector<Edge> edges;
+  std::optional<SignersFacts> signers;  // set when the project names `signers`
 
   // The symbol a reference site resolved to (null when it did not resolve).
   Symbol* resolved(const ast::Expr* site) const {
@@ -133,6 +145,11 @@ class Program {
   Symbol* ownerOf(const Symbol* symbol) const;
   // The declaration a test/gate/monitor/deploy refers to by its header or `model`.
   Symbol* targetOf(const Symbol* symbol) const;
+  // The spec's own gates (not the stdlib's) that list `approvals`, in
+  // declaration order.
+  std::vector<const Symbol*> gatesTakingApprovals() const;
+  // Notes on E0510/W0607 (approvals without signers): where those gates are.
+  static void noteGatesTakingApprovals(diag::DiagBuilder& d, const std::vector<const Symbol*>& gates);
 
  private:
   ast::ASTContext& ast_;

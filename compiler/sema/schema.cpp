@@ -89,6 +89,7 @@ struct Tables {
   CallSchema s3Call{"s3", {{"uri", &string, true, "s3://bucket/key"}}, {{"region", &string, false, "AWS region"}},
                     nullptr, "an S3 object"};
   TypeSpec source{TypeKind::Call, 0, {}, nullptr, nullptr, {&fileCall, &postgresCall, &s3Call}};
+  TypeSpec signersFile{TypeKind::Call, 0, {}, nullptr, nullptr, {&fileCall}};
 
   CallSchema pushCall{"push", {{"branch", &string, true, "branch name or glob"}}, {}, nullptr, "on push to a branch"};
   CallSchema scheduleCall{"schedule", {{"cron", &string, true, "cron expression, 5 fields, UTC"}}, {}, nullptr,
@@ -117,7 +118,8 @@ struct Tables {
                       {{"version", &semver, true, "semantic version of the service, e.g. \"2.3.0\""},
                        {"risk_tier", &riskTier, true, "low | medium | high: how much review the model needs"},
                        {"image", &string, false, "container image for CI and Argo jobs"},
-                       {"description", &string, false, "what the service is for"}}};
+                       {"description", &string, false, "what the service is for"},
+                       {"signers", &signersFile, false, "file(\"allowed_signers\"): whose SSH keys may sign approvals"}}};
   BlockSchema role{"role",
                    {{"title", &string, false, "what the role is called in the organisation"},
                     {"members", &strings, false, "e-mail addresses of the people in the role"},

@@ -1,7 +1,8 @@
 // Pass `warnings`: W0601 declarations nothing refers to (roles, kpis, data,
 // steps, models, checks, gates), W0602 data without a schema, W0603 models
 // without a kpi in medium/high risk projects, W0604 step outputs nothing
-// consumes. (W0605 and W0606 come from `names`.)
+// consumes, W0607 gates taking approvals in a project without `signers`
+// (E0510 in high risk projects). (W0605 and W0606 come from `names`.)
 #include "sema/pass.h"
 
 #include <llvm/ADT/DenseMap.h>
@@ -62,6 +63,17 @@ class WarningsPass : public Pass {
                 .note("read it with `" + s->name.str() + "." + m->name.text.str() +
                       "` in a step's or model's `inputs`, list the step in a pipeline's `targets`, or remove the "
                       "output");
+      }
+    }
+    if (tier != "high" && program.project && !program.signers) {
+      std::vector<const Symbol*> gates = program.gatesTakingApprovals();
+      if (!gates.empty()) {
+        auto d = diags.report(program.project->name.range, diag::kinds::SelfAssertedApprovals,
+                              program.project->name.text);
+        Program::noteGatesTakingApprovals(d, gates);
+        d.note("add `signers = file(\"allowed_signers\")` to project `" + program.project->name.text.str() +
+               "` to make approvals provable: the repository's OpenSSH allowed_signers file (docs/language.md "
+               "5.1)");
       }
     }
   }

@@ -154,6 +154,8 @@ expect_stdout_contains "already approved" "a second approval by the same person 
 # gate's job counts under the repository's spec, never the record's graph.
 rm -rf pr && cp -a repo pr && cp -a artifacts pr/mlops-artifacts
 sed -i 's/members = \["carol@bank.example", "grace@bank.example"\]/members = ["carol@bank.example", "grace@bank.example", "mallory@evil.example"]/' pr/teams.mlops
+# (with her key in its allowed_signers, which such a pull request would add too: E0509)
+write_signers mallory.allowed_signers mallory@evil.example && cat mallory.allowed_signers >>pr/allowed_signers
 cd pr
 run build credit_risk.mlops -o mlops --emit=ir --ci-ir-path mlops/pipeline.json
 run --env CI=true --env MLOPS_RUN_ID=2001 --env "MLOPS_STATE=$TEAM" --env FEATURE_STORE_TOKEN=t \

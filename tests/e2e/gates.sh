@@ -22,8 +22,9 @@ with open("data/loans.csv", "w") as f:
 PY
 echo 0.9 > auc.txt
 echo '{"error_rate": 0.01}' > live.json
+write_signers allowed_signers val1@x.example val2@x.example val3@x.example boss@x.example
 cat > g.mlops <<'SPEC'
-project g { version = "1.0.0"  risk_tier = high }
+project g { version = "1.0.0"  risk_tier = high  signers = file("allowed_signers") }
 use std.roles
 use std.checks
 role eng : data_engineer { members = ["eve@x.example"] }
@@ -276,7 +277,7 @@ fi
 fi
 
 # ---- CI jobs: --node runs one node; --artifacts carries files between jobs
-mkdir -p ../ci && cp g.mlops auc.txt live.json ../ci/ && cp -r data ../ci/ && cd ../ci
+mkdir -p ../ci && cp g.mlops allowed_signers auc.txt live.json ../ci/ && cp -r data ../ci/ && cd ../ci
 echo 0.9 > auc.txt
 echo '{"error_rate": 0.01}' > live.json
 run build g.mlops -o out --emit=ir
@@ -284,7 +285,7 @@ expect_exit 0 "the IR for the CI jobs"
 mkdir -p artifacts
 TEAM=$(cd .. && pwd)/team.db  # the team's record every job shares (MLOPS_STATE)
 job() {  # job NODE: a CI job (CI set) in a fresh checkout (no .mlops, no build/) with the artifacts so far
-  rm -rf ../job && mkdir ../job && cp -r g.mlops auc.txt live.json data out ../job/ && cp -r artifacts ../job/mlops-artifacts
+  rm -rf ../job && mkdir ../job && cp -r g.mlops allowed_signers auc.txt live.json data out ../job/ && cp -r artifacts ../job/mlops-artifacts
   cd ../job
   run --env TOKEN=t --env CI=true --env "MLOPS_STATE=$TEAM" run out/pipeline.json --node "$1" --artifacts mlops-artifacts --interval-scale 0.0001
   cd ../ci

@@ -317,6 +317,22 @@ project demo {
 EOF
 }
 
+# write_signers FILE ADDRESS...: an allowed_signers FILE with a fresh
+# ed25519 key per address (`signers = file("allowed_signers")`; the compiler
+# wants a key for every approver, E0509, and signers in high risk projects,
+# E0510). The private keys are left in $E2E_WORK/keys/ADDRESS.
+write_signers() {
+  local file=$1 who
+  shift
+  mkdir -p "$E2E_WORK/keys"
+  : >"$file"
+  for who in "$@"; do
+    [[ -f $E2E_WORK/keys/$who ]] || ssh-keygen -q -t ed25519 -N '' -C "$who" -f "$E2E_WORK/keys/$who"
+    printf '%s namespaces="mlops-approval",valid-after="20260101Z" %s\n' "$who" \
+      "$(cut -d' ' -f1,2 "$E2E_WORK/keys/$who.pub")" >>"$file"
+  done
+}
+
 # A spec with exactly one syntax error: the value after `version =` is
 # missing, so `}` on line 3, column 1 is unexpected.
 write_syntax_error_spec() {

@@ -73,8 +73,9 @@ cd ..
 # ---- a small project: a model, a test against the baseline, a gate, a deploy
 # spec QUORUM BIZ STRATEGY DEPLOY_RUN [ROLLBACK]: writes g.mlops
 spec() {
+  write_signers allowed_signers val1@x.example val2@x.example val3@x.example "$2"
   cat > g.mlops <<SPEC
-project g { version = "1.0.0"  risk_tier = high }
+project g { version = "1.0.0"  risk_tier = high  signers = file("allowed_signers") }
 use std.roles
 role ds : data_scientist { members = ["dan@x.example"] }
 role mrm : model_risk_manager { members = ["val1@x.example", "val2@x.example", "val3@x.example"] }

@@ -26,8 +26,9 @@ mkdir -p proj/data
 cd proj
 printf 'income\n' > data/loans.csv
 for i in $(seq 1 200); do echo "$((40 + i % 20)).5" >> data/loans.csv; done
+write_signers allowed_signers val1@x.example val2@x.example
 cat > g.mlops <<'SPEC'
-project credit { version = "1.0.0"  risk_tier = high }
+project credit { version = "1.0.0"  risk_tier = high  signers = file("allowed_signers") }
 use std.roles
 role eng : data_engineer { members = ["eve@x.example"] }
 role ds : data_scientist { members = ["dan@x.example"] }
@@ -102,7 +103,7 @@ expect_exit 6 "history --verify after a superuser's edit"
 expect_stderr_contains "approval 1" "the edited row is named"
 
 # ---- a SQLite project moved to PostgreSQL, hashes verbatim
-mkdir -p local/data && cp proj/data/loans.csv local/data/
+mkdir -p local/data && cp proj/data/loans.csv local/data/ && cp proj/allowed_signers local/
 sed 's/project credit/project moved/' proj/g.mlops > local/g.mlops
 run run local/g.mlops
 run approve release --as val1@x.example --project local

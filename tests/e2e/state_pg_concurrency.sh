@@ -20,8 +20,10 @@ for a in $(seq 1 16); do members+="${members:+, }\"val$a@x.example\""; done
 mkdir -p c1/data
 printf 'income\n' > c1/data/loans.csv
 for i in $(seq 1 50); do echo "$((40 + i % 20)).5" >> c1/data/loans.csv; done
+# shellcheck disable=SC2046 # one address a word
+write_signers c1/allowed_signers $(seq -f 'val%g@x.example' 1 16)
 cat > c1/g.mlops <<SPEC
-project shared { version = "1.0.0"  risk_tier = high }
+project shared { version = "1.0.0"  risk_tier = high  signers = file("allowed_signers") }
 use std.roles
 role eng : data_engineer { members = ["eve@x.example"] }
 role ds : data_scientist { members = ["dan@x.example"] }

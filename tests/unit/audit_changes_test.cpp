@@ -271,14 +271,15 @@ TEST_CASE("a lower quorum or a dropped approver loosens the gate", "[audit]") {
 }
 
 TEST_CASE("a changed approver is named, without a direction", "[audit]") {
+  // alice: an approver needs a key in the example's allowed_signers (E0509).
   Change c = only(diffEdit("members = [\"carol@bank.example\", \"grace@bank.example\"]",
-                                  "members = [\"grace@bank.example\", \"dave@bank.example\"]"));
+                                  "members = [\"grace@bank.example\", \"alice@bank.example\"]"));
   CHECK(c.declaration == "role:validators");
   CHECK(c.field == "members");
   CHECK(c.before == "[carol@bank.example, grace@bank.example]");
-  CHECK(c.after == "[grace@bank.example, dave@bank.example]");
+  CHECK(c.after == "[grace@bank.example, alice@bank.example]");
   CHECK(c.direction == Direction::None);
-  CHECK(c.summary == "approvers of `validators` changed: +dave@bank.example, -carol@bank.example");
+  CHECK(c.summary == "approvers of `validators` changed: +alice@bank.example, -carol@bank.example");
 
   // Members of a role that approves nothing.
   Change team = only(diffEdit("members = [\"frank@bank.example\"]", "members = [\"frank@bank.example\", \"ivan@bank.example\"]"));

@@ -10,7 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 
 using namespace mlops;
@@ -42,10 +44,25 @@ emit::CiOptions defaults() {
   return o;
 }
 
+// The examples' `signers = file("allowed_signers")`: public keys for every
+// address they use.
+const llvm::StringMap<std::string>& exampleFiles() {
+  static const llvm::StringMap<std::string> files = [] {
+    std::ifstream in(MLOPS_SOURCE_DIR "/tests/unit/data/example.allowed_signers", std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    llvm::StringMap<std::string> m;
+    m["allowed_signers"] = bytes.str();
+    return m;
+  }();
+  return files;
+}
+
 Checked check(const char* text, const emit::CiOptions& ci = pinnedMirror()) {
   driver::Compilation c;
   sema::SemaOptions options;
   options.stdlibDir = MLOPS_SOURCE_DIR "/stdlib";
+  options.virtualFiles = &exampleFiles();
   sema::Program* program = c.checkText("example.mlops", text, options);
   if (program && !c.diags().hasErrors()) {
     ir::PipelineGraph graph = ir::buildPipelineGraph(*program);

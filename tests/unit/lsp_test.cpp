@@ -4,6 +4,7 @@
 #include "lsp/completion.h"
 #include "lsp/document_analysis.h"
 #include "lsp/line_index.h"
+#include "lsp/member_hover.h"
 #include "lsp/uri.h"
 
 #include "ast/ast_dump.h"
@@ -142,6 +143,37 @@ TEST_CASE("lsp: what is at an offset, and where a symbol is used", "[lsp]") {
   REQUIRE(m);
   // m is used by the test, the gate (header) and nothing else.
   CHECK(lsp::occurrencesOf(*a, m).size() == 3);
+}
+
+TEST_CASE("lsp: hover on a role member shows their signing keys", "[lsp]") {
+  // Next to examples/credit-risk/allowed_signers (its published demo keys).
+  const std::string text = "project p { version = \"1.0.0\"  risk_tier = low  signers = file(\"allowed_signers\") }\n"
+                           "use std.roles\n"
+                           "role validators : model_risk_manager { members = [\"carol@bank.example\", "
+                           "\"erin@bank.example\"] }\n";
+  auto a = lsp::analyze(std::string(MLOPS_SOURCE_DIR) + "/examples/credit-risk/hover.mlops", text,
+                        std::string(MLOPS_SOURCE_DIR) + "/stdlib");
+  REQUIRE(a->program);
+  lsp::Occurrence carol = lsp::occurrenceAt(*a, text.find("carol@") + 3);
+  REQUIRE(carol.kind == lsp::Occurrence::Kind::MemberAddress);
+  REQUIRE(carol.address);
+  CHECK(carol.address->value == "carol@bank.example");
+  // The fingerprint `ssh-keygen -lf demo-keys/carol.pub` prints.
+  CHECK(lsp::memberAddressHover(*a->program, carol.address->value) ==
+        "`carol@bank.example` — signing keys in `allowed_signers`:\n\n"
+        "- `SHA256:FLD9em5nZ2dujJ7wu6fURmY4y333ehh0HG1ljyBA5dI` ssh-ed25519, line 5, valid after 2026-01-01, "
+        "namespaces mlops-approval");
+  lsp::Occurrence erin = lsp::occurrenceAt(*a, text.find("erin@") + 3);
+  REQUIRE(erin.kind == lsp::Occurrence::Kind::MemberAddress);
+  CHECK(lsp::memberAddressHover(*a->program, erin.address->value) ==
+        "`erin@bank.example` — **no signing key** in `allowed_signers`: approvals by `erin@bank.example` cannot be "
+        "signed (E0509 when they approve a gate)");
+
+  // Without signers there is nothing to show.
+  auto unsigned_ = analyzeText("project p { version = \"1.0.0\"  risk_tier = low }\nuse std.roles\n"
+                               "role validators : model_risk_manager { members = [\"carol@bank.example\"] }\n");
+  REQUIRE(unsigned_->program);
+  CHECK_FALSE(lsp::memberAddressHover(*unsigned_->program, "carol@bank.example"));
 }
 
 TEST_CASE("lsp: completion offers what fits where the cursor is", "[lsp]") {
