@@ -1,9 +1,8 @@
 #include "runtime/approvals.h"
 
+#include "runtime/content_hash.h"
 #include "runtime/interpolation.h"
 
-#include <llvm/ADT/StringExtras.h>
-#include <llvm/Support/SHA256.h>
 
 #include <algorithm>
 #include <map>
@@ -20,11 +19,6 @@ std::string joinList(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
   return out;
-}
-
-std::string sha256Hex(llvm::StringRef bytes) {
-  std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(bytes));
-  return llvm::toHex(digest, /*LowerCase=*/true);
 }
 
 }  // namespace
