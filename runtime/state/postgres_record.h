@@ -11,8 +11,9 @@
 // COMMITTED transaction, then read the head, so the chain stays linear
 // under concurrent writers; UNIQUE(prev_hash) forbids a fork; a
 // serialization failure, deadlock or unique violation retries (5 times).
-// Results are batched until the next other operation (one round trip per
-// batch). Errors are sticky (runtime/state/record.h). Node leases need the
+// Node results are batched (256, or a second after the oldest, or the
+// next other statement) and sent without waiting for the answer, which is
+// read before the next statement: a run never blocks on them. Errors are sticky (runtime/state/record.h). Node leases need the
 // session to last (a direct connection, or PgBouncer in session mode).
 #pragma once
 
