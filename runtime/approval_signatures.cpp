@@ -8,7 +8,6 @@
 #include "support/ssh_key.h"
 
 #include <algorithm>
-#include <ctime>
 
 namespace mlops::runtime {
 namespace {
@@ -24,16 +23,11 @@ SignatureVerdict invalid(std::string reason, const SignatureVerdict& known = {})
 
 std::string shown(std::string_view text) { return support::escapeControls(std::string(text)); }
 
-// A statement time as Unix seconds (isStatementTime was checked).
+// A statement time as Unix seconds, read as ssh-keygen reads its verify
+// time against allowed_signers (0 for what is no statement time).
 int64_t secondsOf(std::string_view time) {
-  std::tm t{};
-  t.tm_year = std::stoi(std::string(time.substr(0, 4))) - 1900;
-  t.tm_mon = std::stoi(std::string(time.substr(5, 2))) - 1;
-  t.tm_mday = std::stoi(std::string(time.substr(8, 2)));
-  t.tm_hour = std::stoi(std::string(time.substr(11, 2)));
-  t.tm_min = std::stoi(std::string(time.substr(14, 2)));
-  t.tm_sec = std::stoi(std::string(time.substr(17, 2)));
-  return static_cast<int64_t>(::timegm(&t));
+  std::optional<std::string> verifyTime = sshVerifyTime(time);
+  return verifyTime ? support::parseSignersTime(*verifyTime).value_or(0) : 0;
 }
 
 // The first field where the statement and its row disagree.

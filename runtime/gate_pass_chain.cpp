@@ -1,7 +1,7 @@
 #include "runtime/gate_pass_chain.h"
 
-#include <llvm/ADT/StringExtras.h>
-#include <llvm/Support/SHA256.h>
+#include "runtime/content_hash.h"
+
 #include <nlohmann/json.hpp>
 
 namespace mlops::runtime {
@@ -33,8 +33,7 @@ std::string gatePassHash(const GatePass& p) {
   // before schema 7) hash as they did.
   if (!p.evidence.empty()) fields.push_back(p.evidence);
   std::string text = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
-  return llvm::toHex(digest, /*LowerCase=*/true);
+  return sha256Hex(text);
 }
 
 std::vector<std::string> verifyGatePassChain(const std::vector<GatePass>& passes) {

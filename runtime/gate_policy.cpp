@@ -1,9 +1,8 @@
 #include "runtime/gate_policy.h"
 
 #include "runtime/approvals.h"
+#include "runtime/content_hash.h"
 
-#include <llvm/ADT/StringExtras.h>
-#include <llvm/Support/SHA256.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -57,8 +56,7 @@ std::string gatePolicyText(const ir::PipelineGraph& g, const ir::Node& gate) {
 
 std::string gatePolicyDigest(const ir::PipelineGraph& g, const ir::Node& gate) {
   std::string text = gatePolicyText(g, gate);
-  std::array<uint8_t, 32> digest = llvm::SHA256::hash(llvm::arrayRefFromStringRef(text));
-  return llvm::toHex(digest, /*LowerCase=*/true);
+  return sha256Hex(text);
 }
 
 }  // namespace mlops::runtime
