@@ -79,7 +79,7 @@ std::optional<std::vector<TreeEntry>> listTree(const std::string& path, std::str
 std::optional<Digest> hashFile(const std::string& path, std::string& error);
 
 // The file's XXH3-128 digest and its SHA-256, both fed from the same reads
-// (the SHA-256 is what an approval signs: runtime/subjects.h).
+// (the SHA-256 is what an approval signs: runtime/trust/subjects.h).
 struct FileDigests {
   Digest xxh3;
   std::array<uint8_t, 32> sha256{};

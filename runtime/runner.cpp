@@ -23,6 +23,8 @@
 #include "runtime/secret_environment.h"
 #include "runtime/secrets_file.h"
 #include "runtime/state/state_selection.h"
+#include "runtime/trust/gate_signatures.h"
+#include "runtime/trust/subjects.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -249,6 +251,9 @@ class Runner : public Executor {
 
   void skipped(size_t i, const std::string& status, const std::string& why) { record(i, status, why, 0, nullptr); }
   bool blockingTestFailed() const { return blockingFailed_; }
+  // A gate of a project with signers could not be decided (the signers
+  // file changed since compiling, ssh-keygen missing): exit 2, not a wait.
+  bool trustFailed() const { return trustFailed_; }
   const FileHasher& hasher() const { return hasher_; }
   // Each step's, model's and deploy's code paths, as this run found them.
   const std::unordered_map<std::string, std::vector<std::string>>& codeFound() const { return codePaths_; }
@@ -437,7 +442,7 @@ class Runner : public Executor {
       // What the model produced, by digest: `approve --artifact` resolves
       // it without the files, and it names the run that built it.
       if (n.kind == ir::NodeKind::Model && state_)
-        state_->recordArtifact({run_, n.id, artifactDigest(success), metricsText(n), ""});
+        state_->recordArtifact({run_, n.id, artifactDigest(success), metricsText(n), "", signedSubjects(n)});
       record(i, "ran", whys_[i], seconds, &success);
       return true;
     }
@@ -664,6 +669,32 @@ class Runner : public Executor {
            ", found " + found + "; refusing to roll it out";
   }
 
+  // In a project with signers, the model's outputs with their SHA-256
+  // digests as an approver without the files signs them (canonical JSON);
+  // "" otherwise or when they cannot be signed (approve says why).
+  std::string signedSubjects(const ir::Node& model) const {
+    if (!g_.signers) return "";
+    std::string missing, why;
+    std::optional<TrustedOutputs> t = trustedOutputs(model, g_.root, missing);
+    if (!t || !t->unsignable.empty()) return "";
+    return serializeSubjects(t->subjects, why).value_or("");
+  }
+
+  // The signed approvals of the project, opened at its first gate; null
+  // after failing the gate (and the run, exit 2) when they cannot be.
+  GateSignatures* signatures(size_t i) {
+    if (!signatures_) {
+      std::string error;
+      signatures_ = GateSignatures::open(g_, g_.root, error);
+      if (!signatures_) {
+        trustFailed_ = true;
+        immediate(i, false, error);
+        return nullptr;
+      }
+    }
+    return signatures_.get();
+  }
+
   // The newest verified pass of `gate` for `artifact`, or null.
   const GatePass* latestPass(const std::string& gate, const std::string& artifact) const {
     for (auto it = passes_.rbegin(); it != passes_.rend(); ++it)
@@ -684,8 +715,25 @@ class Runner : public Executor {
                        "would wait");
     }
     std::string error;
-    std::optional<NodeSuccess> built = modelArtifact(*model, error);
-    if (!built) return immediate(i, false, error);
+    std::optional<NodeSuccess> built;
+    std::vector<Subject> subjects;  // with signers: what approvers signed, recomputed from the bytes
+    GateSignatures* signatures = nullptr;
+    if (g_.signers) {
+      if (!(signatures = this->signatures(i))) return;
+      std::string missing;
+      std::optional<TrustedOutputs> t = trustedOutputs(*model, g_.root, missing);
+      if (!t)
+        return immediate(i, false,
+                         "model `" + model->name + "` has not been built: its output `" + missing + "` is missing" +
+                             (o_.node.empty() ? "" : " (restore it with --artifacts)"));
+      if (!t->unsignable.empty())
+        return immediate(i, false, "model `" + model->name + "` cannot be approved with signatures: " + t->unsignable);
+      built = std::move(t->outputs);
+      subjects = std::move(t->subjects);
+    } else {
+      built = modelArtifact(*model, error);
+      if (!built) return immediate(i, false, error);
+    }
     std::string artifact = artifactDigest(*built);
     // CI: the required tests ran in earlier jobs; their results are artifacts.
     if (ciJob(o_) && !requiredTestsPassed(g_, gate, o_.artifactsDir, g_.root, artifact, error))
@@ -695,7 +743,17 @@ class Runner : public Executor {
     // under (runtime/gate_policy.h) and only while its row verifies.
     std::string policy = gatePolicyDigest(g_, gate);
     const GatePass* earlier = latestPass(gate.id, artifact);
-    GateTally tally = tallyApprovals(g_, gate, artifact, approvals_);
+    // With signers only the rows whose signatures verify count (membership,
+    // separation of duties and quorums then as without).
+    SignedApprovals signedRows;
+    if (signatures) {
+      signedRows = signatures->count(g_, gate, artifact, subjects, approvals_);
+      if (!signedRows.unchecked.empty()) {
+        trustFailed_ = true;
+        return immediate(i, false, "cannot check the approvals' signatures: " + signedRows.unchecked);
+      }
+    }
+    GateTally tally = tallyApprovals(g_, gate, artifact, signatures ? signedRows.rows : approvals_);
     if (tally.met() && earlier && earlier->policy == policy) {
       gatePassed_[gate.id] = artifact;
       return immediate(i, true, "approved for artifact " + shortDigest(artifact) + " (" + earlier->at + ")", "passed");
@@ -718,11 +776,15 @@ class Runner : public Executor {
                             (ciJob(o_) && o_.state.backend == StateBackend::Postgres
                                  ? " --state-project " + g_.projectName
                                  : std::string()) +
-                            " --as EMAIL";
+                            (signatures ? " --key KEY" : " --as EMAIL");
+      std::string notCounted;
+      for (const std::string& why : signedRows.notCounted) notCounted += (notCounted.empty() ? "" : "; ") + why;
       return immediate(i, false,
                        changed + "artifact " + shortDigest(artifact) + " of model `" + model->name +
                            "` needs approval by " + tally.missing() + "; each runs `" + command + "`" +
-                           (ciJob(o_) ? " with the same MLOPS_STATE, then re-run this job" : ""),
+                           (signatures ? " (KEY: their SSH key listed in " + g_.signers->path + ")" : "") +
+                           (ciJob(o_) ? " with the same MLOPS_STATE, then re-run this job" : "") +
+                           (notCounted.empty() ? "" : " (not counted: " + notCounted + ")"),
                        "waiting");
     }
     if (o_.dryRun) return immediate(i, true, "approvals are complete", "would pass");
@@ -739,6 +801,12 @@ class Runner : public Executor {
     pass.policy = policy;
     pass.metrics = metricsText(*model);
     pass.profiles = referenceProfiles(gate);
+    if (signatures) {
+      std::optional<std::string> evidence =
+          signatures->evidence(g_, gate, tally, signedRows.rows, subjects, o_.runtimeVersion, error);
+      if (!evidence) return immediate(i, false, "cannot write the gate pass's evidence: " + error);
+      pass.evidence = std::move(*evidence);
+    }
     passes_.push_back(state_->recordGatePass(std::move(pass)));
     gatePassed_[gate.id] = artifact;
     immediate(i, true, "approved by " + approvers + " for artifact " + shortDigest(artifact), "passed");
@@ -1025,6 +1093,8 @@ class Runner : public Executor {
   std::set<std::string> wouldRun_;  // dry run: node ids that would run
   std::set<std::string> waiting_;   // gates waiting for approvals
   std::vector<ApprovalRecord> approvals_;  // the rows that verify
+  std::unique_ptr<GateSignatures> signatures_;  // a project with signers, from its first gate on
+  bool trustFailed_ = false;
   std::vector<GatePass> passes_;          // the gate passes that verify, oldest first
   std::map<std::string, std::string> gatePassed_;  // gate id → the artifact digest it passed in this run
   std::unordered_map<std::string, NodeSuccess> successes_;  // last success by node id
@@ -1396,6 +1466,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
     else
       state.cache().forgetNoopManifest();
   }
+  if (runner.trustFailed()) return RunStatus::Usage;
   bool stepFailed = runner.monitorFailed();
   for (size_t i = 0; i < results.size(); ++i)
     if (results[i].outcome == Outcome::Failed && order[i]->kind != ir::NodeKind::Test &&

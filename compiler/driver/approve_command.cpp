@@ -1,14 +1,28 @@
-// mlopsc approve GATE [--as EMAIL] [--artifact PREFIX] [--role ROLE]
-// [--comment TEXT] [--project DIR]: records an approval of a gate for the
-// model artifact on disk, or for the artifact a model's run or CI job
-// recorded in the record under a digest starting with PREFIX
+// mlopsc approve GATE [--key KEY] [--as EMAIL] [--artifact PREFIX]
+// [--role ROLE] [--comment TEXT] [--project DIR]: records an approval of a
+// gate for the model artifact on disk, or for the artifact a model's run or
+// CI job recorded in the record under a digest starting with PREFIX
 // (runtime/approvals.h). Refuses, saying why, a person who is not a member
 // of an approval role of the gate or who is a member of the role owning the
 // model (separation of duties).
+//
+// In a project with `signers` the approval is signed (docs/security.md,
+// signed approvals): the approver is whoever the signing key belongs to in
+// allowed_signers, `--as` only asserts it, and the row holds an in-toto
+// statement over the model's SHA-256 subjects signed with
+// `ssh-keygen -Y sign -n mlops-approval`, verified before it is recorded.
 #include "driver/commands.h"
 #include "driver/project_state.h"
+#include "driver/version.h"
 #include "runtime/approvals.h"
 #include "runtime/content_hash.h"
+#include "runtime/private_temp_dir.h"
+#include "runtime/trust/approval_signatures.h"
+#include "runtime/trust/approval_sshsig.h"
+#include "runtime/trust/project_signers.h"
+#include "runtime/trust/signing_key.h"
+#include "runtime/trust/subjects.h"
+#include "runtime/trust/verify_cache.h"
 #include "support/display_text.h"
 #include "sema/member_address.h"
 
@@ -25,7 +39,8 @@ llvm::cl::opt<std::string> approveGate(llvm::cl::Positional, llvm::cl::desc("<ga
 llvm::cl::opt<std::string> approveAs("as",
                                      llvm::cl::desc("Who approves: an e-mail address, read as role members are "
                                                     "(trimmed, lowercased, ASCII only; default: "
-                                                    "`git config user.email`)"),
+                                                    "`git config user.email`). With signers: optional, and "
+                                                    "refused unless it is the signing key's owner"),
                                      llvm::cl::value_desc("email"), llvm::cl::sub(approveCommand),
                                      llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> approveRole("role",
@@ -38,6 +53,12 @@ llvm::cl::opt<std::string> approveArtifact(
                    "least 8 hex digits, as a waiting gate prints it) instead of the model's outputs on disk: no "
                    "model files needed, for the gates of CI jobs (with the same MLOPS_STATE)"),
     llvm::cl::value_desc("prefix"), llvm::cl::sub(approveCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> approveKey(
+    "key",
+    llvm::cl::desc("The SSH key that signs the approval, in a project with signers: a private key file, a public "
+                   "key file whose private half is in ssh-agent, or `key::ssh-ed25519 AAAA…` (default: "
+                   "MLOPS_SIGNING_KEY, else git's user.signingkey when gpg.format is ssh)"),
+    llvm::cl::value_desc("key"), llvm::cl::sub(approveCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> approveComment("comment", llvm::cl::desc("Why, for the record"),
                                           llvm::cl::value_desc("text"), llvm::cl::sub(approveCommand),
                                           llvm::cl::cat(commandCategory));
@@ -64,8 +85,8 @@ constexpr size_t kArtifactDigits = 32;
 // with `given`; nullopt after saying why (no digest prefix, none, several).
 // Rows are read as hostile input: one whose digest is no digest is no
 // candidate.
-std::optional<std::string> recordedArtifact(const runtime::Record& record, const ir::Node& model,
-                                            const std::string& given) {
+std::optional<runtime::ArtifactRecord> recordedArtifact(const runtime::Record& record, const ir::Node& model,
+                                                        const std::string& given) {
   std::string prefix = llvm::StringRef(given).trim().lower();
   if (prefix.size() < kMinimumArtifactPrefix || prefix.size() > kArtifactDigits ||
       prefix.find_first_not_of("0123456789abcdef") != std::string::npos) {
@@ -86,7 +107,7 @@ std::optional<std::string> recordedArtifact(const runtime::Record& record, const
     for (const runtime::ArtifactRecord* c : candidates) seen = seen || c->digest == a.digest;
     if (!seen) candidates.push_back(&a);
   }
-  if (candidates.size() == 1) return candidates.front()->digest;
+  if (candidates.size() == 1) return *candidates.front();
   if (candidates.empty()) {
     llvm::errs() << "mlopsc: error: no artifact of model `" << model.name << "` with a digest starting " << prefix
                  << " is in the record at " << record.describe()
@@ -101,6 +122,168 @@ std::optional<std::string> recordedArtifact(const runtime::Record& record, const
   return std::nullopt;
 }
 
+// Signs and records the approval of `gate` for `model` in a project with
+// signers (the file named by the graph, checked against its digest).
+int approveSigned(ProjectState& project, const ir::PipelineGraph& g, const ir::Node& gate, const ir::Node& model) {
+  auto usage = [](const std::string& why) {
+    llvm::errs() << "mlopsc: error: " << why << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  };
+  auto refused = [](const std::string& why) {
+    llvm::errs() << "mlopsc: error: approval refused: " << why << '\n';
+    return static_cast<int>(ExitCode::Refused);
+  };
+  std::string error;
+  std::optional<runtime::ProjectSigners> signers = runtime::loadProjectSigners(g, project.root, error);
+  if (!signers) return usage(error);
+  std::optional<runtime::SshKeygen> keygen = runtime::SshKeygen::locate(error);
+  if (!keygen) return usage(error);
+  std::optional<runtime::PrivateTempDir> tmp = runtime::PrivateTempDir::create(error);
+  if (!tmp) return usage(error);
+
+  // Who signs: the key's line in allowed_signers, never a claim.
+  runtime::KeySources sources;
+  if (approveKey.getNumOccurrences()) sources.flag = std::string(approveKey);
+  if (const char* env = std::getenv("MLOPS_SIGNING_KEY"); env && *env) sources.environment = std::string(env);
+  sources.gitRoot = project.root;
+  std::optional<runtime::SigningKey> key = runtime::findSigningKey(sources, *tmp, error);
+  if (!key) return usage(error);
+  std::optional<std::string> fingerprint = runtime::keyFingerprint(*keygen, *key, error);
+  if (!fingerprint) return usage(error);
+  const support::SignerLine* line = signers->file.byFingerprint(*fingerprint);
+  std::string signersName = "`" + support::escapeControls(g.signers->path) + "`";
+  if (!line)
+    return refused("the key " + *fingerprint + " (" + support::escapeControls(key->given) + ", from " + key->source +
+                   ") is in no line of " + signersName +
+                   ": ask a maintainer to add it through a reviewed change (docs/cli.md, signing approvals)");
+  std::string principal = line->principal;
+  if (approveAs.getNumOccurrences()) {
+    llvm::StringRef trimmed = llvm::StringRef(approveAs).trim(" \t\r\n\v\f");
+    std::string claimed = sema::checkMemberAddress(trimmed) ? sema::printableAddress(trimmed)
+                                                             : sema::normalizedAddress(trimmed);
+    if (claimed != principal)
+      return refused("--as " + claimed + ", but the key " + *fingerprint + " is " + principal + "'s (" + signersName +
+                     " line " + std::to_string(line->line) + "): an approval is in the name of its key's owner");
+  }
+  if (!line->allows(runtime::kApprovalNamespace))
+    return refused("the key's line " + std::to_string(line->line) + " of " + signersName +
+                   " does not allow namespace `mlops-approval`");
+  std::string now = runtime::utcTimestamp();
+  int64_t nowSeconds = support::parseSignersTime(*runtime::sshVerifyTime(now)).value_or(0);
+  if (line->validAfter && nowSeconds < *line->validAfter)
+    return refused("the key of " + principal + " is valid only from " + support::formatSignersTime(*line->validAfter) +
+                   " (" + signersName + " line " + std::to_string(line->line) + ")");
+  if (line->validBefore && nowSeconds >= *line->validBefore)
+    return refused("the key of " + principal + " expired at " + support::formatSignersTime(*line->validBefore) +
+                   " (valid-before, " + signersName + " line " + std::to_string(line->line) + ")");
+
+  // What is signed: the model's outputs by SHA-256, from the files on disk
+  // or, for a CI job's artifact, as its model job recorded them.
+  std::string artifact;
+  std::vector<runtime::Subject> subjects;
+  if (approveArtifact.getNumOccurrences()) {
+    std::optional<runtime::ArtifactRecord> recorded = recordedArtifact(*project.store, model, approveArtifact);
+    if (!recorded) return static_cast<int>(ExitCode::Usage);
+    artifact = recorded->digest;
+    if (recorded->subjects.empty())
+      return usage("artifact " + artifact.substr(0, 12) + " of model `" + model.name +
+                   "` was recorded without the SHA-256 digests an approval signs (by a run before the project had "
+                   "signers, or an mlopsc before 0.1.0): build the model again, or approve with its files on disk");
+    std::optional<std::vector<runtime::Subject>> parsed = runtime::parseSubjects(recorded->subjects, error);
+    if (!parsed) return usage("the record's artifact " + artifact.substr(0, 12) + " is malformed: " + error);
+    subjects = std::move(*parsed);
+  } else {
+    std::string missing;
+    std::optional<runtime::TrustedOutputs> built = runtime::trustedOutputs(model, project.root, missing);
+    if (!built)
+      return usage("model `" + model.name + "` has not been built: its output `" + missing +
+                   "` is missing; run `mlopsc run` first, or name a recorded artifact with --artifact");
+    if (!built->unsignable.empty())
+      return usage("model `" + model.name + "` cannot be signed: " + built->unsignable);
+    artifact = runtime::artifactDigest(built->outputs);
+    subjects = std::move(built->subjects);
+  }
+  std::string why;
+  std::optional<std::string> role = runtime::approvalRoleFor(g, gate, principal, approveRole, why);
+  if (!role) return refused(support::escapeControls(why));
+
+  runtime::GateContext context = runtime::gateContextFor(g, gate, subjects);
+  std::unique_ptr<runtime::VerifyCache> cache = runtime::VerifyCache::open();
+  runtime::ApprovalVerifier verifier(signers->file, signers->bytes, &*keygen, cache.get());
+  std::vector<runtime::ApprovalRecord> log = project.store->approvals();
+  log.resize(runtime::verifiedApprovalCount(log));
+  runtime::SignedApprovals counted = runtime::signedApprovalsFor(verifier, log, gate.id, artifact, context, now, 2);
+  for (const runtime::ApprovalRecord& r : counted.rows)
+    if (r.email == principal) {
+      llvm::outs() << principal << " already approved gate `" << gate.name << "` for artifact " << artifact.substr(0, 12)
+                   << " (approval " << r.id << ", " << r.at << ", signed)\n";
+      return 0;
+    }
+
+  runtime::ApprovalStatement statement;
+  statement.subjects = subjects;
+  statement.approver = principal;
+  statement.artifact = artifact;
+  statement.comment = approveComment;
+  statement.gate = gate.name;
+  statement.mlopsc = kVersion;
+  statement.policySha256 = context.policy;
+  statement.project = g.projectName;
+  statement.role = *role;
+  statement.signersSha256 = signers->file.sha256;
+  statement.specSha256 = runtime::specDigest(g);
+  std::optional<std::string> signersCopy = tmp->write(tmp->newName(".signers"), signers->bytes, error);
+  if (!signersCopy) return usage(error);
+  // Another approver may append between our read of the head and our
+  // insert: the statement names the head, so it is signed again on the new
+  // one (a key in ssh-agent is silent; a passphrase is asked again).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    runtime::ApprovalHead head = project.store->approvalsHead();
+    if (!project.store->ok()) return usage("cannot read the approvals log: " + project.store->error());
+    statement.previous = head.hash;
+    statement.time = std::max(runtime::utcTimestamp(), head.at);
+    std::optional<std::string> payload = runtime::serializeStatement(statement, error);
+    if (!payload) return usage("cannot sign this approval: " + error);
+    std::optional<std::string> signature = runtime::signPayload(*keygen, *tmp, *key, *payload, error);
+    if (!signature) return usage(error);
+    // Checked as every gate will check it, before it is recorded.
+    std::vector<runtime::KeygenVerdict> check = runtime::verifySignatures(
+        *keygen, *tmp, *signersCopy, {{*payload, *signature, principal, statement.time}}, 1);
+    if (check.empty() || !check.front().verified)
+      return refused("the signature does not verify against " + signersName + ": " +
+                     (check.empty() ? std::string("no verdict") : check.front().reason));
+    runtime::ApprovalRecord row;
+    row.id = head.id + 1;
+    row.gate = gate.id;
+    row.role = *role;
+    row.email = principal;
+    row.comment = approveComment;
+    row.artifact = artifact;
+    row.at = statement.time;
+    row.prevHash = head.hash;
+    row.payload = *payload;
+    row.signature = *signature;
+    row.signingKey = *fingerprint;
+    std::optional<runtime::ApprovalRecord> stored = project.store->appendSignedApproval(row, runtime::approvalHash);
+    if (!project.store->ok()) return usage("the approval was not recorded: " + project.store->error());
+    if (!stored) continue;
+    counted.rows.push_back(*stored);
+    runtime::GateTally tally = runtime::tallyApprovals(g, gate, artifact, counted.rows);
+    llvm::outs() << "approved gate `" << gate.name << "` for model `" << model.name << "` (artifact "
+                 << artifact.substr(0, 12) << ") as " << principal << " (" << *role << "); approval " << stored->id
+                 << ", hash " << stored->hash.substr(0, 12) << '\n'
+                 << "signed with " << *fingerprint << " (" << principal << ", " << support::escapeControls(g.signers->path)
+                 << " line " << line->line << ")\n";
+    if (tally.met())
+      llvm::outs() << "every approval the gate needs is in: the next `mlopsc run` passes it (in CI: re-run the "
+                      "gate's job)\n";
+    else
+      llvm::outs() << "still needed: " << tally.missing() << '\n';
+    return 0;
+  }
+  return usage("the approvals log keeps moving (3 tries): approve again");
+}
+
 }  // namespace
 
 int runApprove() {
@@ -113,6 +296,18 @@ int runApprove() {
   const ir::PipelineGraph& g = *project->graph;
   const ir::Node* gate = findNodeOrReport(g, approveGate, "gate");
   if (!gate) return static_cast<int>(ExitCode::Usage);
+  const ir::Node* model = g.find(gate->model);
+  if (!model) {
+    llvm::errs() << "mlopsc: error: the model `" << gate->model << "` of gate `" << gate->name << "` is not in the graph\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  if (g.signers) return approveSigned(*project, g, *gate, *model);
+  if (approveKey.getNumOccurrences()) {
+    llvm::errs() << "mlopsc: error: --key signs approvals, but project `" << g.projectName
+                 << "` names no signers file: its approvals are self-asserted (W0607); add `signers = "
+                    "file(\"allowed_signers\")` to the project to sign them\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
   std::string given = approveAs.getNumOccurrences() ? std::string(approveAs) : gitEmail();
   if (given.empty()) {
     llvm::errs() << "mlopsc: error: who approves? give --as EMAIL (no `git config user.email` is set)\n";
@@ -128,16 +323,11 @@ int runApprove() {
     return static_cast<int>(ExitCode::Usage);
   }
   std::string email = sema::normalizedAddress(trimmed);
-  const ir::Node* model = g.find(gate->model);
-  if (!model) {
-    llvm::errs() << "mlopsc: error: the model `" << gate->model << "` of gate `" << gate->name << "` is not in the graph\n";
-    return static_cast<int>(ExitCode::Usage);
-  }
   std::string artifact;
   if (approveArtifact.getNumOccurrences()) {
-    std::optional<std::string> recorded = recordedArtifact(*project->store, *model, approveArtifact);
+    std::optional<runtime::ArtifactRecord> recorded = recordedArtifact(*project->store, *model, approveArtifact);
     if (!recorded) return static_cast<int>(ExitCode::Usage);
-    artifact = *recorded;
+    artifact = recorded->digest;
   } else {  // the artifact as it is on disk, hashed from its bytes, as the gate will see it
     std::string missing;
     std::optional<runtime::NodeSuccess> built = runtime::currentOutputs(*model, project->root, missing);

@@ -158,6 +158,18 @@ void finishRecord(CompileRecord& record, Compilation& compilation) {
                     runtime::hashBytes(std::string_view(sources.getMemoryBuffer(id)->getBuffer()))))
         return;
     }
+  // The signers file (`signers = file(...)`): its digest is in the IR.
+  for (const auto& program : compilation.programs())
+    if (program->signers && program->signers->bufferId && program->signers->bufferId < covered.size()) {
+      unsigned id = program->signers->bufferId;
+      if (covered[id]) continue;
+      covered[id] = true;
+      const llvm::MemoryBuffer* buffer = sources.getMemoryBuffer(id);
+      if (program->signers->opened.empty() ||
+          !addInput(record, CacheInput::Kind::File, program->signers->opened,
+                    runtime::hashBytes(std::string_view(buffer->getBuffer()))))
+        return;
+    }
   if (std::find(covered.begin() + 1, covered.end(), false) != covered.end()) return;
   for (const std::string& path : binaryFiles())
     if (!addInput(record, CacheInput::Kind::File, path, std::nullopt)) return;

@@ -125,6 +125,7 @@ class Builder {
     project(g);
     projectImage_ = g.image;
     sources(g);
+    signers(g);
     for (const auto& s : p_.symbols) {
       switch (s->kind) {
         case sema::SymbolKind::Role: g.roles.push_back(role(*s)); break;
@@ -241,6 +242,14 @@ class Builder {
       llvm::StringRef digest = sha.final();  // 32 raw bytes
       g.sources.push_back({m->file->path.str(), llvm::toHex(digest, /*LowerCase=*/true)});
     }
+  }
+
+  void signers(PipelineGraph& g) {
+    if (!p_.signers || !p_.signers->bufferId) return;
+    llvm::StringRef text = p_.sources().getMemoryBuffer(p_.signers->bufferId)->getBuffer();
+    llvm::SHA256 sha;
+    sha.update(text);
+    g.signers = SignersRef{p_.signers->path, llvm::toHex(sha.final(), /*LowerCase=*/true)};
   }
 
   Role role(const sema::Symbol& s) {

@@ -1,5 +1,7 @@
 #include "ir/ir_reader.h"
 
+#include <llvm/Support/Path.h>
+
 #include <stdexcept>
 #include <unordered_set>
 
@@ -259,6 +261,20 @@ PipelineGraph graph(const At& doc) {
   At sources = doc["sources"];
   for (size_t i = 0; i < sources.array().size(); ++i)
     g.sources.push_back({sources.at(i)["path"].string(), sources.at(i)["sha256"].string()});
+  At signers = doc["signers"];
+  if (!signers.value.is_null()) {
+    signers.object();
+    At path = signers["path"];
+    g.signers = ir::SignersRef{path.string(), signers["sha256"].string()};
+    // Read by every gate: a path the compiler would have refused (outside
+    // the project, hidden) never names the file that says who may sign.
+    llvm::StringRef p(g.signers->path);
+    bool hidden = false;
+    for (auto it = llvm::sys::path::begin(p), end = llvm::sys::path::end(p); it != end; ++it)
+      hidden = hidden || (it->startswith(".") && *it != ".");  // `..` included
+    if (p.empty() || llvm::sys::path::is_absolute(p) || hidden)
+      path.fail("expected a path inside the project, not hidden");
+  }
   At roles = doc["roles"];
   for (size_t i = 0; i < roles.array().size(); ++i) {
     At r = roles.at(i);

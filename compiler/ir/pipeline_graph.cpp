@@ -286,6 +286,15 @@ void writeJson(const PipelineGraph& g, std::string& out) {
     w.endObject();
   }
   w.endArray();
+  w.key("signers");
+  if (!g.signers) {
+    w.null();
+  } else {
+    w.beginObject();
+    w.field("path", g.signers->path);
+    w.field("sha256", g.signers->sha256);
+    w.endObject();
+  }
   w.key("roles");
   w.beginArray();
   for (const Role& r : g.roles) {

@@ -19,8 +19,8 @@
 
 namespace mlops::ir {
 
-// 2: steps and models carry `code` (docs/ir.md section 9).
-inline constexpr int kIrVersion = 2;
+// 2: steps and models carry `code`; 3: `signers` (docs/ir.md section 9).
+inline constexpr int kIrVersion = 3;
 
 struct Location {
   std::string file;  // as given to the compiler (root) or resolved (imports)
@@ -177,11 +177,21 @@ struct SourceFile {
   std::string sha256;
 };
 
+// The project's allowed_signers file (`signers = file(...)`): who may sign
+// approvals. The runtime reads `root/path` and refuses bytes whose SHA-256
+// is not this one: changing who may sign needs a new compile, and the IR
+// names the exact file its gates trust.
+struct SignersRef {
+  std::string path;    // as written in the spec, relative to `root`
+  std::string sha256;  // of the file's bytes when compiled
+};
+
 struct PipelineGraph {
   std::string projectName, version, riskTier, image, projectDoc, projectDescription;
   std::string root;  // folder of the root spec as given: commands run there
   Location projectLocation;
   std::vector<SourceFile> sources;
+  std::optional<SignersRef> signers;  // unset: approvals are self-asserted (W0607)
   std::vector<Role> roles;
   std::vector<Kpi> kpis;
   std::vector<Node> nodes;

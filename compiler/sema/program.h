@@ -93,6 +93,7 @@ struct SignersFacts {
   std::string path;                       // as written, relative to the root spec's folder
   const ast::StringExpr* site = nullptr;  // the file("...") string
   unsigned bufferId = 0;                  // 0 when the file could not be used
+  std::string opened;                     // the path read from disk ("" for in-memory text)
   support::SignersFile file;              // its accepted lines
   bool complete = false;                  // read, and no line refused (E0307)
 };

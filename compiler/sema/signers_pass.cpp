@@ -41,7 +41,7 @@ class SignersPass : public Pass {
     SignersFacts facts;
     facts.path = site->value.str();
     facts.site = site;
-    facts.bufferId = load(*root, *site);
+    facts.bufferId = load(*root, *site, facts.opened);
     if (facts.bufferId) {
       llvm::StringRef bytes = program.sources().getMemoryBuffer(facts.bufferId)->getBuffer();
       std::vector<support::SignersProblem> problems;
@@ -64,7 +64,7 @@ class SignersPass : public Pass {
   }
 
   // Loads the signers file into the SourceMgr; its buffer, or 0 after E0307.
-  unsigned load(const Module& root, const StringExpr& site) {
+  unsigned load(const Module& root, const StringExpr& site, std::string& opened) {
     auto& diags = program_->diags();
     llvm::StringRef written = site.value;
     auto refuse = [&](llvm::StringRef why) {
@@ -106,6 +106,7 @@ class SignersPass : public Pass {
     if (llvm::sys::fs::status(path, status) || !llvm::sys::fs::exists(status)) return refuse("does not exist");
     if (llvm::sys::fs::is_directory(status)) return refuse("is a directory");
     if (!llvm::sys::fs::is_regular_file(status)) return refuse("is not a regular file (a device, pipe or socket)");
+    opened = path.str().str();
     return syntax::loadSourceFile(program_->sources(), diags, path, kMaxSignersBytes, display).bufferId;
   }
 

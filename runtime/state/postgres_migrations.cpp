@@ -121,11 +121,16 @@ ALTER TABLE approvals ADD CONSTRAINT approvals_signed_whole CHECK ((payload = ''
 ALTER TABLE gate_passes ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Schema 8, as SQLite's eighth: an artifact's SHA-256 subjects.
+const char* const kVersion8 = R"sql(
+ALTER TABLE artifacts ADD COLUMN subjects TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<PgMigration>& pgMigrations() {
-  static const std::vector<PgMigration> migrations = {{5, kBaseline}, {6, kVersion6}, {7, kVersion7}};
-  static_assert(kStateSchemaVersion == 7, "a new schema version needs its PostgreSQL migration here");
+  static const std::vector<PgMigration> migrations = {{5, kBaseline}, {6, kVersion6}, {7, kVersion7}, {8, kVersion8}};
+  static_assert(kStateSchemaVersion == 8, "a new schema version needs its PostgreSQL migration here");
   return migrations;
 }
 

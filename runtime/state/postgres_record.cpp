@@ -490,9 +490,10 @@ std::optional<std::string> PostgresRecord::lastGraph(int64_t* run) const {
 
 void PostgresRecord::recordArtifact(const ArtifactRecord& a) {
   flushResults();
-  exec("INSERT INTO artifacts (run, model, digest, metrics, at) VALUES ($1, $2, $3, $4, $5) "
-       "ON CONFLICT (model, digest, run) DO UPDATE SET metrics = excluded.metrics, at = excluded.at",
-       {std::to_string(a.run), a.model, a.digest, a.metrics, a.at.empty() ? utcTimestamp() : a.at});
+  exec("INSERT INTO artifacts (run, model, digest, metrics, at, subjects) VALUES ($1, $2, $3, $4, $5, $6) "
+       "ON CONFLICT (model, digest, run) DO UPDATE SET metrics = excluded.metrics, at = excluded.at, "
+       "subjects = excluded.subjects",
+       {std::to_string(a.run), a.model, a.digest, a.metrics, a.at.empty() ? utcTimestamp() : a.at, a.subjects});
 }
 
 std::vector<ArtifactRecord> PostgresRecord::findArtifacts(const std::string& modelId,
@@ -500,11 +501,11 @@ std::vector<ArtifactRecord> PostgresRecord::findArtifacts(const std::string& mod
   flushResults();
   Outcome o;
   std::vector<ArtifactRecord> out;
-  if (!exec("SELECT run, model, digest, metrics, at FROM artifacts "
+  if (!exec("SELECT run, model, digest, metrics, at, subjects FROM artifacts "
             "WHERE model = $1 AND left(digest, length($2)) = $2 ORDER BY run DESC, seq DESC",
             {modelId, digestPrefix}, &o))
     return out;
-  for (int i = 0; i < o.rows(); ++i) out.push_back({o.integer(i, 0), o.text(i, 1), o.text(i, 2), o.text(i, 3), o.text(i, 4)});
+  for (int i = 0; i < o.rows(); ++i) out.push_back({o.integer(i, 0), o.text(i, 1), o.text(i, 2), o.text(i, 3), o.text(i, 4), o.text(i, 5)});
   return out;
 }
 

@@ -16,7 +16,7 @@ namespace mlops::runtime {
 
 // The schema version of the state, the same numbering on every backend:
 // a state from a newer mlopsc is refused.
-inline constexpr int kStateSchemaVersion = 7;
+inline constexpr int kStateSchemaVersion = 8;
 
 // Now, in UTC, as ISO 8601 (`2026-11-27T03:00:16Z`): how the store records times.
 std::string utcTimestamp();
@@ -54,7 +54,7 @@ std::string joinedRunStatus(const std::string& current, const std::string& finis
 // (runtime/approvals.h computes and verifies it). A signed row (schema 7)
 // also holds the statement its approver signed and the signature, both
 // verbatim: the record stores and returns their bytes, it never parses
-// them (runtime/approval_signatures.h does, as hostile input).
+// them (runtime/trust/approval_signatures.h does, as hostile input).
 struct ApprovalRecord {
   int64_t id = 0;
   std::string gate, role, email, comment;
@@ -120,6 +120,12 @@ struct ArtifactRecord {
   std::string digest;
   std::string metrics;  // JSON object text, "{}" when the model writes none
   std::string at;       // UTC, ISO 8601; filled by recordArtifact when empty
+  // In a project with signers: the model's outputs with their SHA-256
+  // digests (runtime/trust/subjects.h), canonical JSON, what an approver
+  // with no model files signs (`approve --artifact`). Like the digest, a
+  // claim: a gate counts a statement only for subjects it recomputed from
+  // the bytes. "" otherwise.
+  std::string subjects;
 };
 
 // A table of the record for `mlopsc state export` and `import`: its rows

@@ -153,6 +153,12 @@ ALTER TABLE approvals ADD COLUMN signature TEXT NOT NULL DEFAULT ''
 ALTER TABLE approvals ADD COLUMN signing_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE gate_passes ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
 )sql",
+    // 8: what a model job produced, with its outputs' SHA-256 digests (in a
+    // project with signers), so an approver without the model files signs
+    // the artifact a CI job built (`approve --artifact`).
+    R"sql(
+ALTER TABLE artifacts ADD COLUMN subjects TEXT NOT NULL DEFAULT '';
+)sql",
 };
 // Run after migration 5 (and sealGatePasses).
 const char* const kGatePassTriggersSql = R"sql(

@@ -373,23 +373,24 @@ std::vector<std::pair<int64_t, NodeRecord>> SqliteStore::nodeHistory(const std::
 }
 
 void SqliteStore::recordArtifact(const ArtifactRecord& a) {
-  Statement(db_, "INSERT OR REPLACE INTO artifacts (run, model, digest, metrics, at) VALUES (?, ?, ?, ?, ?)")
+  Statement(db_, "INSERT OR REPLACE INTO artifacts (run, model, digest, metrics, at, subjects) VALUES (?, ?, ?, ?, ?, ?)")
       .bind(1, a.run)
       .bind(2, a.model)
       .bind(3, a.digest)
       .bind(4, a.metrics)
       .bind(5, a.at.empty() ? utcTimestamp() : a.at)
+      .bind(6, a.subjects)
       .run();
 }
 
 std::vector<ArtifactRecord> SqliteStore::findArtifacts(const std::string& modelId,
                                                        const std::string& digestPrefix) const {
   // substr, not LIKE or GLOB: the prefix is the user's text, wildcards and all.
-  Statement s(db_, "SELECT run, model, digest, metrics, at FROM artifacts "
+  Statement s(db_, "SELECT run, model, digest, metrics, at, subjects FROM artifacts "
                    "WHERE model = ?1 AND substr(digest, 1, length(?2)) = ?2 ORDER BY run DESC, rowid DESC");
   s.bind(1, modelId).bind(2, digestPrefix);
   std::vector<ArtifactRecord> out;
-  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+  while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
   return out;
 }
 

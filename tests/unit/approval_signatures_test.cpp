@@ -1,13 +1,13 @@
 // Which approval rows count as signed by the person they name
-// (runtime/approval_signatures.h), with real ed25519 keys and the real
+// (runtime/trust/approval_signatures.h), with real ed25519 keys and the real
 // ssh-keygen: a row signed by its approver verifies; impersonation, a git
 // signature, a key outside its window, an edited row, a replay onto
 // another place in the log, a key removed from the signers file and a
 // statement for another gate or policy do not, each with its reason.
-#include "runtime/approval_signatures.h"
-#include "runtime/approval_sshsig.h"
-#include "runtime/approval_statement.h"
-#include "runtime/verify_cache.h"
+#include "runtime/trust/approval_signatures.h"
+#include "runtime/trust/approval_sshsig.h"
+#include "runtime/trust/approval_statement.h"
+#include "runtime/trust/verify_cache.h"
 #include "ssh_test_support.h"
 
 #include <catch2/catch.hpp>

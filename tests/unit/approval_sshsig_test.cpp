@@ -1,10 +1,10 @@
 // Signing and verifying statements with the real ssh-keygen and real keys
-// (runtime/approval_sshsig.h): a signed canonical statement verifies for
+// (runtime/trust/approval_sshsig.h): a signed canonical statement verifies for
 // its approver; impersonation, a git signature, a key outside its
 // valid-after/valid-before window at the statement's time and a tampered
 // payload do not, each with ssh-keygen's reason.
-#include "runtime/approval_sshsig.h"
-#include "runtime/approval_statement.h"
+#include "runtime/trust/approval_sshsig.h"
+#include "runtime/trust/approval_statement.h"
 #include "ssh_test_support.h"
 
 #include <catch2/catch.hpp>

@@ -1,9 +1,9 @@
-// The signed approval statement (runtime/approval_statement.h): the exact
+// The signed approval statement (runtime/trust/approval_statement.h): the exact
 // bytes are RFC 8785 canonical JSON, the same bytes Python's json.dumps
 // (sort_keys, compact separators, ensure_ascii=False) writes for the same
 // value; a payload is read back only in exactly that form and with valid
 // fields.
-#include "runtime/approval_statement.h"
+#include "runtime/trust/approval_statement.h"
 #include "ssh_test_support.h"
 
 #include <catch2/catch.hpp>

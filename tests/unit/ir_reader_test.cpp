@@ -50,13 +50,19 @@ TEST_CASE("every example's pipeline.json reads back to the same bytes", "[ir][re
 
 TEST_CASE("the reader says what is wrong and where", "[ir][reader]") {
   std::string text = golden("credit-risk");
-  CHECK(refusal("{\"ir_version\": 2,").rfind(": not valid JSON: ", 0) == 0);
+  CHECK(refusal("{\"ir_version\": 3,").rfind(": not valid JSON: ", 0) == 0);
   // A number no double holds (found by ir_reader_fuzzer): refused, not thrown.
   CHECK(refusal("{\"ir_version\": 1e999}") == ": not valid JSON: number overflow parsing '1e999'");
   CHECK(refusal("[]") == ": expected an object, found an array");
-  CHECK(refusal(edited(text, "\"ir_version\": 2", "\"ir_version\": 1")) ==
-        "/ir_version: unsupported ir_version 1: this mlopsc reads version 2 (rebuild pipeline.json with this mlopsc)");
-  CHECK(refusal(edited(text, "\"ir_version\": 2,", "")) == ": missing key `ir_version`");
+  CHECK(refusal(edited(text, "\"ir_version\": 3", "\"ir_version\": 2")) ==
+        "/ir_version: unsupported ir_version 2: this mlopsc reads version 3 (rebuild pipeline.json with this mlopsc)");
+  CHECK(refusal(edited(text, "\"ir_version\": 3,", "")) == ": missing key `ir_version`");
+  // The signers file a gate trusts is never outside the project or hidden.
+  for (const char* path : {"/etc/allowed_signers", "../allowed_signers", ".git/allowed_signers", "a/../../x", ""})
+    CHECK(refusal(edited(text, "\"path\": \"allowed_signers\"", std::string("\"path\": \"") + path + "\"")) ==
+          "/signers/path: expected a path inside the project, not hidden");
+  CHECK(refusal(edited(text, "\"signers\": {", "\"signers\": 1, \"x\": {")) ==
+        "/signers: expected an object, found a number");
   CHECK(refusal(edited(text, "\"kind\": \"step\"", "\"kind\": \"job\"")) ==
         "/nodes/1/kind: unknown node kind `job`: expected data, step, model, test, gate, deploy or monitor");
   CHECK(refusal(edited(text, "\"run\": \"python3 steps/features.py", "\"run\": 7, \"x\": \"")) ==

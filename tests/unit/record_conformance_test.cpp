@@ -221,13 +221,16 @@ void conforms(const Fresh& fresh) {
   SECTION("artifacts by digest prefix, newest first") {
     int64_t r1 = r.beginRun("ir"), r2 = r.beginRun("ir");
     r.recordArtifact({r1, "model:scorer", "2e673d531a11", R"({"auc":0.81})", ""});
-    r.recordArtifact({r2, "model:scorer", "2e673d531a11", R"({"auc":0.82})", "2026-12-07T01:00:00Z"});
+    r.recordArtifact({r2, "model:scorer", "2e673d531a11", R"({"auc":0.82})", "2026-12-07T01:00:00Z",
+                      R"([{"digest":{"sha256":"ab"},"name":"m.json"}])"});
     r.recordArtifact({r2, "model:scorer", "2e67ffff", "{}", ""});
     std::vector<ArtifactRecord> found = r.findArtifacts("model:scorer", "2e673d");
     REQUIRE(found.size() == 2);
     CHECK(found[0].run == r2);
     CHECK(found[0].at == "2026-12-07T01:00:00Z");
     CHECK(found[1].metrics == R"({"auc":0.81})");
+    CHECK(found[0].subjects == R"([{"digest":{"sha256":"ab"},"name":"m.json"}])");
+    CHECK(found[1].subjects.empty());
     CHECK(r.findArtifacts("model:scorer", "2e67%").empty());
     CHECK(r.findArtifacts("model:other", "").empty());
   }
@@ -450,9 +453,9 @@ TEST_CASE("a schema 6 SQLite record migrates to 7 with its chains intact", "[run
   CHECK(sqliteDirect(db, "UPDATE gate_passes SET evidence = 'x'").find("append-only") != std::string::npos);
   // A schema from a newer mlopsc is still refused.
   store.reset();
-  REQUIRE(sqliteDirect(db, "PRAGMA user_version = 8").empty());
+  REQUIRE(sqliteDirect(db, "PRAGMA user_version = 9").empty());
   CHECK(!SqliteStore::open(db, error));
-  CHECK(error.find("its schema is version 8, newer than this mlopsc (version 7)") != std::string::npos);
+  CHECK(error.find("its schema is version 9, newer than this mlopsc (version 8)") != std::string::npos);
 }
 
 TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "[runtime][state][pg]") {

@@ -1,9 +1,9 @@
-// Which key signs an approval (runtime/signing_key.h), found as git finds
+// Which key signs an approval (runtime/trust/signing_key.h), found as git finds
 // the key of an SSH-signed commit: --key, MLOPS_SIGNING_KEY, then git config
 // (gpg.format=ssh: user.signingkey, else gpg.ssh.defaultKeyCommand), in
 // git's forms (a file with `~`, `key::…`, a legacy `ssh-…` literal); and its
 // SHA256 fingerprint as ssh-keygen prints it.
-#include "runtime/signing_key.h"
+#include "runtime/trust/signing_key.h"
 #include "ssh_test_support.h"
 
 #include <catch2/catch.hpp>

@@ -1,10 +1,10 @@
-// ssh-keygen and the helper programs around it (runtime/ssh_keygen.h,
+// ssh-keygen and the helper programs around it (runtime/trust/ssh_keygen.h,
 // runtime/tool_process.h): found only where an absolute path says, run with
 // an environment built from scratch, detached from the terminal when
 // verifying, with stdin /dev/null when signing, stopped with their group
 // at the timeout, output capped, many at once in input order; and the
 // sentences its failures on real keys turn into.
-#include "runtime/ssh_keygen.h"
+#include "runtime/trust/ssh_keygen.h"
 #include "runtime/tool_process.h"
 #include "ssh_test_support.h"
 

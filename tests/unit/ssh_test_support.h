@@ -4,7 +4,7 @@
 #pragma once
 
 #include "runtime/private_temp_dir.h"
-#include "runtime/ssh_keygen.h"
+#include "runtime/trust/ssh_keygen.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>

@@ -1,10 +1,10 @@
-// The SHA-256 subjects an approval signs (runtime/subjects.h): a file's is
+// The SHA-256 subjects an approval signs (runtime/trust/subjects.h): a file's is
 // what `sha256sum` prints, a folder's what the coreutils recipe of
 // docs/attest.md gives, read in the same pass as the XXH3 artifact (equal
 // to currentOutputs'); folders the recipe cannot describe are refused with
 // the reason.
 #include "runtime/approvals.h"
-#include "runtime/subjects.h"
+#include "runtime/trust/subjects.h"
 #include "ssh_test_support.h"
 
 #include <catch2/catch.hpp>

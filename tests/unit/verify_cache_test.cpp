@@ -1,7 +1,7 @@
-// The per-user cache of ssh-keygen's verdicts (runtime/verify_cache.h):
+// The per-user cache of ssh-keygen's verdicts (runtime/trust/verify_cache.h):
 // where it lives, that `off` turns it off, that a cache that cannot be made
 // is no cache, its modes, its key recipe and that verdicts survive a reopen.
-#include "runtime/verify_cache.h"
+#include "runtime/trust/verify_cache.h"
 #include "ssh_test_support.h"
 
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-#include "runtime/ssh_keygen.h"
+#include "runtime/trust/ssh_keygen.h"
 
 #include "support/display_text.h"
 

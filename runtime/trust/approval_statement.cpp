@@ -1,4 +1,4 @@
-#include "runtime/approval_statement.h"
+#include "runtime/trust/approval_statement.h"
 
 #include "support/display_text.h"
 
@@ -63,9 +63,14 @@ bool isSubjectName(std::string_view name) {
 
 json digestObject(const std::string& sha256) { return json{{"sha256", sha256}}; }
 
-json toJson(const ApprovalStatement& s) {
+json subjectsJson(const std::vector<Subject>& list) {
   json subjects = json::array();
-  for (const Subject& sub : s.subjects) subjects.push_back(json{{"digest", digestObject(sub.sha256)}, {"name", sub.name}});
+  for (const Subject& sub : list) subjects.push_back(json{{"digest", digestObject(sub.sha256)}, {"name", sub.name}});
+  return subjects;
+}
+
+json toJson(const ApprovalStatement& s) {
+  json subjects = subjectsJson(s.subjects);
   json predicate{{"approver", s.approver}, {"artifact", s.artifact},     {"comment", s.comment},
                  {"gate", s.gate},         {"mlopsc", s.mlopsc},         {"policy", digestObject(s.policySha256)},
                  {"previous", s.previous}, {"project", s.project},       {"role", s.role},
@@ -212,6 +217,51 @@ std::optional<std::string> serializeStatement(const ApprovalStatement& s, std::s
     return std::nullopt;
   }
   return bytes;
+}
+
+std::optional<std::string> serializeSubjects(const std::vector<Subject>& subjects, std::string& why) {
+  // Checked as a statement checks them: a valid statement around them.
+  ApprovalStatement probe;
+  probe.subjects = subjects;
+  probe.approver = probe.gate = probe.mlopsc = probe.project = probe.role = "x";
+  probe.artifact = std::string(32, '0');
+  probe.policySha256 = probe.previous = probe.signersSha256 = probe.specSha256 = std::string(64, '0');
+  probe.time = "2000-01-01T00:00:00Z";
+  if (std::optional<std::string> problem = statementProblem(probe)) {
+    why = *problem;
+    return std::nullopt;
+  }
+  return canonicalJson(subjectsJson(subjects), why);
+}
+
+std::optional<std::vector<Subject>> parseSubjects(std::string_view text, std::string& why) {
+  if (text.size() > kMaxStatementBytes) {
+    why = "the subjects are longer than " + std::to_string(kMaxStatementBytes) + " bytes";
+    return std::nullopt;
+  }
+  json v = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (v.is_discarded() || !v.is_array()) {
+    why = "the subjects are not a JSON list";
+    return std::nullopt;
+  }
+  std::vector<Subject> out;
+  std::string inner;
+  for (const json& sub : v) {
+    std::optional<std::string> sha;
+    if (!hasExactKeys(sub, {"digest", "name"}) || !sub.at("name").is_string() ||
+        !(sha = digestField(sub, "digest", inner))) {
+      why = "a subject is not {\"digest\": {\"sha256\": …}, \"name\": …}";
+      return std::nullopt;
+    }
+    out.push_back({sub.at("name").get<std::string>(), *sha});
+  }
+  std::optional<std::string> again = serializeSubjects(out, why);
+  if (!again) return std::nullopt;
+  if (*again != text) {
+    why = "the subjects are not in the exact bytes mlopsc writes";
+    return std::nullopt;
+  }
+  return out;
 }
 
 std::optional<ApprovalStatement> parseStatement(std::string_view payload, std::string& why) {

@@ -1,8 +1,10 @@
-#include "runtime/approval_signatures.h"
+#include "runtime/trust/approval_signatures.h"
 
-#include "runtime/approval_sshsig.h"
+#include "runtime/content_hash.h"
+#include "runtime/gate_policy.h"
+#include "runtime/trust/approval_sshsig.h"
 #include "runtime/private_temp_dir.h"
-#include "runtime/verify_cache.h"
+#include "runtime/trust/verify_cache.h"
 #include "support/display_text.h"
 #include "support/sshsig.h"
 #include "support/ssh_key.h"
@@ -47,6 +49,20 @@ std::optional<std::string> rowDisagrees(const ApprovalStatement& s, const Approv
 }
 
 }  // namespace
+
+GateContext gateContextFor(const ir::PipelineGraph& graph, const ir::Node& gate, std::vector<Subject> subjects) {
+  return GateContext{graph.projectName, gate.name, gatePolicyDigest(graph, gate), std::move(subjects)};
+}
+
+std::string specDigest(const ir::PipelineGraph& graph) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ir::SourceFile& s : graph.sources) list.push_back({{"path", s.path}, {"sha256", s.sha256}});
+  std::string why;
+  // Paths are the compiler's (valid UTF-8, or it refused the spec); a
+  // hostile IR's invalid bytes digest as their replacement, never throw.
+  std::optional<std::string> bytes = canonicalJson(list, why);
+  return sha256Hex(bytes ? *bytes : list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
 
 ApprovalVerifier::ApprovalVerifier(const support::SignersFile& signers, std::string signersBytes,
                                    const SshKeygen* keygen, VerifyCache* cache)

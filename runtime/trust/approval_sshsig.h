@@ -1,4 +1,4 @@
-// Signing a statement (runtime/approval_statement.h) and checking a
+// Signing a statement (runtime/trust/approval_statement.h) and checking a
 // signature, both by ssh-keygen in the namespace `mlops-approval` (SSHSIG:
 // the namespace is inside what is signed, so a git commit or tag signature
 // over the same bytes never passes for an approval).
@@ -14,8 +14,8 @@
 #pragma once
 
 #include "runtime/private_temp_dir.h"
-#include "runtime/signing_key.h"
-#include "runtime/ssh_keygen.h"
+#include "runtime/trust/signing_key.h"
+#include "runtime/trust/ssh_keygen.h"
 
 #include <optional>
 #include <string>

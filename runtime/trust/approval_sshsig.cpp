@@ -1,6 +1,6 @@
-#include "runtime/approval_sshsig.h"
+#include "runtime/trust/approval_sshsig.h"
 
-#include "runtime/approval_statement.h"
+#include "runtime/trust/approval_statement.h"
 #include "support/display_text.h"
 
 #include <cerrno>

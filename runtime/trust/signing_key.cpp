@@ -1,4 +1,4 @@
-#include "runtime/signing_key.h"
+#include "runtime/trust/signing_key.h"
 
 #include "support/display_text.h"
 

@@ -1,4 +1,4 @@
-#include "runtime/verify_cache.h"
+#include "runtime/trust/verify_cache.h"
 
 #include "runtime/content_hash.h"
 

@@ -1,4 +1,4 @@
-#include "runtime/subjects.h"
+#include "runtime/trust/subjects.h"
 
 #include "runtime/content_hash.h"
 #include "runtime/interpolation.h"

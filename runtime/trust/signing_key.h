@@ -15,7 +15,7 @@
 #pragma once
 
 #include "runtime/private_temp_dir.h"
-#include "runtime/ssh_keygen.h"
+#include "runtime/trust/ssh_keygen.h"
 
 #include <optional>
 #include <string>

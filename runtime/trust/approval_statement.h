@@ -39,7 +39,7 @@ inline constexpr size_t kMaxStatementBytes = 16 * 1024;
 
 // A signed output: its project-relative path (a folder's ends in `/`) and
 // the SHA-256 (64 lower-case hex digits) of its bytes, or of a folder's
-// `sha256sum` lines (runtime/subjects.h).
+// `sha256sum` lines (runtime/trust/subjects.h).
 struct Subject {
   std::string name;
   std::string sha256;
@@ -81,6 +81,15 @@ std::optional<std::string> serializeStatement(const ApprovalStatement& s, std::s
 // invalid, or is not in the exact bytes mlopsc writes ("not written by
 // mlopsc: …").
 std::optional<ApprovalStatement> parseStatement(std::string_view payload, std::string& why);
+
+// The `subject` list alone, canonical JSON as in a statement: what an
+// artifact row of the record keeps (runtime/state/records.h), so an
+// approver without the model files signs what the model's job built.
+// Nullopt with `why` for subjects a statement could not hold.
+std::optional<std::string> serializeSubjects(const std::vector<Subject>& subjects, std::string& why);
+// Subjects back from serializeSubjects' exact bytes (a row is hostile
+// input: anything else is refused with `why`).
+std::optional<std::vector<Subject>> parseSubjects(std::string_view text, std::string& why);
 
 // Whether `time` is `YYYY-MM-DDTHH:MM:SSZ` with a real date and time.
 bool isStatementTime(std::string_view time);

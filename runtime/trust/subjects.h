@@ -16,7 +16,7 @@
 #pragma once
 
 #include "ir/pipeline_graph.h"
-#include "runtime/approval_statement.h"
+#include "runtime/trust/approval_statement.h"
 #include "runtime/state/records.h"
 
 #include <optional>

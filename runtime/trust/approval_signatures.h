@@ -5,23 +5,24 @@
 // `history --verify` and the report.
 //
 // The checks, cheap first, the first failure being the reason:
-// 1. the payload is a statement mlopsc wrote (runtime/approval_statement.h)
+// 1. the payload is a statement mlopsc wrote (runtime/trust/approval_statement.h)
 //    and says what the row says: gate, role, approver, comment, artifact,
 //    time and the previous row's hash; its time is not before the previous
 //    row's nor more than five minutes ahead of now;
 // 2. the armored signature (support/sshsig.h) is for namespace
 //    `mlops-approval`, by a key the signers file lists for this approver,
 //    allowed in that namespace and valid at the statement's time;
-// 3. ssh-keygen verifies it (runtime/approval_sshsig.h), or did before
-//    (runtime/verify_cache.h). Steps 1 and 2 only make the reason precise:
+// 3. ssh-keygen verifies it (runtime/trust/approval_sshsig.h), or did before
+//    (runtime/trust/verify_cache.h). Steps 1 and 2 only make the reason precise:
 //    a row they pass still needs ssh-keygen's "Good", so a bug in them can
 //    refuse a row, never accept one.
 // What a statement must match for one gate evaluation (its subjects, policy
 // and project) is `mismatch`, apart: it depends on the gate, not the row.
 #pragma once
 
-#include "runtime/approval_statement.h"
-#include "runtime/ssh_keygen.h"
+#include "ir/pipeline_graph.h"
+#include "runtime/trust/approval_statement.h"
+#include "runtime/trust/ssh_keygen.h"
 #include "runtime/state/records.h"
 #include "support/allowed_signers.h"
 
@@ -55,6 +56,14 @@ struct GateContext {
   std::string policy;              // gatePolicyDigest of the gate now
   std::vector<Subject> subjects;   // the model's outputs now
 };
+
+// The context of `gate` in `graph` for the model outputs `subjects`.
+GateContext gateContextFor(const ir::PipelineGraph& graph, const ir::Node& gate, std::vector<Subject> subjects);
+
+// A statement's `spec.sha256`: SHA-256 of the canonical JSON list
+// `[{"path":…,"sha256":…},…]` of the IR's sources (root first, then
+// imports), the spec the approver's mlopsc compiled.
+std::string specDigest(const ir::PipelineGraph& graph);
 
 class ApprovalVerifier {
  public:
