@@ -52,11 +52,14 @@ DEMO := examples/credit-risk
 demo: deps
 	$(MAKE) --no-print-directory build
 	$(BUILD_DIR)/mlopsc build $(DEMO)/credit_risk.mlops -o $(DEMO)/build/mlops
+	@# git checks the published demo keys out 0644; ssh-keygen signs only with private ones
+	chmod 600 $(DEMO)/demo-keys/*.key
 	@status=0; cd $(DEMO) && ../../$(BUILD_DIR)/mlopsc run credit_risk.mlops \
 	  --secrets-file demo.secrets.env --interval-scale 0.001 || status=$$?; \
 	if [ $$status -eq 5 ]; then \
-	  echo; echo "demo: the run stopped at gate production, waiting for approvals. Approve as the people named above:"; \
-	  echo "  cd $(DEMO) && for who in carol grace alice; do ../../$(BUILD_DIR)/mlopsc approve production --as \$$who@bank.example; done"; \
+	  echo; echo "demo: the run stopped at gate production, waiting for approvals. Approve as the people named above,"; \
+	  echo "each signing with their demo key (published on purpose: $(DEMO)/demo-keys/README.md):"; \
+	  echo "  cd $(DEMO) && for who in carol grace alice; do ../../$(BUILD_DIR)/mlopsc approve production --key demo-keys/\$$who.key; done"; \
 	  echo "then run \`make demo\` again: the gate passes and the canary deploy rolls out; the rest is cached."; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 

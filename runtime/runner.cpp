@@ -754,7 +754,9 @@ class Runner : public Executor {
       }
     }
     GateTally tally = tallyApprovals(g_, gate, artifact, signatures ? signedRows.rows : approvals_);
-    if (tally.met() && earlier && earlier->policy == policy) {
+    // With signers, a pass from before them (no evidence) is not reused:
+    // the new pass records what the signed approvals are.
+    if (tally.met() && earlier && earlier->policy == policy && (!signatures || !earlier->evidence.empty())) {
       gatePassed_[gate.id] = artifact;
       return immediate(i, true, "approved for artifact " + shortDigest(artifact) + " (" + earlier->at + ")", "passed");
     }

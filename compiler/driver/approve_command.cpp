@@ -14,6 +14,7 @@
 #include "driver/commands.h"
 #include "driver/project_state.h"
 #include "driver/version.h"
+#include "ir/ir_reader.h"
 #include "runtime/approvals.h"
 #include "runtime/content_hash.h"
 #include "runtime/private_temp_dir.h"
@@ -28,7 +29,13 @@
 
 #include <llvm/Support/raw_ostream.h>
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <random>
+#include <set>
+#include <thread>
+#include <unistd.h>
 
 namespace mlops::driver {
 
@@ -236,8 +243,13 @@ int approveSigned(ProjectState& project, const ir::PipelineGraph& g, const ir::N
   if (!signersCopy) return usage(error);
   // Another approver may append between our read of the head and our
   // insert: the statement names the head, so it is signed again on the new
-  // one (a key in ssh-agent is silent; a passphrase is asked again).
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  // one (a key in ssh-agent is silent; a passphrase is asked again), after
+  // a short random wait.
+  constexpr int kAttempts = 10;
+  std::minstd_rand jitter(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(std::time(nullptr)));
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (attempt > 0)  // approvers racing for the same head spread out instead of colliding again
+      std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (50 * attempt + 1)));
     runtime::ApprovalHead head = project.store->approvalsHead();
     if (!project.store->ok()) return usage("cannot read the approvals log: " + project.store->error());
     statement.previous = head.hash;
@@ -281,7 +293,41 @@ int approveSigned(ProjectState& project, const ir::PipelineGraph& g, const ir::N
       llvm::outs() << "still needed: " << tally.missing() << '\n';
     return 0;
   }
-  return usage("the approvals log keeps moving (3 tries): approve again");
+  return usage("the approvals log keeps moving (" + std::to_string(kAttempts) + " tries): approve again");
+}
+
+// In a shared record the latest run may be another checkout's (a pull
+// request's job): its graph names another signers file than this one. The
+// approval is made under the newest graph compiled with this checkout's
+// allowed_signers, the one this checkout's gates use; nullopt when no run
+// used it (the caller then reports the latest graph's mismatch).
+std::optional<ir::PipelineGraph> graphOfThisCheckout(const ProjectState& project, const std::string& gateName) {
+  const ir::PipelineGraph& latest = *project.graph;
+  std::string error;
+  std::optional<std::string> bytes =
+      runtime::readSignersBytes(project.root.empty() ? latest.signers->path : project.root + "/" + latest.signers->path,
+                                error);
+  if (!bytes) return std::nullopt;
+  std::string local = runtime::sha256Hex(*bytes);
+  if (local == latest.signers->sha256) return std::nullopt;  // the latest is this checkout's: no other to look for
+  std::vector<runtime::RunRecord> runs = project.store->runs();
+  std::set<std::string> tried;
+  for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+    if (!tried.insert(it->irDigest).second) continue;
+    std::optional<std::string> json = project.store->graphJson(it->irDigest);
+    if (!json) continue;
+    ir::ReadError readError;
+    std::optional<ir::PipelineGraph> g = ir::readPipelineJson(*json, readError);
+    if (!g || !g->signers || g->signers->sha256 != local) continue;
+    for (const ir::Node& n : g->nodes)
+      if (n.kind == ir::NodeKind::Gate && (n.name == gateName || n.id == gateName)) {
+        llvm::errs() << "mlopsc: note: the record's latest run used another allowed_signers (another checkout's "
+                        "spec); approving under the graph of run "
+                     << it->id << ", the newest compiled with this checkout's\n";
+        return g;
+      }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -293,6 +339,8 @@ int runApprove() {
     llvm::errs() << "mlopsc: error: no run recorded in `" << project->root << "`: run `mlopsc run SPEC` first\n";
     return static_cast<int>(ExitCode::Usage);
   }
+  if (project->graph->signers)
+    if (std::optional<ir::PipelineGraph> own = graphOfThisCheckout(*project, approveGate)) project->graph = std::move(own);
   const ir::PipelineGraph& g = *project->graph;
   const ir::Node* gate = findNodeOrReport(g, approveGate, "gate");
   if (!gate) return static_cast<int>(ExitCode::Usage);

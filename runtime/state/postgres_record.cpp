@@ -488,6 +488,13 @@ std::optional<std::string> PostgresRecord::lastGraph(int64_t* run) const {
   return o.text(0, 1);
 }
 
+std::optional<std::string> PostgresRecord::graphJson(const std::string& digest) const {
+  flushResults();
+  Outcome o;
+  if (!exec("SELECT json FROM graphs WHERE digest = $1", {digest}, &o) || o.rows() != 1) return std::nullopt;
+  return o.text(0, 0);
+}
+
 void PostgresRecord::recordArtifact(const ArtifactRecord& a) {
   flushResults();
   exec("INSERT INTO artifacts (run, model, digest, metrics, at, subjects) VALUES ($1, $2, $3, $4, $5, $6) "

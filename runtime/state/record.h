@@ -64,6 +64,8 @@ class Record {
   // The pipeline graphs runs ran, by digest (the latest run's for `approve`).
   virtual void saveGraph(const std::string& digest, const std::string& json) = 0;
   virtual std::optional<std::string> lastGraph(int64_t* run = nullptr) const = 0;
+  // The graph saved under `digest` (a run's irDigest), or nullopt.
+  virtual std::optional<std::string> graphJson(const std::string& digest) const = 0;
 
   // What a model job produced (ArtifactRecord); `at` is filled when empty.
   // Recording the same model, digest and run again replaces the metrics.

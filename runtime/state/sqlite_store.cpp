@@ -347,6 +347,13 @@ std::optional<std::string> SqliteStore::lastGraph(int64_t* run) const {
   return s.text(1);
 }
 
+std::optional<std::string> SqliteStore::graphJson(const std::string& digest) const {
+  Statement s(db_, "SELECT json FROM graphs WHERE digest = ?");
+  s.bind(1, digest);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
 std::vector<RunRecord> SqliteStore::runs() const {
   Statement s(db_,
               "SELECT id, started_at, COALESCE(finished_at, ''), status, ir_digest, COALESCE(noop_of, 0), external_id "

@@ -62,6 +62,7 @@ class SqliteStore final : public Record, public LocalCache {
   std::vector<std::pair<int64_t, NodeRecord>> nodeHistory(const std::string& node) const override;
   void saveGraph(const std::string& digest, const std::string& json) override;
   std::optional<std::string> lastGraph(int64_t* run = nullptr) const override;
+  std::optional<std::string> graphJson(const std::string& digest) const override;
   void recordArtifact(const ArtifactRecord& artifact) override;
   std::vector<ArtifactRecord> findArtifacts(const std::string& modelId, const std::string& digestPrefix) const override;
   ApprovalRecord appendApproval(ApprovalRecord record,

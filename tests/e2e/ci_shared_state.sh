@@ -83,12 +83,18 @@ job() {
 }
 # approve WHO [ARG...]: `mlopsc approve production` from another machine: a
 # fresh checkout without artifacts or model files, the same MLOPS_STATE.
+# The approver signs with their key: the example's published demo key
+# (made private first: git checks it out 0644), else their own (key_of).
+# FROM=DIR approves from another checkout than the repository's.
 approve() {
-  local who=$1
+  local who=$1 key
   shift
-  rm -rf laptop && cp -a repo laptop
+  rm -rf laptop && cp -a "${FROM:-repo}" laptop
   cd laptop
-  run --env "MLOPS_STATE=$TEAM" approve production --as "$who" "$@"
+  chmod 600 demo-keys/*.key
+  key=demo-keys/${who%@*}.key
+  [[ -f $key ]] || key=$(key_of "$who")
+  run --env "MLOPS_STATE=$TEAM" approve production --key "$key" "$@"
   cd ..
 }
 
@@ -126,14 +132,14 @@ expect_stdout_contains "artifact $SHORT of model \`scorer\` needs approval by 2 
 # A shared database holds several projects: the command names this one.
 project_flag=""
 [[ ${MLOPS_TEST_STATE:-} == pg ]] && project_flag=" --state-project credit_risk"
-expect_stdout_contains "each runs \`mlopsc approve production --artifact $SHORT$project_flag --as EMAIL\` with the same MLOPS_STATE" \
+expect_stdout_contains "each runs \`mlopsc approve production --artifact $SHORT$project_flag --key KEY\` (KEY: their SSH key listed in allowed_signers) with the same MLOPS_STATE" \
   "run 1: the gate prints the exact command"
 cp "$STDOUT" gate-waiting.out
 if grep -q "trusts its orchestrator" "$STDOUT"; then fail "the gate job still trusts its orchestrator"; else pass "no approval is taken on trust"; fi
 job 1001 deploy:scorer_prod
 expect_exit 3 "run 1: the deploy's job refuses to roll out without the gate's pass"
 
-approve dana@bank.example --artifact "$SHORT"
+approve bob@bank.example --artifact "$SHORT"  # a modeler, with a key in allowed_signers
 expect_exit 6 "a model owner's approval is refused (separation of duties)"
 expect_stderr_contains "separation of duties" "the refusal says why"
 approve carol@bank.example --artifact "${DIGEST:0:7}"
@@ -148,10 +154,12 @@ expect_stdout_contains "artifact $SHORT" "the approval is bound to the artifact"
 approve carol@bank.example --artifact "$SHORT"
 expect_exit 0 "approving twice is no error"
 expect_stdout_contains "already approved" "a second approval by the same person is not recorded again"
-# A pull request's job runs its own spec, in which mallory is a validator,
-# against the same record: the record's latest graph is now that one, and
-# `approve`, which checks roles against it, takes mallory's approval. The
-# gate's job counts under the repository's spec, never the record's graph.
+# A pull request's job runs its own spec, in which mallory is a validator
+# with a key in its allowed_signers, against the same record: the record's
+# latest graph is now that one, and `approve` from the pull request's
+# checkout, which checks roles and keys against it, takes mallory's signed
+# approval. The gate's job counts under the repository's spec and signers
+# file, never the record's graph: her key is in no line of it.
 rm -rf pr && cp -a repo pr && cp -a artifacts pr/mlops-artifacts
 sed -i 's/members = \["carol@bank.example", "grace@bank.example"\]/members = ["carol@bank.example", "grace@bank.example", "mallory@evil.example"]/' pr/teams.mlops
 # (with her key in its allowed_signers, which such a pull request would add too: E0509)
@@ -162,12 +170,18 @@ run --env CI=true --env MLOPS_RUN_ID=2001 --env "MLOPS_STATE=$TEAM" --env FEATUR
   run mlops/pipeline.json --node model:scorer --artifacts mlops-artifacts
 cd ..
 expect_exit 0 "a pull request's model job writes its graph to the record"
-approve mallory@evil.example --artifact "$SHORT"
+FROM=pr approve mallory@evil.example --artifact "$SHORT"
 expect_exit 0 "approve checks roles against the record's latest graph: the pull request's"
+approve carol@bank.example --artifact "$SHORT"
+expect_exit 0 "the repository's checkout approves under its own graph, not the pull request's"
+expect_stderr_contains "approving under the graph of run" "it says which graph, the newest compiled with its allowed_signers"
+expect_stdout_contains "already approved" "carol's approval stands"
 job 1001 gate:production
 expect_exit 5 "one validator is not the quorum of two"
 expect_stdout_contains "2 of validators (carol@bank.example, grace@bank.example; 1 so far: carol@bank.example)" \
   "the gate counts carol once, and not mallory, whom only the pull request's spec makes a validator"
+expect_stdout_contains "(mallory@evil.example): signed with SHA256:" "the gate names mallory's approval as not counted"
+expect_stdout_contains "which is not in allowed_signers" "because her key is not in the repository's signers file"
 approve grace@bank.example --artifact "$SHORT"
 expect_exit 0 "the second validator approves"
 cp "$STDOUT" approval-grace.out

@@ -22,7 +22,8 @@ with open("data/loans.csv", "w") as f:
 PY
 echo 0.9 > auc.txt
 echo '{"error_rate": 0.01}' > live.json
-write_signers allowed_signers val1@x.example val2@x.example val3@x.example boss@x.example
+# dan (an owner of the model) and a stranger have keys too: their refusals are about roles
+write_signers allowed_signers val1@x.example val2@x.example val3@x.example boss@x.example dan@x.example stranger@x.example
 cat > g.mlops <<'SPEC'
 project g { version = "1.0.0"  risk_tier = high  signers = file("allowed_signers") }
 use std.roles
@@ -291,8 +292,8 @@ job() {  # job NODE: a CI job (CI set) in a fresh checkout (no .mlops, no build/
   cd ../ci
   rm -rf artifacts && cp -r ../job/mlops-artifacts artifacts
 }
-ci_approve() {  # ci_approve WHO PREFIX: an approver's machine (no checkout), the same record
-  rm -rf ../approver && mkdir ../approver && cd ../approver
+ci_approve() {  # ci_approve WHO PREFIX: an approver's machine (no model files; the repository's signers file), the same record
+  rm -rf ../approver && mkdir ../approver && cp allowed_signers ../approver/ && cd ../approver
   run --env "MLOPS_STATE=$TEAM" approve release --artifact "$2" --as "$1"
   cd ../ci
 }
@@ -313,7 +314,7 @@ job test:income_drift
 job gate:release
 expect_exit 5 "with every required result the gate's job still waits for the approvals in the record"
 prefix=$(json_get artifacts/model-m/result.json artifact | cut -c1-12)
-expect_stdout_contains "needs approval by 2 of mrm (val1@x.example, val2@x.example, val3@x.example), biz (boss@x.example); each runs \`mlopsc approve release --artifact $prefix --as EMAIL\` with the same MLOPS_STATE" \
+expect_stdout_contains "needs approval by 2 of mrm (val1@x.example, val2@x.example, val3@x.example), biz (boss@x.example); each runs \`mlopsc approve release --artifact $prefix --key KEY\` (KEY: their SSH key listed in allowed_signers) with the same MLOPS_STATE" \
   "the waiting gate job says who approves, with the exact command"
 ci_approve val1@x.example "$prefix"
 expect_exit 0 "an approver approves the recorded artifact from another machine"

@@ -209,18 +209,23 @@ grep -q -E '^main:gate:production +finished in .* FAIL 5 *$' p1.log && pass "the
   fail "the gate job did not exit 5: $(grep -F 'main:gate:production' p1.log | tail -n 3)"
 expect_job_log "$cr" main:gate:production "artifact $prefix of model \`scorer\` needs approval by 2 of validators (carol@bank.example, grace@bank.example), risk_owner (alice@bank.example)" \
   "the waiting gate names the artifact the model job made and who must approve"
-expect_job_log "$cr" main:gate:production "mlopsc approve production --artifact $prefix --state-project credit_risk --as EMAIL" \
+expect_job_log "$cr" main:gate:production "mlopsc approve production --artifact $prefix --state-project credit_risk --key KEY" \
   "and the command they run, naming the project in the shared database"
 if grep -a -q -F -- "$token" p1.log "$cr"/.gitlab-ci-local/output/*.log; then fail "the secret's value reached a job log"
 else pass "the secret's value is in no job log"; fi
 
 # ---- 2. the approvers approve against the shared record; the gate re-run passes
 # From their own clones: no artifacts, no model files, the same MLOPS_STATE.
+# Each signs with their own key: the example's published demo keys
+# (private to the clone's owner first: git checks them out 0644).
 git clone -q "$cr" laptop
 cd laptop
+chmod 600 demo-keys/*.key
 for who in carol@bank.example grace@bank.example alice@bank.example; do
-  run --env "MLOPS_STATE=$state" approve production --artifact "$prefix" --as "$who" --comment "reviewed in CI"
+  run --env "MLOPS_STATE=$state" approve production --artifact "$prefix" --key "demo-keys/${who%@*}.key" \
+    --comment "reviewed in CI"
   expect_exit 0 "$who approves artifact $prefix in the shared record"
+  expect_stdout_contains "as $who" "$who's key approves in $who's name"
 done
 LAST_CMD=
 cd "$E2E_WORK"

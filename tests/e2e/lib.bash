@@ -155,6 +155,20 @@ run() {
       *) break ;;
     esac
   done
+  # `approve … --as ADDRESS` runs as on that person's machine: with their
+  # own key (key_of) as MLOPS_SIGNING_KEY, which a project with signers
+  # signs with and one without ignores. An explicit --key or
+  # MLOPS_SIGNING_KEY wins.
+  if [[ ${1-} == approve && " $* " != *" --key "* && " ${envs[*]-} " != *" MLOPS_SIGNING_KEY="* ]]; then
+    local -a args=("$@")
+    local k
+    for ((k = 1; k + 1 < ${#args[@]}; k++)); do
+      if [[ ${args[k]} == --as && ${args[k + 1]} =~ ^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$ ]]; then
+        envs+=("MLOPS_SIGNING_KEY=$(key_of "${args[k + 1]}")")
+        break
+      fi
+    done
+  fi
   LAST_CMD="${envs[*]:+${envs[*]} }mlopsc $*$shown_stdin"
   set +e
   {
@@ -317,6 +331,24 @@ project demo {
 EOF
 }
 
+# key_of ADDRESS: the path of ADDRESS's private key in $E2E_WORK/keys, made
+# (ed25519, no passphrase) the first time; listed in a signers file only
+# when write_signers names the address.
+# The people of examples/credit-risk (ADDRESS@bank.example) sign with its
+# published demo keys, which its allowed_signers lists.
+key_of() {
+  local demo=$MLOPS_SOURCE_DIR/examples/credit-risk/demo-keys/${1%@bank.example}.key
+  mkdir -p "$E2E_WORK/keys"
+  if [[ ! -f $E2E_WORK/keys/$1 ]]; then
+    if [[ $1 == *@bank.example && -f $demo ]]; then
+      install -m 600 "$demo" "$E2E_WORK/keys/$1"
+    else
+      ssh-keygen -q -t ed25519 -N '' -C "$1" -f "$E2E_WORK/keys/$1"
+    fi
+  fi
+  printf '%s\n' "$E2E_WORK/keys/$1"
+}
+
 # write_signers FILE ADDRESS...: an allowed_signers FILE with a fresh
 # ed25519 key per address (`signers = file("allowed_signers")`; the compiler
 # wants a key for every approver, E0509, and signers in high risk projects,
@@ -327,7 +359,7 @@ write_signers() {
   mkdir -p "$E2E_WORK/keys"
   : >"$file"
   for who in "$@"; do
-    [[ -f $E2E_WORK/keys/$who ]] || ssh-keygen -q -t ed25519 -N '' -C "$who" -f "$E2E_WORK/keys/$who"
+    key_of "$who" >/dev/null
     printf '%s namespaces="mlops-approval",valid-after="20260101Z" %s\n' "$who" \
       "$(cut -d' ' -f1,2 "$E2E_WORK/keys/$who.pub")" >>"$file"
   done

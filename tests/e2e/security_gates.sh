@@ -139,13 +139,18 @@ spec 3 boss@x.example rolling 'echo deployed >> deploy.log'
 run run g.mlops
 expect_exit 5 "item 7: after '2 of mrm' became '3 of mrm' the gate waits"
 expect_stdout_contains "gate release: waiting (policy changed since the pass of" "item 7: the gate says its policy changed since the pass"
-expect_stdout_contains "needs approval by 3 of mrm (val1@x.example, val2@x.example, val3@x.example; 2 so far: val1@x.example, val2@x.example)" \
-  "item 7: and counts the approvals against the new quorum"
+# Each approval signed the gate's policy: signed under '2 of mrm', none
+# counts under '3 of mrm', and each says so.
+expect_stdout_contains "needs approval by 3 of mrm (val1@x.example, val2@x.example, val3@x.example), biz (boss@x.example)" \
+  "item 7: and counts no approval signed under the old policy"
+expect_stdout_contains "(val1@x.example): signed under another policy of gate \`release\`" \
+  "item 7: the waiting gate says why val1's approval does not count"
 run status g.mlops
 expect_stdout_contains "policy changed since the pass" "item 7: status says the policy changed since the pass"
+approve_all
 run approve release --as val3@x.example
 run run g.mlops
-expect_exit 0 "item 7: the third validator's approval meets the new quorum"
+expect_exit 0 "item 7: the approvals signed under the new policy meet its quorum"
 expect_stdout_contains "gate release: passed (approved by val1@x.example, val2@x.example, val3@x.example, boss@x.example" \
   "item 7: the pass under the new policy names its approvers"
 

@@ -168,7 +168,7 @@ PY
 signed_head=$(cat signed.head)
 run state export signed.jsonl --state signed.db
 expect_exit 0 "state export of a record with a signed approval"
-expect_eq "$(grep -c '"signature":"-----BEGIN SSH SIGNATURE-----\\nU1NI' signed.jsonl)" 1 \
+expect_eq "$(grep -c '"signature":"-----BEGIN SSH SIGNATURE-----\\nU1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAg9mbdYAL6gxnu7jNk2+CdFaFzvG\\n' signed.jsonl)" 1 \
   "the signature is exported as a JSON string, newlines escaped"
 run state import signed.jsonl --state signed-copy.db
 expect_exit 0 "state import of the signed row into SQLite"

@@ -62,7 +62,7 @@ for c in 1 2 3 4; do
   ( set +e; "$MLOPSC" run "c$c/g.mlops" >"run.$c.out" 2>&1; echo $? >"run.$c.rc" ) &
 done
 for a in $(seq 1 16); do
-  ( set +e; "$MLOPSC" approve release --as "val$a@x.example" --project "a$a" >"approve.$a.out" 2>&1; echo $? >"approve.$a.rc" ) &
+  ( set +e; "$MLOPSC" approve release --key "$E2E_WORK/keys/val$a@x.example" --project "a$a" >"approve.$a.out" 2>&1; echo $? >"approve.$a.rc" ) &
 done
 wait
 

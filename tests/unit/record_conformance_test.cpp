@@ -220,10 +220,10 @@ void conforms(const Fresh& fresh) {
 
   SECTION("artifacts by digest prefix, newest first") {
     int64_t r1 = r.beginRun("ir"), r2 = r.beginRun("ir");
-    r.recordArtifact({r1, "model:scorer", "2e673d531a11", R"({"auc":0.81})", ""});
+    r.recordArtifact({r1, "model:scorer", "2e673d531a11", R"({"auc":0.81})", "", ""});
     r.recordArtifact({r2, "model:scorer", "2e673d531a11", R"({"auc":0.82})", "2026-12-07T01:00:00Z",
                       R"([{"digest":{"sha256":"ab"},"name":"m.json"}])"});
-    r.recordArtifact({r2, "model:scorer", "2e67ffff", "{}", ""});
+    r.recordArtifact({r2, "model:scorer", "2e67ffff", "{}", "", ""});
     std::vector<ArtifactRecord> found = r.findArtifacts("model:scorer", "2e673d");
     REQUIRE(found.size() == 2);
     CHECK(found[0].run == r2);
@@ -377,11 +377,11 @@ std::string insertsFor(const std::vector<StateTable>& tables) {
 // The approvals log and gate passes mlopsc 6 wrote (tests/unit/data/
 // state_v6_chain.jsonl: its `state export` of a project with three
 // approvals, one a multi-line comment with quotes and UTF-8, and a gate
-// pass with a drift profile), in a `fresh` record migrated to 7: every
+// pass with a drift profile), in a `fresh` record migrated to the current schema: every
 // row as it was, every hash recomputed by this mlopsc equal to the one
 // mlopsc 6 recorded, both chains verifying, the new columns empty.
 void keepsTheSchema6Chains(Record& r, const std::vector<StateTable>& v6) {
-  CHECK(r.schemaVersion() == 7);
+  CHECK(r.schemaVersion() == kStateSchemaVersion);
   std::vector<ApprovalRecord> log = r.approvals();
   std::vector<GatePass> passes = r.gatePasses();
   REQUIRE(log.size() == 3);
@@ -482,9 +482,9 @@ TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "
         std::string::npos);
   CHECK(pgDirect(path + "UPDATE gate_passes SET evidence = 'x'").find("append-only") != std::string::npos);
   // A schema from a newer mlopsc is still refused.
-  REQUIRE(pgDirect(path + "UPDATE meta SET value = '8' WHERE key = 'schema_version'") == "");
+  REQUIRE(pgDirect(path + "UPDATE meta SET value = '9' WHERE key = 'schema_version'") == "");
   CHECK(!PostgresRecord::open(PgCluster::get().conninfo(), "", project, PostgresRecord::Migrate::OnOpen, error));
-  CHECK(error.find("is schema 8; this mlopsc knows up to 7: upgrade mlopsc") != std::string::npos);
+  CHECK(error.find("is schema 9; this mlopsc knows up to 8: upgrade mlopsc") != std::string::npos);
 }
 
 TEST_CASE("half a signature is refused by the SQLite record", "[runtime][state]") {
@@ -521,7 +521,7 @@ TEST_CASE("a record moves from SQLite to PostgreSQL verbatim", "[runtime][state]
   int64_t run = from->beginRun("ir");
   from->saveGraph("ir", "{}");
   from->recordResults(run, {{"step:a", "succeeded", 0, 0.125, "never ran"}});
-  from->recordArtifact({run, "model:scorer", "art1", R"({"auc":0.9})", ""});
+  from->recordArtifact({run, "model:scorer", "art1", R"({"auc":0.9})", "", ""});
   from->appendApproval(approvalOf("carol@x.example", "art1"), approvalHash);
   REQUIRE(from->appendSignedApproval(signedOn(from->approvalsHead(), "dave@x.example"), approvalHash));
   from->recordGatePass(passOf(run, "art1"));

@@ -145,7 +145,7 @@ TEST_CASE("a schema 5 state is migrated keeping its runs", "[runtime][state]") {
   CHECK(runs[0].irDigest == "ir5");
   CHECK(runs[0].status == "succeeded");
   CHECK(runs[0].externalId.empty());
-  store->recordArtifact({runs[0].id, "model:m", "abc", "{}", ""});
+  store->recordArtifact({runs[0].id, "model:m", "abc", "{}", "", ""});
   CHECK(store->findArtifacts("model:m", "ab").size() == 1);
 }
 
@@ -184,10 +184,10 @@ TEST_CASE("a model's artifacts are found by a digest prefix, newest first", "[ru
   std::unique_ptr<SqliteStore> store = SqliteStore::open(s.path("state.db"), error);
   REQUIRE(store);
   int64_t r1 = store->beginRun("ir"), r2 = store->beginRun("ir");
-  store->recordArtifact({r1, "model:scorer", "2e673d531a11aa", R"({"auc":0.81})", ""});
-  store->recordArtifact({r2, "model:scorer", "2e673d531a11aa", R"({"auc":0.82})", "2026-12-07T01:00:00Z"});
-  store->recordArtifact({r2, "model:scorer", "2e67ffff", "{}", ""});
-  store->recordArtifact({r2, "model:other", "2e673d531a11aa", "{}", ""});
+  store->recordArtifact({r1, "model:scorer", "2e673d531a11aa", R"({"auc":0.81})", "", ""});
+  store->recordArtifact({r2, "model:scorer", "2e673d531a11aa", R"({"auc":0.82})", "2026-12-07T01:00:00Z", ""});
+  store->recordArtifact({r2, "model:scorer", "2e67ffff", "{}", "", ""});
+  store->recordArtifact({r2, "model:other", "2e673d531a11aa", "{}", "", ""});
   std::vector<ArtifactRecord> found = store->findArtifacts("model:scorer", "2e673d");
   REQUIRE(found.size() == 2);
   CHECK(found[0].run == r2);
@@ -200,7 +200,7 @@ TEST_CASE("a model's artifacts are found by a digest prefix, newest first", "[ru
   CHECK(store->findArtifacts("model:scorer", "2e67%").empty());
   CHECK(store->findArtifacts("model:scorer", "2e6_").empty());
   // The same model, digest and run again: its metrics replaced, not a second row.
-  store->recordArtifact({r2, "model:scorer", "2e67ffff", R"({"auc":1})", ""});
+  store->recordArtifact({r2, "model:scorer", "2e67ffff", R"({"auc":1})", "", ""});
   std::vector<ArtifactRecord> again = store->findArtifacts("model:scorer", "2e67ff");
   REQUIRE(again.size() == 1);
   CHECK(again[0].metrics == R"({"auc":1})");
