@@ -8,6 +8,9 @@
 #include "runtime/approvals.h"
 #include "runtime/gate_pass_chain.h"
 #include "runtime/state/state_selection.h"
+#include "runtime/trust/log_verification.h"
+
+#include <llvm/Support/raw_ostream.h>
 
 #include <llvm/ADT/StringExtras.h>
 #include <openssl/evp.h>
@@ -67,11 +70,37 @@ std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const
   }
   std::vector<runtime::ApprovalRecord> approvals = store->approvals();
   for (const runtime::ApprovalRecord& a : approvals)
-    s.approvals.push_back({a.id, a.gate, a.role, a.email, a.comment, a.artifact, a.at, a.hash});
+    s.approvals.push_back({a.id, a.gate, a.role, a.email, a.comment, a.artifact, a.at, a.hash, "", "", "", ""});
   std::vector<runtime::GatePass> passes = store->gatePasses();
   for (const runtime::GatePass& p : passes) s.gatePasses.push_back({p.gate, p.model, p.artifact, p.at, p.run});
   s.chainProblems = runtime::verifyApprovalChain(approvals, passes);
   for (std::string& problem : runtime::verifyGatePassChain(passes)) s.chainProblems.push_back(std::move(problem));
+  // Each approval's signature, as gates check it; without ssh-keygen the
+  // rows are "unchecked", never "verified".
+  std::string why;
+  std::optional<runtime::LogVerification> signatures = runtime::verifyApprovalLog(&g, root, "", approvals, passes, why);
+  if (!signatures) {
+    llvm::errs() << "mlopsc: warning: the approvals' signatures were not checked: " << why << '\n';
+    s.signaturesSummary = "signatures not checked: " + why;
+    for (emit::AuditState::Approval& a : s.approvals) a.signatureStatus = "unchecked";
+  } else {
+    s.signaturesChecked = signatures->checked;
+    s.signaturesSummary = signatures->summary;
+    s.signatureProblems = signatures->problems;
+    if (signatures->checked)
+      for (size_t i = 0; i < s.approvals.size() && i < signatures->verdicts.size(); ++i) {
+        const runtime::SignatureVerdict& v = signatures->verdicts[i];
+        using Status = runtime::SignatureVerdict::Status;
+        emit::AuditState::Approval& a = s.approvals[i];
+        a.signatureStatus = v.status == Status::Verified   ? "verified"
+                            : v.status == Status::Unsigned ? "unsigned"
+                            : v.status == Status::Invalid  ? "invalid"
+                                                           : "unchecked";
+        a.signedBy = v.principal;
+        a.signingKey = v.key;
+        a.signatureReason = v.reason;
+      }
+  }
   // The artifacts the report attests, hashed from their bytes (not the memo).
   for (const ir::Node& n : g.nodes) {
     if (n.kind != ir::NodeKind::Model || n.outputs.empty()) continue;

@@ -10,20 +10,12 @@
 #include "driver/commands.h"
 #include "driver/project_state.h"
 #include "runtime/approvals.h"
-#include "runtime/content_hash.h"
 #include "runtime/gate_pass_chain.h"
-#include "runtime/state/records.h"
-#include "runtime/trust/approval_signatures.h"
-#include "runtime/trust/gate_evidence.h"
-#include "runtime/trust/project_signers.h"
-#include "runtime/trust/verify_cache.h"
+#include "runtime/trust/log_verification.h"
 #include "support/display_text.h"
 
 #include <llvm/Support/Format.h>
 #include <llvm/Support/raw_ostream.h>
-
-#include <algorithm>
-#include <set>
 
 namespace mlops::driver {
 
@@ -45,107 +37,6 @@ llvm::cl::opt<std::string> historySigners(
                    "project's (e.g. the one of an older commit: `git show v2.3.0:allowed_signers > old`)"),
     llvm::cl::value_desc("file"), llvm::cl::sub(historyCommand), llvm::cl::cat(commandCategory));
 
-// The signatures of the approvals log checked as gates check them: one
-// problem per row that claims a signature that does not verify, and per
-// unsigned row after the first signed one (mlopsc never writes those in a
-// project with signers). `summary` says what verified. Nullopt (after
-// printing why, exit 2) when the check cannot be made.
-std::optional<std::vector<std::string>> verifySignatures(const ProjectState& project,
-                                                         const std::vector<runtime::ApprovalRecord>& log,
-                                                         const std::vector<runtime::GatePass>& passes,
-                                                         std::string& summary) {
-  std::vector<std::string> problems;
-  const ir::PipelineGraph* g = project.graph ? &*project.graph : nullptr;
-  bool anySigned = std::any_of(log.begin(), log.end(), [](const runtime::ApprovalRecord& r) { return r.isSigned(); });
-  if ((!g || !g->signers) && historySigners.empty()) {
-    if (anySigned) summary = "signed approvals not checked: the project's latest run names no signers file (give --signers FILE)";
-    return problems;
-  }
-  std::string error;
-  std::optional<runtime::ProjectSigners> signers;
-  if (!historySigners.empty()) {
-    std::optional<std::string> bytes = runtime::readSignersBytes(historySigners, error);
-    if (bytes) {
-      std::vector<support::SignersProblem> bad;
-      runtime::ProjectSigners s{historySigners, *bytes, support::parseAllowedSigners(*bytes, bad)};
-      if (!bad.empty())
-        error = "`" + support::escapeControls(historySigners) + "`:" + std::to_string(bad.front().line) + ":" +
-                std::to_string(bad.front().column) + ": " + bad.front().message;
-      else
-        signers = std::move(s);
-    }
-  } else {
-    signers = runtime::loadProjectSigners(*g, project.root, error);
-    // Run where the checkout is not (a server's record from anywhere): the
-    // chains are still checked; the signatures need the file.
-    if (!signers) {
-      summary = "signatures not checked: " + error + " (run in the project's checkout, or give --signers FILE)";
-      return problems;
-    }
-  }
-  if (!signers) {
-    llvm::errs() << "mlopsc: error: " << error << '\n';
-    return std::nullopt;
-  }
-  std::string missing;
-  std::optional<runtime::SshKeygen> keygen = runtime::SshKeygen::locate(missing);
-  if (!keygen && anySigned) {
-    llvm::errs() << "mlopsc: error: " << missing << '\n';
-    return std::nullopt;
-  }
-  std::unique_ptr<runtime::VerifyCache> cache = runtime::VerifyCache::open();
-  runtime::ApprovalVerifier verifier(signers->file, signers->bytes, keygen ? &*keygen : nullptr, cache.get());
-  std::vector<size_t> all(log.size());
-  for (size_t i = 0; i < log.size(); ++i) all[i] = i;
-  std::vector<runtime::SignatureVerdict> verdicts = verifier.verify(log, all, runtime::utcTimestamp(), 2);
-  size_t verified = 0, unsignedBefore = 0;
-  std::set<std::string> people;
-  bool signingBegan = false;
-  for (size_t i = 0; i < log.size(); ++i) {
-    const runtime::ApprovalRecord& r = log[i];
-    const runtime::SignatureVerdict& v = verdicts[i];
-    std::string row = "approval " + std::to_string(r.id) + " (" + shown(r.email) + " for " + shown(r.gate) + ", " +
-                      shown(r.at) + "): ";
-    using Status = runtime::SignatureVerdict::Status;
-    if (v.status == Status::Unsigned) {
-      if (signingBegan)
-        problems.push_back(row + "not signed, after signed approvals: mlopsc writes only signed approvals in a "
-                                 "project with signers, so this row was written some other way");
-      else
-        ++unsignedBefore;
-      continue;
-    }
-    signingBegan = true;
-    if (v.status == Status::Verified) {
-      ++verified;
-      people.insert(r.email);
-    } else {
-      problems.push_back(row + (v.status == Status::Unchecked ? "not checked: " : "") + v.reason);
-    }
-  }
-  // A pass counted exactly the statements its evidence names.
-  for (const runtime::GatePass& p : passes) {
-    if (p.evidence.empty()) continue;
-    std::optional<runtime::GateEvidence> e = runtime::parseEvidence(p.evidence, error);
-    std::string pass = "gate pass " + std::to_string(p.id) + " (" + shown(p.gate) + ", " + shown(p.at) + "): ";
-    if (!e) {
-      problems.push_back(pass + error);
-      continue;
-    }
-    for (const runtime::CountedApproval& a : e->approvals) {
-      auto it = std::find_if(log.begin(), log.end(), [&](const runtime::ApprovalRecord& r) { return r.id == a.id; });
-      if (it == log.end() || runtime::sha256Hex(it->payload) != a.sha256)
-        problems.push_back(pass + "its evidence names approval " + std::to_string(a.id) +
-                           " with a statement that is not in the log");
-    }
-  }
-  summary = std::to_string(verified) + (verified == 1 ? " signature" : " signatures") + " verified (" +
-            std::to_string(people.size()) + (people.size() == 1 ? " person" : " people") + ") against `" +
-            shown(signers->path) + "`";
-  if (unsignedBefore) summary += ", " + std::to_string(unsignedBefore) + " unsigned from before signing began";
-  return problems;
-}
-
 }  // namespace
 
 int runHistory() {
@@ -159,9 +50,15 @@ int runHistory() {
     std::vector<std::string> problems = runtime::verifyApprovalChain(log, passes);
     std::vector<std::string> passProblems = runtime::verifyGatePassChain(passes);
     problems.insert(problems.end(), passProblems.begin(), passProblems.end());
-    std::string signatures;
-    std::optional<std::vector<std::string>> signatureProblems = verifySignatures(*project, log, passes, signatures);
-    if (!signatureProblems) return static_cast<int>(ExitCode::Usage);
+    std::string error;
+    std::optional<runtime::LogVerification> signed_ = runtime::verifyApprovalLog(
+        project->graph ? &*project->graph : nullptr, project->root, historySigners, log, passes, error);
+    if (!signed_) {
+      llvm::errs() << "mlopsc: error: " << error << '\n';
+      return static_cast<int>(ExitCode::Usage);
+    }
+    const std::string& signatures = signed_->summary;
+    const std::vector<std::string>* signatureProblems = &signed_->problems;
     problems.insert(problems.end(), signatureProblems->begin(), signatureProblems->end());
     if (problems.empty()) {
       out << "approvals log verified: " << log.size() << (log.size() == 1 ? " row" : " rows") << ", hash chain intact";

@@ -202,12 +202,23 @@ Document auditDocument(const Json& r) {
                            {str(e["reason"]) + (e["also_in_an_approval_role"].get<bool>() ? " (and listed as an approver)" : ""),
                             e["also_in_an_approval_role"].get<bool>() ? Tone::Bad : Tone::Plain, false}});
       if (!ex.rows.empty()) sec.blocks.push_back(ex);
-      Block rec = table({"#", "approved by", "as", "when", "artifact", "comment"}, "Approvals recorded");
-      for (const Json& a : gate["recorded_approvals"])
+      Block rec = table({"#", "approved by", "as", "when", "artifact", "signature", "comment"}, "Approvals recorded");
+      for (const Json& a : gate["recorded_approvals"]) {
+        const Json& sig = a["signature"];
+        Cell signature = muted("not signed (no signers file)");
+        if (!sig.is_null()) {
+          std::string st = str(sig["status"]);
+          if (st == "verified")
+            signature = {"verified: " + str(sig["principal"]) + " (" + str(sig["key"]) + ")", Tone::Good, false};
+          else
+            signature = {st + (sig["reason"].is_null() ? std::string() : ": " + str(sig["reason"])),
+                         st == "unchecked" ? Tone::Warn : Tone::Bad, false};
+        }
         rec.rows.push_back({plain(str(a["id"])), plain(str(a["person"])), plain(str(a["role"])), plain(str(a["at"])),
                             {str(a["artifact"]).substr(0, 12) + (a["for_current_artifact"].get<bool>() ? " (current)" : " (earlier)"),
                              a["for_current_artifact"].get<bool>() ? Tone::Plain : Tone::Muted, true},
-                            orNone(str(a["comment"]), "")});
+                            signature, orNone(str(a["comment"]), "")});
+      }
       if (rec.rows.empty()) sec.blocks.push_back(paragraph({muted("No approval recorded.")}));
       else sec.blocks.push_back(rec);
     }
@@ -220,6 +231,19 @@ Document auditDocument(const Json& r) {
     else
       for (const Json& p : log["problems"])
         sec.blocks.push_back(paragraph({{"Approvals log tampered with: " + str(p), Tone::Bad, false}}));
+    if (!log.is_null() && !str(log["signatures"]["summary"]).empty())
+      sec.blocks.push_back(paragraph({{"Signatures: " + str(log["signatures"]["summary"]) + ".",
+                                       log["signatures"]["checked"].get<bool>() ? Tone::Plain : Tone::Warn, false}}));
+    if (!log.is_null() && !log["signatures"]["problems"].empty()) {
+      Block bad = table({"approval that no longer verifies", "why"}, "Approvals that do not verify (no gate counts them)");
+      for (const Json& p : log["signatures"]["problems"]) {
+        std::string text = str(p);
+        size_t colon = text.find("): ");
+        bad.rows.push_back({plain(colon == std::string::npos ? text : text.substr(0, colon + 1)),
+                            {colon == std::string::npos ? "" : text.substr(colon + 3), Tone::Bad, false}});
+      }
+      sec.blocks.push_back(bad);
+    }
     doc.sections.push_back(sec);
   }
 

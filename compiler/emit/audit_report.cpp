@@ -146,14 +146,22 @@ Json buildAuditReport(const AuditInputs& in) {
     std::string artifact = model && currentArtifact.count(model->id) ? currentArtifact[model->id] : "";
     if (in.state) {
       for (const AuditState::Approval& a : in.state->approvals)
-        if (a.gate == n.id)
+        if (a.gate == n.id) {
+          Json signature;  // null: the project's approvals are not signed (or were not checked)
+          if (!a.signatureStatus.empty())
+            signature = {{"status", a.signatureStatus},
+                         {"principal", a.signedBy.empty() ? Json() : Json(a.signedBy)},
+                         {"key", a.signingKey.empty() ? Json() : Json(a.signingKey)},
+                         {"reason", a.signatureReason.empty() ? Json() : Json(a.signatureReason)}};
           recorded.push_back({{"id", a.id},
                               {"person", a.email},
                               {"role", shortName(a.role)},
                               {"at", a.at},
                               {"comment", a.comment},
                               {"artifact", a.artifact},
-                              {"for_current_artifact", !artifact.empty() && a.artifact == artifact}});
+                              {"for_current_artifact", !artifact.empty() && a.artifact == artifact},
+                              {"signature", signature}});
+        }
       for (const AuditState::Pass& p : in.state->gatePasses)
         if (p.gate == n.id && (artifact.empty() || p.artifact == artifact)) status = "passed";
     }
@@ -353,7 +361,11 @@ Json buildAuditReport(const AuditInputs& in) {
   if (in.state) {
     log = {{"rows", in.state->approvals.size()},
            {"verified", in.state->chainProblems.empty()},
-           {"problems", in.state->chainProblems}};
+           {"problems", in.state->chainProblems},
+           {"signatures",
+            {{"checked", in.state->signaturesChecked},
+             {"summary", in.state->signaturesSummary},
+             {"problems", in.state->signatureProblems}}}};
   }
   report["approvals_log"] = log;
 

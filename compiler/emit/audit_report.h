@@ -41,6 +41,10 @@ struct AuditState {
   struct Approval {
     int64_t id = 0;
     std::string gate, role, email, comment, artifact, at, hash;
+    // In a project with signers: "verified", "unsigned", "invalid" or
+    // "unchecked", with the key's owner and fingerprint when known and why
+    // not verified; empty status: not checked (no signers file).
+    std::string signatureStatus, signedBy, signingKey, signatureReason;
   };
   std::vector<Approval> approvals;
   struct Pass {
@@ -49,6 +53,11 @@ struct AuditState {
   };
   std::vector<Pass> gatePasses;
   std::vector<std::string> chainProblems;  // empty: the hash chain verified
+  // Signed approvals (runtime/trust/log_verification.h): whether they were
+  // checked, what verified, and each row that does not.
+  bool signaturesChecked = false;
+  std::string signaturesSummary;
+  std::vector<std::string> signatureProblems;
   std::vector<std::string> currentArtifacts;  // "model:x=DIGEST" as the models' outputs are now
 };
 
