@@ -18,7 +18,8 @@
 #   expiry still counts after it); a key added after the approval (and a
 #   line without valid-after, E0307); unreadable keys and a missing
 #   ssh-keygen (exit 2); an unsigned row in a project with signers. Last,
-#   genuine approvals pass the gate and verify.
+#   genuine approvals pass the gate and verify. On the way: `state export`
+#   (the forger's view of the log) lists the rows in their order.
 source "$(dirname "$0")/lib.bash"
 
 command -v sqlite3 >/dev/null || { fail "the sqlite3 command-line tool is missing (scripts/install-deps)"; exit 1; }
@@ -52,8 +53,10 @@ gate staging for m { require = [floor]  approvals = [mrm, biz] }
 SPEC
   write_signers "$1/allowed_signers" "${people[@]}"
 }
-for who in "${people[@]}"; do declare "key_${who%@*}=$(key_of "$who")"; done
-# shellcheck disable=SC2154 # key_bob, key_carol, key_dave, key_boss: declared above
+key_bob=$(key_of bob@x.example)
+key_carol=$(key_of carol@x.example)
+key_dave=$(key_of dave@x.example)
+key_boss=$(key_of boss@x.example)
 keys=$E2E_WORK/keys
 # Keys nobody listed (yet): mallory's, and dave's old one.
 ssh-keygen -q -t ed25519 -N '' -C mallory -f "$keys/mallory"
@@ -64,19 +67,17 @@ signers_line() { printf '%s %s %s\n' "$1" "$2" "$(cut -d' ' -f1,2 "$3")"; }
 
 # ---- forging rows
 cat >forge.py <<'PY'
-# forge.py EXPORT TABLE [options]: an INSERT of a forged row at the head of
+# forge.py EXPORT [options]: an INSERT of a forged row at the head of
 # the approvals log of EXPORT (`mlopsc state export`), its chain hash
 # recomputed (runtime/approvals.cpp approvalHash); writes its id to forged.id.
-import argparse, base64, datetime, hashlib, json, os, subprocess, sys, tempfile
+import argparse, base64, datetime, hashlib, json, os, subprocess, tempfile
 
 ap = argparse.ArgumentParser()
 ap.add_argument("export")
-ap.add_argument("table")
 ap.add_argument("--from-row", type=int, help="start from this row (default: the head)")
 ap.add_argument("--source", help="take --from-row from this export (another project's) instead")
 ap.add_argument("--restate", action="append", default=[],
                 help="KEY=VALUE of the statement's predicate; the statement is re-dated and linked to the head")
-ap.add_argument("--time", help="the restated statement's time (default: now)")
 ap.add_argument("--sign", help="sign the statement with this private key")
 ap.add_argument("--namespace", default="mlops-approval")
 ap.add_argument("--edit-comment", help="change the comment of the statement and the row after signing")
@@ -87,6 +88,7 @@ ap.add_argument("--set", action="append", default=[], help="FIELD=VALUE of the r
 a = ap.parse_args()
 
 rows = [json.loads(l)["row"] for l in open(a.export, encoding="utf-8") if l.startswith('{"table":"approvals"')]
+rows.sort(key=lambda r: int(r["id"]))  # the head is the highest id, whatever order the export lists them in
 head_id, head_hash = (int(rows[-1]["id"]), rows[-1]["hash"]) if rows else (0, "0" * 64)
 byid = {int(r["id"]): r for r in rows}
 if a.source:
@@ -103,7 +105,7 @@ if a.restate or a.sign:
     p = statement["predicate"]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     p["previous"] = head_hash
-    p["time"] = a.time or max(now, rows[-1]["at"])
+    p["time"] = max(now, rows[-1]["at"])  # not before the row it follows
     for kv in a.restate:
         key, value = kv.split("=", 1)
         p[key] = value
@@ -143,7 +145,7 @@ if payload or signature:
 row["hash"] = sha(json.dumps(fields, separators=(",", ":"), ensure_ascii=False))
 quote = lambda v: str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'"
 columns = ["id", "gate", "role", "email", "comment", "artifact", "at", "prev_hash", "hash", "payload", "signature"]
-print("INSERT INTO %s (%s) VALUES (%s)" % (a.table, ", ".join(columns), ", ".join(quote(row[c]) for c in columns)))
+print("INSERT INTO approvals (%s) VALUES (%s)" % (", ".join(columns), ", ".join(quote(row[c]) for c in columns)))
 open("forged.id", "w").write(str(row["id"]))
 PY
 
@@ -157,17 +159,23 @@ sql() {
   fi
 }
 
+# export_log PROJECT FILE: every row of PROJECT's record, verbatim
+export_log() {
+  local -a which=(--project "$1")
+  [[ ${MLOPS_TEST_STATE:-} == pg ]] && which=(--state-project "$1")
+  if ! "$MLOPSC" state export "$2" "${which[@]}" >/dev/null 2>export.err; then
+    fail "state export of $1: $(cat export.err)"
+  fi
+}
+
 # forge PROJECT [forge.py options]: inserts a forged row into PROJECT's log;
 # sets `forged` to its id. A failure to insert is reported here.
 forged=
 forge() {
   local project=$1
   shift
-  if ! "$MLOPSC" state export export.jsonl --project "$project" >/dev/null 2>export.err; then
-    fail "state export of $project: $(cat export.err)"
-    return 0
-  fi
-  python3 forge.py export.jsonl approvals "$@" >forged.sql
+  export_log "$project" export.jsonl
+  python3 forge.py export.jsonl "$@" >forged.sql
   forged=$(cat forged.id)
   if ! sql "$project" "$(cat forged.sql)" >/dev/null 2>insert.err; then
     fail "inserting the forged row into $project: $(cat insert.err)"
@@ -219,7 +227,7 @@ expect_exit 5 "p2: the gates wait for approvals"
 # position: only the statement's project differs)
 run approve production --key "$key_carol" --project p2
 expect_exit 0 "p2: carol approves production"
-"$MLOPSC" state export p2.jsonl --project p2 >/dev/null
+export_log p2 p2.jsonl
 forge p --source p2.jsonl --from-row 1
 refused p production carol@x.example "signed for project \`p2\`, not \`p\`" "replay onto another project"
 
@@ -255,7 +263,7 @@ expect_stderr_contains "bob@x.example is a member of \`ds\`, which owns model \`
 forge p --restate approver=bob@x.example --restate role=biz --sign "$key_bob"
 run run p/p.mlops
 expect_exit 5 "bob's valid statement inserted: the gate still waits"
-expect_stdout_contains "gate production: waiting (artifact $(cut -c1-12 <<<"$artifact_a") of model \`m\` needs approval by biz (boss@x.example)" \
+expect_stdout_contains "gate production: waiting (artifact $artifact_a of model \`m\` needs approval by biz (boss@x.example)" \
   "bob's valid statement as biz does not count"
 # Its signature is bob's own: history --verify, which checks signatures,
 # does not call it a forgery (the gate's roles decide what it counts for).
@@ -275,8 +283,8 @@ refused p production carol@x.example "not a valid SSH signature: " "a random sig
 forge p --restate approver=carol@x.example --restate comment=copied --signature row:$genuine
 refused p production carol@x.example "ssh-keygen: Signature verification failed: incorrect signature" \
   "another row's signature"
-"$MLOPSC" state export export.jsonl --project p >/dev/null
-python3 forge.py export.jsonl approvals --restate approver=carol@x.example --sign "$key_carol" --no-signature >half.sql
+export_log p export.jsonl
+python3 forge.py export.jsonl --restate approver=carol@x.example --sign "$key_carol" --no-signature >half.sql
 if sql p "$(cat half.sql)" >/dev/null 2>half.err; then
   fail "the record accepted a statement without a signature"
 else
@@ -343,6 +351,18 @@ forge p --from-row $genuine --set artifact="$full_b"
 refused p production carol@x.example "the signed statement says artifact \`$full_a\`, the row \`$full_b\`" \
   "replay onto another artifact"
 
+# The forger's tool, `state export`, lists the log (and the runs) in their
+# order on both backends; p's log now has more than 9 rows
+export_log p order.jsonl
+for table in runs approvals; do
+  grep -o "^{\"table\":\"$table\",\"row\":{\"id\":\"[0-9]*" order.jsonl | grep -o '[0-9]*$' >order.ids
+  if (($(wc -l <order.ids) > 9)) && sort -n -C order.ids; then
+    pass "state export lists the $(wc -l <order.ids) rows of $table in id order"
+  else
+    fail "state export lists the rows of $table in id order, got: $(tr '\n' ' ' <order.ids)"
+  fi
+done
+
 # ---- a key that expires: what it signed before still counts after
 spec px
 run run px/p.mlops
@@ -350,7 +370,7 @@ expect_exit 5 "px: the gates wait"
 run approve production --key "$key_carol" --project px
 expect_exit 0 "px: carol approves"
 # boss's key is valid for a few more seconds (compiled by the next run)
-expiry=$(($(date -u +%s) + 6))
+expiry=$(($(date -u +%s) + 10))
 grep -v '^boss@' px/allowed_signers >px/signers.new
 signers_line boss@x.example "namespaces=\"mlops-approval\",valid-after=\"20260101Z\",valid-before=\"$(date -u -d "@$expiry" +%Y%m%d%H%M%SZ)\"" \
   "$keys/boss@x.example.pub" >>px/signers.new
