@@ -698,7 +698,10 @@ std::vector<StateTable> PostgresRecord::exportTables() const {
   for (const std::string& name : stateTableNames()) {
     const std::vector<std::string>& columns = *stateTableColumns(name);
     std::string sql = "SELECT ";
-    for (size_t c = 0; c < columns.size(); ++c) sql += (c ? ", " : "") + columns[c] + "::text";
+    // Aliased, so that ORDER BY names the typed columns: `id` alone would be
+    // the text output column, and 10 would sort before 2.
+    for (size_t c = 0; c < columns.size(); ++c)
+      sql += (c ? ", " : "") + columns[c] + "::text AS c" + std::to_string(c);
     sql += " FROM " + name + " ORDER BY " + order.at(name);
     Outcome o;
     if (!exec(sql.c_str(), {}, &o)) return {};

@@ -2,15 +2,17 @@
 
 #include "runtime/content_hash.h"
 #include "runtime/state/records.h"
+#include "support/display_text.h"
 
 #include <algorithm>
 
 namespace mlops::runtime {
 
-GateSignatures::GateSignatures(ProjectSigners signers, std::optional<SshKeygen> keygen,
+GateSignatures::GateSignatures(ProjectSigners signers, std::optional<SshKeygen> keygen, std::string keygenProblem,
                                std::unique_ptr<VerifyCache> cache)
     : signers_(std::move(signers)),
       keygen_(std::move(keygen)),
+      keygenProblem_(std::move(keygenProblem)),
       cache_(std::move(cache)),
       verifier_(signers_.file, signers_.bytes, keygen_ ? &*keygen_ : nullptr, cache_.get()) {}
 
@@ -21,14 +23,31 @@ std::unique_ptr<GateSignatures> GateSignatures::open(const ir::PipelineGraph& gr
   std::string missing;
   std::optional<SshKeygen> keygen = SshKeygen::locate(missing);
   return std::unique_ptr<GateSignatures>(
-      new GateSignatures(std::move(*signers), std::move(keygen), VerifyCache::open()));
+      new GateSignatures(std::move(*signers), std::move(keygen), std::move(missing), VerifyCache::open()));
 }
 
 SignedApprovals GateSignatures::count(const ir::PipelineGraph& graph, const ir::Node& gate,
                                       const std::string& artifact, const std::vector<Subject>& subjects,
                                       const std::vector<ApprovalRecord>& log) const {
   GateContext context = gateContextFor(graph, gate, subjects);
-  return signedApprovalsFor(verifier_, log, gate.id, artifact, context, utcTimestamp(), 2);
+  SignedApprovals out = signedApprovalsFor(verifier_, log, gate.id, artifact, context, utcTimestamp(), 2);
+  // The verifier knows only that there is none; locate said why (a
+  // MLOPS_SSH_KEYGEN that names nothing is not "not on PATH").
+  if (!keygen_ && !out.unchecked.empty() && !keygenProblem_.empty()) out.unchecked = keygenProblem_;
+  // Rows that verify but that this gate's roles do not accept (not a
+  // member, or a member of the model's owner role) are named too.
+  std::vector<ApprovalRecord> accepted;
+  for (const ApprovalRecord& r : out.rows) {
+    std::string why;
+    if (approvalRoleFor(graph, gate, r.email, r.role, why)) {
+      accepted.push_back(r);
+    } else {
+      out.notCounted.push_back("approval " + std::to_string(r.id) + " (" + support::escapeControls(r.email) +
+                               "): " + support::escapeControls(why));
+    }
+  }
+  out.rows = std::move(accepted);
+  return out;
 }
 
 std::optional<std::string> GateSignatures::evidence(const ir::PipelineGraph& graph, const ir::Node& gate,

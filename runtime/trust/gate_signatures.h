@@ -48,9 +48,11 @@ class GateSignatures {
   GateSignatures& operator=(const GateSignatures&) = delete;
 
  private:
-  GateSignatures(ProjectSigners signers, std::optional<SshKeygen> keygen, std::unique_ptr<VerifyCache> cache);
+  GateSignatures(ProjectSigners signers, std::optional<SshKeygen> keygen, std::string keygenProblem,
+                 std::unique_ptr<VerifyCache> cache);
   ProjectSigners signers_;
   std::optional<SshKeygen> keygen_;
+  std::string keygenProblem_;  // why there is no ssh-keygen (SshKeygen::locate's sentence)
   std::unique_ptr<VerifyCache> cache_;
   ApprovalVerifier verifier_;
 };

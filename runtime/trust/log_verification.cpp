@@ -81,6 +81,16 @@ std::optional<LogVerification> verifyApprovalLog(const ir::PipelineGraph* graph,
       continue;
     }
     signingBegan = true;
+    // A statement for another project is no approval here, whatever gate
+    // it names (a gate's own policy and model files change over time; the
+    // project a log belongs to does not).
+    std::string why;
+    std::optional<ApprovalStatement> statement =
+        v.status == Status::Verified ? parseStatement(r.payload, why) : std::nullopt;
+    if (statement && graph && statement->project != graph->projectName) {
+      v.status = Status::Invalid;
+      v.reason = "signed for project `" + shown(statement->project) + "`, not `" + shown(graph->projectName) + "`";
+    }
     if (v.status == Status::Verified) {
       ++verified;
       people.insert(r.email);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 namespace mlops::runtime {
@@ -48,7 +49,11 @@ std::optional<SshKeygen> SshKeygen::locate(const char* override, const char* pat
 KeygenResult SshKeygen::run(const std::vector<std::string>& args, std::string_view stdinBytes, Mode mode,
                             std::optional<double> timeoutSeconds) const {
   ToolJob job{program_, args, mode == Mode::Sign ? std::string() : std::string(stdinBytes)};
-  return runTool(job, mode == Mode::Sign ? ToolMode::Foreground : ToolMode::Detached, environment(mode), timeoutSeconds);
+  // Signing may prompt for a passphrase, but only on a terminal whose
+  // foreground is ours; otherwise ssh-keygen runs detached and fails at
+  // once instead of being stopped reading a terminal it may not read.
+  bool prompt = mode == Mode::Sign && !signTimeout().has_value();
+  return runTool(job, prompt ? ToolMode::Foreground : ToolMode::Detached, environment(mode), timeoutSeconds);
 }
 
 std::vector<KeygenResult> SshKeygen::runMany(const std::vector<Job>& jobs, unsigned parallel) const {
@@ -61,7 +66,11 @@ std::vector<KeygenResult> SshKeygen::runMany(const std::vector<Job>& jobs, unsig
 std::optional<double> signTimeout() {
   int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return kSignTimeoutSeconds;
+  // A terminal that is not ours to read (mlopsc in a background job, under
+  // `timeout`): a prompt there would stop ssh-keygen (SIGTTIN) for good.
+  bool foreground = ::tcgetpgrp(fd) == ::getpgrp();
   ::close(fd);
+  if (!foreground) return kSignTimeoutSeconds;
   return std::nullopt;
 }
 
@@ -88,6 +97,7 @@ std::string describeKeygenFailure(const KeygenResult& r, std::string_view key) {
     if (end == std::string::npos) break;
     at = end + 1;
   }
+  while (!first.empty() && (first.back() == '.' || first.back() == ' ')) first.pop_back();  // our messages end bare
   std::string quoted = support::escapeControls(first);
   if (has("unknown option") || has("usage:") || has("unknown key option") || has("Unknown signature option"))
     return "this ssh-keygen is older than OpenSSH 8.8 (no valid-after): " + quoted;
