@@ -8,6 +8,17 @@
 
 namespace mlops::driver {
 
+std::string projectNameOfCheckout(const std::string& root) {
+  std::string error;
+  if (!llvm::sys::fs::exists(root + "/.mlops/state.db")) return "";
+  if (auto local = runtime::SqliteStore::open(root + "/.mlops/state.db", error, runtime::SqliteStore::Use::LocalCacheOnly))
+    if (std::optional<std::string> json = local->newestGraph()) {
+      ir::ReadError ignored;
+      if (std::optional<ir::PipelineGraph> g = ir::readPipelineJson(*json, ignored)) return g->projectName;
+    }
+  return "";
+}
+
 std::optional<ProjectState> openProjectState(const std::string& projectOption,
                                              const runtime::StateSelection& selection) {
   ProjectState p;
@@ -48,16 +59,8 @@ std::optional<ProjectState> openProjectState(const std::string& projectOption,
     return std::nullopt;
   }
   std::string error;
-  // The project (a PostgreSQL schema) of the checkout, when there is one:
-  // its runs left their graph in the local file.
-  std::string projectName;
-  if (selection.backend == runtime::StateBackend::Postgres && llvm::sys::fs::exists(p.root + "/.mlops/state.db"))
-    if (auto local = runtime::SqliteStore::open(p.root + "/.mlops/state.db", error,
-                                                runtime::SqliteStore::Use::LocalCacheOnly))
-      if (std::optional<std::string> json = local->newestGraph()) {
-        ir::ReadError ignored;
-        if (std::optional<ir::PipelineGraph> g = ir::readPipelineJson(*json, ignored)) projectName = g->projectName;
-      }
+  std::string projectName =
+      selection.backend == runtime::StateBackend::Postgres ? projectNameOfCheckout(p.root) : std::string();
   p.store = runtime::openRecord(selection, p.root, projectName, error);
   if (!p.store) {
     llvm::errs() << "mlopsc: error: " << error << '\n';

@@ -22,6 +22,10 @@ struct ProjectState {
   std::optional<ir::PipelineGraph> graph;  // of the latest run (nullopt: no run yet)
 };
 
+// The project (a PostgreSQL schema) of the checkout at `root`, when its
+// runs left a graph in its local `.mlops/state.db`; "" otherwise.
+std::string projectNameOfCheckout(const std::string& root);
+
 // Nullopt after printing why (no project found, unreadable state).
 std::optional<ProjectState> openProjectState(const std::string& projectOption,
                                              const runtime::StateSelection& selection);

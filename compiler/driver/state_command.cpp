@@ -7,6 +7,7 @@
 // hash chains, so a project's history moves from SQLite to PostgreSQL with
 // its approvals log intact (not recomputed).
 #include "driver/commands.h"
+#include "driver/project_state.h"
 #include "ir/ir_reader.h"
 #include "runtime/approvals.h"
 #include "runtime/gate_pass_chain.h"
@@ -73,8 +74,12 @@ std::string projectOfDump(const std::vector<runtime::StateTable>& tables) {
 std::unique_ptr<runtime::Record> open(const runtime::StateSelection& selection, const std::string& project,
                                       bool migrate, std::string& error, int* migratedFrom = nullptr) {
   if (selection.backend == runtime::StateBackend::Postgres)
+    // --state-project, else the dump's project (import), else the one the
+    // checkout's runs used (--project DIR or the folder found upwards).
     return runtime::PostgresRecord::open(selection.location, selection.pgPassword,
-                                         selection.project.empty() ? project : selection.project,
+                                         !selection.project.empty() ? selection.project
+                                         : !project.empty()         ? project
+                                                                    : projectNameOfCheckout(projectRoot()),
                                          migrate ? runtime::PostgresRecord::Migrate::OnOpen
                                                  : runtime::PostgresRecord::Migrate::Never,
                                          error, migratedFrom);

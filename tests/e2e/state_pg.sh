@@ -130,6 +130,9 @@ expect_stderr_contains "holds several projects (mlops_credit, mlops_moved)" "it 
 run --env MLOPS_STATE="$PG" history --project proj
 expect_exit 0 "in a checkout, its project is the one its runs left in .mlops"
 expect_stdout_contains "val2@x.example (mrm) approved gate:release" "the checkout's project's approvals"
+run state export by-checkout.jsonl --state "$PG" --project local
+expect_exit 0 "state export picks the project of the checkout --project names"
+expect_eq "$(grep -c '"table":"approvals"' by-checkout.jsonl)" 2 "the export holds that project's two approvals"
 
 # ---- one logical schema: the record's tables have the same columns on both
 # (PostgreSQL's `seq` keeps the insertion order SQLite's rowid gives)
