@@ -286,6 +286,11 @@ int approveSigned(ProjectState& project, const ir::PipelineGraph& g, const ir::N
                  << ", hash " << stored->hash.substr(0, 12) << '\n'
                  << "signed with " << *fingerprint << " (" << principal << ", " << support::escapeControls(g.signers->path)
                  << " line " << line->line << ")\n";
+    // The examples' keys are published on purpose; say so wherever one signs.
+    if (line->comment.find("DEMO-ONLY-PUBLISHED") != std::string::npos)
+      llvm::errs() << "mlopsc: note: " << *fingerprint
+                   << " is a published demo key (its allowed_signers line says DEMO-ONLY-PUBLISHED): anyone can "
+                      "sign with it; a real project lists its people's own keys\n";
     if (tally.met())
       llvm::outs() << "every approval the gate needs is in: the next `mlopsc run` passes it (in CI: re-run the "
                       "gate's job)\n";

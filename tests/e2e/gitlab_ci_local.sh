@@ -226,6 +226,7 @@ for who in carol@bank.example grace@bank.example alice@bank.example; do
     --comment "reviewed in CI"
   expect_exit 0 "$who approves artifact $prefix in the shared record"
   expect_stdout_contains "as $who" "$who's key approves in $who's name"
+  expect_stderr_contains "is a published demo key" "and mlopsc says the key is a published demo key"
 done
 LAST_CMD=
 cd "$E2E_WORK"
