@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -201,12 +202,18 @@ std::optional<ProcessResult> Process::poll() {
   if (::waitid(P_PID, pid_, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0) return std::nullopt;
   if (killLeftovers_) signalGroup(SIGKILL);  // what the command left running goes with it
   int status = 0;
+  struct rusage usage {};
   pid_t r;
-  do r = ::waitpid(pid_, &status, 0);
+  do r = ::wait4(pid_, &status, 0, &usage);
   while (r < 0 && errno == EINTR);
   relayOutput(true);
   ProcessResult result;
   result.seconds = elapsedSeconds();
+  if (r > 0) {
+    result.cpuSeconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                        static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    result.maxRssBytes = static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
+  }
   result.timedOut = timedOut_;
   if (r < 0) {
     result.exitCode = -1;

@@ -36,6 +36,11 @@ struct ProcessResult {
   int signal = 0;       // when a signal ended it
   bool timedOut = false;
   double seconds = 0;   // wall time
+  // What the command used (wait4's rusage of /bin/sh, which includes every
+  // descendant it waited for): user + system CPU seconds, and the largest
+  // resident set of it or any of them, in bytes. 0 when not known.
+  double cpuSeconds = 0;
+  int64_t maxRssBytes = 0;
   bool succeeded() const { return signal == 0 && exitCode == 0 && !timedOut; }
   std::string describe() const;  // "exit code 3", "killed by SIGKILL after the timeout of 2s", ...
 };

@@ -443,10 +443,11 @@ class Runner : public Executor {
       // it without the files, and it names the run that built it.
       if (n.kind == ir::NodeKind::Model && state_)
         state_->recordArtifact({run_, n.id, artifactDigest(success), metricsText(n), "", signedSubjects(n)});
-      record(i, "ran", whys_[i], seconds, &success);
+      record(i, "ran", whys_[i], seconds, &success, 0, &report.result);
       return true;
     }
-    record(i, "failed", failure + "; log: " + p.job.spec.logPath, seconds, nullptr, report.result.exitCode);
+    record(i, "failed", failure + "; log: " + p.job.spec.logPath, seconds, nullptr, report.result.exitCode,
+           &report.result);
     return false;
   }
 
@@ -1056,12 +1057,13 @@ class Runner : public Executor {
   }
 
   void record(size_t i, const std::string& status, const std::string& why, double seconds, const NodeSuccess* success,
-              int exitCode = 0) {
+              int exitCode = 0, const ProcessResult* used = nullptr) {
     const ir::Node& n = *order_[i];
     progress_.finished({n.id, label(n), status, why, seconds}, o_.explain);
     if (!state_ || o_.dryRun) return;
     if (leased_.erase(n.id)) state_->releaseLease(n.id);  // its rollout is over
-    NodeRecord r{n.id, success ? "succeeded" : status, exitCode, seconds, why};
+    NodeRecord r{n.id, success ? "succeeded" : status, exitCode, seconds, why, used ? used->cpuSeconds : 0.0,
+                 used ? used->maxRssBytes : 0};
     // A success is written at once (crash safety: it is what makes the node
     // up to date); other results are batched.
     if (success) {

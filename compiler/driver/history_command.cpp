@@ -15,6 +15,7 @@
 #include "support/display_text.h"
 
 #include <llvm/Support/Format.h>
+#include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/raw_ostream.h>
 
 namespace mlops::driver {
@@ -92,10 +93,16 @@ int runHistory() {
       out << id << " has not run yet\n";
       return 0;
     }
-    out << "run  result       time     why\n";
-    for (const auto& [run, r] : rows)
-      out << llvm::format("%-4lld %-12s %7.1fs  ", static_cast<long long>(run), shown(r.status).c_str(), r.seconds)
+    // What the command used beside its wall time (blank when it ran none:
+    // a test, a gate, a cached node).
+    out << "run  result       time      cpu  peak mem  why\n";
+    for (const auto& [run, r] : rows) {
+      std::string cpu = r.cpuSeconds > 0 ? llvm::formatv("{0:f1}s", r.cpuSeconds).str() : "";
+      std::string mem = r.maxRssBytes > 0 ? llvm::formatv("{0:f1} MiB", r.maxRssBytes / 1048576.0).str() : "";
+      out << llvm::format("%-4lld %-12s %7.1fs %7s %9s  ", static_cast<long long>(run), shown(r.status).c_str(),
+                          r.seconds, cpu.c_str(), mem.c_str())
           << shown(r.why) << '\n';
+    }
     return 0;
   }
   std::vector<runtime::RunRecord> runs = store.runs();

@@ -121,9 +121,12 @@ ALTER TABLE approvals ADD CONSTRAINT approvals_signed_whole CHECK ((payload = ''
 ALTER TABLE gate_passes ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
 )sql";
 
-// Schema 8, as SQLite's eighth: an artifact's SHA-256 subjects.
+// Schema 8, as SQLite's eighth: an artifact's SHA-256 subjects; what each
+// node's command used.
 const char* const kVersion8 = R"sql(
 ALTER TABLE artifacts ADD COLUMN subjects TEXT NOT NULL DEFAULT '';
+ALTER TABLE node_results ADD COLUMN cpu_seconds DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE node_results ADD COLUMN max_rss_bytes BIGINT NOT NULL DEFAULT 0;
 )sql";
 
 }  // namespace

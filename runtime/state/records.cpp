@@ -32,7 +32,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& tables() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> all = {
       {"runs", {"id", "started_at", "finished_at", "status", "ir_digest", "noop_of", "external_id"}},
       {"graphs", {"digest", "json"}},
-      {"node_results", {"run", "node", "status", "exit_code", "seconds", "why"}},
+      {"node_results", {"run", "node", "status", "exit_code", "seconds", "why", "cpu_seconds", "max_rss_bytes"}},
       {"artifacts", {"run", "model", "digest", "metrics", "at", "subjects"}},
       {"approvals",
        {"id", "gate", "role", "email", "comment", "artifact", "at", "prev_hash", "hash", "payload", "signature",

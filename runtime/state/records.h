@@ -35,6 +35,10 @@ struct NodeRecord {
   int exitCode = 0;
   double seconds = 0;
   std::string why;        // why it ran (or was skipped), as --explain says it
+  // What its command used (runtime/process.h), for comparing with what the
+  // node requested and its owner's quota; 0 for a node that ran no command.
+  double cpuSeconds = 0;
+  int64_t maxRssBytes = 0;
 };
 
 struct RunRecord {

@@ -155,9 +155,13 @@ ALTER TABLE gate_passes ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
 )sql",
     // 8: what a model job produced, with its outputs' SHA-256 digests (in a
     // project with signers), so an approver without the model files signs
-    // the artifact a CI job built (`approve --artifact`).
+    // the artifact a CI job built (`approve --artifact`); what each node's
+    // command used (CPU seconds, peak resident bytes), to set against what
+    // it requested and its owner's quota.
     R"sql(
 ALTER TABLE artifacts ADD COLUMN subjects TEXT NOT NULL DEFAULT '';
+ALTER TABLE node_results ADD COLUMN cpu_seconds REAL NOT NULL DEFAULT 0;
+ALTER TABLE node_results ADD COLUMN max_rss_bytes INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 // Run after migration 5 (and sealGatePasses).

@@ -15,6 +15,10 @@ namespace mlops::runtime {
 namespace {
 
 // A prepared statement, finalized on scope exit.
+// A prepared statement. One that did not prepare (a table of another
+// shape than this mlopsc's: a state written by a development build, a
+// hand-made file) does nothing, steps to no row and runs to no success,
+// instead of handing SQLite a null statement.
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
@@ -28,41 +32,43 @@ class Statement {
     }
   }
   Statement& bind(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    if (stmt_) sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
     return *this;
   }
   Statement& bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
+    if (stmt_) sqlite3_bind_int64(stmt_, i, v);
     return *this;
   }
   Statement& bind(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
+    if (stmt_) sqlite3_bind_double(stmt_, i, v);
     return *this;
   }
   Statement& bindNull(int i) {
-    sqlite3_bind_null(stmt_, i);
+    if (stmt_) sqlite3_bind_null(stmt_, i);
     return *this;
   }
-  bool step() { return sqlite3_step(stmt_) == SQLITE_ROW; }
+  bool step() { return stmt_ && sqlite3_step(stmt_) == SQLITE_ROW; }
   void reset() {
+    if (!stmt_) return;
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
-  bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  bool isNull(int col) const { return !stmt_ || sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   // Runs a statement that returns no rows: whether it succeeded.
-  bool done() { return sqlite3_step(stmt_) == SQLITE_DONE; }
+  bool done() { return stmt_ && sqlite3_step(stmt_) == SQLITE_DONE; }
   // Runs it, then makes it ready for new bindings.
   void run() {
+    if (!stmt_) return;
     sqlite3_step(stmt_);
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
   std::string text(int col) const {
-    const unsigned char* t = sqlite3_column_text(stmt_, col);
+    const unsigned char* t = stmt_ ? sqlite3_column_text(stmt_, col) : nullptr;
     return t ? reinterpret_cast<const char*>(t) : "";
   }
-  int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  int64_t integer(int col) const { return stmt_ ? sqlite3_column_int64(stmt_, col) : 0; }
+  double real(int col) const { return stmt_ ? sqlite3_column_double(stmt_, col) : 0; }
   bool ok() const { return stmt_ != nullptr; }
 
  private:
@@ -215,13 +221,16 @@ void SqliteStore::finishRun(int64_t run, const std::string& status) {
 
 void SqliteStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess* success) {
   Statement(cached("BEGIN IMMEDIATE")).run();
-  Statement(cached("INSERT OR REPLACE INTO node_results VALUES (?, ?, ?, ?, ?, ?)"))
+  Statement(cached("INSERT OR REPLACE INTO node_results (run, node, status, exit_code, seconds, why, cpu_seconds, "
+                   "max_rss_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
       .bind(1, run)
       .bind(2, r.node)
       .bind(3, r.status)
       .bind(4, static_cast<int64_t>(r.exitCode))
       .bind(5, r.seconds)
       .bind(6, r.why)
+      .bind(7, r.cpuSeconds)
+      .bind(8, r.maxRssBytes)
       .run();
   if (success) insertSuccess(r.node, run, *success);
   Statement(cached("COMMIT")).run();
@@ -275,10 +284,13 @@ void SqliteStore::recordResults(int64_t run, const std::vector<NodeRecord>& reco
   if (records.empty()) return;
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
-  Statement insert(db_, "INSERT OR REPLACE INTO node_results VALUES (?, ?, ?, ?, ?, ?)");
+  Statement insert(db_, "INSERT OR REPLACE INTO node_results (run, node, status, exit_code, seconds, why, cpu_seconds, "
+                        "max_rss_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   for (const NodeRecord& r : records)
     insert.bind(1, run).bind(2, r.node).bind(3, r.status).bind(4, static_cast<int64_t>(r.exitCode)).bind(5, r.seconds)
         .bind(6, r.why)
+        .bind(7, r.cpuSeconds)
+        .bind(8, r.maxRssBytes)
         .run();
   exec("COMMIT", ignored);
 }
@@ -296,11 +308,12 @@ std::optional<NodeSuccess> SqliteStore::lastSuccess(const std::string& node) con
 }
 
 std::vector<NodeRecord> SqliteStore::runResults(int64_t run) const {
-  Statement s(db_, "SELECT node, status, exit_code, seconds, why FROM node_results WHERE run = ? ORDER BY rowid");
+  Statement s(db_, "SELECT node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes FROM node_results "
+                   "WHERE run = ? ORDER BY rowid");
   s.bind(1, run);
   std::vector<NodeRecord> out;
   while (s.step())
-    out.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.real(3), s.text(4)});
+    out.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.real(3), s.text(4), s.real(5), s.integer(6)});
   return out;
 }
 
@@ -366,16 +379,18 @@ std::vector<RunRecord> SqliteStore::runs() const {
 
 std::vector<std::pair<int64_t, NodeRecord>> SqliteStore::nodeHistory(const std::string& node) const {
   Statement s(db_,
-              "SELECT run, node, status, exit_code, seconds, why FROM node_results WHERE node = ?1 "
+              "SELECT run, node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes FROM node_results "
+              "WHERE node = ?1 "
               "UNION ALL "
               "SELECT runs.id, r.node, CASE r.status WHEN 'checked' THEN 'checked' ELSE 'cached' END, 0, 0, "
-              "'no-op run: no file changed since run ' || r.run "
+              "'no-op run: no file changed since run ' || r.run, 0, 0 "
               "FROM runs JOIN node_results r ON r.run = runs.noop_of AND r.node = ?1 "
               "ORDER BY 1");
   s.bind(1, node);
   std::vector<std::pair<int64_t, NodeRecord>> out;
   while (s.step())
-    out.push_back({s.integer(0), {s.text(1), s.text(2), static_cast<int>(s.integer(3)), s.real(4), s.text(5)}});
+    out.push_back({s.integer(0), {s.text(1), s.text(2), static_cast<int>(s.integer(3)), s.real(4), s.text(5),
+                                  s.real(6), s.integer(7)}});
   return out;
 }
 
