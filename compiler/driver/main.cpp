@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
                                          "  mlopsc status [SPEC]          what is not up to date, and why\n"
                                          "  mlopsc approve GATE --as EMAIL  approve a gate for the latest model artifact\n"
                                          "  mlopsc history [--verify]     runs, gate passes, approvals; check the log\n"
+                                         "  mlopsc attest GATE -o DIR     export a gate pass's signed release evidence\n"
                                          "  mlopsc log NODE               a node's output from its latest run\n"
                                          "  mlopsc state check|migrate    the record (SQLite or PostgreSQL: --state URL);\n"
                                          "                                export FILE, import FILE move it verbatim\n"
