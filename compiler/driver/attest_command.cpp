@@ -41,8 +41,9 @@ llvm::cl::opt<std::string> attestOut("o",
                                      llvm::cl::value_desc("dir"), llvm::cl::Required, llvm::cl::sub(attestCommand),
                                      llvm::cl::cat(commandCategory));
 llvm::cl::opt<unsigned> attestPass("pass",
-                                  llvm::cl::desc("The gate pass to export, by the number `mlopsc history` shows "
-                                                 "(default: the gate's newest pass)"),
+                                  llvm::cl::desc("The gate pass to export, by its number: passes are numbered from 1 "
+                                                 "in the order `mlopsc history` lists them (default: the gate's "
+                                                 "newest pass with evidence)"),
                                   llvm::cl::value_desc("n"), llvm::cl::sub(attestCommand),
                                   llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> attestSigners(
@@ -96,7 +97,8 @@ const runtime::GatePass* choosePass(const std::vector<runtime::GatePass>& passes
               gate.name + "`");
         return nullptr;
       }
-    usage("no gate pass " + std::to_string(attestPass.getValue()) + " in the record (`mlopsc history` lists them)");
+    usage("no gate pass " + std::to_string(attestPass.getValue()) + " in the record (`mlopsc history` lists them, "
+          "numbered from 1)");
     return nullptr;
   }
   const runtime::GatePass* newest = nullptr;
