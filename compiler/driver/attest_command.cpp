@@ -188,23 +188,21 @@ int runAttest() {
   std::unique_ptr<runtime::VerifyCache> cache = runtime::VerifyCache::open();
   runtime::ApprovalVerifier verifier(signersFile, signersBytes, &*keygen, cache.get());
   std::vector<runtime::SignatureVerdict> verdicts = verifier.verify(log, evidence->rows, runtime::utcTimestamp(), 2);
-  std::string unchecked;
-  size_t invalid = 0;
+  std::vector<std::string> invalid, unchecked;
   for (size_t k = 0; k < verdicts.size(); ++k) {
     const runtime::SignatureVerdict& v = verdicts[k];
     if (v.verified()) continue;
     const runtime::ApprovalRecord& row = log[evidence->rows[k]];
-    std::string line = "approval " + std::to_string(row.id) + " (" + shown(row.email) + " for " + shown(row.gate) +
-                       ", " + shown(row.at) + "): " + v.reason;
-    if (v.status == runtime::SignatureVerdict::Status::Unchecked) {
-      if (unchecked.empty()) unchecked = line;
-      continue;
-    }
-    if (invalid++) llvm::errs() << "mlopsc: error: " << line << '\n';
-    else why = line;
+    (v.status == runtime::SignatureVerdict::Status::Unchecked ? unchecked : invalid)
+        .push_back("approval " + std::to_string(row.id) + " (" + shown(row.email) + " for " + shown(row.gate) + ", " +
+                   shown(row.at) + "): " + v.reason);
   }
-  if (invalid) return refused(why);
-  if (!unchecked.empty()) return usage(unchecked);
+  if (!invalid.empty()) {
+    for (size_t i = 0; i + 1 < invalid.size(); ++i) llvm::errs() << "mlopsc: error: " << invalid[i] << '\n';
+    return refused(invalid.back());
+  }
+  // ssh-keygen timed out or could not run: undecided, not forged.
+  if (!unchecked.empty()) return usage(unchecked.front());
 
   std::optional<std::vector<runtime::ReleaseFile>> files =
       runtime::releaseFiles(g.projectName, *pass, *evidence, log, signersBytes, policyText, why);
