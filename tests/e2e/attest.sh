@@ -118,6 +118,17 @@ verify t-flip --signers cr/allowed_signers
 expect_exit 1 "a changed statement with the summary and SHA256SUMS recomputed"
 expect_stderr_contains "FAILED: approvals/0001.json: ssh-keygen -Y verify: "
 
+# A summary left out of SHA256SUMS, and a line naming a file outside the export.
+cp -r rel t-sums
+grep -v ' vsa.json$' rel/SHA256SUMS >t-sums/SHA256SUMS
+verify t-sums --signers cr/allowed_signers
+expect_exit 1 "SHA256SUMS without vsa.json"
+expect_stderr_contains "FAILED: SHA256SUMS does not list vsa.json"
+printf '%064d  ../cr/build/scorer.json\n' 0 >>t-sums/SHA256SUMS
+verify t-sums --signers cr/allowed_signers
+expect_exit 1 "SHA256SUMS naming a file outside the export"
+expect_stderr_contains "FAILED: SHA256SUMS: a line that names no file of the export: "
+
 # An approval removed (the summary and SHA256SUMS made to agree).
 cp -r rel t-removed
 rm t-removed/approvals/0002.json t-removed/approvals/0002.json.sig
