@@ -2,6 +2,7 @@
 
 #include "runtime/content_hash.h"
 #include "runtime/trust/approval_sshsig.h"
+#include "support/display_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,8 +30,10 @@ std::string readme(const std::string& project, const GatePass& pass, std::string
                    bool hasFolders) {
   std::string gate = pass.gate.substr(pass.gate.find(':') + 1);
   std::string out;
+  // The statements checked the project, gate and artifact; the model name
+  // comes from the pass row alone.
   out += "Release evidence: gate `" + gate + "` of project `" + project + "` passed for model `" +
-         std::string(model) + "`\n(artifact " + pass.artifact + ", gate pass " + std::to_string(pass.id) + " at " +
+         support::escapeControls(model) + "`\n(artifact " + pass.artifact + ", gate pass " + std::to_string(pass.id) + " at " +
          pass.at + "), written by `mlopsc attest`.\n\n";
   out +=
       "vsa.json                 the verification summary (SLSA VSA v1, an in-toto Statement v1): which\n"
