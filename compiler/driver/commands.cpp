@@ -16,6 +16,10 @@ llvm::cl::SubCommand approveCommand("approve",
 llvm::cl::SubCommand historyCommand("history",
                                     "Show past runs, a node's results, gate passes and approvals; --verify checks "
                                     "the hash chains of the approvals log and the gate passes");
+llvm::cl::SubCommand attestCommand("attest",
+                                   "Export a gate pass's release evidence (signed approval statements, "
+                                   "allowed_signers, policy, SLSA verification summary, checksums) for anyone to "
+                                   "check with ssh-keygen and sha256sum");
 llvm::cl::SubCommand logCommand("log", "Print a node's output from its latest run (control characters escaped on a terminal)");
 llvm::cl::SubCommand statusCommand(
     "status", "Say which nodes are not up to date and why, running nothing; kill what a killed run left running");
@@ -34,8 +38,8 @@ llvm::cl::opt<std::string> projectOption(
     llvm::cl::desc("Project folder (default: the nearest folder upwards with a .mlops/state.db; for `status`, "
                    "used when no spec is given)"),
     llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand), llvm::cl::sub(approveCommand),
-    llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand), llvm::cl::sub(stateCommand),
-    llvm::cl::cat(commandCategory));
+    llvm::cl::sub(historyCommand), llvm::cl::sub(attestCommand), llvm::cl::sub(logCommand),
+    llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
 
 llvm::cl::opt<std::string> stateOption(
     "state",
@@ -44,16 +48,16 @@ llvm::cl::opt<std::string> stateOption(
                    "(default: $MLOPS_STATE, else the project's .mlops/state.db); passwords come from libpq's "
                    "means (the URL, PGPASSWORD, ~/.pgpass) and are never printed"),
     llvm::cl::value_desc("url|file"), llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand),
-    llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand),
-    llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
+    llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(attestCommand),
+    llvm::cl::sub(logCommand), llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
 
 llvm::cl::opt<std::string> stateProjectOption(
     "state-project",
     llvm::cl::desc("In a PostgreSQL record holding several projects, the one to use (default: the spec's "
                    "project, else the checkout's, else the only one there); its schema is mlops_NAME"),
     llvm::cl::value_desc("name"), llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand),
-    llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(logCommand),
-    llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
+    llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(attestCommand),
+    llvm::cl::sub(logCommand), llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
 
 runtime::StateSelection selectedState() { return runtime::selectState(stateOption, stateProjectOption); }
 
@@ -184,13 +188,14 @@ int runSelectedCommand() {
   if (statusCommand) return runStatus();
   if (approveCommand) return runApprove();
   if (historyCommand) return runHistory();
+  if (attestCommand) return runAttest();
   if (logCommand) return runLog();
   if (reportCommand) return runReport();
   if (stateCommand) return runState();
   if (fmtCommand) return runFmt();
   if (lspCommand) return runLsp();
   if (parseCommand) return runParse();
-  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run`, `status`, `approve`, `history`, `log`, `report`, `state`, `fmt`, `lsp` or `explain`\n"
+  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run`, `status`, `approve`, `history`, `attest`, `log`, `report`, `state`, `fmt`, `lsp` or `explain`\n"
                << "run `mlopsc --help` for usage\n";
   return static_cast<int>(ExitCode::Usage);
 }

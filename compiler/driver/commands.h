@@ -35,6 +35,7 @@ int runRun();
 int runStatus();
 int runApprove();
 int runHistory();
+int runAttest();
 int runLog();
 int runReport();
 int runState();
@@ -48,10 +49,10 @@ bool applyWarningFlags(diag::DiagnosticEngine& diags);
 extern llvm::cl::OptionCategory diagnosticCategory;
 extern llvm::cl::OptionCategory commandCategory;
 // --project DIR of the commands that read a project's state (status,
-// approve, history, log): driver/project_state.h.
+// approve, history, attest, log): driver/project_state.h.
 extern llvm::cl::opt<std::string> projectOption;
 // --state URL|FILE and --state-project NAME of the commands that read or
-// write the record (run, status, approve, history, log, state): with
+// write the record (run, status, approve, history, attest, log, state): with
 // MLOPS_STATE, which record (runtime/state/state_selection.h).
 extern llvm::cl::opt<std::string> stateOption;
 runtime::StateSelection selectedState();
@@ -104,6 +105,7 @@ extern llvm::cl::SubCommand graphCommand;
 extern llvm::cl::SubCommand statusCommand;
 extern llvm::cl::SubCommand approveCommand;
 extern llvm::cl::SubCommand historyCommand;
+extern llvm::cl::SubCommand attestCommand;
 extern llvm::cl::SubCommand logCommand;
 extern llvm::cl::SubCommand reportCommand;
 extern llvm::cl::SubCommand stateCommand;

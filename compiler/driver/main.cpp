@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
                                          "  mlopsc approve GATE [--key KEY]  approve a gate for the latest model artifact\n"
                                          "                                (signed with your SSH key when the project has signers)\n"
                                          "  mlopsc history [--verify]     runs, gate passes, approvals; check the log\n"
+                                         "  mlopsc attest GATE -o DIR     export a gate pass's signed release evidence\n"
                                          "  mlopsc log NODE               a node's output from its latest run\n"
                                          "  mlopsc state check|migrate    the record (SQLite or PostgreSQL: --state URL);\n"
                                          "                                export FILE, import FILE move it verbatim\n"
