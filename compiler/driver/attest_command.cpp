@@ -41,9 +41,8 @@ llvm::cl::opt<std::string> attestOut("o",
                                      llvm::cl::value_desc("dir"), llvm::cl::Required, llvm::cl::sub(attestCommand),
                                      llvm::cl::cat(commandCategory));
 llvm::cl::opt<unsigned> attestPass("pass",
-                                  llvm::cl::desc("The gate pass to export, by its number: passes are numbered from 1 "
-                                                 "in the order `mlopsc history` lists them (default: the gate's "
-                                                 "newest pass with evidence)"),
+                                  llvm::cl::desc("The gate pass to export, by its number, as `mlopsc history` shows "
+                                                 "it (`(pass N)`; default: the gate's newest pass with evidence)"),
                                   llvm::cl::value_desc("n"), llvm::cl::sub(attestCommand),
                                   llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> attestSigners(
@@ -97,8 +96,8 @@ const runtime::GatePass* choosePass(const std::vector<runtime::GatePass>& passes
               gate.name + "`");
         return nullptr;
       }
-    usage("no gate pass " + std::to_string(attestPass.getValue()) + " in the record (`mlopsc history` lists them, "
-          "numbered from 1)");
+    usage("no gate pass " + std::to_string(attestPass.getValue()) + " in the record (`mlopsc history` lists them "
+          "with their numbers)");
     return nullptr;
   }
   const runtime::GatePass* newest = nullptr;

@@ -124,7 +124,8 @@ int runHistory() {
   if (passes.empty()) out << "  (none)\n";
   for (const runtime::GatePass& p : passes)
     out << "  " << shown(p.at) << "  " << shown(p.gate) << " for " << shown(p.model) << " (artifact "
-        << shown(p.artifact.substr(0, 12)) << ") in run " << p.run << '\n';
+        << shown(p.artifact.substr(0, 12)) << ") in run " << p.run << " (pass " << p.id
+        << (p.evidence.empty() ? "" : ", with release evidence: `mlopsc attest`") << ")\n";
   out << "approvals:\n";
   std::vector<runtime::ApprovalRecord> log = store.approvals();
   if (log.empty()) out << "  (none)\n";
