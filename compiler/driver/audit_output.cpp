@@ -72,7 +72,8 @@ std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const
   for (const runtime::ApprovalRecord& a : approvals)
     s.approvals.push_back({a.id, a.gate, a.role, a.email, a.comment, a.artifact, a.at, a.hash, "", "", "", ""});
   std::vector<runtime::GatePass> passes = store->gatePasses();
-  for (const runtime::GatePass& p : passes) s.gatePasses.push_back({p.gate, p.model, p.artifact, p.at, p.run});
+  for (const runtime::GatePass& p : passes)
+    s.gatePasses.push_back({p.gate, p.model, p.artifact, p.at, p.run, p.id, !p.evidence.empty()});
   s.chainProblems = runtime::verifyApprovalChain(approvals, passes);
   for (std::string& problem : runtime::verifyGatePassChain(passes)) s.chainProblems.push_back(std::move(problem));
   // Each approval's signature, as gates check it; without ssh-keygen the

@@ -196,6 +196,18 @@ Document auditDocument(const Json& r) {
                           statusTone(st), false}},
           },
           "Gate " + str(gate["name"])));
+      if (!gate["release_evidence"].is_null()) {
+        const Json& ev = gate["release_evidence"];
+        sec.blocks.push_back(paragraph(
+            {{"Release evidence: gate pass " + str(ev["pass"]) +
+                  " rests on signed approvals; export them with the SLSA verification summary for anyone to check "
+                  "with ssh-keygen and sha256sum alone: ",
+              Tone::Plain, false},
+             code(str(ev["export"])),
+             {", then ", Tone::Plain, false},
+             code(str(ev["verify"])),
+             {" (" + str(ev["docs"]) + ").", Tone::Plain, false}}));
+      }
       Block ex = table({"may not approve", "why"});
       for (const Json& e : sod["excluded"])
         ex.rows.push_back({plain(str(e["person"])),

@@ -143,6 +143,7 @@ Json buildAuditReport(const AuditInputs& in) {
                              : "holds: no approver is a member of the owner role"}};
     Json recorded = Json::array();
     std::string status = in.state ? "pending" : "unknown";
+    Json evidence;  // null: no pass with release evidence
     std::string artifact = model && currentArtifact.count(model->id) ? currentArtifact[model->id] : "";
     if (in.state) {
       for (const AuditState::Approval& a : in.state->approvals)
@@ -163,13 +164,23 @@ Json buildAuditReport(const AuditInputs& in) {
                               {"signature", signature}});
         }
       for (const AuditState::Pass& p : in.state->gatePasses)
-        if (p.gate == n.id && (artifact.empty() || p.artifact == artifact)) status = "passed";
+        if (p.gate == n.id && (artifact.empty() || p.artifact == artifact)) {
+          status = "passed";
+          // The newest such pass with signed approvals: what an outsider
+          // verifies (docs/attest.md).
+          if (p.evidence)
+            evidence = {{"pass", p.id},
+                        {"export", "mlopsc attest " + n.name + " -o DIR --pass " + std::to_string(p.id)},
+                        {"verify", "scripts/verify-release DIR --signers allowed_signers"},
+                        {"docs", "docs/attest.md"}};
+        }
     }
     if (status == "passed") ++gatesPassed;
     else ++gatesPending;
     gate["status"] = status;
     gateStatusOf[n.model] = "gate `" + n.name + "`: " + status;
     gate["current_artifact"] = artifact.empty() ? Json() : Json(artifact);
+    gate["release_evidence"] = evidence;
     gate["recorded_approvals"] = recorded;
     gates.push_back(gate);
   }

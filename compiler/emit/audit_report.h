@@ -50,6 +50,8 @@ struct AuditState {
   struct Pass {
     std::string gate, model, artifact, at;
     int64_t run = 0;
+    int64_t id = 0;
+    bool evidence = false;  // signed approvals recorded with it: `mlopsc attest` exports them
   };
   std::vector<Pass> gatePasses;
   std::vector<std::string> chainProblems;  // empty: the hash chain verified

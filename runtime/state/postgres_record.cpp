@@ -718,7 +718,9 @@ std::vector<StateTable> PostgresRecord::exportTables() const {
     for (int i = 0; i < o.rows(); ++i) {
       std::vector<std::optional<std::string>> row;
       for (size_t c = 0; c < columns.size(); ++c)
-        row.push_back(o.null(i, static_cast<int>(c)) ? std::nullopt : std::optional<std::string>(o.text(i, static_cast<int>(c))));
+        row.push_back(o.null(i, static_cast<int>(c))
+                          ? std::nullopt
+                          : std::optional<std::string>(exportedCell(name, columns[c], o.text(i, static_cast<int>(c)))));
       table.rows.push_back(std::move(row));
     }
     out.push_back(std::move(table));

@@ -1,5 +1,7 @@
 #include "runtime/state/records.h"
 
+#include <charconv>
+
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -60,6 +62,16 @@ const std::vector<std::string>* stateTableColumns(const std::string& name) {
   for (const auto& [table, columns] : tables())
     if (table == name) return &columns;
   return nullptr;
+}
+
+std::string exportedCell(const std::string& table, const std::string& column, const std::string& text) {
+  if (table != "node_results" || (column != "seconds" && column != "cpu_seconds")) return text;
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return text;
+  char buffer[64];
+  auto [out, ec2] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec2 == std::errc() ? std::string(buffer, out) : text;
 }
 
 }  // namespace mlops::runtime

@@ -147,4 +147,10 @@ const std::vector<std::string>& stateTableNames();
 // backend); nullptr for a table that is not the record's.
 const std::vector<std::string>* stateTableColumns(const std::string& name);
 
+// An exported cell of a floating-point column (`node_results.seconds`,
+// `cpu_seconds`) in one spelling on both backends: the shortest text that
+// reads back to the same double (SQLite writes 0 as `0.0`, PostgreSQL as
+// `0`). Other columns, and text that is no number, are returned as they are.
+std::string exportedCell(const std::string& table, const std::string& column, const std::string& text);
+
 }  // namespace mlops::runtime

@@ -620,7 +620,9 @@ std::vector<StateTable> SqliteStore::exportTables() const {
     while (s.step()) {
       std::vector<std::optional<std::string>> row;
       for (size_t c = 0; c < columns.size(); ++c)
-        row.push_back(s.isNull(static_cast<int>(c)) ? std::nullopt : std::optional<std::string>(s.text(static_cast<int>(c))));
+        row.push_back(s.isNull(static_cast<int>(c))
+                          ? std::nullopt
+                          : std::optional<std::string>(exportedCell(name, columns[c], s.text(static_cast<int>(c)))));
       table.rows.push_back(std::move(row));
     }
     out.push_back(std::move(table));
