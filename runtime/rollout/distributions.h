@@ -5,14 +5,17 @@
 // Accuracy (tests/unit/distributions_test.cpp checks each against published
 // tables and against values integrated independently in Python):
 //   normalQuantile      Wichura's AS241 (PPND16), relative error about 1e-16
-//   studentTSurvival    the regularized incomplete beta function by its
-//                       continued fraction, relative error about 1e-13; above
-//                       1e7 degrees of freedom the first-order expansion in
-//                       1/df around the normal, absolute error below 1e-14
+//   regularizedIncompleteBeta  its continued fraction (DLMF 8.17.22),
+//                       relative error about 1e-13 while a and b are below
+//                       1e5, growing with them (4e-9 at a = b = 3e6)
+//   studentTSurvival    from the incomplete beta function, relative error
+//                       below 1e-12; above 3e5 degrees of freedom the
+//                       expansion in 1/df around the normal to df⁻², absolute
+//                       error below 1e-14
 //   studentTQuantile    Newton's method on studentTSurvival inside a bracket
-//                       (bisection when a step leaves it), to 1e-13 relative;
-//                       above 1e7 degrees of freedom the Cornish-Fisher
-//                       expansion to 1/df², error O(df⁻³)
+//                       (bisection when a step leaves it), to 1e-14 relative;
+//                       above 3e5 degrees of freedom the Cornish-Fisher
+//                       expansion to df⁻², error O(df⁻³)
 // Every function returns NaN for an argument outside its domain (a
 // probability outside (0, 1), degrees of freedom that are not positive, NaN),
 // so a caller checks one thing: std::isfinite of the result.
