@@ -99,19 +99,21 @@ void concludeRate(AbConclusion& c, double z, double r, double zPower) {
   }
 }
 
-// Returns a problem when the variance cannot be estimated or overflows.
+// Returns a problem when the variance cannot be estimated or the difference
+// overflows. Every variance is scaled by the larger sd so that squares of
+// extreme (finite) readings neither overflow nor underflow.
 std::string concludeMean(AbConclusion& c, double confidence, double z, double r, double zPower) {
   double nc = c.control.n, nt = c.treatment.n, sc = *c.control.sd, st = *c.treatment.sd;
-  double vc = sc * sc / nc, vt = st * st / nt;
+  double scale = std::max(sc, st);
+  if (scale == 0) return "both arms' `sd` is 0: the difference has no estimated variance";
+  double a = sc / scale, b = st / scale;
+  double vc = a * a / nc, vt = b * b / nt;
   c.difference = c.treatment.value - c.control.value;
-  c.standardError = std::sqrt(vc + vt);
-  if (c.standardError == 0) return "both arms' `sd` is 0: the difference has no estimated variance";
+  c.standardError = scale * std::sqrt(vc + vt);
   if (!std::isfinite(c.difference) || !std::isfinite(c.standardError))
-    return "the readings are too large to compare: the difference or its variance overflows";
-  // Welch (1947); Satterthwaite (1946). Scaled by the larger variance so the
-  // squares neither overflow nor underflow.
-  double m = std::max(vc, vt), a = vc / m, b = vt / m;
-  double df = (a + b) * (a + b) / (a * a / (nc - 1) + b * b / (nt - 1));
+    return "the readings are too large to compare: the difference or its standard error overflows";
+  // Welch (1947); Satterthwaite (1946).
+  double df = (vc + vt) * (vc + vt) / (vc * vc / (nc - 1) + vt * vt / (nt - 1));
   c.degreesOfFreedom = df;
   double t = studentTQuantile((1 + confidence) / 2, df);
   if (!std::isfinite(t)) return "the t quantile for " + numberText(df) + " degrees of freedom did not converge";
@@ -122,8 +124,8 @@ std::string concludeMean(AbConclusion& c, double confidence, double z, double r,
   // Two independent means with unequal variances, normal approximation
   // (Chow, Shao & Wang 2008, ch. 3), for r = n_treatment / n_control.
   if (c.difference != 0) {
-    double zs = z + zPower;
-    c.neededControl = zs * zs * (sc * sc + st * st / r) / (c.difference * c.difference);
+    double k = (z + zPower) * scale / c.difference;
+    c.neededControl = k * k * (a * a + b * b / r);
   }
   return "";
 }
@@ -258,7 +260,8 @@ std::string AbConclusion::describe() const {
                     " CI " + numberText(lower, "%+.4g") + " to " + numberText(upper, "%+.4g") +
                     ", p = " + numberText(pValue, "%.2g") + "): " + abDecisionName(decision);
   if (decision != AbDecision::Inconclusive) return out;
-  if (!moreControl) return out + "; no difference observed, so no sample size would detect it";
+  if (difference == 0) return out + "; no difference observed, so no sample size would detect it";
+  if (!moreControl) return out + "; a difference this small needs more observations than can be counted";
   if (*moreControl == 0 && *moreTreatment == 0)
     return out + "; each arm already has the observations to detect a difference of this size at " +
            percentText(power) + " power";

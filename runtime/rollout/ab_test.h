@@ -62,7 +62,7 @@ struct AbConclusion {
   // Per-arm sample sizes at which the observed difference would be detected
   // at the settings' confidence and power (whole observations), and how many
   // more each arm needs beyond what it has; unset when the observed
-  // difference is 0 (no sample size detects it).
+  // difference is 0 (no sample size detects it) or the size overflows.
   std::optional<double> neededControl, neededTreatment, moreControl, moreTreatment;
 
   // One line for the deploy's record and progress, e.g. "treatment - control
