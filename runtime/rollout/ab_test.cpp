@@ -248,6 +248,19 @@ AbConclusion concludeAbTest(const nlohmann::ordered_json& source, const std::str
   return conclude(*control, *treatment, settings, at);
 }
 
+AbConclusion concludeAbTest(const std::vector<AbSource>& sources, const std::string& metric,
+                            const AbSettings& settings) {
+  for (const AbSource& s : sources)
+    if (s.document.is_object())
+      if (auto ab = s.document.find("ab"); ab != s.document.end() && ab->is_object() && ab->contains(metric))
+        return concludeAbTest(s.document, s.path, metric, settings);
+  std::string name = "`ab[" + quoted(metric) + "]`";
+  if (sources.empty()) return inconclusive("the deploy has no monitor whose source could report " + name);
+  std::string read;
+  for (const AbSource& s : sources) read += (read.empty() ? "`" : ", `") + s.path + "`";
+  return inconclusive("no monitor source of the deploy reports " + name + " (read " + read + ")");
+}
+
 bool abHigherIsBetter(const ir::PipelineGraph& graph, const std::string& metric) {
   for (const ir::Kpi& k : graph.kpis)
     if (k.metric == metric) return !(k.comparison == "<" || k.comparison == "<=");

@@ -19,6 +19,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlops::runtime {
 
@@ -78,6 +79,18 @@ struct AbConclusion {
 //                      "treatment": {"value": 0.889, "n": 20600}}}}
 // with "sd" in both arms for a mean.
 AbConclusion concludeAbTest(const nlohmann::ordered_json& source, const std::string& path, const std::string& metric,
+                            const AbSettings& settings);
+
+// A monitor's live source document and the path that names it.
+struct AbSource {
+  std::string path;
+  nlohmann::ordered_json document;  // null when the source could not be read
+};
+
+// The deploy's reading: the first of its monitors' sources (in declaration
+// order) whose `ab` object has a member named `metric`; inconclusive, naming
+// the sources, when none has.
+AbConclusion concludeAbTest(const std::vector<AbSource>& sources, const std::string& metric,
                             const AbSettings& settings);
 
 // Concludes the test from two readings already validated by the caller's

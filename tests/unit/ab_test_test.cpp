@@ -253,6 +253,25 @@ TEST_CASE("the live source convention is read", "[runtime][ab_test]") {
         "\"treatment\": …}}}");
 }
 
+TEST_CASE("the deploy reads the first monitor source that reports the metric", "[runtime][ab_test]") {
+  ordered_json health = {{"error_rate", 0.004}, {"p95_latency_ms", 88}};
+  ordered_json first = source({{"value", 0.12}, {"n", 5000}}, {{"value", 0.135}, {"n", 5000}});
+  ordered_json second = source({{"value", 0.12}, {"n", 5000}}, {{"value", 0.105}, {"n", 5000}});
+  AbConclusion c = concludeAbTest({{"health.json", health}, {"missing.json", nullptr}, {"ab.json", first},
+                                   {"later.json", second}},
+                                  "conversion", {});
+  CHECK(c.decision == AbDecision::Promote);
+  // A malformed reading in the first source that names the metric is that
+  // source's problem: a later source does not stand in for it.
+  ordered_json broken = source({{"value", 0.12}}, {{"value", 0.135}, {"n", 5000}});
+  CHECK(concludeAbTest({{"broken.json", broken}, {"later.json", second}}, "conversion", {}).problem ==
+        "`ab[\"conversion\"].control.n` is missing from `broken.json`");
+  CHECK(concludeAbTest({{"health.json", health}, {"missing.json", nullptr}}, "conversion", {}).problem ==
+        "no monitor source of the deploy reports `ab[\"conversion\"]` (read `health.json`, `missing.json`)");
+  CHECK(concludeAbTest(std::vector<AbSource>{}, "conversion", {}).problem ==
+        "the deploy has no monitor whose source could report `ab[\"conversion\"]`");
+}
+
 TEST_CASE("the conclusion's record", "[runtime][ab_test]") {
   AbSettings s;
   s.split = 0.75;
