@@ -71,6 +71,20 @@ TEST_CASE("rate intervals are Newcombe's method 10, as published", "[runtime][ab
   }
 }
 
+TEST_CASE("few events near 0% are not promoted where the Wald interval would", "[runtime][ab_test]") {
+  // 0 of 50 against 4 of 50. Wald: 0.08 ± 1.959964 * sqrt(0.08 * 0.92 / 50)
+  // = 0.08 ± 0.0752 = [0.0048, 0.1552], wholly above 0. Newcombe: the
+  // control's Wilson upper limit 3.841459/50 / (1 + 3.841459/50) = 0.0713,
+  // the treatment's lower limit 0.0315:
+  // lower = 0.08 - sqrt((0.08 - 0.0315)² + 0.0713²) = -0.0062.
+  // python: rate(0, 50, 0.08, 50) -> -0.006243431559 0.1883824692
+  AbConclusion c = concludeAbTest(rate(0, 50), rate(0.08, 50), {});
+  CHECK_THAT(c.lower, WithinAbs(-0.0062, 0.0001));
+  CHECK_THAT(c.lower, WithinRel(-0.006243431559, 1e-9));
+  CHECK_THAT(c.upper, WithinRel(0.1883824692, 1e-9));
+  CHECK(c.decision == AbDecision::Inconclusive);
+}
+
 TEST_CASE("a better rate is promoted, by hand and by Python", "[runtime][ab_test]") {
   // control 12.0% of 5000, treatment 13.5% of 5000, 95%, 80% power:
   // d = 0.015.
