@@ -177,7 +177,7 @@ AbConclusion conclude(const AbArm& control, const AbArm& treatment, const AbSett
   } else if (std::string p = concludeMean(c, s.confidence, z, r, zPower); !p.empty()) {
     return inconclusive(p);
   }
-  if (c.neededControl && std::isfinite(*c.neededControl)) {
+  if (c.neededControl && std::isfinite(*c.neededControl) && std::isfinite(r * *c.neededControl)) {
     c.neededTreatment = std::ceil(r * *c.neededControl);
     c.neededControl = std::ceil(*c.neededControl);
     c.moreControl = std::max(0.0, *c.neededControl - control.n);

@@ -409,6 +409,14 @@ TEST_CASE("non-finite, huge and degenerate readings are never a promotion", "[ru
   // A difference too small to detect needs a sample size beyond 2^53: it is
   // reported as a number, not wrapped around.
   AbConclusion huge = concludeAbTest(mean(1, 1, 100), mean(1 + 1e-12, 1, 100), {});
+  // One that overflows with the split's ratio is no figure at all.
+  AbSettings lopsided;
+  lopsided.split = 0.999;
+  // n_control = (2.8016 / 2.3e-154)² = 1.48e308 is finite, 999 times it is not.
+  AbConclusion overflow = concludeAbTest(mean(0, 1, 100), mean(2.3e-154, 1, 100), lopsided);
+  CHECK(overflow.problem.empty());
+  CHECK_FALSE(overflow.neededTreatment);
+  CHECK_FALSE(overflow.toJson().contains("needed"));
   REQUIRE(huge.neededControl);
   CHECK(*huge.neededControl > 1e24);
   CHECK(huge.toJson()["needed"]["control"].is_number_float());
