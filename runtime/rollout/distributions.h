@@ -9,13 +9,13 @@
 //                       relative error about 1e-13 while a and b are below
 //                       1e5, growing with them (4e-9 at a = b = 3e6)
 //   studentTSurvival    from the incomplete beta function, relative error
-//                       below 1e-12; above 3e5 degrees of freedom the
+//                       about 1e-12; above 3e5 degrees of freedom the
 //                       expansion in 1/df around the normal to df⁻², absolute
 //                       error below 1e-14
 //   studentTQuantile    Newton's method on studentTSurvival inside a bracket
-//                       (bisection when a step leaves it), to 1e-14 relative;
-//                       above 3e5 degrees of freedom the Cornish-Fisher
-//                       expansion to df⁻², error O(df⁻³)
+//                       (bisection when a step leaves it), as accurate as the
+//                       tail it inverts; above 3e5 degrees of freedom the
+//                       Cornish-Fisher expansion to df⁻², error O(df⁻³)
 // Every function returns NaN for an argument outside its domain (a
 // probability outside (0, 1), degrees of freedom that are not positive, NaN),
 // so a caller checks one thing: std::isfinite of the result.
