@@ -13,6 +13,11 @@ namespace {
 // Sample sizes are counted exactly in a double up to 2^53.
 constexpr double kMaxObservations = 9007199254740992.0;
 
+// Finite readings can still give a difference, standard error or statistic
+// beyond a double (a difference of 1e308 over a standard error of 1e-300).
+constexpr const char* kOverflow =
+    "the readings are too large to compare: the difference, its standard error or the test statistic overflows";
+
 std::string numberText(double v, const char* format = "%.6g") {
   char buf[64];
   std::snprintf(buf, sizeof buf, format, v);
@@ -110,8 +115,7 @@ std::string concludeMean(AbConclusion& c, double confidence, double z, double r,
   double vc = a * a / nc, vt = b * b / nt;
   c.difference = c.treatment.value - c.control.value;
   c.standardError = scale * std::sqrt(vc + vt);
-  if (!std::isfinite(c.difference) || !std::isfinite(c.standardError))
-    return "the readings are too large to compare: the difference or its standard error overflows";
+  if (!std::isfinite(c.difference) || !std::isfinite(c.standardError)) return kOverflow;
   // Welch (1947); Satterthwaite (1946).
   double df = (vc + vt) * (vc + vt) / (vc * vc / (nc - 1) + vt * vt / (nt - 1));
   c.degreesOfFreedom = df;
@@ -177,6 +181,8 @@ AbConclusion conclude(const AbArm& control, const AbArm& treatment, const AbSett
   } else if (std::string p = concludeMean(c, s.confidence, z, r, zPower); !p.empty()) {
     return inconclusive(p);
   }
+  for (double v : {c.lower, c.upper, c.statistic, c.pValue})
+    if (!std::isfinite(v)) return inconclusive(kOverflow);
   if (c.neededControl && std::isfinite(*c.neededControl) && std::isfinite(r * *c.neededControl)) {
     c.neededTreatment = std::ceil(r * *c.neededControl);
     c.neededControl = std::ceil(*c.neededControl);
@@ -209,6 +215,13 @@ std::optional<AbArm> readArm(const nlohmann::ordered_json& test, const char* lab
     }
     if (!f->is_number()) {
       problem = at.field(label, name) + " is not a number" + at.in();
+      return std::nullopt;
+    }
+    // A count above 2^53 would round to one the checks accept.
+    if (std::string_view(name) == "n" && f->is_number_unsigned() &&
+        f->get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxObservations)) {
+      problem = at.field(label, name) + " is " + std::to_string(f->get<std::uint64_t>()) + at.in() +
+                ": expected at most 2^53 observations";
       return std::nullopt;
     }
     double v = f->get<double>();

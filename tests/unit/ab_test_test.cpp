@@ -350,7 +350,10 @@ TEST_CASE("a missing or malformed reading is inconclusive with its reason", "[ru
            {source({{"value", 0.12}, {"n", 1e300}}, good),
             "`ab[\"conversion\"].control.n` is 1e+300" + at + ": expected at most 2^53 observations"},
            {source({{"value", 0.12}, {"n", 18446744073709551615ULL}}, good),
-            "`ab[\"conversion\"].control.n` is 1.84467e+19" + at + ": expected at most 2^53 observations"},
+            "`ab[\"conversion\"].control.n` is 18446744073709551615" + at + ": expected at most 2^53 observations"},
+           // 2^53 + 1 rounds to 2^53 in a double: refused before it does.
+           {source({{"value", 0.12}, {"n", 9007199254740993ULL}}, good),
+            "`ab[\"conversion\"].control.n` is 9007199254740993" + at + ": expected at most 2^53 observations"},
            {source({{"value", 1.2}, {"n", 5000}}, good),
             "`ab[\"conversion\"].control.value` is 1.2" + at + ": expected a rate in [0, 1] (a mean gives `sd` in both arms)"},
            {source(good, {{"value", -0.01}, {"n", 5000}}),
@@ -386,8 +389,14 @@ TEST_CASE("non-finite, huge and degenerate readings are never a promotion", "[ru
   CHECK(concludeAbTest(mean(-inf, 1, 50), mean(2, 1, 50), {}).problem == "`control.value` is -inf: expected a finite number");
 
   // Finite readings whose difference overflows.
-  CHECK(concludeAbTest(mean(-1e308, 1, 50), mean(1e308, 1, 50), {}).problem ==
-        "the readings are too large to compare: the difference or its standard error overflows");
+  const std::string overflows =
+      "the readings are too large to compare: the difference, its standard error or the test statistic overflows";
+  CHECK(concludeAbTest(mean(-1e308, 1, 50), mean(1e308, 1, 50), {}).problem == overflows);
+  // A finite difference over a tiny standard error: the statistic overflows
+  // (found by the ab_test fuzzer).
+  AbConclusion statistic = concludeAbTest(mean(1e307, 0, 9007199254740992.0), mean(-1e308, 1e-320, 2), {});
+  CHECK(statistic.problem == overflows);
+  CHECK(statistic.decision == AbDecision::Inconclusive);
   // A huge sd whose square would overflow: a wide interval, and a sample size
   // beyond counting.
   AbConclusion wide = concludeAbTest(mean(1, 1e200, 50), mean(2, 1, 50), {});
