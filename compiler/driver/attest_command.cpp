@@ -186,7 +186,7 @@ int runAttest() {
   // Each exported statement's signature, now, as a gate would count it.
   std::unique_ptr<runtime::VerifyCache> cache = runtime::VerifyCache::open();
   runtime::ApprovalVerifier verifier(signersFile, signersBytes, &*keygen, cache.get());
-  std::vector<runtime::SignatureVerdict> verdicts = verifier.verify(log, evidence->rows, runtime::utcTimestamp(), 2);
+  std::vector<runtime::SignatureVerdict> verdicts = verifier.verify(log, evidence->rows, runtime::utcTimestamp(), runtime::verifyParallelism());
   std::vector<std::string> invalid, unchecked;
   for (size_t k = 0; k < verdicts.size(); ++k) {
     const runtime::SignatureVerdict& v = verdicts[k];

@@ -30,7 +30,7 @@ SignedApprovals GateSignatures::count(const ir::PipelineGraph& graph, const ir::
                                       const std::string& artifact, const std::vector<Subject>& subjects,
                                       const std::vector<ApprovalRecord>& log) const {
   GateContext context = gateContextFor(graph, gate, subjects);
-  SignedApprovals out = signedApprovalsFor(verifier_, log, gate.id, artifact, context, utcTimestamp(), 2);
+  SignedApprovals out = signedApprovalsFor(verifier_, log, gate.id, artifact, context, utcTimestamp(), verifyParallelism());
   // The verifier knows only that there is none; locate said why (a
   // MLOPS_SSH_KEYGEN that names nothing is not "not on PATH").
   if (!keygen_ && !out.unchecked.empty() && !keygenProblem_.empty()) out.unchecked = keygenProblem_;

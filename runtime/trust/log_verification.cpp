@@ -59,7 +59,7 @@ std::optional<LogVerification> verifyApprovalLog(const ir::PipelineGraph* graph,
   ApprovalVerifier verifier(signers->file, signers->bytes, keygen ? &*keygen : nullptr, cache.get());
   std::vector<size_t> all(log.size());
   for (size_t i = 0; i < log.size(); ++i) all[i] = i;
-  out.verdicts = verifier.verify(log, all, utcTimestamp(), 2);
+  out.verdicts = verifier.verify(log, all, utcTimestamp(), verifyParallelism());
   size_t verified = 0, unsignedBefore = 0;
   std::set<std::string> people;
   bool signingBegan = false;

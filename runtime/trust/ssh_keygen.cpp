@@ -3,6 +3,7 @@
 #include "support/display_text.h"
 
 #include <cerrno>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -61,6 +62,11 @@ std::vector<KeygenResult> SshKeygen::runMany(const std::vector<Job>& jobs, unsig
   tools.reserve(jobs.size());
   for (const Job& j : jobs) tools.push_back({program_, j.args, j.stdinBytes});
   return runTools(tools, environment(Mode::Verify), parallel, kKeygenTimeoutSeconds);
+}
+
+unsigned verifyParallelism() {
+  unsigned cores = std::thread::hardware_concurrency();
+  return (cores == 0 ? 2 : cores) + 1;
 }
 
 std::optional<double> signTimeout() {

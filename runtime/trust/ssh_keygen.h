@@ -35,6 +35,11 @@ inline constexpr const char* kMissingKeygen =
     "ssh-keygen not found on PATH: signed approvals need OpenSSH 8.8 or later (Debian/Ubuntu: apt install "
     "openssh-client), or set MLOPS_SSH_KEYGEN";
 
+// How many ssh-keygen verify at once: one more than the cores, since each
+// spends part of its few milliseconds starting up (exec, dynamic linking)
+// rather than on a CPU (measured in docs/benchmarks.md, bench/signing).
+unsigned verifyParallelism();
+
 // Timeouts: a verification, find-principals or `-l` answers in milliseconds;
 // a signature waits for a person only when a terminal can prompt them.
 inline constexpr double kKeygenTimeoutSeconds = 10;
