@@ -1,5 +1,7 @@
 #include "runtime/private_temp_dir.h"
 
+#include "runtime/bounded_file.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -74,33 +76,9 @@ std::optional<std::string> PrivateTempDir::write(std::string_view name, std::str
 
 std::optional<std::string> PrivateTempDir::read(std::string_view name, size_t maxBytes, std::string& error) const {
   std::string path = file(name);
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    error = "cannot read `" + path + "`: " + std::strerror(errno);
-    return std::nullopt;
-  }
-  std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    error = "`" + path + "` is not a regular file";
-    return std::nullopt;
-  }
-  std::string out;
-  char buffer[16384];
-  for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error = "cannot read `" + path + "`: " + std::strerror(errno);
-      return std::nullopt;
-    }
-    if (n == 0) return out;
-    if (out.size() + static_cast<size_t>(n) > maxBytes) {
-      error = "`" + path + "` is larger than " + std::to_string(maxBytes) + " bytes";
-      return std::nullopt;
-    }
-    out.append(buffer, static_cast<size_t>(n));
-  }
+  BoundedRead r = readBoundedFile(path, maxBytes, /*followLinks=*/false);
+  if (!r.bytes) error = r.describe("`" + path + "`", maxBytes);
+  return r.bytes;
 }
 
 }  // namespace mlops::runtime
