@@ -44,15 +44,29 @@ cpu=$(awk '{ print $4 }' <<<"$row" | tr -d s)
 mem=$(awk '{ print $5 }' <<<"$row")
 awk -v c="$cpu" 'BEGIN { exit !(c >= 0.4) }' && pass "the grandchild's CPU time is counted ($cpu s)" ||
   fail "CPU of step hog: expected at least 0.4 s, got '$cpu' ($row)"
-awk -v m="$mem" 'BEGIN { exit !(m >= 96) }' && pass "the grandchild's 96 MiB are its peak memory ($mem MiB)" ||
-  fail "peak memory of step hog: expected at least 96 MiB, got '$mem' ($row)"
+# The kernel counts what mlopsc held when it started the command (vfork
+# shares its memory until exec) as the floor of the peak: about 20 MiB, but
+# over 200 MiB for a sanitizer build, which hides the sizes below; there
+# the peak is only checked to be there.
+sanitizer=0
+grep -q __asan_init "$MLOPSC" 2>/dev/null && sanitizer=1
+if ((sanitizer)); then
+  awk -v m="$mem" 'BEGIN { exit !(m > 0) }' && pass "a peak memory is recorded ($mem MiB, sanitizer build)" ||
+    fail "no peak memory recorded for step hog ($row)"
+else
+  awk -v m="$mem" 'BEGIN { exit !(m >= 96) }' && pass "the grandchild's 96 MiB are its peak memory ($mem MiB)" ||
+    fail "peak memory of step hog: expected at least 96 MiB, got '$mem' ($row)"
+fi
 run history step:light
 row=$(grep -E '^1 ' "$STDOUT")
 mem=$(awk '{ print $5 }' <<<"$row")
-# (the kernel counts what mlopsc held when it started the command, about
-# 20 MiB, as the floor: vfork shares mlopsc's memory until exec)
-awk -v m="$mem" 'BEGIN { exit !(m > 0 && m < 96) }' && pass "a light command's peak is far below ($mem MiB)" ||
-  fail "peak memory of step light: expected between 0 and 96 MiB, got '$mem' ($row)"
+if ((sanitizer)); then
+  awk -v m="$mem" 'BEGIN { exit !(m > 0) }' && pass "a light command's peak is recorded ($mem MiB, sanitizer build)" ||
+    fail "no peak memory recorded for step light ($row)"
+else
+  awk -v m="$mem" 'BEGIN { exit !(m > 0 && m < 96) }' && pass "a light command's peak is far below ($mem MiB)" ||
+    fail "peak memory of step light: expected between 0 and 96 MiB, got '$mem' ($row)"
+fi
 
 printf 'x\n5\n' > data/other.csv
 run run p.mlops
