@@ -1,7 +1,6 @@
 #include "runtime/trust/log_verification.h"
 
-#include "runtime/content_hash.h"
-#include "runtime/trust/gate_evidence.h"
+#include "runtime/trust/release_evidence.h"
 #include "runtime/trust/project_signers.h"
 #include "runtime/trust/verify_cache.h"
 #include "support/display_text.h"
@@ -98,22 +97,12 @@ std::optional<LogVerification> verifyApprovalLog(const ir::PipelineGraph* graph,
       out.problems.push_back(row + (v.status == Status::Unchecked ? "not checked: " : "") + v.reason);
     }
   }
-  // A pass counted exactly the statements its evidence names.
+  // A pass counted exactly the statements its evidence names (as attest
+  // reads them back).
   for (const GatePass& p : passes) {
     if (p.evidence.empty()) continue;
     std::string why;
-    std::optional<GateEvidence> e = parseEvidence(p.evidence, why);
-    std::string pass = "gate pass " + std::to_string(p.id) + " (" + shown(p.gate) + ", " + shown(p.at) + "): ";
-    if (!e) {
-      out.problems.push_back(pass + why);
-      continue;
-    }
-    for (const CountedApproval& a : e->approvals) {
-      auto it = std::find_if(log.begin(), log.end(), [&](const ApprovalRecord& r) { return r.id == a.id; });
-      if (it == log.end() || sha256Hex(it->payload) != a.sha256)
-        out.problems.push_back(pass + "its evidence names approval " + std::to_string(a.id) +
-                               " with a statement that is not in the log");
-    }
+    if (!passEvidence(p, log, why)) out.problems.push_back(why + " (" + shown(p.gate) + ", " + shown(p.at) + ")");
   }
   out.summary = std::to_string(verified) + (verified == 1 ? " signature" : " signatures") + " verified (" +
                 std::to_string(people.size()) + (people.size() == 1 ? " person" : " people") + ") against `" +
