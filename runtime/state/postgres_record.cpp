@@ -595,6 +595,21 @@ std::optional<ApprovalRecord> PostgresRecord::appendSignedApproval(
   return r;
 }
 
+bool PostgresRecord::takeSignerTurn(std::chrono::milliseconds wait) {
+  flushResults();
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
+  for (;;) {
+    Outcome o = run("SELECT pg_try_advisory_lock(hashtext($1), 4)", {schema_});
+    if (!o.ok || o.rows() != 1) return false;  // the append will say what is wrong
+    if (o.text(0, 0) == "t") return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + jitter() % 30));
+  }
+}
+
+void PostgresRecord::endSignerTurn() { run("SELECT pg_advisory_unlock(hashtext($1), 4)", {schema_}); }
+
 std::vector<ApprovalRecord> PostgresRecord::approvals() const {
   flushResults();
   Outcome o;

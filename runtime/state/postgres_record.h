@@ -80,6 +80,11 @@ class PostgresRecord final : public Record {
   ApprovalHead approvalsHead() const override;
   std::optional<ApprovalRecord> appendSignedApproval(
       ApprovalRecord complete, const std::function<std::string(const ApprovalRecord&)>& hash) override;
+  // A session-level advisory lock (key 4 of the schema's pair space: 1 and
+  // 2 lock the chains, 3 the migrations),
+  // polled until `wait` so that a server-side lock_timeout is not needed.
+  bool takeSignerTurn(std::chrono::milliseconds wait) override;
+  void endSignerTurn() override;
   GatePass recordGatePass(GatePass pass) override;
   std::vector<GatePass> gatePasses() const override;
   std::vector<StateTable> exportTables() const override;
