@@ -60,6 +60,10 @@ class PostgresRecord final : public Record {
   // transactions; the server releases it when the connection ends) and a
   // holder row in node_leases saying who holds it (a stale one, left by a
   // client that died, is overwritten by the next holder).
+  void recordKpiReadings(const std::vector<KpiReading>& readings) override;
+  std::vector<KpiReading> kpiReadings() const override;
+  void recordAbConclusion(const AbRecord& conclusion) override;
+  std::vector<AbRecord> abConclusions() const override;
   std::string tryLease(const std::string& node, int64_t run) override;
   void releaseLease(const std::string& node) override;
   int64_t beginRun(const std::string& irDigest, int64_t noopOf = 0, const std::string& externalId = "") override;

@@ -113,6 +113,13 @@ class Record {
   // runtime/gate_pass_chain.h to say.
   virtual std::vector<GatePass> gatePasses() const = 0;
 
+  // KPI readings and A/B conclusions (schema 9): appended, read back in the
+  // order they were written (ids are the record's own, filled on read).
+  virtual void recordKpiReadings(const std::vector<KpiReading>& readings) = 0;
+  virtual std::vector<KpiReading> kpiReadings() const = 0;
+  virtual void recordAbConclusion(const AbRecord& conclusion) = 0;
+  virtual std::vector<AbRecord> abConclusions() const = 0;
+
   // A deploy holds its node for its whole rollout, so that two runs of the
   // project (two machines, one shared record) never roll out the same node
   // at once. Empty when run `run` now holds `node`; otherwise who does,
