@@ -356,6 +356,9 @@ async function openPage(browser, opts, base, page, scheme, exp, result) {
           const text = t.textContent.replace(/\s+/g, ' ').trim();
           return shown && text ? text : null;
         };
+        // A tooltip shown before any hover would pass every hover below.
+        const before = await tab.evaluate(visible, h.tooltip);
+        if (before !== null) fail(`${h.tooltip} is visible before any hover ("${before.slice(0, 80)}"): expected it to appear on hover`);
         for (const [i, el] of handles.slice(0, limit).entries()) {
           try {
             await el.hover();

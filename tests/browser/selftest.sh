@@ -8,7 +8,8 @@
 #      console error (fixtures/console-error.html); an uncaught error, a
 #      missing file, a request outside the base, a CSP violation, a chart
 #      without a table, a point without a tooltip, a missing text
-#      (fixtures/bad.html); a blank page (fixtures/blank.html);
+#      (fixtures/bad.html); a blank page (fixtures/blank.html); a tooltip
+#      shown before any hover (fixtures/always-tooltip.html);
 #   3. the audit report of examples/credit-risk after a run with approvals
 #      (`mlopsc report --format html`) passes, its headings in the DOM;
 #   4. no browser outlives the checker, even when it is killed mid-page.
@@ -106,7 +107,7 @@ expect_failure http bad.html "request failed: http://127.0.0.1:$port/missing.png
 stop_server
 
 # ---- 2. each deliberate fault fails the check, named
-checker bad --base "$fixtures" --expect "$fixtures/expect.json" console-error.html bad.html blank.html
+checker bad --base "$fixtures" --expect "$fixtures/expect.json" console-error.html bad.html blank.html always-tooltip.html
 expect_eq "$CHECK_RC" 1 "the checker exits 1 when a page fails"
 expect_failure bad console-error.html "light: console error: deliberate fixture error" "a console error fails the page"
 expect_failure bad bad.html "page error: " "an uncaught error fails the page"
@@ -120,7 +121,8 @@ expect_failure bad bad.html "expected at least 1 element(s) matching .kpi, found
 expect_failure bad blank.html "light: the screenshot $E2E_WORK/bad/blank.html.light.png looks blank: 1 colour(s)" \
   "a blank page fails the page"
 expect_failure bad blank.html "the dark scheme is not darker than the light one" "a page without dark colours fails darkDiffers"
-expect_eq "$(failures bad good.html)" "" "(good.html was not among them)"
+expect_failure bad always-tooltip.html "#tooltip is visible before any hover" "a tooltip shown before any hover fails the page"
+expect_eq "$(failures bad always-tooltip.html | grep -c -v 'visible before any hover')" 0 "(and nothing else about it does)"
 no_leftovers "after a failing check"
 
 # ---- 3. a real page: the audit report of credit-risk, with a run history
