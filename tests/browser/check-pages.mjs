@@ -40,8 +40,9 @@ import zlib from 'node:zlib';
 const require = createRequire(path.join(process.env.CHECK_PAGES_PREFIX || import.meta.dirname, 'package.json'));
 
 const USAGE = `usage: check-pages.mjs --base DIR|http://127.0.0.1:PORT/ --out DIR [--expect FILE]
-                       [--browser PATH] [--timeout SECONDS] [--width PX] [--height PX] [PAGE...]
-PAGE is a path under the base (default: the keys of the expectations' "pages")`;
+                       [--browser PATH] [--timeout SECONDS] [--width PX] [--height PX] [--warm-up] [PAGE...]
+PAGE is a path under the base (default: the keys of the expectations' "pages");
+--warm-up loads the first page once, unchecked, before the checks (load times then exclude the browser's start)`;
 
 function usage(message) {
   process.stderr.write(`check-pages: ${message}\n${USAGE}\n`);
@@ -63,6 +64,7 @@ function parseArgs(argv) {
     else if (a === '--timeout') opts.timeout = Number(value());
     else if (a === '--width') opts.width = Number(value());
     else if (a === '--height') opts.height = Number(value());
+    else if (a === '--warm-up') opts.warmUp = true;
     else if (a === '--help' || a === '-h') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
     else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else opts.pages.push(a);
@@ -467,6 +469,11 @@ async function main() {
   }
   const summary = { base, browser: await browser.version(), pages: [] };
   try {
+    if (opts.warmUp) {
+      const tab = await browser.newPage();
+      await tab.goto(new URL(pages[0], base).href, { waitUntil: 'load', timeout: opts.timeout * 1000 }).catch(() => {});
+      await tab.close().catch(() => {});
+    }
     for (const page of pages) {
       const e = pageExpectations(exp, page);
       const result = { page, failures: [], warnings: [], schemes: {} };
