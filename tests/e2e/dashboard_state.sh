@@ -5,6 +5,7 @@
 # failed tests, a failed monitor with its rollback, and gates left waiting,
 # every hash chain and signature verifying. A short history (36 runs, a
 # failure every 3rd iteration, serving degraded every 4th) covers each kind.
+# shellcheck source=tests/e2e/lib.bash
 source "$(dirname "$0")/lib.bash"
 gen=$MLOPS_SOURCE_DIR/tests/support/dashboard-state
 
