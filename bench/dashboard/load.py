@@ -4,11 +4,14 @@ CLIENTS concurrent clients, each with its own keep-alive connection, GET the
 given paths in turn (each client starting at another one) for REQUESTS
 requests each; prints a JSON summary of the latencies.
 
-    bench/dashboard/load.py http://127.0.0.1:PORT PATHS_FILE [--clients 20] [--requests 50]
+    bench/dashboard/load.py http://127.0.0.1:PORT PATHS_FILE [--clients 20] [--requests 50] [--new-connections]
 
 PATHS_FILE holds one path a line (`/`, `/models/m1.html`, ...). A latency
-is from sending the request to reading the whole body. A status other than
-200 or a failed connection counts as an error (the connection is reopened).
+is from sending the request to reading the whole body; with
+--new-connections each request opens its own connection (closed after it)
+and its latency includes the connect, as many independent readers' would.
+A status other than 200 or a failed connection counts as an error (the
+connection is reopened).
 Python 3 standard library only.
 """
 import argparse
@@ -29,13 +32,16 @@ def percentile(sorted_values, p):
     return sorted_values[k]
 
 
-def client(host, port, paths, offset, requests, latencies, errors, sizes, lock):
+def client(host, port, paths, offset, requests, fresh, latencies, errors, sizes, lock):
     conn = http.client.HTTPConnection(host, port, timeout=30)
     mine, bad, nbytes = [], [], 0
     for i in range(requests):
         path = paths[(offset + i) % len(paths)]
         t0 = time.perf_counter()
         try:
+            if fresh:
+                conn.close()
+                conn.connect()
             conn.request("GET", path)
             resp = conn.getresponse()
             body = resp.read()
@@ -63,6 +69,7 @@ def main():
     ap.add_argument("paths", help="file with one path a line")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=50, help="requests per client")
+    ap.add_argument("--new-connections", action="store_true", help="a new connection for every request (default: keep-alive)")
     args = ap.parse_args()
     u = urlsplit(args.base)
     if u.scheme != "http" or not u.hostname or not u.port:
@@ -73,7 +80,7 @@ def main():
     latencies, errors, sizes = [], [], []
     lock = threading.Lock()
     threads = [threading.Thread(target=client, args=(u.hostname, u.port, paths, c * len(paths) // args.clients,
-                                                     args.requests, latencies, errors, sizes, lock))
+                                                     args.requests, args.new_connections, latencies, errors, sizes, lock))
                for c in range(args.clients)]
     t0 = time.perf_counter()
     for t in threads:
@@ -84,7 +91,7 @@ def main():
     ms = sorted(x * 1000 for x in latencies)
     r = lambda v: None if v is None else round(v, 2)
     summary = {
-        "clients": args.clients, "requests": args.clients * args.requests, "ok": len(ms), "errors": len(errors),
+        "clients": args.clients, "keep_alive": not args.new_connections, "requests": args.clients * args.requests, "ok": len(ms), "errors": len(errors),
         "first_errors": errors[:5], "seconds": round(wall, 2), "requests_per_second": round(len(ms) / wall, 1) if wall else None,
         "mb_read": round(sum(sizes) / 1e6, 1), "p50_ms": r(percentile(ms, 50)), "p95_ms": r(percentile(ms, 95)),
         "p99_ms": r(percentile(ms, 99)), "max_ms": r(ms[-1] if ms else None), "mean_ms": r(statistics.fmean(ms) if ms else None),
