@@ -167,6 +167,7 @@ export function decodePng(buf) {
   const out = Buffer.alloc(height * stride);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];
+    if (filter > 4) throw new Error(`bad PNG filter ${filter} on row ${y}`);
     const src = y * (stride + 1) + 1, dst = y * stride, prev = dst - stride;
     for (let x = 0; x < stride; x++) {
       const a = x >= channels ? out[dst + x - channels] : 0;
@@ -174,8 +175,7 @@ export function decodePng(buf) {
       const c = y > 0 && x >= channels ? out[prev + x - channels] : 0;
       const v = raw[src + x];
       out[dst + x] = (filter === 0 ? v : filter === 1 ? v + a : filter === 2 ? v + b
-        : filter === 3 ? v + ((a + b) >> 1) : filter === 4 ? v + paeth(a, b, c) : NaN) & 0xff;
-      if (filter > 4) throw new Error(`bad PNG filter ${filter}`);
+        : filter === 3 ? v + ((a + b) >> 1) : v + paeth(a, b, c)) & 0xff;
     }
   }
   return { width, height, channels, data: out };
