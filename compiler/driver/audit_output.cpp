@@ -75,6 +75,11 @@ std::optional<emit::AuditState> readAuditState(const ir::PipelineGraph& g, const
   for (const runtime::GatePass& p : passes)
     s.gatePasses.push_back({p.gate, p.model, p.artifact, p.at, p.run, p.id, !p.evidence.empty()});
   s.chainProblems = runtime::verifyApprovalChain(approvals, passes);
+  for (const runtime::KpiReading& r : store->kpiReadings())
+    s.kpiReadings.push_back({r.kpi, r.source, r.model, r.node, r.artifact, r.origin, r.at, r.value, r.run});
+  for (const runtime::AbRecord& a : store->abConclusions())
+    s.abConclusions.push_back(
+        {a.deploy, a.stage, a.decision, a.action, a.artifact, a.summary, a.conclusion, a.at, a.run});
   for (std::string& problem : runtime::verifyGatePassChain(passes)) s.chainProblems.push_back(std::move(problem));
   // Each approval's signature, as gates check it; without ssh-keygen the
   // rows are "unchecked", never "verified".

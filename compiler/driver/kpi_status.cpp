@@ -1,5 +1,6 @@
 #include "driver/kpi_status.h"
 
+#include "ir/kpi_target.h"
 #include "runtime/expression.h"
 #include "runtime/rollout/kpi_readings.h"
 #include "support/display_text.h"
@@ -36,14 +37,14 @@ void printKpiAndAbStatus(const ir::PipelineGraph& graph, const runtime::Record& 
     for (const runtime::KpiReading& r : record.kpiReadings()) latest[{r.kpi, r.source}] = r;
     out << "kpis:\n";
     for (const ir::Kpi& k : graph.kpis) {
-      out << "  " << k.name << " (" << shown(k.metric) << ", target " << runtime::kpiTargetText(k) << "): ";
+      out << "  " << k.name << " (" << shown(k.metric) << ", target " << ir::kpiTargetText(k) << "): ";
       std::string line;
       for (const char* source : {"offline", "online"}) {
         auto it = latest.find({k.name, source});
         if (it == latest.end()) continue;
         runtime::KpiReading r = it->second;
         // A row read back is judged against today's target, not the one it was written under.
-        r.met = runtime::kpiTargetMet(k, r.value);
+        r.met = ir::kpiTargetMet(k, r.value);
         line += (line.empty() ? "" : "; ") + readingText(r, graph);
       }
       out << (line.empty() ? "no reading yet (models that declare it write none, or none ran)" : line) << '\n';

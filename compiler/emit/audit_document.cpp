@@ -271,6 +271,40 @@ Document auditDocument(const Json& r) {
     }
     if (t.rows.empty()) sec.blocks.push_back(paragraph({{"The spec declares no monitor.", Tone::Warn, false}}));
     else sec.blocks.push_back(t);
+    // KPIs by their readings (docs/language.md 5.3.1).
+    Block k = table({"KPI", "metric", "target", "status", "latest offline", "latest online", "readings", "owner"}, "KPIs");
+    auto reading = [](const Json& x) -> Cell {
+      if (!x.is_object()) return muted("none");
+      std::string text = str(x["value"]) + (x["met"].get<bool>() ? " (met" : " (missed") + ", run " + str(x["run"]) +
+                         ", " + str(x["at"]) + ")";
+      return {text, x["met"].get<bool>() ? Tone::Plain : Tone::Bad, false};
+    };
+    for (const Json& x : r["kpis"]) {
+      std::string status = str(x["status"]);
+      k.rows.push_back({code(str(x["name"])), code(str(x["metric"])), code(str(x["target"])),
+                        {status, status == "met" ? Tone::Good : status == "missed" ? Tone::Bad : Tone::Warn, false},
+                        reading(x["latest"]["offline"]), reading(x["latest"]["online"]),
+                        plain(str(x["readings"]) + " (" + str(x["missed"]) + " missed)"),
+                        plain(str(x["owner"]["role"]) + " (" + list(x["owner"]["members"], "no members") + ")")});
+    }
+    if (!k.rows.empty()) sec.blocks.push_back(k);
+    // A/B tests and what their rollouts did (docs/language.md 5.9.1).
+    Block ab = table({"deploy", "metric", "decision", "action", "run", "conclusion", "latest check"}, "A/B tests");
+    for (const Json& x : r["ab_tests"]) {
+      const Json& c = x["concluded"];
+      const Json& l = x["latest_check"];
+      if (!c.is_object()) {
+        ab.rows.push_back({code(str(x["name"])), code(str(x["metric"])), muted("not concluded"), muted(""), muted(""),
+                           muted(""), l.is_object() ? plain(str(l["summary"])) : muted("none")});
+        continue;
+      }
+      std::string decision = str(c["decision"]);
+      ab.rows.push_back({code(str(x["name"])), code(str(x["metric"])),
+                         {decision, decision == "promote" ? Tone::Good : Tone::Warn, false}, plain(str(c["action"])),
+                         plain(str(c["run"])), plain(str(c["summary"])),
+                         l.is_object() ? plain(str(l["summary"]) + " (run " + str(l["run"]) + ")") : muted("none")});
+    }
+    if (!ab.rows.empty()) sec.blocks.push_back(ab);
     doc.sections.push_back(sec);
   }
 

@@ -2,6 +2,7 @@
 
 #include "emit/ci_plan.h"
 #include "emit/value_text.h"
+#include "ir/kpi_target.h"
 
 #include <algorithm>
 #include <cmath>
@@ -398,6 +399,66 @@ Json buildAuditReport(const AuditInputs& in) {
                         {"alert", alert}});
   }
   report["monitors"] = monitors;
+
+  // KPIs against their targets, by their readings (judged against the
+  // target as the spec says it now).
+  Json kpis = Json::array();
+  for (const ir::Kpi& k : g.kpis) {
+    Json latest = {{"offline", Json()}, {"online", Json()}};
+    int readings = 0, missed = 0;
+    if (in.state)
+      for (const AuditState::KpiReading& r : in.state->kpiReadings) {
+        if (r.kpi != k.name || (r.source != "offline" && r.source != "online")) continue;
+        bool met = ir::kpiTargetMet(k, r.value);
+        ++readings;
+        if (!met) ++missed;
+        latest[r.source] = {{"value", r.value}, {"met", met},          {"run", r.run},
+                            {"at", r.at},       {"model", r.model},    {"node", r.node},
+                            {"artifact", r.artifact}, {"origin", r.origin}};
+      }
+    std::string status = !in.state ? "not measured" : readings == 0 ? "no reading" : "met";
+    for (const char* source : {"offline", "online"})
+      if (latest[source].is_object() && !latest[source]["met"].get<bool>()) status = "missed";
+    kpis.push_back({{"name", k.name},
+                    {"description", k.doc.empty() ? k.description : k.doc},
+                    {"metric", k.metric},
+                    {"target", ir::kpiTargetText(k)},
+                    {"owner", {{"role", shortName(k.owner)}, {"members", membersOf(g, k.owner)}}},
+                    {"status", status},
+                    {"latest", latest},
+                    {"readings", readings},
+                    {"missed", missed}});
+  }
+  report["kpis"] = kpis;
+
+  // Each ab deploy's test: the conclusion its last rollout acted on, and
+  // the newest check.
+  Json abTests = Json::array();
+  for (const ir::Node& n : g.nodes) {
+    if (n.kind != ir::NodeKind::Deploy || n.strategy.kind != "ab") continue;
+    Json concluded, check;
+    int checks = 0;
+    if (in.state)
+      for (const AuditState::AbConclusion& a : in.state->abConclusions) {
+        if (a.deploy != n.id) continue;
+        Json figures = Json::parse(a.conclusion, nullptr, /*allow_exceptions=*/false);
+        Json row = {{"stage", a.stage},   {"decision", a.decision}, {"action", a.action},
+                    {"run", a.run},       {"at", a.at},             {"artifact", a.artifact},
+                    {"summary", a.summary}, {"figures", figures.is_object() ? figures : Json()}};
+        if (a.stage == "final") concluded = row;
+        else ++checks, check = row;
+      }
+    abTests.push_back({{"deploy", n.id},
+                       {"name", n.name},
+                       {"model", n.model},
+                       {"metric", n.strategy.metric},
+                       {"split", n.strategy.split ? Json(*n.strategy.split) : Json()},
+                       {"duration", n.strategy.durationSeconds ? Json(durationText(*n.strategy.durationSeconds)) : Json()},
+                       {"concluded", concluded},
+                       {"latest_check", check},
+                       {"checks", checks}});
+  }
+  report["ab_tests"] = abTests;
 
   // ---- 7. roles and responsibilities
   Json roles = Json::array();

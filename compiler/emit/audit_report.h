@@ -61,6 +61,18 @@ struct AuditState {
   std::string signaturesSummary;
   std::vector<std::string> signatureProblems;
   std::vector<std::string> currentArtifacts;  // "model:x=DIGEST" as the models' outputs are now
+  // KPI readings and A/B conclusions (docs/language.md 5.3.1, 5.9.1), oldest first.
+  struct KpiReading {
+    std::string kpi, source, model, node, artifact, origin, at;
+    double value = 0;
+    int64_t run = 0;
+  };
+  std::vector<KpiReading> kpiReadings;
+  struct AbConclusion {
+    std::string deploy, stage, decision, action, artifact, summary, conclusion, at;  // conclusion: JSON text
+    int64_t run = 0;
+  };
+  std::vector<AbConclusion> abConclusions;
 };
 
 struct AuditInputs {

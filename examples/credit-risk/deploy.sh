@@ -7,7 +7,8 @@
 # copies the model to serving/scorer.json (keeping the model it replaces as
 # serving/scorer.previous.json for rollback.sh) and writes what a serving
 # side would report, serving/live_metrics.json, which the monitor
-# `scorer_live` reads between canary steps. mlopsc runs it once per canary
+# `scorer_live` reads between canary steps (with the approval rate the
+# scorer achieves in production: the online reading of `kpi approval_rate`). mlopsc runs it once per canary
 # step (10%, 50%, 100%) with MLOPS_TRAFFIC_PERCENT and MLOPS_ROLLOUT_STEP
 # (`1/3`, ...); without them it deploys 100% in one step.
 set -eu
@@ -54,7 +55,8 @@ cat > serving/live_metrics.json.tmp <<JSON
   "traffic_percent": $percent,
   "error_rate": 0.01,
   "p95_latency_ms": 42,
-  "requests_per_minute": 1200
+  "requests_per_minute": 1200,
+  "business": { "approval_rate": 0.41 }
 }
 JSON
 mv serving/live_metrics.json.tmp serving/live_metrics.json

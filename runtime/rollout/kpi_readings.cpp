@@ -38,19 +38,6 @@ std::optional<double> metricValue(const nlohmann::ordered_json& document, const 
   }
 }
 
-std::string kpiTargetText(const ir::Kpi& kpi) { return kpi.comparison + " " + number(kpi.target); }
-
-bool kpiTargetMet(const ir::Kpi& kpi, double value) {
-  const std::string& op = kpi.comparison;
-  if (op == ">=") return value >= kpi.target;
-  if (op == ">") return value > kpi.target;
-  if (op == "<=") return value <= kpi.target;
-  if (op == "<") return value < kpi.target;
-  if (op == "==") return value == kpi.target;
-  if (op == "!=") return value != kpi.target;
-  return false;  // the analyzer admits no other operator; an IR that says otherwise meets nothing
-}
-
 const ir::Kpi* kpiOfModel(const ir::PipelineGraph& graph, const ir::Node& model) {
   if (model.kpi.empty()) return nullptr;
   for (const ir::Kpi& k : graph.kpis)
@@ -66,8 +53,8 @@ KpiReading reading(const ir::Kpi& kpi, const ir::Node& model, double value, cons
   r.kpi = kpi.name;
   r.metric = kpi.metric;
   r.value = value;
-  r.target = kpiTargetText(kpi);
-  r.met = kpiTargetMet(kpi, value);
+  r.target = ir::kpiTargetText(kpi);
+  r.met = ir::kpiTargetMet(kpi, value);
   r.model = model.id;
   r.artifact = artifact;
   return r;

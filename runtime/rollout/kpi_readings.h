@@ -5,6 +5,7 @@
 // finite JSON number, and nothing else of them is kept.
 #pragma once
 
+#include "compiler/ir/kpi_target.h"
 #include "compiler/ir/pipeline_graph.h"
 #include "runtime/state/records.h"
 
@@ -21,11 +22,6 @@ namespace mlops::runtime {
 // none, the path its dots spell through nested objects ({"business":
 // {"approval_rate": 0.6}}). Nullopt when neither holds a finite number.
 std::optional<double> metricValue(const nlohmann::ordered_json& document, const std::string& metric);
-
-// The KPI's target as written in readings and messages: ">= 0.3".
-std::string kpiTargetText(const ir::Kpi& kpi);
-// Whether `value` meets the KPI's target (compared exactly, as written).
-bool kpiTargetMet(const ir::Kpi& kpi, double value);
 
 // The KPI a model declares (`kpi = K`), or null.
 const ir::Kpi* kpiOfModel(const ir::PipelineGraph& graph, const ir::Node& model);

@@ -96,6 +96,21 @@ assert abs(c["interval"][0] - lower) < 1e-9 and abs(c["interval"][1] - upper) < 
 assert abs(c["z"] - zstat) < 1e-9 and abs(c["p_value"] - p) < 1e-9, (c["z"], zstat, c["p_value"], p)
 assert final[-1]["action"] == "promoted"
 PY
+# The audit report: KPIs and the A/B test in section 6, report.json valid.
+run report churn_ab.mlops -o report
+expect_exit 0 "the audit report"
+if "$MLOPS_SHARED_DIR/tools/validate-json" "$MLOPS_SOURCE_DIR/docs/report.schema.json" report/report.json >vj.out 2>&1; then
+  pass "report.json with KPIs and A/B tests matches docs/report.schema.json"
+else
+  fail "report.json does not match its schema: $(head -5 vj.out)"
+fi
+expect_json report/report.json kpis.0.status met "the KPI is met in the report"
+expect_json report/report.json kpis.0.latest.online.value 0.889 "its latest online reading"
+expect_json report/report.json ab_tests.0.concluded.decision promote "the A/B decision in the report"
+expect_json report/report.json ab_tests.0.concluded.action promoted "what the rollout did"
+grep -q "A/B tests" report/report.md && grep -q "95% CI +0.00876 to +0.02124" report/report.md &&
+  pass "report.md shows the A/B test with its interval" || fail "report.md has no A/B table with the interval"
+
 kpi_rows=$(grep -c '"table":"kpi_readings"' state.jsonl)
 ((kpi_rows >= 3)) && pass "every reading is recorded ($kpi_rows rows)" || fail "expected at least 3 KPI readings, got $kpi_rows"
 grep '"table":"kpi_readings"' state.jsonl | grep -q '"source":"online".*"origin":"serving/ab_live.json (the A/B test'"'"'s treatment arm)"' &&

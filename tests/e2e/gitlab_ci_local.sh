@@ -237,7 +237,7 @@ expect_job p2.log main:gate:production PASS
 expect_job p2.log main:deploy:scorer_prod PASS
 grep -a -E '^(deploy scorer_prod:|\[1/1\] deploy)' "$(job_log "$cr" main:deploy:scorer_prod)" | sed 's/^/      /'
 expect_job_log "$cr" main:deploy:scorer_prod "deploy scorer_prod: at 10% of traffic; monitors in 2s" "the canary starts at 10%, its interval honoured"
-expect_job_log "$cr" main:deploy:scorer_prod "monitor scorer_live passed (live.error_rate < 2%, with live.error_rate = 0.01)" \
+expect_job_log "$cr" main:deploy:scorer_prod "monitor scorer_live passed (live.error_rate < 2%, with live.error_rate = 0.01; kpi \`approval_rate\` (business.approval_rate = 0.41, target >= 0.3): met)" \
   "the deploy's monitor is checked between the canary steps"
 expect_job_log "$cr" main:deploy:scorer_prod "rolled out" "the deploy rolls out 10% → 50% → 100%"
 

@@ -56,6 +56,8 @@ TEST_CASE("a KPI's metric is read by its whole name, else by its dotted path", "
 }
 
 TEST_CASE("a KPI's target is met as its comparison says", "[runtime][kpi]") {
+  using ir::kpiTargetMet;
+  using ir::kpiTargetText;
   ir::Kpi k{"k", "o", "m", "", "", ">=", 0.3, {}};
   CHECK(kpiTargetMet(k, 0.3));
   CHECK(!kpiTargetMet(k, 0.29999));
