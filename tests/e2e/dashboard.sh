@@ -58,7 +58,7 @@ grep -q "Latest: <strong>$rate</strong> (offline, model scorer, run 3" cr-site/i
   pass "the KPI's latest reading ($rate) is met" || fail "the KPI reading $rate is not on the overview"
 grep -q "<td>$auc</td>" cr-site/model-scorer.html && grep -q '<figcaption>auc</figcaption>' cr-site/model-scorer.html &&
   pass "the model page charts auc with its newest value ($auc)" || fail "auc $auc is not on the model page"
-grep -q 'data-tip="run 3 · auc = ' cr-site/model-scorer.html &&
+grep -q '<circle class="pt s0" cx="[0-9.]*" cy="[0-9.]*" r="3.5" tabindex="0"><title>run 3 · auc = ' cr-site/model-scorer.html &&
   pass "chart points carry their run and value as a tooltip" || fail "no tooltip on the auc chart"
 grep -q 'carol@bank.example (validators), grace@bank.example (validators), alice@bank.example (risk_owner)' cr-site/model-scorer.html &&
   pass "the gate pass lists its approvers" || fail "the approvers of the gate pass are missing"

@@ -71,7 +71,7 @@ TEST_CASE("dashboard: a line chart carries each point's run and value, escaped",
   CHECK(svg.find("<b>") == std::string::npos);
   CHECK(svg.find("<img") == std::string::npos);
   CHECK(svg.find("auc &lt;b&gt;&quot;x&quot;&lt;/b&gt;") != std::string::npos);
-  CHECK(svg.find("data-tip=\"run 2 · auc&#39;&lt; = 0.75 · &lt;img src=x&gt;\"") != std::string::npos);
+  CHECK(svg.find("<title>run 2 · auc&#39;&lt; = 0.75 · &lt;img src=x&gt;</title>") != std::string::npos);
   CHECK(svg.find("<title>run 1 · auc&#39;&lt; = 0.7 · artifact 3fa2</title>") != std::string::npos);
   CHECK(svg.find("class=\"target\"") != std::string::npos);
   CHECK(svg.find("target &gt;= 0.72") != std::string::npos);
@@ -79,7 +79,7 @@ TEST_CASE("dashboard: a line chart carries each point's run and value, escaped",
   CHECK(svg.find("style=") == std::string::npos);         // the CSP forbids inline styles
 }
 
-TEST_CASE("dashboard: a long series keeps every point in the table, markers for the newest", "[dashboard]") {
+TEST_CASE("dashboard: a long series keeps every point on the line, markers and rows for the newest", "[dashboard]") {
   LineChart chart;
   chart.title = "loss";
   chart.valueName = "loss";
@@ -93,9 +93,19 @@ TEST_CASE("dashboard: a long series keeps every point in the table, markers for 
     return n;
   };
   CHECK(count("<circle") == kMaxMarkers);
-  CHECK(count("<tr><td>") == 1000);
-  CHECK(svg.find("data-tip=\"run 1000 ·") != std::string::npos);
-  CHECK(svg.find("data-tip=\"run 1 ·") == std::string::npos);
+  CHECK(count("<tr><td>") == kMaxTableRows);
+  CHECK(svg.find("Data (the newest 1000 of 1000 points)") == std::string::npos);
+  CHECK(svg.find("Data (1000 points)") != std::string::npos);
+  // Two series share the markers and the rows.
+  chart.series.push_back(s);
+  chart.series[1].name = "other";
+  svg = renderLineChart(chart);
+  CHECK(count("<circle") == kMaxMarkers);
+  CHECK(count("<tr><td>") == kMaxTableRows);
+  CHECK(svg.find("Data (the newest 1000 of 2000 points)") != std::string::npos);
+  CHECK(count("<polyline") == 2);
+  CHECK(svg.find("<title>run 1000 ·") != std::string::npos);
+  CHECK(svg.find("<title>run 1 ·") == std::string::npos);
 }
 
 TEST_CASE("dashboard: bars at or over the threshold are marked, in words too", "[dashboard]") {

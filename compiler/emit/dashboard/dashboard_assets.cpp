@@ -79,7 +79,9 @@ footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; }
 )css";
 
 // No eval, no inline handlers, no markup from data: the tip's text is set
-// with textContent, so a data-tip can never become HTML.
+// with textContent, so a title or data-tip can never become HTML. A chart's
+// point or bar carries its text in its SVG <title>; a result strip's mark
+// in data-tip.
 const std::string_view kScript = R"js("use strict";
 (function () {
   var tip = document.createElement("div");
@@ -87,8 +89,13 @@ const std::string_view kScript = R"js("use strict";
   tip.hidden = true;
   tip.setAttribute("role", "tooltip");
   document.body.appendChild(tip);
+  function text(el) {
+    if (el.hasAttribute("data-tip")) return el.getAttribute("data-tip");
+    var title = el.querySelector("title");
+    return title ? title.textContent : "";
+  }
   function show(el) {
-    tip.textContent = el.getAttribute("data-tip");
+    tip.textContent = text(el);
     tip.hidden = false;
     var box = el.getBoundingClientRect();
     var left = window.scrollX + box.left + box.width / 2 - tip.offsetWidth / 2;
@@ -99,7 +106,7 @@ const std::string_view kScript = R"js("use strict";
   function hide() { tip.hidden = true; }
   function target(event) {
     var el = event.target;
-    return el && el.closest ? el.closest("[data-tip]") : null;
+    return el && el.closest ? el.closest("[data-tip], .pt, .bar") : null;
   }
   document.addEventListener("mouseover", function (event) { var el = target(event); if (el) show(el); });
   document.addEventListener("focusin", function (event) { var el = target(event); if (el) show(el); });

@@ -234,8 +234,9 @@ std::string modelPageBody(const DashboardInput& input, const ir::Node& model) {
   if (!model.framework.empty()) out += ", framework " + escape(model.framework);
   if (!model.kpi.empty()) out += ", serves KPI <a href=\"index.html#kpi-" + slug(model.kpi) + "\">" + escape(model.kpi) + "</a>";
   out += ".</p>\n";
-  return out + metricsSection(input, model) + testsSection(input, model) + gatesSection(input, model) +
-         driftSection(input, model) + deploysSection(input, model);
+  for (auto section : {metricsSection, testsSection, gatesSection, driftSection, deploysSection})
+    out += section(input, model);
+  return out;
 }
 
 }  // namespace mlops::emit::dashboard

@@ -8,10 +8,64 @@
 #include "emit/dashboard/svg_chart.h"
 
 #include <algorithm>
+#include <map>
 
 namespace mlops::emit::dashboard {
 
 namespace {
+
+// At most this many lines in a KPI's chart, the models (and sources) with
+// the newest readings; the others are in the table of latest readings and
+// on their models' pages.
+constexpr size_t kMaxKpiSeries = 6;
+
+// Each model's newest reading of the KPI, when more than one model serves it.
+std::string latestPerModel(const std::vector<const KpiPoint*>& readings) {
+  std::vector<const KpiPoint*> latest;
+  for (auto it = readings.rbegin(); it != readings.rend(); ++it)
+    if (std::none_of(latest.begin(), latest.end(), [&](const KpiPoint* p) { return p->model == (*it)->model; }))
+      latest.push_back(*it);
+  if (latest.size() < 2) return "";
+  std::string out = "<table>\n<thead><tr><th scope=\"col\">model</th><th scope=\"col\">latest</th><th scope=\"col\">"
+                    "target</th><th scope=\"col\">run</th></tr></thead>\n<tbody>\n";
+  for (const KpiPoint* p : latest)
+    out += "<tr><td>" + escape(p->model) + "</td><td class=\"num\">" + number(p->value) + "</td><td>" +
+           badge(p->met ? "met" : "missed") + "</td><td class=\"num\">" + std::to_string(p->run) + "</td></tr>\n";
+  return out + "</tbody>\n</table>\n";
+}
+
+std::string readingsChart(const ir::Kpi& k, const std::string& target, const std::vector<const KpiPoint*>& readings) {
+  LineChart chart;
+  chart.title = k.name + " over runs";
+  chart.valueName = k.metric;
+  chart.target = k.target;
+  chart.targetLabel = target;
+  // One line per model and source, the ones with the newest readings first.
+  std::vector<std::string> order;
+  std::map<std::string, ChartSeries> series;
+  bool manyModels = false;
+  for (const KpiPoint* p : readings) manyModels = manyModels || p->model != readings.front()->model;
+  for (auto it = readings.rbegin(); it != readings.rend(); ++it) {
+    std::string name = (manyModels ? (*it)->model + " " : std::string()) + ((*it)->source.empty() ? "reading" : (*it)->source);
+    if (series.emplace(name, ChartSeries{name, {}}).second) order.push_back(name);
+  }
+  size_t omitted = order.size() > kMaxKpiSeries ? order.size() - kMaxKpiSeries : 0;
+  order.resize(order.size() - omitted);
+  for (const KpiPoint* p : readings) {
+    std::string name = (manyModels ? p->model + " " : std::string()) + (p->source.empty() ? "reading" : p->source);
+    auto it = series.find(name);
+    if (std::find(order.begin(), order.end(), name) == order.end()) continue;
+    it->second.points.push_back({static_cast<double>(p->run), p->value,
+                                 std::string(p->met ? "met" : "missed") + " · model " + p->model +
+                                     (p->artifact.empty() ? "" : " · artifact " + shortDigest(p->artifact))});
+  }
+  for (const std::string& name : order) chart.series.push_back(std::move(series[name]));
+  std::string out = renderLineChart(chart);
+  if (omitted)
+    out += "<p class=\"muted\">" + std::to_string(omitted) + " more lines (models and sources) are not drawn: their "
+           "latest readings are in the table above, their history on their models' pages.</p>\n";
+  return out;
+}
 
 std::string kpiSection(const DashboardInput& input) {
   const ir::PipelineGraph& g = *input.graph;
@@ -37,23 +91,7 @@ std::string kpiSection(const DashboardInput& input) {
              ").";
     }
     out += "</p>\n";
-    if (!readings.empty()) {
-      LineChart chart;
-      chart.title = k.name + " over runs";
-      chart.valueName = k.metric;
-      chart.target = k.target;
-      chart.targetLabel = target;
-      for (const KpiPoint* p : readings) {
-        std::string series = p->source.empty() ? "reading" : p->source;
-        auto it = std::find_if(chart.series.begin(), chart.series.end(),
-                               [&](const ChartSeries& s) { return s.name == series; });
-        if (it == chart.series.end()) it = chart.series.insert(chart.series.end(), ChartSeries{series, {}});
-        it->points.push_back({static_cast<double>(p->run), p->value,
-                              std::string(p->met ? "met" : "missed") + " · model " + p->model +
-                                  (p->artifact.empty() ? "" : " · artifact " + shortDigest(p->artifact))});
-      }
-      out += renderLineChart(chart);
-    }
+    if (!readings.empty()) out += latestPerModel(readings) + readingsChart(k, target, readings);
     out += "</section>\n";
   }
   return out + "</div>\n";

@@ -45,7 +45,8 @@ std::string pageDocument(const DashboardInput& input, const std::string& path, c
     bool current = path == file || (std::string(file) == "models.html" && path.rfind("model-", 0) == 0);
     out += std::string("<a href=\"") + file + "\"" + (current ? " aria-current=\"page\"" : "") + ">" + name + "</a>";
   }
-  out += "</nav></header>\n<main>\n" + body;
+  out += "</nav></header>\n<main>\n";
+  out += body;
   out += "<footer>Made by mlopsc dashboard from the spec and the record " + escape(input.record) +
          (input.runs.empty() ? std::string(" (no run yet)")
                              : " up to run " + std::to_string(input.runs.back().id)) +
@@ -77,8 +78,8 @@ std::string resultStrip(const std::vector<NodeRun>& runs, size_t limit) {
     std::string tone = r.status == "failed" ? "bad" : r.status == "waiting" || r.status == "skipped" ? "warn" : "good";
     std::string mark = tone == "bad" ? "✗" : tone == "warn" ? "…" : "✓";
     std::string text = escape("run " + std::to_string(r.run) + ": " + r.status + (r.why.empty() ? "" : " — " + r.why));
-    out += "<span class=\"" + tone + "\" tabindex=\"0\" data-tip=\"" + text + "\" title=\"" + text + "\">" + mark +
-           "</span>";
+    out += "<span class=\"" + tone + "\" tabindex=\"0\" data-tip=\"" + text + "\" title=\"" + text + "\">" +
+           mark + "</span>";
   }
   return out + "</div>";
 }

@@ -54,10 +54,10 @@ std::string shortened(const std::string& text, size_t limit) {
   return text;
 }
 
-std::string tip(const std::string& text) {
-  std::string e = escape(text);
-  return " tabindex=\"0\" data-tip=\"" + e + "\"><title>" + e + "</title>";
-}
+// A point's or bar's text: its <title>, which the browser shows as a
+// tooltip, screen readers read, and dashboard.js shows at once on hover or
+// focus (the element is focusable for that).
+std::string tip(const std::string& text) { return " tabindex=\"0\"><title>" + escape(text) + "</title>"; }
 
 std::string figureStart(const std::string& title) {
   return "<figure class=\"chart\">\n<figcaption>" + escape(title) + "</figcaption>\n";
@@ -115,7 +115,8 @@ std::string renderLineChart(const LineChart& chart) {
                coordinate(place(s.points[k].y, ys, y0, y1));
       out += "\"/>\n";
     }
-    size_t first = s.points.size() > kMaxMarkers ? s.points.size() - kMaxMarkers : 0;
+    size_t markers = std::max<size_t>(1, kMaxMarkers / chart.series.size());
+    size_t first = s.points.size() > markers ? s.points.size() - markers : 0;
     for (size_t k = first; k < s.points.size(); ++k) {
       const ChartPoint& p = s.points[k];
       std::string text = "run " + number(p.x) + (chart.series.size() > 1 ? " · " + s.name : "") + " · " +
@@ -132,16 +133,34 @@ std::string renderLineChart(const LineChart& chart) {
              escape(chart.series[i].name) + "</li>";
     out += "</ul>\n";
   }
-  size_t total = 0;
-  for (const ChartSeries& s : chart.series) total += s.points.size();
-  out += "<details><summary>Data (" + std::to_string(total) + (total == 1 ? " point" : " points") +
-         ")</summary>\n<table>\n<thead><tr><th scope=\"col\">run</th>" +
+  size_t total = 0, shown = 0;
+  const size_t rowsPerSeries = std::max<size_t>(1, kMaxTableRows / std::max<size_t>(1, chart.series.size()));
+  for (const ChartSeries& s : chart.series) {
+    total += s.points.size();
+    shown += std::min(s.points.size(), rowsPerSeries);
+  }
+  out += "<details><summary>Data (" +
+         (shown < total ? "the newest " + std::to_string(shown) + " of " : std::string()) + std::to_string(total) +
+         (total == 1 ? " point" : " points") + ")</summary>\n<table>\n<thead><tr><th scope=\"col\">run</th>" +
          (chart.series.size() > 1 ? std::string("<th scope=\"col\">series</th>") : std::string()) +
          "<th scope=\"col\">" + escape(chart.valueName) + "</th><th scope=\"col\">note</th></tr></thead>\n<tbody>\n";
   for (const ChartSeries& s : chart.series)
-    for (const ChartPoint& p : s.points)
-      out += "<tr><td>" + number(p.x) + "</td>" + (chart.series.size() > 1 ? "<td>" + escape(s.name) + "</td>" : "") +
-             "<td>" + number(p.y) + "</td><td>" + escape(p.note) + "</td></tr>\n";
+    for (size_t k = s.points.size() > rowsPerSeries ? s.points.size() - rowsPerSeries : 0; k < s.points.size(); ++k) {
+      const ChartPoint& p = s.points[k];
+      out += "<tr><td>";
+      out += number(p.x);
+      out += "</td>";
+      if (chart.series.size() > 1) {
+        out += "<td>";
+        out += escape(s.name);
+        out += "</td>";
+      }
+      out += "<td>";
+      out += number(p.y);
+      out += "</td><td>";
+      out += escape(p.note);
+      out += "</td></tr>\n";
+    }
   out += "</tbody>\n</table>\n</details>\n</figure>\n";
   return out;
 }

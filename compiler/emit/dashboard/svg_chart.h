@@ -2,10 +2,10 @@
 // docs/dashboard.md says why): a line chart of values over runs, with an
 // optional target line, and a bar chart with a threshold line. Each chart
 // is a <figure> holding the SVG and the same data as a <table> (inside a
-// <details>) for screen readers and for copying. Every point and bar
-// carries its exact value and run in an SVG <title> (the browser's own
-// tooltip, read by screen readers) and in a `data-tip` attribute that the
-// dashboard's script shows at once on hover or keyboard focus.
+// <details>) for screen readers and for copying. Every point and bar is
+// focusable and carries its exact value and run in an SVG <title>: the
+// browser's own tooltip, read by screen readers, and shown at once on
+// hover or keyboard focus by the dashboard's script.
 //
 // Colours come from CSS classes (`s0`…`s5`, `target`, `over`), so the
 // page's light and dark schemes apply; the SVG has no style attribute
@@ -49,10 +49,13 @@ struct LineChart {
   std::string targetLabel;       // ">= 0.3"
 };
 
-// At most this many markers per series carry a tooltip (the newest ones):
-// a thousand runs would otherwise weigh more than the line they sit on.
-// The line and the table keep every point.
+// At most this many markers per chart carry a tooltip (the newest of each
+// series, shared evenly): a thousand runs would otherwise weigh more than
+// the line they sit on. The line keeps every point.
 inline constexpr size_t kMaxMarkers = 200;
+// At most this many rows in a chart's table (the newest of each series,
+// shared evenly; the summary says how many of how many).
+inline constexpr size_t kMaxTableRows = 1000;
 
 std::string renderLineChart(const LineChart& chart);
 
