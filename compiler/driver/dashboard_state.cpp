@@ -4,6 +4,7 @@
 #include "runtime/data_table.h"
 #include "runtime/drift.h"
 #include "runtime/gate_pass_chain.h"
+#include "runtime/rollout/ab_test.h"
 
 #include <nlohmann/json.hpp>
 
@@ -93,6 +94,24 @@ std::string logTail(const std::string& path, bool& truncated) {
   }
   ::close(fd);
   return text;
+}
+
+// A monitor's live source, at most kMaxSource bytes of a regular file
+// (never through a link); null when it cannot be read or is not JSON.
+constexpr size_t kMaxSource = 1 << 20;
+
+nlohmann::ordered_json liveSource(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  std::string text;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= static_cast<off_t>(kMaxSource)) {
+    text.resize(static_cast<size_t>(st.st_size));
+    ssize_t got = ::pread(fd, text.data(), text.size(), 0);
+    text.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  }
+  ::close(fd);
+  return nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
 // The PSI threshold a test on `data` applies to `column`: std.checks.psi's
@@ -268,6 +287,25 @@ dash::DashboardInput readDashboardInput(const ir::PipelineGraph& g, const std::s
           }
       in.drift[m.id].push_back(std::move(bar));
     }
+  }
+
+  // A/B tests: each ab deploy's reading in its monitors' live sources now,
+  // concluded as its rollout concludes it.
+  for (const ir::Node& d : g.nodes) {
+    if (d.kind != ir::NodeKind::Deploy || d.strategy.kind != "ab" || d.strategy.metric.empty()) continue;
+    std::vector<runtime::AbSource> sources;
+    for (const ir::Node& m : g.nodes)
+      if (m.kind == ir::NodeKind::Monitor && m.deploy == d.id && m.source.kind == "file") {
+        std::string path = sourcePath(m);
+        nlohmann::ordered_json doc = liveSource(joinPath(root, path));
+        sources.push_back({path, doc.is_discarded() ? nlohmann::ordered_json() : std::move(doc)});
+      }
+    if (sources.empty()) continue;
+    runtime::AbSettings settings;
+    settings.split = d.strategy.split.value_or(0.5);
+    settings.higherIsBetter = runtime::abHigherIsBetter(g, d.strategy.metric);
+    runtime::AbConclusion c = runtime::concludeAbTest(sources, d.strategy.metric, settings);
+    in.abResults.push_back({d.id, "now", 0, d.strategy.metric, "", c.toJson()});
   }
 
   // The log of each node whose newest result is a failure.

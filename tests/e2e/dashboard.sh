@@ -103,6 +103,14 @@ cp -r "$src/examples/churn-ab" ch
 rm -rf ch/.mlops ch/build
 chmod 600 ch/demo-keys/*.key
 cd ch
+# Each arm's retention as the A/B convention has it (docs/language.md 5.9.1).
+python3 - <<'PY'
+import json
+live = json.load(open("serving/ab_live.json"))
+live["ab"] = {"business.retention_rate": {"control": {"value": 0.874, "n": 20600},
+                                          "treatment": {"value": 0.889, "n": 20600}}}
+json.dump(live, open("serving/ab_live.json", "w"), indent=2)
+PY
 run run churn_ab.mlops --interval-scale 0.000001
 expect_exit 5 "churn-ab run 1 waits at the release gate"
 for who in maria nia; do
@@ -122,6 +130,11 @@ grep -q 'id="kpi-retention_rate"' ch-site/index.html && grep -q "Latest: <strong
 grep -q 'deploy churn_ab <span class="badge good">succeeded' ch-site/model-churn.html &&
   grep -q 'monitor ab_retention' ch-site/model-churn.html && grep -q 'Strategy ab, split 0.5' ch-site/model-churn.html &&
   pass "churn-ab: the A/B deploy and its monitors" || fail "churn-ab: the A/B deploy is missing"
+grep -q 'A/B test on <code>business.retention_rate</code>' ch-site/model-churn.html &&
+  grep -q '<td>0.874 (n 20600)</td><td>0.889 (n 20600)</td><td class="num">0.015</td>' ch-site/model-churn.html &&
+  grep -q '<span class="badge good">promote</span>' ch-site/model-churn.html &&
+  pass "churn-ab: the A/B test's effect, interval and decision (promote)" ||
+  fail "churn-ab: no A/B conclusion: $(grep -A8 'A/B test on' ch-site/model-churn.html | head -c 900)"
 grep -q 'No gate is waiting for approvals' ch-site/index.html && pass "churn-ab: nothing waits" ||
   fail "churn-ab: a gate is shown waiting"
 

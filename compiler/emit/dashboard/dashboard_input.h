@@ -7,6 +7,8 @@
 
 #include "ir/pipeline_graph.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -78,6 +80,19 @@ struct DriftBar {
   std::string test;        // the test that judges it ("" when none)
 };
 
+// An A/B test's conclusion (runtime/rollout/ab_test.h, AbConclusion::toJson:
+// decision, problem, kind, control and treatment {value, n, sd}, difference,
+// confidence, interval, p_value, more {control, treatment}), read from the
+// deploy's monitors' live sources when the dashboard was made (stage
+// "now"). Read defensively: a member of another type is left out.
+struct AbResult {
+  std::string deploy;  // node id
+  std::string stage;   // "now"
+  int64_t run = 0;     // the run that concluded it (0: now)
+  std::string metric, at;
+  nlohmann::ordered_json conclusion;
+};
+
 // A data source as found when the dashboard was made.
 struct DataInfo {
   std::optional<int64_t> rows;       // a CSV file's rows
@@ -105,6 +120,7 @@ struct DashboardInput {
   std::vector<GatePassInfo> gatePasses;
   std::vector<PendingGate> pending;
   std::vector<KpiPoint> kpiReadings;                           // run order
+  std::vector<AbResult> abResults;                             // per ab deploy, in run order
   std::map<std::string, std::vector<DriftBar>> drift;          // model id → bars
   std::map<std::string, DataInfo> data;                        // data node id → what was found
   std::vector<FailedLog> failedLogs;

@@ -8,7 +8,9 @@
 #include "emit/dashboard/svg_chart.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
+#include <optional>
 
 namespace mlops::emit::dashboard {
 
@@ -60,7 +62,7 @@ std::string metricsSection(const DashboardInput& input, const ir::Node& model) {
     chart.series.push_back(std::move(series[key]));
     if (!model.kpi.empty())
       for (const ir::Kpi& k : input.graph->kpis)
-        if (k.name == model.kpi && (k.metric == key || "business." + key == k.metric)) {
+        if (k.name == model.kpi && k.metric == key) {
           chart.target = k.target;
           chart.targetLabel = k.comparison + " " + number(k.target) + " (KPI " + k.name + ")";
         }
@@ -158,6 +160,61 @@ std::string driftSection(const DashboardInput& input, const ir::Node& model) {
   return out + renderBarChart(chart);
 }
 
+// A member of a conclusion as a number, when it is one.
+std::optional<double> figure(const nlohmann::ordered_json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return j[key].get<double>();
+}
+
+std::string figureText(std::optional<double> v) {
+  if (!v) return "<span class=\"muted\">—</span>";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", *v);
+  return escape(buf);
+}
+
+std::string armText(const nlohmann::ordered_json& c, const char* arm) {
+  if (!c.is_object() || !c.contains(arm)) return "<span class=\"muted\">—</span>";
+  const nlohmann::ordered_json& a = c[arm];
+  std::string out = figureText(figure(a, "value"));
+  if (std::optional<double> n = figure(a, "n")) out += " (n " + escape(number(*n)) + ")";
+  if (std::optional<double> sd = figure(a, "sd")) out += ", sd " + figureText(sd);
+  return out;
+}
+
+std::string abSection(const DashboardInput& input, const ir::Node& deploy) {
+  std::string rows;
+  for (const AbResult& r : input.abResults) {
+    if (r.deploy != deploy.id) continue;
+    const nlohmann::ordered_json& c = r.conclusion;
+    std::string decision = c.is_object() && c.contains("decision") && c["decision"].is_string()
+                               ? c["decision"].get<std::string>()
+                               : "inconclusive";
+    std::string interval = "<span class=\"muted\">—</span>";
+    if (c.is_object() && c.contains("interval") && c["interval"].is_array() && c["interval"].size() == 2 &&
+        c["interval"][0].is_number() && c["interval"][1].is_number())
+      interval = figureText(c["interval"][0].get<double>()) + " to " + figureText(c["interval"][1].get<double>());
+    std::string why;
+    if (c.is_object() && c.contains("problem") && c["problem"].is_string()) why = escape(c["problem"].get<std::string>());
+    else if (c.is_object() && c.contains("more") && c["more"].is_object())
+      why = "needs " + figureText(figure(c["more"], "control")) + " more in control, " +
+            figureText(figure(c["more"], "treatment")) + " more in treatment";
+    std::optional<double> confidence = figure(c, "confidence");
+    rows += "<tr><td>" + (r.run ? "run " + std::to_string(r.run) : escape(r.stage)) + "</td><td>" + armText(c, "control") +
+            "</td><td>" + armText(c, "treatment") + "</td><td class=\"num\">" + figureText(figure(c, "difference")) +
+            "</td><td>" + interval + (confidence ? " (" + escape(number(*confidence * 100)) + "%)" : "") +
+            "</td><td class=\"num\">" + figureText(figure(c, "p_value")) + "</td><td>" + badge(decision) + "</td><td>" +
+            why + "</td></tr>\n";
+  }
+  if (rows.empty()) return "";
+  return "<h4>A/B test on <code>" + escape(deploy.strategy.metric) +
+         "</code></h4>\n<table>\n<thead><tr><th scope=\"col\">when</th><th scope=\"col\">control</th><th "
+         "scope=\"col\">treatment</th><th scope=\"col\">effect (treatment − control)</th><th scope=\"col\">interval"
+         "</th><th scope=\"col\">p</th><th scope=\"col\">decision</th><th scope=\"col\">why</th></tr></thead>\n"
+         "<tbody>\n" +
+         rows + "</tbody>\n</table>\n";
+}
+
 std::string deploysSection(const DashboardInput& input, const ir::Node& model) {
   const ir::PipelineGraph& g = *input.graph;
   std::string out = "<h2 id=\"deploys\">Deploys and monitors</h2>\n";
@@ -172,7 +229,7 @@ std::string deploysSection(const DashboardInput& input, const ir::Node& model) {
     out += "<p>Strategy " + escape(d.strategy.kind);
     if (d.strategy.split) out += ", split " + number(*d.strategy.split);
     if (!d.strategy.metric.empty()) out += ", metric <code>" + escape(d.strategy.metric) + "</code>";
-    out += "; target <code>" + escape(d.deployTarget) + "</code>.</p>\n" + historyTable(input, d.id, 10);
+    out += "; target <code>" + escape(d.deployTarget) + "</code>.</p>\n" + abSection(input, d) + historyTable(input, d.id, 10);
     for (const ir::Node& m : g.nodes) {
       if (m.kind != ir::NodeKind::Monitor || m.deploy != d.id) continue;
       const NodeRun* ml = latestRun(input, m.id);
