@@ -786,12 +786,13 @@ std::vector<std::pair<int64_t, NodeRecord>> PostgresRecord::allNodeResults() con
   flushResults();
   Outcome o;
   std::vector<std::pair<int64_t, NodeRecord>> out;
-  if (!exec("SELECT run, node, status, exit_code, seconds, why, seq, cpu_seconds, max_rss_bytes FROM node_results "
+  if (!exec("SELECT * FROM ("
+            "SELECT run, node, status, exit_code, seconds, why, seq, cpu_seconds, max_rss_bytes FROM node_results "
             "UNION ALL "
             "SELECT runs.id, r.node, CASE r.status WHEN 'checked' THEN 'checked' ELSE 'cached' END, 0, 0, "
             "'no-op run: no file changed since run ' || r.run, r.seq, 0, 0 "
-            "FROM runs JOIN node_results r ON r.run = runs.noop_of "
-            "ORDER BY 1, 2 COLLATE \"C\"",
+            "FROM runs JOIN node_results r ON r.run = runs.noop_of"
+            ") AS results ORDER BY run, node COLLATE \"C\"",
             {}, &o))
     return out;
   for (int i = 0; i < o.rows(); ++i)
