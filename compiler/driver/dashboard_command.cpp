@@ -172,7 +172,17 @@ int runDashboard() {
       if (!runs.empty()) text += " " + std::to_string(runs.back().id) + " " + runs.back().status + " " + runs.back().finishedAt;
       return text;
     };
-    source.build = build;
+    bool reported = false;
+    source.build = [&]() {
+      SiteFiles files = build();
+      // A record lost while serving (a server gone) stays lost: its errors
+      // are sticky. Said once; the pages show what could be read.
+      if (record && !record->ok() && !reported) {
+        reported = true;
+        llvm::errs() << "mlopsc: error: " << record->error() << " (the pages show what was read before)\n";
+      }
+      return files;
+    };
     int code = serveDashboard(host, port, std::move(source));
     keepUntilExit(std::move(graph));
     return code;
