@@ -20,6 +20,8 @@ class LiveMetrics {
   // `live.NAME`: the member's number, or nullopt with `error` when the member
   // is missing or not a number.
   std::optional<double> value(const std::string& name, std::string& error) const;
+  // The whole object: a KPI reading and an A/B test read nested members.
+  const nlohmann::ordered_json& document() const { return doc_; }
 
  private:
   nlohmann::ordered_json doc_;

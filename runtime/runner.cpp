@@ -13,12 +13,14 @@
 #include "runtime/gate_policy.h"
 #include "runtime/interpolation.h"
 #include "runtime/interruption.h"
+#include "runtime/rollout/kpi_readings.h"
 #include "runtime/live_metrics.h"
 #include "runtime/node_result.h"
 #include "runtime/noop_manifest.h"
 #include "runtime/process_executor.h"
 #include "runtime/process_registry.h"
 #include "runtime/progress.h"
+#include "runtime/rollout/ab_check.h"
 #include "runtime/scheduler.h"
 #include "runtime/secret_environment.h"
 #include "runtime/secrets_file.h"
@@ -157,6 +159,7 @@ struct Rollout {
   size_t next = 0;               // the step to run next
   double pauseSeconds = 0;       // between steps (scaled)
   double settleSeconds = 0;      // after the last step before the final monitor check (shadow, ab)
+  bool settles = false;          // shadow, ab: the final check comes even when the (scaled) duration is 0
   bool settled = false;
   bool rollingBack = false;
   std::optional<double> resumeAt;
@@ -164,6 +167,7 @@ struct Rollout {
   Job base;                      // the step's job without MLOPS_TRAFFIC_PERCENT
   double startedAt = 0;          // monotonic: the rollout's time includes its pauses
   std::string artifact;          // the model artifact's digest each step must find (its gate's, when it passed here)
+  bool promoting = false;        // ab: the test concluded promote; the last step sends all traffic to the new model
 };
 
 class Runner : public Executor {
@@ -203,8 +207,14 @@ class Runner : public Executor {
       case ir::NodeKind::Gate: return checkGate(i, n);
       case ir::NodeKind::Monitor: {
         std::string why;
-        bool ok = evaluateMonitor(n, why);
+        const ir::Node* deploy = g_.find(n.deploy);
+        std::string artifact = deploy ? deployedArtifact(*deploy) : "";
+        bool ok = evaluateMonitor(n, why, artifact);
         if (!ok) monitorFailed_ = true;
+        // A monitor of an A/B test checks the test too; only the rollout's
+        // final check acts on it (docs/language.md 5.9.1).
+        if (deploy && deploy->strategy.kind == "ab" && isFirstMonitorOf(n, *deploy) && !abConcluded_.count(deploy->id))
+          why += "; A/B test: " + recordAbCheck(*deploy, "check", artifact, "").describe();
         return immediate(i, ok, why, ok ? "passed" : "failed");
       }
       default: return startCommand(i, n);
@@ -441,8 +451,12 @@ class Runner : public Executor {
       success.cacheParts = p.parts.toJson();
       // What the model produced, by digest: `approve --artifact` resolves
       // it without the files, and it names the run that built it.
-      if (n.kind == ir::NodeKind::Model && state_)
-        state_->recordArtifact({run_, n.id, artifactDigest(success), metricsText(n), "", signedSubjects(n)});
+      if (n.kind == ir::NodeKind::Model && state_) {
+        std::string metrics = metricsText(n);
+        std::string digest = artifactDigest(success);
+        state_->recordArtifact({run_, n.id, digest, metrics, "", signedSubjects(n)});
+        readOfflineKpi(n, metrics, digest);
+      }
       record(i, "ran", whys_[i], seconds, &success, 0, &report.result);
       return true;
     }
@@ -468,7 +482,8 @@ class Runner : public Executor {
     else if (s.kind == "ab") r.steps = {s.split.value_or(0.5)};
     else r.steps = {1.0};
     r.pauseSeconds = s.intervalSeconds.value_or(0) * o_.intervalScale;
-    r.settleSeconds = (s.kind == "shadow" || s.kind == "ab") ? s.durationSeconds.value_or(0) * o_.intervalScale : 0;
+    r.settles = s.kind == "shadow" || s.kind == "ab";
+    r.settleSeconds = r.settles ? s.durationSeconds.value_or(0) * o_.intervalScale : 0;
     r.base = p.job;
     r.startedAt = monotonicSeconds();
     r.artifact = p.artifact;
@@ -540,7 +555,8 @@ class Runner : public Executor {
       return std::nullopt;
     }
     ++r.next;
-    if (r.next < r.steps.size() || (r.settleSeconds > 0 && !r.settled)) {
+    if (r.promoting) return rolloutSucceeded(i);
+    if (r.next < r.steps.size() || (r.settles && !r.settled)) {
       double pause = r.next < r.steps.size() ? r.pauseSeconds : r.settleSeconds;
       progress_.note("deploy " + n.name + ": at " + percentText(r.steps[r.next - 1]) + "% of traffic; monitors in " +
                      formatDuration(pause));
@@ -580,7 +596,7 @@ class Runner : public Executor {
     for (const ir::Node& m : g_.nodes) {
       if (m.kind != ir::NodeKind::Monitor || m.deploy != n.id) continue;
       std::string why;
-      if (!evaluateMonitor(m, why)) {
+      if (!evaluateMonitor(m, why, r.artifact)) {
         r.failure = "monitor `" + m.name + "` failed at " + percentText(r.steps[r.next - 1]) + "%: " + why;
         startRollback(i);
         return;
@@ -589,12 +605,39 @@ class Runner : public Executor {
     }
     if (r.next < r.steps.size()) return runRolloutStep(i);
     r.settled = true;
+    if (n.strategy.kind == "ab") return concludeAbRollout(i);
     done_.emplace_back(i, rolloutSucceeded(i));
+  }
+
+  // The end of an A/B test's duration: its conclusion decides. Promote sends
+  // all traffic to the new model (one more step, at 100%); roll back and
+  // inconclusive (the new model was not shown better) undo the deploy.
+  void concludeAbRollout(size_t i) {
+    const ir::Node& n = *order_[i];
+    Rollout& r = rollouts_.at(i);
+    AbCheck check = checkAbTest(g_, n, "final", r.artifact, run_);
+    abConcluded_.insert(n.id);
+    const AbConclusion& c = check.conclusion;
+    check.record.action = c.decision == AbDecision::Promote ? "promoted" : "rolled back";
+    if (state_ && !o_.dryRun) state_->recordAbConclusion(check.record);
+    std::string line = c.describe();
+    if (c.decision == AbDecision::Promote) {
+      progress_.note("deploy " + n.name + ": A/B test concluded: " + line + "; sending all traffic to the new model");
+      r.promoting = true;
+      r.steps.push_back(1.0);
+      r.base.spec.environment.emplace_back("MLOPS_AB_DECISION", "promote");
+      return runRolloutStep(i);
+    }
+    r.base.spec.environment.emplace_back("MLOPS_AB_DECISION", c.decision == AbDecision::RollBack ? "roll back" : "inconclusive");
+    r.failure = "the A/B test on " + n.strategy.metric + " concluded at the end of its duration: " + line +
+                (c.decision == AbDecision::Inconclusive ? "; the new model was not shown better, so the current model stays" : "");
+    startRollback(i);
   }
 
   // ---- monitors ----------------------------------------------------------
 
-  bool evaluateMonitor(const ir::Node& m, std::string& why) {
+  // `artifact`: what the monitor's deploy serves, for its KPI reading.
+  bool evaluateMonitor(const ir::Node& m, std::string& why, const std::string& artifact) {
     std::string alert;
     for (const std::string& roleName : m.alert) {
       const ir::Role* role = findRole(g_, roleName);
@@ -629,10 +672,65 @@ class Runner : public Executor {
       return std::nullopt;
     };
     std::optional<bool> result = evaluateCondition(m.expect.tree, context, error);
-    if (!result) return fail(error);
-    if (!*result) return fail("expected " + m.expect.source + describeValues(m, context));
-    why = m.expect.source + describeValues(m, context);
+    // The deploy's model's KPI, as production shows it (docs/language.md
+    // 5.3.1): recorded whatever the expectation says; a miss fails the check.
+    std::string kpi;
+    if (std::optional<KpiReading> reading = onlineReading(g_, m, live->document(), path, artifact, run_)) {
+      recordKpi(*reading);
+      kpi = describeReading(*reading) + (reading->met ? "" : "; alert " + kpiAlert(g_, reading->kpi));
+      if (!reading->met && result && *result) return fail(kpi);
+    }
+    std::string also = kpi.empty() ? "" : "; " + kpi;
+    if (!result) return fail(error + also);
+    if (!*result) return fail("expected " + m.expect.source + describeValues(m, context) + also);
+    why = m.expect.source + describeValues(m, context) + also;
     return true;
+  }
+
+  // ---- KPIs and A/B tests --------------------------------------------------
+
+  void recordKpi(const KpiReading& reading) {
+    if (state_ && !o_.dryRun) state_->recordKpiReadings({reading});
+  }
+
+  // A model run's metrics as a reading of its KPI; a miss is said, with
+  // whom it concerns, but does not fail the model: its tests gate releases.
+  void readOfflineKpi(const ir::Node& model, const std::string& metrics, const std::string& artifact) {
+    std::string path;
+    for (const auto& [name, p] : model.outputs)
+      if (name == model.metricsOutput) path = p;
+    std::optional<KpiReading> reading = offlineReading(g_, model, metrics, path, artifact, run_);
+    if (!reading) return;
+    recordKpi(*reading);
+    progress_.note(model.name + ": " + describeReading(*reading) +
+                   (reading->met ? "" : "; alert " + kpiAlert(g_, reading->kpi)));
+  }
+
+  // What a deploy serves: the artifact it is rolling out in this run, else
+  // the newest its gate passed ("" when none is known).
+  std::string deployedArtifact(const ir::Node& deploy) const {
+    for (const auto& [i, r] : rollouts_)
+      if (order_[i]->id == deploy.id) return r.artifact;
+    for (auto it = passes_.rbegin(); it != passes_.rend(); ++it)
+      if (it->gate == deploy.after && it->model == deploy.model) return it->artifact;
+    return "";
+  }
+
+  // One A/B check per monitor run of the deploy's monitors, not one per monitor.
+  bool isFirstMonitorOf(const ir::Node& monitor, const ir::Node& deploy) const {
+    for (const ir::Node& m : g_.nodes)
+      if (m.kind == ir::NodeKind::Monitor && m.deploy == deploy.id) return m.id == monitor.id;
+    return false;
+  }
+
+  // Concludes the deploy's test from its sources now and records it with
+  // what the rollout did on it ("" at a check).
+  AbConclusion recordAbCheck(const ir::Node& deploy, const std::string& stage, const std::string& artifact,
+                             const std::string& action) {
+    AbCheck check = checkAbTest(g_, deploy, stage, artifact, run_);
+    check.record.action = action;
+    if (state_ && !o_.dryRun) state_->recordAbConclusion(check.record);
+    return check.conclusion;
   }
 
   // ---- gates -------------------------------------------------------------
@@ -1105,6 +1203,7 @@ class Runner : public Executor {
   std::unordered_map<std::string, std::vector<std::string>> codePaths_;  // by node id
   std::vector<NodeRecord> pending_;                         // results not written yet
   std::set<std::string> leased_;                            // deploys rolling out under their lease
+  std::set<std::string> abConcluded_;                       // ab deploys whose test this run concluded
   bool blockingFailed_ = false;
   bool monitorFailed_ = false;
 };

@@ -241,11 +241,20 @@ int approveSigned(ProjectState& project, const ir::PipelineGraph& g, const ir::N
   statement.specSha256 = runtime::specDigest(g);
   std::optional<std::string> signersCopy = tmp->write(tmp->newName(".signers"), signers->bytes, error);
   if (!signersCopy) return usage(error);
-  // Another approver may append between our read of the head and our
-  // insert: the statement names the head, so it is signed again on the new
-  // one (a key in ssh-agent is silent; a passphrase is asked again), after
-  // a short random wait.
+  // Approvers take turns on a shared record, so that many signing at once
+  // each sign once. Should the turn not come (a stuck approver's prompt), or
+  // another writer skip it, the statement names the head it was signed on:
+  // it is signed again on the new one (a key in ssh-agent is silent; a
+  // passphrase is asked again), after a short random wait.
   constexpr int kAttempts = 10;
+  bool turn = project.store->takeSignerTurn(std::chrono::seconds(60));
+  struct EndTurn {
+    runtime::Record& store;
+    bool held;
+    ~EndTurn() {
+      if (held) store.endSignerTurn();
+    }
+  } endTurn{*project.store, turn};
   std::minstd_rand jitter(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(std::time(nullptr)));
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     if (attempt > 0)  // approvers racing for the same head spread out instead of colliding again

@@ -4,12 +4,14 @@
 // input, the graph of the project's latest run. It also kills what a run
 // killed with `kill -9` left running (runtime/process_registry.h).
 #include "driver/commands.h"
+#include "driver/kpi_status.h"
 #include "driver/pipeline_input.h"
 #include "driver/project_state.h"
 #include "driver/version.h"
 #include "runtime/process_registry.h"
 #include "runtime/runner.h"
 
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/raw_ostream.h>
 
 namespace mlops::driver {
@@ -48,7 +50,16 @@ int runStatus() {
   options.state = selectedState();
   options.runtimeVersion = kVersion;
   runtime::RunStatus status = runtime::runPipeline(*graph, options, irJson);
-  return status == runtime::RunStatus::Usage ? static_cast<int>(ExitCode::Usage) : 0;
+  if (status == runtime::RunStatus::Usage) return static_cast<int>(ExitCode::Usage);
+  // KPIs and A/B tests, from the record (none yet: nothing to say).
+  std::string root = projectOption.empty() ? (graph->root.empty() ? std::string(".") : graph->root) : projectOption;
+  if (selectedState().backend == runtime::StateBackend::Sqlite && selectedState().location.empty() &&
+      !llvm::sys::fs::exists(root + "/.mlops/state.db"))
+    return 0;
+  std::optional<ProjectState> project = openProjectState(root, selectedState());
+  if (!project) return static_cast<int>(ExitCode::Usage);
+  printKpiAndAbStatus(*graph, *project->store, llvm::outs());
+  return 0;
 }
 
 }  // namespace mlops::driver

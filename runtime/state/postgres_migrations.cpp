@@ -129,11 +129,45 @@ ALTER TABLE node_results ADD COLUMN cpu_seconds DOUBLE PRECISION NOT NULL DEFAUL
 ALTER TABLE node_results ADD COLUMN max_rss_bytes BIGINT NOT NULL DEFAULT 0;
 )sql";
 
+// Schema 9, as SQLite's ninth: KPI readings and A/B conclusions; `seq`
+// keeps the order rows were written in (SQLite's rowid).
+const char* const kVersion9 = R"sql(
+CREATE TABLE kpi_readings (
+  run BIGINT NOT NULL REFERENCES runs(id),
+  kpi TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value DOUBLE PRECISION NOT NULL,
+  target TEXT NOT NULL,
+  met INTEGER NOT NULL CHECK (met IN (0, 1)),
+  model TEXT NOT NULL,
+  artifact TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('offline', 'online')),
+  node TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  at TEXT NOT NULL,
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY
+);
+CREATE TABLE ab_conclusions (
+  run BIGINT NOT NULL REFERENCES runs(id),
+  deploy TEXT NOT NULL,
+  model TEXT NOT NULL,
+  artifact TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  stage TEXT NOT NULL CHECK (stage IN ('check', 'final')),
+  decision TEXT NOT NULL,
+  action TEXT NOT NULL,
+  conclusion TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  at TEXT NOT NULL,
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY
+);
+)sql";
+
 }  // namespace
 
 const std::vector<PgMigration>& pgMigrations() {
-  static const std::vector<PgMigration> migrations = {{5, kBaseline}, {6, kVersion6}, {7, kVersion7}, {8, kVersion8}};
-  static_assert(kStateSchemaVersion == 8, "a new schema version needs its PostgreSQL migration here");
+  static const std::vector<PgMigration> migrations = {{5, kBaseline}, {6, kVersion6}, {7, kVersion7}, {8, kVersion8}, {9, kVersion9}};
+  static_assert(kStateSchemaVersion == 9, "a new schema version needs its PostgreSQL migration here");
   return migrations;
 }
 

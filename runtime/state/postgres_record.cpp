@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <map>
 #include <cstdlib>
@@ -527,6 +528,70 @@ std::vector<ArtifactRecord> PostgresRecord::findArtifacts(const std::string& mod
 
 namespace {
 
+double numberFrom(const std::string& text) {
+  double v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return v;
+}
+
+}  // namespace
+
+void PostgresRecord::recordKpiReadings(const std::vector<KpiReading>& readings) {
+  if (readings.empty()) return;
+  transaction(0, [&](Outcome& failed) {
+    for (const KpiReading& r : readings) {
+      Outcome o = run("INSERT INTO kpi_readings (run, kpi, metric, value, target, met, model, artifact, source, node, "
+                      "origin, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                      {std::to_string(r.run), r.kpi, r.metric, exactReal(r.value), r.target, r.met ? "1" : "0",
+                       r.model, r.artifact, r.source, r.node, r.origin, r.at.empty() ? utcTimestamp() : r.at});
+      if (!o.ok) {
+        failed = std::move(o);
+        return false;
+      }
+    }
+    return true;
+  });
+}
+
+std::vector<KpiReading> PostgresRecord::kpiReadings() const {
+  flushResults();
+  Outcome o;
+  std::vector<KpiReading> out;
+  if (!exec("SELECT seq, run, kpi, metric, value::text, target, met, model, artifact, source, node, origin, at "
+            "FROM kpi_readings ORDER BY seq",
+            {}, &o))
+    return out;
+  for (int i = 0; i < o.rows(); ++i)
+    out.push_back({o.integer(i, 0), o.integer(i, 1), o.text(i, 2), o.text(i, 3), numberFrom(o.text(i, 4)),
+                   o.text(i, 5), o.integer(i, 6) != 0, o.text(i, 7), o.text(i, 8), o.text(i, 9), o.text(i, 10),
+                   o.text(i, 11), o.text(i, 12)});
+  return out;
+}
+
+void PostgresRecord::recordAbConclusion(const AbRecord& a) {
+  flushResults();
+  exec("INSERT INTO ab_conclusions (run, deploy, model, artifact, metric, stage, decision, action, conclusion, "
+       "summary, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+       {std::to_string(a.run), a.deploy, a.model, a.artifact, a.metric, a.stage, a.decision, a.action, a.conclusion,
+        a.summary, a.at.empty() ? utcTimestamp() : a.at});
+}
+
+std::vector<AbRecord> PostgresRecord::abConclusions() const {
+  flushResults();
+  Outcome o;
+  std::vector<AbRecord> out;
+  if (!exec("SELECT seq, run, deploy, model, artifact, metric, stage, decision, action, conclusion, summary, at "
+            "FROM ab_conclusions ORDER BY seq",
+            {}, &o))
+    return out;
+  for (int i = 0; i < o.rows(); ++i)
+    out.push_back({o.integer(i, 0), o.integer(i, 1), o.text(i, 2), o.text(i, 3), o.text(i, 4), o.text(i, 5),
+                   o.text(i, 6), o.text(i, 7), o.text(i, 8), o.text(i, 9), o.text(i, 10), o.text(i, 11)});
+  return out;
+}
+
+namespace {
+
 const char* const kInsertApproval =
     "INSERT INTO approvals (id, gate, role, email, comment, artifact, at, prev_hash, hash, payload, signature, "
     "signing_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
@@ -594,6 +659,21 @@ std::optional<ApprovalRecord> PostgresRecord::appendSignedApproval(
   if (!ok || moved) return std::nullopt;
   return r;
 }
+
+bool PostgresRecord::takeSignerTurn(std::chrono::milliseconds wait) {
+  flushResults();
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  std::minstd_rand jitter(static_cast<unsigned>(::getpid()));
+  for (;;) {
+    Outcome o = run("SELECT pg_try_advisory_lock(hashtext($1), 4)", {schema_});
+    if (!o.ok || o.rows() != 1) return false;  // the append will say what is wrong
+    if (o.text(0, 0) == "t") return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + jitter() % 30));
+  }
+}
+
+void PostgresRecord::endSignerTurn() { run("SELECT pg_advisory_unlock(hashtext($1), 4)", {schema_}); }
 
 std::vector<ApprovalRecord> PostgresRecord::approvals() const {
   flushResults();
@@ -702,7 +782,8 @@ std::vector<StateTable> PostgresRecord::exportTables() const {
   static const std::map<std::string, std::string> order = {
       {"runs", "id"},          {"graphs", "digest"},  {"node_results", "seq"},
       {"artifacts", "seq"},    {"approvals", "id"},   {"gate_passes", "id"},
-      {"reference_profiles", "gate_pass, data, column_name"}};
+      {"reference_profiles", "gate_pass, data, column_name"},
+      {"kpi_readings", "seq"}, {"ab_conclusions", "seq"}};
   std::vector<StateTable> out;
   for (const std::string& name : stateTableNames()) {
     const std::vector<std::string>& columns = *stateTableColumns(name);

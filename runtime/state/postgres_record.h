@@ -60,6 +60,10 @@ class PostgresRecord final : public Record {
   // transactions; the server releases it when the connection ends) and a
   // holder row in node_leases saying who holds it (a stale one, left by a
   // client that died, is overwritten by the next holder).
+  void recordKpiReadings(const std::vector<KpiReading>& readings) override;
+  std::vector<KpiReading> kpiReadings() const override;
+  void recordAbConclusion(const AbRecord& conclusion) override;
+  std::vector<AbRecord> abConclusions() const override;
   std::string tryLease(const std::string& node, int64_t run) override;
   void releaseLease(const std::string& node) override;
   int64_t beginRun(const std::string& irDigest, int64_t noopOf = 0, const std::string& externalId = "") override;
@@ -80,6 +84,11 @@ class PostgresRecord final : public Record {
   ApprovalHead approvalsHead() const override;
   std::optional<ApprovalRecord> appendSignedApproval(
       ApprovalRecord complete, const std::function<std::string(const ApprovalRecord&)>& hash) override;
+  // A session-level advisory lock (key 4 of the schema's pair space: 1 and
+  // 2 lock the chains, 3 the migrations),
+  // polled until `wait` so that a server-side lock_timeout is not needed.
+  bool takeSignerTurn(std::chrono::milliseconds wait) override;
+  void endSignerTurn() override;
   GatePass recordGatePass(GatePass pass) override;
   std::vector<GatePass> gatePasses() const override;
   std::vector<StateTable> exportTables() const override;

@@ -14,6 +14,7 @@
 
 #include "runtime/state/records.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -94,6 +95,16 @@ class Record {
   // again on the new head), or when the record failed (ok() turns false).
   virtual std::optional<ApprovalRecord> appendSignedApproval(
       ApprovalRecord complete, const std::function<std::string(const ApprovalRecord&)>& hash) = 0;
+  // Signers take turns: between reading the head and appending on it an
+  // approver signs (a passphrase prompt, a hardware key's touch), and on a
+  // shared record sixteen approvers at once would otherwise sign on the same
+  // head and all but one sign again. Waits up to `wait` for this client's
+  // turn; false when it did not come (the caller then signs anyway and
+  // appendSignedApproval stays the judge). The turn ends with
+  // endSignerTurn() or when the client disconnects. A record with one
+  // writer at a time has no turns to take.
+  virtual bool takeSignerTurn(std::chrono::milliseconds /*wait*/) { return true; }
+  virtual void endSignerTurn() {}
 
   // Appends a gate pass in one transaction, serialized likewise: fills id,
   // at and prevHash, sorts its profiles, then its hash (gatePassHash).
@@ -101,6 +112,13 @@ class Record {
   // Every gate pass with its profiles, in id order; what verifies is for
   // runtime/gate_pass_chain.h to say.
   virtual std::vector<GatePass> gatePasses() const = 0;
+
+  // KPI readings and A/B conclusions (schema 9): appended, read back in the
+  // order they were written (ids are the record's own, filled on read).
+  virtual void recordKpiReadings(const std::vector<KpiReading>& readings) = 0;
+  virtual std::vector<KpiReading> kpiReadings() const = 0;
+  virtual void recordAbConclusion(const AbRecord& conclusion) = 0;
+  virtual std::vector<AbRecord> abConclusions() const = 0;
 
   // A deploy holds its node for its whole rollout, so that two runs of the
   // project (two machines, one shared record) never roll out the same node

@@ -43,6 +43,10 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& tables() {
        {"id", "gate", "model", "artifact", "run", "at", "approvals_count", "approvals_head", "metrics", "policy",
         "prev_hash", "hash", "evidence"}},
       {"reference_profiles", {"gate_pass", "data", "column_name", "profile"}},
+      {"kpi_readings",
+       {"run", "kpi", "metric", "value", "target", "met", "model", "artifact", "source", "node", "origin", "at"}},
+      {"ab_conclusions",
+       {"run", "deploy", "model", "artifact", "metric", "stage", "decision", "action", "conclusion", "summary", "at"}},
   };
   return all;
 }
@@ -64,8 +68,19 @@ const std::vector<std::string>* stateTableColumns(const std::string& name) {
   return nullptr;
 }
 
+bool isRealColumn(const std::string& table, const std::string& column) {
+  return (table == "node_results" && (column == "seconds" || column == "cpu_seconds")) ||
+         (table == "kpi_readings" && column == "value");
+}
+
+std::string exactReal(double value) {
+  char buffer[64];
+  auto [out, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc() ? std::string(buffer, out) : "0";
+}
+
 std::string exportedCell(const std::string& table, const std::string& column, const std::string& text) {
-  if (table != "node_results" || (column != "seconds" && column != "cpu_seconds")) return text;
+  if (!isRealColumn(table, column)) return text;
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) return text;

@@ -16,7 +16,7 @@ namespace mlops::runtime {
 
 // The schema version of the state, the same numbering on every backend:
 // a state from a newer mlopsc is refused.
-inline constexpr int kStateSchemaVersion = 8;
+inline constexpr int kStateSchemaVersion = 9;
 
 // Now, in UTC, as ISO 8601 (`2026-11-27T03:00:16Z`): how the store records times.
 std::string utcTimestamp();
@@ -132,6 +132,43 @@ struct ArtifactRecord {
   std::string subjects;
 };
 
+// One reading of a KPI (docs/language.md 5.3.1): its metric as a model
+// run wrote it (offline) or as a monitor's live source showed it (online),
+// and whether it met the KPI's target then. Recorded as read; a row is a
+// claim for display and trend, never an input to a gate.
+struct KpiReading {
+  int64_t id = 0;        // the record's order, filled on read
+  int64_t run = 0;
+  std::string kpi;       // KPI name
+  std::string metric;    // the KPI's metric, e.g. "business.approval_rate"
+  double value = 0;
+  std::string target;    // the target as written then, e.g. ">= 0.3"
+  bool met = false;
+  std::string model;     // model node id
+  std::string artifact;  // digest of the model's outputs the reading is of ("" when unknown)
+  std::string source;    // "offline" | "online"
+  std::string node;      // the model's node id (offline) or the monitor's (online)
+  std::string origin;    // where the value was read: the metrics or live file's path
+  std::string at;        // UTC, ISO 8601; filled by the record when empty
+};
+
+// The conclusion of an ab deploy's test at one check (docs/language.md
+// 5.9.1): `conclusion` is AbConclusion::toJson, verbatim.
+struct AbRecord {
+  int64_t id = 0;  // the record's order, filled on read
+  int64_t run = 0;
+  std::string deploy;    // deploy node id
+  std::string model;     // model node id
+  std::string artifact;  // the treatment's artifact digest
+  std::string metric;
+  std::string stage;     // "check" (a monitor check during the test) | "final" (the end of `duration`)
+  std::string decision;  // "promote" | "roll back" | "inconclusive"
+  std::string action;    // what the rollout did on it: "promoted" | "rolled back" | "" (a check)
+  std::string conclusion;  // JSON object
+  std::string summary;     // AbConclusion::describe(), for text views
+  std::string at;          // filled by the record when empty
+};
+
 // A table of the record for `mlopsc state export` and `import`: its rows
 // verbatim, each column as text (nullopt: NULL), in the order they were
 // written.
@@ -148,9 +185,14 @@ const std::vector<std::string>& stateTableNames();
 const std::vector<std::string>* stateTableColumns(const std::string& name);
 
 // An exported cell of a floating-point column (`node_results.seconds`,
-// `cpu_seconds`) in one spelling on both backends: the shortest text that
-// reads back to the same double (SQLite writes 0 as `0.0`, PostgreSQL as
-// `0`). Other columns, and text that is no number, are returned as they are.
+// `cpu_seconds`, `kpi_readings.value`) in one spelling on both backends:
+// the shortest text that reads back to the same double (SQLite writes 0 as
+// `0.0`, PostgreSQL as `0`). Other columns, and text that is no number, are
+// returned as they are.
 std::string exportedCell(const std::string& table, const std::string& column, const std::string& text);
+// Whether exportedCell respells the column; SQLite's own text of a REAL has
+// 15 digits only, so such a column is read as a double and given here.
+bool isRealColumn(const std::string& table, const std::string& column);
+std::string exactReal(double value);
 
 }  // namespace mlops::runtime

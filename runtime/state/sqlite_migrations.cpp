@@ -163,6 +163,37 @@ ALTER TABLE artifacts ADD COLUMN subjects TEXT NOT NULL DEFAULT '';
 ALTER TABLE node_results ADD COLUMN cpu_seconds REAL NOT NULL DEFAULT 0;
 ALTER TABLE node_results ADD COLUMN max_rss_bytes INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 9: what the team's KPIs read, offline (a model run's metrics) and
+    // online (a monitor's live source), and what each A/B test concluded.
+    R"sql(
+CREATE TABLE kpi_readings (
+  run INTEGER NOT NULL REFERENCES runs(id),
+  kpi TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  value REAL NOT NULL,
+  target TEXT NOT NULL,
+  met INTEGER NOT NULL CHECK (met IN (0, 1)),
+  model TEXT NOT NULL,
+  artifact TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('offline', 'online')),
+  node TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE TABLE ab_conclusions (
+  run INTEGER NOT NULL REFERENCES runs(id),
+  deploy TEXT NOT NULL,
+  model TEXT NOT NULL,
+  artifact TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  stage TEXT NOT NULL CHECK (stage IN ('check', 'final')),
+  decision TEXT NOT NULL,
+  action TEXT NOT NULL,
+  conclusion TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+)sql",
 };
 // Run after migration 5 (and sealGatePasses).
 const char* const kGatePassTriggersSql = R"sql(

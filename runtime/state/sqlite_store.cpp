@@ -416,6 +416,67 @@ std::vector<ArtifactRecord> SqliteStore::findArtifacts(const std::string& modelI
   return out;
 }
 
+void SqliteStore::recordKpiReadings(const std::vector<KpiReading>& readings) {
+  if (readings.empty()) return;
+  std::string ignored;
+  exec("BEGIN IMMEDIATE", ignored);
+  Statement s(db_, "INSERT INTO kpi_readings (run, kpi, metric, value, target, met, model, artifact, source, node, "
+                   "origin, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const KpiReading& r : readings) {
+    s.bind(1, r.run)
+        .bind(2, r.kpi)
+        .bind(3, r.metric)
+        .bind(4, r.value)
+        .bind(5, r.target)
+        .bind(6, static_cast<int64_t>(r.met ? 1 : 0))
+        .bind(7, r.model)
+        .bind(8, r.artifact)
+        .bind(9, r.source)
+        .bind(10, r.node)
+        .bind(11, r.origin)
+        .bind(12, r.at.empty() ? utcTimestamp() : r.at)
+        .run();
+  }
+  exec("COMMIT", ignored);
+}
+
+std::vector<KpiReading> SqliteStore::kpiReadings() const {
+  Statement s(db_, "SELECT rowid, run, kpi, metric, value, target, met, model, artifact, source, node, origin, at "
+                   "FROM kpi_readings ORDER BY rowid");
+  std::vector<KpiReading> out;
+  while (s.step())
+    out.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.real(4), s.text(5), s.integer(6) != 0,
+                   s.text(7), s.text(8), s.text(9), s.text(10), s.text(11), s.text(12)});
+  return out;
+}
+
+void SqliteStore::recordAbConclusion(const AbRecord& a) {
+  Statement(db_, "INSERT INTO ab_conclusions (run, deploy, model, artifact, metric, stage, decision, action, "
+                 "conclusion, summary, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, a.run)
+      .bind(2, a.deploy)
+      .bind(3, a.model)
+      .bind(4, a.artifact)
+      .bind(5, a.metric)
+      .bind(6, a.stage)
+      .bind(7, a.decision)
+      .bind(8, a.action)
+      .bind(9, a.conclusion)
+      .bind(10, a.summary)
+      .bind(11, a.at.empty() ? utcTimestamp() : a.at)
+      .run();
+}
+
+std::vector<AbRecord> SqliteStore::abConclusions() const {
+  Statement s(db_, "SELECT rowid, run, deploy, model, artifact, metric, stage, decision, action, conclusion, summary, at "
+                   "FROM ab_conclusions ORDER BY rowid");
+  std::vector<AbRecord> out;
+  while (s.step())
+    out.push_back({s.integer(0), s.integer(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7),
+                   s.text(8), s.text(9), s.text(10), s.text(11)});
+  return out;
+}
+
 namespace {
 
 const char* const kApprovalHeadSql = "SELECT id, hash, at FROM approvals ORDER BY id DESC LIMIT 1";
@@ -622,7 +683,9 @@ std::vector<StateTable> SqliteStore::exportTables() const {
       for (size_t c = 0; c < columns.size(); ++c)
         row.push_back(s.isNull(static_cast<int>(c))
                           ? std::nullopt
-                          : std::optional<std::string>(exportedCell(name, columns[c], s.text(static_cast<int>(c)))));
+                          : std::optional<std::string>(
+                                isRealColumn(name, columns[c]) ? exactReal(s.real(static_cast<int>(c)))
+                                                               : exportedCell(name, columns[c], s.text(static_cast<int>(c)))));
       table.rows.push_back(std::move(row));
     }
     out.push_back(std::move(table));

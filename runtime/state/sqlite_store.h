@@ -50,6 +50,10 @@ class SqliteStore final : public Record, public LocalCache {
   std::string failure() const override { return ""; }
   // Runs of one checkout never overlap (the run lock, `.mlops/lock`), and
   // a SQLite record is one checkout's: every lease is granted.
+  void recordKpiReadings(const std::vector<KpiReading>& readings) override;
+  std::vector<KpiReading> kpiReadings() const override;
+  void recordAbConclusion(const AbRecord& conclusion) override;
+  std::vector<AbRecord> abConclusions() const override;
   std::string tryLease(const std::string&, int64_t) override { return ""; }
   void releaseLease(const std::string&) override {}
   int schemaVersion() const override;

@@ -248,6 +248,50 @@ void conforms(const Fresh& fresh) {
     CHECK(r.findArtifacts("model:other", "").empty());
   }
 
+  SECTION("KPI readings and A/B conclusions, in the order written") {
+    int64_t run = r.beginRun("ir");
+    KpiReading offline{0, run, "approval_rate", "business.approval_rate", 0.1 + 0.2, ">= 0.3", false,
+                       "model:scorer", "2e673d", "offline", "model:scorer", "build/metrics.json", ""};
+    KpiReading online = offline;
+    online.value = 0.41;
+    online.met = true;
+    online.source = "online";
+    online.node = "monitor:live";
+    online.origin = "serving/live.json";
+    online.at = "2026-12-07T02:00:00Z";
+    r.recordKpiReadings({offline, online});
+    r.recordKpiReadings({});
+    std::vector<KpiReading> readings = r.kpiReadings();
+    REQUIRE(readings.size() == 2);
+    CHECK(readings[0].id < readings[1].id);
+    CHECK(readings[0].value == 0.1 + 0.2);  // the double as written, not as printed
+    CHECK(!readings[0].met);
+    CHECK(!readings[0].at.empty());
+    CHECK(readings[0].origin == "build/metrics.json");
+    CHECK(readings[1].source == "online");
+    CHECK(readings[1].met);
+    CHECK(readings[1].at == "2026-12-07T02:00:00Z");
+    CHECK(readings[1].node == "monitor:live");
+
+    AbRecord check{0, run, "deploy:ab", "model:churn", "2e67", "business.retention_rate", "check", "inconclusive",
+                   "", R"({"decision":"inconclusive","problem":"x"})", "inconclusive: x", ""};
+    AbRecord final = check;
+    final.stage = "final";
+    final.decision = "promote";
+    final.action = "promoted";
+    r.recordAbConclusion(check);
+    r.recordAbConclusion(final);
+    std::vector<AbRecord> ab = r.abConclusions();
+    REQUIRE(ab.size() == 2);
+    CHECK(ab[0].id < ab[1].id);
+    CHECK(ab[0].conclusion == check.conclusion);
+    CHECK(ab[0].summary == "inconclusive: x");
+    CHECK(ab[1].action == "promoted");
+    CHECK(ab[1].stage == "final");
+    CHECK(!ab[1].at.empty());
+    CHECK(r.ok());
+  }
+
   SECTION("both hash chains") {
     int64_t run = r.beginRun("ir");
     ApprovalRecord a1 = r.appendApproval(approvalOf("carol@x.example", "art1"), approvalHash);
@@ -466,9 +510,9 @@ TEST_CASE("a schema 6 SQLite record migrates to 7 with its chains intact", "[run
   CHECK(sqliteDirect(db, "UPDATE gate_passes SET evidence = 'x'").find("append-only") != std::string::npos);
   // A schema from a newer mlopsc is still refused.
   store.reset();
-  REQUIRE(sqliteDirect(db, "PRAGMA user_version = 9").empty());
+  REQUIRE(sqliteDirect(db, "PRAGMA user_version = 10").empty());
   CHECK(!SqliteStore::open(db, error));
-  CHECK(error.find("its schema is version 9, newer than this mlopsc (version 8)") != std::string::npos);
+  CHECK(error.find("its schema is version 10, newer than this mlopsc (version 9)") != std::string::npos);
 }
 
 TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "[runtime][state][pg]") {
@@ -495,9 +539,9 @@ TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "
         std::string::npos);
   CHECK(pgDirect(path + "UPDATE gate_passes SET evidence = 'x'").find("append-only") != std::string::npos);
   // A schema from a newer mlopsc is still refused.
-  REQUIRE(pgDirect(path + "UPDATE meta SET value = '9' WHERE key = 'schema_version'") == "");
+  REQUIRE(pgDirect(path + "UPDATE meta SET value = '10' WHERE key = 'schema_version'") == "");
   CHECK(!PostgresRecord::open(PgCluster::get().conninfo(), "", project, PostgresRecord::Migrate::OnOpen, error));
-  CHECK(error.find("is schema 9; this mlopsc knows up to 8: upgrade mlopsc") != std::string::npos);
+  CHECK(error.find("is schema 10; this mlopsc knows up to 9: upgrade mlopsc") != std::string::npos);
 }
 
 TEST_CASE("half a signature is refused by the SQLite record", "[runtime][state]") {
@@ -542,6 +586,10 @@ TEST_CASE("a record moves from SQLite to PostgreSQL verbatim", "[runtime][state]
   withEvidence.evidence = R"({"approvals":[{"id":2,"sha256":"ab"}]})";
   from->recordGatePass(withEvidence);
   from->finishRun(from->beginRun("ir", 0, "ci-9"), "succeeded");
+  from->recordKpiReadings({{0, run, "k", "m", 0.1 + 0.2, ">= 0.3", true, "model:scorer", "art1", "offline",
+                            "model:scorer", "build/metrics.json", ""}});
+  from->recordAbConclusion({0, run, "deploy:ab", "model:scorer", "art1", "m", "final", "roll back", "rolled back",
+                            "{}", "roll back", ""});
   std::vector<StateTable> tables = from->exportTables();
 
   std::unique_ptr<Record> to = freshPostgres(uniqueProject());
@@ -557,6 +605,9 @@ TEST_CASE("a record moves from SQLite to PostgreSQL verbatim", "[runtime][state]
   CHECK(to->approvals().back().payload == kPayload + "dave@x.example");
   CHECK(to->approvals().back().signature == kSignature);
   CHECK(to->gatePasses().back().evidence == withEvidence.evidence);
+  REQUIRE(to->kpiReadings().size() == 1);
+  CHECK(to->kpiReadings()[0].value == 0.1 + 0.2);
+  CHECK(to->abConclusions().at(0).action == "rolled back");
   CHECK(verifyApprovalChain(to->approvals(), to->gatePasses()).empty());
   CHECK(verifyGatePassChain(to->gatePasses()).empty());
   // New runs continue after the imported ids.

@@ -15,7 +15,10 @@ timestamps, only what was asked and the model's SHA-256.
     shadow  mirror all traffic to the new model for --duration; its answers
             are logged for comparison, never served
     ab      route --split percent of subscribers to the new model for
-            --duration; --metric decides the test
+            --duration; --metric decides the test. mlopsc concludes it at
+            the end (docs/language.md 5.9.1) and, on "promote", runs this
+            step once more with MLOPS_AB_DECISION=promote and
+            MLOPS_TRAFFIC_PERCENT=100: all subscribers get the new model
 Python 3 standard library only.
 """
 import argparse
@@ -76,6 +79,9 @@ def main():
     if args.strategy == "shadow":
         print(f"deploy: would start churn {args.version} (model sha256 {digest[:12]}) at {args.target} "
               f"in shadow mode: mirror 100% of scoring traffic for {args.duration}, serve none of its answers")
+    elif os.environ.get("MLOPS_AB_DECISION") == "promote":
+        print(f"deploy: the A/B test on {args.metric} concluded promote: would route 100% of subscribers "
+              f"at {args.target} to churn {args.version} (model sha256 {digest[:12]}) and end the test")
     else:
         split = f"{args.split:g}"
         print(f"deploy: would start churn {args.version} (model sha256 {digest[:12]}) at {args.target} "
@@ -91,6 +97,8 @@ def main():
     }
     if args.strategy == "ab":
         state.update(split_percent=args.split, metric=args.metric)
+        if os.environ.get("MLOPS_AB_DECISION") == "promote":
+            state.update(split_percent=100, promoted=True)
     path = os.path.join(args.state_dir, f"deploy_{args.strategy}.json")
     write_json(path, state)
     print(f"deploy: rollout recorded in {path}")
