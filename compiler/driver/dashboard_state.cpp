@@ -143,16 +143,6 @@ std::optional<double> psiThreshold(const ir::Node& test, const std::string& colu
   return args[1]["number"].get<double>();
 }
 
-bool compare(double value, const std::string& op, double target) {
-  if (op == ">=") return value >= target;
-  if (op == ">") return value > target;
-  if (op == "<=") return value <= target;
-  if (op == "<") return value < target;
-  if (op == "==") return value == target;
-  if (op == "!=") return value != target;
-  return false;
-}
-
 }  // namespace
 
 std::vector<std::pair<std::string, double>> numericMetrics(const std::string& json, size_t limit) {
@@ -249,17 +239,14 @@ dash::DashboardInput readDashboardInput(const ir::PipelineGraph& g, const std::s
     in.pending.push_back(std::move(pending));
   }
 
-  // KPI readings offline: the KPI's metric in each artifact of a model
-  // that serves it.
-  for (const ir::Kpi& k : g.kpis)
-    for (const ir::Node& m : g.nodes) {
-      if (m.kind != ir::NodeKind::Model || m.kpi != k.name) continue;
-      for (const dash::ArtifactInfo& a : in.artifacts[m.id])
-        for (const auto& [key, value] : a.metrics)
-          if (key == k.metric)
-            in.kpiReadings.push_back({a.run, k.name, m.name, a.digest, "offline", a.at, value,
-                                      compare(value, k.comparison, k.target)});
-    }
+  // KPI readings as the runs recorded them (offline from a model run's
+  // metrics, online from a monitor's live source: docs/language.md 5.3.1),
+  // of the KPIs the graph declares.
+  for (const runtime::KpiReading& r : record->kpiReadings()) {
+    if (std::none_of(g.kpis.begin(), g.kpis.end(), [&](const ir::Kpi& k) { return k.name == r.kpi; })) continue;
+    const ir::Node* model = g.find(r.model);
+    in.kpiReadings.push_back({r.run, r.kpi, model ? model->name : r.model, r.artifact, r.source, r.at, r.value, r.met});
+  }
   std::stable_sort(in.kpiReadings.begin(), in.kpiReadings.end(),
                    [](const auto& x, const auto& y) { return x.run < y.run; });
 
@@ -289,10 +276,19 @@ dash::DashboardInput readDashboardInput(const ir::PipelineGraph& g, const std::s
     }
   }
 
-  // A/B tests: each ab deploy's reading in its monitors' live sources now,
-  // concluded as its rollout concludes it.
+  // A/B tests: the conclusions the rollouts recorded at each check and at
+  // the end; a deploy with none yet shows its arms in its monitors' live
+  // sources now, concluded as its rollout will conclude them.
+  for (const runtime::AbRecord& a : record->abConclusions()) {
+    if (!g.find(a.deploy)) continue;
+    nlohmann::ordered_json conclusion = nlohmann::ordered_json::parse(a.conclusion, nullptr, false);
+    in.abResults.push_back({a.deploy, a.stage, a.run, a.metric, a.at, a.action,
+                            conclusion.is_discarded() ? nlohmann::ordered_json() : std::move(conclusion)});
+  }
   for (const ir::Node& d : g.nodes) {
     if (d.kind != ir::NodeKind::Deploy || d.strategy.kind != "ab" || d.strategy.metric.empty()) continue;
+    if (std::any_of(in.abResults.begin(), in.abResults.end(), [&](const dash::AbResult& r) { return r.deploy == d.id; }))
+      continue;
     std::vector<runtime::AbSource> sources;
     for (const ir::Node& m : g.nodes)
       if (m.kind == ir::NodeKind::Monitor && m.deploy == d.id && m.source.kind == "file") {
@@ -305,7 +301,7 @@ dash::DashboardInput readDashboardInput(const ir::PipelineGraph& g, const std::s
     settings.split = d.strategy.split.value_or(0.5);
     settings.higherIsBetter = runtime::abHigherIsBetter(g, d.strategy.metric);
     runtime::AbConclusion c = runtime::concludeAbTest(sources, d.strategy.metric, settings);
-    in.abResults.push_back({d.id, "now", 0, d.strategy.metric, "", c.toJson()});
+    in.abResults.push_back({d.id, "live now", 0, d.strategy.metric, "", "", c.toJson()});
   }
 
   // The log of each node whose newest result is a failure.

@@ -103,16 +103,13 @@ cp -r "$src/examples/churn-ab" ch
 rm -rf ch/.mlops ch/build
 chmod 600 ch/demo-keys/*.key
 cd ch
-# Each arm's retention as the A/B convention has it (docs/language.md 5.9.1).
-python3 - <<'PY'
-import json
-live = json.load(open("serving/ab_live.json"))
-live["ab"] = {"business.retention_rate": {"control": {"value": 0.874, "n": 20600},
-                                          "treatment": {"value": 0.889, "n": 20600}}}
-json.dump(live, open("serving/ab_live.json", "w"), indent=2)
-PY
 run run churn_ab.mlops --interval-scale 0.000001
 expect_exit 5 "churn-ab run 1 waits at the release gate"
+run dashboard churn_ab.mlops -o ../ch-waiting
+expect_exit 0 "the dashboard before the A/B test ran"
+grep -q '<tr><td>live now</td><td>0.874 (n 20600)</td><td>0.889 (n 20600)</td>' ../ch-waiting/model-churn.html &&
+  pass "churn-ab: before any rollout, the A/B test as its live source reads now" ||
+  fail "churn-ab: no live A/B reading: $(grep -A8 'A/B test on' ../ch-waiting/model-churn.html | head -c 600)"
 for who in maria nia; do
   run approve release --key "demo-keys/$who.key"
   expect_exit 0 "$who approves"
@@ -125,15 +122,17 @@ retention=$(python3 -c 'import json; print(json.load(open("build/metrics.json"))
 run dashboard build/mlops/pipeline.json -o ../ch-site
 expect_exit 0 "the dashboard of churn-ab from pipeline.json"
 cd ..
-grep -q 'id="kpi-retention_rate"' ch-site/index.html && grep -q "Latest: <strong>$retention</strong>" ch-site/index.html &&
-  pass "churn-ab: the retention KPI ($retention)" || fail "churn-ab: no retention KPI reading $retention"
+grep -q 'id="kpi-retention_rate"' ch-site/index.html && grep -q "<tr><td>1</td><td>offline</td><td>$retention</td>" ch-site/index.html &&
+  grep -q '<tr><td>2</td><td>online</td><td>0.889</td><td>met · model churn' ch-site/index.html &&
+  pass "churn-ab: the retention KPI's offline ($retention) and online (0.889) readings" ||
+  fail "churn-ab: no retention KPI readings: $(grep -A3 'id="kpi-retention_rate"' ch-site/index.html | head -c 600)"
 grep -q 'deploy churn_ab <span class="badge good">succeeded' ch-site/model-churn.html &&
   grep -q 'monitor ab_retention' ch-site/model-churn.html && grep -q 'Strategy ab, split 0.5' ch-site/model-churn.html &&
   pass "churn-ab: the A/B deploy and its monitors" || fail "churn-ab: the A/B deploy is missing"
 grep -q 'A/B test on <code>business.retention_rate</code>' ch-site/model-churn.html &&
-  grep -q '<td>0.874 (n 20600)</td><td>0.889 (n 20600)</td><td class="num">0.015</td>' ch-site/model-churn.html &&
-  grep -q '<span class="badge good">promote</span>' ch-site/model-churn.html &&
-  pass "churn-ab: the A/B test's effect, interval and decision (promote)" ||
+  grep -q '<tr><td>run 2, final<br>[-0-9T:Z]*</td><td>0.874 (n 20600)</td><td>0.889 (n 20600)</td><td class="num">0.015</td><td>0.00876 to 0.02124 (95%)</td>' ch-site/model-churn.html &&
+  grep -q '<span class="badge good">promote</span></td><td>the rollout promoted</td>' ch-site/model-churn.html &&
+  pass "churn-ab: the A/B test's effect, interval and decision as the rollout recorded them (promoted)" ||
   fail "churn-ab: no A/B conclusion: $(grep -A8 'A/B test on' ch-site/model-churn.html | head -c 900)"
 grep -q 'No gate is waiting for approvals' ch-site/index.html && pass "churn-ab: nothing waits" ||
   fail "churn-ab: a gate is shown waiting"

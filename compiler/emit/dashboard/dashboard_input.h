@@ -62,8 +62,9 @@ struct PendingGate {
   std::string missing;  // runtime GateTally::missing(): "2 of validators (…), risk_owner (…)"
 };
 
-// A KPI reading: the KPI's metric read from a model's metrics (offline)
-// or a monitor's live source (online).
+// A KPI reading as a run recorded it (runtime/state/records.h KpiReading):
+// the KPI's metric read from a model run's metrics (offline) or a monitor's
+// live source (online).
 struct KpiPoint {
   int64_t run = 0;
   std::string kpi, model, artifact, source, at;
@@ -82,14 +83,16 @@ struct DriftBar {
 
 // An A/B test's conclusion (runtime/rollout/ab_test.h, AbConclusion::toJson:
 // decision, problem, kind, control and treatment {value, n, sd}, difference,
-// confidence, interval, p_value, more {control, treatment}), read from the
-// deploy's monitors' live sources when the dashboard was made (stage
-// "now"). Read defensively: a member of another type is left out.
+// confidence, interval, p_value, more {control, treatment}): recorded by the
+// rollout at a check or at the end, or, for a deploy with none recorded,
+// read from its monitors' live sources when the dashboard was made. Read
+// defensively: a member of another type is left out.
 struct AbResult {
   std::string deploy;  // node id
-  std::string stage;   // "now"
-  int64_t run = 0;     // the run that concluded it (0: now)
+  std::string stage;   // "check" | "final" | "live now"
+  int64_t run = 0;     // the run that concluded it (0: live now)
   std::string metric, at;
+  std::string action;  // what the rollout did: "promoted" | "rolled back" | ""
   nlohmann::ordered_json conclusion;
 };
 

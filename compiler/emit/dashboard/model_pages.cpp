@@ -183,9 +183,14 @@ std::string armText(const nlohmann::ordered_json& c, const char* arm) {
 }
 
 std::string abSection(const DashboardInput& input, const ir::Node& deploy) {
+  std::vector<const AbResult*> results;
+  for (const AbResult& r : input.abResults)
+    if (r.deploy == deploy.id) results.push_back(&r);
+  const size_t limit = 20;
+  size_t first = results.size() > limit ? results.size() - limit : 0;
   std::string rows;
-  for (const AbResult& r : input.abResults) {
-    if (r.deploy != deploy.id) continue;
+  for (size_t i = first; i < results.size(); ++i) {
+    const AbResult& r = *results[i];
     const nlohmann::ordered_json& c = r.conclusion;
     std::string decision = c.is_object() && c.contains("decision") && c["decision"].is_string()
                                ? c["decision"].get<std::string>()
@@ -196,11 +201,15 @@ std::string abSection(const DashboardInput& input, const ir::Node& deploy) {
       interval = figureText(c["interval"][0].get<double>()) + " to " + figureText(c["interval"][1].get<double>());
     std::string why;
     if (c.is_object() && c.contains("problem") && c["problem"].is_string()) why = escape(c["problem"].get<std::string>());
-    else if (c.is_object() && c.contains("more") && c["more"].is_object())
+    else if (c.is_object() && c.contains("more") && c["more"].is_object() &&
+             (figure(c["more"], "control").value_or(0) > 0 || figure(c["more"], "treatment").value_or(0) > 0))
       why = "needs " + figureText(figure(c["more"], "control")) + " more in control, " +
             figureText(figure(c["more"], "treatment")) + " more in treatment";
     std::optional<double> confidence = figure(c, "confidence");
-    rows += "<tr><td>" + (r.run ? "run " + std::to_string(r.run) : escape(r.stage)) + "</td><td>" + armText(c, "control") +
+    std::string when = r.run ? "run " + std::to_string(r.run) + ", " + escape(r.stage) : escape(r.stage);
+    if (!r.at.empty()) when += "<br>" + escape(r.at);
+    if (!r.action.empty()) why = (why.empty() ? "" : why + "; ") + "the rollout " + escape(r.action);
+    rows += "<tr><td>" + when + "</td><td>" + armText(c, "control") +
             "</td><td>" + armText(c, "treatment") + "</td><td class=\"num\">" + figureText(figure(c, "difference")) +
             "</td><td>" + interval + (confidence ? " (" + escape(number(*confidence * 100)) + "%)" : "") +
             "</td><td class=\"num\">" + figureText(figure(c, "p_value")) + "</td><td>" + badge(decision) + "</td><td>" +
@@ -212,7 +221,10 @@ std::string abSection(const DashboardInput& input, const ir::Node& deploy) {
          "scope=\"col\">treatment</th><th scope=\"col\">effect (treatment − control)</th><th scope=\"col\">interval"
          "</th><th scope=\"col\">p</th><th scope=\"col\">decision</th><th scope=\"col\">why</th></tr></thead>\n"
          "<tbody>\n" +
-         rows + "</tbody>\n</table>\n";
+         rows + "</tbody>\n</table>\n" +
+         (first ? "<p class=\"muted\">The newest " + std::to_string(limit) + " of " + std::to_string(results.size()) +
+                      " conclusions.</p>\n"
+                : "");
 }
 
 std::string deploysSection(const DashboardInput& input, const ir::Node& model) {
