@@ -36,6 +36,9 @@ std::string pageDocument(const DashboardInput& input, const std::string& path, c
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out += "<meta name=\"color-scheme\" content=\"light dark\">\n";
   out += "<title>" + escape(title) + " · " + escape(g.projectName) + "</title>\n";
+  // An empty icon: without one a browser asks the server for /favicon.ico,
+  // which the site does not have (a failed request on every page).
+  out += "<link rel=\"icon\" href=\"data:,\">\n";
   out += "<link rel=\"stylesheet\" href=\"dashboard.css\">\n<script src=\"dashboard.js\" defer></script>\n";
   out += "</head>\n<body>\n<header class=\"top\"><span class=\"project\">" + escape(g.projectName) +
          (g.version.empty() ? "" : " " + escape(g.version)) + "</span>\n<nav class=\"pages\" aria-label=\"Pages\">";

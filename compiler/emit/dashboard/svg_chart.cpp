@@ -64,7 +64,7 @@ std::string figureStart(const std::string& title) {
 }
 
 std::string svgStart(double height, const std::string& title) {
-  return "<svg viewBox=\"0 0 " + coordinate(kWidth) + " " + coordinate(height) + "\" role=\"img\" aria-label=\"" +
+  return "<svg class=\"chart\" viewBox=\"0 0 " + coordinate(kWidth) + " " + coordinate(height) + "\" role=\"img\" aria-label=\"" +
          escape(title) + "\">\n";
 }
 
