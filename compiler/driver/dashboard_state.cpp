@@ -1,6 +1,7 @@
 #include "driver/dashboard_state.h"
 
 #include "runtime/approvals.h"
+#include "runtime/bounded_file.h"
 #include "runtime/data_table.h"
 #include "runtime/drift.h"
 #include "runtime/gate_pass_chain.h"
@@ -97,21 +98,15 @@ std::string logTail(const std::string& path, bool& truncated) {
 }
 
 // A monitor's live source, at most kMaxSource bytes of a regular file
-// (never through a link); null when it cannot be read or is not JSON.
+// (never through a link: runtime/bounded_file.h); null when it cannot be
+// read or is not JSON.
 constexpr size_t kMaxSource = 1 << 20;
 
 nlohmann::ordered_json liveSource(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st {};
-  std::string text;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= static_cast<off_t>(kMaxSource)) {
-    text.resize(static_cast<size_t>(st.st_size));
-    ssize_t got = ::pread(fd, text.data(), text.size(), 0);
-    text.resize(got > 0 ? static_cast<size_t>(got) : 0);
-  }
-  ::close(fd);
-  return nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+  runtime::BoundedRead read = runtime::readBoundedFile(path, kMaxSource, /*followLinks=*/false);
+  if (!read.bytes) return nullptr;
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(*read.bytes, nullptr, /*allow_exceptions=*/false);
+  return doc.is_discarded() ? nlohmann::ordered_json() : doc;
 }
 
 // The PSI threshold a test on `data` applies to `column`: std.checks.psi's
@@ -293,8 +288,7 @@ dash::DashboardInput readDashboardInput(const ir::PipelineGraph& g, const std::s
     for (const ir::Node& m : g.nodes)
       if (m.kind == ir::NodeKind::Monitor && m.deploy == d.id && m.source.kind == "file") {
         std::string path = sourcePath(m);
-        nlohmann::ordered_json doc = liveSource(joinPath(root, path));
-        sources.push_back({path, doc.is_discarded() ? nlohmann::ordered_json() : std::move(doc)});
+        sources.push_back({path, liveSource(joinPath(root, path))});
       }
     if (sources.empty()) continue;
     runtime::AbSettings settings;
