@@ -28,6 +28,11 @@ llvm::cl::SubCommand statusCommand(
 llvm::cl::SubCommand stateCommand("state",
                                   "The record of runs, approvals and gate passes: check, migrate, export FILE, "
                                   "import FILE (from SQLite to PostgreSQL, hash chains kept)");
+// Defined here too: the shared --project, --state and --state-project name it.
+llvm::cl::SubCommand dashboardCommand(
+    "dashboard",
+    "Write the team dashboard (KPIs, models, data, teams and resources) as a static site, or serve it live "
+    "with --serve");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");
@@ -39,7 +44,7 @@ llvm::cl::opt<std::string> projectOption(
                    "used when no spec is given)"),
     llvm::cl::value_desc("dir"), llvm::cl::sub(statusCommand), llvm::cl::sub(approveCommand),
     llvm::cl::sub(historyCommand), llvm::cl::sub(attestCommand), llvm::cl::sub(logCommand),
-    llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
+    llvm::cl::sub(stateCommand), llvm::cl::sub(dashboardCommand), llvm::cl::cat(commandCategory));
 
 llvm::cl::opt<std::string> stateOption(
     "state",
@@ -49,7 +54,8 @@ llvm::cl::opt<std::string> stateOption(
                    "means (the URL, PGPASSWORD, ~/.pgpass) and are never printed"),
     llvm::cl::value_desc("url|file"), llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand),
     llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(attestCommand),
-    llvm::cl::sub(logCommand), llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
+    llvm::cl::sub(logCommand), llvm::cl::sub(stateCommand), llvm::cl::sub(dashboardCommand),
+    llvm::cl::cat(commandCategory));
 
 llvm::cl::opt<std::string> stateProjectOption(
     "state-project",
@@ -57,7 +63,8 @@ llvm::cl::opt<std::string> stateProjectOption(
                    "project, else the checkout's, else the only one there); its schema is mlops_NAME"),
     llvm::cl::value_desc("name"), llvm::cl::sub(runCommand), llvm::cl::sub(statusCommand),
     llvm::cl::sub(approveCommand), llvm::cl::sub(historyCommand), llvm::cl::sub(attestCommand),
-    llvm::cl::sub(logCommand), llvm::cl::sub(stateCommand), llvm::cl::cat(commandCategory));
+    llvm::cl::sub(logCommand), llvm::cl::sub(stateCommand), llvm::cl::sub(dashboardCommand),
+    llvm::cl::cat(commandCategory));
 
 runtime::StateSelection selectedState() { return runtime::selectState(stateOption, stateProjectOption); }
 
@@ -191,11 +198,12 @@ int runSelectedCommand() {
   if (attestCommand) return runAttest();
   if (logCommand) return runLog();
   if (reportCommand) return runReport();
+  if (dashboardCommand) return runDashboard();
   if (stateCommand) return runState();
   if (fmtCommand) return runFmt();
   if (lspCommand) return runLsp();
   if (parseCommand) return runParse();
-  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run`, `status`, `approve`, `history`, `attest`, `log`, `report`, `state`, `fmt`, `lsp` or `explain`\n"
+  llvm::errs() << "mlopsc: error: no subcommand given: expected `check`, `parse`, `build`, `graph`, `run`, `status`, `approve`, `history`, `attest`, `log`, `report`, `dashboard`, `state`, `fmt`, `lsp` or `explain`\n"
                << "run `mlopsc --help` for usage\n";
   return static_cast<int>(ExitCode::Usage);
 }

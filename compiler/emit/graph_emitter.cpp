@@ -380,6 +380,7 @@ const char* graphFormatName(GraphFormat format) {
 
 struct GraphEmitter::Impl {
   const ir::PipelineGraph& ir;
+  NodeLink link;
   Agraph_t* graph = nullptr;
   bool laidOut = false;
   std::string dot;  // written before layout adds coordinates
@@ -387,7 +388,7 @@ struct GraphEmitter::Impl {
   std::vector<std::string> messages;
   agusererrf previousErrorFunction = nullptr;
 
-  explicit Impl(const ir::PipelineGraph& graph) : ir(graph) {
+  Impl(const ir::PipelineGraph& graph, NodeLink nodeLink) : ir(graph), link(std::move(nodeLink)) {
     graphvizMessages = &messages;
     previousErrorFunction = agseterrf(collectGraphvizMessage);
     build();
@@ -472,6 +473,8 @@ struct GraphEmitter::Impl {
       set(node, "tooltip", graphvizText(tooltip(n)));
       if (n.kind == NodeKind::Test && n.severity == "warning") set(node, "style", "filled,dashed");
       if (n.kind == NodeKind::Gate) set(node, "penwidth", "1.6");
+      if (link)
+        if (std::string href = link(n); !href.empty()) set(node, "href", href);
     }
 
     for (const ir::Edge& e : ir.edges) {
@@ -549,7 +552,8 @@ struct GraphEmitter::Impl {
   std::string detail() const { return messages.empty() ? std::string() : ": " + messages.back(); }
 };
 
-GraphEmitter::GraphEmitter(const ir::PipelineGraph& graph) : impl_(std::make_unique<Impl>(graph)) {}
+GraphEmitter::GraphEmitter(const ir::PipelineGraph& graph, NodeLink link)
+    : impl_(std::make_unique<Impl>(graph, std::move(link))) {}
 
 GraphEmitter::~GraphEmitter() = default;
 

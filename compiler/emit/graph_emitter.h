@@ -14,6 +14,7 @@
 #include "ir/pipeline_graph.h"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,7 +35,11 @@ inline constexpr std::size_t kMaxLayoutNodes = 2000;
 
 class GraphEmitter {
  public:
-  explicit GraphEmitter(const ir::PipelineGraph& graph);
+  // Where a node's picture links to in SVG ("" for no link): the
+  // dashboard's data page makes each node a link to the page that shows it.
+  using NodeLink = std::function<std::string(const ir::Node&)>;
+
+  explicit GraphEmitter(const ir::PipelineGraph& graph, NodeLink link = {});
   ~GraphEmitter();
   GraphEmitter(const GraphEmitter&) = delete;
   GraphEmitter& operator=(const GraphEmitter&) = delete;

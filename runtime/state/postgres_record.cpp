@@ -863,4 +863,23 @@ bool PostgresRecord::importTables(const std::vector<StateTable>& tables, std::st
   return false;
 }
 
+std::vector<std::pair<int64_t, NodeRecord>> PostgresRecord::allNodeResults() const {
+  flushResults();
+  Outcome o;
+  std::vector<std::pair<int64_t, NodeRecord>> out;
+  if (!exec("SELECT * FROM ("
+            "SELECT run, node, status, exit_code, seconds, why, seq, cpu_seconds, max_rss_bytes FROM node_results "
+            "UNION ALL "
+            "SELECT runs.id, r.node, CASE r.status WHEN 'checked' THEN 'checked' ELSE 'cached' END, 0, 0, "
+            "'no-op run: no file changed since run ' || r.run, r.seq, 0, 0 "
+            "FROM runs JOIN node_results r ON r.run = runs.noop_of"
+            ") AS results ORDER BY run, node COLLATE \"C\"",
+            {}, &o))
+    return out;
+  for (int i = 0; i < o.rows(); ++i)
+    out.push_back({o.integer(i, 0), {o.text(i, 1), o.text(i, 2), static_cast<int>(o.integer(i, 3)), o.real(i, 4),
+                                     o.text(i, 5), o.real(i, 7), o.integer(i, 8)}});
+  return out;
+}
+
 }  // namespace mlops::runtime

@@ -93,6 +93,7 @@ class PostgresRecord final : public Record {
   std::vector<GatePass> gatePasses() const override;
   std::vector<StateTable> exportTables() const override;
   bool importTables(const std::vector<StateTable>& tables, std::string& error) override;
+  std::vector<std::pair<int64_t, NodeRecord>> allNodeResults() const override;
 
   const std::string& schema() const { return schema_; }
   // The server's version, as libpq reports it (150018 for 15.18).

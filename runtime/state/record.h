@@ -135,6 +135,12 @@ class Record {
   // Copies exported tables in verbatim, in one transaction, into a record
   // that holds no rows (refused otherwise, with `error`).
   virtual bool importTables(const std::vector<StateTable>& tables, std::string& error) = 0;
+
+  // Every node's results in one read, by run then node id (bytewise), no-op
+  // runs expanded as nodeHistory expands them: what a view across all runs and nodes
+  // (`mlopsc dashboard`) reads instead of a query per node, which would
+  // scan node_results once for each.
+  virtual std::vector<std::pair<int64_t, NodeRecord>> allNodeResults() const = 0;
 };
 
 }  // namespace mlops::runtime

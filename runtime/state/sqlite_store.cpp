@@ -737,4 +737,19 @@ bool SqliteStore::importTables(const std::vector<StateTable>& tables, std::strin
   return true;
 }
 
+std::vector<std::pair<int64_t, NodeRecord>> SqliteStore::allNodeResults() const {
+  Statement s(db_,
+              "SELECT run, node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes FROM node_results "
+              "UNION ALL "
+              "SELECT runs.id, r.node, CASE r.status WHEN 'checked' THEN 'checked' ELSE 'cached' END, 0, 0, "
+              "'no-op run: no file changed since run ' || r.run, 0, 0 "
+              "FROM runs JOIN node_results r ON r.run = runs.noop_of "
+              "ORDER BY 1, 2");
+  std::vector<std::pair<int64_t, NodeRecord>> out;
+  while (s.step())
+    out.push_back({s.integer(0), {s.text(1), s.text(2), static_cast<int>(s.integer(3)), s.real(4), s.text(5),
+                                  s.real(6), s.integer(7)}});
+  return out;
+}
+
 }  // namespace mlops::runtime

@@ -79,6 +79,7 @@ class SqliteStore final : public Record, public LocalCache {
   std::vector<GatePass> gatePasses() const override;
   std::vector<StateTable> exportTables() const override;
   bool importTables(const std::vector<StateTable>& tables, std::string& error) override;
+  std::vector<std::pair<int64_t, NodeRecord>> allNodeResults() const override;
 
   // LocalCache
   std::optional<NodeSuccess> lastSuccess(const std::string& node) const override;

@@ -191,6 +191,19 @@ void conforms(const Fresh& fresh) {
     CHECK(history[1].second.status == "cached");
     CHECK(history[1].second.why == "no-op run: no file changed since run " + std::to_string(run));
     CHECK(r.nodeHistory("data:raw").back().second.status == "checked");
+    // All results in one read: each node's are its history, in run order.
+    auto all = r.allNodeResults();
+    REQUIRE(all.size() == 6);
+    for (const char* node : {"data:raw", "step:a", "model:m"}) {
+      std::vector<std::pair<int64_t, std::string>> fromAll, fromHistory;
+      for (const auto& [id, result] : all)
+        if (result.node == node) fromAll.emplace_back(id, result.status + "|" + result.why);
+      for (const auto& [id, result] : r.nodeHistory(node)) fromHistory.emplace_back(id, result.status + "|" + result.why);
+      CHECK(fromAll == fromHistory);
+    }
+    CHECK(all[0].second.node == "data:raw");
+    CHECK(all[2].second.node == "step:a");
+    CHECK(all[5].first == noop);
   }
 
   SECTION("every job of one CI run joins one run") {
