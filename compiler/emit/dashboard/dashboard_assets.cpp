@@ -36,7 +36,7 @@ th { background: var(--panel); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code, pre { font: 12px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
 pre.log { background: var(--panel); border: 1px solid var(--border); padding: .6rem; overflow-x: auto; max-height: 28rem; white-space: pre-wrap; overflow-wrap: anywhere; }
-.badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-weight: 600; font-size: .85rem; border: 1px solid currentColor; }
+.badge { display: inline-block; white-space: nowrap; padding: 0 .45rem; border-radius: 1rem; font-weight: 600; font-size: .85rem; border: 1px solid currentColor; }
 .good { color: var(--good); background: var(--good-bg); }
 .bad { color: var(--bad); background: var(--bad-bg); }
 .warn { color: var(--warn); background: var(--warn-bg); }
