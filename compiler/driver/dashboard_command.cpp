@@ -142,15 +142,10 @@ int runDashboard() {
       llvm::errs() << "mlopsc: note: no run recorded in `" << root << "` yet: the dashboard shows the spec alone\n";
     }
   } else {
-    std::optional<ProjectState> project = openProjectState(projectOption, selectedState());
+    std::optional<ProjectState> project = openProjectWithGraph(projectOption, selectedState());
     if (!project) return static_cast<int>(ExitCode::Usage);
-    if (!project->graph) {
-      llvm::errs() << "mlopsc: error: no run recorded in `" << project->root << "`: give the spec\n";
-      return static_cast<int>(ExitCode::Usage);
-    }
     graph = std::make_unique<ir::PipelineGraph>(std::move(*project->graph));
     root = project->root;
-    graph->root = root;
     record = std::move(project->store);
   }
 

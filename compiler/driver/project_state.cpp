@@ -78,6 +78,18 @@ std::optional<ProjectState> openProjectState(const std::string& projectOption,
   return p;
 }
 
+std::optional<ProjectState> openProjectWithGraph(const std::string& projectOption,
+                                                 const runtime::StateSelection& selection) {
+  std::optional<ProjectState> project = openProjectState(projectOption, selection);
+  if (!project) return std::nullopt;
+  if (!project->graph) {
+    llvm::errs() << "mlopsc: error: no run recorded in `" << project->root << "`: give the spec\n";
+    return std::nullopt;
+  }
+  project->graph->root = project->root;
+  return project;
+}
+
 const ir::Node* findNodeOrReport(const ir::PipelineGraph& graph, const std::string& name, const char* kindWanted) {
   std::vector<const ir::Node*> matches, ofKind;
   for (const ir::Node& n : graph.nodes)

@@ -30,6 +30,12 @@ std::string projectNameOfCheckout(const std::string& root);
 std::optional<ProjectState> openProjectState(const std::string& projectOption,
                                              const runtime::StateSelection& selection);
 
+// The same, for a command given no spec: the project must have a run, whose
+// graph comes back with its root set to the project's; nullopt after
+// printing why ("no run recorded in `DIR`: give the spec").
+std::optional<ProjectState> openProjectWithGraph(const std::string& projectOption,
+                                                 const runtime::StateSelection& selection);
+
 // The node `name` (a name or a `kind:name` id) of `graph`; prints why not.
 const ir::Node* findNodeOrReport(const ir::PipelineGraph& graph, const std::string& name, const char* kindWanted);
 

@@ -34,14 +34,9 @@ int runStatus() {
     graph = loadPipeline(statusInput, statusStdlib, irJson, exitCode);
     if (!graph) return exitCode;
   } else {
-    std::optional<ProjectState> project = openProjectState(projectOption, selectedState());
+    std::optional<ProjectState> project = openProjectWithGraph(projectOption, selectedState());
     if (!project) return static_cast<int>(ExitCode::Usage);
-    if (!project->graph) {
-      llvm::errs() << "mlopsc: error: no run recorded in `" << project->root << "`: give the spec\n";
-      return static_cast<int>(ExitCode::Usage);
-    }
     graph = std::make_unique<ir::PipelineGraph>(std::move(*project->graph));
-    graph->root = project->root;
   }
   runtime::killOrphanGroups((graph->root.empty() ? std::string(".") : graph->root) + "/.mlops/process-groups", stderr);
   runtime::RunOptions options;
