@@ -111,6 +111,11 @@ const ir::Role* findRole(const ir::PipelineGraph& g, const std::string& name) {
   return nullptr;
 }
 
+std::string roleWithMembers(const ir::PipelineGraph& g, const std::string& name) {
+  const ir::Role* role = findRole(g, name);
+  return name + (role && !role->members.empty() ? " (" + joinList(role->members) + ")" : "");
+}
+
 std::optional<std::string> approvalRoleFor(const ir::PipelineGraph& g, const ir::Node& gate, const std::string& email,
                                            const std::string& requestedRole, std::string& why) {
   const ir::Node* model = g.find(gate.model);

@@ -50,6 +50,9 @@ std::vector<std::string> verifyApprovalChain(const std::vector<ApprovalRecord>& 
                                              const std::vector<GatePass>& passes);
 
 const ir::Role* findRole(const ir::PipelineGraph& graph, const std::string& name);
+// Whom an alert names: "validators (carol@bank.example, grace@bank.example)",
+// the role alone when it has no members (or is not in the graph).
+std::string roleWithMembers(const ir::PipelineGraph& graph, const std::string& name);
 
 // The approval role `email` approves `gate` for, or nullopt with `why` (a
 // full sentence fragment: "dana@x is a member of `modelers`, which owns

@@ -13,7 +13,6 @@
 #include "runtime/gate_policy.h"
 #include "runtime/interpolation.h"
 #include "runtime/interruption.h"
-#include "runtime/rollout/kpi_readings.h"
 #include "runtime/live_metrics.h"
 #include "runtime/node_result.h"
 #include "runtime/noop_manifest.h"
@@ -21,6 +20,7 @@
 #include "runtime/process_registry.h"
 #include "runtime/progress.h"
 #include "runtime/rollout/ab_check.h"
+#include "runtime/rollout/kpi_readings.h"
 #include "runtime/scheduler.h"
 #include "runtime/secret_environment.h"
 #include "runtime/secrets_file.h"
@@ -213,8 +213,11 @@ class Runner : public Executor {
         if (!ok) monitorFailed_ = true;
         // A monitor of an A/B test checks the test too; only the rollout's
         // final check acts on it (docs/language.md 5.9.1).
-        if (deploy && deploy->strategy.kind == "ab" && isFirstMonitorOf(n, *deploy) && !abConcluded_.count(deploy->id))
-          why += "; A/B test: " + recordAbCheck(*deploy, "check", artifact, "").describe();
+        if (deploy && deploy->strategy.kind == "ab" && isFirstMonitorOf(n, *deploy) && !abConcluded_.count(deploy->id)) {
+          AbCheck check = checkAbTest(g_, *deploy, "check", artifact, run_);
+          recordAb(check, "");
+          why += "; A/B test: " + check.conclusion.describe();
+        }
         return immediate(i, ok, why, ok ? "passed" : "failed");
       }
       default: return startCommand(i, n);
@@ -618,8 +621,7 @@ class Runner : public Executor {
     AbCheck check = checkAbTest(g_, n, "final", r.artifact, run_);
     abConcluded_.insert(n.id);
     const AbConclusion& c = check.conclusion;
-    check.record.action = c.decision == AbDecision::Promote ? "promoted" : "rolled back";
-    if (state_ && !o_.dryRun) state_->recordAbConclusion(check.record);
+    recordAb(check, c.decision == AbDecision::Promote ? "promoted" : "rolled back");
     std::string line = c.describe();
     if (c.decision == AbDecision::Promote) {
       progress_.note("deploy " + n.name + ": A/B test concluded: " + line + "; sending all traffic to the new model");
@@ -639,13 +641,7 @@ class Runner : public Executor {
   // `artifact`: what the monitor's deploy serves, for its KPI reading.
   bool evaluateMonitor(const ir::Node& m, std::string& why, const std::string& artifact) {
     std::string alert;
-    for (const std::string& roleName : m.alert) {
-      const ir::Role* role = findRole(g_, roleName);
-      std::string members;
-      if (role)
-        for (const std::string& e : role->members) members += (members.empty() ? "" : ", ") + e;
-      alert += (alert.empty() ? "" : "; ") + roleName + (members.empty() ? "" : " (" + members + ")");
-    }
+    for (const std::string& roleName : m.alert) alert += (alert.empty() ? "" : "; ") + roleWithMembers(g_, roleName);
     auto fail = [&](const std::string& what) {
       why = what + (alert.empty() ? "" : "; alert " + alert);
       return false;
@@ -723,14 +719,10 @@ class Runner : public Executor {
     return false;
   }
 
-  // Concludes the deploy's test from its sources now and records it with
-  // what the rollout did on it ("" at a check).
-  AbConclusion recordAbCheck(const ir::Node& deploy, const std::string& stage, const std::string& artifact,
-                             const std::string& action) {
-    AbCheck check = checkAbTest(g_, deploy, stage, artifact, run_);
+  // Records an A/B check with what the rollout did on it ("" at a check).
+  void recordAb(AbCheck& check, const std::string& action) {
     check.record.action = action;
     if (state_ && !o_.dryRun) state_->recordAbConclusion(check.record);
-    return check.conclusion;
   }
 
   // ---- gates -------------------------------------------------------------

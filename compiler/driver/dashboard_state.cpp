@@ -1,11 +1,10 @@
 #include "driver/dashboard_state.h"
 
 #include "runtime/approvals.h"
-#include "runtime/bounded_file.h"
 #include "runtime/data_table.h"
 #include "runtime/drift.h"
 #include "runtime/gate_pass_chain.h"
-#include "runtime/rollout/ab_test.h"
+#include "runtime/rollout/ab_check.h"
 
 #include <nlohmann/json.hpp>
 
@@ -95,18 +94,6 @@ std::string logTail(const std::string& path, bool& truncated) {
   }
   ::close(fd);
   return text;
-}
-
-// A monitor's live source, at most kMaxSource bytes of a regular file
-// (never through a link: runtime/bounded_file.h); null when it cannot be
-// read or is not JSON.
-constexpr size_t kMaxSource = 1 << 20;
-
-nlohmann::ordered_json liveSource(const std::string& path) {
-  runtime::BoundedRead read = runtime::readBoundedFile(path, kMaxSource, /*followLinks=*/false);
-  if (!read.bytes) return nullptr;
-  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(*read.bytes, nullptr, /*allow_exceptions=*/false);
-  return doc.is_discarded() ? nlohmann::ordered_json() : doc;
 }
 
 // The PSI threshold a test on `data` applies to `column`: std.checks.psi's
@@ -284,17 +271,10 @@ dash::DashboardInput readDashboardInput(const ir::PipelineGraph& g, const std::s
     if (d.kind != ir::NodeKind::Deploy || d.strategy.kind != "ab" || d.strategy.metric.empty()) continue;
     if (std::any_of(in.abResults.begin(), in.abResults.end(), [&](const dash::AbResult& r) { return r.deploy == d.id; }))
       continue;
-    std::vector<runtime::AbSource> sources;
-    for (const ir::Node& m : g.nodes)
-      if (m.kind == ir::NodeKind::Monitor && m.deploy == d.id && m.source.kind == "file") {
-        std::string path = sourcePath(m);
-        sources.push_back({path, liveSource(joinPath(root, path))});
-      }
+    // Never through a link: a page the dashboard serves shows no file a link leads to.
+    std::vector<runtime::AbSource> sources = runtime::abSources(g, d, /*followLinks=*/false);
     if (sources.empty()) continue;
-    runtime::AbSettings settings;
-    settings.split = d.strategy.split.value_or(0.5);
-    settings.higherIsBetter = runtime::abHigherIsBetter(g, d.strategy.metric);
-    runtime::AbConclusion c = runtime::concludeAbTest(sources, d.strategy.metric, settings);
+    runtime::AbConclusion c = runtime::concludeAbTest(sources, d.strategy.metric, runtime::abSettings(g, d));
     in.abResults.push_back({d.id, "live now", 0, d.strategy.metric, "", "", c.toJson()});
   }
 

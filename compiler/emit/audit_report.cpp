@@ -14,6 +14,9 @@
 namespace mlops::emit {
 namespace {
 
+// A KPI's target as the report writes numbers: ">= 0.3".
+std::string kpiTarget(const ir::Kpi& k) { return k.comparison + " " + numberText(k.target); }
+
 using Json = nlohmann::ordered_json;
 
 std::string sourceText(const ir::Source& s) {
@@ -286,7 +289,7 @@ Json buildAuditReport(const AuditInputs& in) {
       if (k.name == n.kpi)
         m["kpi"] = {{"name", k.name},
                     {"metric", k.metric},
-                    {"target", k.comparison + " " + numberText(k.target)},
+                    {"target", kpiTarget(k)},
                     {"owner", shortName(k.owner)}};
     auto gs = gateStatusOf.find(n.id);
     m["validation"] = gs == gateStatusOf.end() ? "no gate" : gs->second;
@@ -422,7 +425,7 @@ Json buildAuditReport(const AuditInputs& in) {
     kpis.push_back({{"name", k.name},
                     {"description", k.doc.empty() ? k.description : k.doc},
                     {"metric", k.metric},
-                    {"target", ir::kpiTargetText(k)},
+                    {"target", kpiTarget(k)},
                     {"owner", {{"role", shortName(k.owner)}, {"members", membersOf(g, k.owner)}}},
                     {"status", status},
                     {"latest", latest},

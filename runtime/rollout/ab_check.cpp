@@ -12,7 +12,7 @@ constexpr size_t kMaxSourceBytes = 16 * 1024 * 1024;
 
 }  // namespace
 
-std::vector<AbSource> abSources(const ir::PipelineGraph& graph, const ir::Node& deploy) {
+std::vector<AbSource> abSources(const ir::PipelineGraph& graph, const ir::Node& deploy, bool followLinks) {
   std::vector<AbSource> out;
   for (const ir::Node& m : graph.nodes) {
     if (m.kind != ir::NodeKind::Monitor || m.deploy != deploy.id || m.source.kind != "file") continue;
@@ -22,7 +22,7 @@ std::vector<AbSource> abSources(const ir::PipelineGraph& graph, const ir::Node& 
     if (path.empty()) continue;
     AbSource source{path, nullptr};
     std::string full = graph.root.empty() || path.front() == '/' ? path : graph.root + "/" + path;
-    BoundedRead read = readBoundedFile(full, kMaxSourceBytes, /*followLinks=*/true);
+    BoundedRead read = readBoundedFile(full, kMaxSourceBytes, followLinks);
     if (read.bytes) {
       nlohmann::ordered_json doc = nlohmann::ordered_json::parse(*read.bytes, nullptr, /*allow_exceptions=*/false);
       if (!doc.is_discarded()) source.document = std::move(doc);

@@ -15,9 +15,10 @@
 namespace mlops::runtime {
 
 // The deploy's monitors' sources in declaration order, each read (bounded,
-// regular files only) and parsed; a source that cannot be read or parsed
-// keeps a null document, so the conclusion names it.
-std::vector<AbSource> abSources(const ir::PipelineGraph& graph, const ir::Node& deploy);
+// regular files only; through a symbolic link only with `followLinks`, as
+// the monitor itself reads it) and parsed; a source that cannot be read or
+// parsed keeps a null document, so the conclusion names it.
+std::vector<AbSource> abSources(const ir::PipelineGraph& graph, const ir::Node& deploy, bool followLinks = true);
 
 // The settings the deploy asks for: its split, the metric's direction.
 AbSettings abSettings(const ir::PipelineGraph& graph, const ir::Node& deploy);

@@ -111,13 +111,8 @@ std::string describeReading(const KpiReading& r) {
 }
 
 std::string kpiAlert(const ir::PipelineGraph& graph, const std::string& kpiName) {
-  for (const ir::Kpi& k : graph.kpis) {
-    if (k.name != kpiName) continue;
-    std::string members;
-    if (const ir::Role* role = findRole(graph, k.owner))
-      for (const std::string& e : role->members) members += (members.empty() ? "" : ", ") + e;
-    return k.owner + (members.empty() ? "" : " (" + members + ")");
-  }
+  for (const ir::Kpi& k : graph.kpis)
+    if (k.name == kpiName) return roleWithMembers(graph, k.owner);
   return "";
 }
 

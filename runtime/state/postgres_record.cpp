@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <chrono>
 #include <map>
 #include <cstdlib>
@@ -526,16 +525,6 @@ std::vector<ArtifactRecord> PostgresRecord::findArtifacts(const std::string& mod
   return out;
 }
 
-namespace {
-
-double numberFrom(const std::string& text) {
-  double v = 0;
-  std::from_chars(text.data(), text.data() + text.size(), v);
-  return v;
-}
-
-}  // namespace
-
 void PostgresRecord::recordKpiReadings(const std::vector<KpiReading>& readings) {
   if (readings.empty()) return;
   transaction(0, [&](Outcome& failed) {
@@ -562,7 +551,7 @@ std::vector<KpiReading> PostgresRecord::kpiReadings() const {
             {}, &o))
     return out;
   for (int i = 0; i < o.rows(); ++i)
-    out.push_back({o.integer(i, 0), o.integer(i, 1), o.text(i, 2), o.text(i, 3), numberFrom(o.text(i, 4)),
+    out.push_back({o.integer(i, 0), o.integer(i, 1), o.text(i, 2), o.text(i, 3), o.real(i, 4),
                    o.text(i, 5), o.integer(i, 6) != 0, o.text(i, 7), o.text(i, 8), o.text(i, 9), o.text(i, 10),
                    o.text(i, 11), o.text(i, 12)});
   return out;

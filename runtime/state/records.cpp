@@ -84,9 +84,7 @@ std::string exportedCell(const std::string& table, const std::string& column, co
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) return text;
-  char buffer[64];
-  auto [out, ec2] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return ec2 == std::errc() ? std::string(buffer, out) : text;
+  return exactReal(value);
 }
 
 }  // namespace mlops::runtime
