@@ -15,6 +15,12 @@
 //   ANY_NAME = NAME | EXPECT | AND | OR | NOT | IN | TRUE | FALSE
 grammar MLOps;
 
+// WHEN has no lexer rule: the lexer reads `when` as an IDENT, and the parser
+// bridge (syntax/antlr_bridge.cpp) retypes an IDENT `when` followed by `=`,
+// unless it follows `(` or `,` (a named call argument), so `when = a > b`
+// takes an expression while `when` stays an ordinary name everywhere else.
+tokens { WHEN }
+
 // ---------------------------------------------------------------- entry points
 
 file            : declaration* EOF ;
@@ -51,6 +57,7 @@ block        : LBRACE member* RBRACE ;
 
 member
   : EXPECT expectTail
+  | WHEN ASSIGN expr                    // a condition: when = metrics.auc > 0.8
   | (IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE) memberTail      // NAME: the property name
   ;
 // `expect = v` is a property named expect; otherwise `expect` starts an expectation.
@@ -58,7 +65,7 @@ expectTail   : ASSIGN value | expr (EVERY value)? ;
 memberTail
   : ASSIGN value                      // name = value
   | block                             // name { ... }
-  | COLON typeName (WHERE expr)?      // schema column: name : type where expr
+  | COLON typeName (ASSIGN value)? (WHERE expr)?   // column or typed param: name : type [= default] [where expr]
   | compareOp expr                    // kpi target: target >= 30%
   ;
 
@@ -88,7 +95,7 @@ compareOp      : EQ | NE | LT | LE | GT | GE ;
 additive       : multiplicative ((PLUS | MINUS) multiplicative)* ;
 multiplicative : unary ((STAR | SLASH) unary)* ;
 unary          : MINUS* postfix ;
-postfix        : primary (DOT (IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE | EXPECT | AND | OR | NOT | IN | TRUE | FALSE) | LPAREN (expr (COMMA expr)* COMMA?)? RPAREN)* ;
+postfix        : primary (DOT (IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE | EXPECT | AND | OR | NOT | IN | TRUE | FALSE) | LPAREN (expr (COMMA expr)* COMMA?)? RPAREN | LBRACKET expr RBRACKET)* ;   // a.b, f(x), metrics["roc-auc"]
 primary
   : NUMBER | DURATION | SIZE | PERCENT | STRING | RAW_STRING | TRUE | FALSE
   | IDENT | PROJECT | USE | IMPORT | ROLE | KPI | DATA | STEP | MODEL | TEST | GATE | DEPLOY | MONITOR | PIPELINE | CHECK | ON | FOR | USES | EVERY | WHERE | TARGET | OF | BASELINE

@@ -1,5 +1,7 @@
 #include "runtime/live_metrics.h"
 
+#include "ir/metric_path.h"
+
 namespace mlops::runtime {
 
 std::optional<LiveMetrics> LiveMetrics::parse(std::string_view text, const std::string& path, std::string& error) {
@@ -13,10 +15,12 @@ std::optional<LiveMetrics> LiveMetrics::parse(std::string_view text, const std::
   return out;
 }
 
-std::optional<double> LiveMetrics::value(const std::string& name, std::string& error) const {
-  auto it = doc_.find(name);
-  if (it != doc_.end() && it->is_number()) return it->get<double>();
-  error = "`live." + name + "` is " + (it == doc_.end() ? "missing from" : "not a number in") + " `" + path_ + "`";
+std::optional<double> LiveMetrics::value(const std::vector<std::string>& keys, std::string& error) const {
+  const nlohmann::ordered_json* v = ir::valueAtKeys(doc_, keys);
+  if (v && v->is_number()) return v->get<double>();
+  std::vector<std::string> written{"live"};
+  written.insert(written.end(), keys.begin(), keys.end());
+  error = "`" + ir::keyPathText(written) + "` is " + (v ? "not a number in" : "missing from") + " `" + path_ + "`";
   return std::nullopt;
 }
 

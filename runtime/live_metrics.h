@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mlops::runtime {
 
@@ -17,9 +18,10 @@ class LiveMetrics {
   // `error` when it is not a JSON object.
   static std::optional<LiveMetrics> parse(std::string_view text, const std::string& path, std::string& error);
 
-  // `live.NAME`: the member's number, or nullopt with `error` when the member
-  // is missing or not a number.
-  std::optional<double> value(const std::string& name, std::string& error) const;
+  // `live.NAME`, `live.a.b`, `live["p95-ms"]`: the number at those keys
+  // (nested objects, one key per level), or nullopt with `error` when it is
+  // missing or not a number.
+  std::optional<double> value(const std::vector<std::string>& keys, std::string& error) const;
   // The whole object: a KPI reading and an A/B test read nested members.
   const nlohmann::ordered_json& document() const { return doc_; }
 

@@ -1,10 +1,13 @@
 #include "runtime/runner.h"
 
+#include "ir/metric_path.h"
+
 #include "runtime/approvals.h"
 #include "runtime/artifacts.h"
 #include "runtime/cache.h"
 #include "runtime/ci_evidence.h"
 #include "runtime/code_files.h"
+#include "runtime/condition.h"
 #include "runtime/content_hash.h"
 #include "runtime/data_table.h"
 #include "runtime/drift.h"
@@ -67,6 +70,7 @@ std::vector<std::string> upstream(const ir::Node& n) {
     case ir::NodeKind::Monitor: out.push_back(n.deploy); break;
     default: break;
   }
+  out.insert(out.end(), n.whenReads.begin(), n.whenReads.end());  // a condition reads them
   return out;
 }
 
@@ -201,6 +205,7 @@ class Runner : public Executor {
       done_.emplace_back(i, false);
       return;
     }
+    if (!n.when.empty() && !conditionHolds(i, n)) return;
     switch (n.kind) {
       case ir::NodeKind::Data: return checkData(i, n);
       case ir::NodeKind::Test: return runTest(i, n);
@@ -233,7 +238,7 @@ class Runner : public Executor {
       if (!done_.empty()) {
         auto [i, ok] = done_.front();
         done_.pop_front();
-        return {TaskEvent::Finished, i, ok};
+        return {TaskEvent::Finished, i, ok, conditionFalse_.count(i) > 0};
       }
       std::optional<double> next;
       double now = monotonicSeconds();
@@ -263,6 +268,8 @@ class Runner : public Executor {
   void resume(size_t i) override { resumeRollout(i); }
 
   void skipped(size_t i, const std::string& status, const std::string& why) { record(i, status, why, 0, nullptr); }
+  // Whether node i was skipped by its own false `when` (already recorded).
+  bool skippedByCondition(size_t i) const { return conditionFalse_.count(i) > 0; }
   bool blockingTestFailed() const { return blockingFailed_; }
   // A gate of a project with signers could not be decided (the signers
   // file changed since compiling, ssh-keygen missing): exit 2, not a wait.
@@ -660,8 +667,8 @@ class Runner : public Executor {
     if (!live) return fail(error);
     EvaluationContext context;
     context.path = [&](const std::vector<std::string>& p, std::string& e) -> std::optional<Value> {
-      if (p.size() == 2 && p[0] == "live") {
-        if (std::optional<double> v = live->value(p[1], e)) return Value{*v};
+      if (p.size() >= 2 && p[0] == "live") {
+        if (std::optional<double> v = live->value({p.begin() + 1, p.end()}, e)) return Value{*v};
         return std::nullopt;
       }
       e = "`" + p[0] + "` cannot be read in a monitor";
@@ -1077,16 +1084,18 @@ class Runner : public Executor {
     }
     auto parameters = checkParameters(n);
     context.path = [&](const std::vector<std::string>& path, std::string& error) -> std::optional<Value> {
-      if (path.size() == 2 && (path[0] == "metrics" || path[0] == "baseline")) {
+      if (path.size() >= 2 && (path[0] == "metrics" || path[0] == "baseline")) {
+        // Nested keys walk nested objects: `metrics.roc_auc.test`.
         const nlohmann::ordered_json& from = path[0] == "metrics" ? metrics : baseline;
         std::string where = path[0] == "metrics" ? "`" + source + "`"
                                                  : "the baseline (gate pass of " + baselinePass->at + ")";
+        std::string written = ir::keyPathText(path);
         if (from.is_object()) {
-          auto it = from.find(path[1]);
-          if (it != from.end() && it->is_number()) return Value{it->get<double>()};
-          error = "`" + path[0] + "." + path[1] + "` is " + (it == from.end() ? "missing from " : "not a number in ") + where;
+          const nlohmann::ordered_json* v = ir::valueAtKeys(from, llvm::ArrayRef<std::string>(path).drop_front(1));
+          if (v && v->is_number()) return Value{v->get<double>()};
+          error = "`" + written + "` is " + (v ? "not a number in " : "missing from ") + where;
         } else {
-          error = "`" + path[0] + "." + path[1] + "` cannot be read: " + where + " holds no metrics";
+          error = "`" + written + "` cannot be read: " + where + " holds no metrics";
         }
         return std::nullopt;
       }
@@ -1108,8 +1117,7 @@ class Runner : public Executor {
       if (!t.is_object()) return;
       if (auto p = t.find("path"); p != t.end() && p->is_array() && !p->empty()) {
         std::vector<std::string> segments = p->get<std::vector<std::string>>();
-        std::string e, name;
-        for (const std::string& s : segments) name += (name.empty() ? "" : ".") + s;
+        std::string e, name = ir::keyPathText(segments);
         if (segments[0] == "value") return;
         if (std::optional<Value> v = context.path(segments, e)) parts.push_back(name + " = " + v->describe());
         return;
@@ -1138,6 +1146,34 @@ class Runner : public Executor {
     for (const std::string& p : parts)
       if (seen.insert(p).second) out += (out.empty() ? ", with " : ", ") + p;
     return out;
+  }
+
+  // `when` (runtime/condition.h): true when the node goes on; otherwise it
+  // has been recorded skipped (condition false) or failed (not evaluable).
+  bool conditionHolds(size_t i, const ir::Node& n) {
+    TestStatusLookup testStatus = [&](const std::string& id) -> std::optional<std::string> {
+      for (const ProgressLine& line : progress_.lines())
+        if (line.node == id) return line.status;
+      // A CI job: the test ran in an earlier job, whose result is an artifact;
+      // it counts only for the model or data this job has (runtime/ci_evidence.h).
+      if (o_.node.empty() || o_.artifactsDir.empty()) return std::nullopt;
+      const ir::Node* test = g_.find(id);
+      std::string error;
+      std::optional<NodeResult> result = readNodeResult(o_.artifactsDir, id, error);
+      if (!test || !result || result->artifact != judgedArtifact(g_, *test, g_.root)) return std::nullopt;
+      return result->status;
+    };
+    std::string error;
+    std::optional<ConditionResult> result = evaluateWhen(g_, n, g_.root, testStatus, error);
+    if (!result) {
+      immediate(i, false, "cannot evaluate `when = " + n.when.source + "`: " + error);
+      return false;
+    }
+    if (result->holds) return true;
+    record(i, "skipped", "condition false: " + n.when.source + result->values, 0, nullptr);
+    conditionFalse_.insert(i);
+    done_.emplace_back(i, true);
+    return false;
   }
 
   void immediate(size_t i, bool ok, const std::string& why, const char* status = "failed") {
@@ -1198,6 +1234,7 @@ class Runner : public Executor {
   std::set<std::string> abConcluded_;                       // ab deploys whose test this run concluded
   bool blockingFailed_ = false;
   bool monitorFailed_ = false;
+  std::set<size_t> conditionFalse_;  // nodes skipped by their own false `when`
 };
 
 // --node --artifacts: the outputs of the node's producers, from
@@ -1205,11 +1242,18 @@ class Runner : public Executor {
 // must be there (a copy in the checkout is never taken for it), reached and
 // written without following a link (runtime/artifacts.h).
 bool restoreArtifacts(const ir::PipelineGraph& g, const ir::Node& n, const RunOptions& o, const std::string& root,
-                      std::string& error) {
+                      std::string& skippedBecause, std::string& error) {
   ByteBudget budget{o.maxArtifactBytes, 0};
   for (const std::string& up : upstream(n)) {
     const ir::Node* producer = g.find(up);
     if (!producer) continue;
+    // A producer its condition skipped wrote nothing: this node is skipped too.
+    std::string ignored;
+    if (std::optional<NodeResult> r = readNodeResult(o.artifactsDir, up, ignored);
+        r && r->status == "skipped" && r->why.find("condition false") != std::string::npos) {
+      skippedBecause = "`" + up + "` was skipped (condition false)";
+      return true;
+    }
     for (const auto& [name, path] : producer->outputs) {
       if (!safeRelative(path)) {
         error = "output `" + path + "` of `" + up + "` is not a relative path inside the project: it cannot be an artifact";
@@ -1500,8 +1544,9 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
     if (r.quotaCpu || r.quotaMemoryBytes || r.quotaGpu) options.quotas[r.name] = {r.quotaCpu, r.quotaMemoryBytes, r.quotaGpu};
 
   // --node: the node is last in `order` (whatever else runs is upstream of it).
+  std::string skippedBecause;
   if (!o.node.empty() && !o.artifactsDir.empty() && !o.dryRun && !order.empty())
-    if (!restoreArtifacts(g, *order.back(), o, root, error)) {
+    if (!restoreArtifacts(g, *order.back(), o, root, skippedBecause, error)) {
       std::fprintf(o.err, "mlopsc: error: %s\n", error.c_str());
       return RunStatus::Usage;
     }
@@ -1509,7 +1554,9 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   bool terminal = ::isatty(::fileno(o.out)) && term && std::string(term) != "dumb";
   Progress progress(o.out, o.err, order.size(), terminal, o.statusOnly);
   Runner runner(g, o, order, record, state.local ? &state.cache() : nullptr, run, logDir, progress, registry.get());
-  std::vector<TaskResult> results = schedule(tasks, options, runner);
+  std::vector<TaskResult> results;
+  if (skippedBecause.empty()) results = schedule(tasks, options, runner);
+  else results.assign(tasks.size(), TaskResult{Outcome::Skipped, skippedBecause, true});
   bool failed = false;
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].outcome == Outcome::Failed && !runner.waitingGates().count(order[i]->id)) failed = true;
@@ -1517,7 +1564,7 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
     // Downstream of a gate waiting for approvals is waiting too, not broken.
     for (const std::string& gate : runner.waitingGates())
       if (reason == "`" + gate + "` failed") reason = "`" + gate + "` is waiting for approvals";
-    if (results[i].outcome == Outcome::Skipped) runner.skipped(i, "skipped", reason);
+    if (results[i].outcome == Outcome::Skipped && !runner.skippedByCondition(i)) runner.skipped(i, "skipped", reason);
     if (results[i].outcome == Outcome::NotStarted) runner.skipped(i, "not started", reason);
   }
   runner.finish();
@@ -1526,17 +1573,21 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   if (record && !o.dryRun)
     record->finishRun(run, interrupted ? "interrupted" : failed ? "failed" : waiting ? "waiting" : "succeeded");
 
-  size_t ran = 0, cached = 0, bad = 0;
+  size_t ran = 0, cached = 0, bad = 0, notNeeded = 0;
   for (const ProgressLine& l : progress.lines()) {
     ran += l.status == "ran" || l.status == "would run" || l.status == "rolled out";
     cached += upToDateStatus(l.status);
-    bad += l.status == "failed" || (l.status == "skipped" && l.why.find("waiting") == std::string::npos) ||
+    bool byCondition = l.status == "skipped" && l.why.find("condition false") != std::string::npos;
+    notNeeded += byCondition;
+    bad += l.status == "failed" ||
+           (l.status == "skipped" && !byCondition && l.why.find("waiting") == std::string::npos) ||
            l.status == "not started";
   }
   std::string verdict = std::string(o.statusOnly ? "status" : o.dryRun ? "dry run" : interrupted ? (interruptSignal() ? std::string("run interrupted by ") + interruptName() : "run stopped: " + stopWhy()) : failed ? "run failed" : waiting ? "run waiting for approvals"
                                                                                           : "run succeeded") +
                         ": " + std::to_string(ran) + (o.dryRun ? " would run" : " ran") + ", " + std::to_string(cached) +
                         " up to date, " + std::to_string(bad) + " failed or skipped";
+  if (notNeeded) verdict += ", " + std::to_string(notNeeded) + " skipped (condition false)";
   if (waiting) verdict += ", " + std::to_string(runner.waitingGates().size()) + " gate(s) waiting";
   if (!o.dryRun) verdict += "; logs in " + logDir;
   progress.summary(verdict);

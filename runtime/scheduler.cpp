@@ -51,7 +51,7 @@ std::vector<TaskResult> schedule(const std::vector<Task>& tasks, const Scheduler
   const unsigned jobs = options.jobs ? options.jobs : 1;
 
   // Marks everything downstream of `failed` skipped.
-  auto skipDownstream = [&](size_t failed) {
+  auto skipDownstream = [&](size_t failed, bool byCondition) {
     std::vector<size_t> stack = dependents[failed];
     while (!stack.empty()) {
       size_t t = stack.back();
@@ -59,7 +59,8 @@ std::vector<TaskResult> schedule(const std::vector<Task>& tasks, const Scheduler
       if (done[t]) continue;
       done[t] = true;
       ready.erase(t);
-      results[t] = {Outcome::Skipped, "`" + tasks[failed].id + "` failed"};
+      results[t] = byCondition ? TaskResult{Outcome::Skipped, "`" + tasks[failed].id + "` was skipped (condition false)", true}
+                               : TaskResult{Outcome::Skipped, "`" + tasks[failed].id + "` failed"};
       for (size_t d : dependents[t]) stack.push_back(d);
     }
   };
@@ -124,13 +125,16 @@ std::vector<TaskResult> schedule(const std::vector<Task>& tasks, const Scheduler
     }
     release(index);
     done[index] = true;
-    if (event.ok) {
+    if (event.ok && event.conditionFalse) {
+      results[index] = {Outcome::Skipped, "condition false", true};
+      skipDownstream(index, true);
+    } else if (event.ok) {
       results[index] = {Outcome::Succeeded, ""};
       for (size_t d : dependents[index])
         if (--waitingOn[d] == 0 && !done[d]) ready.insert(d);
     } else {
       results[index] = {Outcome::Failed, ""};
-      skipDownstream(index);
+      skipDownstream(index, false);
       if (options.failFast && stoppedBy.empty()) stoppedBy = tasks[index].id;
     }
   }

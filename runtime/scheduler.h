@@ -50,6 +50,9 @@ struct TaskEvent {
   Kind kind = Finished;
   size_t index = 0;
   bool ok = false;
+  // Finished without running: its `when` condition is false. Everything
+  // downstream is skipped too, and none of it is a failure.
+  bool conditionFalse = false;
 };
 
 class Executor {
@@ -69,6 +72,8 @@ enum class Outcome { Succeeded, Failed, Skipped, NotStarted };
 struct TaskResult {
   Outcome outcome = Outcome::NotStarted;
   std::string reason;  // for Skipped: "`step:a` failed"; for NotStarted: "stopped after `step:a` failed (--fail-fast)"
+  // Skipped because of a false condition (its own, or upstream): not a failure.
+  bool byCondition = false;
 };
 
 // Runs every task through `executor`; tasks must be in topological order

@@ -23,6 +23,33 @@ llvm::StringRef spelling(BinaryOp op) {
   return "?";
 }
 
+bool keyPath(const Expr* e, llvm::SmallVectorImpl<llvm::StringRef>& keys, const Expr** badKey) {
+  if (!e || e->parenthesized) return false;
+  switch (e->kind()) {
+    case ExprKind::Path:
+      for (const Name& n : llvm::cast<PathExpr>(e)->segments) keys.push_back(n.text);
+      return true;
+    case ExprKind::Member: {
+      auto* m = llvm::cast<MemberExpr>(e);
+      if (!keyPath(m->base, keys, badKey)) return false;
+      keys.push_back(m->member.text);
+      return true;
+    }
+    case ExprKind::Index: {
+      auto* x = llvm::cast<IndexExpr>(e);
+      if (!keyPath(x->base, keys, badKey)) return false;
+      auto* key = llvm::dyn_cast<StringExpr>(x->key);
+      if (!key || key->parenthesized) {
+        if (badKey) *badKey = x->key;
+        return false;
+      }
+      keys.push_back(key->value);
+      return true;
+    }
+    default: return false;
+  }
+}
+
 bool isComparison(BinaryOp op) {
   switch (op) {
     case BinaryOp::Eq: case BinaryOp::Ne: case BinaryOp::Lt: case BinaryOp::Le:

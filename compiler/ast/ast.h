@@ -6,6 +6,7 @@
 #pragma once
 
 #include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Casting.h>
 #include <llvm/Support/SMLoc.h>
@@ -34,6 +35,7 @@ enum class ExprKind : uint8_t {
   Unary,       // -x, not x
   Binary,      // a + b, a and b, a < b, a in [..]
   Member,      // (expr).name where expr is not a plain path
+  Index,       // metrics["roc-auc"]
 };
 
 class Expr {
@@ -167,6 +169,23 @@ class MemberExpr : public Expr {
   static bool classof(const Expr* e) { return e->kind() == ExprKind::Member; }
 };
 
+// base[key]: a name that is not an identifier (`metrics["roc-auc"]`). Sema
+// accepts only a string literal as the key.
+class IndexExpr : public Expr {
+ public:
+  IndexExpr() : Expr(ExprKind::Index) {}
+  Expr* base = nullptr;
+  Expr* key = nullptr;
+  llvm::SMRange bracketRange;  // from `[` to `]`
+  static bool classof(const Expr* e) { return e->kind() == ExprKind::Index; }
+};
+
+// The keys of a name written with `.name` and `["key"]` parts:
+// `metrics["roc-auc"].test` gives {metrics, roc-auc, test}. False when a part
+// is something else (a call, a parenthesised expression, an index that is not
+// a string literal: then *badKey points at that index's key).
+bool keyPath(const Expr* e, llvm::SmallVectorImpl<llvm::StringRef>& keys, const Expr** badKey = nullptr);
+
 // ------------------------------------------------------------------ block members
 
 enum class MemberKind : uint8_t {
@@ -228,7 +247,8 @@ class ColumnMember : public Member {
  public:
   ColumnMember() : Member(MemberKind::Column) {}
   TypeRef* type = nullptr;
-  Expr* constraint = nullptr;  // where ...
+  Expr* defaultValue = nullptr;  // = value: a typed parameter's default (only inside `params`)
+  Expr* constraint = nullptr;    // where ...
   static bool classof(const Member* m) { return m->kind() == MemberKind::Column; }
 };
 

@@ -104,6 +104,13 @@ class Cloner {
         n->member = name(n->member);
         return n;
       }
+      case ExprKind::Index: {
+        auto* n = copy(*llvm::cast<IndexExpr>(e));
+        n->base = expr(n->base);
+        n->key = expr(n->key);
+        n->bracketRange = range(n->bracketRange);
+        return n;
+      }
     }
     return nullptr;
   }
@@ -142,6 +149,7 @@ class Cloner {
       case MemberKind::Column: {
         auto* n = copy(*llvm::cast<ColumnMember>(m));
         n->type = type(n->type);
+        n->defaultValue = expr(n->defaultValue);
         n->constraint = expr(n->constraint);
         out = n;
         break;

@@ -137,6 +137,7 @@ class Dumper {
         type(c.type);
         range(m.range);
         os_ << '\n';
+        if (c.defaultValue) labeled("default", c.defaultValue, depth + 1);
         if (c.constraint) labeled("where", c.constraint, depth + 1);
         break;
       }
@@ -252,6 +253,15 @@ class Dumper {
         range(e->range);
         os_ << '\n';
         expr(m->base, depth + 1);
+        return;
+      }
+      case ExprKind::Index: {
+        auto* x = llvm::cast<IndexExpr>(e);
+        os_ << "Index";
+        range(e->range);
+        os_ << '\n';
+        expr(x->base, depth + 1);
+        expr(x->key, depth + 1);
         return;
       }
     }

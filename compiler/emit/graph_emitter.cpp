@@ -166,6 +166,7 @@ std::vector<std::string> labelLines(const Node& n) {
       if (!n.alert.empty()) add(oneLine("alert " + join(shortNames(n.alert), ", ")));
       break;
   }
+  if (!n.when.empty()) add(oneLine("when " + n.when.source, 40));
   return lines;
 }
 
@@ -218,6 +219,7 @@ EdgeStyle edgeStyle(const std::string& kind) {
   if (kind == "after") return {"#b91c1c", "bold", "normal"};
   if (kind == "deploys") return {"#6d28d9", "solid", "normal"};
   if (kind == "monitors") return {"#0e7490", "dotted", "normal"};
+  if (kind == "condition") return {"#b45309", "dashed", "diamond"};  // a `when` reads the node
   return {"#334155", "solid", "normal"};
 }
 

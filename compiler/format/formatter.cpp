@@ -342,7 +342,10 @@ class Printer {
         l.aligns = true;
         l.column = true;
         l.type = type(c.type);
-        if (c.constraint) l.tail = " where " + expr(c.constraint, level, at + 10 + static_cast<unsigned>(l.type.size()));
+        if (c.defaultValue) l.tail = " = " + expr(c.defaultValue, level, at + 6 + static_cast<unsigned>(l.type.size()));
+        if (c.constraint)
+          l.tail += " where " + expr(c.constraint, level,
+                                     at + 10 + static_cast<unsigned>(l.type.size() + l.tail.size()));
         break;
       }
     }
@@ -428,6 +431,11 @@ class Printer {
         auto* m = llvm::cast<MemberExpr>(e);
         return expr(m->base, level, column) + "." + m->member.text.str();
       }
+      case ExprKind::Index: {
+        auto* x = llvm::cast<IndexExpr>(e);
+        std::string base = expr(x->base, level, column);
+        return base + "[" + expr(x->key, level, column + static_cast<unsigned>(base.size()) + 1) + "]";
+      }
     }
     return "";
   }
@@ -507,6 +515,10 @@ class Printer {
         auto* m = llvm::cast<MemberExpr>(e);
         return add(flat(m->base), 1 + m->member.text.size());
       }
+      case ExprKind::Index: {
+        auto* x = llvm::cast<IndexExpr>(e);
+        return add(add(flat(x->base), 2), flat(x->key));
+      }
     }
     return std::nullopt;
   }
@@ -549,8 +561,9 @@ class Printer {
       }
       case MemberKind::Column: {
         auto& c = llvm::cast<ColumnMember>(m);
-        size_t w = name + 3 + type(c.type).size();
-        return c.constraint ? add(w + 7, flat(c.constraint)) : std::optional<size_t>(w);
+        std::optional<size_t> w = name + 3 + type(c.type).size();
+        if (c.defaultValue) w = add(add(w, 3), flat(c.defaultValue));
+        return c.constraint ? add(add(w, 7), flat(c.constraint)) : w;
       }
     }
     return std::nullopt;

@@ -11,6 +11,8 @@
 #include <llvm/Support/Path.h>
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 #include <tuple>
 #include <queue>
 #include <unordered_map>
@@ -83,9 +85,16 @@ json tree(const Expr* e) {
       auto* b = llvm::cast<BinaryExpr>(e);
       return {{"op", spelling(b->op).str()}, {"args", json::array({tree(b->lhs), tree(b->rhs)})}};
     }
-    case ExprKind::Member: {
-      auto* m = llvm::cast<MemberExpr>(e);
-      return {{"member", m->member.text.str()}, {"of", tree(m->base)}};
+    case ExprKind::Member: case ExprKind::Index: {
+      // `metrics["roc-auc"].test`: one path, each key as written.
+      llvm::SmallVector<llvm::StringRef, 4> keys;
+      if (keyPath(e, keys)) {
+        json segments = json::array();
+        for (llvm::StringRef k : keys) segments.push_back(k.str());
+        return {{"path", segments}};
+      }
+      if (auto* m = llvm::dyn_cast<MemberExpr>(e)) return {{"member", m->member.text.str()}, {"of", tree(m->base)}};
+      return nullptr;  // sema refused it
     }
     default: return nullptr;
   }
@@ -171,6 +180,7 @@ class Builder {
     if (why == "deployed model") return "deploys";
     if (why == "gate") return "after";
     if (why == "monitored deploy") return "monitors";
+    if (why == "condition") return "condition";
     return why.str();
   }
 
@@ -444,7 +454,29 @@ class Builder {
         break;
       }
     }
+    if (takesCondition(kind)) condition(s, prop("when"), n);
     return n;
+  }
+
+  // `when`: the expression with each path's first name, a node the condition
+  // reads, replaced by its id (the runtime finds the node without scopes).
+  void condition(const sema::Symbol& s, const Expr* e, Node& n) {
+    if (!e) return;
+    n.when = lowerExpression(e);
+    std::function<void(json&)> walk = [&](json& t) {
+      if (!t.is_object()) return;
+      if (auto p = t.find("path"); p != t.end() && p->is_array() && !p->empty() && (*p)[0].is_string())
+        if (const sema::Symbol* read = p_.lookup((*p)[0].get<std::string>()))
+          if (read->kind == sema::SymbolKind::Model || read->kind == sema::SymbolKind::Test) (*p)[0] = id(read);
+      if (auto a = t.find("args"); a != t.end() && a->is_array())
+        for (json& x : *a) walk(x);
+    };
+    walk(n.when.tree);
+    for (const sema::Edge& edge : p_.edges)
+      if (edge.to == &s && std::string_view(edge.why) == "condition") {
+        std::string from = id(edge.from);
+        if (std::find(n.whenReads.begin(), n.whenReads.end(), from) == n.whenReads.end()) n.whenReads.push_back(from);
+      }
   }
 
   // A `uses` test: the check's expectation, its arguments with defaults.

@@ -239,6 +239,10 @@ Node node(const At& a) {
       break;
     }
   }
+  if (takesCondition(n.kind)) {
+    if (!a["when"].value.is_null()) n.when = expression(a["when"]);
+    n.whenReads = a["when_reads"].strings();
+  }
   return n;
 }
 

@@ -204,10 +204,19 @@ void node(JsonWriter& w, const Node& n) {
       break;
     }
   }
+  if (takesCondition(n.kind)) {
+    expression(w, "when", n.when);
+    w.stringArray("when_reads", n.whenReads);
+  }
   w.endObject();
 }
 
 }  // namespace
+
+bool takesCondition(NodeKind kind) {
+  return kind == NodeKind::Step || kind == NodeKind::Model || kind == NodeKind::Test || kind == NodeKind::Gate ||
+         kind == NodeKind::Deploy;
+}
 
 const char* nodeKindName(NodeKind kind) {
   switch (kind) {

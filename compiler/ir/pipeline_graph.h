@@ -20,7 +20,7 @@
 namespace mlops::ir {
 
 // 2: steps and models carry `code`; 3: `signers` (docs/ir.md section 9).
-inline constexpr int kIrVersion = 3;
+inline constexpr int kIrVersion = 4;
 
 struct Location {
   std::string file;  // as given to the compiler (root) or resolved (imports)
@@ -151,11 +151,20 @@ struct Node {
   std::optional<double> everySeconds;  // the shortest `every` of its expects
   llvm::SMRange everyRange;            // that `every` value (not serialised)
   std::vector<std::string> alert;
+  // step, model, test, gate, deploy: `when` (docs/language.md 6.5). Its
+  // paths start with the id of the node they read (`model:train`, then
+  // `metrics` and the keys; `test:t`, then `passed`); those nodes are
+  // `whenReads`, upstream of this one.
+  Expression when;
+  std::vector<std::string> whenReads;
 };
+
+// Whether a node of this kind may carry a `when`.
+bool takesCondition(NodeKind kind);
 
 struct Edge {
   std::string from, to;
-  std::string kind;  // input | test | gate-model | requires | deploys | after | monitors
+  std::string kind;  // input | test | gate-model | requires | deploys | after | monitors | condition
 };
 
 struct Trigger {

@@ -163,6 +163,10 @@ class Finder {
         break;
       }
       case ast::ExprKind::Member: expr(llvm::cast<ast::MemberExpr>(e)->base, nullptr); break;
+      case ast::ExprKind::Index:
+        expr(llvm::cast<ast::IndexExpr>(e)->base, nullptr);
+        expr(llvm::cast<ast::IndexExpr>(e)->key, nullptr);
+        break;
       case ast::ExprKind::String:
         if (spec && spec->name == "members" && found.decl && found.decl->kind() == ast::DeclKind::Role) {
           hit(Occurrence::Kind::MemberAddress, e->range);

@@ -5,6 +5,7 @@
 // by its column; check bodies read their parameters. Conditions must be
 // bool, comparisons compare like with like and never chain (E0303).
 #include "diag/suggest.h"
+#include "ir/metric_path.h"
 #include "sema/pass.h"
 
 #include <llvm/ADT/StringMap.h>
@@ -68,8 +69,15 @@ struct Scope {
   Type value = Type::Unknown;            // `value` in a schema constraint
   bool hasValue = false;
   llvm::StringMap<Type> variables;       // check parameters
+  Symbol* condition = nullptr;           // `when` of this node: reads other nodes' results
   std::string hint;                      // what may be used here
 };
+
+// The declarations a `when` may be written in.
+bool takesCondition(DeclKind k) {
+  return k == DeclKind::Step || k == DeclKind::Model || k == DeclKind::Test || k == DeclKind::Gate ||
+         k == DeclKind::Deploy;
+}
 
 std::string dotted(const PathExpr* p) {
   std::string out;
@@ -141,6 +149,12 @@ class ExpressionsPass : public Pass {
         if (c->value && !literal)
           program_->diags().report(c->value->range, diag::kinds::ExpressionType,
                                    "a kpi target is a literal number or percentage, e.g. `target >= 30%`");
+      } else if (auto* w = llvm::dyn_cast<PropertyMember>(m);
+                 w && w->name.text == "when" && w->value && takesCondition(decl->kind())) {
+        Scope when;
+        when.condition = program_->symbolOf.lookup(decl);
+        when.hint = "a condition reads `MODEL.metrics.NAME` of a model and `TEST.passed` of a test";
+        if (when.condition) expectCondition(w->value, when);
       } else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m); n && n->name.text == "schema") {
         for (const Member* colMember : n->body->members) {
           auto* col = llvm::dyn_cast<ColumnMember>(colMember);
@@ -196,11 +210,25 @@ class ExpressionsPass : public Pass {
         return t == Type::Unknown ? Type::Unknown : t;
       }
       case ExprKind::Binary: return binaryType(llvm::cast<BinaryExpr>(e), scope);
-      case ExprKind::Member: {
-        auto* m = llvm::cast<MemberExpr>(e);
-        Type base = typeOf(m->base, scope);
-        diags.report(m->member.range, diag::kinds::ExpressionType,
-                     typeName(base).str() + " has no member `" + m->member.text.str() + "`");
+      case ExprKind::Member: case ExprKind::Index: {
+        llvm::SmallVector<llvm::StringRef, 4> keys;
+        const Expr* badKey = nullptr;
+        if (keyPath(e, keys, &badKey)) return keyedType(e, keys, scope);
+        if (badKey) {
+          diags.report(badKey->range, diag::kinds::ExpressionType,
+                       "expected a string literal as the key, e.g. `metrics[\"roc-auc\"]`");
+          return Type::Unknown;
+        }
+        if (auto* m = llvm::dyn_cast<MemberExpr>(e)) {
+          Type base = typeOf(m->base, scope);
+          diags.report(m->member.range, diag::kinds::ExpressionType,
+                       typeName(base).str() + " has no member `" + m->member.text.str() + "`");
+          return Type::Unknown;
+        }
+        auto* x = llvm::cast<IndexExpr>(e);
+        Type base = typeOf(x->base, scope);
+        diags.report(x->bracketRange, diag::kinds::ExpressionType,
+                     "cannot index " + typeName(base).str() + ": only `metrics`, `baseline` and `live` take `[\"key\"]`");
         return Type::Unknown;
       }
       case ExprKind::Quorum: case ExprKind::ValueBlock:
@@ -226,33 +254,56 @@ class ExpressionsPass : public Pass {
   }
 
   Type pathType(const PathExpr* p, const Scope& scope) {
+    llvm::SmallVector<llvm::StringRef, 4> keys;
+    for (const Name& n : p->segments) keys.push_back(n.text);
+    return keyedType(p, keys, scope);
+  }
+
+  // A name read with `.key` and `["key"]` parts: a metric (nested to any
+  // depth: `metrics.roc_auc.test`), a variable, `value`, or a data function
+  // named without its call.
+  Type keyedType(const Expr* p, llvm::ArrayRef<llvm::StringRef> keys, const Scope& scope) {
     auto& diags = program_->diags();
-    llvm::StringRef root = p->segments[0].text;
-    size_t n = p->segments.size();
+    llvm::StringRef root = keys[0];
+    size_t n = keys.size();
+    std::string written = ir::keyPathText(keys);
+    llvm::SMRange rootRange = rootRangeOf(p);
     if ((root == "metrics" || root == "baseline") && scope.metrics) {
       if (scope.model && !Program::property(scope.model->decl, "metrics")) {
         diags.report(p->range, diag::kinds::ExpressionType,
-                     "model `" + scope.model->name.str() + "` declares no metrics output to read `" + dotted(p) +
+                     "model `" + scope.model->name.str() + "` declares no metrics output to read `" + written +
                          "` from")
             .note(scope.model->decl->name.range, "add `metrics = outputs.NAME` to the model");
         return Type::Unknown;
       }
-      if (n == 2) return Type::Number;
-      diags.report(p->range, diag::kinds::ExpressionType, "expected `" + root.str() + ".NAME`, found `" + dotted(p) + "`");
+      if (n >= 2) return Type::Number;
+      diags.report(p->range, diag::kinds::ExpressionType, "expected `" + root.str() + ".NAME`, found `" + written + "`")
+          .note("name a metric: `" + root.str() + ".auc`, `" + root.str() + ".roc_auc.test` or `" + root.str() +
+                "[\"roc-auc\"]`");
       return Type::Unknown;
     }
     if (root == "live" && scope.live) {
-      if (n == 2) return Type::Number;
-      diags.report(p->range, diag::kinds::ExpressionType, "expected `live.NAME`, found `" + dotted(p) + "`");
+      if (n >= 2) return Type::Number;
+      diags.report(p->range, diag::kinds::ExpressionType, "expected `live.NAME`, found `" + written + "`");
       return Type::Unknown;
     }
+    if (scope.condition)
+      if (std::optional<Type> t = conditionRead(p, keys, scope)) return *t;
+    if (!llvm::isa<PathExpr>(p)) {
+      // `value["x"]`, `rows.x`: only metrics have keys.
+      auto d = diags.report(p->range, diag::kinds::ExpressionType, "`" + written + "` has no keys to read");
+      if (!scope.hint.empty()) d.note(scope.hint);
+      return Type::Unknown;
+    }
+    auto* path = llvm::cast<PathExpr>(p);
     if (root == "value" && scope.hasValue && n == 1) return scope.value;
     if (n == 1) {
       auto it = scope.variables.find(root);
       if (it != scope.variables.end()) return it->second;
     }
-    if (scope.data && dataFunctions().count(dotted(p))) {
-      diags.report(p->range, diag::kinds::ExpressionType, "`" + dotted(p) + "` is a function: call it, `" + dotted(p) + "(...)`");
+    if (scope.data && dataFunctions().count(dotted(path))) {
+      diags.report(p->range, diag::kinds::ExpressionType,
+                   "`" + dotted(path) + "` is a function: call it, `" + dotted(path) + "(...)`");
       return Type::Unknown;
     }
     std::vector<llvm::StringRef> known;
@@ -260,10 +311,79 @@ class ExpressionsPass : public Pass {
     if (scope.live) known.push_back("live");
     if (scope.hasValue) known.push_back("value");
     for (const auto& v : scope.variables) known.push_back(v.first());
-    auto d = diags.report(p->segments[0].range, diag::kinds::UndefinedName, root);
-    if (auto s = diag::closestMatch(program_->diags(), root, known)) d.note("did you mean `" + *s + "`?").fixit(p->segments[0].range, *s);
+    auto d = diags.report(rootRange, diag::kinds::UndefinedName, root);
+    if (auto s = diag::closestMatch(program_->diags(), root, known)) d.note("did you mean `" + *s + "`?").fixit(rootRange, *s);
     if (!scope.hint.empty()) d.note(scope.hint);
     return Type::Unknown;
+  }
+
+  // A `when` reading another node: `MODEL.metrics.KEY…` (a number from the
+  // model's metrics output) or `TEST.passed` (whether the test passed). The
+  // node read becomes upstream of the condition's node (a `condition` edge).
+  // None when the root names no node, so the caller reports it undefined.
+  std::optional<Type> conditionRead(const Expr* p, llvm::ArrayRef<llvm::StringRef> keys, const Scope& scope) {
+    auto& diags = program_->diags();
+    Symbol* read = program_->lookup(keys[0]);
+    if (!read || (read->kind != SymbolKind::Model && read->kind != SymbolKind::Test)) {
+      if (read && (read->kind == SymbolKind::Step || read->kind == SymbolKind::Data || read->kind == SymbolKind::Gate ||
+                   read->kind == SymbolKind::Deploy)) {
+        diags.report(p->range, diag::kinds::ExpressionType,
+                     "a condition cannot read " + kindName(read->kind).str() + " `" + keys[0].str() + "`")
+            .note(scope.hint);
+        return Type::Unknown;
+      }
+      return std::nullopt;
+    }
+    std::string written = ir::keyPathText(keys);
+    if (read == scope.condition) {
+      diags.report(p->range, diag::kinds::ExpressionType,
+                   "a condition cannot read its own node: `" + written + "` is decided before `" + keys[0].str() +
+                       "` runs");
+      return Type::Unknown;
+    }
+    Type type = Type::Unknown;
+    if (read->kind == SymbolKind::Model) {
+      if (keys.size() < 3 || keys[1] != "metrics") {
+        diags.report(p->range, diag::kinds::ExpressionType,
+                     "expected `" + keys[0].str() + ".metrics.NAME`, found `" + written + "`")
+            .note("a condition reads a model's metrics, e.g. `" + keys[0].str() + ".metrics.auc`");
+        return Type::Unknown;
+      }
+      if (!Program::property(read->decl, "metrics")) {
+        diags.report(p->range, diag::kinds::ExpressionType,
+                     "model `" + keys[0].str() + "` declares no metrics output to read `" + written + "` from")
+            .note(read->decl->name.range, "add `metrics = outputs.NAME` to the model");
+        return Type::Unknown;
+      }
+      type = Type::Number;
+    } else {
+      if (keys.size() != 2 || keys[1] != "passed") {
+        diags.report(p->range, diag::kinds::ExpressionType,
+                     "expected `" + keys[0].str() + ".passed`, found `" + written + "`")
+            .note("a condition reads whether a test passed: `" + keys[0].str() + ".passed`");
+        return Type::Unknown;
+      }
+      type = Type::Bool;
+    }
+    program_->edges.push_back({read, scope.condition, p->range, "condition"});
+    // A reference like any other: the node counts as used (W0601), and the
+    // editor finds, renames and hovers it here.
+    const Expr* root = p;
+    while (!llvm::isa<PathExpr>(root)) root = llvm::isa<MemberExpr>(root) ? llvm::cast<MemberExpr>(root)->base
+                                                                           : llvm::cast<IndexExpr>(root)->base;
+    program_->references[root] = Reference{read, {}, {}};
+    return type;
+  }
+
+  // The range of the first name of a key path.
+  static llvm::SMRange rootRangeOf(const Expr* e) {
+    while (e) {
+      if (auto* p = llvm::dyn_cast<PathExpr>(e)) return p->segments[0].range;
+      if (auto* m = llvm::dyn_cast<MemberExpr>(e)) e = m->base;
+      else if (auto* x = llvm::dyn_cast<IndexExpr>(e)) e = x->base;
+      else break;
+    }
+    return e ? e->range : llvm::SMRange();
   }
 
   Type callType(const CallExpr* c, const Scope& scope) {

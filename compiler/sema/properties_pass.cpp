@@ -186,6 +186,7 @@ class PropertiesPass : public Pass {
                                  describeValue(p->value))
             .note("write `" + m->name.text.str() + " >= VALUE` (or <, <=, >, ==, !=)");
         return;
+      case TypeKind::Condition: return;  // typed by the expressions pass
       default: checkValue(p->value, type, m->name.text, m);
     }
   }
@@ -369,6 +370,7 @@ class PropertiesPass : public Pass {
         if (llvm::isa<CallExpr>(value) || llvm::isa<ValueBlockExpr>(value) || llvm::isa<QuorumExpr>(value)) bad();
         return;
       case TypeKind::Block: case TypeKind::Map: case TypeKind::Columns: case TypeKind::Comparison:
+      case TypeKind::Condition:
         bad();
         return;
     }

@@ -34,6 +34,7 @@ struct Tables {
   TypeSpec name{TypeKind::Name};
   TypeSpec outputRef{TypeKind::OutputRef};
   TypeSpec comparison{TypeKind::Comparison};
+  TypeSpec condition{TypeKind::Condition};
   TypeSpec columns{TypeKind::Columns};
   TypeSpec riskTier{TypeKind::Enum, 0, {"low", "medium", "high"}};
   TypeSpec format{TypeKind::Enum, 0, {"csv", "parquet", "json", "table"}};
@@ -149,7 +150,8 @@ struct Tables {
       {"secrets", &names, false, "environment secrets the command needs"},
       {"image", &string, false, "container image (default: project image)"},
       {"env", &stringMap, false, "extra environment variables"},
-      {"description", &string, false, "what the step does"}};
+      {"description", &string, false, "what the step does"},
+      {"when", &condition, false, "run only when this condition holds, e.g. `when = params.train.enabled`"}};
   BlockSchema step{"step", stepProps};
   BlockSchema model{"model", [this] {
                       std::vector<PropertySpec> props = stepProps;
@@ -162,14 +164,16 @@ struct Tables {
   BlockSchema test{"test",
                    {{"severity", &severity, false, "blocking (default) | warning"},
                     {"owner", &roleRef, false, "role accountable (default: the target's owner)"},
-                    {"description", &string, false, "what the test guards against"}},
+                    {"description", &string, false, "what the test guards against"},
+                    {"when", &condition, false, "evaluate only when this condition holds"}},
                    true};
   BlockSchema gate{"gate",
                    {{"require", &tests, true, "tests that must pass"},
                     {"approvals", &quorums, true, "roles that must approve: role or `N of role`"},
                     {"environment", &string, false, "deployment environment the gate protects"},
                     {"owner", &roleRef, false, "role accountable (default: the model's owner)"},
-                    {"description", &string, false, "what the gate protects"}}};
+                    {"description", &string, false, "what the gate protects"},
+                    {"when", &condition, false, "decide only when this condition holds"}}};
   BlockSchema deploy{"deploy",
                      {{"owner", &roleRef, false, "role that deploys (needs own_deploy)"},
                       {"model", &modelRef, true, "the model to deploy"},
@@ -182,7 +186,8 @@ struct Tables {
                       {"secrets", &names, false, "environment secrets the command needs"},
                       {"image", &string, false, "container image"},
                       {"env", &stringMap, false, "extra environment variables"},
-                      {"description", &string, false, "what the deployment is"}}};
+                      {"description", &string, false, "what the deployment is"},
+                      {"when", &condition, false, "deploy only when this condition holds, e.g. a challenger that beats the champion"}}};
   BlockSchema monitor{"monitor",
                       {{"source", &source, false, "where live metrics are read (`live.X`)"},
                        {"alert", &roles, false, "roles alerted when the expectation fails"},
@@ -274,6 +279,7 @@ std::string describeType(const TypeSpec& type) {
     case TypeKind::Name: return "a name";
     case TypeKind::Strategy: return "`rolling`, `canary { ... }`, `shadow { ... }` or `ab { ... }`";
     case TypeKind::Comparison: return "a comparison like `target >= 30%`";
+    case TypeKind::Condition: return "a condition like `when = train.metrics.auc > 0.8`";
     case TypeKind::Any: return "a value";
   }
   return "a value";

@@ -32,6 +32,7 @@ enum class TypeKind : uint8_t {
   Name,        // a bare identifier naming something outside the spec (secret, column)
   Strategy,    // rolling | canary { ... } | shadow { ... } | ab { ... }
   Comparison,  // target >= 30%
+  Condition,   // when = expr (an expression, typed by the expressions pass)
   Any,         // anything scalar (params)
 };
 

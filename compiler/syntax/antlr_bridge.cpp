@@ -38,9 +38,21 @@ const TypeTables& tables() {
         }
       }
     }
+    // WHEN is an IDENT retyped by ChunkTokenStream::reset; it reads back as one.
+    out.fromAntlr[P::WHEN] = TokenKind::Ident;
     return out;
   }();
   return t;
+}
+
+// `when =` starting a member: the IDENT is retyped WHEN so the member takes an
+// expression (grammar/MLOps.g4). After `(` or `,` it is a named call argument.
+bool startsWhenMember(const std::vector<Token>& tokens, size_t i, size_t begin, size_t end, llvm::StringRef text) {
+  const Token& t = tokens[i];
+  if (t.kind != TokenKind::Ident || text.substr(t.offset, t.length) != "when") return false;
+  if (i + 1 >= end || tokens[i + 1].kind != TokenKind::Assign) return false;
+  if (i > begin && (tokens[i - 1].kind == TokenKind::LParen || tokens[i - 1].kind == TokenKind::Comma)) return false;
+  return true;
 }
 
 bool isNameToken(TokenKind k) { return k == TokenKind::Ident || isKeyword(k); }
@@ -133,7 +145,9 @@ void ChunkTokenStream::reset(const std::vector<Token>& tokens, size_t begin, siz
     const Token& t = tokens[begin + i];
     antlr4::CommonToken& c = *pool_[i];
     bool eof = begin + i == end;
-    c.setType(eof ? antlr4::Token::EOF : antlrTokenType(t.kind));
+    c.setType(eof                                              ? antlr4::Token::EOF
+              : startsWhenMember(tokens, begin + i, begin, end, text_) ? static_cast<size_t>(P::WHEN)
+                                                                      : antlrTokenType(t.kind));
     c.setStartIndex(t.offset);
     c.setStopIndex(eof ? t.offset - 1 : t.offset + t.length - 1);
     c.setTokenIndex(i);

@@ -196,6 +196,13 @@ Member* AstBuilder::member(P::MemberContext* c) {
     e->range = rangeOf(c);
     return e;
   }
+  if (startType(c) == P::WHEN) {
+    auto* p = ctx_.make<PropertyMember>();
+    p->name = name(c->getStart());
+    p->value = expr(child<P::ExprContext>(c, 2));
+    p->range = rangeOf(c);
+    return p;
+  }
   auto* tail = child<P::MemberTailContext>(c, 1);
   if (!present(c->getStart())) return nullptr;
   Name n = name(c->getStart());
@@ -226,7 +233,8 @@ Member* AstBuilder::member(P::MemberContext* c) {
     case P::COLON: {
       auto* col = ctx_.make<ColumnMember>();
       col->type = typeName(child<P::TypeNameContext>(tail, 1));
-      col->constraint = expr(child<P::ExprContext>(tail, 3));
+      col->defaultValue = tail->value() ? value(tail->value()) : nullptr;
+      col->constraint = tail->expr() ? expr(tail->expr()) : nullptr;
       out = col;
       break;
     }
@@ -728,6 +736,26 @@ Expr* AstBuilder::postfix(P::PostfixContext* c) {
       unsigned deepest = out->depth;
       for (const Argument& a : args) deepest = std::max<unsigned>(deepest, a.value->depth);
       out = deepen(call, deepest);
+      if (!out) return nullptr;
+      i = j;
+    } else if (type == P::LBRACKET) {
+      closePath();
+      auto* e = i + 1 < children.size() ? dynamic_cast<P::ExprContext*>(children[i + 1]) : nullptr;
+      Expr* key = e ? expr(e) : nullptr;
+      size_t j = i + 1;
+      llvm::SMLoc end = out->range.End;
+      for (; j < children.size(); ++j)
+        if (auto* tt = dynamic_cast<TerminalNode*>(children[j]); tt && tt->getSymbol()->getType() == P::RBRACKET) {
+          if (present(tt->getSymbol())) end = loc(tt->getSymbol()->getStopIndex() + 1);
+          break;
+        }
+      if (!key) return nullptr;
+      auto* index = ctx_.make<IndexExpr>();
+      index->base = out;
+      index->key = key;
+      index->bracketRange = {loc(t->getSymbol()->getStartIndex()), end};
+      index->range = {out->range.Start, end};
+      out = deepen(index, std::max<unsigned>(out->depth, key->depth));
       if (!out) return nullptr;
       i = j;
     }

@@ -215,7 +215,7 @@ for spec in "$src"/examples/*/*.mlops; do
   pass "$name: out1/pipeline.json written"
   expect_eq "$(find out1 -name '*.tmp')" "" "$name: no temporary file left behind"
   expect_valid_json out1/pipeline.json "$name: pipeline.json"
-  expect_json out1/pipeline.json ir_version 3 "$name: ir_version"
+  expect_json out1/pipeline.json ir_version 4 "$name: ir_version"
 
   run build "$spec" -o out2 "${ci[@]}"
   expect_exit 0 "$name: second build"
@@ -244,14 +244,14 @@ for spec in "$src"/examples/*/*.mlops; do
   expect_eq "$(stat -c '%Y %i' out1/pipeline.json)" "$before" "$name: --check leaves the file alone"
 
   # An edited file: exit 1 with a unified diff, the file left as it was.
-  sed -i 's/"ir_version": 3,/"ir_version": 99,/' out1/pipeline.json
+  sed -i 's/"ir_version": 4,/"ir_version": 99,/' out1/pipeline.json
   cp out1/pipeline.json edited.json
   run build --check "$spec" -o out1 "${ci[@]}"
   expect_exit 1 "$name: --check after editing pipeline.json"
   expect_stdout_matches '^--- out1/pipeline\.json' "$name: --check prints the --- line of a unified diff"
   expect_stdout_matches '^\+\+\+ out1/pipeline\.json' "$name: --check prints the +++ line"
   expect_stdout_matches '^-  "ir_version": 99,$' "$name: the diff shows the edited line removed"
-  expect_stdout_matches '^\+  "ir_version": 3,$' "$name: the diff shows the generated line added"
+  expect_stdout_matches '^\+  "ir_version": 4,$' "$name: the diff shows the generated line added"
   expect_stderr_contains "out of date" "$name: --check says the files are out of date"
   if cmp -s out1/pipeline.json edited.json; then
     pass "$name: --check does not rewrite the edited file"

@@ -5,8 +5,9 @@
 // Checked besides crashes, leaks and sanitizer reports: no exception escapes;
 // a refused document has a message; in an accepted one every member, and a
 // name that is not there, gives either a number or a message that names
-// `live.NAME`.
+// the path as written (`live.NAME`, `live["a b"]`).
 #include "fuzz_check.h"
+#include "ir/metric_path.h"
 #include "runtime/live_metrics.h"
 
 #include <cstddef>
@@ -21,8 +22,8 @@ const char* const kTarget = "live_metrics_fuzzer";
 
 void lookUp(const mlops::runtime::LiveMetrics& live, const std::string& name) {
   std::string error;
-  if (live.value(name, error)) return;
-  if (error.find("`live." + name + "`") == std::string::npos)
+  if (live.value({name}, error)) return;
+  if (error.find("`" + mlops::ir::keyPathText(std::vector<std::string>{"live", name}) + "`") == std::string::npos)
     mlops::fuzz::fail(kTarget, "a failed look-up does not name the value", error.c_str());
 }
 

@@ -54,9 +54,9 @@ TEST_CASE("the reader says what is wrong and where", "[ir][reader]") {
   // A number no double holds (found by ir_reader_fuzzer): refused, not thrown.
   CHECK(refusal("{\"ir_version\": 1e999}") == ": not valid JSON: number overflow parsing '1e999'");
   CHECK(refusal("[]") == ": expected an object, found an array");
-  CHECK(refusal(edited(text, "\"ir_version\": 3", "\"ir_version\": 2")) ==
-        "/ir_version: unsupported ir_version 2: this mlopsc reads version 3 (rebuild pipeline.json with this mlopsc)");
-  CHECK(refusal(edited(text, "\"ir_version\": 3,", "")) == ": missing key `ir_version`");
+  CHECK(refusal(edited(text, "\"ir_version\": 4", "\"ir_version\": 2")) ==
+        "/ir_version: unsupported ir_version 2: this mlopsc reads version 4 (rebuild pipeline.json with this mlopsc)");
+  CHECK(refusal(edited(text, "\"ir_version\": 4,", "")) == ": missing key `ir_version`");
   // The signers file a gate trusts is never outside the project or hidden.
   for (const char* path : {"/etc/allowed_signers", "../allowed_signers", ".git/allowed_signers", "a/../../x", ""})
     CHECK(refusal(edited(text, "\"path\": \"allowed_signers\"", std::string("\"path\": \"") + path + "\"")) ==

@@ -43,7 +43,7 @@ class FakeExecutor : public Executor {
       return {TaskEvent::Paused, i};
     }
     finishedAt[i] = now;
-    return {TaskEvent::Finished, i, !failing_.count(i)};
+    return {TaskEvent::Finished, i, !failing_.count(i), conditionFalse.count(i) > 0};
   }
 
   double now = 0;
@@ -51,6 +51,7 @@ class FakeExecutor : public Executor {
   std::map<size_t, double> startedAt, finishedAt;
   std::map<size_t, std::vector<double>> resumedAt;
   std::map<size_t, std::vector<double>> phases;
+  std::set<size_t> conditionFalse;  // finish without running: their `when` is false
 
  private:
   void runPhase(size_t i, double seconds) {
@@ -208,4 +209,26 @@ TEST_CASE("fail-fast lets a paused rollout finish", "[runtime][scheduler]") {
   CHECK(r[2].outcome == Outcome::NotStarted);
   CHECK(r[0].outcome == Outcome::Succeeded);  // was under way
   CHECK(e.finishedAt[0] == 12);
+}
+
+TEST_CASE("a false condition skips what is downstream without failing", "[runtime][scheduler]") {
+  // a -> b (when false) -> c; a -> d; e fails -> f
+  std::vector<Task> tasks = {task("a"), task("b", {0}), task("c", {1}), task("d", {0}), task("e"), task("f", {4})};
+  SchedulerOptions options;
+  options.jobs = 2;
+  FakeExecutor fake({1, 1, 1, 1, 1, 1}, {4});
+  fake.conditionFalse = {1};
+  std::vector<TaskResult> r = schedule(tasks, options, fake);
+  CHECK(r[0].outcome == Outcome::Succeeded);
+  CHECK(r[1].outcome == Outcome::Skipped);
+  CHECK(r[1].byCondition);
+  CHECK(r[2].outcome == Outcome::Skipped);
+  CHECK(r[2].byCondition);
+  CHECK(r[2].reason == "`b` was skipped (condition false)");
+  CHECK_FALSE(fake.startedAt.count(2));  // never started
+  CHECK(r[3].outcome == Outcome::Succeeded);
+  CHECK(r[4].outcome == Outcome::Failed);
+  CHECK(r[5].outcome == Outcome::Skipped);
+  CHECK_FALSE(r[5].byCondition);
+  CHECK(r[5].reason == "`e` failed");
 }
