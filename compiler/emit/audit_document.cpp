@@ -165,6 +165,7 @@ Document auditDocument(const Json& r) {
         for (const Json& a : x["arguments"]) args += (args.empty() ? "" : ", ") + str(a["name"]) + " = " + str(a["value"]);
         expect = "uses " + str(x["check"]) + "(" + args + "): " + expect;
       }
+      if (!x["when"].is_null()) expect += " (only when " + str(x["when"]) + ")";
       t.rows.push_back({code(str(x["name"])), code(str(x["target"])), code(expect), orNone(str(x["threshold"]), "-"),
                         {str(x["severity"]), str(x["severity"]) == "blocking" ? Tone::Plain : Tone::Muted, false},
                         plain(list(x["reads"])), last});
@@ -185,8 +186,7 @@ Document auditDocument(const Json& r) {
       const Json& sod = gate["separation_of_duties"];
       std::string verdict = str(sod["verdict"]);
       std::string st = str(gate["status"]);
-      sec.blocks.push_back(facts(
-          {
+      std::vector<std::pair<std::string, Cell>> rows = {
               {"Model", code(str(gate["model"]))},
               {"Environment", orNone(str(gate["environment"]), "not named")},
               {"Required tests", orNone(list(gate["require"], ""))},
@@ -194,8 +194,10 @@ Document auditDocument(const Json& r) {
               {"Separation of duties", {verdict, verdict.rfind("holds", 0) == 0 ? Tone::Good : Tone::Bad, false}},
               {"Status", {st + (gate["current_artifact"].is_null() ? "" : " (artifact " + str(gate["current_artifact"]).substr(0, 12) + ")"),
                           statusTone(st), false}},
-          },
-          "Gate " + str(gate["name"])));
+          };
+      // A conditional gate is decided only when its condition holds (language.md 6.5).
+      if (!gate["when"].is_null()) rows.insert(rows.begin() + 3, {"Condition", code(str(gate["when"]))});
+      sec.blocks.push_back(facts(rows, "Gate " + str(gate["name"])));
       if (!gate["release_evidence"].is_null()) {
         const Json& ev = gate["release_evidence"];
         sec.blocks.push_back(paragraph(

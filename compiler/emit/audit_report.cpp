@@ -120,6 +120,7 @@ Json buildAuditReport(const AuditInputs& in) {
     gate["model"] = n.model;
     gate["environment"] = n.environment.empty() ? Json() : Json(n.environment);
     gate["require"] = n.require;
+    gate["when"] = n.when.empty() ? Json() : Json(n.when.source);
     Json approvals = Json::array();
     for (const ir::Approval& a : n.approvals)
       approvals.push_back({{"role", shortName(a.role)}, {"quorum", a.quorum}, {"members", membersOf(g, a.role)}});
@@ -357,6 +358,7 @@ Json buildAuditReport(const AuditInputs& in) {
     std::string threshold = thresholdOf(n);
     t["threshold"] = threshold.empty() ? Json() : Json(threshold);
     t["severity"] = n.severity;
+    t["when"] = n.when.empty() ? Json() : Json(n.when.source);
     std::set<std::string> r;
     reads(n.expect.tree, r);
     t["reads"] = std::vector<std::string>(r.begin(), r.end());

@@ -268,3 +268,21 @@ TEST_CASE("lsp: re-analysis copies unchanged declarations, with the same AST as 
     previous = std::move(reused);
   }
 }
+
+TEST_CASE("lsp: the nodes a `when` reads are references, and `when` is offered", "[lsp]") {
+  std::string text = kSpec;
+  const std::string approvals = "  approvals = [ops]\n";
+  text.insert(text.find(approvals) + approvals.size(), "  when      = t.passed\n");
+  auto a = analyzeText(text);
+  REQUIRE(a->program);
+  lsp::Occurrence read = lsp::occurrenceAt(*a, text.find("when      = t.passed") + 12);
+  REQUIRE(read.kind == lsp::Occurrence::Kind::PathSegment);
+  sema::Symbol* t = lsp::symbolOf(*a, read);
+  REQUIRE(t);
+  CHECK(t->name == "t");
+  CHECK(t->kind == sema::SymbolKind::Test);
+  // The declaration, the gate's `require` and the condition: a rename edits all three.
+  CHECK(lsp::occurrencesOf(*a, t).size() == 3);
+  auto members = labels(withCursor("  run     = \"train\"\n", "  "));
+  CHECK(has(members, "when"));
+}
