@@ -63,6 +63,15 @@ struct CiJob {
 // read where it lives), in the pipeline's topological order.
 std::vector<CiJob> planJobs(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline);
 
+// Whether the pipeline runs on pull (merge) requests: `on = [pull_request…]`.
+bool hasPullRequestTrigger(const ir::Pipeline& pipeline);
+
+// Which jobs a pull request's run leaves out (docs/ci.md section 2): a pull
+// request runs the head's code, and its spec, so nothing it runs may pass a
+// gate or ship a model. True for gates, deploys and monitors and for every
+// job after one of them; jobs are in topological order.
+std::vector<bool> gatedJobs(const std::vector<CiJob>& jobs);
+
 // Every monitor with an `every`, in declaration order.
 std::vector<const ir::Node*> scheduledMonitors(const ir::PipelineGraph& graph);
 
