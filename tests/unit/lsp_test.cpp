@@ -209,6 +209,13 @@ TEST_CASE("lsp: completion offers what fits where the cursor is", "[lsp]") {
   CHECK(has(on, "d"));
   CHECK(has(on, "m"));
   CHECK_FALSE(has(on, "ops"));
+  // A model's `plots`: the plot call; a pipeline's triggers.
+  auto plots = labels(withCursor("  run     = \"train\"\n", "  plots = ["));
+  CHECK(plots == std::vector<std::string>{"plot"});
+  auto triggers = labels(std::string(kSpec) + "pipeline p2 { on = [|");
+  CHECK(has(triggers, "push"));
+  CHECK(has(triggers, "pull_request"));
+  CHECK(has(triggers, "manual"));
   // Nothing inside strings and comments.
   CHECK(labels(withCursor("  run     = \"tr", "")).empty());
   CHECK(labels(std::string(kSpec) + "// owner = |").empty());
