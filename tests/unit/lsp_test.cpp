@@ -209,9 +209,12 @@ TEST_CASE("lsp: completion offers what fits where the cursor is", "[lsp]") {
   CHECK(has(on, "d"));
   CHECK(has(on, "m"));
   CHECK_FALSE(has(on, "ops"));
-  // A model's `plots`: the plot call; a pipeline's triggers.
+  // A model's `plots`: the plot call and its templates; a pipeline's triggers.
   auto plots = labels(withCursor("  run     = \"train\"\n", "  plots = ["));
   CHECK(plots == std::vector<std::string>{"plot"});
+  // A call's named argument: its values.
+  auto templates = labels(withCursor("  run     = \"train\"\n", "  plots = [plot(outputs.model, x = \"a\", template = "));
+  CHECK(templates == std::vector<std::string>{"line", "scatter", "bar"});
   auto triggers = labels(std::string(kSpec) + "pipeline p2 { on = [|");
   CHECK(has(triggers, "push"));
   CHECK(has(triggers, "pull_request"));
