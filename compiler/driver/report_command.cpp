@@ -115,7 +115,8 @@ int runReport() {
       return static_cast<int>(ExitCode::Usage);
     }
   }
-  inputs.plots = readPlotFiles(*graph, root);  // the files on disk, with or without a record
+  // The plot files as they are now; `--state none` is the spec's evidence alone.
+  if (reportState != "none") inputs.plots = readPlotFiles(*graph, root);
   if (baseline) {
     inputs.changes = emit::diffGraphs(*baseline, *graph);
     inputs.baseline = reportBaseline;

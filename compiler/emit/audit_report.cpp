@@ -99,7 +99,8 @@ Json plotsOf(const ir::PipelineGraph& g, const std::map<std::string, std::vector
                      {"y", p.y},
                      {"title", p.title.empty() ? Json() : Json(p.title)},
                      {"template", p.chartTemplate},
-                     {"problem", !d ? Json("not read") : d->problem.empty() ? Json() : Json(d->problem)},
+                     {"problem", !d ? Json("not read: the report is the spec's evidence alone (--state none)")
+                                 : d->problem.empty() ? Json() : Json(d->problem)},
                      {"points", points},
                      {"skipped", d ? d->skipped : 0},
                      {"dropped", d ? d->dropped : 0}});

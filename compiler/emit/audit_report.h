@@ -88,7 +88,7 @@ struct AuditInputs {
   std::string baseline;          // what the changes are against
   std::string timestamp;         // "" unless --timestamp
   // Each node's plot files as the driver found them, one per entry of its
-  // ir::Node::plots (absent: not read, as in a report without the files).
+  // ir::Node::plots (absent: not read, as with --state none).
   std::map<std::string, std::vector<PlotData>> plots;
 };
 
