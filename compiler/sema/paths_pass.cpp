@@ -233,13 +233,8 @@ class PathsPass : public Pass {
       auto* call = llvm::dyn_cast<CallExpr>(item);
       if (!call || call->args.empty() || !call->args[0].name.text.empty()) continue;
       auto* file = llvm::dyn_cast_or_null<StringExpr>(call->args[0].value);
-      if (!file || file->value.trim().empty()) continue;  // a type error, or `outputs.NAME`
-      if (file->value.contains("${")) {
-        program_->diags().report(file->range, diag::kinds::InvalidValue, "file",
-                                 "a plot's file is a path as written, without `${...}`")
-            .note("name the output instead: `plot(outputs.NAME, ...)`");
-        continue;
-      }
+      // A type error, `outputs.NAME`, or `${…}` (E0304: no interpolation outside commands).
+      if (!file || file->value.trim().empty() || file->value.contains("${")) continue;
       std::string why;
       std::optional<std::string> path = ir::normaliseProjectPath(file->value, why);
       if (!path) {
