@@ -45,6 +45,10 @@ inline constexpr const char* kRunCommand =
 // `mlopsc history`.
 inline constexpr const char* kStateVariable = "MLOPS_STATE";
 inline constexpr const char* kRunIdVariable = "MLOPS_RUN_ID";
+// A pull request's run never gets the team's record (docs/ci.md section 2):
+// its jobs record into this empty SQLite file of their own checkout, so a
+// model records its artifact there and a test finds no baseline.
+inline constexpr const char* kPullRequestRecord = "mlops-pull-request.db";
 // GitHub Actions expands `${{ … }}` in almost every string; a literal `${{`
 // is written as an expression yielding it.
 inline constexpr const char* kGitHubExpressionEscape = "${{ '${{' }}";

@@ -274,7 +274,9 @@ class WorkflowWriter {
     // address only the steps of nodes that need it.
     if (ir::needsRecord(node)) {
       out_ << YAML::Key << Word{kStateVariable} << YAML::Value;
-      scalar(out_, secret(kStateVariable));
+      scalar(out_, pullRequests_ ? std::string("${{ github.event_name != 'pull_request' && secrets.") + kStateVariable +
+                                       " || '" + kPullRequestRecord + "' }}"
+                                 : secret(kStateVariable));
     }
     for (const std::string& s : node.secrets) {
       out_ << YAML::Key << Word{s} << YAML::Value;

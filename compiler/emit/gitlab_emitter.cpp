@@ -32,6 +32,7 @@ std::string number(double v) {
 struct Rule {
   std::string condition;
   const char* when = nullptr;  // `when:` of the rule; null: the job's default
+  bool pullRequest = false;    // a merge request pipeline's rule
 };
 
 // Git branch names cannot hold `*`, so a branch with one is a glob, as in
@@ -199,7 +200,8 @@ class GitLabWriter {
       else if (t.kind == "pull_request")
         rules.push_back({t.value.empty() ? "$CI_PIPELINE_SOURCE == \"merge_request_event\""
                                          : "$CI_PIPELINE_SOURCE == \"merge_request_event\" && " +
-                                               branchMatch("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", t.value)});
+                                               branchMatch("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", t.value),
+                         nullptr, true});
       else if (t.kind == "schedule")
         scheduled = true;
       else if (t.kind == "manual")
@@ -250,6 +252,14 @@ class GitLabWriter {
       // environment's protection, protected-environments.json).
       if (r.when) out_ << YAML::Key << Word{"when"} << YAML::Value << Word{r.when};
       else if (approvalGate) out_ << YAML::Key << Word{"when"} << YAML::Value << Word{"manual"};
+      // The protected MLOPS_STATE variable is not given to merge request
+      // pipelines of other branches; the job records into a file of its own.
+      if (r.pullRequest && ir::needsRecord(node)) {
+        out_ << YAML::Key << Word{"variables"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{kStateVariable}
+             << YAML::Value;
+        scalar(out_, kPullRequestRecord);
+        out_ << YAML::EndMap;
+      }
       out_ << YAML::EndMap;
     }
     out_ << YAML::EndSeq;

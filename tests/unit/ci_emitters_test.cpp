@@ -434,10 +434,17 @@ TEST_CASE("a pull request's run stops before the gates and gets no secrets", "[c
                                                       {"test-ndcg_floor", ""},
                                                       {"gate-nightly", "github.event_name != 'pull_request'"},
                                                       {"deploy-ranker_prod", "github.event_name != 'pull_request'"}});
+    bool sawRun = false;
     for (const auto& step : wf["jobs"]["model-ranker"]["steps"])
-      if (step["env"] && step["env"]["FEATURE_TOKEN"])
+      if (step["env"] && step["env"]["FEATURE_TOKEN"]) {
+        sawRun = true;
         CHECK(step["env"]["FEATURE_TOKEN"].as<std::string>() ==
               "${{ github.event_name != 'pull_request' && secrets.FEATURE_TOKEN || '' }}");
+        // Not the team's record: an empty one of the job's own.
+        CHECK(step["env"]["MLOPS_STATE"].as<std::string>() ==
+              "${{ github.event_name != 'pull_request' && secrets.MLOPS_STATE || 'mlops-pull-request.db' }}");
+      }
+    CHECK(sawRun);
     // No approvals: no approval job, no approval environment.
     nlohmann::json envs = nlohmann::json::parse(files.at("github/environments.json"));
     for (const auto& e : envs["environments"]) CHECK(e["purpose"] == "deployment");
@@ -451,7 +458,12 @@ TEST_CASE("a pull request's run stops before the gates and gets no secrets", "[c
     std::vector<std::string> model;
     for (const auto& r : ci["release:model:ranker"]["rules"]) {
       CHECK(!r["when"]);
-      model.push_back(r["if"].as<std::string>());
+      std::string condition = r["if"].as<std::string>();
+      model.push_back(condition);
+      // A merge request's job records into a file of its own.
+      bool mergeRequest = condition.find("merge_request_event") != std::string::npos;
+      CHECK(static_cast<bool>(r["variables"]) == mergeRequest);
+      if (mergeRequest) CHECK(r["variables"]["MLOPS_STATE"].as<std::string>() == "mlops-pull-request.db");
     }
     CHECK(model == std::vector<std::string>{
                        "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"main\"",
