@@ -39,7 +39,7 @@ TEST_CASE("plot files: JSON records, CSV and TSV with named columns", "[plots]")
 TEST_CASE("plot files are hostile input: skipped, counted, bounded, never a crash", "[plots]") {
   SECTION("records without a numeric x and y are skipped and counted") {
     PlotData d = parsePlotData(R"([{"x": 1, "y": 2}, {"x": "a", "y": 1}, {"x": 1}, 7, {"x": null, "y": 1},
-                                   {"x": "nan", "y": 1}, {"x": "0x10", "y": 1}, {"x": 1e999, "y": 1}])",
+                                   {"x": "nan", "y": 1}, {"x": "0x10", "y": 1}, {"x": "1e999", "y": 1}])",
                                "p.json", "x", "y");
     CHECK(d.points.size() == 1);
     CHECK(d.skipped == 7);
