@@ -17,7 +17,7 @@ role ops : devops         { members = ["op@x.example"] }
 model ranker {
   owner   = ds
   run     = """printf '{"ndcg": %s}' "$(cat ndcg.txt)" > ${outputs.metrics} && cp ndcg.txt ${outputs.model} && \
-               printf 'k,hit_rate\n1,0.2\n5,0.45\n10,0.61\n' > ${outputs.curve}"""
+               printf 'k,hit_rate\n1,0.2\n5,0.45\n10,0.61\n' > ${outputs.curve} && mkdir -p ${outputs.plots}"""
   outputs { model = "build/model.txt"  metrics = "build/metrics.json"  curve = "build/hit_rate.csv"  plots = "build/plots" }
   metrics = outputs.metrics
   plots   = [
@@ -65,13 +65,13 @@ else
   fail "report.html has no plot chart"
 fi
 expect_eq "$(python3 -c 'import json; p = json.load(open("audit/report.json"))["plots"]; print(p[0]["points"], p[1]["problem"])')" \
-  "[[1, 0.2], [5, 0.45], [10, 0.61]] the file is not written yet (run the model)" "report.json carries the points, and why the other plot has none"
+  "[[1.0, 0.2], [5.0, 0.45], [10.0, 0.61]] the file is not written yet (run the model)" "report.json carries the points, and why the other plot has none"
 
 # ---- the blocking test fails: the gate and the deploy do not run
 echo 0.3 > ndcg.txt
 run run t.mlops
 expect_exit 4 "a failing blocking test fails the run"
-expect_stdout_contains "test ndcg_floor: failed" "the test fails"
+expect_stdout_contains "test:ndcg_floor  failed         -  expected metrics.ndcg >= 0.5, with metrics.ndcg = 0.3" "the test fails"
 expect_stdout_matches "gate nightly: (skipped|not started)" "the gate does not pass without its test"
 expect_stdout_matches "deploy prod: (skipped|not started)" "nothing is deployed"
 expect_eq "$(cat deployed.txt)" "0.9" "the deployed model is still the one that passed"
