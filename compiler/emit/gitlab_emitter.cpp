@@ -38,7 +38,8 @@ struct Rule {
 // Git branch names cannot hold `*`, so a branch with one is a glob, as in
 // GitHub's filters: `**` matches anything, `*` anything but `/`. Every other
 // character matches itself: GitLab's regular expressions (RE2) get it
-// escaped.
+// escaped, `/` and the quotes too, which would end the pattern or the
+// rule's string for GitLab's expression parser.
 bool isGlob(const std::string& branch) { return branch.find('*') != std::string::npos; }
 
 std::string globRegex(const std::string& glob) {
@@ -49,8 +50,8 @@ std::string globRegex(const std::string& glob) {
       out += ".*";
       ++i;
     } else if (c == '*') {
-      out += "[^/]*";
-    } else if (std::string_view("\\.^$|?+()[]{}/").find(c) != std::string_view::npos) {
+      out += "[^\\/]*";
+    } else if (std::string_view("\\.^$|?+()[]{}/\"'").find(c) != std::string_view::npos) {
       out += '\\';
       out += c;
     } else {

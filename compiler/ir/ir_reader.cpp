@@ -388,6 +388,10 @@ PipelineGraph graph(const At& doc) {
     if (n.kind == NodeKind::Gate) {
       known(at["model"]);
       for (size_t k = 0; k < n.require.size(); ++k) known(at["require"].at(k));
+      // What E0503 refuses in a spec is refused in a hand-made graph too:
+      // a high risk gate never passes on its tests alone.
+      if (n.approvals.empty() && g.riskTier == "high")
+        at["approvals"].fail("a gate of a high risk project needs approvals (E0503), found none");
     }
     if (n.kind == NodeKind::Deploy) known(at["model"]), known(at["after"]);
     if (n.kind == NodeKind::Monitor) known(at["deploy"]);

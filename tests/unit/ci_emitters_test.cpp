@@ -177,14 +177,14 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
     CHECK(ci["main:gate:release"]["rules"][1]["when"].as<std::string>() == "manual");
     CHECK(ci["main:model:churn_model"]["rules"][0]["if"].as<std::string>() ==
           "$CI_PIPELINE_SOURCE == \"push\" && "
-          "$CI_COMMIT_BRANCH =~ /^release\\/[^/]*'x'\"y\"\\$\\(id\\)\\$\\{\\{github\\.ref\\}\\}$/");
+          "$CI_COMMIT_BRANCH =~ /^release\\/[^\\/]*\\'x\\'\\\"y\\\"\\$\\(id\\)\\$\\{\\{github\\.ref\\}\\}$/");
     CHECK(ci["main:model:churn_model"]["rules"][1]["if"].as<std::string>() ==
           "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"main\"");
     CHECK(ci["main:model:churn_model"]["rules"][2]["if"].as<std::string>() ==
           "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == $MLOPS_BRANCH_1");
     CHECK(ci["main:model:churn_model"]["rules"][3]["if"].as<std::string>() ==
           "$CI_PIPELINE_SOURCE == \"merge_request_event\" && "
-          "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME =~ /^release\\/[^/]*'x'\"y\"\\$\\(id\\)$/");
+          "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME =~ /^release\\/[^\\/]*\\'x\\'\\\"y\\\"\\$\\(id\\)$/");
     // Every job installs mlopsc first, with the repository's script only.
     REQUIRE(ci["default"]["before_script"].size() == 3);
     CHECK(ci["default"]["before_script"][1].as<std::string>() == "(\n" + std::string(emit::installScript()) + ")\n");
@@ -469,7 +469,7 @@ TEST_CASE("a pull request's run stops before the gates and gets no secrets", "[c
                        "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"main\"",
                        "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH =~ /^data\\/.*$/",
                        "$CI_PIPELINE_SOURCE == \"merge_request_event\" && "
-                       "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME =~ /^release\\/[^/]*$/",
+                       "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME =~ /^release\\/[^\\/]*$/",
                        "$CI_PIPELINE_SOURCE == \"merge_request_event\""});
     for (const char* job : {"release:gate:nightly", "release:deploy:ranker_prod"}) {
       YAML::Node rules = ci[job]["rules"];
