@@ -19,6 +19,7 @@
 #include "runtime/live_metrics.h"
 #include "runtime/node_result.h"
 #include "runtime/noop_manifest.h"
+#include "runtime/plot_check.h"
 #include "runtime/process_executor.h"
 #include "runtime/process_registry.h"
 #include "runtime/progress.h"
@@ -804,6 +805,7 @@ class Runner : public Executor {
     const ir::Node* model = g_.find(gate.model);
     if (!model) return immediate(i, false, "its model `" + gate.model + "` is not in the graph");
     if (o_.dryRun && wouldRun_.count(model->id)) {
+      if (gate.approvals.empty()) return immediate(i, true, noApprovalsNeeded(), "would pass");
       // A rebuilt model is a new artifact, which nobody has approved yet: the
       // run would stop here, and what waits for the gate would not run.
       waiting_.insert(gate.id);
@@ -856,7 +858,10 @@ class Runner : public Executor {
     // the new pass records what the signed approvals are.
     if (tally.met() && earlier && earlier->policy == policy && (!signatures || !earlier->evidence.empty())) {
       gatePassed_[gate.id] = artifact;
-      return immediate(i, true, "approved for artifact " + shortDigest(artifact) + " (" + earlier->at + ")", "passed");
+      return immediate(i, true,
+                       (gate.approvals.empty() ? noApprovalsNeeded() + ": passed on its tests" : std::string("approved")) +
+                           " for artifact " + shortDigest(artifact) + " (" + earlier->at + ")",
+                       "passed");
     }
     if (!tally.met()) {
       // In a CI job too: the platform's approval steps (environments,
@@ -887,7 +892,8 @@ class Runner : public Executor {
                            (notCounted.empty() ? "" : " (not counted: " + notCounted + ")"),
                        "waiting");
     }
-    if (o_.dryRun) return immediate(i, true, "approvals are complete", "would pass");
+    if (o_.dryRun) return immediate(i, true, gate.approvals.empty() ? noApprovalsNeeded() : "approvals are complete",
+                                    "would pass");
     std::string approvers;
     for (const RoleTally& t : tally.roles)
       for (const std::string& e : t.approvedBy) approvers += (approvers.empty() ? "" : ", ") + e;
@@ -909,8 +915,16 @@ class Runner : public Executor {
     }
     passes_.push_back(state_->recordGatePass(std::move(pass)));
     gatePassed_[gate.id] = artifact;
-    immediate(i, true, "approved by " + approvers + " for artifact " + shortDigest(artifact), "passed");
+    immediate(i, true,
+              (gate.approvals.empty() ? noApprovalsNeeded() + ": passed on its tests" : "approved by " + approvers) +
+                  " for artifact " + shortDigest(artifact),
+              "passed");
   }
+
+  // A gate with `approvals = []` (low and medium risk, docs/language.md
+  // 5.8.1) passes on its required tests alone; the graph's edges from those
+  // tests already held it back until they passed.
+  std::string noApprovalsNeeded() const { return "no approvals required (" + g_.riskTier + " risk)"; }
 
   // The model's metrics as compact JSON text (the baseline of later
   // runs): "{}" when it writes none or they are no JSON object.
@@ -1590,6 +1604,9 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   if (notNeeded) verdict += ", " + std::to_string(notNeeded) + " skipped (condition false)";
   if (waiting) verdict += ", " + std::to_string(runner.waitingGates().size()) + " gate(s) waiting";
   if (!o.dryRun) verdict += "; logs in " + logDir;
+  if (!o.dryRun && !o.statusOnly)
+    for (const std::string& missing : missingPlots(g, progress.lines(), root))
+      std::fprintf(o.err, "mlopsc: warning: %s\n", missing.c_str());
   progress.summary(verdict);
 
   if (!o.node.empty() && !o.artifactsDir.empty() && !o.dryRun && !order.empty())

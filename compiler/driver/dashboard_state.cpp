@@ -1,4 +1,5 @@
 #include "driver/dashboard_state.h"
+#include "driver/plot_files.h"
 
 #include "runtime/approvals.h"
 #include "runtime/data_table.h"
@@ -288,6 +289,7 @@ dash::DashboardInput readDashboardInput(const ir::PipelineGraph& g, const std::s
     log.text = logTail(joinPath(root, ".mlops/logs/" + std::to_string(log.run) + "/" + file + ".log"), log.truncated);
     in.failedLogs.push_back(std::move(log));
   }
+  in.plots = readPlotFiles(g, root);
   return in;
 }
 

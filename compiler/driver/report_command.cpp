@@ -6,6 +6,7 @@
 #include "driver/commands.h"
 #include "driver/keep_until_exit.h"
 #include "driver/pipeline_input.h"
+#include "driver/plot_files.h"
 #include "driver/version.h"
 #include "emit/audit_changes.h"
 #include "emit/graph_emitter.h"
@@ -114,6 +115,8 @@ int runReport() {
       return static_cast<int>(ExitCode::Usage);
     }
   }
+  // The plot files as they are now; `--state none` is the spec's evidence alone.
+  if (reportState != "none") inputs.plots = readPlotFiles(*graph, root);
   if (baseline) {
     inputs.changes = emit::diffGraphs(*baseline, *graph);
     inputs.baseline = reportBaseline;

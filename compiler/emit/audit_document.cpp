@@ -1,5 +1,8 @@
 #include "emit/audit_document.h"
 
+#include "emit/dashboard/html_text.h"
+#include "emit/plot_svg.h"
+
 namespace mlops::emit {
 namespace {
 
@@ -53,6 +56,38 @@ Block paragraph(std::vector<Cell> text) {
   b.kind = Block::Kind::Paragraph;
   b.text = std::move(text);
   return b;
+}
+
+// A plot: what it shows and its first and last points (all a Markdown
+// reader gets), then the chart (HTML).
+void plotBlocks(const Json& p, std::vector<Block>& blocks) {
+  PlotData data;
+  for (const Json& pt : p["points"]) data.points.push_back({pt[0].get<double>(), pt[1].get<double>()});
+  PlotChart chart{p["title"].is_null() ? "" : str(p["title"]), str(p["x"]), str(p["y"]), str(p["template"]), &data};
+  auto point = [](const PlotPoint& pt) {
+    return "(" + dashboard::number(pt.x) + ", " + dashboard::number(pt.y) + ")";
+  };
+  std::string counted = std::to_string(data.points.size());
+  if (p["skipped"].get<size_t>()) counted += ", " + str(p["skipped"]) + " record(s) skipped: no numeric x and y";
+  if (p["dropped"].get<size_t>()) counted += ", " + str(p["dropped"]) + " left out past " + std::to_string(kMaxPlotPoints);
+  std::vector<std::pair<std::string, Cell>> f{
+      {"Node", code(str(p["node"]))},
+      {"File", code(str(p["file"]))},
+      {"Columns", plain("x: " + str(p["x"]) + ", y: " + str(p["y"]) + " (" + str(p["template"]) + ")")}};
+  if (!p["problem"].is_null()) {
+    f.push_back({"Data", {"none: " + str(p["problem"]), Tone::Warn, false}});
+  } else {
+    f.push_back({"Points", plain(counted)});
+    f.push_back({"First point", code(point(data.points.front()))});
+    f.push_back({"Last point", code(point(data.points.back()))});
+  }
+  blocks.push_back(facts(std::move(f), "Plot: " + plotTitle(chart)));
+  if (std::string svg = renderPlotSvg(chart); !svg.empty()) {
+    Block b;
+    b.kind = Block::Kind::Chart;
+    b.svg = std::move(svg);
+    blocks.push_back(std::move(b));
+  }
 }
 
 }  // namespace
@@ -172,6 +207,7 @@ Document auditDocument(const Json& r) {
     }
     if (t.rows.empty()) sec.blocks.push_back(paragraph({{"The spec declares no test.", Tone::Warn, false}}));
     else sec.blocks.push_back(t);
+    for (const Json& p : r["plots"]) plotBlocks(p, sec.blocks);
     doc.sections.push_back(sec);
   }
 
@@ -190,7 +226,7 @@ Document auditDocument(const Json& r) {
               {"Model", code(str(gate["model"]))},
               {"Environment", orNone(str(gate["environment"]), "not named")},
               {"Required tests", orNone(list(gate["require"], ""))},
-              {"Approvals needed", orNone(quorums)},
+              {"Approvals needed", gate["approvals"].empty() ? plain("none: promotion on tests alone") : plain(quorums)},
               {"Separation of duties", {verdict, verdict.rfind("holds", 0) == 0 ? Tone::Good : Tone::Bad, false}},
               {"Status", {st + (gate["current_artifact"].is_null() ? "" : " (artifact " + str(gate["current_artifact"]).substr(0, 12) + ")"),
                           statusTone(st), false}},
@@ -233,7 +269,9 @@ Document auditDocument(const Json& r) {
                              a["for_current_artifact"].get<bool>() ? Tone::Plain : Tone::Muted, true},
                             signature, orNone(str(a["comment"]), "")});
       }
-      if (rec.rows.empty()) sec.blocks.push_back(paragraph({muted("No approval recorded.")}));
+      if (rec.rows.empty() && gate["approvals"].empty())
+        sec.blocks.push_back(paragraph({muted("No approval needed: the gate passes when its required tests pass.")}));
+      else if (rec.rows.empty()) sec.blocks.push_back(paragraph({muted("No approval recorded.")}));
       else sec.blocks.push_back(rec);
     }
     if (r["gates"].empty()) sec.blocks.push_back(paragraph({{"The spec declares no gate.", Tone::Warn, false}}));

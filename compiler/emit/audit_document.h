@@ -22,14 +22,15 @@ struct Cell {
 };
 
 struct Block {
-  enum class Kind { Paragraph, Facts, Table, Picture };
+  enum class Kind { Paragraph, Facts, Table, Picture, Chart };
   Kind kind = Kind::Paragraph;
   std::string heading;                           // optional sub-heading
   std::vector<Cell> text;                        // Paragraph: cells joined
   std::vector<std::pair<std::string, Cell>> facts;  // Facts: label → value
   std::vector<std::string> columns;              // Table
   std::vector<std::vector<Cell>> rows;
-  std::string svg;                               // Picture (trusted: made by Graphviz from escaped labels)
+  std::string svg;                               // Picture (trusted: made by Graphviz from escaped labels), Chart
+                                                 // (trusted: emit/plot_svg.h escapes its text); HTML only
 };
 
 struct Section {

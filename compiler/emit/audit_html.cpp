@@ -116,6 +116,9 @@ std::string renderAuditHtml(const Document& doc) {
         case Block::Kind::Picture:
           out += "<figure>" + inlineSvg(b.svg) + "</figure>\n";
           break;
+        case Block::Kind::Chart:
+          out += "<figure class=\"plot\">" + b.svg + "</figure>\n";
+          break;
       }
     }
     out += "</section>\n";

@@ -74,6 +74,7 @@ std::string renderAuditMarkdown(const Document& doc) {
   for (const Section& s : doc.sections) {
     out += "\n<a id=\"" + s.anchor + "\"></a>\n\n## " + escapeText(s.title) + "\n";
     for (const Block& b : s.blocks) {
+      if (b.kind == Block::Kind::Chart) continue;  // the facts before it give the first and last points
       out += "\n";
       if (!b.heading.empty()) out += "### " + escapeText(b.heading) + "\n\n";
       switch (b.kind) {
@@ -103,6 +104,8 @@ std::string renderAuditMarkdown(const Document& doc) {
         }
         case Block::Kind::Picture:
           out += "![the pipeline graph](pipeline.svg)\n";
+          break;
+        case Block::Kind::Chart:
           break;
       }
     }

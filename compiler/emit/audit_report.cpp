@@ -80,6 +80,33 @@ Json membersOf(const ir::PipelineGraph& g, const std::string& role) {
   return Json::array();
 }
 
+// Every declared plot with the points its file held when the report was
+// written (docs/report.md section 4).
+Json plotsOf(const ir::PipelineGraph& g, const std::map<std::string, std::vector<PlotData>>& data) {
+  Json out = Json::array();
+  for (const ir::Node& n : g.nodes)
+    for (size_t i = 0; i < n.plots.size(); ++i) {
+      const ir::Plot& p = n.plots[i];
+      auto found = data.find(n.id);
+      const PlotData* d = found != data.end() && i < found->second.size() ? &found->second[i] : nullptr;
+      Json points = Json::array();
+      if (d)
+        for (const PlotPoint& pt : d->points) points.push_back({pt.x, pt.y});
+      out.push_back({{"node", n.id},
+                     {"file", p.path},
+                     {"output", p.output},
+                     {"x", p.x},
+                     {"y", p.y},
+                     {"title", p.title.empty() ? Json() : Json(p.title)},
+                     {"template", p.chartTemplate},
+                     {"problem", !d ? Json("not read: the report is the spec's evidence alone (--state none)")
+                                 : d->problem.empty() ? Json() : Json(d->problem)},
+                     {"points", points},
+                     {"skipped", d ? d->skipped : 0},
+                     {"dropped", d ? d->dropped : 0}});
+    }
+  return out;
+}
 
 }  // namespace
 
@@ -371,6 +398,7 @@ Json buildAuditReport(const AuditInputs& in) {
     tests.push_back(t);
   }
   report["tests"] = tests;
+  report["plots"] = plotsOf(g, in.plots);
 
   // ---- 5. gates and approvals
   report["gates"] = gates;

@@ -12,10 +12,12 @@
 #pragma once
 
 #include "emit/audit_changes.h"
+#include "emit/plot_data.h"
 #include "ir/pipeline_graph.h"
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,6 +87,9 @@ struct AuditInputs {
   std::optional<std::vector<AuditChange>> changes;  // with --baseline
   std::string baseline;          // what the changes are against
   std::string timestamp;         // "" unless --timestamp
+  // Each node's plot files as the driver found them, one per entry of its
+  // ir::Node::plots (absent: not read, as with --state none).
+  std::map<std::string, std::vector<PlotData>> plots;
 };
 
 inline constexpr int kReportVersion = 1;

@@ -29,6 +29,21 @@ std::vector<CiJob> planJobs(const ir::PipelineGraph& graph, const ir::Pipeline& 
   return jobs;
 }
 
+bool hasPullRequestTrigger(const ir::Pipeline& pipeline) {
+  return std::any_of(pipeline.triggers.begin(), pipeline.triggers.end(),
+                     [](const ir::Trigger& t) { return t.kind == "pull_request"; });
+}
+
+std::vector<bool> gatedJobs(const std::vector<CiJob>& jobs) {
+  std::vector<bool> gated(jobs.size(), false);
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    ir::NodeKind k = jobs[i].node->kind;
+    gated[i] = k == ir::NodeKind::Gate || k == ir::NodeKind::Deploy || k == ir::NodeKind::Monitor ||
+               std::any_of(jobs[i].needs.begin(), jobs[i].needs.end(), [&](size_t n) { return gated[n]; });
+  }
+  return gated;
+}
+
 std::vector<const ir::Node*> scheduledMonitors(const ir::PipelineGraph& graph) {
   std::vector<const ir::Node*> out;
   for (const ir::Node& n : graph.nodes)

@@ -45,6 +45,10 @@ inline constexpr const char* kRunCommand =
 // `mlopsc history`.
 inline constexpr const char* kStateVariable = "MLOPS_STATE";
 inline constexpr const char* kRunIdVariable = "MLOPS_RUN_ID";
+// A pull request's run never gets the team's record (docs/ci.md section 2):
+// its jobs record into this empty SQLite file of their own checkout, so a
+// model records its artifact there and a test finds no baseline.
+inline constexpr const char* kPullRequestRecord = "mlops-pull-request.db";
 // GitHub Actions expands `${{ … }}` in almost every string; a literal `${{`
 // is written as an expression yielding it.
 inline constexpr const char* kGitHubExpressionEscape = "${{ '${{' }}";
@@ -62,6 +66,15 @@ struct CiJob {
 // The jobs of one pipeline: every node of the pipeline except data (data is
 // read where it lives), in the pipeline's topological order.
 std::vector<CiJob> planJobs(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline);
+
+// Whether the pipeline runs on pull (merge) requests: `on = [pull_request…]`.
+bool hasPullRequestTrigger(const ir::Pipeline& pipeline);
+
+// Which jobs a pull request's run leaves out (docs/ci.md section 2): a pull
+// request runs the head's code, and its spec, so nothing it runs may pass a
+// gate or ship a model. True for gates, deploys and monitors and for every
+// job after one of them; jobs are in topological order.
+std::vector<bool> gatedJobs(const std::vector<CiJob>& jobs);
 
 // Every monitor with an `every`, in declaration order.
 std::vector<const ir::Node*> scheduledMonitors(const ir::PipelineGraph& graph);

@@ -50,22 +50,27 @@ class WorkflowWriter {
     triggers(p);
     common("mlops-" + p.name + "-${{ github.ref }}");
     out_ << YAML::Key << Word{"jobs"} << YAML::Value << YAML::BeginMap;
+    // A pull request's run executes the head's code and spec: it stops
+    // before the gates (docs/ci.md section 2), and gets no secrets.
+    pullRequests_ = hasPullRequestTrigger(p);
+    std::vector<bool> gated = gatedJobs(jobs);
     for (size_t i = 0; i < jobs.size(); ++i) {
       std::vector<std::string> needs;
       for (size_t n : jobs[i].needs) needs.push_back(jobIds[n]);
       const ir::Node& node = *jobs[i].node;
       std::vector<std::string> downloads;
       for (size_t n : jobs[i].needs) downloads.push_back(artifactDirName(jobs[n].node->id));
+      std::string condition = pullRequests_ && gated[i] ? "github.event_name != 'pull_request'" : "";
       if (node.kind == ir::NodeKind::Gate) {
         std::vector<std::string> gateNeeds = needs;
         for (const ir::Approval& a : node.approvals) {
           std::string id = ids.take("approve-" + node.name + "-" + shortName(a.role));
-          approvalJob(id, node, a, needs);
+          approvalJob(id, node, a, needs, condition);
           gateNeeds.push_back(id);
         }
-        nodeJob(jobIds[i], node, gateNeeds, downloads);
+        nodeJob(jobIds[i], node, gateNeeds, downloads, condition);
       } else {
-        nodeJob(jobIds[i], node, needs, downloads);
+        nodeJob(jobIds[i], node, needs, downloads, condition);
       }
     }
     out_ << YAML::EndMap << YAML::EndMap;
@@ -108,12 +113,16 @@ class WorkflowWriter {
 
  private:
   void triggers(const ir::Pipeline& p) {
-    std::vector<std::string> branches, crons;
-    bool pushAll = false, manual = p.triggers.empty();
+    std::vector<std::string> branches, targets, crons;
+    bool pushAll = false, pullRequestAll = false, pullRequest = false, manual = p.triggers.empty();
     for (const ir::Trigger& t : p.triggers) {
       if (t.kind == "push") {
         if (t.value.empty()) pushAll = true;
         else branches.push_back(t.value);
+      } else if (t.kind == "pull_request") {
+        pullRequest = true;
+        if (t.value.empty()) pullRequestAll = true;
+        else targets.push_back(t.value);
       } else if (t.kind == "schedule") {
         crons.push_back(t.value);
       } else if (t.kind == "manual") {
@@ -130,6 +139,17 @@ class WorkflowWriter {
       // `on` is not evaluated for expressions: branch filters are written as given.
       for (const std::string& b : branches) scalar(out_, b);
       out_ << YAML::EndSeq << YAML::EndMap;
+    }
+    // `pull_request` filters on the target (base) branch; none: every one.
+    if (pullRequest) {
+      out_ << YAML::Key << Word{"pull_request"} << YAML::Value;
+      if (pullRequestAll) {
+        emptyMap(out_);
+      } else {
+        out_ << YAML::BeginMap << YAML::Key << Word{"branches"} << YAML::Value << YAML::BeginSeq;
+        for (const std::string& b : targets) scalar(out_, b);
+        out_ << YAML::EndSeq << YAML::EndMap;
+      }
     }
     if (!crons.empty()) {
       out_ << YAML::Key << Word{"schedule"} << YAML::Value << YAML::BeginSeq;
@@ -171,12 +191,16 @@ class WorkflowWriter {
   }
 
   void approvalJob(const std::string& id, const ir::Node& gate, const ir::Approval& a,
-                   const std::vector<std::string>& needs) {
+                   const std::vector<std::string>& needs, const std::string& condition) {
     out_ << YAML::Key << Word{id} << YAML::Value << YAML::BeginMap;
     out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, "approve gate " + gate.name + " as " + shortName(a.role) +
                      (a.quorum > 1 ? " (" + std::to_string(a.quorum) + " needed)" : ""));
     needsList(needs);
+    if (!condition.empty()) {
+      out_ << YAML::Key << Word{"if"} << YAML::Value;
+      scalar(out_, condition);
+    }
     out_ << YAML::Key << Word{"runs-on"} << YAML::Value << Word{kRunner};
     out_ << YAML::Key << Word{"environment"} << YAML::Value;
     text(out_, gitHubApprovalEnvironment(gate, a));
@@ -250,11 +274,13 @@ class WorkflowWriter {
     // address only the steps of nodes that need it.
     if (ir::needsRecord(node)) {
       out_ << YAML::Key << Word{kStateVariable} << YAML::Value;
-      scalar(out_, std::string("${{ secrets.") + kStateVariable + " }}");
+      scalar(out_, pullRequests_ ? std::string("${{ github.event_name != 'pull_request' && secrets.") + kStateVariable +
+                                       " || '" + kPullRequestRecord + "' }}"
+                                 : secret(kStateVariable));
     }
     for (const std::string& s : node.secrets) {
       out_ << YAML::Key << Word{s} << YAML::Value;
-      scalar(out_, "${{ secrets." + s + " }}");
+      scalar(out_, secret(s));
     }
     out_ << YAML::EndMap;
     out_ << YAML::Key << Word{"run"} << YAML::Value << Word{kRunCommand} << YAML::EndMap;
@@ -272,6 +298,14 @@ class WorkflowWriter {
       out_ << YAML::EndMap << YAML::EndMap;
     }
     out_ << YAML::EndSeq << YAML::EndMap;
+  }
+
+  // `${{ secrets.S }}`; in a workflow that pull requests start, empty for
+  // them: GitHub withholds secrets from forks, and a branch of the
+  // repository gets none either (its head's code runs).
+  std::string secret(const std::string& name) const {
+    return pullRequests_ ? "${{ github.event_name != 'pull_request' && secrets." + name + " || '' }}"
+                         : "${{ secrets." + name + " }}";
   }
 
   // mlopsc of the compiler's version, checksum-verified (emit/mlopsc_install.h).
@@ -295,6 +329,7 @@ class WorkflowWriter {
   const ir::PipelineGraph& graph_;
   const CiOptions& options_;
   YAML::Emitter out_;
+  bool pullRequests_ = false;  // the pipeline being written runs on pull requests
 };
 
 nlohmann::ordered_json environments(const ir::PipelineGraph& graph) {

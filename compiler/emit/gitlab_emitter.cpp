@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string_view>
 
 namespace mlops::emit {
 namespace {
@@ -30,7 +31,35 @@ std::string number(double v) {
 
 struct Rule {
   std::string condition;
+  const char* when = nullptr;  // `when:` of the rule; null: the job's default
+  bool pullRequest = false;    // a merge request pipeline's rule
 };
+
+// Git branch names cannot hold `*`, so a branch with one is a glob, as in
+// GitHub's filters: `**` matches anything, `*` anything but `/`. Every other
+// character matches itself: GitLab's regular expressions (RE2) get it
+// escaped, `/` and the quotes too, which would end the pattern or the
+// rule's string for GitLab's expression parser.
+bool isGlob(const std::string& branch) { return branch.find('*') != std::string::npos; }
+
+std::string globRegex(const std::string& glob) {
+  std::string out = "/^";
+  for (size_t i = 0; i < glob.size(); ++i) {
+    char c = glob[i];
+    if (c == '*' && i + 1 < glob.size() && glob[i + 1] == '*') {
+      out += ".*";
+      ++i;
+    } else if (c == '*') {
+      out += "[^\\/]*";
+    } else if (std::string_view("\\.^$|?+()[]{}/\"'").find(c) != std::string_view::npos) {
+      out += '\\';
+      out += c;
+    } else {
+      out += c;
+    }
+  }
+  return out + "$/";
+}
 
 class GitLabWriter {
  public:
@@ -65,7 +94,12 @@ class GitLabWriter {
     out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, graph_.projectName);
     out_ << YAML::Key << Word{"rules"} << YAML::Value << YAML::BeginSeq;
-    for (const char* source : {"push", "schedule", "web"}) {
+    std::vector<const char*> sources{"push", "schedule", "web"};
+    // Merge request pipelines only when a pipeline asks for them: otherwise
+    // a branch with an open merge request would run twice.
+    if (std::any_of(graph_.pipelines.begin(), graph_.pipelines.end(), hasPullRequestTrigger))
+      sources.insert(sources.begin() + 1, "merge_request_event");
+    for (const char* source : sources) {
       out_ << YAML::BeginMap << YAML::Key << Word{"if"} << YAML::Value;
       quotedText(out_, std::string("$CI_PIPELINE_SOURCE == \"") + source + "\"");
       out_ << YAML::EndMap;
@@ -109,10 +143,16 @@ class GitLabWriter {
 
     for (const Planned& plan : plans) {
       std::vector<Rule> rules = pipelineRules(*plan.pipeline);
+      // A merge request pipeline runs the head's code: it stops before the
+      // gates (docs/ci.md section 2), and so before everything after them.
+      std::vector<Rule> gatedRules = rules;
+      if (hasPullRequestTrigger(*plan.pipeline))
+        gatedRules.insert(gatedRules.begin(), {"$CI_PIPELINE_SOURCE == \"merge_request_event\"", "never"});
+      std::vector<bool> gated = gatedJobs(plan.jobs);
       for (size_t i = 0; i < plan.jobs.size(); ++i) {
         std::vector<std::string> needs;
         for (size_t n : plan.jobs[i].needs) needs.push_back(plan.ids[n]);
-        job(plan.ids[i], *plan.jobs[i].node, stageName(plan.depth[i]), needs, rules);
+        job(plan.ids[i], *plan.jobs[i].node, stageName(plan.depth[i]), needs, gated[i] ? gatedRules : rules);
       }
     }
     for (const ir::Node* m : monitors)
@@ -132,7 +172,8 @@ class GitLabWriter {
     std::map<std::string, std::string> vars;
     for (const ir::Pipeline& p : graph_.pipelines)
       for (const ir::Trigger& t : p.triggers)
-        if (t.kind == "push" && t.value.find('"') != std::string::npos && t.value.find('\'') != std::string::npos &&
+        if ((t.kind == "push" || t.kind == "pull_request") && !isGlob(t.value) &&
+            t.value.find('"') != std::string::npos && t.value.find('\'') != std::string::npos &&
             !vars.count(t.value))
           vars.emplace(t.value, "MLOPS_BRANCH_" + std::to_string(vars.size() + 1));
     return vars;
@@ -144,14 +185,24 @@ class GitLabWriter {
     return "$" + branchVariables().at(branch);
   }
 
+  // `$VARIABLE == "main"`, or a regular expression match for a glob.
+  std::string branchMatch(const std::string& variable, const std::string& branch) {
+    return isGlob(branch) ? variable + " =~ " + globRegex(branch) : variable + " == " + branchOperand(branch);
+  }
+
   std::vector<Rule> pipelineRules(const ir::Pipeline& p) {
     std::vector<Rule> rules;
     bool manual = p.triggers.empty(), scheduled = false;
     for (const ir::Trigger& t : p.triggers) {
       if (t.kind == "push")
         rules.push_back({t.value.empty() ? "$CI_PIPELINE_SOURCE == \"push\""
-                                         : "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == " +
-                                               branchOperand(t.value)});
+                                         : "$CI_PIPELINE_SOURCE == \"push\" && " +
+                                               branchMatch("$CI_COMMIT_BRANCH", t.value)});
+      else if (t.kind == "pull_request")
+        rules.push_back({t.value.empty() ? "$CI_PIPELINE_SOURCE == \"merge_request_event\""
+                                         : "$CI_PIPELINE_SOURCE == \"merge_request_event\" && " +
+                                               branchMatch("$CI_MERGE_REQUEST_TARGET_BRANCH_NAME", t.value),
+                         nullptr, true});
       else if (t.kind == "schedule")
         scheduled = true;
       else if (t.kind == "manual")
@@ -169,6 +220,8 @@ class GitLabWriter {
   void job(const std::string& id, const ir::Node& node, const std::string& stage,
            const std::vector<std::string>& needs, const std::vector<Rule>& rules) {
     bool gate = node.kind == ir::NodeKind::Gate;
+    // A gate with `approvals = []` passes on its tests alone: nobody plays it.
+    bool approvalGate = gate && !node.approvals.empty();
     out_ << YAML::Key;
     scalar(out_, id);
     out_ << YAML::Value << YAML::BeginMap;
@@ -198,7 +251,16 @@ class GitLabWriter {
       quotedText(out_, r.condition);
       // A gate waits for a person to play it (who may is set by the
       // environment's protection, protected-environments.json).
-      if (gate) out_ << YAML::Key << Word{"when"} << YAML::Value << Word{"manual"};
+      if (r.when) out_ << YAML::Key << Word{"when"} << YAML::Value << Word{r.when};
+      else if (approvalGate) out_ << YAML::Key << Word{"when"} << YAML::Value << Word{"manual"};
+      // The protected MLOPS_STATE variable is not given to merge request
+      // pipelines of other branches; the job records into a file of its own.
+      if (r.pullRequest && ir::needsRecord(node)) {
+        out_ << YAML::Key << Word{"variables"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{kStateVariable}
+             << YAML::Value;
+        scalar(out_, kPullRequestRecord);
+        out_ << YAML::EndMap;
+      }
       out_ << YAML::EndMap;
     }
     out_ << YAML::EndSeq;
@@ -221,7 +283,7 @@ class GitLabWriter {
       scalar(out_, number(*node.resources.gpu));
     }
     out_ << YAML::EndMap;
-    if (gate || node.kind == ir::NodeKind::Deploy) {
+    if (approvalGate || node.kind == ir::NodeKind::Deploy) {
       const ir::Node* g = gate ? &node : graph_.find(node.after);
       if (g) {
         out_ << YAML::Key << Word{"environment"} << YAML::Value << YAML::BeginMap;
@@ -271,7 +333,7 @@ class GitLabWriter {
 nlohmann::ordered_json protectedEnvironments(const ir::PipelineGraph& graph) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const ir::Node& n : graph.nodes) {
-    if (n.kind != ir::NodeKind::Gate) continue;
+    if (n.kind != ir::NodeKind::Gate || n.approvals.empty()) continue;  // nothing to approve
     nlohmann::ordered_json rules = nlohmann::ordered_json::array();
     for (const ir::Approval& a : n.approvals) {
       std::vector<std::string> members;

@@ -1,6 +1,7 @@
 #include "ir/ir_builder.h"
 
 #include "diag/source_location.h"
+#include "ir/project_path.h"
 #include "sema/member_address.h"
 #include "sema/value_description.h"
 
@@ -326,6 +327,47 @@ class Builder {
     return out;
   }
 
+  // `plot(outputs.roc, x = "fpr", y = "tpr")` or `plot("eval/prc.json", …)`:
+  // the file and the output it is (or lies in), as the paths pass checked.
+  std::vector<Plot> plots(const Expr* e, const std::vector<std::pair<std::string, std::string>>& outputs) {
+    std::vector<Plot> out;
+    auto* list = llvm::dyn_cast_or_null<ListExpr>(e);
+    if (!list) return out;
+    auto normalised = [](const std::string& path) {
+      std::string why;
+      return normaliseProjectPath(path, why).value_or(path);
+    };
+    for (const Expr* item : list->items) {
+      auto* call = llvm::dyn_cast<CallExpr>(item);
+      if (!call || call->args.empty()) continue;
+      Plot p;
+      const Expr* file = call->args[0].value;
+      if (auto* path = llvm::dyn_cast_or_null<PathExpr>(file); path && path->segments.size() == 2) {
+        p.output = path->segments[1].text.str();
+        for (const auto& [name, value] : outputs)
+          if (name == p.output) p.path = normalised(value);
+      } else {
+        p.path = normalised(str(file));
+        size_t best = 0;  // the innermost output holding it
+        for (const auto& [name, value] : outputs) {
+          std::string o = normalised(value);
+          if ((o == p.path || insideProjectPath(p.path, o)) && o.size() >= best) {
+            p.output = name;
+            best = o.size();
+          }
+        }
+      }
+      for (const Argument& a : call->args) {
+        if (a.name.text == "x") p.x = str(a.value);
+        else if (a.name.text == "y") p.y = str(a.value);
+        else if (a.name.text == "title") p.title = str(a.value);
+        else if (a.name.text == "template") p.chartTemplate = word(a.value);
+      }
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
   std::vector<std::string> words(const Expr* e) {
     std::vector<std::string> out;
     if (auto* l = llvm::dyn_cast_or_null<ListExpr>(e))
@@ -379,6 +421,7 @@ class Builder {
           for (const Member* m : params->body->members)
             if (auto* pm = llvm::dyn_cast<PropertyMember>(m)) n.params.push_back({m->name.text.str(), literal(pm->value)});
         n.env = stringBlock(d, "env");
+        if (kind != NodeKind::Deploy) n.plots = plots(prop("plots"), n.outputs);
         n.image = str(prop("image"));
         if (n.image.empty()) n.image = projectImage_;  // the resolved value: the project's image
         n.secrets = words(prop("secrets"));

@@ -1,7 +1,10 @@
 #include "ir/ir_reader.h"
 
+#include "ir/project_path.h"
+
 #include <llvm/Support/Path.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -130,6 +133,35 @@ Resources resources(const At& a) {
   return r;
 }
 
+// A node's plots: each file must be one of the node's outputs or lie inside
+// it (readers open it under the project folder: never an absolute path or a
+// `..`), the columns non-empty, the template a known one.
+std::vector<Plot> plots(const At& a, const std::vector<std::pair<std::string, std::string>>& outputs) {
+  std::vector<Plot> out;
+  for (size_t i = 0; i < a.array().size(); ++i) {
+    At p = a.at(i);
+    Plot plot{p["path"].string(), p["output"].string(), p["x"].string(), p["y"].string(),
+              p["title"].stringOrNull(), p["template"].string()};
+    std::string why;
+    std::optional<std::string> path = normaliseProjectPath(plot.path, why);
+    if (!path || *path != plot.path)
+      p["path"].fail("expected a normalised path inside the project folder, found \"" + plot.path + "\"");
+    auto output = std::find_if(outputs.begin(), outputs.end(), [&](const auto& o) { return o.first == plot.output; });
+    if (output == outputs.end()) p["output"].fail("no output `" + plot.output + "` in this node");
+    if (output->second.find("${") == std::string::npos) {
+      std::optional<std::string> folder = normaliseProjectPath(output->second, why);
+      if (!folder || (*path != *folder && !insideProjectPath(*path, *folder)))
+        p["path"].fail("expected output `" + plot.output + "` (\"" + output->second + "\") or a file inside it");
+    }
+    if (plot.x.empty()) p["x"].fail("expected a column name, found \"\"");
+    if (plot.y.empty()) p["y"].fail("expected a column name, found \"\"");
+    if (plot.chartTemplate != "line" && plot.chartTemplate != "scatter" && plot.chartTemplate != "bar")
+      p["template"].fail("expected line, scatter or bar, found \"" + plot.chartTemplate + "\"");
+    out.push_back(std::move(plot));
+  }
+  return out;
+}
+
 NodeKind nodeKind(const At& a) {
   std::string k = a.string();
   for (NodeKind kind : {NodeKind::Data, NodeKind::Step, NodeKind::Model, NodeKind::Test, NodeKind::Gate,
@@ -180,6 +212,7 @@ Node node(const At& a) {
       n.secrets = a["secrets"].strings();
       n.image = a["image"].stringOrNull();
       n.env = a["env"].stringMap();
+      if (n.kind != NodeKind::Deploy && a.has("plots")) n.plots = plots(a["plots"], n.outputs);
       if (n.kind == NodeKind::Model) {
         n.framework = a["framework"].stringOrNull();
         n.kpi = a["kpi"].stringOrNull();
@@ -335,6 +368,10 @@ PipelineGraph graph(const At& doc) {
       At tr = triggers.at(t);
       Trigger trigger{tr["kind"].string(), "", {}};
       if (trigger.kind == "push") trigger.value = tr["branch"].string();
+      else if (trigger.kind == "pull_request") {
+        trigger.value = tr["branch"].stringOrNull();
+        if (!tr["branch"].value.is_null() && trigger.value.empty()) tr["branch"].fail("expected a branch, found \"\"");
+      }
       else if (trigger.kind == "schedule") trigger.value = tr["cron"].string();
       else if (trigger.kind != "manual") tr["kind"].fail("unknown trigger `" + trigger.kind + "`");
       out.triggers.push_back(std::move(trigger));
@@ -355,6 +392,10 @@ PipelineGraph graph(const At& doc) {
     if (n.kind == NodeKind::Gate) {
       known(at["model"]);
       for (size_t k = 0; k < n.require.size(); ++k) known(at["require"].at(k));
+      // What E0503 refuses in a spec is refused in a hand-made graph too:
+      // a high risk gate never passes on its tests alone.
+      if (n.approvals.empty() && g.riskTier == "high")
+        at["approvals"].fail("a gate of a high risk project needs approvals (E0503), found none");
     }
     if (n.kind == NodeKind::Deploy) known(at["model"]), known(at["after"]);
     if (n.kind == NodeKind::Monitor) known(at["deploy"]);

@@ -126,6 +126,21 @@ void node(JsonWriter& w, const Node& n) {
       w.stringArray("secrets", n.secrets);
       w.fieldOrNull("image", n.image);
       pairs(w, "env", n.env);
+      if (!n.plots.empty()) {  // only where declared: most nodes have none
+        w.key("plots");
+        w.beginArray();
+        for (const Plot& p : n.plots) {
+          w.beginObject();
+          w.field("path", p.path);
+          w.field("output", p.output);
+          w.field("x", p.x);
+          w.field("y", p.y);
+          w.fieldOrNull("title", p.title);
+          w.field("template", p.chartTemplate);
+          w.endObject();
+        }
+        w.endArray();
+      }
       if (n.kind == NodeKind::Model) {
         w.fieldOrNull("framework", n.framework);
         w.fieldOrNull("kpi", n.kpi);
@@ -376,6 +391,7 @@ void writeJson(const PipelineGraph& g, std::string& out) {
       w.beginObject();
       w.field("kind", t.kind);
       if (t.kind == "push") w.field("branch", t.value);
+      if (t.kind == "pull_request") w.fieldOrNull("branch", t.value);  // null: any target branch
       if (t.kind == "schedule") w.field("cron", t.value);
       w.endObject();
     }

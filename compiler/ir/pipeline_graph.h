@@ -108,6 +108,16 @@ struct CheckUse {
   std::vector<std::pair<std::string, nlohmann::ordered_json>> arguments;  // after defaults
 };
 
+// A chart of a file a step or model writes (`plots`, docs/language.md
+// 5.5.3): the file (normalised, relative to the project folder), the output
+// holding it (the file itself or a folder around it), and the columns.
+struct Plot {
+  std::string path, output;
+  std::string x, y;
+  std::string title;                // "" when the spec gives none
+  std::string chartTemplate = "line";  // line | scatter | bar
+};
+
 enum class NodeKind { Data, Step, Model, Test, Gate, Deploy, Monitor };
 const char* nodeKindName(NodeKind kind);
 
@@ -130,6 +140,7 @@ struct Node {
   std::vector<std::pair<std::string, std::string>> env;
   Resources resources;
   std::vector<std::string> secrets;
+  std::vector<Plot> plots;  // step, model
   // model
   std::string framework, kpi, metricsOutput;
   // test, monitor: every `expect` of the declaration (and of a bound check)
@@ -168,8 +179,8 @@ struct Edge {
 };
 
 struct Trigger {
-  std::string kind;  // push | schedule | manual
-  std::string value; // branch or cron
+  std::string kind;  // push | pull_request | schedule | manual
+  std::string value; // branch (pull_request: "" for any) or cron
   llvm::SMRange range;  // not serialised
 };
 

@@ -124,6 +124,14 @@ class Completer {
       }
     }
     const Frame& top = frames.back();
+    // A call's named argument: `plots = [plot(outputs.roc, template = |`.
+    if (top.open == TokenKind::LParen && schema && last >= 2 && toks[last - 1].kind == TokenKind::Assign &&
+        isName(toks[last - 2].kind))
+      if (const sema::CallSchema* call = callAt(*schema, frames)) {
+        for (const sema::PropertySpec& arg : call->named)
+          if (arg.name == text(toks[last - 2])) return values(*arg.type, false);
+        return {};
+      }
     // Value context: `name = |`, `name = [a, |`, or `name = f(|`.
     size_t i = last;
     if (top.open == TokenKind::LBracket || top.open == TokenKind::LParen) i = top.token;
@@ -145,6 +153,25 @@ class Completer {
 
  private:
   llvm::StringRef text(const Token& t) const { return a_.text.substr(t.offset, t.length); }
+
+  // The call whose `(` is the innermost frame, written as the value of a
+  // property of `schema` or as an element of its list: `name = f(` or
+  // `name = [a, f(`.
+  const sema::CallSchema* callAt(const sema::BlockSchema& schema, const std::vector<Frame>& frames) const {
+    const std::vector<Token>& toks = lexed_.tokens;
+    size_t callee = frames.back().token;
+    if (callee == 0 || !isName(toks[callee - 1].kind)) return nullptr;
+    --callee;
+    size_t value = callee;
+    if (frames.size() >= 2 && frames[frames.size() - 2].open == TokenKind::LBracket) value = frames[frames.size() - 2].token;
+    if (value < 2 || toks[value - 1].kind != TokenKind::Assign || !isName(toks[value - 2].kind)) return nullptr;
+    const sema::PropertySpec* p = schema.find(text(toks[value - 2]));
+    if (!p) return nullptr;
+    const sema::TypeSpec* t = p->type->kind == sema::TypeKind::List && p->type->element ? p->type->element : p->type;
+    for (const sema::CallSchema* c : t->calls)
+      if (c->name == text(toks[callee])) return c;
+    return nullptr;
+  }
 
   static bool declKindOf(TokenKind k, ast::DeclKind& out) {
     switch (k) {

@@ -8,18 +8,22 @@
 //   E0405  a node writes a path it reads (one of its inputs, its `code`), or
 //          writes over the source of a `data` declaration: every run would
 //          change its own input and run again, and data sources are read only.
+//   E0201  a plot's file (a path string) is none of its node's outputs and
+//          lies inside none of them.
 // Paths are compared lexically after normalisation (`./`, `a/../b`, a
 // trailing `/`), relative to the project folder; a path holding `${` is
 // resolved only at run time and left alone. Symbolic links are the runtime's
 // business: it refuses to write through one that leaves the project.
 // Linear in the number of paths (times their depth).
+#include "diag/suggest.h"
+#include "ir/project_path.h"
 #include "sema/pass.h"
 #include "sema/value_description.h"
 
-#include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringMap.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,40 +31,6 @@ namespace mlops::sema {
 namespace {
 
 using namespace ast;
-
-// `a/./b/../c/` → `a/c`; nullopt with `why` when the path is absolute or
-// climbs out of the project folder.
-std::optional<std::string> normalise(llvm::StringRef path, std::string& why) {
-  if (path.startswith("/")) {
-    why = "absolute paths are refused: write it relative to the project folder";
-    return std::nullopt;
-  }
-  llvm::SmallVector<llvm::StringRef, 8> parts;
-  llvm::SmallVector<llvm::StringRef, 8> pieces;
-  path.split(pieces, '/');
-  for (llvm::StringRef piece : pieces) {
-    if (piece.empty() || piece == ".") continue;
-    if (piece == "..") {
-      if (parts.empty()) {
-        why = "`..` climbs out of the project folder";
-        return std::nullopt;
-      }
-      parts.pop_back();
-      continue;
-    }
-    parts.push_back(piece);
-  }
-  if (parts.empty()) {
-    why = "it names the project folder itself";
-    return std::nullopt;
-  }
-  std::string out;
-  for (llvm::StringRef p : parts) {
-    if (!out.empty()) out += '/';
-    out += p.str();
-  }
-  return out;
-}
 
 struct Written {
   std::string path;          // normalised
@@ -90,7 +60,10 @@ class PathsPass : public Pass {
     checkOverlaps();
     for (const auto& s : program.symbols) {
       if (s->module && s->module->stdlib) continue;
-      if (s->kind == SymbolKind::Step || s->kind == SymbolKind::Model) checkReads(s.get());
+      if (s->kind == SymbolKind::Step || s->kind == SymbolKind::Model) {
+        checkReads(s.get());
+        checkPlots(s.get());
+      }
     }
   }
 
@@ -115,7 +88,7 @@ class PathsPass : public Pass {
       if (s->kind != SymbolKind::Data || (s->module && s->module->stdlib)) continue;
       const StringExpr* file = dataFile(s->decl);
       std::string why;
-      std::optional<std::string> path = file ? normalise(file->value, why) : std::nullopt;
+      std::optional<std::string> path = file ? ir::normaliseProjectPath(file->value, why) : std::nullopt;
       if (path) sources_[*path] = s.get();
     }
   }
@@ -126,9 +99,12 @@ class PathsPass : public Pass {
     for (const Member* m : outputs->body->members) {
       auto* pm = llvm::dyn_cast<PropertyMember>(m);
       const StringExpr* value = pm ? literalPath(pm->value) : nullptr;
-      if (!value) continue;
+      if (!value) {
+        unresolved_.insert(node);
+        continue;
+      }
       std::string why;
-      std::optional<std::string> path = normalise(value->value, why);
+      std::optional<std::string> path = ir::normaliseProjectPath(value->value, why);
       if (!path) {
         program_->diags().report(value->range, diag::kinds::PathOutsideProject, "output", value->value, why)
             .note("a node writes only inside the project folder, so a run cannot overwrite files elsewhere on "
@@ -146,15 +122,13 @@ class PathsPass : public Pass {
       const StringExpr* value = literalPath(item);
       if (!value) continue;
       std::string why;
-      if (!normalise(value->value, why))
+      if (!ir::normaliseProjectPath(value->value, why))
         program_->diags().report(value->range, diag::kinds::PathOutsideProject, "code", value->value, why)
             .note("`code` lists the project's own files and folders the command runs, hashed into its cache key");
     }
   }
 
-  static bool inside(llvm::StringRef inner, llvm::StringRef outer) {
-    return inner.size() > outer.size() && inner.startswith(outer) && inner[outer.size()] == '/';
-  }
+  static bool inside(llvm::StringRef inner, llvm::StringRef outer) { return ir::insideProjectPath(inner, outer); }
 
   static std::string describe(const Written& w) {
     return kindName(w.node->kind).str() + " `" + w.node->name.str() + "` (output `" + w.output.str() + "`)";
@@ -204,7 +178,7 @@ class PathsPass : public Pass {
         if (ref.symbol->kind == SymbolKind::Data) {
           std::string why;
           if (const StringExpr* file = dataFile(ref.symbol->decl))
-            if (std::optional<std::string> path = normalise(file->value, why))
+            if (std::optional<std::string> path = ir::normaliseProjectPath(file->value, why))
               out.push_back({*path, "input `" + name + "`"});
         } else if (!ref.output.empty()) {
           for (const Written& w : written_)
@@ -215,7 +189,7 @@ class PathsPass : public Pass {
       for (const Expr* item : code->items) {
         std::string why;
         if (const StringExpr* value = literalPath(item))
-          if (std::optional<std::string> path = normalise(value->value, why)) out.push_back({*path, "`code`"});
+          if (std::optional<std::string> path = ir::normaliseProjectPath(value->value, why)) out.push_back({*path, "`code`"});
       }
     return out;
   }
@@ -249,8 +223,44 @@ class PathsPass : public Pass {
     }
   }
 
+  // E0201: a plot reads a file its node writes: one of its outputs, or a
+  // file inside one (a folder output; only the run tells folders from
+  // files). `plot(outputs.NAME, …)` is checked by the properties pass.
+  void checkPlots(const Symbol* node) {
+    auto* plots = llvm::dyn_cast_or_null<ListExpr>(Program::property(node->decl, "plots"));
+    if (!plots) return;
+    for (const Expr* item : plots->items) {
+      auto* call = llvm::dyn_cast<CallExpr>(item);
+      if (!call || call->args.empty() || !call->args[0].name.text.empty()) continue;
+      auto* file = llvm::dyn_cast_or_null<StringExpr>(call->args[0].value);
+      // A type error, `outputs.NAME`, or `${…}` (E0304: no interpolation outside commands).
+      if (!file || file->value.trim().empty() || file->value.contains("${")) continue;
+      std::string why;
+      std::optional<std::string> path = ir::normaliseProjectPath(file->value, why);
+      if (!path) {
+        program_->diags().report(file->range, diag::kinds::PathOutsideProject, "plot", file->value, why)
+            .note("a plot shows a file its node writes inside the project folder");
+        continue;
+      }
+      if (unresolved_.count(node)) continue;  // an output resolved only at run time may hold it
+      std::vector<llvm::StringRef> mine;
+      bool found = false;
+      for (const Written& w : written_) {
+        if (w.node != node) continue;
+        found = found || w.path == *path || inside(*path, w.path);
+        mine.push_back(w.path);
+      }
+      if (found || mine.empty()) continue;
+      auto d = program_->diags().report(file->range, diag::kinds::UndefinedOutput, kindName(node->kind), node->name,
+                                        *path);
+      if (auto s = diag::closestMatch(program_->diags(), *path, mine)) d.note("did you mean \"" + *s + "\"?");
+      d.note("a plot shows a file its node writes: one of its outputs, or a file inside a folder output");
+    }
+  }
+
   Program* program_ = nullptr;
   std::vector<Written> written_;
+  std::set<const Symbol*> unresolved_;  // nodes with an output path resolved only at run time
   llvm::StringMap<const Symbol*> sources_;  // normalised data source path → data
 };
 

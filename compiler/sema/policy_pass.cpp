@@ -379,9 +379,14 @@ class PolicyPass : public Pass {
       for (const Approval& a : approvalsOf(gate))
         if (const RoleFacts* f = a.role->kind == SymbolKind::Role ? facts(a.role) : nullptr; f && !f->permissionsKnown)
           unknown = true;
-      if (tier == "high" && !audited && !unknown)
-        diags.report(gate->name.range, diag::kinds::HighRiskNeedsAudit, s->name)
-            .note("add an approval role based on `model_risk_manager`, e.g. `approvals = [validators]`");
+      if (tier == "high" && !audited && !unknown) {
+        auto d = diags.report(gate->name.range, diag::kinds::HighRiskNeedsAudit, s->name);
+        auto* approvals = llvm::dyn_cast_or_null<ListExpr>(Program::property(gate, "approvals"));
+        if (approvals && approvals->items.empty())
+          d.note(approvals->range, "`approvals = []` promotes on tests alone, which only low and medium risk "
+                                   "projects allow");
+        d.note("add an approval role based on `model_risk_manager`, e.g. `approvals = [validators]`");
+      }
     }
     // Deployed models: a gate in medium/high tiers, and a blocking test.
     std::set<const Symbol*> gatesReported;
@@ -396,7 +401,7 @@ class PolicyPass : public Pass {
       if (!gate || gate->kind != SymbolKind::Gate || program_->targetOf(gate) != model) continue;
       bool blocking = false;
       auto* required = llvm::dyn_cast_or_null<ListExpr>(Program::property(gate->decl, "require"));
-      if (!required || required->items.empty() || !gatesReported.insert(gate).second) continue;  // E0303/E0302 said it
+      if (!required || !gatesReported.insert(gate).second) continue;  // E0302/E0303 said it
       if (auto* req = required)
         for (const Expr* item : req->items) {
           Symbol* test = program_->resolved(item);

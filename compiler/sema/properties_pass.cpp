@@ -381,14 +381,15 @@ class PropertiesPass : public Pass {
       diags().report(value->range, diag::kinds::InvalidValue, name, "it cannot be negative");
   }
 
-  // A list that names declarations: not empty where something is required,
-  // and no entry twice.
+  // A list that names declarations: no entry twice, and not empty for a
+  // pipeline's targets. A gate's `approvals = []` and `require = []` are
+  // meant (promotion on tests alone, a gate kept for its record); the
+  // policy pass refuses them where the risk tier or a deploy needs more
+  // (E0503, E0504).
   void checkReferenceList(const ListExpr* list, llvm::StringRef name) {
-    if (list->items.empty() && (name == "require" || name == "approvals" || name == "targets")) {
+    if (list->items.empty() && name == "targets") {
       diags().report(list->range, diag::kinds::InvalidValue, name, "the list is empty")
-          .note(name == "approvals" ? "a gate needs at least one approval role"
-                : name == "require" ? "a gate needs at least one test to require"
-                                    : "a pipeline needs at least one target");
+          .note("a pipeline needs at least one target");
       return;
     }
     llvm::StringMap<const Expr*> seen;
@@ -472,7 +473,7 @@ class PropertiesPass : public Pass {
 
   // A branch name or glob as git (git check-ref-format) and the CI
   // platforms' branch filters accept it.
-  void checkBranch(const StringExpr* s) {
+  void checkBranch(const StringExpr* s, llvm::StringRef trigger) {
     llvm::StringRef b = s->value;
     std::string why;
     for (char c : b)
@@ -491,7 +492,7 @@ class PropertiesPass : public Pass {
         why = "a leading `-` or `/`, or a trailing `/`, `.` or `.lock`";
     }
     if (!why.empty())
-      diags().report(s->range, diag::kinds::InvalidValue, "push",
+      diags().report(s->range, diag::kinds::InvalidValue, trigger,
                      "\"" + b.str() + "\" is not a branch name: git branch names cannot contain " + why +
                          " (globs like \"release/*\" are fine)");
   }
@@ -530,7 +531,7 @@ class PropertiesPass : public Pass {
     }
     std::string what = "`" + form->name.str() + (form->positional.empty() ? "`" : "(...)`");
     if (!call) {
-      if (!form->positional.empty())
+      if (!form->positional.empty() && form->positional.front().required)
         diags.report(value->range, diag::kinds::MissingArgument, form->positional.front().name, what)
             .note("write `" + form->name.str() + "(\"...\")`");
       return;
@@ -554,11 +555,16 @@ class PropertiesPass : public Pass {
           ++positional;
           continue;
         }
+        if (form->name == "plot" && positional == 0) {
+          checkPlotFile(a.value);
+          ++positional;
+          continue;
+        }
         checkValue(a.value, *form->positional[positional].type, form->positional[positional].name, nullptr);
         if (form->name == "schedule" && positional == 0)
           if (auto* cron = llvm::dyn_cast_or_null<StringExpr>(a.value)) checkCron(cron);
-        if (form->name == "push" && positional == 0)
-          if (auto* branch = llvm::dyn_cast_or_null<StringExpr>(a.value)) checkBranch(branch);
+        if ((form->name == "push" || form->name == "pull_request") && positional == 0)
+          if (auto* branch = llvm::dyn_cast_or_null<StringExpr>(a.value)) checkBranch(branch, form->name);
         ++positional;
         continue;
       }
@@ -582,6 +588,26 @@ class PropertiesPass : public Pass {
       if (form->positional[i].required)
         diags.report(call->range, diag::kinds::MissingArgument, form->positional[i].name, what)
             .note("`" + form->positional[i].name.str() + "`: " + form->positional[i].doc.str());
+    for (const PropertySpec& p : form->named)
+      if (p.required && !named.count(p.name))
+        diags.report(call->range, diag::kinds::MissingArgument, p.name, what)
+            .note("`" + p.name.str() + " = ...`: " + p.doc.str());
+  }
+
+  // A plot's file: `outputs.NAME` of this node, or a path string (the paths
+  // pass checks that it lies in one of the node's outputs).
+  void checkPlotFile(const Expr* value) {
+    if (!value) return;
+    if (auto* str = llvm::dyn_cast<StringExpr>(value)) {
+      if (str->value.trim().empty()) diags().report(value->range, diag::kinds::InvalidValue, "file", "it is empty");
+      return;
+    }
+    auto* path = llvm::dyn_cast<PathExpr>(value);
+    if (path && path->segments.size() == 2 && path->segments[0].text == "outputs")
+      return checkOwnOutput(path->segments[1]);
+    diags().report(value->range, diag::kinds::TypeMismatch, "`outputs.NAME` or a path string", "file",
+                   describeValue(value))
+        .note("a plot shows a file the node writes: `plot(outputs.NAME, x = \"...\", y = \"...\")`");
   }
 
   Program* program_ = nullptr;

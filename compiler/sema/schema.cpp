@@ -39,6 +39,7 @@ struct Tables {
   TypeSpec riskTier{TypeKind::Enum, 0, {"low", "medium", "high"}};
   TypeSpec format{TypeKind::Enum, 0, {"csv", "parquet", "json", "table"}};
   TypeSpec severity{TypeKind::Enum, 0, {"blocking", "warning"}};
+  TypeSpec plotTemplate{TypeKind::Enum, 0, {"line", "scatter", "bar"}};
   TypeSpec permission{TypeKind::Enum, 0, {"own_data", "own_model", "own_deploy", "define_kpi", "approve", "audit",
                                           "set_quota"}};
   // References.
@@ -92,11 +93,29 @@ struct Tables {
   TypeSpec source{TypeKind::Call, 0, {}, nullptr, nullptr, {&fileCall, &postgresCall, &s3Call}};
   TypeSpec signersFile{TypeKind::Call, 0, {}, nullptr, nullptr, {&fileCall}};
 
+  // A plot of a file the node writes (docs/language.md 5.5.3); the file is
+  // checked against the node's outputs by the properties pass.
+  CallSchema plotCall{"plot",
+                      {{"file", &any, true, "outputs.NAME, or a path inside one of the node's outputs"}},
+                      {{"x", &string, true, "the column (or record key) of the x values"},
+                       {"y", &string, true, "the column (or record key) of the y values"},
+                       {"title", &string, false, "the chart's title (default: \"Y by X\")"},
+                       {"template", &plotTemplate, false, "line (default) | scatter | bar"}},
+                      nullptr,
+                      "a chart of a JSON, CSV or TSV file the node writes"};
+  TypeSpec plot{TypeKind::Call, 0, {}, nullptr, nullptr, {&plotCall}};
+  TypeSpec plots{TypeKind::List, 0, {}, &plot};
+
   CallSchema pushCall{"push", {{"branch", &string, true, "branch name or glob"}}, {}, nullptr, "on push to a branch"};
   CallSchema scheduleCall{"schedule", {{"cron", &string, true, "cron expression, 5 fields, UTC"}}, {}, nullptr,
                           "on a schedule"};
   CallSchema manualCall{"manual", {}, {}, nullptr, "started by hand"};
-  TypeSpec trigger{TypeKind::Call, 0, {}, nullptr, nullptr, {&pushCall, &scheduleCall, &manualCall}};
+  CallSchema pullRequestCall{"pull_request",
+                             {{"branch", &string, false, "target branch name or glob (default: any branch)"}},
+                             {},
+                             nullptr,
+                             "on a pull request (up to its gates: docs/ci.md)"};
+  TypeSpec trigger{TypeKind::Call, 0, {}, nullptr, nullptr, {&pushCall, &pullRequestCall, &scheduleCall, &manualCall}};
   TypeSpec triggers{TypeKind::List, 0, {}, &trigger};
 
   BlockSchema canaryBlock{"canary",
@@ -150,8 +169,9 @@ struct Tables {
       {"secrets", &names, false, "environment secrets the command needs"},
       {"image", &string, false, "container image (default: project image)"},
       {"env", &stringMap, false, "extra environment variables"},
+      {"plots", &plots, false, "charts of files the node writes: plot(outputs.NAME, x = \"col\", y = \"col\")"},
       {"description", &string, false, "what the step does"},
-      {"when", &condition, false, "run only when this condition holds, e.g. `when = params.train.enabled`"}};
+      {"when", &condition, false, "run only when this condition holds, e.g. `when = beats_champion.passed`"}};
   BlockSchema step{"step", stepProps};
   BlockSchema model{"model", [this] {
                       std::vector<PropertySpec> props = stepProps;
@@ -196,7 +216,7 @@ struct Tables {
                       true,
                       true};
   BlockSchema pipeline{"pipeline",
-                       {{"on", &triggers, false, "push(\"branch\"), schedule(\"cron\"), manual"},
+                       {{"on", &triggers, false, "push(\"branch\"), pull_request(\"branch\"), schedule(\"cron\"), manual"},
                         {"targets", &nodes, true, "what to build; everything upstream comes along"},
                         {"owner", &roleRef, false, "role accountable (needs own_deploy)"},
                         {"description", &string, false, "what the pipeline is for"}}};

@@ -1,8 +1,9 @@
 // Pass `warnings`: W0601 declarations nothing refers to (roles, kpis, data,
 // steps, models, checks, gates), W0602 data without a schema, W0603 models
 // without a kpi in medium/high risk projects, W0604 step outputs nothing
-// consumes, W0607 gates taking approvals in a project without `signers`
+// (nor its `plots`) consumes, W0607 gates taking approvals in a project without `signers`
 // (E0510 in high risk projects). (W0605 and W0606 come from `names`.)
+#include "ir/project_path.h"
 #include "sema/pass.h"
 
 #include <llvm/ADT/DenseMap.h>
@@ -57,8 +58,9 @@ class WarningsPass : public Pass {
         auto* outputs = llvm::dyn_cast_or_null<NestedBlockMember>(Program::member(d, "outputs"));
         if (!outputs) continue;
         const llvm::StringSet<>& read = consumed[s.get()];
+        llvm::StringSet<> plotted = plottedOutputs(d, outputs);
         for (const Member* m : outputs->body->members)
-          if (!read.count(m->name.text))
+          if (!read.count(m->name.text) && !plotted.count(m->name.text))
             diags.report(m->name.range, diag::kinds::UnconsumedOutput, m->name.text, s->name)
                 .note("read it with `" + s->name.str() + "." + m->name.text.str() +
                       "` in a step's or model's `inputs`, list the step in a pipeline's `targets`, or remove the "
@@ -79,6 +81,30 @@ class WarningsPass : public Pass {
   }
 
  private:
+  // The outputs a step's `plots` show: a plot is a reader too.
+  static llvm::StringSet<> plottedOutputs(const Decl* d, const NestedBlockMember* outputs) {
+    llvm::StringSet<> out;
+    auto* plots = llvm::dyn_cast_or_null<ListExpr>(Program::property(d, "plots"));
+    if (!plots) return out;
+    for (const Expr* item : plots->items) {
+      auto* call = llvm::dyn_cast<CallExpr>(item);
+      const Expr* file = call && !call->args.empty() ? call->args[0].value : nullptr;
+      if (auto* p = llvm::dyn_cast_or_null<PathExpr>(file); p && p->segments.size() == 2) {
+        out.insert(p->segments[1].text);
+      } else if (auto* str = llvm::dyn_cast_or_null<StringExpr>(file)) {
+        std::string why;
+        std::optional<std::string> path = ir::normaliseProjectPath(str->value, why);
+        for (const Member* m : outputs->body->members) {
+          auto* pm = llvm::dyn_cast<PropertyMember>(m);
+          auto* value = pm ? llvm::dyn_cast_or_null<StringExpr>(pm->value) : nullptr;
+          std::optional<std::string> output = value ? ir::normaliseProjectPath(value->value, why) : std::nullopt;
+          if (path && output && (*path == *output || ir::insideProjectPath(*path, *output))) out.insert(m->name.text);
+        }
+      }
+    }
+    return out;
+  }
+
   static std::string unusedHint(SymbolKind kind) {
     switch (kind) {
       case SymbolKind::Role: return "no declaration is owned, approved or alerted by this role";

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -113,6 +114,7 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
     YAML::Node wf = YAML::Load(files["github/main.yml"]);
     CHECK(wf["on"]["push"]["branches"][0].as<std::string>() == branch);
     CHECK(wf["on"]["push"]["branches"][1].as<std::string>() == "main");
+    CHECK(wf["on"]["pull_request"]["branches"][0].as<std::string>() == "release/*'x'\"y\"$(id)");
     CHECK(wf["on"]["workflow_dispatch"].IsMap());
     CHECK(gitHubValue(wf["env"]["MLOPS_IR"].as<std::string>()) == kAdversarialIrPath);
     CHECK(wf["permissions"]["contents"].as<std::string>() == "read");
@@ -134,7 +136,9 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
         CHECK(run.find("${{") == std::string::npos);  // nothing expanded inside the script
         if (step["env"]["API_TOKEN"]) {
           CHECK(id == "model-churn_model");
-          CHECK(step["env"]["API_TOKEN"].as<std::string>() == "${{ secrets.API_TOKEN }}");
+          // The pipeline runs on pull requests too: they get no secret.
+          CHECK(step["env"]["API_TOKEN"].as<std::string>() ==
+                "${{ github.event_name != 'pull_request' && secrets.API_TOKEN || '' }}");
           sawSecret = true;
         }
         if (step["env"]["DEPLOY_KEY"]) CHECK(id == "deploy-churn_prod");
@@ -160,17 +164,27 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
   SECTION("GitLab CI") {
     YAML::Node ci = YAML::Load(files["gitlab/.gitlab-ci.yml"]);
     CHECK(gitLabValue(ci["variables"]["MLOPS_IR"].as<std::string>()) == kAdversarialIrPath);
-    // The branch holds both quote characters: it is compared through a variable.
-    CHECK(gitLabValue(ci["variables"]["MLOPS_BRANCH_1"].as<std::string>()) == branch);
+    // A branch holding both quote characters is compared through a variable;
+    // a glob is a regular expression with every other character escaped.
+    CHECK(gitLabValue(ci["variables"]["MLOPS_BRANCH_1"].as<std::string>()) == "fix'x\"y$(id)");
+    CHECK(!ci["variables"]["MLOPS_BRANCH_2"]);
     YAML::Node deploy = ci["main:deploy:churn_prod"];
     REQUIRE(deploy);
     CHECK(deploy["environment"]["name"].as<std::string>() == environment);
     CHECK(deploy["resource_group"].as<std::string>() == "deploy-churn_prod");
-    CHECK(ci["main:gate:release"]["rules"][0]["when"].as<std::string>() == "manual");
+    // A merge request's pipeline stops before the gate; others wait for a person.
+    CHECK(ci["main:gate:release"]["rules"][0]["when"].as<std::string>() == "never");
+    CHECK(ci["main:gate:release"]["rules"][1]["when"].as<std::string>() == "manual");
     CHECK(ci["main:model:churn_model"]["rules"][0]["if"].as<std::string>() ==
-          "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == $MLOPS_BRANCH_1");
+          "$CI_PIPELINE_SOURCE == \"push\" && "
+          "$CI_COMMIT_BRANCH =~ /^release\\/[^\\/]*\\'x\\'\\\"y\\\"\\$\\(id\\)\\$\\{\\{github\\.ref\\}\\}$/");
     CHECK(ci["main:model:churn_model"]["rules"][1]["if"].as<std::string>() ==
           "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"main\"");
+    CHECK(ci["main:model:churn_model"]["rules"][2]["if"].as<std::string>() ==
+          "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == $MLOPS_BRANCH_1");
+    CHECK(ci["main:model:churn_model"]["rules"][3]["if"].as<std::string>() ==
+          "$CI_PIPELINE_SOURCE == \"merge_request_event\" && "
+          "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME =~ /^release\\/[^\\/]*\\'x\\'\\\"y\\\"\\$\\(id\\)$/");
     // Every job installs mlopsc first, with the repository's script only.
     REQUIRE(ci["default"]["before_script"].size() == 3);
     CHECK(ci["default"]["before_script"][1].as<std::string>() == "(\n" + std::string(emit::installScript()) + ")\n");
@@ -373,4 +387,120 @@ TEST_CASE("job timeouts cover every attempt and the canary waits", "[ci]") {
   d.strategy.steps = {0.1, 0.5, 1.0};
   d.strategy.intervalSeconds = 3600;
   CHECK(*emit::jobTimeoutMinutes(d) == 150);  // 3 runs × 10 min + 2 waits × 60 min
+}
+
+namespace {
+
+// A low risk gate that promotes on tests alone, in a pipeline that pull
+// requests to release branches start, with a secret on the model.
+ir::PipelineGraph pullRequestSpec() {
+  return compile("reviews.mlops", R"(project reviews { version = "1.0.0"  risk_tier = low }
+use std.roles
+role modelers : data_scientist { members = ["bob@shop.example"] }
+role platform : devops         { members = ["erin@shop.example"] }
+model ranker {
+  owner   = modelers
+  run     = "train ${outputs.model} ${outputs.metrics}"
+  outputs { model = "build/ranker.json"  metrics = "build/metrics.json" }
+  metrics = outputs.metrics
+  secrets = [FEATURE_TOKEN]
+}
+test ndcg_floor on ranker { expect metrics.ndcg >= 0.3 }
+gate nightly for ranker { require = [ndcg_floor]  approvals = []  environment = "production" }
+deploy ranker_prod { owner = platform  model = ranker  after = nightly  run = "deploy" }
+pipeline release {
+  owner = platform
+  on    = [push("main"), push("data/**"), pull_request("release/*"), pull_request]
+  targets = [ranker_prod]
+}
+)");
+}
+
+}  // namespace
+
+TEST_CASE("a pull request's run stops before the gates and gets no secrets", "[ci]") {
+  ir::PipelineGraph graph = pullRequestSpec();
+  std::map<std::string, std::string> files = emitAll(graph, {});
+
+  SECTION("GitHub: the trigger, a guard on the gate and the deploy, no secret for pull requests") {
+    YAML::Node wf = YAML::Load(files.at("github/release.yml"));
+    // `pull_request` without a branch: every target branch.
+    CHECK(wf["on"]["pull_request"].IsMap());
+    CHECK(wf["on"]["pull_request"].size() == 0);
+    CHECK(wf["on"]["push"]["branches"][1].as<std::string>() == "data/**");
+    std::map<std::string, std::string> guard;
+    for (const auto& job : wf["jobs"]) guard[job.first.as<std::string>()] = job.second["if"] ? job.second["if"].as<std::string>() : "";
+    CHECK(guard == std::map<std::string, std::string>{{"model-ranker", ""},
+                                                      {"test-ndcg_floor", ""},
+                                                      {"gate-nightly", "github.event_name != 'pull_request'"},
+                                                      {"deploy-ranker_prod", "github.event_name != 'pull_request'"}});
+    bool sawRun = false;
+    for (const auto& step : wf["jobs"]["model-ranker"]["steps"])
+      if (step["env"] && step["env"]["FEATURE_TOKEN"]) {
+        sawRun = true;
+        CHECK(step["env"]["FEATURE_TOKEN"].as<std::string>() ==
+              "${{ github.event_name != 'pull_request' && secrets.FEATURE_TOKEN || '' }}");
+        // Not the team's record: an empty one of the job's own.
+        CHECK(step["env"]["MLOPS_STATE"].as<std::string>() ==
+              "${{ github.event_name != 'pull_request' && secrets.MLOPS_STATE || 'mlops-pull-request.db' }}");
+      }
+    CHECK(sawRun);
+    // No approvals: no approval job, no approval environment.
+    nlohmann::json envs = nlohmann::json::parse(files.at("github/environments.json"));
+    for (const auto& e : envs["environments"]) CHECK(e["purpose"] == "deployment");
+  }
+
+  SECTION("GitLab: merge request rules with the target branch as a regular expression") {
+    YAML::Node ci = YAML::Load(files.at("gitlab/.gitlab-ci.yml"));
+    std::vector<std::string> sources;
+    for (const auto& r : ci["workflow"]["rules"]) sources.push_back(r["if"].as<std::string>());
+    CHECK(std::count(sources.begin(), sources.end(), "$CI_PIPELINE_SOURCE == \"merge_request_event\"") == 1);
+    std::vector<std::string> model;
+    for (const auto& r : ci["release:model:ranker"]["rules"]) {
+      CHECK(!r["when"]);
+      std::string condition = r["if"].as<std::string>();
+      model.push_back(condition);
+      // A merge request's job records into a file of its own.
+      bool mergeRequest = condition.find("merge_request_event") != std::string::npos;
+      CHECK(static_cast<bool>(r["variables"]) == mergeRequest);
+      if (mergeRequest) CHECK(r["variables"]["MLOPS_STATE"].as<std::string>() == "mlops-pull-request.db");
+    }
+    CHECK(model == std::vector<std::string>{
+                       "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH == \"main\"",
+                       "$CI_PIPELINE_SOURCE == \"push\" && $CI_COMMIT_BRANCH =~ /^data\\/.*$/",
+                       "$CI_PIPELINE_SOURCE == \"merge_request_event\" && "
+                       "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME =~ /^release\\/[^\\/]*$/",
+                       "$CI_PIPELINE_SOURCE == \"merge_request_event\""});
+    for (const char* job : {"release:gate:nightly", "release:deploy:ranker_prod"}) {
+      YAML::Node rules = ci[job]["rules"];
+      REQUIRE(rules.size() == model.size() + 1);
+      CHECK(rules[0]["if"].as<std::string>() == "$CI_PIPELINE_SOURCE == \"merge_request_event\"");
+      CHECK(rules[0]["when"].as<std::string>() == "never");
+      // Promotion on tests alone: nobody plays the gate.
+      for (size_t i = 1; i < rules.size(); ++i) CHECK(!rules[i]["when"]);
+    }
+    CHECK(!ci["release:gate:nightly"]["environment"]);
+    CHECK(ci["release:deploy:ranker_prod"]["environment"]["name"].as<std::string>() == "production");
+    nlohmann::json protectedEnvs = nlohmann::json::parse(files.at("gitlab/protected-environments.json"));
+    CHECK(protectedEnvs["environments"].empty());
+  }
+
+  SECTION("Argo: no suspend before a gate without approvals") {
+    YAML::Node wf = YAML::Load(files.at("argo/release.yaml"));
+    for (const auto& t : wf["spec"]["templates"]) CHECK(!t["suspend"]);
+  }
+}
+
+TEST_CASE("gates with approvals keep their approval steps next to pull request triggers", "[ci]") {
+  ir::PipelineGraph graph = creditRisk();
+  std::map<std::string, std::string> files = emitAll(graph, {});
+  YAML::Node ci = YAML::Load(files.at("gitlab/.gitlab-ci.yml"));
+  // credit-risk has no pull_request trigger: no merge request pipelines.
+  for (const auto& r : ci["workflow"]["rules"])
+    CHECK(r["if"].as<std::string>().find("merge_request_event") == std::string::npos);
+  for (const auto& r : ci["main:gate:production"]["rules"]) CHECK(r["when"].as<std::string>() == "manual");
+  YAML::Node argo = YAML::Load(files.at("argo/main.yaml"));
+  size_t suspends = 0;
+  for (const auto& t : argo["spec"]["templates"]) suspends += t["suspend"] ? 1 : 0;
+  CHECK(suspends == 1);
 }

@@ -209,6 +209,16 @@ TEST_CASE("lsp: completion offers what fits where the cursor is", "[lsp]") {
   CHECK(has(on, "d"));
   CHECK(has(on, "m"));
   CHECK_FALSE(has(on, "ops"));
+  // A model's `plots`: the plot call and its templates; a pipeline's triggers.
+  auto plots = labels(withCursor("  run     = \"train\"\n", "  plots = ["));
+  CHECK(plots == std::vector<std::string>{"plot"});
+  // A call's named argument: its values.
+  auto templates = labels(withCursor("  run     = \"train\"\n", "  plots = [plot(outputs.model, x = \"a\", template = "));
+  CHECK(templates == std::vector<std::string>{"line", "scatter", "bar"});
+  auto triggers = labels(std::string(kSpec) + "pipeline p2 { on = [|");
+  CHECK(has(triggers, "push"));
+  CHECK(has(triggers, "pull_request"));
+  CHECK(has(triggers, "manual"));
   // Nothing inside strings and comments.
   CHECK(labels(withCursor("  run     = \"tr", "")).empty());
   CHECK(labels(std::string(kSpec) + "// owner = |").empty());

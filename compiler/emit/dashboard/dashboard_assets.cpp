@@ -65,6 +65,13 @@ figure.chart .pt:hover, figure.chart .pt:focus, figure.chart .bar:hover, figure.
 .s3 { stroke: var(--s3); fill: var(--s3); } .s4 { stroke: var(--s4); fill: var(--s4); } .s5 { stroke: var(--s5); fill: var(--s5); }
 polyline.line.s0, polyline.line.s1, polyline.line.s2, polyline.line.s3, polyline.line.s4, polyline.line.s5 { fill: none; }
 figure.chart rect.bar { fill: var(--s0); }
+figure.plot { margin: .6rem 0 1.2rem; }
+figure.plot figcaption { font-weight: 600; margin-bottom: .2rem; }
+figure.plot svg { width: 100%; max-width: 40rem; height: auto; display: block; color: var(--fg); }
+figure.plot .grid { stroke: var(--grid); stroke-opacity: 1; }
+figure.plot .axis { stroke: var(--axis); }
+figure.plot polyline.series { stroke: var(--s0); }
+figure.plot circle.series, figure.plot rect.series { fill: var(--s0); }
 figure.chart rect.bar.over { fill: var(--target); }
 ul.legend { list-style: none; padding: 0; margin: .2rem 0; display: flex; gap: 1rem; }
 ul.legend .key { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .3rem; vertical-align: middle; background: currentColor; }

@@ -5,6 +5,7 @@
 // the pages escape all of it (html_text.h).
 #pragma once
 
+#include "emit/plot_data.h"
 #include "ir/pipeline_graph.h"
 
 #include <nlohmann/json.hpp>
@@ -127,6 +128,7 @@ struct DashboardInput {
   std::map<std::string, std::vector<DriftBar>> drift;          // model id → bars
   std::map<std::string, DataInfo> data;                        // data node id → what was found
   std::vector<FailedLog> failedLogs;
+  std::map<std::string, std::vector<PlotData>> plots;          // node id → one per `plots` entry
   std::string generatedAt;  // "" unless asked (--timestamp)
 };
 

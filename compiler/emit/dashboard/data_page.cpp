@@ -6,6 +6,7 @@
 #include "emit/dashboard/dashboard_site.h"
 #include "emit/dashboard/html_text.h"
 #include "emit/dashboard/page_layout.h"
+#include "emit/dashboard/plot_section.h"
 #include "emit/value_text.h"
 
 namespace mlops::emit::dashboard {
@@ -116,6 +117,8 @@ std::string dataPage(const DashboardInput& input) {
            "<th scope=\"col\">latest</th><th scope=\"col\">why</th><th scope=\"col\">results, newest last</th></tr>"
            "</thead>\n<tbody>\n" +
            steps + "</tbody>\n</table>\n";
+  for (const ir::Node& n : g.nodes)
+    if (n.kind == ir::NodeKind::Step) out += plotSection(input, n);
   out += "<h2 id=\"failures\">What failed</h2>\n";
   if (input.failedLogs.empty()) out += "<p class=\"muted\">No node's newest result is a failure.</p>\n";
   for (const FailedLog& f : input.failedLogs) {

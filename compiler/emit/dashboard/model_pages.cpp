@@ -5,6 +5,7 @@
 #include "emit/dashboard/dashboard_site.h"
 #include "emit/dashboard/html_text.h"
 #include "emit/dashboard/page_layout.h"
+#include "emit/dashboard/plot_section.h"
 #include "emit/dashboard/svg_chart.h"
 
 #include <algorithm>
@@ -303,7 +304,7 @@ std::string modelPageBody(const DashboardInput& input, const ir::Node& model) {
   if (!model.framework.empty()) out += ", framework " + escape(model.framework);
   if (!model.kpi.empty()) out += ", serves KPI <a href=\"index.html#kpi-" + slug(model.kpi) + "\">" + escape(model.kpi) + "</a>";
   out += ".</p>\n";
-  for (auto section : {metricsSection, testsSection, gatesSection, driftSection, deploysSection})
+  for (auto section : {metricsSection, plotSection, testsSection, gatesSection, driftSection, deploysSection})
     out += section(input, model);
   return out;
 }

@@ -2,7 +2,8 @@
 """Training step of the recommender example (`model recommender` in recsys.mlops).
 
     python3 steps/train.py --events build/events.csv --popularity build/popularity.csv \
-        --k 10 --neighbours 30 --model build/recommender.json --metrics build/metrics.json
+        --k 10 --neighbours 30 --model build/recommender.json --metrics build/metrics.json \
+        --curve build/hit_rate_by_k.csv
 
 An item-to-item recommender in pure Python (standard library only). Two items
 are neighbours when the same users touched both: similarity is the cosine of
@@ -21,6 +22,10 @@ the remaining events only. Metrics, written as JSON (plain numbers):
     popularity_hit_rate_at_k  the same for "the k most popular unseen items"
     catalog_coverage          share of the catalog that appears in some user's top k
     users_evaluated, k, items
+
+With --curve, the hit rate at every list length from 1 to k, as CSV with
+the columns `k`, `hit_rate` and `popularity_hit_rate` (the recommender's
+`plots` in recsys.mlops draw it).
 
 The model JSON maps every catalog item to its k recommendations (the product
 page table), built from all events, filled from build/popularity.csv.
@@ -120,6 +125,7 @@ def main():
     ap.add_argument("--neighbours", type=int, default=30, help="neighbours kept per item")
     ap.add_argument("--model", required=True, help="model JSON to write")
     ap.add_argument("--metrics", required=True, help="metrics JSON to write")
+    ap.add_argument("--curve", help="CSV of the hit rate at each list length 1..k to write")
     args = ap.parse_args()
     if args.k < 1 or args.neighbours < 1:
         ap.error("need --k >= 1 and --neighbours >= 1")
@@ -150,11 +156,17 @@ def main():
 
     hits = pop_hits = 0
     shown = set()
+    hits_at = [0] * (args.k + 1)      # hits_at[c]: held-out item among the first c
+    pop_hits_at = [0] * (args.k + 1)
     for user, target in held_out.items():
         recs = recommend(sims, train_profiles[user], args.k, eval_ranking)
+        pops = popular_unseen(eval_ranking, train_profiles[user], args.k)
         shown.update(recs)
         hits += target in recs
-        pop_hits += target in popular_unseen(eval_ranking, train_profiles[user], args.k)
+        pop_hits += target in pops
+        for c in range(1, args.k + 1):
+            hits_at[c] += target in recs[:c]
+            pop_hits_at[c] += target in pops[:c]
     n_eval = len(held_out)
     if n_eval == 0:
         raise SystemExit("train: no user has two distinct items; nothing to evaluate")
@@ -180,6 +192,12 @@ def main():
         "k": args.k,
     }
     write_json(args.metrics, metrics)
+    if args.curve:
+        os.makedirs(os.path.dirname(args.curve) or ".", exist_ok=True)
+        with open(args.curve, "w", newline="") as f:
+            f.write("k,hit_rate,popularity_hit_rate\n")
+            for c in range(1, args.k + 1):
+                f.write(f"{c},{r(hits_at[c] / n_eval)},{r(pop_hits_at[c] / n_eval)}\n")
     print(f"train: k={args.k} neighbours={args.neighbours} users={n_eval} "
           f"hit_rate_at_k={metrics['hit_rate_at_k']:.4f} (popularity {metrics['popularity_hit_rate_at_k']:.4f}) "
           f"catalog_coverage={metrics['catalog_coverage']:.4f} -> {args.model}, {args.metrics}")
