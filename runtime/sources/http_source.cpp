@@ -69,6 +69,19 @@ struct Sha256 {
   }
 };
 
+std::string describe(httplib::Error error) {
+  switch (error) {
+    case httplib::Error::Connection: return "cannot connect to the server";
+    case httplib::Error::ConnectionTimeout: return "no connection within 30 s";
+    case httplib::Error::Read: return "the connection broke or stayed silent for 60 s while reading";
+    case httplib::Error::Write: return "the connection broke while sending the request";
+    case httplib::Error::SSLConnection: return "the TLS handshake failed";
+    case httplib::Error::SSLLoadingCerts: return "the system's CA certificates cannot be loaded";
+    case httplib::Error::SSLServerVerification: return "the server's certificate does not verify";
+    default: return httplib::to_string(error);
+  }
+}
+
 // One GET into `file`; the status, or nullopt with `error`. `location` gets
 // a redirect's Location header.
 std::optional<int> get(const Url& url, CacheFile& file, Sha256& sha, uint64_t& received, double deadline,
@@ -123,7 +136,7 @@ std::optional<int> get(const Url& url, CacheFile& file, Sha256& sha, uint64_t& r
     return std::nullopt;
   }
   if (status != 0) return status;
-  error = httplib::to_string(result.error());
+  error = describe(result.error());
   return std::nullopt;
 }
 
@@ -137,7 +150,7 @@ std::optional<std::string> ensureHttpSource(const std::string& root, const std::
   bool stale = false;
   if (llvm::sys::fs::is_regular_file(path)) {
     std::optional<FileDigests> digests = hashFileWithSha256(path, ignored);
-    if (digests && sha256HexOf(digests->sha256) == sha256) return "sha256 verified (downloaded before)";
+    if (digests && sha256HexOf(digests->sha256) == sha256) return "downloaded before, sha256 verified";
     stale = true;
   }
   if (dryRun) return "would download " + url + (stale ? " (the cached copy no longer matches its sha256)" : "");
@@ -167,7 +180,8 @@ std::optional<std::string> ensureHttpSource(const std::string& root, const std::
         return std::nullopt;
       }
       if (current->https && !nextUrl->https) {
-        error = "cannot download `" + where + "`: it redirects from https to `" + *next + "`, which is not encrypted";
+        error = "cannot download `" + where + "`: it redirects from https to `" + next->substr(0, 200) +
+                "`, which is not encrypted";
         return std::nullopt;
       }
       if (redirects + 1 > kMaxRedirects) {
