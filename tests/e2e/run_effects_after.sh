@@ -47,6 +47,11 @@ expect_exit 0 "a step with effects and no outputs, and \`after\`, check clean"
 # ---- the IR and the graph
 run build p.mlops -o out
 expect_exit 0 "build"
+if out=$("$MLOPS_SHARED_DIR/tools/validate-json" "$MLOPS_SOURCE_DIR/docs/ir.schema.json" out/pipeline.json 2>&1); then
+  pass "pipeline.json with effects, after and order edges is valid against docs/ir.schema.json"
+else
+  fail "pipeline.json is not valid against docs/ir.schema.json: $(head -c 600 <<<"$out")"
+fi
 expect_json out/pipeline.json "nodes.3.effects.0" "bigquery://acme-prod.staging.rows" "the IR lists the step's effects"
 expect_json out/pipeline.json "nodes.4.after.1" "test:has_rows" "the IR lists a node's \`after\`"
 if python3 -c 'import json,sys; g=json.load(open(sys.argv[1])); sys.exit(0 if {"from":"step:load","to":"step:report","kind":"order"} in g["edges"] else 1)' out/pipeline.json; then

@@ -57,6 +57,13 @@ SPEC
 spec "$RATES_SHA"
 run check p.mlops
 expect_exit 0 "http, git and bigquery sources check"
+run build p.mlops -o out --emit=ir
+expect_exit 0 "build the IR"
+if out=$("$MLOPS_SHARED_DIR/tools/validate-json" "$MLOPS_SOURCE_DIR/docs/ir.schema.json" out/pipeline.json 2>&1); then
+  pass "pipeline.json with http, git and bigquery sources is valid against docs/ir.schema.json"
+else
+  fail "pipeline.json is not valid against docs/ir.schema.json: $(head -c 600 <<<"$out")"
+fi
 
 run run p.mlops --explain
 expect_exit 0 "first run: downloads and imports"
