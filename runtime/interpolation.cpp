@@ -1,5 +1,7 @@
 #include "runtime/interpolation.h"
 
+#include "ir/source_kinds.h"
+
 #include <algorithm>
 
 namespace mlops::runtime {
@@ -48,13 +50,10 @@ std::optional<std::string> inputPath(const ir::PipelineGraph& graph, const ir::I
     return std::nullopt;
   }
   if (producer->kind == ir::NodeKind::Data) {
-    if (producer->source.kind != "file") {
-      error = "input `" + input.as + "` is " + (producer->source.kind.empty() ? "data" : producer->source.kind) +
-              " data without a file path";
-      return std::nullopt;
-    }
-    if (const std::string* path = lookup(producer->source.arguments, std::string("path"))) return *path;
-    error = "data `" + producer->name + "` has a `file` source without a path";
+    // A file's path; an http or git source's copy under .mlops/sources.
+    if (std::optional<std::string> path = ir::localDataPath(producer->source)) return *path;
+    error = "input `" + input.as + "` is " + (producer->source.kind.empty() ? "data" : producer->source.kind) +
+            " data without a file path";
     return std::nullopt;
   }
   if (const std::string* path = lookup(producer->outputs, input.output)) return *path;

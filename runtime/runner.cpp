@@ -1,6 +1,7 @@
 #include "runtime/runner.h"
 
 #include "ir/metric_path.h"
+#include "ir/source_kinds.h"
 
 #include "runtime/approvals.h"
 #include "runtime/artifacts.h"
@@ -28,6 +29,7 @@
 #include "runtime/scheduler.h"
 #include "runtime/secret_environment.h"
 #include "runtime/secrets_file.h"
+#include "runtime/sources/fetch_source.h"
 #include "runtime/state/state_selection.h"
 #include "runtime/trust/gate_signatures.h"
 #include "runtime/trust/subjects.h"
@@ -54,10 +56,11 @@
 namespace mlops::runtime {
 namespace {
 
-// The nodes a node waits for (the graph's edges into it).
+// The nodes a node waits for (the graph's edges into it, `after` included).
 std::vector<std::string> upstream(const ir::Node& n) {
   std::vector<std::string> out;
   for (const ir::Input& in : n.inputs) out.push_back(in.node);
+  out.insert(out.end(), n.orderAfter.begin(), n.orderAfter.end());
   switch (n.kind) {
     case ir::NodeKind::Test: out.push_back(n.target); break;
     case ir::NodeKind::Gate:
@@ -298,6 +301,17 @@ class Runner : public Executor {
   }
 
   void checkData(size_t i, const ir::Node& n) {
+    if (isFetchedSource(n.source)) {  // http, git: into .mlops/sources first
+      std::string error;
+      std::optional<std::string> done = fetchSource(g_.root, n.source, o_.dryRun, error);
+      if (!done) return immediate(i, false, error);
+      // A dry run fetches nothing: what reads the data is hashed after it.
+      if (o_.dryRun && done->rfind("would", 0) == 0) {
+        wouldRun_.insert(n.id);
+        return immediate(i, true, *done, "would run");
+      }
+      return immediate(i, true, *done, "checked");
+    }
     if (n.source.kind == "file") {
       std::string path, error;
       for (const auto& [k, v] : n.source.arguments)
@@ -305,6 +319,14 @@ class Runner : public Executor {
       if (!statEntry(join(g_.root, path), error)) return immediate(i, false, "data source " + error);
     }
     immediate(i, true, "", "checked");
+  }
+
+  // A CI job runs no data node (docs/ci.md section 2): the job reading an
+  // http or git source fetches it. False with `error` when that fails.
+  bool fetchedInCiJob(const std::string& id, std::string& error) {
+    const ir::Node* data = g_.find(id);
+    if (!ciJob(o_) || !data || data->kind != ir::NodeKind::Data || !isFetchedSource(data->source)) return true;
+    return fetchSource(g_.root, data->source, o_.dryRun, error).has_value();
   }
 
   // The environment every command starts from: the basics of this one.
@@ -333,6 +355,7 @@ class Runner : public Executor {
       p.parts.params.emplace_back(param.name, param.value.value("text", std::string()));
     std::vector<std::pair<std::string, std::string>> env = baseEnvironment();
     for (const ir::Input& in : n.inputs) {
+      if (!fetchedInCiJob(in.node, error)) return immediate(i, false, error);
       std::optional<std::string> path = inputPath(g_, in, error);
       if (!path) return immediate(i, false, error);
       std::optional<Digest> digest = hasher_.hash(join(g_.root, *path), error);
@@ -380,7 +403,11 @@ class Runner : public Executor {
     }
     Verdict verdict = judge(previous, p.parts, recorded, outputsNow);
     if (verdict.upToDate)
-      return immediate(i, true, n.kind == ir::NodeKind::Deploy ? "this artifact is already rolled out" : "", "cached");
+      return immediate(i, true,
+                       n.kind == ir::NodeKind::Deploy ? "this artifact is already rolled out"
+                       : n.effects.empty()            ? ""
+                                                      : "effects recorded by run " + std::to_string(successes_[n.id].run),
+                       "cached");
     if (o_.dryRun) {
       wouldRun_.insert(n.id);
       return immediate(i, true, verdict.why, "would run");
@@ -1001,11 +1028,7 @@ class Runner : public Executor {
     return false;
   }
 
-  static std::string dataPath(const ir::Node& data) {
-    for (const auto& [k, v] : data.source.arguments)
-      if (k == "path") return v;
-    return "";
-  }
+  static std::string dataPath(const ir::Node& data) { return ir::localDataPath(data.source).value_or(""); }
 
   // A test's check parameters (`threshold`, `column`) by name.
   std::function<std::optional<Value>(const std::vector<std::string>&, std::string&)> checkParameters(const ir::Node& t) {
@@ -1062,12 +1085,16 @@ class Runner : public Executor {
       metrics = nlohmann::ordered_json::parse(*text, nullptr, /*allow_exceptions=*/false);
       if (!metrics.is_object()) return fail("the metrics `" + source + "` are not a JSON object");
     } else if (target->kind == ir::NodeKind::Data) {
-      source = dataPath(*target);
-      bool csv = target->format == "csv" ||
-                 (target->format.empty() && source.size() > 4 && source.compare(source.size() - 4, 4, ".csv") == 0);
-      if (target->source.kind != "file" || !csv)
-        return fail("data `" + target->name + "` is not a CSV file: this runtime checks CSV data only");
       std::string error;
+      if (!fetchedInCiJob(target->id, error)) return fail(error);
+      source = dataPath(*target);
+      std::string fileName = ir::sourceFileName(target->source);
+      bool csv = target->format == "csv" || (target->format.empty() && fileName.size() > 4 &&
+                                             fileName.compare(fileName.size() - 4, 4, ".csv") == 0);
+      if (source.empty())
+        return fail("data `" + target->name + "` is a " + target->source.kind +
+                    " source, which this runtime cannot read: data tests check CSV files (file, http, git)");
+      if (!csv) return fail("data `" + target->name + "` is not a CSV file: this runtime checks CSV data only");
       table = DataTable::readProjectCsv(g_.root, source, error);
       if (!table) return fail(error);
       context = dataContext(*target, *table, source);
@@ -1326,11 +1353,8 @@ std::optional<std::string> noopManifestOf(const ir::PipelineGraph& g, const std:
     if (status != "ran" && status != "cached" && status != "checked") return std::nullopt;
     ManifestNode m{n->id, label(*n), n->kind == ir::NodeKind::Data ? "checked" : "cached", {}, {}};
     std::vector<std::string> paths;
-    if (n->kind == ir::NodeKind::Data) {
-      if (n->source.kind == "file")
-        for (const auto& [k, v] : n->source.arguments)
-          if (k == "path") paths.push_back(v);
-    }
+    if (n->kind == ir::NodeKind::Data)
+      if (std::optional<std::string> local = ir::localDataPath(n->source)) paths.push_back(*local);
     for (const ir::Input& in : n->inputs) {
       std::optional<std::string> path = inputPath(g, in, error);
       if (!path) return std::nullopt;

@@ -68,15 +68,15 @@ void spawnChild(const ToolJob& job, ToolMode mode, const std::vector<std::string
       closeFd(p[1]);
     }
   };
-  if ((mode == ToolMode::Detached && ::pipe2(inPipe, O_CLOEXEC) != 0) || ::pipe2(outPipe, O_CLOEXEC) != 0 ||
-      ::pipe2(errPipe, O_CLOEXEC) != 0)
+  if ((mode == ToolMode::Detached && ::pipe2(inPipe, O_CLOEXEC) != 0) ||
+      (job.stdoutFd < 0 && ::pipe2(outPipe, O_CLOEXEC) != 0) || ::pipe2(errPipe, O_CLOEXEC) != 0)
     return fail(errno);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   if (mode == ToolMode::Detached) posix_spawn_file_actions_adddup2(&actions, inPipe[0], STDIN_FILENO);
   else posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, outPipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, job.stdoutFd >= 0 ? job.stdoutFd : outPipe[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, errPipe[1], STDERR_FILENO);
 
   posix_spawnattr_t attr;

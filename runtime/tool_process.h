@@ -41,6 +41,7 @@ struct ToolJob {
   std::string program;             // an absolute path
   std::vector<std::string> args;   // after the program name
   std::string stdinBytes;          // Detached only; Foreground reads /dev/null
+  int stdoutFd = -1;               // >= 0: stdout goes to this open file, uncapped, not to `out`
 };
 
 // Runs one child to completion; `timeoutSeconds` nullopt waits for ever.

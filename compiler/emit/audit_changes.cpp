@@ -114,7 +114,7 @@ std::string sourceText(const ir::Source& s) {
   std::vector<std::string> args;
   for (size_t i = 0; i < s.arguments.size(); ++i) {
     const auto& [name, value] = s.arguments[i];
-    bool positional = i == 0 && (name == "path" || name == "dsn" || name == "uri");
+    bool positional = i == 0 && (name == "path" || name == "dsn" || name == "uri" || name == "table" || name == "url");
     args.push_back(positional ? stringLiteral(value) : name + " = " + stringLiteral(value));
   }
   return s.kind + "(" + join(args) + ")";
@@ -917,6 +917,8 @@ class GraphDiff {
       return out;
     };
     set("inputs", "inputs", inputs(b), inputs(a));
+    set("after", "after", nodeNames(b.orderAfter), nodeNames(a.orderAfter));
+    set("effects", "effects", b.effects, a.effects);
     keyed("outputs", "output", b.outputs, a.outputs, [](const std::string& s) { return s; },
           [](const std::string& x, const std::string& y) { return x == y; });
     std::vector<std::pair<std::string, json>> paramsBefore, paramsAfter;

@@ -179,6 +179,11 @@ Document auditDocument(const Json& r) {
     for (const Json& l : r["lineage"])
       up.rows.push_back({code(str(l["model"])), orNone(list(l["data"], "")), orNone(list(l["steps"], ""))});
     sec.blocks.push_back(up);
+    if (!r["effects"].empty()) {
+      Block effects = table({"node", "effects"}, "Effects outside the project");
+      for (const Json& e : r["effects"]) effects.rows.push_back({code(str(e["node"])), code(list(e["effects"]))});
+      sec.blocks.push_back(effects);
+    }
     doc.sections.push_back(sec);
   }
 

@@ -25,7 +25,7 @@ std::string sourceText(const ir::Source& s) {
   bool first = true;
   for (const auto& [k, v] : s.arguments) {
     out += first ? "" : ", ";
-    bool positional = first && (k == "path" || k == "dsn" || k == "uri");
+    bool positional = first && (k == "path" || k == "dsn" || k == "uri" || k == "table" || k == "url");
     out += positional ? "\"" + v + "\"" : k + " = \"" + v + "\"";
     first = false;
   }
@@ -366,6 +366,11 @@ Json buildAuditReport(const AuditInputs& in) {
     lineage.push_back({{"model", n.name}, {"data", upData}, {"steps", upSteps}});
   }
   report["lineage"] = lineage;
+  // What each step and model changes outside the project.
+  Json effects = Json::array();
+  for (const ir::Node& n : g.nodes)
+    if (!n.effects.empty()) effects.push_back({{"node", n.id}, {"effects", n.effects}});
+  report["effects"] = effects;
 
   // ---- 4. validation tests
   Json tests = Json::array();

@@ -134,13 +134,17 @@ std::vector<std::string> labelLines(const Node& n) {
       if (!n.pii.empty()) add("PII: " + oneLine(join(n.pii, ", ")));
       break;
     }
-    case NodeKind::Step: add(resourcesText(n.resources)); break;
+    case NodeKind::Step:
+      add(resourcesText(n.resources));
+      for (const std::string& effect : n.effects) add(oneLine("effect " + effect, 48));
+      break;
     case NodeKind::Model: {
       std::vector<std::string> parts;
       if (!n.framework.empty()) parts.push_back(oneLine(n.framework, 24));
       if (!n.kpi.empty()) parts.push_back("KPI " + n.kpi);
       add(join(parts, " · "));
       add(resourcesText(n.resources));
+      for (const std::string& effect : n.effects) add(oneLine("effect " + effect, 48));
       break;
     }
     case NodeKind::Test: {
@@ -210,9 +214,10 @@ struct EdgeStyle {
 
 // Data flow is solid and dark; evidence (tests, requirements) is dashed
 // green; the release path (gate, rollout) is bold red/purple; monitoring is
-// dotted.
+// dotted; a step's or model's order-only `after` is dashed grey.
 EdgeStyle edgeStyle(const std::string& kind) {
   if (kind == "input") return {"#334155", "solid", "normal"};
+  if (kind == "order") return {"#64748b", "dashed", "empty"};  // `after`: waits, reads nothing
   if (kind == "test") return {"#15803d", "dashed", "odot"};
   if (kind == "requires") return {"#15803d", "dashed", "normal"};
   if (kind == "gate-model") return {"#b91c1c", "solid", "normal"};

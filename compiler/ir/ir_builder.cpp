@@ -180,6 +180,7 @@ class Builder {
     if (why == "required test") return "requires";
     if (why == "deployed model") return "deploys";
     if (why == "gate") return "after";
+    if (why == "after") return "order";  // a step's or model's order-only `after`
     if (why == "monitored deploy") return "monitors";
     if (why == "condition") return "condition";
     return why.str();
@@ -308,12 +309,15 @@ class Builder {
     auto* call = llvm::dyn_cast_or_null<CallExpr>(e);
     if (!call) return out;
     out.kind = word(call->callee);
-    static const char* firstNames[] = {"path", "dsn", "uri"};
+    // The positional argument's name by kind (schema.cpp).
+    const char* first = out.kind == "file"       ? "path"
+                        : out.kind == "postgres" ? "dsn"
+                        : out.kind == "bigquery" ? "table"
+                        : out.kind == "s3"       ? "uri"
+                                                 : "url";
     for (const Argument& a : call->args) {
       std::string name = a.name.text.str();
-      if (name.empty()) {
-        name = out.kind == "file" ? firstNames[0] : out.kind == "postgres" ? firstNames[1] : firstNames[2];
-      }
+      if (name.empty()) name = first;
       out.arguments.emplace_back(name, str(a.value));
     }
     return out;
@@ -415,6 +419,13 @@ class Builder {
           }
         n.run = command(prop("run"));
         n.outputs = stringBlock(d, "outputs");
+        if (kind != NodeKind::Deploy) {
+          if (auto* after = llvm::dyn_cast_or_null<ListExpr>(prop("after")))
+            for (const Expr* item : after->items)
+              if (const sema::Symbol* s = p_.resolved(item)) n.orderAfter.push_back(id(s));
+          if (auto* effects = llvm::dyn_cast_or_null<ListExpr>(prop("effects")))
+            for (const Expr* item : effects->items) n.effects.push_back(str(item));
+        }
         if (auto* code = llvm::dyn_cast_or_null<ListExpr>(prop("code")))
           for (const Expr* item : code->items) n.code.push_back(str(item));
         if (auto* params = llvm::dyn_cast_or_null<NestedBlockMember>(sema::Program::member(d, "params")))

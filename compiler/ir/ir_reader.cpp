@@ -1,6 +1,7 @@
 #include "ir/ir_reader.h"
 
 #include "ir/project_path.h"
+#include "ir/source_kinds.h"
 
 #include <llvm/Support/Path.h>
 
@@ -184,6 +185,8 @@ Node node(const At& a) {
   switch (n.kind) {
     case NodeKind::Data: {
       n.source = source(a["source"]);
+      // The runtime downloads and fetches by these arguments.
+      if (std::string why = sourceProblem(n.source, /*monitor=*/false); !why.empty()) a["source"].fail(why);
       n.format = a["format"].stringOrNull();
       n.freshnessSeconds = a["freshness_seconds"].numberOrNull();
       n.pii = a["pii"].strings();
@@ -202,6 +205,11 @@ Node node(const At& a) {
           n.inputs.push_back({in["node"].string(), in["output"].stringOrNull(), in["as"].string()});
         }
         n.outputs = a["outputs"].stringMap();
+        n.effects = a["effects"].strings();
+        for (size_t i = 0; i < n.effects.size(); ++i)
+          if (std::string why = effectUriProblem(n.effects[i]); !why.empty())
+            a["effects"].at(i).fail("`" + n.effects[i] + "` is not " + why);
+        n.orderAfter = a["after"].strings();
         n.code = a["code"].strings();
         At params = a["params"];
         for (const auto& [k, v] : params.object().items())
@@ -265,7 +273,10 @@ Node node(const At& a) {
     case NodeKind::Monitor: {
       n.deploy = a["deploy"].string();
       At src = a["source"];
-      if (!src.value.is_null()) n.source = source(src);
+      if (!src.value.is_null()) {
+        n.source = source(src);
+        if (std::string why = sourceProblem(n.source, /*monitor=*/true); !why.empty()) src.fail(why);
+      }
       n.expect = expression(a["expect"]);
       n.everySeconds = a["every_seconds"].numberOrNull();
       n.alert = a["alert"].strings();
@@ -388,6 +399,13 @@ PipelineGraph graph(const At& doc) {
     const Node& n = g.nodes[i];
     At at = nodes.at(i);
     for (size_t k = 0; k < n.inputs.size(); ++k) known(at["inputs"].at(k)["node"]);
+    for (size_t k = 0; k < n.orderAfter.size(); ++k) {
+      At ref = at["after"].at(k);
+      const Node* waited = g.find(known(ref));
+      if (waited->kind == NodeKind::Deploy || waited->kind == NodeKind::Monitor)
+        ref.fail("a step or model waits for data, steps, models, tests and gates, not a " +
+                 std::string(nodeKindName(waited->kind)));
+    }
     if (n.kind == NodeKind::Test) known(at["target"]);
     if (n.kind == NodeKind::Gate) {
       known(at["model"]);

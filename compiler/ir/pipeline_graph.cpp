@@ -105,6 +105,8 @@ void node(JsonWriter& w, const Node& n) {
         }
         w.endArray();
         pairs(w, "outputs", n.outputs);
+        w.stringArray("effects", n.effects);
+        w.stringArray("after", n.orderAfter);
         w.stringArray("code", n.code);
         w.key("params");
         w.beginObject();

@@ -61,8 +61,8 @@ struct Kpi {
 };
 
 struct Source {
-  std::string kind;  // file | postgres | s3 ("" when absent)
-  std::vector<std::pair<std::string, std::string>> arguments;  // path/dsn/uri first, then named
+  std::string kind;  // file | postgres | s3 | bigquery | http | git ("" when absent): ir/source_kinds.h
+  std::vector<std::pair<std::string, std::string>> arguments;  // path/dsn/uri/table/url first, then named
 };
 
 struct Column {
@@ -136,6 +136,11 @@ struct Node {
   std::string run, image, rollback;
   std::vector<std::pair<std::string, std::string>> outputs;  // files or folders
   std::vector<std::string> code;  // `code`: project files and folders the command runs
+  // step, model: `after`, node ids waited for without being read (edges of
+  // kind `order`: not in the cache key, not in ${inputs}); `effects`, URIs of
+  // what the command changes outside the project
+  std::vector<std::string> orderAfter;
+  std::vector<std::string> effects;
   std::vector<Param> params;
   std::vector<std::pair<std::string, std::string>> env;
   Resources resources;
@@ -175,7 +180,7 @@ bool takesCondition(NodeKind kind);
 
 struct Edge {
   std::string from, to;
-  std::string kind;  // input | test | gate-model | requires | deploys | after | monitors | condition
+  std::string kind;  // input | order | test | gate-model | requires | deploys | after | monitors | condition
 };
 
 struct Trigger {

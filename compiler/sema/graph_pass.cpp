@@ -1,5 +1,6 @@
 // Pass `graph`: builds the dependency graph (edges run from what a node
-// needs to the node) and checks it: a cycle is E0401 with every edge of the
+// needs to the node; a step's or model's `after` entries are order-only
+// edges, walked like the others) and checks it: a cycle is E0401 with every edge of the
 // cycle as a note (bounded), a gate requiring a test that is neither on its
 // model nor on data upstream of it E0402, a deploy whose `after` gate is for
 // another model E0403. Linear in nodes and edges.
@@ -46,6 +47,9 @@ class GraphPass : public Pass {
         case SymbolKind::Step: case SymbolKind::Model:
           if (auto* inputs = llvm::dyn_cast_or_null<ListExpr>(Program::property(d, "inputs")))
             for (const Expr* item : inputs->items) edge(program_->resolved(item), node, item->range, "input");
+          // Order-only: the node waits for these but does not read them.
+          if (auto* after = llvm::dyn_cast_or_null<ListExpr>(Program::property(d, "after")))
+            for (const Expr* item : after->items) edge(program_->resolved(item), node, item->range, "after");
           break;
         case SymbolKind::Test:
           if (auto* t = llvm::dyn_cast<TestDecl>(d); t && t->target)

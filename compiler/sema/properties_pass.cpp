@@ -3,6 +3,7 @@
 // E0302, duplicates E0305, values of the wrong type, unit or enum E0303.
 // Reference-typed values are recorded as ReferenceSites for `references`.
 #include "diag/suggest.h"
+#include "ir/source_kinds.h"
 #include "sema/pass.h"
 #include "sema/schema.h"
 #include "sema/value_description.h"
@@ -79,6 +80,10 @@ class PropertiesPass : public Pass {
         for (const Expr* item : pii->items)
           if (auto* p = llvm::dyn_cast<PathExpr>(item); p && p->segments.size() == 1)
             program_->checkColumn(decl, p->segments[0].text, item->range);
+    if (decl->kind() == DeclKind::Step && !Program::member(decl, "outputs") && !Program::member(decl, "effects"))
+      diags().report(decl->name.range, diag::kinds::MissingOutputsOrEffects, decl->name.text)
+          .note("`outputs { name = \"path\" }`: files it writes; `effects = [\"bigquery://project.dataset.table\"]`: "
+                "what it changes elsewhere");
     if (decl->kind() == DeclKind::Test && !hasExpect && !usesCheck)
       diags().report(decl->name.range, diag::kinds::MissingExpectOrUses, decl->name.text)
           .note("add `expect metrics.auc >= 0.75`, or bind a check: `test " + decl->name.text.str() +
@@ -192,7 +197,7 @@ class PropertiesPass : public Pass {
   }
 
   void checkMap(const Block* block, const TypeSpec& element, const Member* owner) {
-    if (block->members.empty() && owner->name.text == "outputs")
+    if (block->members.empty() && owner->name.text == "outputs" && !Program::member(decl_, "effects"))
       diags().report(owner->range, diag::kinds::InvalidValue, "outputs",
                      "a step or model needs at least one output (what it writes)");
     llvm::StringMap<const Member*> seen;
@@ -315,6 +320,7 @@ class PropertiesPass : public Pass {
         for (const Expr* item : list->items) checkValue(item, *type.element, name, m);
         if (type.element->kind == TypeKind::Ref || type.element->kind == TypeKind::Quorum)
           checkReferenceList(list, name);
+        if (name == "effects") checkEffects(list);
         return;
       }
       case TypeKind::Call: checkCall(value, type, name); return;
@@ -523,7 +529,12 @@ class PropertiesPass : public Pass {
     for (const CallSchema* f : type.calls)
       if (f->name == callee) form = f;
     if (!form) {
-      auto d = diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value));
+      std::string known;
+      for (size_t i = 0; i < names.size(); ++i) known += (i ? ", " : "") + names[i].str();
+      auto d = callee.empty()
+                   ? diags.report(value->range, diag::kinds::TypeMismatch, describeType(type), name, describeValue(value))
+                   : diags.report(call ? call->callee->range : value->range, diag::kinds::UnknownCall, type.callNoun,
+                                  callee, known);
       if (!callee.empty())
         if (auto s = diag::closestMatch(program_->diags(), callee, names))
           d.note("did you mean `" + *s + "`?").fixit(call ? call->callee->range : value->range, *s);
@@ -592,6 +603,46 @@ class PropertiesPass : public Pass {
       if (p.required && !named.count(p.name))
         diags.report(call->range, diag::kinds::MissingArgument, p.name, what)
             .note("`" + p.name.str() + " = ...`: " + p.doc.str());
+    checkSourceArguments(call, form->name);
+  }
+
+  // The argument values of a data source, by the rules the IR reader and
+  // the runtime apply too (ir/source_kinds.h).
+  void checkSourceArguments(const CallExpr* call, llvm::StringRef kind) {
+    if (kind != "http" && kind != "git" && kind != "bigquery") return;
+    size_t positional = 0;
+    for (const Argument& a : call->args) {
+      auto* str = llvm::dyn_cast_or_null<StringExpr>(a.value);
+      std::string argName = a.name.text.empty() ? (positional++ == 0 ? (kind == "bigquery" ? "table" : "url") : "")
+                                                 : a.name.text.str();
+      if (!str || argName.empty() || str->value.trim().empty()) continue;  // reported as a type error
+      std::string value = str->value.str(), why;
+      if (kind == "http" && argName == "url") why = ir::httpUrlProblem(value);
+      else if (kind == "http" && argName == "sha256") why = ir::sha256Problem(value);
+      else if (kind == "git" && argName == "url") why = ir::gitUrlProblem(value);
+      else if (kind == "git" && argName == "rev") why = ir::gitRevProblem(value);
+      else if (kind == "git" && argName == "path") why = ir::repositoryPathProblem(value);
+      else if (kind == "bigquery" && argName == "table") why = ir::bigqueryTableProblem(value);
+      else if (kind == "bigquery" && argName == "project") why = ir::bigqueryProjectProblem(value);
+      if (!why.empty())
+        diags().report(a.value->range, diag::kinds::InvalidValue, argName, "\"" + value + "\" is not " + why);
+    }
+  }
+
+  void checkEffects(const ListExpr* list) {
+    llvm::StringMap<const Expr*> seen;
+    for (const Expr* item : list->items) {
+      auto* str = llvm::dyn_cast<StringExpr>(item);
+      if (!str || str->value.trim().empty()) continue;  // reported as a type error
+      if (std::string why = ir::effectUriProblem(str->value.str()); !why.empty()) {
+        diags().report(item->range, diag::kinds::InvalidValue, "effects", "\"" + str->value.str() + "\" is not " + why);
+        continue;
+      }
+      auto [it, fresh] = seen.try_emplace(str->value, item);
+      if (!fresh)
+        diags().report(item->range, diag::kinds::InvalidValue, "effects", "\"" + str->value.str() + "\" is listed twice")
+            .note(it->second->range, "first listed here");
+    }
   }
 
   // A plot's file: `outputs.NAME` of this node, or a path string (the paths

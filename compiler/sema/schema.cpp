@@ -37,7 +37,7 @@ struct Tables {
   TypeSpec condition{TypeKind::Condition};
   TypeSpec columns{TypeKind::Columns};
   TypeSpec riskTier{TypeKind::Enum, 0, {"low", "medium", "high"}};
-  TypeSpec format{TypeKind::Enum, 0, {"csv", "parquet", "json", "table"}};
+  TypeSpec format{TypeKind::Enum, 0, {"csv", "parquet", "json", "xml", "table"}};
   TypeSpec severity{TypeKind::Enum, 0, {"blocking", "warning"}};
   TypeSpec plotTemplate{TypeKind::Enum, 0, {"line", "scatter", "bar"}};
   TypeSpec permission{TypeKind::Enum, 0, {"own_data", "own_model", "own_deploy", "define_kpi", "approve", "audit",
@@ -55,6 +55,10 @@ struct Tables {
                    static_cast<uint16_t>(refBit(SymbolKind::Data) | refBit(SymbolKind::Step) | refBit(SymbolKind::Model) |
                                          refBit(SymbolKind::Test) | refBit(SymbolKind::Gate) |
                                          refBit(SymbolKind::Deploy) | refBit(SymbolKind::Monitor))};
+  // after: what a step or model waits for without reading it.
+  TypeSpec orderRef{TypeKind::Ref,
+                    static_cast<uint16_t>(refBit(SymbolKind::Data) | refBit(SymbolKind::Step) | refBit(SymbolKind::Model) |
+                                          refBit(SymbolKind::Test) | refBit(SymbolKind::Gate))};
   TypeSpec quorum{TypeKind::Quorum, refBit(SymbolKind::Role)};
   // Lists and maps.
   TypeSpec strings{TypeKind::List, 0, {}, &string};
@@ -63,6 +67,7 @@ struct Tables {
   TypeSpec tests{TypeKind::List, 0, {}, &testRef};
   TypeSpec inputs{TypeKind::List, 0, {}, &inputRef};
   TypeSpec nodes{TypeKind::List, 0, {}, &nodeRef};
+  TypeSpec orderRefs{TypeKind::List, 0, {}, &orderRef};
   TypeSpec quorums{TypeKind::List, 0, {}, &quorum};
   TypeSpec permissions{TypeKind::List, 0, {}, &permission};
   TypeSpec percents{TypeKind::List, 0, {}, &percent};
@@ -90,8 +95,23 @@ struct Tables {
                           nullptr, "a PostgreSQL table or query"};
   CallSchema s3Call{"s3", {{"uri", &string, true, "s3://bucket/key"}}, {{"region", &string, false, "AWS region"}},
                     nullptr, "an S3 object"};
-  TypeSpec source{TypeKind::Call, 0, {}, nullptr, nullptr, {&fileCall, &postgresCall, &s3Call}};
-  TypeSpec signersFile{TypeKind::Call, 0, {}, nullptr, nullptr, {&fileCall}};
+  CallSchema bigqueryCall{"bigquery",
+                          {{"table", &string, true, "\"project.dataset.table\" or \"dataset.table\""}},
+                          {{"project", &string, false, "Google Cloud project of a \"dataset.table\""}},
+                          nullptr, "a BigQuery table (the runtime does not read warehouse tables)"};
+  CallSchema httpCall{"http", {{"url", &string, true, "https://host/path (http:// is not encrypted)"}},
+                      {{"sha256", &string, true, "SHA-256 of the file, 64 lowercase hex digits: checked before use"}},
+                      nullptr, "an HTTP(S) download, checked against its SHA-256"};
+  CallSchema gitCall{"git", {{"url", &string, true, "repository URL: https://, ssh://, git:// or file://"}},
+                     {{"rev", &string, true, "the full 40-hex commit id the import is pinned to"},
+                      {"path", &string, true, "the file in the repository, relative"}},
+                     nullptr, "a file of a git repository at a pinned commit"};
+  TypeSpec source{TypeKind::Call, 0, {}, nullptr, nullptr,
+                  {&fileCall, &postgresCall, &s3Call, &bigqueryCall, &httpCall, &gitCall}, "source"};
+  // A monitor reads live metrics: a download pinned by its digest is not one.
+  TypeSpec monitorSource{TypeKind::Call, 0, {}, nullptr, nullptr, {&fileCall, &postgresCall, &s3Call, &bigqueryCall},
+                         "monitor source"};
+  TypeSpec signersFile{TypeKind::Call, 0, {}, nullptr, nullptr, {&fileCall}, "signers file"};
 
   // A plot of a file the node writes (docs/language.md 5.5.3); the file is
   // checked against the node's outputs by the properties pass.
@@ -115,7 +135,7 @@ struct Tables {
                              {},
                              nullptr,
                              "on a pull request (up to its gates: docs/ci.md)"};
-  TypeSpec trigger{TypeKind::Call, 0, {}, nullptr, nullptr, {&pushCall, &pullRequestCall, &scheduleCall, &manualCall}};
+  TypeSpec trigger{TypeKind::Call, 0, {}, nullptr, nullptr, {&pushCall, &pullRequestCall, &scheduleCall, &manualCall}, "trigger"};
   TypeSpec triggers{TypeKind::List, 0, {}, &trigger};
 
   BlockSchema canaryBlock{"canary",
@@ -152,8 +172,10 @@ struct Tables {
                    {"description", &string, false, "what the KPI measures"}}};
   BlockSchema data{"data",
                    {{"owner", &roleRef, true, "role that owns the data (needs own_data)"},
-                    {"source", &source, true, "file(\"...\"), postgres(\"dsn\", table = \"t\") or s3(\"s3://...\")"},
-                    {"format", &format, false, "csv | parquet | json | table"},
+                    {"source", &source, true,
+                     "file(\"...\"), postgres(\"dsn\", table = \"t\"), s3(\"s3://...\"), bigquery(\"dataset.table\"), "
+                     "http(\"https://...\", sha256 = \"...\") or git(\"url\", rev = \"COMMIT\", path = \"file\")"},
+                    {"format", &format, false, "csv | parquet | json | xml | table"},
                     {"freshness", &duration, false, "maximum age before the data is stale"},
                     {"pii", &names, false, "columns holding personal data"},
                     {"schema", &columns, false, "columns with types and `where` constraints"},
@@ -162,7 +184,9 @@ struct Tables {
       {"owner", &roleRef, true, "role that owns the step (needs own_data)"},
       {"inputs", &inputs, false, "data and outputs the step reads"},
       {"run", &string, true, "shell command; ${inputs.X}, ${outputs.X}, ${params.X}, ${secrets.X}"},
-      {"outputs", &stringMap, true, "named files or folders the step writes"},
+      {"outputs", &stringMap, false, "named files or folders the step writes (a step needs `outputs` or `effects`)"},
+      {"effects", &strings, false, "what the step changes outside the project, as URIs: \"bigquery://project.dataset.table\""},
+      {"after", &orderRefs, false, "nodes to wait for without reading them (not in the cache key or ${inputs})"},
       {"code", &strings, false, "project files and folders the command runs (hashed into the cache key)"},
       {"params", &paramMap, false, "parameters, available as ${params.NAME}"},
       {"resources", &resourcesType, false, "cpu, memory, gpu, timeout, retries"},
@@ -176,6 +200,11 @@ struct Tables {
   BlockSchema model{"model", [this] {
                       std::vector<PropertySpec> props = stepProps;
                       props[0].doc = "role that owns the model (needs own_model)";
+                      for (PropertySpec& p : props)
+                        if (p.name == "outputs") {
+                          p.required = true;  // a model's artifact is its files
+                          p.doc = "named files or folders the model writes (its artifact)";
+                        }
                       props.push_back({"framework", &string, false, "training framework, e.g. \"sklearn\""});
                       props.push_back({"kpi", &kpiRef, false, "business KPI the model serves"});
                       props.push_back({"metrics", &outputRef, false, "the output holding the metrics JSON"});
@@ -209,7 +238,7 @@ struct Tables {
                       {"description", &string, false, "what the deployment is"},
                       {"when", &condition, false, "deploy only when this condition holds, e.g. a challenger that beats the champion"}}};
   BlockSchema monitor{"monitor",
-                      {{"source", &source, false, "where live metrics are read (`live.X`)"},
+                      {{"source", &monitorSource, false, "where live metrics are read (`live.X`): file, postgres, s3 or bigquery"},
                        {"alert", &roles, false, "roles alerted when the expectation fails"},
                        {"owner", &roleRef, false, "role accountable (default: the deploy's owner)"},
                        {"description", &string, false, "what is monitored"}},

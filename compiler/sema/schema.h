@@ -42,9 +42,9 @@ struct CallSchema;
 struct TypeSpec {
   TypeSpec(TypeKind kind, uint16_t refKinds = 0, std::vector<llvm::StringRef> enumValues = {},
            const TypeSpec* element = nullptr, const BlockSchema* block = nullptr,
-           std::vector<const CallSchema*> calls = {})
+           std::vector<const CallSchema*> calls = {}, llvm::StringRef callNoun = "call")
       : kind(kind), refKinds(refKinds), enumValues(std::move(enumValues)), element(element), block(block),
-        calls(std::move(calls)) {}
+        calls(std::move(calls)), callNoun(callNoun) {}
 
   TypeKind kind;
   uint16_t refKinds;                       // Ref: bit per SymbolKind
@@ -52,6 +52,7 @@ struct TypeSpec {
   const TypeSpec* element;                 // List, Map
   const BlockSchema* block;                // Block
   std::vector<const CallSchema*> calls;    // Call, Strategy (value-blocks by name)
+  llvm::StringRef callNoun;                // Call: what one is, for "unknown source `gcs`"
 };
 
 struct PropertySpec {

@@ -74,3 +74,28 @@ TEST_CASE("the reader says what is wrong and where", "[ir][reader]") {
   CHECK(refusal(edited(text, "\"severity\": \"blocking\"", "\"severity\": \"fatal\"")) ==
         "/nodes/3/severity: unknown severity `fatal`: expected blocking or warning");
 }
+
+TEST_CASE("the reader refuses sources, effects and `after` the runtime must not act on", "[ir][reader]") {
+  std::string text = golden("credit-risk");
+  const std::string file = "\"kind\": \"file\",\n        \"arguments\": {\n          \"path\": \"data/applications.csv\"\n        }";
+  auto withSource = [&](const std::string& kind, const std::string& args) {
+    return edited(text, file, "\"kind\": \"" + kind + "\", \"arguments\": {" + args + "}");
+  };
+  CHECK(refusal(withSource("ftp", "\"path\": \"x\"")) ==
+        "/nodes/0/source: unknown source kind `ftp`: expected one of file, postgres, s3, bigquery, http, git");
+  CHECK(refusal(withSource("http", "\"url\": \"https://x.example/a.csv\", \"sha256\": \"abc\"")) ==
+        "/nodes/0/source: `sha256` is not a SHA-256 digest: expected 64 hex digits, found 3");
+  CHECK(refusal(withSource("http", "\"url\": \"https://x.example/a.csv\"")) ==
+        "/nodes/0/source: source `http` needs `sha256`");
+  CHECK(refusal(withSource("git", "\"url\": \"ext::sh -c id\", \"rev\": \"main\", \"path\": \"a\""))
+            .rfind("/nodes/0/source: `url` is not a git URL", 0) == 0);
+  CHECK(refusal(withSource("git", "\"url\": \"file:///r\", \"rev\": \"1a58a0714f5b0e6c1d7d4c0c8e9f8b3a2d1c0b9a\", "
+                                  "\"path\": \"../../etc/passwd\""))
+            .rfind("/nodes/0/source: `path` is not a path inside the repository", 0) == 0);
+  CHECK(refusal(edited(text, "\"effects\": []", "\"effects\": [\"nope\"]")) ==
+        "/nodes/1/effects/0: `nope` is not a URI: expected `scheme://what`, like \"bigquery://project.dataset.table\"");
+  CHECK(refusal(edited(text, "\"after\": []", "\"after\": [\"deploy:scorer_prod\"]")) ==
+        "/nodes/1/after/0: a step or model waits for data, steps, models, tests and gates, not a deploy");
+  CHECK(refusal(edited(text, "\"after\": []", "\"after\": [\"step:missing\"]")) ==
+        "/nodes/1/after/0: no node `step:missing` in `nodes`");
+}

@@ -14,6 +14,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 using namespace mlops;
@@ -26,14 +27,18 @@ std::unique_ptr<lsp::Analysis> analyzeText(const std::string& text) {
   return lsp::analyze("/nonexistent/spec.mlops", text, std::string(MLOPS_SOURCE_DIR) + "/stdlib");
 }
 
-// Completion labels where `|` marks the cursor.
-std::vector<std::string> labels(const std::string& marked) {
+// Completion items where `|` marks the cursor.
+std::vector<lsp::CompletionItem> items(const std::string& marked) {
   size_t cursor = marked.find('|');
   std::string text = marked;
   text.erase(cursor, 1);
-  auto a = analyzeText(text);
+  return lsp::complete(*analyzeText(text), cursor);
+}
+
+// Their labels.
+std::vector<std::string> labels(const std::string& marked) {
   std::vector<std::string> out;
-  for (const auto& item : lsp::complete(*a, cursor)) out.push_back(item.label);
+  for (const auto& item : items(marked)) out.push_back(item.label);
   return out;
 }
 
@@ -222,6 +227,24 @@ TEST_CASE("lsp: completion offers what fits where the cursor is", "[lsp]") {
   // Nothing inside strings and comments.
   CHECK(labels(withCursor("  run     = \"tr", "")).empty());
   CHECK(labels(std::string(kSpec) + "// owner = |").empty());
+}
+
+TEST_CASE("lsp: completion offers the new sources, formats, after and effects with their docs", "[lsp]") {
+  auto sources = items(withCursor("  format = csv\n", "  source = "));
+  std::map<std::string, std::string> docs;
+  for (const auto& item : sources) docs[item.label] = item.documentation;
+  for (const char* kind : {"file", "postgres", "s3", "bigquery", "http", "git"}) CHECK(docs.count(kind));
+  CHECK(docs["http"] == "an HTTP(S) download, checked against its SHA-256");
+  CHECK(docs["git"] == "a file of a git repository at a pinned commit");
+  CHECK(has(labels(withCursor("  format = csv\n", "  format = ")), "xml"));
+  auto members = labels(withCursor("  run     = \"train\"\n", "  "));
+  CHECK(has(members, "after"));
+  CHECK(has(members, "effects"));
+  // `after = [`: data, steps, models, tests and gates; never a role.
+  auto after = labels(withCursor("  run     = \"train\"\n", "  after = ["));
+  CHECK(has(after, "d"));
+  CHECK(has(after, "g"));
+  CHECK_FALSE(has(after, "team"));
 }
 
 TEST_CASE("lsp: analysis of text that does not parse still answers", "[lsp]") {
