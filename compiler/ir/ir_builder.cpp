@@ -1,6 +1,7 @@
 #include "ir/ir_builder.h"
 
 #include "diag/source_location.h"
+#include "ir/params_lowering.h"
 #include "sema/member_address.h"
 #include "sema/value_description.h"
 
@@ -126,6 +127,7 @@ class Builder {
     projectImage_ = g.image;
     sources(g);
     signers(g);
+    g.params = lowerProjectParams(p_);
     for (const auto& s : p_.symbols) {
       switch (s->kind) {
         case sema::SymbolKind::Role: g.roles.push_back(role(*s)); break;
@@ -369,6 +371,7 @@ class Builder {
           for (const Member* m : params->body->members)
             if (auto* pm = llvm::dyn_cast<PropertyMember>(m)) n.params.push_back({m->name.text.str(), literal(pm->value)});
         n.env = stringBlock(d, "env");
+        n.paramReads = paramReadsOf(p_, d);
         n.image = str(prop("image"));
         if (n.image.empty()) n.image = projectImage_;  // the resolved value: the project's image
         n.secrets = words(prop("secrets"));

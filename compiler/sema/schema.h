@@ -33,6 +33,7 @@ enum class TypeKind : uint8_t {
   Strategy,    // rolling | canary { ... } | shadow { ... } | ab { ... }
   Comparison,  // target >= 30%
   Any,         // anything scalar (params)
+  Params,      // the project's params: file("params.yaml") or params { ... } (pass `params`)
 };
 
 struct BlockSchema;
