@@ -1,5 +1,6 @@
 #include "emit/argo_emitter.h"
 
+#include "emit/ci_params.h"
 #include "emit/yaml_text.h"
 
 #include <cmath>

@@ -26,7 +26,7 @@ void checkProjectParam(Program& program, const ast::Decl* reader, llvm::StringRe
                                     "`" + (program.params ? ", nor has the project" : " and the project has no `params`");
   auto d = program.diags().report(at, diag::kinds::InvalidInterpolation, written, why);
   if (!k.empty())
-    if (auto s = diag::closestMatch(program.diags(), k, options)) d.note("did you mean `params." + *s + "`?");
+    if (auto s = diag::closestMatch(program.diags(), k, options)) d.note("did you mean `" + *s + "`?");
 }
 
 }  // namespace mlops::sema

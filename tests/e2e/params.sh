@@ -46,7 +46,7 @@ run run p.mlops
 expect_exit 0 "first run"
 expect_stdout_contains "run succeeded: 2 ran" "both stages ran"
 expect_eq "$(head -n1 build/prepared.txt)" "seed=20170428 split=0.2" "prepare read its keys from params.yaml"
-expect_eq "$(cat build/model.txt)" 'n_est=50 train={"min_split":0.01,"n_est":50} env=50' \
+expect_eq "$(cat build/model.txt)" 'n_est=50 train={"n_est":50,"min_split":0.01} env=50' \
   "train read a key, its group as JSON and MLOPS_PARAM_TRAIN_N_EST"
 
 run run p.mlops
