@@ -78,7 +78,8 @@ Verdict judge(const std::optional<CacheParts>& previous, const CacheParts& now,
   if (!previous) return {false, "never ran"};
   if (previous->runtimeVersion != now.runtimeVersion)
     return {false, "the runtime changed (" + previous->runtimeVersion + " → " + now.runtimeVersion + ")"};
-  if (!(previous->command == now.command)) return {false, "command changed"};
+  // Parameters before the command: a changed parameter changes the command
+  // it is interpolated into, and naming the parameter says more.
   std::map<std::string, std::string> oldParams(previous->params.begin(), previous->params.end());
   for (const auto& [name, text] : now.params) {
     auto it = oldParams.find(name);
@@ -87,6 +88,7 @@ Verdict judge(const std::optional<CacheParts>& previous, const CacheParts& now,
     oldParams.erase(it);
   }
   if (!oldParams.empty()) return {false, "parameter `" + oldParams.begin()->first + "` removed"};
+  if (!(previous->command == now.command)) return {false, "command changed"};
   if (std::string why = compareDigests("input", previous->inputs, now.inputs); !why.empty()) return {false, why};
   if (std::string why = compareDigests("code", previous->code, now.code); !why.empty()) return {false, why};
   if (previous->envNames != now.envNames) return {false, "declared environment changed"};

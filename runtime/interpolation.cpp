@@ -1,6 +1,7 @@
 #include "runtime/interpolation.h"
 
 #include "ir/source_kinds.h"
+#include "ir/project_params.h"
 
 #include <algorithm>
 
@@ -120,11 +121,15 @@ std::optional<Interpolated> interpolate(const ir::PipelineGraph& graph, const ir
       const ir::Param* param = nullptr;
       for (const ir::Param& p : node.params)
         if (p.name == *name) param = &p;
-      if (!param || !param->value.contains("text") || !param->value["text"].is_string()) {
-        error = "`" + written + "`: " + ir::nodeKindName(node.kind) + " `" + node.name + "` has no parameter `" + *name + "`";
+      if (param && param->value.contains("text") && param->value["text"].is_string()) {
+        out.command += shellWord(param->value["text"].get<std::string>());
+      } else if (std::optional<nlohmann::ordered_json> value = ir::paramValue(graph, *name); value && !param) {
+        out.command += shellWord(ir::paramText(*value));  // the project's (ir/project_params.h)
+      } else {
+        error = "`" + written + "`: " + ir::nodeKindName(node.kind) + " `" + node.name + "` has no parameter `" + *name +
+                "`" + (ir::findParam(graph.params, *name) ? ": no `-P " + *name + "=VALUE` gave it" : "");
         return std::nullopt;
       }
-      out.command += shellWord(param->value["text"].get<std::string>());
     } else if (auto name = rest("secrets.")) {
       if (std::find(node.secrets.begin(), node.secrets.end(), *name) == node.secrets.end()) {
         error = "`" + written + "`: `" + *name + "` is not in the `secrets` of " + ir::nodeKindName(node.kind) + " `" +

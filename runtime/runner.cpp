@@ -1,6 +1,7 @@
 #include "runtime/runner.h"
 
 #include "ir/metric_path.h"
+#include "ir/project_params.h"
 #include "ir/source_kinds.h"
 
 #include "runtime/approvals.h"
@@ -353,6 +354,11 @@ class Runner : public Executor {
     p.parts.command = hashBytes(command->command);
     for (const ir::Param& param : n.params)
       p.parts.params.emplace_back(param.name, param.value.value("text", std::string()));
+    // The project params it reads, by key: editing another key of the params
+    // file, or `-P` for another key, leaves this node cached.
+    for (const std::string& key : n.paramReads)
+      if (std::optional<nlohmann::ordered_json> value = ir::paramValue(g_, key))
+        p.parts.params.emplace_back(key, ir::paramText(*value));
     std::vector<std::pair<std::string, std::string>> env = baseEnvironment();
     for (const ir::Input& in : n.inputs) {
       if (!fetchedInCiJob(in.node, error)) return immediate(i, false, error);

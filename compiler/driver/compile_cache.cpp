@@ -158,18 +158,19 @@ void finishRecord(CompileRecord& record, Compilation& compilation) {
                     runtime::hashBytes(std::string_view(sources.getMemoryBuffer(id)->getBuffer()))))
         return;
     }
-  // The signers file (`signers = file(...)`): its digest is in the IR.
-  for (const auto& program : compilation.programs())
-    if (program->signers && program->signers->bufferId && program->signers->bufferId < covered.size()) {
-      unsigned id = program->signers->bufferId;
-      if (covered[id]) continue;
-      covered[id] = true;
-      const llvm::MemoryBuffer* buffer = sources.getMemoryBuffer(id);
-      if (program->signers->opened.empty() ||
-          !addInput(record, CacheInput::Kind::File, program->signers->opened,
-                    runtime::hashBytes(std::string_view(buffer->getBuffer()))))
-        return;
-    }
+  // The files the spec names whose bytes are in the IR: the signers file,
+  // the params file (`signers`/`params = file(...)`).
+  auto readFile = [&](unsigned id, const std::string& opened) {
+    if (id == 0 || id >= covered.size() || covered[id]) return true;
+    covered[id] = true;
+    return !opened.empty() &&
+           addInput(record, CacheInput::Kind::File, opened,
+                    runtime::hashBytes(std::string_view(sources.getMemoryBuffer(id)->getBuffer())));
+  };
+  for (const auto& program : compilation.programs()) {
+    if (program->signers && !readFile(program->signers->bufferId, program->signers->opened)) return;
+    if (program->params && !readFile(program->params->bufferId, program->params->opened)) return;
+  }
   if (std::find(covered.begin() + 1, covered.end(), false) != covered.end()) return;
   for (const std::string& path : binaryFiles())
     if (!addInput(record, CacheInput::Kind::File, path, std::nullopt)) return;

@@ -1,6 +1,6 @@
 // mlopsc run SPEC|pipeline.json [TARGET...] [-j N] [--dry-run] [--explain]
 // [--fail-fast] [--interval-scale X] [--secrets-file FILE] [--node ID
-// [--artifacts DIR [--max-artifact-size SIZE]]]: runs the selected nodes on
+// [--artifacts DIR [--max-artifact-size SIZE]]] [-P KEY=VALUE...]: runs the selected nodes on
 // this machine (runtime/runner.h); with `CI` set, `--node` runs a CI job
 // (runtime/ci_evidence.h).
 // A spec is checked first (its diagnostics printed; errors stop the run),
@@ -12,6 +12,7 @@
 #include "runtime/artifacts.h"
 #include "runtime/ci_evidence.h"
 #include "runtime/noop_manifest.h"
+#include "runtime/params.h"
 #include "runtime/runner.h"
 
 #include <llvm/Support/MemoryBuffer.h>
@@ -62,6 +63,14 @@ llvm::cl::opt<std::string> runMaxArtifactSize(
     "max-artifact-size",
     llvm::cl::desc("With --artifacts: refuse to restore more than SIZE bytes (K, M, G, T suffixes; default 16G)"),
     llvm::cl::value_desc("size"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
+llvm::cl::list<std::string> runParams(
+    "P",
+    llvm::cl::desc("Set project param KEY (a dotted key: train.n_est) for this run: checked against its type "
+                   "and `where`; nodes reading it rerun (repeatable)"),
+    llvm::cl::value_desc("KEY=VALUE"), llvm::cl::Prefix, llvm::cl::ZeroOrMore, llvm::cl::sub(runCommand),
+    llvm::cl::cat(commandCategory));
+llvm::cl::alias runParamsLong("param", llvm::cl::desc("Alias for -P"), llvm::cl::aliasopt(runParams),
+                              llvm::cl::NotHidden);
 llvm::cl::opt<std::string> runStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
                                      llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 
@@ -147,16 +156,23 @@ int runRun() {
   if (!graph) {
     // A pipeline.json, or a spec's IR from the compile cache: when the last
     // run left everything up to date, the no-op fast path answers before
-    // the graph is parsed.
-    if (std::optional<std::string> root = runtime::projectRootOf(text))
-      if (std::optional<runtime::RunStatus> fast = runtime::runNoop(*root, text, options))
-        return static_cast<int>(*fast);
-    options.noopChecked = true;
+    // the graph is parsed (with -P, after: the values change the graph).
+    if (runParams.empty())
+      if (std::optional<std::string> root = runtime::projectRootOf(text))
+        if (std::optional<runtime::RunStatus> fast = runtime::runNoop(*root, text, options))
+          return static_cast<int>(*fast);
+    options.noopChecked = runParams.empty();
     graph = parsePipeline(runInput, std::move(text), irJson, exitCode);
     if (!graph) return exitCode;
   } else {
     irJson = std::move(text);
   }
+  if (std::string error; !runtime::applyParamOverrides(*graph, {runParams.begin(), runParams.end()}, runNode, error)) {
+    llvm::errs() << "mlopsc: error: " << error << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
+  // The run records the graph it ran: with the -P values, marked as such.
+  if (!runParams.empty()) irJson = ir::writeJson(*graph);
   runtime::RunStatus status = runtime::runPipeline(*graph, options, irJson);
   return static_cast<int>(status);
 }

@@ -1,5 +1,6 @@
 #include "emit/argo_emitter.h"
 
+#include "emit/ci_params.h"
 #include "emit/yaml_text.h"
 
 #include <cmath>
@@ -29,6 +30,7 @@ class ArgoWriter {
 
   std::string workflow(const ir::Pipeline& p) {
     std::vector<CiJob> jobs = planJobs(graph_, p);
+    params_ = ciParams(graph_, p);
     IdAllocator ids(/*caseInsensitive=*/false);
     std::vector<std::string> names;
     for (const CiJob& j : jobs) names.push_back(ids.take(dnsLabel(artifactDirName(j.node->id))));
@@ -76,6 +78,7 @@ class ArgoWriter {
   }
 
   std::string cronMonitor(const ir::Node& m) {
+    params_.clear();  // monitors run on a schedule, with the params' defaults
     header("CronWorkflow", "", m.doc);
     out_ << YAML::Key << Word{"spec"} << YAML::Value << YAML::BeginMap;
     out_ << YAML::Key << Word{"schedules"} << YAML::Value << YAML::BeginSeq;
@@ -134,6 +137,26 @@ class ArgoWriter {
     parameter("revision", std::string("HEAD"), "Commit, branch or tag to run");
     parameter("ir", options_.irPath, "pipeline.json, relative to the repository root");
     if (graph_.image.empty()) parameter("image", std::nullopt, "Container image of nodes that name none");
+    // The typed params the nodes read (ci_params.h): without a default, the
+    // workflow cannot be submitted without them.
+    for (const CiParam& p : params_) {
+      const ir::ProjectParam& param = *p.param;
+      out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
+      scalar(out_, argoParameter(p));
+      if (param.value) {
+        out_ << YAML::Key << Word{"value"} << YAML::Value;
+        scalar(out_, defaultText(param));
+      }
+      if (!p.choices.empty()) {
+        out_ << YAML::Key << Word{"enum"} << YAML::Value << YAML::BeginSeq;
+        for (const std::string& c : p.choices) scalar(out_, c);
+        out_ << YAML::EndSeq;
+      }
+      out_ << YAML::Key << Word{"description"} << YAML::Value;
+      scalar(out_, "param " + param.key + " (" + param.type + ")" +
+                       (param.where.empty() ? "" : ", where " + param.where.source));
+      out_ << YAML::EndMap;
+    }
     out_ << YAML::EndSeq << YAML::EndMap;
     out_ << YAML::Key << Word{"volumes"} << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
     out_ << YAML::Key << Word{"name"} << YAML::Value << Word{kToolsVolume};
@@ -175,6 +198,9 @@ class ArgoWriter {
     scalar(out_, name);
     out_ << YAML::EndMap << YAML::EndMap << YAML::EndMap;
   }
+
+  // `param-` keeps a param apart from the workflow's own parameters (repo, ir, ...).
+  static std::string argoParameter(const CiParam& p) { return "param-" + p.input; }
 
   void parameter(const char* name, const std::optional<std::string>& value, const char* description) {
     out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{name};
@@ -250,7 +276,13 @@ class ArgoWriter {
     out_ << YAML::DoubleQuoted << "{{workflow.parameters.ir}}";
     out_ << Word{"--node"};
     scalar(out_, node.id);
-    out_ << Word{"--artifacts"} << Word{kArtifactRoot} << YAML::EndSeq;
+    out_ << Word{"--artifacts"} << Word{kArtifactRoot};
+    // Arguments, not a shell: the value is one argv word whatever it holds.
+    for (const CiParam& p : params_) {
+      out_ << Word{"-P"};
+      scalar(out_, p.param->key + "={{workflow.parameters." + argoParameter(p) + "}}");
+    }
+    out_ << YAML::EndSeq;
     out_ << YAML::Key << Word{"workingDir"} << YAML::Value << Word{kSourcePath};
     toolsMount();
     // GitHub Actions and GitLab CI set `CI` in every job; Argo does not, and
@@ -320,6 +352,7 @@ class ArgoWriter {
 
  private:
   const ir::PipelineGraph& graph_;
+  std::vector<CiParam> params_;  // of the workflow being written
   const CiOptions& options_;
   YAML::Emitter out_;
 };

@@ -1,5 +1,6 @@
 #include "emit/github_emitter.h"
 
+#include "emit/ci_params.h"
 #include "emit/yaml_text.h"
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,7 @@ class WorkflowWriter {
 
   std::string pipeline(const ir::Pipeline& p) {
     std::vector<CiJob> jobs = planJobs(graph_, p);
+    params_ = ciParams(graph_, p);
     IdAllocator ids(/*caseInsensitive=*/true);
     std::vector<std::string> jobIds;
     for (const CiJob& j : jobs) jobIds.push_back(ids.take(jobIdFor(*j.node)));
@@ -78,6 +80,7 @@ class WorkflowWriter {
   }
 
   std::string monitors(const std::vector<const ir::Node*>& monitors) {
+    params_.clear();  // monitors run on a schedule, with the params' defaults
     std::map<double, std::string> crons;  // one schedule per distinct interval
     for (const ir::Node* m : monitors) {
       CronSchedule c = cronEvery(*m->everySeconds, kGitHubMinimumScheduleSeconds);
@@ -162,9 +165,42 @@ class WorkflowWriter {
     }
     if (manual) {
       out_ << YAML::Key << Word{"workflow_dispatch"} << YAML::Value;
-      emptyMap(out_);
+      if (params_.empty()) emptyMap(out_);
+      else dispatchInputs();
     }
     out_ << YAML::EndMap;
+  }
+
+  // The typed params as the run's form (ci_params.h). A number's or a
+  // boolean's default is written as one; a list is a string input (W0710).
+  void dispatchInputs() {
+    out_ << YAML::BeginMap << YAML::Key << Word{"inputs"} << YAML::Value << YAML::BeginMap;
+    for (const CiParam& p : params_) {
+      const ir::ProjectParam& param = *p.param;
+      out_ << YAML::Key << Word{p.input} << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"description"} << YAML::Value;
+      text(out_, "param " + param.key + " (" + param.type + ")" +
+                     (param.where.empty() ? "" : ", where " + param.where.source));
+      out_ << YAML::Key << Word{"required"} << YAML::Value << !param.value.has_value();
+      std::string type = !p.choices.empty()                              ? "choice"
+                         : param.type == "bool"                           ? "boolean"
+                         : param.type == "int" || param.type == "float" ? "number"
+                                                                          : "string";
+      out_ << YAML::Key << Word{"type"} << YAML::Value << Word{type};
+      if (param.value) {
+        out_ << YAML::Key << Word{"default"} << YAML::Value;
+        if (type == "boolean") out_ << param.value->get<bool>();
+        else if (type == "number") out_ << param.value->dump();  // plain: a number
+        else text(out_, defaultText(param));
+      }
+      if (!p.choices.empty()) {
+        out_ << YAML::Key << Word{"options"} << YAML::Value << YAML::BeginSeq;
+        for (const std::string& c : p.choices) text(out_, c);
+        out_ << YAML::EndSeq;
+      }
+      out_ << YAML::EndMap;
+    }
+    out_ << YAML::EndMap << YAML::EndMap;
   }
 
   // permissions, concurrency and env, shared by every workflow.
@@ -282,8 +318,14 @@ class WorkflowWriter {
       out_ << YAML::Key << Word{s} << YAML::Value;
       scalar(out_, secret(s));
     }
+    // Inputs only through the environment: `${{ inputs.x }}` in the script
+    // would paste a form's text into the shell (script injection).
+    for (const CiParam& p : params_) {
+      out_ << YAML::Key << Word{p.variable} << YAML::Value;
+      scalar(out_, "${{ inputs." + p.input + " }}");
+    }
     out_ << YAML::EndMap;
-    out_ << YAML::Key << Word{"run"} << YAML::Value << Word{kRunCommand} << YAML::EndMap;
+    out_ << YAML::Key << Word{"run"} << YAML::Value << Word{runCommandWithParams(params_)} << YAML::EndMap;
     if (node.kind != ir::NodeKind::Monitor) {
       std::string dir = artifactDirName(node.id);
       out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value;
@@ -327,6 +369,7 @@ class WorkflowWriter {
   }
 
   const ir::PipelineGraph& graph_;
+  std::vector<CiParam> params_;  // of the pipeline being written
   const CiOptions& options_;
   YAML::Emitter out_;
   bool pullRequests_ = false;  // the pipeline being written runs on pull requests

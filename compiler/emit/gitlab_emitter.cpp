@@ -1,5 +1,6 @@
 #include "emit/gitlab_emitter.h"
 
+#include "emit/ci_params.h"
 #include "emit/yaml_text.h"
 
 #include <nlohmann/json.hpp>
@@ -128,6 +129,28 @@ class GitLabWriter {
     scalar(out_, variableValue(release.urlTemplate));
     out_ << YAML::Key << Word{"MLOPSC_SHA256"} << YAML::Value;
     scalar(out_, variableValue(release.sha256));
+    // The typed params as the "Run pipeline" form's prefilled variables
+    // (ci_params.h); every job passes the ones set on with `-P`.
+    for (const ir::Pipeline& p : graph_.pipelines)
+      for (CiParam& param : ciParams(graph_, p))
+        if (std::none_of(params_.begin(), params_.end(), [&](const CiParam& q) { return q.param == param.param; }))
+          params_.push_back(std::move(param));
+    for (const CiParam& p : params_) {
+      const ir::ProjectParam& param = *p.param;
+      out_ << YAML::Key << Word{p.variable} << YAML::Value << YAML::BeginMap;
+      out_ << YAML::Key << Word{"value"} << YAML::Value;
+      scalar(out_, variableValue(defaultText(param)));
+      if (!p.choices.empty()) {
+        out_ << YAML::Key << Word{"options"} << YAML::Value << YAML::BeginSeq;
+        for (const std::string& c : p.choices) scalar(out_, variableValue(c));
+        out_ << YAML::EndSeq;
+      }
+      out_ << YAML::Key << Word{"description"} << YAML::Value;
+      scalar(out_, "param " + param.key + " (" + param.type + ")" +
+                       (param.value ? "" : ", required") +
+                       (param.where.empty() ? "" : ", where " + param.where.source));
+      out_ << YAML::EndMap;
+    }
     out_ << YAML::EndMap;
 
     // Every job first installs mlopsc of the compiler's version, verified by
@@ -297,7 +320,8 @@ class GitLabWriter {
       out_ << YAML::Key << Word{"resource_group"} << YAML::Value;
       scalar(out_, "deploy-" + node.name);
     }
-    out_ << YAML::Key << Word{"script"} << YAML::Value << YAML::BeginSeq << Word{kRunCommand} << YAML::EndSeq;
+    out_ << YAML::Key << Word{"script"} << YAML::Value << YAML::BeginSeq << Word{runCommandWithParams(params_)}
+         << YAML::EndSeq;
     if (node.kind != ir::NodeKind::Monitor) {
       out_ << YAML::Key << Word{"artifacts"} << YAML::Value << YAML::BeginMap;
       out_ << YAML::Key << Word{"paths"} << YAML::Value << YAML::BeginSeq;
@@ -326,6 +350,7 @@ class GitLabWriter {
   }
 
   const ir::PipelineGraph& graph_;
+  std::vector<CiParam> params_;  // of every pipeline
   const CiOptions& options_;
   YAML::Emitter out_;
 };

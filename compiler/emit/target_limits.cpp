@@ -1,5 +1,6 @@
 #include "emit/target_limits.h"
 
+#include "emit/ci_params.h"
 #include "emit/ci_plan.h"
 #include "emit/github_emitter.h"
 
@@ -38,6 +39,7 @@ bool executes(const ir::Node& n) {
 }
 
 void gitHub(const ir::PipelineGraph& graph, diag::DiagnosticEngine& diags) {
+  reportParamInputs(graph, "GitHub workflow_dispatch", diags);
   for (const ir::Node& n : graph.nodes) {
     if (n.kind == ir::NodeKind::Gate)
       for (const ir::Approval& a : n.approvals) {

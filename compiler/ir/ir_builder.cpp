@@ -2,6 +2,7 @@
 
 #include "diag/source_location.h"
 #include "ir/project_path.h"
+#include "ir/params_lowering.h"
 #include "sema/member_address.h"
 #include "sema/value_description.h"
 
@@ -136,6 +137,7 @@ class Builder {
     projectImage_ = g.image;
     sources(g);
     signers(g);
+    g.params = lowerProjectParams(p_);
     for (const auto& s : p_.symbols) {
       switch (s->kind) {
         case sema::SymbolKind::Role: g.roles.push_back(role(*s)); break;
@@ -433,6 +435,7 @@ class Builder {
             if (auto* pm = llvm::dyn_cast<PropertyMember>(m)) n.params.push_back({m->name.text.str(), literal(pm->value)});
         n.env = stringBlock(d, "env");
         if (kind != NodeKind::Deploy) n.plots = plots(prop("plots"), n.outputs);
+        n.paramReads = paramReadsOf(p_, d);
         n.image = str(prop("image"));
         if (n.image.empty()) n.image = projectImage_;  // the resolved value: the project's image
         n.secrets = words(prop("secrets"));

@@ -2,6 +2,7 @@
 
 #include "ir/project_path.h"
 #include "ir/source_kinds.h"
+#include "ir/project_params.h"
 
 #include <llvm/Support/Path.h>
 
@@ -97,6 +98,25 @@ struct At {
   }
 };
 
+// A path a spec named (`signers`, `params`), read from the project folder:
+// one the compiler would have refused (absolute, hidden, `..`) never is.
+std::string projectFilePath(const At& a) {
+  std::string path = a.string();
+  llvm::StringRef p(path);
+  bool hidden = false;
+  for (auto it = llvm::sys::path::begin(p), end = llvm::sys::path::end(p); it != end; ++it)
+    hidden = hidden || (it->startswith(".") && *it != ".");  // `..` included
+  if (p.empty() || llvm::sys::path::is_absolute(p) || hidden) a.fail("expected a path inside the project, not hidden");
+  return path;
+}
+
+size_t depthOf(const json& v) {
+  size_t deepest = 0;
+  if (v.is_structured())
+    for (const json& item : v) deepest = std::max(deepest, depthOf(item));
+  return deepest + 1;
+}
+
 Location location(const At& a) {
   At l = a["location"];
   return {l["file"].string(), l["line"].whole(), l["column"].whole(), {}};
@@ -121,6 +141,49 @@ const json& literal(const At& a) {
   a["text"].string();
   a["value"];
   return a.value;
+}
+
+// `project.params` (docs/ir.md): each key a dotted path of valid segments,
+// no key twice or both a leaf and a group, values of their declared type.
+ProjectParams projectParams(const At& a) {
+  a.object();
+  ProjectParams out;
+  At file = a["file"];
+  if (!file.value.is_null()) out.file = SourceFile{projectFilePath(file["path"]), file["sha256"].string()};
+  At entries = a["entries"];
+  for (size_t i = 0; i < entries.array().size(); ++i) {
+    At e = entries.at(i);
+    ProjectParam param;
+    At key = e["key"];
+    param.key = key.string();
+    llvm::SmallVector<llvm::StringRef, 4> segments;
+    llvm::StringRef(param.key).split(segments, '.');
+    for (llvm::StringRef s : segments)
+      if (!isParamKeySegment(std::string_view(s.data(), s.size())))
+        key.fail("param key `" + param.key + "` is not a dotted path of letters, digits, `_` and `-`");
+    if (hasParam(out, param.key)) key.fail("param key `" + param.key + "` is given twice, or is a group of other keys");
+    for (llvm::StringRef group = llvm::StringRef(param.key).rsplit('.').first; group != param.key && !group.empty();
+         group = group.contains('.') ? group.rsplit('.').first : llvm::StringRef())
+      if (findParam(out, std::string_view(group.data(), group.size())))
+        key.fail("param key `" + param.key + "` lies under the param `" + group.str() + "`");
+    param.type = e["type"].stringOrNull();
+    if (!param.type.empty() && !isParamType(param.type))
+      e["type"].fail("unknown param type `" + param.type + "`: expected string, int, float, bool or list(T)");
+    if (e.has("value")) {
+      At value = e["value"];
+      if (depthOf(value.value) > 33) value.fail("a param value nested deeper than 32 levels");
+      if (!valueHasType(value.value, param.type))
+        value.fail("param `" + param.key + "` of type `" + param.type + "` holds " + describeParamValue(value.value));
+      param.value = value.value;
+    } else if (param.type.empty()) {
+      e.fail("param `" + param.key + "` has neither a value nor a type");
+    }
+    param.where = expression(e["where"]);
+    param.location = location(e);
+    param.overridden = e.has("overridden") && e["overridden"].boolean();
+    out.entries.push_back(std::move(param));
+  }
+  return out;
 }
 
 Resources resources(const At& a) {
@@ -216,6 +279,7 @@ Node node(const At& a) {
           n.params.push_back({k, literal(At{v, params.pointer + "/" + pointerToken(k)})});
       }
       n.run = a["run"].string();
+      if (a.has("project_params")) n.paramReads = a["project_params"].strings();
       n.resources = resources(a["resources"]);
       n.secrets = a["secrets"].strings();
       n.image = a["image"].stringOrNull();
@@ -312,17 +376,10 @@ PipelineGraph graph(const At& doc) {
   At signers = doc["signers"];
   if (!signers.value.is_null()) {
     signers.object();
-    At path = signers["path"];
-    g.signers = ir::SignersRef{path.string(), signers["sha256"].string()};
-    // Read by every gate: a path the compiler would have refused (outside
-    // the project, hidden) never names the file that says who may sign.
-    llvm::StringRef p(g.signers->path);
-    bool hidden = false;
-    for (auto it = llvm::sys::path::begin(p), end = llvm::sys::path::end(p); it != end; ++it)
-      hidden = hidden || (it->startswith(".") && *it != ".");  // `..` included
-    if (p.empty() || llvm::sys::path::is_absolute(p) || hidden)
-      path.fail("expected a path inside the project, not hidden");
+    // Read by every gate: never a file outside the project.
+    g.signers = ir::SignersRef{projectFilePath(signers["path"]), signers["sha256"].string()};
   }
+  if (p.has("params")) g.params = projectParams(p["params"]);
   At roles = doc["roles"];
   for (size_t i = 0; i < roles.array().size(); ++i) {
     At r = roles.at(i);
@@ -356,6 +413,10 @@ PipelineGraph graph(const At& doc) {
   for (size_t i = 0; i < nodes.array().size(); ++i) {
     g.nodes.push_back(node(nodes.at(i)));
     if (!ids.insert(g.nodes.back().id).second) nodes.at(i)["id"].fail("duplicate node id `" + g.nodes.back().id + "`");
+    const std::vector<std::string>& reads = g.nodes.back().paramReads;
+    for (size_t r = 0; r < reads.size(); ++r)
+      if (!hasParam(g.params, reads[r]))
+        nodes.at(i)["project_params"].at(r).fail("no project param `" + reads[r] + "` in `project.params`");
   }
   auto known = [&](const At& ref) {
     std::string id = ref.string();

@@ -65,6 +65,42 @@ void source(JsonWriter& w, const Source& s) {
   w.endObject();
 }
 
+// `project.params`, written only when the project has params (docs/ir.md).
+void params(JsonWriter& w, const ProjectParams& p) {
+  if (p.entries.empty() && !p.file) return;
+  w.key("params");
+  w.beginObject();
+  w.key("file");
+  if (!p.file) {
+    w.null();
+  } else {
+    w.beginObject();
+    w.field("path", p.file->path);
+    w.field("sha256", p.file->sha256);
+    w.endObject();
+  }
+  w.key("entries");
+  w.beginArray();
+  for (const ProjectParam& e : p.entries) {
+    w.beginObject();
+    w.field("key", e.key);
+    if (e.value) {
+      w.key("value");
+      w.tree(*e.value);
+    }
+    w.fieldOrNull("type", e.type);
+    expression(w, "where", e.where);
+    location(w, e.location);
+    if (e.overridden) {
+      w.key("overridden");
+      w.boolean(true);
+    }
+    w.endObject();
+  }
+  w.endArray();
+  w.endObject();
+}
+
 void node(JsonWriter& w, const Node& n) {
   w.beginObject();
   w.field("id", n.id);
@@ -117,6 +153,7 @@ void node(JsonWriter& w, const Node& n) {
         w.endObject();
       }
       w.field("run", n.run);
+      if (!n.paramReads.empty()) w.stringArray("project_params", n.paramReads);
       w.key("resources");
       w.beginObject();
       putOptional(w, "cpu", n.resources.cpu);
@@ -302,6 +339,7 @@ void writeJson(const PipelineGraph& g, std::string& out) {
   w.fieldOrNull("description", g.projectDescription);
   w.field("root", g.root);
   location(w, g.projectLocation);
+  params(w, g.params);
   w.endObject();
   w.key("sources");
   w.beginArray();

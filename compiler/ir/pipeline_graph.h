@@ -90,6 +90,17 @@ struct Param {
   nlohmann::ordered_json value;  // {"text": as written, "value": expression tree}
 };
 
+// A project parameter: one leaf of `project p { params … }` or of its
+// params file (docs/language.md 5.1.1), read as `${params.a.b}`.
+struct ProjectParam {
+  std::string key;                              // dotted: train.n_est
+  std::optional<nlohmann::ordered_json> value;  // unset: typed without a default, `-P` must give it
+  std::string type;                             // string | int | float | bool | list(T); "" untyped
+  Expression where;                             // typed only; reads `value`
+  Location location;                            // the key, in the spec or in the params file
+  bool overridden = false;                      // `value` comes from `mlopsc run -P` (the run's recorded graph)
+};
+
 struct Approval {
   std::string role;
   unsigned quorum = 1;
@@ -143,6 +154,9 @@ struct Node {
   std::vector<std::string> effects;
   std::vector<Param> params;
   std::vector<std::pair<std::string, std::string>> env;
+  // Project params its `run`/`rollback` read (a key, or a group such as
+  // `train` for `${params.train}`): their values join its cache key.
+  std::vector<std::string> paramReads;
   Resources resources;
   std::vector<std::string> secrets;
   std::vector<Plot> plots;  // step, model
@@ -211,12 +225,18 @@ struct SignersRef {
   std::string sha256;  // of the file's bytes when compiled
 };
 
+struct ProjectParams {
+  std::optional<SourceFile> file;      // `params = file(...)`: path relative to `root`, digest when compiled
+  std::vector<ProjectParam> entries;   // in declaration (or file) order
+};
+
 struct PipelineGraph {
   std::string projectName, version, riskTier, image, projectDoc, projectDescription;
   std::string root;  // folder of the root spec as given: commands run there
   Location projectLocation;
   std::vector<SourceFile> sources;
   std::optional<SignersRef> signers;  // unset: approvals are self-asserted (W0607)
+  ProjectParams params;               // with `mlopsc run -P` overrides applied (runtime/params.h)
   std::vector<Role> roles;
   std::vector<Kpi> kpis;
   std::vector<Node> nodes;

@@ -1,5 +1,6 @@
 #include "lsp/completion.h"
 
+#include "lsp/param_interpolation.h"
 #include "syntax/lexer.h"
 
 #include <llvm/ADT/StringSet.h>
@@ -59,7 +60,7 @@ class Completer {
     while (end < toks.size() && toks[end].kind != TokenKind::EndOfFile && toks[end].end() <= offset_) ++end;
     if (end < toks.size() && toks[end].offset < offset_ && toks[end].kind != TokenKind::EndOfFile) {
       TokenKind k = toks[end].kind;
-      if (k == TokenKind::String || k == TokenKind::RawString) return {};
+      if (k == TokenKind::String || k == TokenKind::RawString) return paramCompletions(a_, offset_);
     }
     size_t last = end;  // tokens [0, last) are the context
     if (end > 0 && toks[end - 1].end() == offset_ &&

@@ -5,6 +5,7 @@
 #include "lsp/completion.h"
 #include "lsp/document_analysis.h"
 #include "lsp/member_hover.h"
+#include "lsp/param_interpolation.h"
 #include "lsp/transport.h"
 #include "lsp/uri.h"
 #include "sema/schema.h"
@@ -531,6 +532,8 @@ class Server {
       std::optional<std::string> keys = memberAddressHover(*p.analysis->program, o.address->value);
       if (!keys) return nullptr;
       text = *keys;
+    } else if (std::optional<std::string> param = paramHover(*p.analysis, p.offset)) {
+      return {{"contents", {{"kind", "markdown"}, {"value", *param}}}};
     } else {
       return nullptr;
     }

@@ -155,17 +155,25 @@ class ExpressionsPass : public Pass {
         when.condition = program_->symbolOf.lookup(decl);
         when.hint = "a condition reads `MODEL.metrics.NAME` of a model and `TEST.passed` of a test";
         if (when.condition) expectCondition(w->value, when);
-      } else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m); n && n->name.text == "schema") {
-        for (const Member* colMember : n->body->members) {
-          auto* col = llvm::dyn_cast<ColumnMember>(colMember);
-          if (!col || !col->constraint) continue;
-          Scope where;
-          where.hasValue = true;
-          where.value = fromTypeRef(col->type);
-          where.hint = "a `where` condition reads `value`, the column's value";
-          expectCondition(col->constraint, where);
-        }
+      } else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m);
+                 n && (n->name.text == "schema" || (decl->kind() == DeclKind::Project && n->name.text == "params"))) {
+        columnConditions(n->body);
       }
+    }
+  }
+
+  // The `where` of each column of a schema, or of each typed param of the
+  // project's params (in groups too): a condition on `value`.
+  void columnConditions(const Block* block) {
+    for (const Member* m : block->members) {
+      if (auto* group = llvm::dyn_cast<NestedBlockMember>(m)) columnConditions(group->body);
+      auto* col = llvm::dyn_cast<ColumnMember>(m);
+      if (!col || !col->constraint) continue;
+      Scope where;
+      where.hasValue = true;
+      where.value = fromTypeRef(col->type);
+      where.hint = "a `where` condition reads `value`, the column's value";
+      expectCondition(col->constraint, where);
     }
   }
 

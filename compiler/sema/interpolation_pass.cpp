@@ -1,6 +1,7 @@
 // Pass `interpolation`: `${...}` in strings. In `run` and `rollback` the
 // allowed forms are ${inputs.NAME} (as written in `inputs`), ${outputs.NAME},
-// ${params.NAME}, ${secrets.NAME} (listed in `secrets`), ${model.outputs.NAME}
+// ${params.NAME} (the node's own, then the project's: ${params.a.b},
+// sema/project_params.h), ${secrets.NAME} (listed in `secrets`), ${model.outputs.NAME}
 // (deploys) and ${project.version}; anywhere else, and any other form, is
 // E0304. `$${` is a literal `${`.
 // The runtime makes each interpolation one single-quoted shell word, which
@@ -208,11 +209,11 @@ class InterpolationPass : public Pass {
       if (parts.size() == 2 && parts[1] == "version") return;
       return fail("only `${project.version}` is available from the project", {"version"});
     }
-    if ((root == "outputs" || root == "params") && deploy)
-      return fail("a deploy has no `" + root.str() + "`; use `${model.outputs.NAME}`");
+    if (root == "outputs" && deploy) return fail("a deploy has no `outputs`; use `${model.outputs.NAME}`");
     if (root == "outputs" || root == "params") {
       std::vector<llvm::StringRef> names = blockNames(decl_, root);
       if (parts.size() == 2 && llvm::is_contained(names, parts[1])) return;
+      if (root == "params") return checkProjectParam(*program_, decl_, body.trim().drop_front(7), names, range);
       return fail(parts.size() != 2 ? "expected `" + root.str() + ".NAME`"
                                     : keyword(decl_->kind()).str() + " `" + decl_->name.text.str() + "` has no " +
                                           (root == "outputs" ? "output" : "param") + " `" + parts[1].str() + "`",
@@ -251,7 +252,7 @@ class InterpolationPass : public Pass {
       }
       return fail("expected `model.outputs.NAME`");
     }
-    std::string allowed = deploy ? "${model.outputs.NAME}, ${secrets.NAME}, ${project.version}"
+    std::string allowed = deploy ? "${model.outputs.NAME}, ${params.NAME}, ${secrets.NAME}, ${project.version}"
                                  : "${inputs.NAME}, ${outputs.NAME}, ${params.NAME}, ${secrets.NAME}, ${project.version}";
     fail("expected one of " + allowed);
   }

@@ -62,6 +62,7 @@ std::unique_ptr<Pass> createImportsPass(const SemaOptions& options);
 std::unique_ptr<Pass> createNamesPass();
 std::unique_ptr<Pass> createPropertiesPass();
 std::unique_ptr<Pass> createReferencesPass();
+std::unique_ptr<Pass> createParamsPass(const SemaOptions& options);
 std::unique_ptr<Pass> createInterpolationPass();
 std::unique_ptr<Pass> createCheckBindingPass();
 std::unique_ptr<Pass> createExpressionsPass();
@@ -69,6 +70,7 @@ std::unique_ptr<Pass> createGraphPass();
 std::unique_ptr<Pass> createPathsPass();
 std::unique_ptr<Pass> createSignersPass(const SemaOptions& options);
 std::unique_ptr<Pass> createPolicyPass();
+std::unique_ptr<Pass> createParamsUsePass();
 std::unique_ptr<Pass> createWarningsPass();
 
 }  // namespace mlops::sema

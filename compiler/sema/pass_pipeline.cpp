@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<Pass>> makePasses(const SemaOptions& options) {
   passes.push_back(createNamesPass());
   passes.push_back(createPropertiesPass());
   passes.push_back(createReferencesPass());
+  passes.push_back(createParamsPass(options));
   passes.push_back(createInterpolationPass());
   passes.push_back(createCheckBindingPass());
   passes.push_back(createExpressionsPass());
@@ -18,6 +19,7 @@ std::vector<std::unique_ptr<Pass>> makePasses(const SemaOptions& options) {
   passes.push_back(createPathsPass());
   passes.push_back(createSignersPass(options));
   passes.push_back(createPolicyPass());
+  passes.push_back(createParamsUsePass());
   passes.push_back(createWarningsPass());
   return passes;
 }

@@ -6,6 +6,7 @@
 
 #include "ast/ast_context.h"
 #include "diag/diagnostic_engine.h"
+#include "sema/project_params.h"
 #include "support/allowed_signers.h"
 
 #include <llvm/ADT/DenseMap.h>
@@ -122,6 +123,10 @@ class Program {
   llvm::DenseMap<const Symbol*, RoleFacts> roles;
   std::vector<Edge> edges;
   std::optional<SignersFacts> signers;  // set when the project names `signers`
+  std::optional<ParamsFacts> params;    // set when the project has `params` (pass `params`)
+  // Project params each step, model and deploy reads in `run`/`rollback`
+  // (keys or groups, first use first; filled by `interpolation`).
+  llvm::DenseMap<const ast::Decl*, std::vector<std::string>> paramReads;
 
   // The symbol a reference site resolved to (null when it did not resolve).
   Symbol* resolved(const ast::Expr* site) const {

@@ -170,6 +170,7 @@ class PropertiesPass : public Pass {
         case TypeKind::Block: checkBlock(nested->body, *type.block, "`" + m->name.text.str() + "`", false); return;
         case TypeKind::Map: checkMap(nested->body, *type.element, m); return;
         case TypeKind::Columns: checkColumns(nested->body); return;
+        case TypeKind::Params: return;  // pass `params` reads the block
         default: mismatch(m, type, "a `{ ... }` block"); return;
       }
     }
@@ -323,7 +324,7 @@ class PropertiesPass : public Pass {
         if (name == "effects") checkEffects(list);
         return;
       }
-      case TypeKind::Call: checkCall(value, type, name); return;
+      case TypeKind::Call: case TypeKind::Params: checkCall(value, type, name); return;
       case TypeKind::Quorum: {
         if (auto* path = llvm::dyn_cast<PathExpr>(value)) return site(path, refBit(SymbolKind::Role), decl_, name);
         auto* q = llvm::dyn_cast<QuorumExpr>(value);

@@ -125,6 +125,7 @@ struct Tables {
                       "a chart of a JSON, CSV or TSV file the node writes"};
   TypeSpec plot{TypeKind::Call, 0, {}, nullptr, nullptr, {&plotCall}};
   TypeSpec plots{TypeKind::List, 0, {}, &plot};
+  TypeSpec projectParams{TypeKind::Params, 0, {}, nullptr, nullptr, {&fileCall}};
 
   CallSchema pushCall{"push", {{"branch", &string, true, "branch name or glob"}}, {}, nullptr, "on push to a branch"};
   CallSchema scheduleCall{"schedule", {{"cron", &string, true, "cron expression, 5 fields, UTC"}}, {}, nullptr,
@@ -159,7 +160,9 @@ struct Tables {
                        {"risk_tier", &riskTier, true, "low | medium | high: how much review the model needs"},
                        {"image", &string, false, "container image for CI and Argo jobs"},
                        {"description", &string, false, "what the service is for"},
-                       {"signers", &signersFile, false, "file(\"allowed_signers\"): whose SSH keys may sign approvals"}}};
+                       {"signers", &signersFile, false, "file(\"allowed_signers\"): whose SSH keys may sign approvals"},
+                       {"params", &projectParams, false,
+                        "file(\"params.yaml\") or a `{ ... }` block: parameters read as ${params.a.b}"}}};
   BlockSchema role{"role",
                    {{"title", &string, false, "what the role is called in the organisation"},
                     {"members", &strings, false, "e-mail addresses of the people in the role"},
@@ -330,6 +333,7 @@ std::string describeType(const TypeSpec& type) {
     case TypeKind::Comparison: return "a comparison like `target >= 30%`";
     case TypeKind::Condition: return "a condition like `when = train.metrics.auc > 0.8`";
     case TypeKind::Any: return "a value";
+    case TypeKind::Params: return "`file(\"params.yaml\")` or a `{ ... }` block";
   }
   return "a value";
 }

@@ -34,6 +34,7 @@ enum class TypeKind : uint8_t {
   Comparison,  // target >= 30%
   Condition,   // when = expr (an expression, typed by the expressions pass)
   Any,         // anything scalar (params)
+  Params,      // the project's params: file("params.yaml") or params { ... } (pass `params`)
 };
 
 struct BlockSchema;

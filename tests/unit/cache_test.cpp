@@ -39,6 +39,9 @@ TEST_CASE("a node is up to date only when nothing changed", "[runtime][cache]") 
   p = parts();
   p.params[0].second = "0.7";
   CHECK(why(p) == "parameter `c` changed (0.5 → 0.7)");
+  // Interpolated, a parameter changes the command too: the parameter is named.
+  p.command = hashBytes("python3 train.py --c 0.7");
+  CHECK(why(p) == "parameter `c` changed (0.5 → 0.7)");
   p = parts();
   p.params.pop_back();
   CHECK(why(p) == "parameter `max_iter` removed");

@@ -45,7 +45,7 @@ emit::CiOptions defaults() {
 }
 
 // The examples' `signers = file("allowed_signers")`: public keys for every
-// address they use.
+// address they use; and their `params = file("params.yaml")`.
 const llvm::StringMap<std::string>& exampleFiles() {
   static const llvm::StringMap<std::string> files = [] {
     std::ifstream in(MLOPS_SOURCE_DIR "/tests/unit/data/example.allowed_signers", std::ios::binary);
@@ -53,6 +53,7 @@ const llvm::StringMap<std::string>& exampleFiles() {
     bytes << in.rdbuf();
     llvm::StringMap<std::string> m;
     m["allowed_signers"] = bytes.str();
+    m["params.yaml"] = "train:\n  n_est: 50\n";  // E0310's right example
     return m;
   }();
   return files;

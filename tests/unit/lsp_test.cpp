@@ -5,6 +5,7 @@
 #include "lsp/document_analysis.h"
 #include "lsp/line_index.h"
 #include "lsp/member_hover.h"
+#include "lsp/param_interpolation.h"
 #include "lsp/uri.h"
 
 #include "ast/ast_dump.h"
@@ -318,4 +319,27 @@ TEST_CASE("lsp: the nodes a `when` reads are references, and `when` is offered",
   CHECK(lsp::occurrencesOf(*a, t).size() == 3);
   auto members = labels(withCursor("  run     = \"train\"\n", "  "));
   CHECK(has(members, "when"));
+}
+
+TEST_CASE("lsp: `${params.` completes the project's param keys, hover shows a param's value", "[lsp]") {
+  const std::string spec =
+      "project p {\n  version = \"1.0.0\"\n  risk_tier = low\n"
+      "  params {\n    train { n_est = 50  depth = 4 }\n    region : string\n  }\n}\n"
+      "use std.roles\nrole eng : data_engineer { members = [\"a@x.example\"] }\n"
+      "step s {\n  owner = eng\n  run = \"fit ${params.train.n_est} ${params.region} ${outputs.o}\"\n"
+      "  outputs { o = \"o.txt\" }\n}\n";
+  std::string marked = spec;
+  marked.replace(marked.find("${params.train.n_est}"), 21, "${params.tr|}");
+  std::vector<std::string> keys = labels(marked);
+  CHECK(keys == std::vector<std::string>{"train", "train.n_est", "train.depth"});
+  CHECK(labels(withCursor("  run     = \"tr", "")).empty());  // elsewhere in a string: still nothing
+
+  auto a = analyzeText(spec);
+  std::optional<std::string> hover = lsp::paramHover(*a, spec.find("n_est}"));
+  REQUIRE(hover);
+  CHECK(hover->find("params.train.n_est = 50") != std::string::npos);
+  hover = lsp::paramHover(*a, spec.find("region}"));
+  REQUIRE(hover);
+  CHECK(hover->find("params.region : string (no default: `mlopsc run -P region=VALUE`)") != std::string::npos);
+  CHECK_FALSE(lsp::paramHover(*a, spec.find("outputs.o}")));
 }
