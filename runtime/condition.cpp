@@ -1,6 +1,7 @@
 #include "runtime/condition.h"
 
 #include "ir/metric_path.h"
+#include "ir/project_params.h"
 #include "runtime/expression.h"
 #include "runtime/interpolation.h"
 
@@ -35,6 +36,24 @@ std::optional<nlohmann::ordered_json> readMetrics(const std::string& root, const
   return doc;
 }
 
+// A param's JSON value as an expression value: numbers, booleans, strings
+// and lists of them (what a param may hold).
+std::optional<Value> paramAsValue(const nlohmann::ordered_json& v) {
+  if (v.is_number()) return Value{v.get<double>()};
+  if (v.is_boolean()) return Value{v.get<bool>()};
+  if (v.is_string()) return Value{v.get<std::string>()};
+  if (v.is_array()) {
+    std::vector<Value> items;
+    for (const auto& item : v) {
+      std::optional<Value> x = paramAsValue(item);
+      if (!x) return std::nullopt;
+      items.push_back(std::move(*x));
+    }
+    return Value{std::move(items)};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string conditionPathText(const std::vector<std::string>& segments) {
@@ -51,6 +70,18 @@ std::optional<ConditionResult> evaluateWhen(const ir::PipelineGraph& g, const ir
   EvaluationContext context;
   context.path = [&](const std::vector<std::string>& p, std::string& e) -> std::optional<Value> {
     std::string written = conditionPathText(p);
+    if (p.size() >= 2 && p[0] == "params") {  // a project param, with the run's -P
+      std::string key;
+      for (size_t i = 1; i < p.size(); ++i) key += (i > 1 ? "." : "") + p[i];
+      std::optional<nlohmann::ordered_json> v = ir::paramValue(g, key);
+      std::optional<Value> out = v ? paramAsValue(*v) : std::nullopt;
+      if (!out) {
+        e = "`" + written + "` has no value" + (v ? " a condition can read" : "");
+        return std::nullopt;
+      }
+      read.emplace_back(written, out->describe());
+      return out;
+    }
     const ir::Node* node = p.empty() ? nullptr : g.find(p[0]);
     if (!node || std::find(n.whenReads.begin(), n.whenReads.end(), node->id) == n.whenReads.end()) {
       e = "`" + written + "` names no node this condition reads";

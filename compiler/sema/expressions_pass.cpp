@@ -6,6 +6,7 @@
 // bool, comparisons compare like with like and never chain (E0303).
 #include "diag/suggest.h"
 #include "ir/metric_path.h"
+#include "ir/project_params.h"
 #include "sema/pass.h"
 
 #include <llvm/ADT/StringMap.h>
@@ -153,7 +154,7 @@ class ExpressionsPass : public Pass {
                  w && w->name.text == "when" && w->value && takesCondition(decl->kind())) {
         Scope when;
         when.condition = program_->symbolOf.lookup(decl);
-        when.hint = "a condition reads `MODEL.metrics.NAME` of a model and `TEST.passed` of a test";
+        when.hint = "a condition reads `MODEL.metrics.NAME` of a model, `TEST.passed` of a test and `params.NAME`";
         if (when.condition) expectCondition(w->value, when);
       } else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m);
                  n && (n->name.text == "schema" || (decl->kind() == DeclKind::Project && n->name.text == "params"))) {
@@ -331,6 +332,7 @@ class ExpressionsPass : public Pass {
   // None when the root names no node, so the caller reports it undefined.
   std::optional<Type> conditionRead(const Expr* p, llvm::ArrayRef<llvm::StringRef> keys, const Scope& scope) {
     auto& diags = program_->diags();
+    if (keys[0] == "params" && !program_->lookup("params")) return paramRead(p, keys, scope);
     Symbol* read = program_->lookup(keys[0]);
     if (!read || (read->kind != SymbolKind::Model && read->kind != SymbolKind::Test)) {
       if (read && (read->kind == SymbolKind::Step || read->kind == SymbolKind::Data || read->kind == SymbolKind::Gate ||
@@ -381,6 +383,46 @@ class ExpressionsPass : public Pass {
                                                                            : llvm::cast<IndexExpr>(root)->base;
     program_->references[root] = Reference{read, {}, {}};
     return type;
+  }
+
+  // `params.a.b` in a condition: a project param (docs/language.md 5.1.2),
+  // typed by its declared type or its value. Read by the node like a
+  // `${params.a.b}` in its command (its cache key, W0608).
+  Type paramRead(const Expr* p, llvm::ArrayRef<llvm::StringRef> keys, const Scope& scope) {
+    auto& diags = program_->diags();
+    std::string key;
+    for (llvm::StringRef k : keys.drop_front()) key += (key.empty() ? "" : ".") + k.str();
+    const ir::ProjectParam* param = program_->params ? ir::findParam(program_->params->params, key) : nullptr;
+    if (!param) {
+      if (program_->params && !key.empty() && ir::hasParam(program_->params->params, key)) {
+        diags.report(p->range, diag::kinds::ExpressionType,
+                     "`params." + key + "` is a group of params: a condition reads one param, e.g. `params." + key +
+                         ".NAME`");
+        return Type::Unknown;
+      }
+      auto d = diags.report(p->range, diag::kinds::UndefinedName, "params" + (key.empty() ? "" : "." + key));
+      if (!program_->params) {
+        d.note("the project declares no `params` (docs/language.md 5.1.2)");
+      } else {
+        std::vector<std::string> names = ir::paramNames(program_->params->params);
+        std::vector<llvm::StringRef> refs(names.begin(), names.end());
+        if (auto s = diag::closestMatch(program_->diags(), key, refs)) d.note("did you mean `params." + *s + "`?");
+      }
+      return Type::Unknown;
+    }
+    auto& reads = program_->paramReads[scope.condition->decl];
+    if (std::find(reads.begin(), reads.end(), key) == reads.end()) reads.push_back(key);
+    llvm::StringRef type = param->type;
+    if (type == "int" || type == "float") return Type::Number;
+    if (type == "bool") return Type::Bool;
+    if (type == "string") return Type::String;
+    if (type.startswith("list")) return Type::List;
+    if (!param->value) return Type::Unknown;
+    if (param->value->is_number()) return Type::Number;
+    if (param->value->is_boolean()) return Type::Bool;
+    if (param->value->is_string()) return Type::String;
+    if (param->value->is_array()) return Type::List;
+    return Type::Unknown;
   }
 
   // The range of the first name of a key path.

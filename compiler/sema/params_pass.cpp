@@ -167,7 +167,25 @@ class ParamsPass : public Pass {
                                "type `" + type + "` is not a param type: expected string, int, float, bool or list(T)");
       type.clear();  // still a param: its readers are not reported too
     }
+    // `lr : float = 0.1`: the default, of the declared type (an int is a
+    // float's default too). Without one, a run must give it with -P.
     std::optional<json> value;
+    if (m->defaultValue) {
+      value = literal(m->defaultValue);
+      if (!value) {
+        program_->diags().report(m->defaultValue->range, diag::kinds::ParamInvalid, key,
+                                 "its default is " + describeValue(m->defaultValue) +
+                                     ": expected a string, number, true/false or a list of them");
+      } else if (!type.empty() && !ir::valueHasType(*value, type)) {
+        llvm::SMRange r = m->defaultValue->range;
+        std::string written(r.Start.getPointer(), r.End.getPointer());
+        program_->diags().report(r, diag::kinds::ParamInvalid, key,
+                                 "its default `" + written + "` is not a value of type `" + type + "`");
+        value.reset();
+      } else if (type == "float" && value->is_number_integer()) {
+        value = json(static_cast<double>(value->get<int64_t>()));
+      }
+    }
     add(facts, key, std::move(value), type, m, m->constraint);
   }
 

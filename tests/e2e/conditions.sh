@@ -12,7 +12,7 @@ mkdir -p proj/data
 cd proj
 printf 'x,y\n1,2\n3,4\n' > data/rows.csv
 cat > c.mlops <<'SPEC'
-project c { version = "1.0.0"  risk_tier = low }
+project c { version = "1.0.0"  risk_tier = low  params { announce : bool = true } }
 use std.roles
 role eng : data_engineer { members = ["eve@x.example"] }
 role ds : data_scientist { members = ["dan@x.example"] }
@@ -41,6 +41,7 @@ step announce {
   inputs  = [publish.copy]
   run     = "wc -l < ${inputs.publish.copy} > ${outputs.note}"
   outputs { note = "build/announced.txt" }
+  when    = params.announce
 }
 pipeline ship { targets = [announce, nested_floor]  owner = std.roles.devops }
 SPEC
@@ -55,6 +56,14 @@ expect_exit 0 "the challenger beats the champion"
 expect_stdout_contains "run succeeded" "conditions that hold: the run succeeds"
 [[ -f build/published.csv && -f build/announced.txt ]] && pass "the conditional step and its dependant ran" ||
   fail "the conditional step and its dependant ran"
+
+run run c.mlops -P announce=false
+expect_exit 0 "a param read by a condition, overridden with -P"
+expect_stdout_matches 'announce.*skipped.*condition false: params.announce, with params.announce = false' \
+  "the skip names the param and its value"
+run run c.mlops
+expect_exit 0 "the param back at its default"
+expect_stdout_not_contains "condition false" "the default lets the step run"
 
 metrics 0.7 0.85
 run run c.mlops
