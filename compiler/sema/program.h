@@ -6,6 +6,7 @@
 
 #include "ast/ast_context.h"
 #include "diag/diagnostic_engine.h"
+#include "sema/fan_out.h"
 #include "support/allowed_signers.h"
 
 #include <llvm/ADT/DenseMap.h>
@@ -122,6 +123,12 @@ class Program {
   llvm::DenseMap<const Symbol*, RoleFacts> roles;
   std::vector<Edge> edges;
   std::optional<SignersFacts> signers;  // set when the project names `signers`
+  // Steps and models with a valid `foreach` or `matrix` (pass `fan_out`).
+  llvm::DenseMap<const Symbol*, FanOut> fanOuts;
+  const FanOut* fanOutOf(const Symbol* s) const {
+    auto it = fanOuts.find(s);
+    return it == fanOuts.end() ? nullptr : &it->second;
+  }
 
   // The symbol a reference site resolved to (null when it did not resolve).
   Symbol* resolved(const ast::Expr* site) const {

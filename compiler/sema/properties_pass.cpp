@@ -165,6 +165,7 @@ class PropertiesPass : public Pass {
         case TypeKind::Block: checkBlock(nested->body, *type.block, "`" + m->name.text.str() + "`", false); return;
         case TypeKind::Map: checkMap(nested->body, *type.element, m); return;
         case TypeKind::Columns: checkColumns(nested->body); return;
+        case TypeKind::FanOut: return;  // pass `fan_out`
         default: mismatch(m, type, "a `{ ... }` block"); return;
       }
     }
@@ -365,6 +366,7 @@ class PropertiesPass : public Pass {
           if (auto s = diag::closestMatch(program_->diags(), word, forms)) d.note("did you mean `" + *s + "`?");
         return;
       }
+      case TypeKind::FanOut: return;  // pass `fan_out`
       case TypeKind::Any:
         if (llvm::isa<CallExpr>(value) || llvm::isa<ValueBlockExpr>(value) || llvm::isa<QuorumExpr>(value)) bad();
         return;

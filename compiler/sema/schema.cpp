@@ -66,6 +66,7 @@ struct Tables {
   TypeSpec percents{TypeKind::List, 0, {}, &percent};
   TypeSpec stringMap{TypeKind::Map, 0, {}, &string};
   TypeSpec paramMap{TypeKind::Map, 0, {}, &any};
+  TypeSpec fanOut{TypeKind::FanOut};
 
   BlockSchema quotaBlock{"quota",
                          {{"cpu", &number, false, "CPU cores the role's steps may use at once"},
@@ -149,7 +150,9 @@ struct Tables {
       {"secrets", &names, false, "environment secrets the command needs"},
       {"image", &string, false, "container image (default: project image)"},
       {"env", &stringMap, false, "extra environment variables"},
-      {"description", &string, false, "what the step does"}};
+      {"description", &string, false, "what the step does"},
+      {"foreach", &fanOut, false, "one node per item, NAME@ITEM: [\"us\", \"eu\"] or { us { region = \"x\" } }; ${item}, ${key}, ${item.NAME}"},
+      {"matrix", &fanOut, false, "one node per combination, NAME@V1-V2: { lr = [0.1, 0.01] n = [50, 100] }; ${item.NAME}"}};
   BlockSchema step{"step", stepProps};
   BlockSchema model{"model", [this] {
                       std::vector<PropertySpec> props = stepProps;
@@ -275,6 +278,7 @@ std::string describeType(const TypeSpec& type) {
     case TypeKind::Strategy: return "`rolling`, `canary { ... }`, `shadow { ... }` or `ab { ... }`";
     case TypeKind::Comparison: return "a comparison like `target >= 30%`";
     case TypeKind::Any: return "a value";
+    case TypeKind::FanOut: return "a list or a `{ ... }` block of items";
   }
   return "a value";
 }

@@ -33,6 +33,7 @@ enum class TypeKind : uint8_t {
   Strategy,    // rolling | canary { ... } | shadow { ... } | ab { ... }
   Comparison,  // target >= 30%
   Any,         // anything scalar (params)
+  FanOut,      // foreach = [...], foreach { item { ... } } or matrix { k = [...] } (pass `fan_out`)
 };
 
 struct BlockSchema;
