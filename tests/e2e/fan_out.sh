@@ -3,7 +3,7 @@
 # step reading every item's output and a `matrix` model with a test that
 # fans out with it, run end to end with real processes; a rerun is cached;
 # changing one item's value reruns that item and what reads it, not its
-# siblings; the CI files give each item its own job and pass validate-ci;
+# siblings; a target naming the declaration runs every item; the CI files give each item its own job and pass validate-ci;
 # the graph boxes the items; a hand-edited pipeline.json with a forged item
 # is refused.
 source "$(dirname "$0")/lib.bash"
@@ -46,7 +46,7 @@ model train {
   metrics = outputs.metrics
 }
 test auc on train { expect metrics.auc >= 0.5 }
-pipeline all { targets = [auc] }
+pipeline all { targets = [auc, combine] }
 SPEC
 }
 write_spec 2
@@ -61,7 +61,7 @@ for node in "step featurize@us" "step featurize@eu" "step combine@all" "model tr
             "test auc@0.1-2" "test auc@0.01-2"; do
   expect_stdout_contains "$node: " "the summary has its own line for $node"
 done
-expect_stdout_contains "run succeeded: 7 ran, 0 up to date" "seven item nodes ran"
+expect_stdout_contains "run succeeded: 5 ran, 0 up to date" "five item steps and models ran (the two tests passed)"
 expect_eq "$(cat build/features/us.csv | tr '\n' ' ')" "us,1 us,2 " "featurize@us read its own region and row count"
 expect_eq "$(cat build/features/eu.csv | tr '\n' ' ')" "eu,3 " "featurize@eu read its own"
 expect_eq "$(cat build/all/rows.csv | tr '\n' ' ')" "us,1 us,2 eu,3 " \
@@ -72,15 +72,24 @@ expect_eq "$(cat build/m/0.01-2/model.txt)" "lr=0.01 depth=2" "a matrix item get
 
 # ---- a rerun is cached; one item's value changed reruns only that item
 run run p.mlops -j1
-expect_stdout_contains "run succeeded: 0 ran, 7 up to date" "a rerun runs nothing"
+expect_stdout_contains "run succeeded: 0 ran, 5 up to date" "a rerun runs nothing"
 write_spec 3
 run run p.mlops -j1 --explain
 expect_exit 0 "run after changing us.rows"
-expect_stdout_matches "^ *step featurize@us: ran" "the changed item reruns"
-expect_stdout_matches "^ *step featurize@eu: cached" "its sibling stays cached"
+expect_stdout_contains "step featurize@us: ran" "the changed item reruns"
+expect_stdout_contains "step featurize@eu: cached" "its sibling stays cached"
 expect_stdout_contains "parameter \`rows\` changed (2 → 3)" "--explain names the changed item value"
-expect_stdout_matches "^ *step combine@all: ran" "what reads the changed item reruns"
+expect_stdout_contains "step combine@all: ran" "what reads the changed item reruns"
 expect_eq "$(cat build/features/us.csv | tr '\n' ' ')" "us,1 us,2 us,4 " "featurize@us now reads three rows"
+
+# ---- a target naming the declaration selects all its items
+run run p.mlops featurize
+expect_exit 0 "run featurize"
+expect_stdout_contains "step featurize@us: cached" "the target \`featurize\` takes featurize@us"
+expect_stdout_contains "step featurize@eu: cached" "and featurize@eu"
+expect_stdout_not_contains "combine@all" "and nothing downstream"
+run run p.mlops featurize@eu
+expect_stdout_not_contains "featurize@us" "an item is a target of its own"
 
 # ---- the graph: the items of a declaration in a box of their own
 run graph p.mlops -o graph.dot --format dot
