@@ -104,11 +104,12 @@ Document auditDocument(const Json& r) {
       if (m.contains("fan_out")) {  // one item of a `foreach` or `matrix`, listed with its siblings
         std::string values;
         const Json& all = m["fan_out"]["values"];
-        for (auto v = all.begin(); v != all.end(); ++v)
-          values += (values.empty() ? "" : ", ") + v.key() + " = " +
-                    (v->is_string() ? v->get<std::string>() : v->dump());
-        item.push_back({"Fan-out item", plain("`" + str(m["fan_out"]["item"]) + "` of `" + str(m["fan_out"]["of"]) +
-                                              "` (" + values + ")")});
+        for (auto v = all.begin(); v != all.end(); ++v) {
+          std::string key = v.key().rfind("item.", 0) == 0 ? v.key().substr(5) : v.key();
+          values += (values.empty() ? "" : ", ") + key + " = " + (v->is_string() ? v->get<std::string>() : v->dump());
+        }
+        item.push_back({"Fan-out item", plain(str(m["fan_out"]["item"]) + " of " + str(m["fan_out"]["of"]) + " (" +
+                                              values + ")")});
       }
       std::vector<std::pair<std::string, Cell>> rows = item;
       rows.insert(rows.end(),

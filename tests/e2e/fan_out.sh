@@ -129,6 +129,22 @@ else
   fail "validate-ci not found at $validate_ci (set MLOPS_SHARED_DIR)"
 fi
 
+# ---- the IR and the audit report: each item under its declaration, both valid for their schemas
+run report p.mlops -o audit --format md,json --state none
+expect_exit 0 "report"
+if grep -q '| Fan-out item | 0.1-2 of train (lr = 0.1, depth = 2) |' audit/report.md; then
+  pass "the report lists model train@0.1-2 as an item of train, with its values"
+else
+  fail "no fan-out row for train@0.1-2 in the report"; show audit/report.md
+fi
+validate_json=$MLOPS_SHARED_DIR/tools/validate-json
+if "$validate_json" "$MLOPS_SOURCE_DIR/docs/report.schema.json" audit/report.json >vj.out 2>&1 &&
+   "$validate_json" "$MLOPS_SOURCE_DIR/docs/ir.schema.json" out/pipeline.json >>vj.out 2>&1; then
+  pass "report.json and pipeline.json with fan-out items match their schemas"
+else
+  fail "schema validation failed"; show vj.out
+fi
+
 # ---- pipeline.json is hostile input: a forged item is refused
 python3 - <<'PY'
 import json
