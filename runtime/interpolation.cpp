@@ -100,16 +100,21 @@ std::optional<Interpolated> interpolate(const ir::PipelineGraph& graph, const ir
       return path.substr(prefix.size());
     };
     if (auto as = rest("inputs.")) {
-      const ir::Input* input = nullptr;
-      for (const ir::Input& in : node.inputs)
-        if (in.as == *as) input = &in;
-      if (!input) {
+      // An output of a fan-out is one input per item: each path its own word.
+      std::string words;
+      std::vector<std::string> seen;
+      for (const ir::Input& in : node.inputs) {
+        if (in.as != *as || std::find(seen.begin(), seen.end(), in.node) != seen.end()) continue;
+        seen.push_back(in.node);
+        std::optional<std::string> p = inputPath(graph, in, error);
+        if (!p) return std::nullopt;
+        words += (words.empty() ? "" : " ") + shellWord(*p);
+      }
+      if (words.empty()) {
         error = "`" + written + "`: " + ir::nodeKindName(node.kind) + " `" + node.name + "` has no input `" + *as + "`";
         return std::nullopt;
       }
-      std::optional<std::string> p = inputPath(graph, *input, error);
-      if (!p) return std::nullopt;
-      out.command += shellWord(*p);
+      out.command += words;
     } else if (auto name = rest("outputs.")) {
       const std::string* p = lookup(node.outputs, *name);
       if (!p) {

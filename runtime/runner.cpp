@@ -367,7 +367,11 @@ class Runner : public Executor {
       std::optional<Digest> digest = hasher_.hash(join(g_.root, *path), error);
       if (!digest) return immediate(i, false, "input " + error);
       p.parts.inputs.emplace_back(*path, *digest);
-      env.emplace_back("MLOPS_INPUT_" + envName(in.as), *path);
+      // The items of a fan-out's output: one path a line (docs/language.md, fan-out).
+      std::string name = "MLOPS_INPUT_" + envName(in.as);
+      auto same = std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == name; });
+      if (same == env.end()) env.emplace_back(name, *path);
+      else same->second += "\n" + *path;
     }
     std::optional<std::vector<std::string>> code = codePaths(g_, n, g_.root, error);
     if (!code) return immediate(i, false, error);
@@ -1466,6 +1470,19 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
     std::vector<size_t> matches;
     for (size_t i = 0; i < g.nodes.size(); ++i)
       if (g.nodes[i].id == t || g.nodes[i].name == t) matches.push_back(i);
+    // A fanned-out declaration names all its items (a target only: --node is one CI job's one node).
+    bool items = false;
+    if (matches.empty() && o.node.empty())
+      for (size_t i = 0; i < g.nodes.size(); ++i)
+        if (const auto& f = g.nodes[i].fanOut;
+            f && (f->of == t || std::string(ir::nodeKindName(g.nodes[i].kind)) + ":" + f->of == t)) {
+          matches.push_back(i);
+          items = true;
+        }
+    if (items) {
+      stack.insert(stack.end(), matches.begin(), matches.end());
+      continue;
+    }
     if (matches.empty()) {
       std::fprintf(o.err, "mlopsc: error: no node `%s` in the pipeline graph\n", t.c_str());
       return RunStatus::Usage;

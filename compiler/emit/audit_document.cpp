@@ -135,7 +135,19 @@ Document auditDocument(const Json& r) {
       for (const Json& o : m["outputs"]) outputs += (outputs.empty() ? "" : ", ") + str(o["name"]) + ": " + str(o["path"]);
       const Json& k = m["kpi"];
       std::string validation = str(m["validation"]);
-      sec.blocks.push_back(facts(
+      std::vector<std::pair<std::string, Cell>> item;
+      if (m.contains("fan_out")) {  // one item of a `foreach` or `matrix`, listed with its siblings
+        std::string values;
+        const Json& all = m["fan_out"]["values"];
+        for (auto v = all.begin(); v != all.end(); ++v) {
+          std::string key = v.key().rfind("item.", 0) == 0 ? v.key().substr(5) : v.key();
+          values += (values.empty() ? "" : ", ") + key + " = " + (v->is_string() ? v->get<std::string>() : v->dump());
+        }
+        item.push_back({"Fan-out item", plain(str(m["fan_out"]["item"]) + " of " + str(m["fan_out"]["of"]) + " (" +
+                                              values + ")")});
+      }
+      std::vector<std::pair<std::string, Cell>> rows = item;
+      rows.insert(rows.end(),
           {
               {"Purpose", orNone(str(m["purpose"]), "not documented")},
               {"Owner", plain(str(m["owner"]["role"]) + " (" + list(m["owner"]["members"], "no members") + ")")},
@@ -147,8 +159,8 @@ Document auditDocument(const Json& r) {
                                   : plain(str(k["name"]) + ": " + str(k["metric"]) + " " + str(k["target"]) +
                                           " (owner " + str(k["owner"]) + ")")},
               {"Validation status", {validation, validation.find("passed") != std::string::npos ? Tone::Good : Tone::Warn, false}},
-          },
-          "Model " + str(m["name"])));
+          });
+      sec.blocks.push_back(facts(std::move(rows), "Model " + str(m["name"])));
     }
     doc.sections.push_back(sec);
   }

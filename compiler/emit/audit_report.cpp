@@ -300,6 +300,7 @@ Json buildAuditReport(const AuditInputs& in) {
     Json m;
     m["id"] = n.id;
     m["name"] = n.name;
+    if (n.fanOut) m["fan_out"] = {{"of", n.fanOut->of}, {"item", n.fanOut->item}, {"values", n.fanOut->values}};
     m["purpose"] = n.doc;
     m["owner"] = {{"role", shortName(n.owner)}, {"members", membersOf(g, n.owner)}};
     m["framework"] = n.framework.empty() ? Json() : Json(n.framework);

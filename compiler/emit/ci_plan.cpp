@@ -118,7 +118,7 @@ std::string dnsLabel(const std::string& name, size_t limit) {
   std::string out;
   for (unsigned char c : name) {
     if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
-    else if ((c == '_' || c == '-' || c == '.' || c == ':') && !out.empty() && out.back() != '-') out += '-';
+    else if ((c == '_' || c == '-' || c == '.' || c == ':' || c == '@') && !out.empty() && out.back() != '-') out += '-';
   }
   if (out.size() > limit) out.resize(limit);
   while (!out.empty() && out.back() == '-') out.pop_back();

@@ -116,7 +116,7 @@ class IdAllocator {
   std::set<std::string> used_;
 };
 
-// A name for a Kubernetes object or an Argo template: lower case, `_` → `-`,
+// A name for a Kubernetes object or an Argo template: lower case, `_ . : @` → `-`,
 // other characters dropped, at most `limit` characters, starting and ending
 // with a letter or digit.
 std::string dnsLabel(const std::string& name, size_t limit = 63);

@@ -31,7 +31,16 @@ std::string literal(const std::string& s) {
 
 void text(YAML::Emitter& out, const std::string& s) { scalar(out, literal(s)); }
 
-std::string jobIdFor(const ir::Node& node) { return artifactDirName(node.id); }
+// A job id takes letters, digits, `_` and `-` only: an item of a fan-out
+// (`step:featurize@0.1`) becomes `step-featurize--0_1`.
+std::string jobIdFor(const ir::Node& node) {
+  std::string out;
+  for (char c : artifactDirName(node.id)) {
+    bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    out += word ? std::string(1, c) : c == '@' ? std::string("--") : std::string("_");
+  }
+  return out;
+}
 
 class WorkflowWriter {
  public:

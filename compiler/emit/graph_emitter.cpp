@@ -467,9 +467,33 @@ struct GraphEmitter::Impl {
           break;
         }
 
+    // The items of one fan-out sit in a box of their own inside their
+    // owner's, labelled with the declaration and how it fans out.
+    std::map<std::string, size_t> itemCount;
+    for (const Node& n : ir.nodes)
+      if (n.fanOut) ++itemCount[fanOutKey(n)];
+    std::map<std::string, Agraph_t*> fanOuts;
+    auto parentOf = [&](const Node& n) -> Agraph_t* {
+      Agraph_t* owner = clusterFor(n.owner);
+      if (!n.fanOut) return owner;
+      std::string key = fanOutKey(n);
+      if (auto it = fanOuts.find(key); it != fanOuts.end()) return it->second;
+      Agraph_t* box = agsubg(owner, mutableText(("cluster_fan_out_" + key).c_str()), 1);
+      const char* how = n.fanOut->values.contains("key") || n.fanOut->values.contains("item") ? "foreach" : "matrix";
+      std::string text = n.fanOut->of + " · " + how + " · " + std::to_string(itemCount[key]) + " items";
+      set(box, "label", label({text}, /*leftJustified=*/true));
+      set(box, "labeljust", "l");
+      set(box, "fontsize", "10");
+      set(box, "style", "dashed,rounded");
+      set(box, "color", "#64748b");
+      set(box, "tooltip", graphvizText(text));
+      fanOuts.emplace(key, box);
+      return box;
+    };
+
     std::map<std::string, Agnode_t*> nodes;
     for (const Node& n : ir.nodes) {
-      Agnode_t* node = agnode(clusterFor(n.owner), mutableText(n.id.c_str()), 1);
+      Agnode_t* node = agnode(parentOf(n), mutableText(n.id.c_str()), 1);
       nodes.emplace(n.id, node);
       KindStyle style = kindStyle(n.kind);
       set(node, "id", graphvizText(n.id));
@@ -500,6 +524,9 @@ struct GraphEmitter::Impl {
     }
     dotWritten = agwrite(graph, &dot) == 0;
   }
+
+  // `step:featurize` for `step:featurize@us`: the declaration of an item.
+  static std::string fanOutKey(const Node& n) { return n.id.substr(0, n.id.rfind('@')); }
 
   // Hovering over a node in the SVG shows its id, the whole expectation
   // (the label may cut it), its description and its doc comment.

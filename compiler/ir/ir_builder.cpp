@@ -1,5 +1,7 @@
 #include "ir/ir_builder.h"
 
+#include "ir/fan_out.h"
+
 #include "diag/source_location.h"
 #include "ir/project_path.h"
 #include "ir/params_lowering.h"
@@ -152,6 +154,7 @@ class Builder {
       // Two outputs of one step read by one model are one dependency.
       if (seen.insert({edge.from, edge.to, edge.kind}).second) g.edges.push_back(edge);
     }
+    fanOuts_ = expandFanOuts(p_, g);
     for (const auto& s : p_.symbols)
       if (s->kind == sema::SymbolKind::Pipeline && !(s->module && s->module->stdlib)) g.pipelines.push_back(pipeline(*s, g));
     return g;
@@ -583,7 +586,8 @@ class Builder {
           out.triggers.push_back({word(item), "", item->range});
       }
     if (auto* targets = llvm::dyn_cast_or_null<ListExpr>(sema::Program::property(s.decl, "targets")))
-      for (const Expr* item : targets->items) out.targets.push_back(id(p_.resolved(item)));
+      for (const Expr* item : targets->items)
+        for (const std::string& target : fanOuts_.ids(id(p_.resolved(item)))) out.targets.push_back(target);
     // Everything upstream of the targets, in topological order (ties by
     // declaration order, so the order is stable). Works on node indices:
     // linear in nodes and edges apart from the heap.
@@ -640,6 +644,7 @@ class Builder {
 
   const sema::Program& p_;
   std::string projectImage_;
+  FanOutExpansion fanOuts_;  // each fanned-out declaration's items
 };
 
 }  // namespace

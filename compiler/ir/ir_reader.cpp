@@ -226,6 +226,33 @@ std::vector<Plot> plots(const At& a, const std::vector<std::pair<std::string, st
   return out;
 }
 
+// An item of a fan-out (docs/ir.md): `of` and `item` name it, as the node's
+// name `OF@ITEM` says; an item name keeps to [A-Za-z0-9_.-] (at most 64) as
+// the compiler makes it, since it reaches file and job names; the values are
+// scalars keyed `item`, `key` or `item.NAME`.
+FanOutOrigin fanOut(const At& a, const Node& n) {
+  a.object();
+  FanOutOrigin f{a["of"].string(), a["item"].string(), json::object()};
+  if (n.kind != NodeKind::Step && n.kind != NodeKind::Model && n.kind != NodeKind::Test)
+    a.fail(std::string("a ") + nodeKindName(n.kind) + " does not fan out: only steps, models and their tests do");
+  bool safe = !f.item.empty() && f.item.size() <= 64;
+  for (char c : f.item)
+    safe = safe && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '.' || c == '-');
+  if (!safe) a["item"].fail("an item name is 1 to 64 of the characters A-Z a-z 0-9 _ . -");
+  if (n.name != f.of + "@" + f.item) a["of"].fail("node `" + n.name + "` is not item `" + f.item + "` of `" + f.of + "`");
+  At values = a["values"];
+  for (const auto& [k, v] : values.object().items()) {
+    At value{v, values.pointer + "/" + pointerToken(k)};
+    if (k != "item" && k != "key" && k.rfind("item.", 0) != 0)
+      value.fail("unknown item value `" + k + "`: expected item, key or item.NAME");
+    if (!v.is_string() && !v.is_number() && !v.is_boolean())
+      value.fail(std::string("expected a string, number or boolean, found ") + jsonTypeName(v));
+  }
+  f.values = values.value;
+  return f;
+}
+
 NodeKind nodeKind(const At& a) {
   std::string k = a.string();
   for (NodeKind kind : {NodeKind::Data, NodeKind::Step, NodeKind::Model, NodeKind::Test, NodeKind::Gate,
@@ -245,6 +272,9 @@ Node node(const At& a) {
   n.doc = a["doc"].string();
   n.description = a["description"].stringOrNull();
   n.location = location(a);
+  if (a.has("fan_out")) n.fanOut = fanOut(a["fan_out"], n);
+  else if (n.name.find('@') != std::string::npos)
+    a["name"].fail("node `" + n.name + "` is named like an item of a fan-out but has no `fan_out`");
   switch (n.kind) {
     case NodeKind::Data: {
       n.source = source(a["source"]);

@@ -110,6 +110,15 @@ void node(JsonWriter& w, const Node& n) {
   w.field("doc", n.doc);
   w.fieldOrNull("description", n.description);
   location(w, n.location);
+  if (n.fanOut) {  // only on the items of a fan-out
+    w.key("fan_out");
+    w.beginObject();
+    w.field("of", n.fanOut->of);
+    w.field("item", n.fanOut->item);
+    w.key("values");
+    w.tree(n.fanOut->values);
+    w.endObject();
+  }
   switch (n.kind) {
     case NodeKind::Data: {
       source(w, n.source);

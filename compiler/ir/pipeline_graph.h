@@ -5,7 +5,9 @@
 // can run without the sources.
 //
 // Node ids are `KIND:NAME` (`model:scorer`), stable across runs and
-// independent of declaration order; nodes are kept in declaration order.
+// independent of declaration order; nodes are kept in declaration order. An
+// item of a fan-out is `KIND:NAME@ITEM` (`step:featurize@us`), the items in
+// item order where the declaration stands.
 #pragma once
 
 #include <llvm/Support/SMLoc.h>
@@ -129,6 +131,15 @@ struct Plot {
   std::string chartTemplate = "line";  // line | scatter | bar
 };
 
+// Where a node of a fan-out comes from (ir/fan_out.h): the declaration, the
+// item and the values the item interpolates, by the name `${…}` reads them
+// (`item`, `key`, `item.region`).
+struct FanOutOrigin {
+  std::string of;    // the declaration's name: `featurize`
+  std::string item;  // the item's name: `us`
+  nlohmann::ordered_json values = nlohmann::ordered_json::object();
+};
+
 enum class NodeKind { Data, Step, Model, Test, Gate, Deploy, Monitor };
 const char* nodeKindName(NodeKind kind);
 
@@ -136,6 +147,7 @@ struct Node {
   NodeKind kind;
   std::string id, name, owner, doc, description;
   Location location;
+  std::optional<FanOutOrigin> fanOut;  // one item of a `foreach` or `matrix`
   // data
   Source source;
   std::string format;

@@ -1,5 +1,6 @@
 #include "lsp/completion.h"
 
+#include "lsp/fan_out_items.h"
 #include "lsp/param_interpolation.h"
 #include "syntax/lexer.h"
 
@@ -49,7 +50,7 @@ class Completer {
 
   std::vector<CompletionItem> run() {
     const std::vector<Token>& toks = lexed_.tokens;
-    // Inside a comment or a string: nothing.
+    // Inside a comment: nothing.
     for (const auto& c : lexed_.comments)
       if (c.offset < offset_ && offset_ <= c.offset + c.length &&
           (c.kind == syntax::CommentKind::Block ? offset_ < c.offset + c.length : true))
@@ -60,7 +61,12 @@ class Completer {
     while (end < toks.size() && toks[end].kind != TokenKind::EndOfFile && toks[end].end() <= offset_) ++end;
     if (end < toks.size() && toks[end].offset < offset_ && toks[end].kind != TokenKind::EndOfFile) {
       TokenKind k = toks[end].kind;
-      if (k == TokenKind::String || k == TokenKind::RawString) return paramCompletions(a_, offset_);
+      // Inside a string: `${params.…}` keys (lsp/param_interpolation.h) and a
+      // fan-out's `${item.…}` (lsp/fan_out_items.h).
+      if (k == TokenKind::String || k == TokenKind::RawString) {
+        auto params = paramCompletions(a_, offset_);
+        return params.empty() ? itemCompletions(a_, offset_) : params;
+      }
     }
     size_t last = end;  // tokens [0, last) are the context
     if (end > 0 && toks[end - 1].end() == offset_ &&
@@ -70,7 +76,7 @@ class Completer {
     }
     if (last > 0 && (toks[last - 1].kind == TokenKind::String || toks[last - 1].kind == TokenKind::RawString) &&
         toks[last - 1].end() > offset_)
-      return {};
+      return itemCompletions(a_, offset_);
 
     std::vector<Frame> frames;
     TokenKind decl = TokenKind::EndOfFile;

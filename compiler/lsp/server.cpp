@@ -4,6 +4,7 @@
 #include "format/line_diff.h"
 #include "lsp/completion.h"
 #include "lsp/document_analysis.h"
+#include "lsp/fan_out_items.h"
 #include "lsp/member_hover.h"
 #include "lsp/param_interpolation.h"
 #include "lsp/transport.h"
@@ -506,6 +507,7 @@ class Server {
       }
     } else if (s.kind != sema::SymbolKind::Check && s.kind != sema::SymbolKind::Project) {
       if (sema::Symbol* owner = a.program->ownerOf(&s)) facts.push_back("**owner:** `" + owner->name.str() + "`");
+      if (std::optional<std::string> items = fanOutItemsText(*a.program, s)) facts.push_back(*items);
     }
     if (s.module && s.module->stdlib) facts.push_back("*from the standard library (`" + s.module->name + "`)*");
     else if (s.module && s.module != a.program->root())
@@ -528,6 +530,10 @@ class Server {
       if (!spec) return nullptr;
       text = "```mlops\n" + spec->name.str() + " : " + sema::describeType(*spec->type) + "\n```\n\n" + spec->doc.str() +
              (spec->required ? "\n\n*required in " + o.schema->what.str() + "*" : "\n\n*optional in " + o.schema->what.str() + "*");
+      // On `foreach` or `matrix`: the nodes it makes.
+      if (const sema::Symbol* d = p.analysis->program && o.decl ? p.analysis->program->symbolOf.lookup(o.decl) : nullptr)
+        if (spec->type->kind == sema::TypeKind::FanOut)
+          if (std::optional<std::string> items = fanOutItemsText(*p.analysis->program, *d)) text += "\n\n" + *items;
     } else if (o.kind == Occurrence::Kind::MemberAddress && p.analysis->program) {
       std::optional<std::string> keys = memberAddressHover(*p.analysis->program, o.address->value);
       if (!keys) return nullptr;

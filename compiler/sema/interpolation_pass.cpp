@@ -3,7 +3,8 @@
 // ${params.NAME} (the node's own, then the project's: ${params.a.b},
 // sema/project_params.h), ${secrets.NAME} (listed in `secrets`), ${model.outputs.NAME}
 // (deploys) and ${project.version}; anywhere else, and any other form, is
-// E0304. `$${` is a literal `${`.
+// E0304. `$${` is a literal `${`. A fan-out's `${item…}` and `${key}` may
+// also stand in `outputs` and `params` values (sema/fan_out.h).
 // The runtime makes each interpolation one single-quoted shell word, which
 // quotes only where a word starts: one inside quotes, after a backslash, in
 // backticks, a here-document, a comment, arithmetic or a shell `${…}` is
@@ -40,7 +41,12 @@ class InterpolationPass : public Pass {
       bool isCommand = m->name.text == "run" || m->name.text == "rollback";
       bool topLevel = block == decl_->body;
       if (auto* p = llvm::dyn_cast<PropertyMember>(m)) visitExpr(p->value, isCommand && topLevel, m->name.text);
-      else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m)) visitBlock(n->body, false);
+      else if (auto* n = llvm::dyn_cast<NestedBlockMember>(m)) {
+        // A fan-out's item may name the paths and params of each item.
+        itemBlock_ = topLevel && (m->name.text == "outputs" || m->name.text == "params");
+        visitBlock(n->body, false);
+        itemBlock_ = false;
+      }
     }
   }
 
@@ -78,7 +84,9 @@ class InterpolationPass : public Pass {
       }
       llvm::StringRef body = source.slice(i + 2, close);
       llvm::SMRange range(at, llvm::SMLoc::getFromPointer(begin + close + 1));
-      if (!command) {
+      if (readsItem(body)) {
+        checkItem(body, range, command || itemBlock_, property);
+      } else if (!command) {
         diags.report(range, diag::kinds::InvalidInterpolation, body,
                      "interpolation is only allowed in the `run` and `rollback` commands of a step, model or "
                      "deploy (found in `" + property.str() + "`)")
@@ -193,6 +201,14 @@ class InterpolationPass : public Pass {
     }
   }
 
+  // `${item…}`, `${key}`: in `run`, `outputs` and `params` of a fan-out (sema/fan_out.h).
+  void checkItem(llvm::StringRef body, llvm::SMRange range, bool allowedHere, llvm::StringRef property) {
+    std::string why = itemInterpolationProblem(*program_, decl_, body);
+    if (why.empty() && !allowedHere)
+      why = "an item is interpolated only in `run`, `outputs` and `params` (found in `" + property.str() + "`)";
+    if (!why.empty()) program_->diags().report(range, diag::kinds::InvalidInterpolation, body, why);
+  }
+
   void checkPath(llvm::StringRef body, llvm::SMRange range) {
     auto& diags = program_->diags();
     llvm::SmallVector<llvm::StringRef, 4> parts;
@@ -287,6 +303,7 @@ class InterpolationPass : public Pass {
 
   Program* program_ = nullptr;
   const Decl* decl_ = nullptr;
+  bool itemBlock_ = false;  // inside the declaration's `outputs` or `params`
 };
 
 }  // namespace

@@ -63,6 +63,7 @@ std::unique_ptr<Pass> createNamesPass();
 std::unique_ptr<Pass> createPropertiesPass();
 std::unique_ptr<Pass> createReferencesPass();
 std::unique_ptr<Pass> createParamsPass(const SemaOptions& options);
+std::unique_ptr<Pass> createFanOutPass();
 std::unique_ptr<Pass> createInterpolationPass();
 std::unique_ptr<Pass> createCheckBindingPass();
 std::unique_ptr<Pass> createExpressionsPass();

@@ -12,6 +12,7 @@ std::vector<std::unique_ptr<Pass>> makePasses(const SemaOptions& options) {
   passes.push_back(createPropertiesPass());
   passes.push_back(createReferencesPass());
   passes.push_back(createParamsPass(options));
+  passes.push_back(createFanOutPass());
   passes.push_back(createInterpolationPass());
   passes.push_back(createCheckBindingPass());
   passes.push_back(createExpressionsPass());

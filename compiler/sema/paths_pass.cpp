@@ -12,7 +12,8 @@
 //          lies inside none of them.
 // Paths are compared lexically after normalisation (`./`, `a/../b`, a
 // trailing `/`), relative to the project folder; a path holding `${` is
-// resolved only at run time and left alone. Symbolic links are the runtime's
+// resolved only at run time and left alone, except a fan-out's `${item…}`,
+// expanded for each item (sema/fan_out.h). Symbolic links are the runtime's
 // business: it refuses to write through one that leaves the project.
 // Linear in the number of paths (times their depth).
 #include "diag/suggest.h"
@@ -37,6 +38,7 @@ struct Written {
   const Symbol* node;
   llvm::StringRef output;    // the output's name
   llvm::SMRange range;       // the path's string
+  std::string item;          // the fan-out item writing it (sema/fan_out.h), "" when none
 };
 
 struct Read {
@@ -96,8 +98,22 @@ class PathsPass : public Pass {
   void collectOutputs(const Symbol* node) {
     auto* outputs = llvm::dyn_cast_or_null<NestedBlockMember>(Program::member(node->decl, "outputs"));
     if (!outputs || !outputs->body) return;
+    const FanOut* fanOut = program_->fanOutOf(node);
     for (const Member* m : outputs->body->members) {
       auto* pm = llvm::dyn_cast<PropertyMember>(m);
+      // Each item of a fan-out writes its own path.
+      if (auto* s = pm ? llvm::dyn_cast_or_null<StringExpr>(pm->value) : nullptr; fanOut && s && usesItem(s->value)) {
+        for (const FanOutItem& item : fanOut->items) {
+          std::string path = substituteItem(s->value, *fanOut, item, ItemText::Value), why;
+          if (llvm::StringRef(path).contains("${")) continue;
+          if (std::optional<std::string> normalised = normalise(path, why))
+            written_.push_back({*normalised, node, m->name.text, s->range, item.name});
+          else
+            program_->diags().report(s->range, diag::kinds::PathOutsideProject, "output", path, why)
+                .note("for item `" + item.name + "` of " + kindName(node->kind).str() + " `" + node->name.str() + "`");
+        }
+        continue;
+      }
       const StringExpr* value = pm ? literalPath(pm->value) : nullptr;
       if (!value) {
         unresolved_.insert(node);
@@ -111,7 +127,7 @@ class PathsPass : public Pass {
                   "the machine; data sources may be read from anywhere");
         continue;
       }
-      written_.push_back({*path, node, m->name.text, value->range});
+      written_.push_back({*path, node, m->name.text, value->range, ""});
     }
   }
 
@@ -131,7 +147,8 @@ class PathsPass : public Pass {
   static bool inside(llvm::StringRef inner, llvm::StringRef outer) { return ir::insideProjectPath(inner, outer); }
 
   static std::string describe(const Written& w) {
-    return kindName(w.node->kind).str() + " `" + w.node->name.str() + "` (output `" + w.output.str() + "`)";
+    return kindName(w.node->kind).str() + " `" + w.node->name.str() + (w.item.empty() ? "" : "@" + w.item) +
+           "` (output `" + w.output.str() + "`)";
   }
 
   // E0404: the same path twice, or a path inside another output.

@@ -7,6 +7,7 @@
 #include "ast/ast_context.h"
 #include "diag/diagnostic_engine.h"
 #include "sema/project_params.h"
+#include "sema/fan_out.h"
 #include "support/allowed_signers.h"
 
 #include <llvm/ADT/DenseMap.h>
@@ -127,6 +128,12 @@ class Program {
   // Project params each step, model and deploy reads in `run`/`rollback`
   // (keys or groups, first use first; filled by `interpolation`).
   llvm::DenseMap<const ast::Decl*, std::vector<std::string>> paramReads;
+  // Steps and models with a valid `foreach` or `matrix` (pass `fan_out`).
+  llvm::DenseMap<const Symbol*, FanOut> fanOuts;
+  const FanOut* fanOutOf(const Symbol* s) const {
+    auto it = fanOuts.find(s);
+    return it == fanOuts.end() ? nullptr : &it->second;
+  }
 
   // The symbol a reference site resolved to (null when it did not resolve).
   Symbol* resolved(const ast::Expr* site) const {

@@ -171,6 +171,7 @@ class PropertiesPass : public Pass {
         case TypeKind::Map: checkMap(nested->body, *type.element, m); return;
         case TypeKind::Columns: checkColumns(nested->body); return;
         case TypeKind::Params: return;  // pass `params` reads the block
+        case TypeKind::FanOut: return;  // pass `fan_out`
         default: mismatch(m, type, "a `{ ... }` block"); return;
       }
     }
@@ -373,6 +374,7 @@ class PropertiesPass : public Pass {
           if (auto s = diag::closestMatch(program_->diags(), word, forms)) d.note("did you mean `" + *s + "`?");
         return;
       }
+      case TypeKind::FanOut: return;  // pass `fan_out`
       case TypeKind::Any:
         if (llvm::isa<CallExpr>(value) || llvm::isa<ValueBlockExpr>(value) || llvm::isa<QuorumExpr>(value)) bad();
         return;

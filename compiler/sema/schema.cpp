@@ -73,6 +73,7 @@ struct Tables {
   TypeSpec percents{TypeKind::List, 0, {}, &percent};
   TypeSpec stringMap{TypeKind::Map, 0, {}, &string};
   TypeSpec paramMap{TypeKind::Map, 0, {}, &any};
+  TypeSpec fanOut{TypeKind::FanOut};
 
   BlockSchema quotaBlock{"quota",
                          {{"cpu", &number, false, "CPU cores the role's steps may use at once"},
@@ -198,7 +199,9 @@ struct Tables {
       {"env", &stringMap, false, "extra environment variables"},
       {"plots", &plots, false, "charts of files the node writes: plot(outputs.NAME, x = \"col\", y = \"col\")"},
       {"description", &string, false, "what the step does"},
-      {"when", &condition, false, "run only when this condition holds, e.g. `when = beats_champion.passed`"}};
+      {"when", &condition, false, "run only when this condition holds, e.g. `when = beats_champion.passed`"},
+      {"foreach", &fanOut, false, "one node per item, NAME@ITEM: [\"us\", \"eu\"] or { us { region = \"x\" } }; ${item}, ${key}, ${item.NAME}"},
+      {"matrix", &fanOut, false, "one node per combination, NAME@V1-V2: { lr = [0.1, 0.01] n = [50, 100] }; ${item.NAME}"}};
   BlockSchema step{"step", stepProps};
   BlockSchema model{"model", [this] {
                       std::vector<PropertySpec> props = stepProps;
@@ -334,6 +337,7 @@ std::string describeType(const TypeSpec& type) {
     case TypeKind::Condition: return "a condition like `when = train.metrics.auc > 0.8`";
     case TypeKind::Any: return "a value";
     case TypeKind::Params: return "`file(\"params.yaml\")` or a `{ ... }` block";
+    case TypeKind::FanOut: return "a list or a `{ ... }` block of items";
   }
   return "a value";
 }

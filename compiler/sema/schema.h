@@ -35,6 +35,7 @@ enum class TypeKind : uint8_t {
   Condition,   // when = expr (an expression, typed by the expressions pass)
   Any,         // anything scalar (params)
   Params,      // the project's params: file("params.yaml") or params { ... } (pass `params`)
+  FanOut,      // foreach = [...], foreach { item { ... } } or matrix { k = [...] } (pass `fan_out`)
 };
 
 struct BlockSchema;

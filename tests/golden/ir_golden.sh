@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Golden IR, graph and CI files: `mlopsc build` of every example must write
+# Golden IR, graph and CI files: `mlopsc build` of every example (and of each
+# fan-out golden, tests/golden/fan_out/NAME.mlops) must write
 # exactly tests/golden/ir/EXAMPLE.pipeline.json, tests/golden/ir/EXAMPLE.dot
 # and the tree tests/golden/ci/EXAMPLE/ (github/, gitlab/, argo/), built with
 # --ci-ir-path examples/EXAMPLE/mlops/pipeline.json (refresh with
@@ -35,6 +36,21 @@ for spec in examples/*/*.mlops; do
     status=1
   else
     echo "ok - $spec: CI files"
+  fi
+done
+# The fan-out goldens (a foreach list, a foreach map, a matrix): the IR, the
+# graph and the CI files of each tests/golden/fan_out/NAME.mlops.
+for spec in tests/golden/fan_out/*.mlops; do
+  name=$(basename "$spec" .mlops)
+  dir=tests/golden/fan_out
+  "$MLOPSC" build "$spec" -o "$work/fan_out_$name" --ci-ir-path "$dir/mlops/pipeline.json" 2>/dev/null
+  if diff -u "$dir/$name.pipeline.json" "$work/fan_out_$name/pipeline.json" &&
+     diff -u "$dir/$name.dot" "$work/fan_out_$name/graph/pipeline.dot" &&
+     diff -r -u "$dir/$name.ci" "$work/fan_out_$name" -x graph -x pipeline.json -x audit; then
+    echo "ok - $spec: IR, graph and CI files"
+  else
+    echo "FAIL: $dir/$name.* differ from the build of $spec (run tests/update-golden if the change is intended)"
+    status=1
   fi
 done
 exit $status

@@ -2,6 +2,7 @@
 // URIs, what is at an offset, references, and completion contexts (from the
 // tokens, so they work while the declaration being typed does not parse).
 #include "lsp/completion.h"
+#include "lsp/fan_out_items.h"
 #include "lsp/document_analysis.h"
 #include "lsp/line_index.h"
 #include "lsp/member_hover.h"
@@ -246,6 +247,31 @@ TEST_CASE("lsp: completion offers the new sources, formats, after and effects wi
   CHECK(has(after, "d"));
   CHECK(has(after, "g"));
   CHECK_FALSE(has(after, "team"));
+}
+
+TEST_CASE("lsp: a fan-out's properties, item keys and items", "[lsp]") {
+  const std::string spec = "project p { version = \"1.0.0\"  risk_tier = low }\nuse std.roles\n"
+                           "role eng : data_engineer { members = [\"a@x.example\"] }\n"
+                           "step f {\n  owner = eng\n  matrix { lr = [0.1, 0.01]  depth = [2] }\n"
+                           "  run = \"train ${item.lr} > ${outputs.o}\"\n  outputs { o = \"b/${item.lr}-${item.depth}\" }\n}\n";
+  // `foreach` and `matrix` are properties of a step.
+  auto members = labels(spec.substr(0, spec.find("  run")) + "  |" + spec.substr(spec.find("  run")));
+  CHECK(has(members, "foreach"));
+  CHECK_FALSE(has(members, "matrix"));  // already there
+  // Inside a string after `${item.`: the matrix's value names.
+  size_t at = spec.find("${item.lr}") + 7;
+  auto keys = labels(spec.substr(0, at) + "|" + spec.substr(at));
+  CHECK(keys == std::vector<std::string>{"lr", "depth"});
+  // Anywhere else in a string: nothing.
+  size_t train = spec.find("train") + 2;
+  CHECK(labels(spec.substr(0, train) + "|" + spec.substr(train)).empty());
+  // Hover on the step lists the nodes it makes.
+  auto a = analyzeText(spec);
+  REQUIRE(a->program);
+  const sema::Symbol* f = a->program->lookup("f");
+  REQUIRE(f);
+  CHECK(lsp::fanOutItemsText(*a->program, *f) ==
+        "**items (matrix, 2):** `f@0.1-2` (lr = 0.1, depth = 2), `f@0.01-2` (lr = 0.01, depth = 2)");
 }
 
 TEST_CASE("lsp: analysis of text that does not parse still answers", "[lsp]") {
