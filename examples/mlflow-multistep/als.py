@@ -91,6 +91,7 @@ def main():
     with open(os.path.join(args.model, "factors.json"), "w", encoding="utf-8") as f:
         json.dump({"rank": args.rank, "userFactors": {str(k): v for k, v in sorted(users.items())},
                    "itemFactors": {str(k): v for k, v in sorted(movies.items())}}, f, separators=(",", ":"))
+    os.makedirs(os.path.dirname(args.metrics) or ".", exist_ok=True)
     with open(args.metrics, "w", encoding="utf-8") as f:
         json.dump(metrics, f, indent=1)
     print(f"als: MSE on the test set {metrics['test_mse']:.4f}, on the train set {metrics['train_mse']:.4f}")

@@ -78,6 +78,7 @@ def main():
     with open(os.path.join(args.model, "model.json"), "w", encoding="utf-8") as f:
         json.dump({"layers": [{"weights": w1, "bias": b1}, {"weights": w2, "bias": b2},
                               {"weights": [out[:-1]], "bias": [out[-1]]}]}, f, separators=(",", ":"))
+    os.makedirs(os.path.dirname(args.metrics) or ".", exist_ok=True)
     with open(args.metrics, "w", encoding="utf-8") as f:
         json.dump(metrics, f, indent=1)
     print(f"train_keras: MSE on the test set {metrics['test_mse']:.4f} (ALS: {als_metrics['test_mse']:.4f})")

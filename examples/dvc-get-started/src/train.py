@@ -17,6 +17,7 @@ trees as JSON.
 import argparse
 import json
 import math
+import os
 import random
 import sys
 
@@ -85,6 +86,7 @@ def main():
     for _ in range(args.n_est):
         sample = [rng.randrange(len(rows)) for _ in range(len(rows))]
         trees.append(grow(rows, labels, sample, n_features, min_split, rng, 0))
+    os.makedirs(os.path.dirname(args.model) or ".", exist_ok=True)
     with open(args.model, "w", encoding="utf-8") as f:
         json.dump({"kind": "random_forest", "features": doc["features"], "trees": trees}, f,
                   separators=(",", ":"))

@@ -159,6 +159,7 @@ def main():
                    **model}, f, separators=(",", ":"))
     with open(os.path.join(args.model, "training_dataset.json"), "w", encoding="utf-8") as f:
         json.dump({"gcsSource": {"uris": [args.train_data]}, "dataFormat": "csv", "targetField": LABEL}, f)
+    os.makedirs(os.path.dirname(args.metrics) or ".", exist_ok=True)
     with open(args.metrics, "w", encoding="utf-8") as f:
         json.dump(metrics, f, indent=1)
     print(f"train_xgb_model: {len(model['trees'])} trees, test RMSE {metrics['rootMeanSquaredError']:.3f}, "
