@@ -21,4 +21,6 @@ def split(ratings, train_share=0.8, seed=42):
 
 
 def mse(pairs):
+    if not pairs:
+        raise SystemExit("no ratings to compute a mean squared error on: the split left a side empty")
     return sum((y - p) ** 2 for y, p in pairs) / len(pairs)

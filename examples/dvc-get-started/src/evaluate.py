@@ -31,6 +31,8 @@ def curves(labels, scores):
     pairs = sorted(zip(scores, labels), key=lambda p: -p[0])
     positives = sum(labels)
     negatives = len(labels) - positives
+    if not positives or not negatives:
+        raise SystemExit(f"evaluate: a split needs posts of both classes, found {positives} R and {negatives} other")
     roc, prc = [{"fpr": 0.0, "tpr": 0.0, "threshold": 1.0}], []
     tp = fp = 0
     for i, (score, label) in enumerate(pairs):
