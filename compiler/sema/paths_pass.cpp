@@ -106,7 +106,7 @@ class PathsPass : public Pass {
         for (const FanOutItem& item : fanOut->items) {
           std::string path = substituteItem(s->value, *fanOut, item, ItemText::Value), why;
           if (llvm::StringRef(path).contains("${")) continue;
-          if (std::optional<std::string> normalised = normalise(path, why))
+          if (std::optional<std::string> normalised = ir::normaliseProjectPath(path, why))
             written_.push_back({*normalised, node, m->name.text, s->range, item.name});
           else
             program_->diags().report(s->range, diag::kinds::PathOutsideProject, "output", path, why)

@@ -125,7 +125,7 @@ expect_exit 0 "kfp: a losing challenger does not fail the run"
 expect_stdout_contains "model xgb_model: ran" "kfp: -P n_estimators reruns the model"
 expect_stdout_contains "step ingest: cached" "kfp: and not the queries, which do not read it"
 expect_output_contains "test beats_champion: warning" "kfp: the challenger loses to the champion (a warning)"
-expect_output_contains "gate promote: skipped (condition false)" "kfp: the gate is skipped, not failed"
+expect_output_contains "gate promote: skipped (condition false: beats_champion.passed and xgb_model.metrics.rSquared > 0.5, with beats_champion.passed = false)" "kfp: the gate is skipped, not failed"
 expect_output_contains "deploy set_default_alias: skipped" "kfp: and the promotion after it"
 expect_json build/registry/simple_xgboost.json default 1 "kfp: the champion stays the default"
 
