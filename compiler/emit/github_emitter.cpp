@@ -191,15 +191,14 @@ class WorkflowWriter {
       text(out_, "param " + param.key + " (" + param.type + ")" +
                      (param.where.empty() ? "" : ", where " + param.where.source));
       out_ << YAML::Key << Word{"required"} << YAML::Value << !param.value.has_value();
-      std::string type = !p.choices.empty()                              ? "choice"
-                         : param.type == "bool"                           ? "boolean"
-                         : param.type == "int" || param.type == "float" ? "number"
-                                                                          : "string";
+      // Numbers are string inputs: GitHub's `number` type is not accepted
+      // by every validator (actionlint refuses it), and the job's `-P`
+      // checks the text against the param's type before anything runs.
+      std::string type = !p.choices.empty() ? "choice" : param.type == "bool" ? "boolean" : "string";
       out_ << YAML::Key << Word{"type"} << YAML::Value << Word{type};
       if (param.value) {
         out_ << YAML::Key << Word{"default"} << YAML::Value;
         if (type == "boolean") out_ << param.value->get<bool>();
-        else if (type == "number") out_ << param.value->dump();  // plain: a number
         else text(out_, defaultText(param));
       }
       if (!p.choices.empty()) {

@@ -107,8 +107,11 @@ for n in ir["nodes"]:
             else:
                 if inp["output"] not in src["outputs"]:
                     bad(f"{id} input {inp['node']}: {src['kind']} has no output {inp['output']!r}")
-                if inp["as"] != f"{src['name']}.{inp['output']}":
-                    bad(f"{id} input: as is {inp['as']!r}, expected {src['name']}.{inp['output']}")
+                # An item of a fan-out is read under its declaration's name
+                # (`featurize.features` reads every `featurize@ITEM`).
+                written = src.get("fan_out", {}).get("of", src["name"]) if src.get("fan_out") else src["name"]
+                if inp["as"] != f"{written}.{inp['output']}":
+                    bad(f"{id} input: as is {inp['as']!r}, expected {written}.{inp['output']}")
     if kind == "model":
         if n["kpi"] is not None and n["kpi"] not in kpis:
             bad(f"{id} kpi {n['kpi']} is not in kpis")

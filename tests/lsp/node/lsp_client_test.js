@@ -444,10 +444,10 @@ async function main() {
   const labels = (r) => (Array.isArray(r) ? r : r.items).map((i) => i.label);
   const items = (r) => (Array.isArray(r) ? r : r.items);
 
-  await check('completion on a new line in the gate: the properties not yet set (owner, description)', async () => {
+  await check('completion on a new line in the gate: the properties not yet set (owner, description, when)', async () => {
     await main.change({ range: { start: envEnd, end: envEnd }, text: '\n  ' });
     const r = await complete(newLine);
-    assert.deepEqual(labels(r).sort(), ['description', 'owner']);
+    assert.deepEqual(labels(r).sort(), ['description', 'owner', 'when']);
     assert.ok(items(r).every((i) => i.kind === CompletionItemKind.Property), JSON.stringify(items(r)));
   });
   await check('completion after typing `owner = ` in the gate: roles only, no models or tests', async () => {
