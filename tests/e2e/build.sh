@@ -140,8 +140,13 @@ for n in ir["nodes"]:
         derived.append((n["deploy"], id, "monitors"))
         for r in n["alert"]:
             role(r, f"{id} alert")
+    for a in n.get("after", []) if kind in ("step", "model") else []:
+        derived.append((a, id, "order"))
+    for r in n.get("when_reads", []):
+        derived.append((r, id, "condition"))
 
 edges = [(e["from"], e["to"], e["kind"]) for e in ir["edges"]]
+derived = list(dict.fromkeys(derived))  # one edge per (from, to, kind), as ir.md section 7 says
 if Counter(edges) != Counter(derived):
     extra = Counter(edges) - Counter(derived)
     missing = Counter(derived) - Counter(edges)
