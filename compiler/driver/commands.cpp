@@ -198,6 +198,7 @@ int runSelectedCommand() {
   if (attestCommand) return runAttest();
   if (logCommand) return runLog();
   if (reportCommand) return runReport();
+  if (diffCommand) return runDiff();
   if (dashboardCommand) return runDashboard();
   if (stateCommand) return runState();
   if (fmtCommand) return runFmt();
