@@ -22,13 +22,20 @@ std::string cut(const std::string& s, size_t limit) {
 std::string code(const std::string& s) { return markdownCode(cut(s, kMaxValue)); }
 std::string text(const std::string& s) { return markdownText(cut(s, kMaxText)); }
 
-std::string directionCell(AuditChange::Direction d) {
-  switch (d) {
+// The direction, else what happened to a declaration (added, removed).
+std::string directionCell(const AuditChange& c) {
+  switch (c.direction) {
     case AuditChange::Direction::Loosened: return "**loosened**";
     case AuditChange::Direction::Tightened: return "tightened";
-    case AuditChange::Direction::None: return "";
+    case AuditChange::Direction::None: break;
   }
-  return "";
+  return c.kind == AuditChange::Kind::Changed ? "" : auditChangeKindName(c.kind);
+}
+
+// A declaration whose one change is that it was added or removed: listed
+// with its neighbours of the same kind in one table.
+bool onlyDeclared(const DiffDeclaration& d) {
+  return d.changes.size() == 1 && d.changes.front().change.kind != AuditChange::Kind::Changed;
 }
 
 std::string where(const DiffLocation& l) {
@@ -56,8 +63,15 @@ std::string sideText(const DiffInput& in) {
   return code(path) + " (" + diffSideName(in.side) + ")";
 }
 
+// `test \`auc_floor\`` as text and a code span.
+std::string labelText(const std::string& label) {
+  size_t open = label.find(" `");
+  if (open == std::string::npos || label.size() < open + 3 || label.back() != '`') return text(label);
+  return text(label.substr(0, open)) + " " + code(label.substr(open + 2, label.size() - open - 3));
+}
+
 std::string declarationHeading(const DiffDeclaration& d) {
-  std::string label = text(d.label);
+  std::string label = labelText(d.label);
   if (!d.renamedFrom.empty()) label += " (renamed from " + code(d.renamedFrom) + ")";
   std::string dir = auditDirectionName(d.direction);
   return "#### " + label + (dir.empty() ? "" : ": " + dir) + "\n\n";
@@ -66,7 +80,7 @@ std::string declarationHeading(const DiffDeclaration& d) {
 const char* kTableHead = "| | change | old → new | where |\n|---|---|---|---|\n";
 
 std::string row(const DiffChange& c) {
-  return "| " + directionCell(c.change.direction) + " | " + text(c.text) + " | " + values(c) + " | " +
+  return "| " + directionCell(c.change) + " | " + text(c.text) + " | " + values(c) + " | " +
          where(c.location) + " |\n";
 }
 
@@ -97,25 +111,37 @@ std::string renderDiffMarkdown(const GovernanceDiff& diff, size_t maxChars) {
   std::string body;
   auto fits = [&](const std::string& piece) { return body.size() + piece.size() <= budget; };
 
-  for (const DiffDeclaration& d : diff.declarations) {
+  const auto& declarations = diff.declarations;
+  for (size_t i = 0; i < declarations.size();) {
+    // A run of declarations only added or removed shares one table.
+    size_t end = i + 1;
+    if (onlyDeclared(declarations[i]))
+      while (end < declarations.size() && onlyDeclared(declarations[end])) ++end;
+    bool shared = end - i > 1;
+    size_t changes = 0;
+    for (size_t k = i; k < end; ++k) changes += declarations[k].changes.size();
     if (left) {
-      left += d.changes.size();
+      left += changes;
+      i = end;
       continue;
     }
-    std::string section = declarationHeading(d) + kTableHead;
+    std::string section = (shared ? std::string("#### Declarations added or removed\n\n") : declarationHeading(declarations[i])) +
+                          kTableHead;
     size_t shown = 0;
-    for (const DiffChange& c : d.changes) {
-      std::string r = row(c);
-      if (!fits(section + r)) break;
-      section += r;
-      ++shown;
-    }
-    if (shown == 0) {
-      left += d.changes.size();
-      continue;
-    }
-    body += section + "\n";
-    left += d.changes.size() - shown;
+    bool full = false;
+    for (size_t k = i; k < end && !full; ++k)
+      for (const DiffChange& c : declarations[k].changes) {
+        std::string r = row(c);
+        if (!fits(section + r)) {
+          full = true;
+          break;
+        }
+        section += r;
+        ++shown;
+      }
+    if (shown) body += section + "\n";
+    left += changes - shown;
+    i = end;
   }
   if (!diff.edges.empty()) {
     std::string section = "#### Pipeline graph: edges\n\n| | from | to | kind |\n|---|---|---|---|\n";

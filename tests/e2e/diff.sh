@@ -198,7 +198,7 @@ run diff hostile_base.mlops hostile.mlops
 expect_exit 0 "hostile strings"
 cp "$STDOUT" hostile.md
 check_markdown hostile.md "hostile strings"
-expect_stdout_not_contains "<script>alert(1)</script> </td>" "no raw HTML from the spec outside code spans"
+expect_stdout_contains '\<img src=x onerror=alert(1)\>' "HTML in a change's text is escaped"
 run diff hostile_base.mlops hostile.mlops --format json
 expect_valid_json "$STDOUT" "hostile strings in JSON"
 

@@ -14,6 +14,7 @@
 set -euo pipefail
 MLOPS_SOURCE_DIR=${MLOPS_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MLOPSC=${MLOPSC:-$MLOPS_SOURCE_DIR/build/mlopsc}
+MLOPSC=$(cd "$(dirname "$MLOPSC")" && pwd)/$(basename "$MLOPSC")
 update=0
 [[ ${1:-} == --update ]] && update=1
 cases=$MLOPS_SOURCE_DIR/tests/golden/diff
