@@ -21,10 +21,6 @@
 
 namespace mlops::driver {
 
-llvm::cl::SubCommand diffCommand("diff",
-                                 "Show what a spec change does to governance (loosened and tightened controls, "
-                                 "who must review) as Markdown or JSON");
-
 namespace {
 
 llvm::cl::list<std::string> diffInputs(llvm::cl::Positional, llvm::cl::desc("<base> <new>"), llvm::cl::OneOrMore,
