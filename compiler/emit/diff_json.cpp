@@ -46,7 +46,9 @@ Json diffJson(const GovernanceDiff& diff) {
                    {"edges_added", edgesAdded},
                    {"edges_removed", diff.edges.size() - edgesAdded}};
   Json reviewers = Json::array();
-  for (const DiffReviewer& r : diff.reviewers) reviewers.push_back({{"role", r.role}, {"members", r.members}});
+  for (const DiffReviewer& r : diff.reviewers) reviewers.push_back({{"role", r.role},
+                         {"standard_role", r.standardRole.empty() ? Json() : Json(r.standardRole)},
+                         {"members", r.members}});
   out["reviewers"] = reviewers;
   Json declarations = Json::array();
   for (const DiffDeclaration& d : diff.declarations) {

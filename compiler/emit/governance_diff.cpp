@@ -1,5 +1,7 @@
 #include "emit/governance_diff.h"
 
+#include "emit/spec_reviewers.h"
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -282,41 +284,26 @@ std::string subjectOf(const Graphs& gs, const AuditChange& c, const std::string&
   return kind + " " + shortName(nodeName(c.declaration));
 }
 
-// The roles (with their members) whose approvals `gates` need, in gate
-// order then approval order; with `quotas`, the roles that may set quotas
-// (the ML architects). Members from NEW when it has the role, else BASE.
-// One place to switch to the lead's spec_reviewers.h when it lands.
+// Of the spec's reviewers (spec_reviewers.h: the roles approving its gates,
+// the ML architects when it has quotas), those this change needs: the
+// roles approving the affected `gates`, and with `quotas` the ML
+// architects. NEW's reviewers first, then BASE's (what was removed).
 std::vector<DiffReviewer> reviewersFor(const Graphs& gs, const std::set<std::string>& gates, bool quotas) {
-  std::vector<std::string> roles;
-  auto addRole = [&](const std::string& r) {
-    if (std::find(roles.begin(), roles.end(), r) == roles.end()) roles.push_back(r);
-  };
+  std::set<std::string> approving;
   gs.each([&](const ir::PipelineGraph& g) {
     for (const ir::Node& n : g.nodes)
       if (n.kind == ir::NodeKind::Gate && gates.count(n.id))
-        for (const ir::Approval& a : n.approvals) addRole(a.role);
+        for (const ir::Approval& a : n.approvals) approving.insert(a.role);
   });
-  if (quotas)
-    gs.each([&](const ir::PipelineGraph& g) {
-      for (const ir::Role& r : g.roles)
-        if (std::find(r.permissions.begin(), r.permissions.end(), "set_quota") != r.permissions.end() &&
-            (!r.members.empty() || r.stdlib))
-          addRole(r.name);
-    });
   std::vector<DiffReviewer> out;
-  for (const std::string& name : roles) {
-    DiffReviewer r{shortName(name), {}};
-    bool found = false;
-    gs.each([&](const ir::PipelineGraph& g) {
-      if (found) return;
-      for (const ir::Role& role : g.roles)
-        if (role.name == name) {
-          r.members = role.members;
-          found = true;
-        }
-    });
-    out.push_back(std::move(r));
-  }
+  std::set<std::string> listed;
+  gs.each([&](const ir::PipelineGraph& g) {
+    for (const SpecReviewer& r : specReviewers(g)) {
+      bool wanted = approving.count(r.role) || (quotas && r.standardRole == "ml_architect");
+      if (!wanted || !listed.insert(r.role).second) continue;
+      out.push_back({shortName(r.role), r.standardRole == shortName(r.role) ? "" : r.standardRole, r.members});
+    }
+  });
   return out;
 }
 
@@ -552,7 +539,7 @@ GovernanceDiff computeGovernanceDiff(const DiffInput& base, const DiffInput& hea
   };
   auto reviewers = [&]() {
     if (out.reviewers.empty()) {
-      v.text(": needs review (no gate of the spec names approvers)");
+      v.text(": needs review, but the spec names no role for it");
       return;
     }
     v.text(": needs review by ");
@@ -560,11 +547,11 @@ GovernanceDiff computeGovernanceDiff(const DiffInput& base, const DiffInput& hea
       const DiffReviewer& r = out.reviewers[i];
       if (i) v.text(", ");
       v.code(r.role);
+      v.text(" (" + (r.standardRole.empty() ? std::string() : r.standardRole + ": "));
       if (r.members.empty()) {
-        v.text(" (no members)");
+        v.text("no members)");
         continue;
       }
-      v.text(" (");
       for (size_t m = 0; m < r.members.size(); ++m) {
         if (m) v.text(", ");
         v.text(r.members[m]);

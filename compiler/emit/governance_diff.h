@@ -59,9 +59,11 @@ struct DiffEdge {
   ir::Edge edge;
 };
 
-// A role whose members must review the change, with them (e-mails).
+// A role whose members must review the change, with them (e-mails): those
+// of emit::specReviewers (spec_reviewers.h) the change concerns.
 struct DiffReviewer {
   std::string role;
+  std::string standardRole;  // the std.roles role it descends from (`model_risk_manager`), "" if none or itself
   std::vector<std::string> members;
 };
 

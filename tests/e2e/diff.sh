@@ -68,7 +68,7 @@ mkdir base
 git -C repo archive HEAD | tar -x -C base
 run diff base/credit_risk.mlops repo/credit_risk.mlops
 expect_exit 0 "acceptance: the diff is computed"
-expect_stdout_contains "loosens 2 controls on high-risk model \`scorer\`: needs review by \`validators\` (carol@bank.example, grace@bank.example), \`risk_owner\` (alice@bank.example)" \
+expect_stdout_contains "loosens 2 controls on high-risk model \`scorer\`: needs review by \`validators\` (model_risk_manager: carol@bank.example, grace@bank.example), \`risk_owner\` (sme: alice@bank.example)" \
   "acceptance: the verdict names both loosenings and who must review"
 expect_stdout_contains "quorum of \\\`validators\\\` lowered from 2 to 1 (loosened)" "acceptance: the quorum loosening"
 expect_stdout_contains "threshold lowered from 0.75 to 0.7 (loosened)" "acceptance: the threshold loosening"
@@ -81,7 +81,7 @@ expect_exit 0 "acceptance: json"
 expect_valid_json "$STDOUT" "acceptance json"
 cp "$STDOUT" acceptance.json
 expect_json acceptance.json counts.loosened 2 "acceptance: two loosened controls in the JSON"
-expect_json acceptance.json reviewers '[{"members": ["carol@bank.example", "grace@bank.example"], "role": "validators"}, {"members": ["alice@bank.example"], "role": "risk_owner"}]' \
+expect_json acceptance.json reviewers '[{"members": ["carol@bank.example", "grace@bank.example"], "role": "validators", "standard_role": "model_risk_manager"}, {"members": ["alice@bank.example"], "role": "risk_owner", "standard_role": "sme"}]' \
   "acceptance: the reviewers in the JSON"
 expect_json acceptance.json declarations.0.changes.0.location.line "$threshold_line" "acceptance: the first loosening's line in the JSON"
 run diff base/credit_risk.mlops repo/credit_risk.mlops --exit-code

@@ -114,7 +114,7 @@ TEST_CASE("a rename is one change, and references to it are none", "[diff]") {
   CHECK(e.declarations.front().direction == Direction::Loosened);  // loosened first
 }
 
-TEST_CASE("a quota change asks the roles that set quotas", "[diff]") {
+TEST_CASE("a quota change asks the ML architects", "[diff]") {
   std::string base = edited(example(), "/// Data engineers who own",
                             "role architects : ml_architect {\n  members = [\"erin@bank.example\"]\n}\n\n"
                             "/// Data engineers who own");
