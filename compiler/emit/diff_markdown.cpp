@@ -52,9 +52,15 @@ std::string values(const DiffChange& c) {
   return before + " → " + after;
 }
 
+// The verdict, its pieces cut so that it stays one readable line.
 std::string verdict(const std::vector<VerdictPiece>& pieces) {
   std::string out;
-  for (const VerdictPiece& p : pieces) out += p.code ? markdownCode(cut(p.text, kMaxValue)) : text(p.text);
+  size_t length = 0;
+  for (const VerdictPiece& p : pieces) {
+    if (length > kMaxText * 4) return out + "…";
+    length += p.text.size();
+    out += p.code ? markdownCode(cut(p.text, kMaxValue)) : text(p.text);
+  }
   return out;
 }
 

@@ -537,6 +537,9 @@ GovernanceDiff computeGovernanceDiff(const DiffInput& base, const DiffInput& hea
       v.text((i == 0 ? risky : std::string()) + subjects[i].substr(0, space + 1)).code(subjects[i].substr(space + 1));
     }
   };
+  // At most this many roles and members each in the verdict (the JSON's
+  // `reviewers` has them all): one line of a comment.
+  constexpr size_t kVerdictRoles = 6, kVerdictMembers = 8;
   auto reviewers = [&]() {
     if (out.reviewers.empty()) {
       v.text(": needs review, but the spec names no role for it");
@@ -544,6 +547,10 @@ GovernanceDiff computeGovernanceDiff(const DiffInput& base, const DiffInput& hea
     }
     v.text(": needs review by ");
     for (size_t i = 0; i < out.reviewers.size(); ++i) {
+      if (i == kVerdictRoles) {
+        v.text(" and " + count(static_cast<unsigned>(out.reviewers.size() - i), "more role", "more roles"));
+        break;
+      }
       const DiffReviewer& r = out.reviewers[i];
       if (i) v.text(", ");
       v.code(r.role);
@@ -553,6 +560,10 @@ GovernanceDiff computeGovernanceDiff(const DiffInput& base, const DiffInput& hea
         continue;
       }
       for (size_t m = 0; m < r.members.size(); ++m) {
+        if (m == kVerdictMembers) {
+          v.text(" and " + std::to_string(r.members.size() - m) + " more");
+          break;
+        }
         if (m) v.text(", ");
         v.text(r.members[m]);
       }
