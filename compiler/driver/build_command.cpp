@@ -162,7 +162,8 @@ emit::ReviewBuild reviewInvocation(const std::function<void(const std::string&)>
     r.workDir = ".";
     r.spec = spec ? *spec : buildSpec.getValue();
     r.out = out ? *out : outDir.getValue();
-    note("mlopsc: note: the review job (github/mlops-review.yml, GitLab's mlops:review) repeats this build from "
+    // Files written outside the repository are not the ones it commits.
+    if (out) note("mlopsc: note: the review job (github/mlops-review.yml, GitLab's mlops:review) repeats this build from "
          "the repository root; a build run from outside the repository, or given absolute paths, writes files "
          "that differ from what it writes there, so its `build --check` step would fail: run `mlopsc build` "
          "inside the repository with relative paths\n");

