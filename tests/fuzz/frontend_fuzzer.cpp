@@ -22,6 +22,7 @@
 //    error_handler_t::replace, which would hide it);
 //  - pipeline.json of a program without errors reads back (ir_reader) and
 //    writes the same bytes again, as `mlopsc run pipeline.json` relies on.
+#include "diag/codequality_renderer.h"
 #include "diag/github_renderer.h"
 #include "diag/json_renderer.h"
 #include "diag/sarif_renderer.h"
@@ -121,6 +122,7 @@ void render(Compilation& compilation, bool everyFormat) {
 
   dumpStrict(mlops::diag::renderJson(sources, sorted), "json");
   dumpStrict(mlops::diag::renderSarif(sources, sorted, "fuzz"), "sarif");
+  dumpStrict(mlops::diag::renderCodeQuality(sources, sorted), "gitlab-codequality");
 }
 
 void roundTrip(const mlops::sema::Program& program) {
