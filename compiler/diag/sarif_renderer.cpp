@@ -164,9 +164,12 @@ nlohmann::json renderSarif(const llvm::SourceMgr& sources, const std::vector<Dia
                              {"ruleIndex", static_cast<unsigned>(d.code)},
                              {"level", sarifLevel(d.severity)},
                              {"message", {{"text", d.message}}}};
+    // No source text for a literal that looks like a credential: the log is
+    // uploaded and kept elsewhere, and must not carry the secret.
+    bool quote = d.code != DiagCode::E0506;
     if (!where.file.empty()) {
       nlohmann::json loc = physicalLocation(where, artifact);
-      addSnippets(loc, sources, locator, d.range, where);
+      if (quote) addSnippets(loc, sources, locator, d.range, where);
       result["locations"] = nlohmann::json::array({{{"physicalLocation", std::move(loc)}}});
     }
     nlohmann::json related = nlohmann::json::array();
@@ -176,7 +179,7 @@ nlohmann::json renderSarif(const llvm::SourceMgr& sources, const std::vector<Dia
       nlohmann::json loc = {{"id", id++}, {"message", {{"text", n.message}}}};
       if (!nr.file.empty()) {
         loc["physicalLocation"] = physicalLocation(nr, artifact);
-        addSnippets(loc["physicalLocation"], sources, locator, n.range, nr);
+        if (quote) addSnippets(loc["physicalLocation"], sources, locator, n.range, nr);
       }
       related.push_back(std::move(loc));
     }

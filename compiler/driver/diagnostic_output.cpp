@@ -34,8 +34,8 @@ namespace {
 // is not inside.
 std::optional<std::string> pathFromRoot(const std::string& root, const std::string& file) {
   if (std::optional<std::string> inside = relativeToRoot(root, file)) return inside;
-  using llvm::sys::path::begin, llvm::sys::path::end;
-  std::vector<llvm::StringRef> from(begin(root), end(root)), to(begin(file), end(file));
+  namespace path = llvm::sys::path;
+  std::vector<llvm::StringRef> from(path::begin(root), path::end(root)), to(path::begin(file), path::end(file));
   size_t common = 0;
   while (common < from.size() && common < to.size() && from[common] == to[common]) ++common;
   if (common == 0) return std::nullopt;  // not even the same root directory

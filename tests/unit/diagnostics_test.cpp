@@ -190,7 +190,7 @@ TEST_CASE("sarif: rules carry what GitHub Advanced Security requires", "[diag][s
                                  llvm::StringRef(info->name).lower());
     std::string name = rule["name"];
     REQUIRE(!name.empty());
-    CHECK(llvm::isUpper(name[0]));
+    CHECK((name[0] >= 'A' && name[0] <= 'Z'));
     CHECK(std::all_of(name.begin(), name.end(), [](char c) { return llvm::isAlnum(c); }));
   }
   CHECK(sarifRuleName("file unreadable, not UTF-8, or over the size limit") == "FileUnreadableNotUtf8OrOverTheSizeLimit");
@@ -217,6 +217,25 @@ TEST_CASE("sarif: files inside the root are relative to %SRCROOT%, the rest keep
   CHECK(inside["uri"] == "ml/spec.mlops");
   CHECK(inside["uriBaseId"] == "%SRCROOT%");
   CHECK(run["results"][1]["fixes"][0]["artifactChanges"][0]["artifactLocation"] == inside);
+}
+
+TEST_CASE("sarif: regions carry their text and lines, except for a credential", "[diag][sarif]") {
+  Fixture f("model a {\n  key = \"AKIAABCDEFGHIJKLMNOP\"\n  x = 1\n}\n");
+  f.diags.report(f.range(43, 44), kinds::ExpectedFound, "a property", "`x`");          // line 3
+  f.diags.report(f.range(18, 40), kinds::CredentialLiteral, "an AWS access key id");  // line 2
+  nlohmann::json log = renderSarif(f.sources, f.diags.sorted(), "0.1.0");
+  const auto& results = log["runs"][0]["results"];
+  const auto& secret = results[0]["locations"][0]["physicalLocation"];
+  CHECK(results[0]["ruleId"] == "E0506");
+  CHECK(!secret["region"].contains("snippet"));
+  CHECK(!secret.contains("contextRegion"));
+  CHECK(log.dump().find("AKIA") == std::string::npos);
+  const auto& plain = results[1]["locations"][0]["physicalLocation"];
+  CHECK(plain["region"]["snippet"]["text"] == "x");
+  CHECK(plain["contextRegion"]["snippet"]["text"] == "  x = 1");
+  CHECK(plain["contextRegion"]["startLine"] == 3);
+  CHECK(plain["contextRegion"]["startColumn"] == 1);
+  CHECK(plain["contextRegion"]["endColumn"] == 8);
 }
 
 TEST_CASE("gitlab code quality: one issue per diagnostic with the documented fields", "[diag][codequality]") {
