@@ -2,6 +2,7 @@
 
 #include "diag/explanations.h"
 #include "diag/source_location.h"
+#include "support/display_text.h"
 
 #include <llvm/ADT/StringExtras.h>
 
@@ -26,16 +27,19 @@ nlohmann::json region(const ResolvedRange& r) {
           {"byteLength", r.end.offset - r.start.offset}};
 }
 
-// A code block that no run of backticks inside `code` can close.
-std::string fenced(llvm::StringRef code) {
+// A code block that no run of backticks inside `code` can close. An
+// example may hold bytes that are not UTF-8 (E0105's does): they are shown
+// as escapes, so the log stays UTF-8.
+std::string fenced(llvm::StringRef example) {
+  std::string code = support::escapeControls(std::string_view(example.data(), example.size()), support::Lines::Multi);
   size_t longest = 0, run = 0;
   for (char c : code) {
     run = c == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
   }
   std::string fence(std::max<size_t>(3, longest + 1), '`');
-  std::string out = fence + "mlops\n" + code.str();
-  if (!code.endswith("\n")) out += '\n';
+  std::string out = fence + "mlops\n" + code;
+  if (!llvm::StringRef(code).endswith("\n")) out += '\n';
   return out + fence + '\n';
 }
 
@@ -134,16 +138,22 @@ std::string sarifUri(llvm::StringRef path) {
 }
 
 std::string sarifRuleName(llvm::StringRef title) {
-  std::string name;
-  bool wordStart = true;
-  for (char c : title) {
-    if (!llvm::isAlnum(c)) {
-      wordStart = true;
-      continue;
+  // Words are runs of letters and digits (an apostrophe does not end one:
+  // "owner's" is "Owners"). A one-letter word ("a") is left out: Pascal
+  // case has no two capitals in a row, so "ATest" would not be one.
+  std::string name, word;
+  auto flush = [&] {
+    if (word.size() > 1 || (word.size() == 1 && llvm::isDigit(word[0]))) {
+      name += llvm::toUpper(word[0]);
+      for (size_t i = 1; i < word.size(); ++i) name += llvm::toLower(word[i]);
     }
-    name += wordStart ? llvm::toUpper(c) : llvm::toLower(c);
-    wordStart = false;
+    word.clear();
+  };
+  for (char c : title) {
+    if (llvm::isAlnum(c)) word += c;
+    else if (c != '\'') flush();
   }
+  flush();
   return name;
 }
 

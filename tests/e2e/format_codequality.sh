@@ -121,7 +121,7 @@ write_clean_spec elsewhere/other.mlops
 printf 'data x {}\n' >>elsewhere/other.mlops
 run check --diagnostics-format=gitlab-codequality repo/ml/spec.mlops elsewhere/other.mlops
 expect_valid_report "codequality: two specs"
-expect_eq "$(py "$STDOUT" 'sorted({i["location"]["path"] for i in r})')" "['../../elsewhere/other.mlops', 'ml/spec.mlops']" \
+expect_eq "$(py "$STDOUT" 'sorted({i["location"]["path"] for i in r})')" "['../elsewhere/other.mlops', 'ml/spec.mlops']" \
   "codequality: a file outside the root gets a relative path with .."
 
 # ---- hostile bytes: a file name that is not UTF-8, text with quotes and controls
@@ -149,7 +149,7 @@ expect_eq "$(py "$STDOUT" '(r[0]["check_name"], r[0]["location"]["path"], r[0]["
 # ---- every command with diagnostic options takes the format
 spec_text 0 >repo/ml/spec.mlops
 sed -i 's/teem/team/' repo/ml/spec.mlops  # warnings only: builds
-run build --diagnostics-format=gitlab-codequality repo/ml/spec.mlops -o out
+run build --diagnostics-format=gitlab-codequality repo/ml/spec.mlops -o repo/out
 expect_exit 0 "codequality: build"
 expect_valid_report "codequality: build"
 expect_eq "$(py "$STDOUT" 'len(r) > 0 and all(i["severity"] == "minor" for i in r)')" True "codequality: build reports the warnings"

@@ -8,6 +8,7 @@
 #include "diag/source_location.h"
 #include "diag/suggest.h"
 #include "diag/text_renderer.h"
+#include "support/display_text.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/ADT/StringExtras.h>
@@ -184,17 +185,24 @@ TEST_CASE("sarif: rules carry what GitHub Advanced Security requires", "[diag][s
     CHECK(rule["fullDescription"]["markdown"] == explanation->text);
     CHECK(llvm::StringRef(rule["help"]["text"].get<std::string>()).startswith(explanation->text));
     std::string markdown = rule["help"]["markdown"];
-    CHECK(markdown.find(explanation->wrong) != std::string::npos);  // both examples, in code blocks
-    CHECK(markdown.find(explanation->right) != std::string::npos);
+    // Both examples, in code blocks (bytes that are not UTF-8 as escapes).
+    CHECK(markdown.find(support::escapeControls(explanation->wrong, support::Lines::Multi)) != std::string::npos);
+    CHECK(markdown.find(support::escapeControls(explanation->right, support::Lines::Multi)) != std::string::npos);
     CHECK(rule["helpUri"] == "https://github.com/mlopsc/mlopsc/blob/v1.2.3/docs/diagnostics.md#" +
                                  llvm::StringRef(info->name).lower());
     std::string name = rule["name"];
     REQUIRE(!name.empty());
     CHECK((name[0] >= 'A' && name[0] <= 'Z'));
     CHECK(std::all_of(name.begin(), name.end(), [](char c) { return llvm::isAlnum(c); }));
+    for (size_t i = 1; i < name.size(); ++i)  // Pascal case: no two capitals in a row
+      CHECK(!(name[i - 1] >= 'A' && name[i - 1] <= 'Z' && name[i] >= 'A' && name[i] <= 'Z'));
   }
+  // Valid UTF-8 throughout (E0105's example holds a byte that is not).
+  CHECK_NOTHROW(log.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict));
   CHECK(sarifRuleName("file unreadable, not UTF-8, or over the size limit") == "FileUnreadableNotUtf8OrOverTheSizeLimit");
   CHECK(sarifRuleName("unused declaration") == "UnusedDeclaration");
+  CHECK(sarifRuleName("gate requires a test not upstream of its model") == "GateRequiresTestNotUpstreamOfItsModel");
+  CHECK(sarifRuleName("resources exceed the owner's quota") == "ResourcesExceedTheOwnersQuota");
 }
 
 TEST_CASE("sarif: files inside the root are relative to %SRCROOT%, the rest keep their path", "[diag][sarif]") {
