@@ -66,7 +66,8 @@ nlohmann::json rule(const CodeInfo& info, llvm::StringRef toolVersion) {
 }
 
 // An artifactLocation: relative to %SRCROOT% when the file is inside the
-// root, else the path as a URI.
+// root, else its absolute path as a file:// URI (the path as given, without
+// a root).
 class ArtifactLocations {
  public:
   explicit ArtifactLocations(const SourceRoot& root) : root_(root) {}
@@ -74,7 +75,7 @@ class ArtifactLocations {
   nlohmann::json operator()(const std::string& file) const {
     if (std::optional<std::string> relative = root_.insidePath(file))
       return {{"uri", sarifUri(*relative)}, {"uriBaseId", kSarifRootId}};
-    return {{"uri", sarifUri(file)}};
+    return {{"uri", sarifUri(root_.absolutePath(file))}};
   }
 
  private:

@@ -24,10 +24,17 @@ struct SourceRoot {
   // when the file lies outside the root; nullopt when it is not a file
   // (`<stdin>`) or has no path from the root.
   std::function<std::optional<std::string>(llvm::StringRef file)> relative;
+  // `file` as an absolute path (symlinks and `..` resolved), for a file
+  // outside the root; unset: the path as given.
+  std::function<std::string(llvm::StringRef file)> absolute;
 
   std::optional<std::string> relativePath(llvm::StringRef file) const {
     if (path.empty() || !relative || file.empty() || file.startswith("<")) return std::nullopt;
     return relative(file);
+  }
+  std::string absolutePath(llvm::StringRef file) const {
+    if (!absolute || file.empty() || file.startswith("<")) return file.str();
+    return absolute(file);
   }
   // The path of `file` inside the root; nullopt when outside it.
   std::optional<std::string> insidePath(llvm::StringRef file) const {

@@ -56,6 +56,7 @@ diag::SourceRoot sourceRootOf(const std::string& spec) {
   if (spec.empty() || spec == "-") return root;
   root.path = repositoryRootOf(spec).path;
   root.relative = [rootPath = root.path](llvm::StringRef file) { return pathFromRoot(rootPath, resolvedPath(file.str())); };
+  root.absolute = [](llvm::StringRef file) { return resolvedPath(file.str()); };
   return root;
 }
 
