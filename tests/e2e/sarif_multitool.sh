@@ -17,8 +17,8 @@
 # Labelled `slow` and `npm` in CTest (`ctest -LE slow` leaves it out). The
 # multitool is a self-contained .NET program; it runs with
 # DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 so it needs no ICU.
-# It tries to fetch every URI of a log (rule SARIF2006, a note); offline
-# that fails fast and is one of the explained notes.
+# It tries to fetch every URI of a log (rule SARIF2006, a note), which
+# fails for the helpUris (and offline for all): an explained note.
 # shellcheck source=tests/e2e/lib.bash
 source "$(dirname "$0")/lib.bash"
 

@@ -17,9 +17,9 @@
 //  - the front end never lets an exception escape (ANTLR throws; the syntax
 //    layer must catch at its boundary);
 //  - no diagnostic message, note or fix-it carries invalid UTF-8 (checked on
-//    every input; the JSON and SARIF documents, when rendered, serialise with
-//    nlohmann's *strict* UTF-8 check, while the CLI dumps with
-//    error_handler_t::replace, which would hide it);
+//    every input; the JSON, SARIF and Code Quality documents, when
+//    rendered, serialise with nlohmann's *strict* UTF-8 check, while the
+//    CLI dumps with error_handler_t::replace, which would hide it);
 //  - pipeline.json of a program without errors reads back (ir_reader) and
 //    writes the same bytes again, as `mlopsc run pipeline.json` relies on.
 #include "diag/codequality_renderer.h"
