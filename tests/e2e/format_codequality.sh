@@ -156,6 +156,12 @@ expect_eq "$(py "$STDOUT" 'len(r) > 0 and all(i["severity"] == "minor" for i in 
 run graph --diagnostics-format=gitlab-codequality repo/ml/spec.mlops -o graph.dot
 expect_exit 0 "codequality: graph"
 expect_valid_report "codequality: graph"
+spec_text 0 >repo/ml/broken.mlops
+run run --diagnostics-format=gitlab-codequality repo/ml/broken.mlops
+expect_exit 1 "codequality: run of a spec with errors"
+expect_valid_report "codequality: run"
+expect_eq "$(py "$STDOUT" '[i["check_name"] for i in r if i["severity"] == "critical"]')" "['E0201', 'E0201']" \
+  "codequality: run reports the errors"
 run parse --diagnostics-format=gitlab-codequality clean.mlops
 expect_exit 0 "codequality: parse"
 expect_valid_report "codequality: parse"
