@@ -80,7 +80,7 @@ llvm::cl::opt<std::string> diagnosticsFormat(
     "diagnostics-format",
     llvm::cl::desc("How to print diagnostics: text (stderr), json, sarif (GitHub code scanning), github "
                    "(workflow annotations), gitlab-codequality (GitLab Code Quality report) (stdout)"),
-    llvm::cl::value_desc("text|json|sarif|github|gitlab-codequality"), llvm::cl::init("text"), llvm::cl::cat(diagnosticCategory),
+    llvm::cl::value_desc("format"), llvm::cl::init("text"), llvm::cl::cat(diagnosticCategory),
     llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
     llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
 
