@@ -25,6 +25,7 @@
 
 #include <llvm/Support/FileSystem.h>
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
@@ -137,6 +138,59 @@ std::optional<std::string> defaultCiIrPath() {
                << ", so the CI jobs, which run at the root of a checkout, cannot find pipeline.json there: "
                   "pass --ci-ir-path PATH, pipeline.json's path relative to the repository root\n";
   return std::nullopt;
+}
+
+// Where and how this build ran, for the review job's `mlopsc build --check`
+// (emit/review_job.h): the folder relative to the repository root, and the
+// spec and OUT as given. A build from outside the repository or with
+// absolute paths cannot be repeated there byte for byte; the job then runs
+// from the root, and `note` says so.
+emit::ReviewBuild reviewInvocation(const std::function<void(const std::string&)>& note) {
+  emit::ReviewBuild r;
+  RepositoryRoot root = repositoryRootOf(buildSpec);
+  std::optional<std::string> cwd = relativeToRoot(root.path, resolvedPath("."));
+  bool relative = !llvm::sys::path::is_absolute(buildSpec.getValue()) &&
+                  !llvm::sys::path::is_absolute(outDir.getValue()) && buildSpec != "-";
+  std::optional<std::string> out = relativeToRoot(root.path, resolvedPath(outDir));
+  r.outFromRoot = out ? *out : "";
+  if (cwd && relative) {
+    r.workDir = cwd->empty() ? "." : *cwd;
+    r.spec = buildSpec;
+    r.out = outDir;
+  } else {
+    std::optional<std::string> spec = relativeToRoot(root.path, resolvedPath(buildSpec));
+    r.workDir = ".";
+    r.spec = spec ? *spec : buildSpec.getValue();
+    r.out = out ? *out : outDir.getValue();
+    note("mlopsc: note: the review job (github/mlops-review.yml, GitLab's mlops:review) repeats this build from "
+         "the repository root; a build run from outside the repository, or given absolute paths, writes files "
+         "that differ from what it writes there, so its `build --check` step would fail: run `mlopsc build` "
+         "inside the repository with relative paths\n");
+  }
+  for (size_t i = 0; i < emit.size(); ++i) r.emit += (i ? "," : "") + emit[i];
+  return r;
+}
+
+// The files of the spec in the repository (the spec and its imports, its
+// params and signers files), for the review job and CODEOWNERS.
+void reviewFiles(const ir::PipelineGraph& g, emit::ReviewBuild& r) {
+  RepositoryRoot root = repositoryRootOf(buildSpec);
+  bool fromRoot = r.workDir == "." && (llvm::sys::path::is_absolute(buildSpec.getValue()) || buildSpec == "-");
+  auto own = [&](const std::string& path) -> std::optional<std::string> {
+    std::optional<std::string> rel = relativeToRoot(root.path, resolvedPath(path));
+    if (rel && !rel->empty() && std::find(r.owned.begin(), r.owned.end(), *rel) == r.owned.end())
+      r.owned.push_back(*rel);
+    return rel;
+  };
+  for (const ir::SourceFile& f : g.sources) {
+    std::optional<std::string> rel = own(f.path);
+    if (!rel) continue;  // the standard library
+    std::string shown = fromRoot || llvm::sys::path::is_absolute(f.path) ? *rel : f.path;
+    if (std::find(r.sources.begin(), r.sources.end(), shown) == r.sources.end()) r.sources.push_back(shown);
+  }
+  std::string base = g.root.empty() ? "." : g.root;
+  if (g.params.file) own(base + "/" + g.params.file->path);
+  if (g.signers) own(base + "/" + g.signers->path);
 }
 
 // OUT/graph/pipeline.dot and .svg; the SVG only up to kMaxLayoutNodes nodes.
@@ -305,6 +359,8 @@ int runBuild() {
     ci.irPath = std::move(*irPath);
   }
   if (!targets.empty() && !releaseOptions(ci.mlopsc)) return static_cast<int>(ExitCode::Usage);
+  std::string reviewNote;
+  if (!targets.empty()) ci.review = reviewInvocation([&reviewNote](const std::string& text) { reviewNote = text; });
   // --check first asks the build record (driver/build_record.h): unchanged
   // inputs and unchanged generated files need no compilation.
   std::string recordPath, recordKey;
@@ -316,7 +372,8 @@ int runBuild() {
                           std::to_string(emitGraphs) + " audit " + std::to_string(emitAudit) + " targets";
     for (emit::CiTarget t : targets) options += ' ' + std::to_string(static_cast<int>(t));
     options += "\nout " + outDir.getValue() + "\nci-ir-path " + ci.irPath + "\nmlopsc " + ci.mlopsc.urlTemplate +
-               "\n" + ci.mlopsc.sha256 + "\n" + ci.mlopsc.setupAction + "\n" + ci.mlopsc.image;
+               "\n" + ci.mlopsc.sha256 + "\n" + ci.mlopsc.setupAction + "\n" + ci.mlopsc.image + "\nreview " +
+               ci.review.workDir + "\n" + ci.review.spec + "\n" + ci.review.out + "\n" + ci.review.emit;
     recordPath = buildRecordPath(buildSpec, outDir);
     recordKey = buildRecordKey(buildSpec, *stdlibDir, options);
     RenderedDiagnostics replay;
@@ -358,8 +415,10 @@ int runBuild() {
     // Said when a CI target was asked for by name; `build` with the default
     // targets stays quiet for specs that only declare the graph.
     if (!all && !targets.empty() && g.pipelines.empty() && emit::scheduledMonitors(g).empty())
-      note("mlopsc: note: the spec declares no pipeline and no monitor with `every`: there are no CI "
-           "jobs to write (declare `pipeline NAME { targets = [...] }`)\n");
+      note("mlopsc: note: the spec declares no pipeline and no monitor with `every`: the CI files hold only "
+           "the review of pull requests, no pipeline jobs (declare `pipeline NAME { targets = [...] }`)\n");
+    if (!reviewNote.empty()) note(reviewNote);
+    if (!targets.empty()) reviewFiles(g, ci.review);
     g.find("");  // build the node index before the threads share the graph
     // pipeline.json is written once and shared by its file and the audit
     // report's digest of it.

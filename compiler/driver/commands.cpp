@@ -33,6 +33,11 @@ llvm::cl::SubCommand dashboardCommand(
     "dashboard",
     "Write the team dashboard (KPIs, models, data, teams and resources) as a static site, or serve it live "
     "with --serve");
+// Here, not in diff_command.cpp: the diagnostic options below name it, and
+// a SubCommand must be constructed before an option registers on it.
+llvm::cl::SubCommand diffCommand("diff",
+                                 "Show what a spec change does to governance (loosened and tightened controls, "
+                                 "who must review) as Markdown or JSON");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");
@@ -82,31 +87,31 @@ llvm::cl::opt<std::string> diagnosticsFormat(
                    "(workflow annotations), gitlab-codequality (GitLab Code Quality report) (stdout)"),
     llvm::cl::value_desc("format"), llvm::cl::init("text"), llvm::cl::cat(diagnosticCategory),
     llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
-    llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
+    llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand), llvm::cl::sub(diffCommand));
 
 llvm::cl::opt<std::string> colorOption(
     "color", llvm::cl::desc("Colour in text diagnostics: auto (terminal, unless NO_COLOR is set), always, never"),
     llvm::cl::value_desc("auto|always|never"), llvm::cl::init("auto"), llvm::cl::cat(diagnosticCategory),
     llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
-    llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
+    llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand), llvm::cl::sub(diffCommand));
 
 llvm::cl::opt<unsigned> maxErrors("max-errors",
                                   llvm::cl::desc("Stop after this many errors (0: no limit; default 50)"),
                                   llvm::cl::init(50), llvm::cl::cat(diagnosticCategory),
                                   llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
-                                  llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
+                                  llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand), llvm::cl::sub(diffCommand));
 
 llvm::cl::opt<unsigned> maxNesting("max-nesting",
                                    llvm::cl::desc("Deepest bracket nesting accepted (default 256)"),
                                    llvm::cl::init(256), llvm::cl::cat(diagnosticCategory),
                                    llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
-                                  llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
+                                  llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand), llvm::cl::sub(diffCommand));
 
 llvm::cl::list<std::string> warningFlags(
     "W", llvm::cl::Prefix, llvm::cl::ZeroOrMore,
     llvm::cl::desc("Warnings: -Werror (all warnings are errors), -Werror=CODE, -Wno-CODE (silence), -WCODE (enable)"),
     llvm::cl::value_desc("error|error=CODE|no-CODE|CODE"), llvm::cl::cat(diagnosticCategory),
-    llvm::cl::sub(checkCommand), llvm::cl::sub(buildCommand), llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand));
+    llvm::cl::sub(checkCommand), llvm::cl::sub(buildCommand), llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand), llvm::cl::sub(diffCommand));
 
 }  // namespace
 
@@ -202,6 +207,7 @@ int runSelectedCommand() {
   if (attestCommand) return runAttest();
   if (logCommand) return runLog();
   if (reportCommand) return runReport();
+  if (diffCommand) return runDiff();
   if (dashboardCommand) return runDashboard();
   if (stateCommand) return runState();
   if (fmtCommand) return runFmt();

@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
                                          "  mlopsc state check|migrate    the record (SQLite or PostgreSQL: --state URL);\n"
                                          "                                export FILE, import FILE move it verbatim\n"
                                          "  mlopsc report SPEC -o DIR     write the audit report (md, html, json)\n"
+                                         "  mlopsc diff BASE NEW          what a spec change does to governance, for a\n"
+                                         "                                pull-request comment (md, json)\n"
                                          "  mlopsc dashboard [SPEC] -o DIR  write the team dashboard (static site);\n"
                                          "                                --serve serves it live on 127.0.0.1:8080\n"
                                          "  mlopsc fmt [--check] [FILE]   format .mlops files in the canonical style\n"

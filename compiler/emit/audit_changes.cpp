@@ -23,6 +23,18 @@
 // - data `freshness` and monitor `every`: longer Loosened, set where there
 //   was none Tightened, removed Loosened.
 // - project `risk_tier`: lower (high → medium → low) Loosened.
+// - project `signers`: set where there was none Tightened (approvals must
+//   be signed), removed Loosened; another file or other bytes None (who
+//   may sign changed: the summary says so, `mlopsc diff` asks for review).
+// - role `quota` (cpu, memory, gpu): raised or removed Loosened, lowered or
+//   set where there was none Tightened.
+// - `secrets` of a node: a secret added Loosened (one more credential in
+//   the job), removed Tightened.
+// - deploy `strategy`: to `rolling` (all traffic at once) from a gradual
+//   one Loosened, the reverse Tightened; a canary with a larger first step,
+//   fewer steps or a shorter (or no) interval Loosened, the opposite
+//   Tightened; an A/B test with a larger split or a shorter duration
+//   Loosened, the opposite Tightened.
 // - a test, gate or monitor removed Loosened, added Tightened.
 // - several parts of one change pulling both ways: Loosened.
 // Everything else, role members included (the summary names who came and
@@ -546,6 +558,35 @@ Direction argumentDirection(const json& expect, const std::string& parameter, do
 
 // ---- the comparison
 
+// Which way a rollout strategy moved (the rules at the top of this file).
+Direction strategyDirection(const ir::Strategy& b, const ir::Strategy& a) {
+  if (b.kind != a.kind) {
+    if (a.kind == "rolling") return Direction::Loosened;
+    if (b.kind == "rolling") return Direction::Tightened;
+    return Direction::None;
+  }
+  std::vector<Direction> parts;
+  auto compare = [&](std::optional<double> was, std::optional<double> now, bool higherLoosens) {
+    if (was == now) return;
+    if (!was || !now) {
+      parts.push_back(!now ? Direction::Loosened : Direction::Tightened);
+      return;
+    }
+    parts.push_back((*now > *was) == higherLoosens ? Direction::Loosened : Direction::Tightened);
+  };
+  if (a.kind == "canary") {
+    auto first = [](const ir::Strategy& s) { return s.steps.empty() ? std::optional<double>() : s.steps.front(); };
+    if (first(b) && first(a)) compare(first(b), first(a), true);
+    if (b.steps.size() != a.steps.size())
+      parts.push_back(a.steps.size() < b.steps.size() ? Direction::Loosened : Direction::Tightened);
+    compare(b.intervalSeconds, a.intervalSeconds, false);
+  } else if (a.kind == "ab") {
+    compare(b.split, a.split, true);
+    compare(b.durationSeconds, a.durationSeconds, false);
+  }
+  return strongest(parts);
+}
+
 bool isControl(ir::NodeKind kind) {
   return kind == ir::NodeKind::Test || kind == ir::NodeKind::Gate || kind == ir::NodeKind::Monitor;
 }
@@ -699,6 +740,12 @@ class GraphDiff {
         raised == higherLoosens ? Direction::Loosened : Direction::Tightened);
   }
 
+  // A cap: raised or removed loosens, lowered or set tightens.
+  void quota(const std::string& field, const std::string& noun, const std::optional<double>& before,
+             const std::optional<double>& after, std::string (*render)(double)) {
+    bound(field, noun, before, after, render, true);
+  }
+
   // Lists whose order means nothing (members, secrets, required tests):
   // what was added and removed.
   void set(const std::string& field, const std::string& noun, const std::vector<std::string>& before,
@@ -784,9 +831,32 @@ class GraphDiff {
       add("risk_tier", before_.riskTier, after_.riskTier,
           "risk tier " + moved + " from " + before_.riskTier + " to " + after_.riskTier, d);
     }
+    compareSigners();
     value("image", "image", before_.image, after_.image);
     text("doc", "doc", before_.projectDoc, after_.projectDoc);
     text("description", "description", before_.projectDescription, after_.projectDescription);
+  }
+
+  // The allowed_signers file: its path as written and the digest of its
+  // bytes (`path (sha256 0123456789ab…)`).
+  void compareSigners() {
+    auto textOf = [](const std::optional<ir::SignersRef>& s) {
+      if (!s) return std::string();
+      return s->sha256.empty() ? s->path : s->path + " (sha256 " + s->sha256.substr(0, 12) + "…)";
+    };
+    const auto& b = before_.signers;
+    const auto& a = after_.signers;
+    if (!b && !a) return;
+    if (!b) return add("signers", "", textOf(a), "signers set to `" + oneLine(a->path) + "`: approvals must be signed",
+                       Direction::Tightened);
+    if (!a)
+      return add("signers", textOf(b), "",
+                 "signers removed (was `" + oneLine(b->path) + "`): approvals are no longer signed", Direction::Loosened);
+    if (b->path != a->path)
+      return add("signers", textOf(b), textOf(a),
+                 "signers file changed from `" + oneLine(b->path) + "` to `" + oneLine(a->path) + "`: who may sign approvals changed");
+    if (b->sha256 != a->sha256)
+      add("signers", textOf(b), textOf(a), "signers file `" + oneLine(a->path) + "` changed: who may sign approvals changed");
   }
 
   void compareRole(const ir::Role& b, const ir::Role& a) {
@@ -800,9 +870,10 @@ class GraphDiff {
              "approvers of `" + roleName(a.name) + "` changed: " + join(delta), Direction::None);
     else
       set("members", "members", b.members, a.members);
-    value("quota.cpu", "quota `cpu`", optionalText(b.quotaCpu, number), optionalText(a.quotaCpu, number));
-    value("quota.memory", "quota `memory`", optionalText(b.quotaMemoryBytes, bytes), optionalText(a.quotaMemoryBytes, bytes));
-    value("quota.gpu", "quota `gpu`", optionalText(b.quotaGpu, number), optionalText(a.quotaGpu, number));
+    // A larger quota lets the role's jobs take more; none is no cap.
+    quota("quota.cpu", "quota `cpu`", b.quotaCpu, a.quotaCpu, number);
+    quota("quota.memory", "quota `memory`", b.quotaMemoryBytes, a.quotaMemoryBytes, bytes);
+    quota("quota.gpu", "quota `gpu`", b.quotaGpu, a.quotaGpu, number);
     text("doc", "doc", b.doc, a.doc);
   }
 
@@ -902,7 +973,24 @@ class GraphDiff {
     resource("gpu", b.resources.gpu, a.resources.gpu, number);
     resource("timeout", b.resources.timeoutSeconds, a.resources.timeoutSeconds, duration);
     resource("retries", b.resources.retries, a.resources.retries, number);
-    set("secrets", "secrets", b.secrets, a.secrets);
+    {
+      // One more credential in a job widens what it can reach.
+      std::set<std::string> was(b.secrets.begin(), b.secrets.end()), now(a.secrets.begin(), a.secrets.end());
+      std::vector<std::string> parts;
+      std::vector<Direction> directions;
+      for (const std::string& s : a.secrets)
+        if (!was.count(s)) {
+          parts.push_back(tagged("+" + s, Direction::Loosened));
+          directions.push_back(Direction::Loosened);
+        }
+      for (const std::string& s : b.secrets)
+        if (!now.count(s)) {
+          parts.push_back(tagged("-" + s, Direction::Tightened));
+          directions.push_back(Direction::Tightened);
+        }
+      if (!parts.empty())
+        add("secrets", list(b.secrets), list(a.secrets), "secrets changed: " + join(parts), strongest(directions), false);
+    }
     // A node without its own image runs the project's: a new project image
     // is reported once, on the project.
     if (!(b.image == before_.image && a.image == after_.image)) value("image", "image", b.image, a.image);
@@ -1041,7 +1129,8 @@ class GraphDiff {
     reference("model", "model", b.model, a.model);
     reference("after", "gate", b.after, a.after);
     value("target", "target", b.deployTarget, a.deployTarget);
-    value("strategy", "strategy", strategyText(b.strategy), strategyText(a.strategy));
+    value("strategy", "strategy", strategyText(b.strategy), strategyText(a.strategy),
+          strategyDirection(b.strategy, a.strategy));
     text("rollback", "rollback", b.rollback, a.rollback);
   }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "emit/mlopsc_install.h"
+#include "emit/review_job.h"
 #include "ir/pipeline_graph.h"
 
 #include <optional>
@@ -33,6 +34,8 @@ struct CiOptions {
   std::string irPath = "pipeline.json";
   // Where each job gets mlopsc from (emit/mlopsc_install.h).
   MlopscRelease mlopsc;
+  // How the review job reproduces the build (emit/review_job.h).
+  ReviewBuild review;
 };
 
 inline constexpr const char* kArtifactRoot = "mlops-artifacts";

@@ -1,6 +1,9 @@
 #include "emit/github_emitter.h"
 
 #include "emit/ci_params.h"
+#include "emit/codeowners.h"
+#include "emit/review_job.h"
+#include "emit/target_limits.h"
 #include "emit/yaml_text.h"
 
 #include <nlohmann/json.hpp>
@@ -14,6 +17,10 @@ constexpr const char* kRunner = "ubuntu-latest";
 constexpr const char* kCheckout = "actions/checkout@v4";
 constexpr const char* kUpload = "actions/upload-artifact@v4";
 constexpr const char* kDownload = "actions/download-artifact@v4";
+constexpr const char* kUploadSarif = "github/codeql-action/upload-sarif@v3";
+constexpr const char* kGitHubScript = "actions/github-script@v7";
+// The pull request's branch is in the repository itself, not a fork.
+constexpr const char* kSameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
 
 // A string from the spec, for a field GitHub evaluates `${{ … }}` in.
 std::string literal(const std::string& s) {
@@ -123,7 +130,118 @@ class WorkflowWriter {
     return finishDocument(out_, kGeneratedHeader);
   }
 
+  // OUT/github/mlops-review.yml (emit/review_job.h, docs/ci.md section 3.1):
+  // three jobs, each with only the permissions it needs: `check` (contents:
+  // read), `code-scanning` (security-events: write, to upload SARIF) and
+  // `governance-diff` (pull-requests: write, to comment).
+  std::string review() {
+    out_ << YAML::BeginMap;
+    out_ << YAML::Key << Word{"name"} << YAML::Value;
+    scalar(out_, graph_.projectName + " review");
+    out_ << YAML::Key << PlatformKey{"on"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"pull_request"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"paths"} << YAML::Value << YAML::BeginSeq;
+    for (const std::string& p : reviewWatchedPaths(options_.review)) text(out_, p);
+    out_ << YAML::EndSeq << YAML::EndMap << YAML::EndMap;
+    permissions({{"contents", "read"}});
+    // A newer push to the pull request replaces the review of the older one.
+    out_ << YAML::Key << Word{"concurrency"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"group"} << YAML::Value;
+    scalar(out_, "mlops-review-${{ github.event.pull_request.number }}");
+    out_ << YAML::Key << Word{"cancel-in-progress"} << YAML::Value << true << YAML::EndMap;
+    out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"MLOPS_IR"} << YAML::Value;
+    text(out_, options_.irPath);
+    for (const auto& [name, value] : reviewVariables(options_, /*withRelease=*/true)) {
+      out_ << YAML::Key << Word{name} << YAML::Value;
+      text(out_, value);
+    }
+    out_ << YAML::EndMap;
+    out_ << YAML::Key << Word{"jobs"} << YAML::Value << YAML::BeginMap;
+
+    reviewJob("check", "check the spec, its format and the generated files", {}, 1);
+    runStep("Check the spec", kReviewCheckScript, false);
+    runStep("Check the format", kReviewFormatScript, true);
+    runStep("Check the generated files", kReviewBuildCheckScript, true);
+    out_ << YAML::EndSeq << YAML::EndMap;
+
+    reviewJob("code-scanning", "upload the diagnostics to code scanning",
+              {{"contents", "read"}, {"security-events", "write"}}, 1);
+    runStep("Write the diagnostics as SARIF", kReviewSarifScript, false);
+    // A fork's token cannot write security events: its pull request gets
+    // the `check` job's annotations only.
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"Upload to code scanning"};
+    out_ << YAML::Key << Word{"if"} << YAML::Value;
+    scalar(out_, kSameRepository);
+    out_ << YAML::Key << Word{"uses"} << YAML::Value << Word{kUploadSarif};
+    out_ << YAML::Key << Word{"with"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"sarif_file"} << YAML::Value;
+    scalar(out_, "${{ runner.temp }}/mlops.sarif");
+    out_ << YAML::Key << Word{"category"} << YAML::Value << Word{"mlopsc"};
+    out_ << YAML::EndMap << YAML::EndMap;
+    out_ << YAML::EndSeq << YAML::EndMap;
+
+    // The whole history: the base commit's tree is read with `git archive`.
+    reviewJob("governance-diff", "governance diff against the target branch",
+              {{"contents", "read"}, {"pull-requests", "write"}}, 0);
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"Compare with the target branch"};
+    out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"MLOPS_BASE_SHA"} << YAML::Value;
+    scalar(out_, "${{ github.event.pull_request.base.sha }}");
+    out_ << YAML::EndMap;
+    out_ << YAML::Key << Word{"run"} << YAML::Value << YAML::Literal << kReviewDiffScript << YAML::EndMap;
+    // A pull request from a fork gets a read-only token: its diff stays in
+    // the job summary.
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"Comment on the pull request"};
+    out_ << YAML::Key << Word{"if"} << YAML::Value;
+    scalar(out_, kSameRepository);
+    out_ << YAML::Key << Word{"uses"} << YAML::Value << Word{kGitHubScript};
+    out_ << YAML::Key << Word{"env"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"MLOPS_DIFF"} << YAML::Value;
+    scalar(out_, "${{ runner.temp }}/mlops-diff.md");
+    out_ << YAML::EndMap;
+    out_ << YAML::Key << Word{"with"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"script"} << YAML::Value << YAML::Literal << kReviewCommentScript;
+    out_ << YAML::EndMap << YAML::EndMap;
+    out_ << YAML::EndSeq << YAML::EndMap;
+
+    out_ << YAML::EndMap << YAML::EndMap;
+    return finishDocument(out_, kGeneratedHeader);
+  }
+
  private:
+  void permissions(const std::vector<std::pair<const char*, const char*>>& grants) {
+    out_ << YAML::Key << Word{"permissions"} << YAML::Value << YAML::BeginMap;
+    for (const auto& [scope, level] : grants) out_ << YAML::Key << Word{scope} << YAML::Value << Word{level};
+    out_ << YAML::EndMap;
+  }
+
+  // A review job up to its `steps:` sequence (left open): checkout, install.
+  void reviewJob(const char* id, const char* name, const std::vector<std::pair<const char*, const char*>>& grants,
+                 int fetchDepth) {
+    out_ << YAML::Key << Word{id} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"name"} << YAML::Value << Word{name};
+    out_ << YAML::Key << Word{"runs-on"} << YAML::Value << Word{kRunner};
+    if (!grants.empty()) permissions(grants);
+    out_ << YAML::Key << Word{"steps"} << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{"Check out"};
+    out_ << YAML::Key << Word{"uses"} << YAML::Value << Word{kCheckout};
+    out_ << YAML::Key << Word{"with"} << YAML::Value << YAML::BeginMap;
+    if (fetchDepth != 1) out_ << YAML::Key << Word{"fetch-depth"} << YAML::Value << fetchDepth;
+    out_ << YAML::Key << Word{"persist-credentials"} << YAML::Value << false << YAML::EndMap << YAML::EndMap;
+    installStep();
+  }
+
+  // A step running fixed script text; `always`: also after an earlier step
+  // failed (each check reports on its own), not when the run is cancelled.
+  void runStep(const char* name, const char* script, bool always) {
+    out_ << YAML::BeginMap << YAML::Key << Word{"name"} << YAML::Value << Word{name};
+    if (always) {
+      out_ << YAML::Key << Word{"if"} << YAML::Value;
+      scalar(out_, "success() || failure()");
+    }
+    out_ << YAML::Key << Word{"run"} << YAML::Value << YAML::Literal << script << YAML::EndMap;
+  }
+
   void triggers(const ir::Pipeline& p) {
     std::vector<std::string> branches, targets, crons;
     bool pushAll = false, pullRequestAll = false, pullRequest = false, manual = p.triggers.empty();
@@ -438,6 +556,8 @@ std::vector<GeneratedFile> emitGitHub(const ir::PipelineGraph& graph, const CiOp
     std::string name = names.count("monitors") ? "monitors-schedule" : "monitors";
     files.push_back({"github/" + name + ".yml", WorkflowWriter(graph, options).monitors(monitors), ""});
   }
+  files.push_back({"github/mlops-review.yml", WorkflowWriter(graph, options).review(), ""});
+  files.push_back({"github/CODEOWNERS", codeOwnersFile(graph, options.review.owned, CiTarget::GitHub), ""});
   files.push_back({"github/environments.json",
                    environments(graph).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", ""});
   return files;

@@ -1,6 +1,9 @@
 #include "emit/gitlab_emitter.h"
 
 #include "emit/ci_params.h"
+#include "emit/codeowners.h"
+#include "emit/review_job.h"
+#include "emit/target_limits.h"
 #include "emit/yaml_text.h"
 
 #include <nlohmann/json.hpp>
@@ -95,11 +98,11 @@ class GitLabWriter {
     out_ << YAML::Key << Word{"name"} << YAML::Value;
     scalar(out_, graph_.projectName);
     out_ << YAML::Key << Word{"rules"} << YAML::Value << YAML::BeginSeq;
-    std::vector<const char*> sources{"push", "schedule", "web"};
-    // Merge request pipelines only when a pipeline asks for them: otherwise
-    // a branch with an open merge request would run twice.
-    if (std::any_of(graph_.pipelines.begin(), graph_.pipelines.end(), hasPullRequestTrigger))
-      sources.insert(sources.begin() + 1, "merge_request_event");
+    // Merge request pipelines hold the review job (emit/review_job.h) and
+    // the jobs of pipelines with `pull_request` triggers; the other jobs'
+    // rules ask for push, schedule or web, so a branch with an open merge
+    // request does not run them twice.
+    std::vector<const char*> sources{"push", "merge_request_event", "schedule", "web"};
     for (const char* source : sources) {
       out_ << YAML::BeginMap << YAML::Key << Word{"if"} << YAML::Value;
       quotedText(out_, std::string("$CI_PIPELINE_SOURCE == \"") + source + "\"");
@@ -107,7 +110,7 @@ class GitLabWriter {
     }
     out_ << YAML::EndSeq << YAML::EndMap;
 
-    out_ << YAML::Key << Word{"stages"} << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << Word{"stages"} << YAML::Value << YAML::BeginSeq << Word{"review"};
     for (size_t d = 0; d < maxDepth; ++d) scalar(out_, stageName(d));
     if (!monitors.empty()) out_ << Word{"monitor"};
     out_ << YAML::EndSeq;
@@ -164,6 +167,7 @@ class GitLabWriter {
     scalar(out_, "export PATH=\"$MLOPSC_HOME/$MLOPSC_VERSION/bin:$PATH\"");
     out_ << YAML::EndSeq << YAML::EndMap;
 
+    reviewJob();
     for (const Planned& plan : plans) {
       std::vector<Rule> rules = pipelineRules(*plan.pipeline);
       // A merge request pipeline runs the head's code: it stops before the
@@ -187,6 +191,48 @@ class GitLabWriter {
   }
 
  private:
+  // `mlops:review` (emit/review_job.h, docs/ci.md section 4.1): on merge
+  // requests that change the spec's files or the generated ones, with the
+  // diagnostics as a Code Quality report and the governance diff as an
+  // artifact (and a note, given a token).
+  void reviewJob() {
+    out_ << YAML::Key << Word{"mlops:review"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"stage"} << YAML::Value << Word{"review"};
+    out_ << YAML::Key << Word{"needs"} << YAML::Value;
+    emptySeq(out_);
+    out_ << YAML::Key << Word{"rules"} << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    out_ << YAML::Key << Word{"if"} << YAML::Value;
+    quotedText(out_, "$CI_PIPELINE_SOURCE == \"merge_request_event\"");
+    out_ << YAML::Key << Word{"changes"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"paths"} << YAML::Value
+         << YAML::BeginSeq;
+    // GitLab expands variables in these paths: `$` is written `$$`.
+    for (const std::string& p : reviewWatchedPaths(options_.review)) scalar(out_, variableValue(p));
+    out_ << YAML::EndSeq << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
+    out_ << YAML::Key << Word{"variables"} << YAML::Value << YAML::BeginMap;
+    // The base commit's tree is read with `git archive`: the whole history.
+    out_ << YAML::Key << Word{"GIT_DEPTH"} << YAML::Value;
+    scalar(out_, "0");
+    for (const auto& [name, value] : reviewVariables(options_, /*withRelease=*/false)) {
+      out_ << YAML::Key << Word{name} << YAML::Value;
+      scalar(out_, variableValue(value));
+    }
+    out_ << YAML::EndMap;
+    out_ << YAML::Key << Word{"script"} << YAML::Value << YAML::BeginSeq << YAML::Literal << kGitLabReviewScript
+         << YAML::EndSeq;
+    out_ << YAML::Key << Word{"artifacts"} << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << Word{"when"} << YAML::Value << Word{"always"};
+    out_ << YAML::Key << Word{"expose_as"} << YAML::Value;
+    scalar(out_, "mlops review");
+    out_ << YAML::Key << Word{"paths"} << YAML::Value << YAML::BeginSeq;
+    scalar(out_, std::string(kGitLabReviewFolder) + "/");
+    out_ << YAML::EndSeq;
+    out_ << YAML::Key << Word{"reports"} << YAML::Value << YAML::BeginMap << YAML::Key << Word{"codequality"}
+         << YAML::Value;
+    scalar(out_, std::string(kGitLabReviewFolder) + "/codequality.json");
+    out_ << YAML::EndMap << YAML::EndMap;
+    out_ << YAML::EndMap;
+  }
+
   static std::string stageName(size_t depth) { return "stage-" + std::to_string(depth + 1); }
 
   // Branch names the rules cannot quote (they hold both quote characters)
@@ -396,9 +442,9 @@ std::string json(const nlohmann::ordered_json& j) {
 
 std::vector<GeneratedFile> emitGitLab(const ir::PipelineGraph& graph, const CiOptions& options) {
   std::vector<GeneratedFile> files;
-  // GitLab rejects a configuration without jobs.
-  if (!graph.pipelines.empty() || !scheduledMonitors(graph).empty())
-    files.push_back({"gitlab/.gitlab-ci.yml", GitLabWriter(graph, options).document(), ""});
+  // Every spec has its review job, so the configuration is never without jobs.
+  files.push_back({"gitlab/.gitlab-ci.yml", GitLabWriter(graph, options).document(), ""});
+  files.push_back({"gitlab/CODEOWNERS", codeOwnersFile(graph, options.review.owned, CiTarget::GitLab), ""});
   files.push_back({"gitlab/protected-environments.json", json(protectedEnvironments(graph)), ""});
   files.push_back({"gitlab/schedules.json", json(schedules(graph)), ""});
   return files;

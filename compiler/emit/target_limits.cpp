@@ -2,6 +2,7 @@
 
 #include "emit/ci_params.h"
 #include "emit/ci_plan.h"
+#include "emit/codeowners.h"
 #include "emit/github_emitter.h"
 
 #include <cmath>
@@ -150,10 +151,12 @@ void reportTargetLimits(const ir::PipelineGraph& graph, CiTarget target, diag::D
   switch (target) {
     case CiTarget::GitHub:
       gitHub(graph, diags);
+      reportCodeOwners(graph, diags);
       schedules(graph, "GitHub Actions", kGitHubMinimumScheduleSeconds, diags);
       break;
     case CiTarget::GitLab:
       gitLab(graph, diags);
+      reportCodeOwners(graph, diags);
       schedules(graph, "GitLab CI", 60, diags);
       break;
     case CiTarget::Argo:

@@ -201,6 +201,45 @@ class Builder {
     return l;
   }
 
+  // Every member of a declaration's block at its name (docs in
+  // pipeline_graph.h, PropertyPosition), nested blocks and value blocks
+  // (`strategy = canary { … }`) as `outer.inner`.
+  void positions(const Block* block, const std::string& prefix, PropertyPositions& out, int depth = 0) const {
+    if (!block || depth > 4) return;
+    for (const Member* m : block->members) {
+      if (!m || !m->name.range.Start.isValid()) continue;
+      std::string key = prefix + m->name.text.str();
+      if (!findProperty(out, key)) {
+        Location l = location(m->name.range.Start);
+        out.push_back({key, l.line, l.column});
+      }
+      if (auto* nested = llvm::dyn_cast<NestedBlockMember>(m)) positions(nested->body, key + ".", out, depth + 1);
+      else if (auto* prop = llvm::dyn_cast<PropertyMember>(m))
+        if (auto* vb = llvm::dyn_cast_or_null<ValueBlockExpr>(prop->value)) positions(vb->body, key + ".", out, depth + 1);
+    }
+  }
+  void header(const PathExpr* e, const char* property, PropertyPositions& out) const {
+    if (!e || !e->range.Start.isValid() || findProperty(out, property)) return;
+    Location l = location(e->range.Start);
+    out.push_back({property, l.line, l.column});
+  }
+  PropertyPositions positions(const Decl* d) const {
+    PropertyPositions out;
+    if (!d) return out;
+    positions(d->body, "", out);
+    if (auto* t = llvm::dyn_cast<TestDecl>(d)) {
+      header(t->target, "target", out);
+      header(t->uses, "uses", out);
+    } else if (auto* g = llvm::dyn_cast<GateDecl>(d)) {
+      header(g->model, "model", out);
+    } else if (auto* m = llvm::dyn_cast<MonitorDecl>(d)) {
+      header(m->target, "deploy", out);
+    } else if (auto* r = llvm::dyn_cast<RoleDecl>(d)) {
+      header(r->base, "base", out);
+    }
+    return out;
+  }
+
   std::string word(const Expr* e) const {
     auto* p = llvm::dyn_cast_or_null<PathExpr>(e);
     return p ? sema::dottedPath(p) : std::string();
@@ -244,6 +283,7 @@ class Builder {
     g.projectDoc = d->doc.str();
     g.projectDescription = str(sema::Program::property(d, "description"));
     g.projectLocation = location(d->name);
+    g.projectProperties = positions(d);
     if (const sema::Module* root = p_.root()) {
       llvm::StringRef dir = llvm::sys::path::parent_path(root->name);
       g.root = dir.empty() ? "." : dir.str();
@@ -278,6 +318,7 @@ class Builder {
     r.stdlib = s.module && s.module->stdlib;
     r.doc = s.decl->doc.str();
     r.location = location(s.decl->name);
+    if (!r.stdlib) r.properties = positions(s.decl);
     auto it = p_.roles.find(&s);
     if (it != p_.roles.end()) {
       const sema::RoleFacts& f = it->second;
@@ -302,6 +343,7 @@ class Builder {
     k.metric = str(sema::Program::property(s.decl, "metric"));
     k.doc = s.decl->doc.str();
     k.location = location(s.decl->name);
+    k.properties = positions(s.decl);
     if (auto* c = llvm::dyn_cast_or_null<ComparisonMember>(sema::Program::member(s.decl, "target"))) {
       k.comparison = spelling(c->op).str();
       k.target = amount(c->value).value_or(0);
@@ -400,6 +442,7 @@ class Builder {
     n.owner = nameOf(p_.ownerOf(&s));
     n.doc = d->doc.str();
     n.location = location(d->name);
+    n.properties = positions(d);
     auto prop = [&](llvm::StringRef name) { return sema::Program::property(d, name); };
     n.description = str(prop("description"));
     switch (kind) {
@@ -578,6 +621,7 @@ class Builder {
     out.owner = nameOf(p_.ownerOf(&s));
     out.doc = s.decl->doc.str();
     out.location = location(s.decl->name);
+    out.properties = positions(s.decl);
     if (auto* on = llvm::dyn_cast_or_null<ListExpr>(sema::Program::property(s.decl, "on")))
       for (const Expr* item : on->items) {
         if (auto* call = llvm::dyn_cast<CallExpr>(item))

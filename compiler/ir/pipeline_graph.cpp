@@ -324,6 +324,12 @@ bool needsRecord(const Node& n) {
   }
 }
 
+const PropertyPosition* findProperty(const PropertyPositions& positions, std::string_view property) {
+  for (const PropertyPosition& p : positions)
+    if (p.property == property) return &p;
+  return nullptr;
+}
+
 const Node* PipelineGraph::find(const std::string& id) const {
   if (index_.size() != nodes.size()) {
     index_.clear();

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -32,6 +33,22 @@ struct Location {
   // for an IR read back from JSON): backends point their W07xx warnings at it.
   llvm::SMRange range;
 };
+
+// Where one property of a declaration is written, in the declaration's file
+// (not serialised; empty for an IR read back from JSON): `mlopsc diff`
+// points each changed control at its line. `property` is the name as the
+// spec writes it (`expect`, `approvals`, `threshold`), an entry of a block
+// or value block as `quota.cpu`, `strategy.steps`, `schema.income`; the
+// first of repeated members (`expect`) wins. `on`, `for` and `uses` of a
+// test, gate or monitor header are `target`, `model`/`deploy` and `uses`.
+struct PropertyPosition {
+  std::string property;
+  unsigned line = 0;
+  unsigned column = 0;
+};
+using PropertyPositions = std::vector<PropertyPosition>;
+// The position of `property`, or null.
+const PropertyPosition* findProperty(const PropertyPositions& positions, std::string_view property);
 
 // An expression in source form and as a JSON tree the runtime evaluates
 // (format in docs/ir.md).
@@ -53,6 +70,7 @@ struct Role {
   std::string doc;
   bool stdlib = false;
   Location location;
+  PropertyPositions properties;  // not serialised
 };
 
 struct Kpi {
@@ -60,6 +78,7 @@ struct Kpi {
   std::string comparison;  // ">=", ...
   double target = 0;       // percentages as fractions
   Location location;
+  PropertyPositions properties;  // not serialised
 };
 
 struct Source {
@@ -147,6 +166,7 @@ struct Node {
   NodeKind kind;
   std::string id, name, owner, doc, description;
   Location location;
+  PropertyPositions properties;  // not serialised
   std::optional<FanOutOrigin> fanOut;  // one item of a `foreach` or `matrix`
   // data
   Source source;
@@ -221,6 +241,7 @@ struct Pipeline {
   std::vector<std::string> targets;  // node ids
   std::vector<std::string> nodes;    // targets and everything upstream, in topological order
   Location location;
+  PropertyPositions properties;  // not serialised
 };
 
 struct SourceFile {
@@ -246,6 +267,7 @@ struct PipelineGraph {
   std::string projectName, version, riskTier, image, projectDoc, projectDescription;
   std::string root;  // folder of the root spec as given: commands run there
   Location projectLocation;
+  PropertyPositions projectProperties;  // not serialised
   std::vector<SourceFile> sources;
   std::optional<SignersRef> signers;  // unset: approvals are self-asserted (W0607)
   ProjectParams params;               // with `mlopsc run -P` overrides applied (runtime/params.h)
@@ -257,6 +279,8 @@ struct PipelineGraph {
 
   // The node with `id`, or null. Hashed: backends look nodes up per edge.
   const Node* find(const std::string& id) const;
+  // After changing node ids in place (same count): `find` indexes anew.
+  void reindex() { index_.clear(); }
 
  private:
   mutable std::unordered_map<std::string, size_t> index_;  // rebuilt when `nodes` changed size

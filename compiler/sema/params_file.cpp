@@ -164,7 +164,7 @@ class Builder : public YAML::EventHandler {
     json* at = place(mark, nullptr, 0);
     *at = std::move(empty);
     if (keyTree && isMap && !frames_.empty()) path_.push_back(key);
-    frames_.push_back({at, keyTree && isMap});
+    frames_.push_back({at, keyTree && isMap, true, {}, {}});
   }
 
   std::vector<Frame> frames_;

@@ -52,13 +52,15 @@ for spec in "${specs[@]}"; do
     continue
   fi
   built=$((built + 1))
-  if grep -qE '^pipeline |expect .* every [0-9]' "$spec"; then
-    [[ -f $out/gitlab/.gitlab-ci.yml ]] && pass "$(basename "$spec"): gitlab/.gitlab-ci.yml written" \
-      || fail "$(basename "$spec"): no gitlab/.gitlab-ci.yml"
-  else
-    [[ ! -e $out/gitlab/.gitlab-ci.yml ]] && pass "$(basename "$spec"): no jobs, so no gitlab/.gitlab-ci.yml" \
-      || fail "$(basename "$spec"): a .gitlab-ci.yml without jobs was written"
-    expect_stderr_contains "no pipeline" "$(basename "$spec"): build says why there are no CI jobs"
+  # Every spec gets its review (docs/ci.md 3.1, 4.1), pipelines or not.
+  [[ -f $out/gitlab/.gitlab-ci.yml ]] && grep -q '^mlops:review:' "$out/gitlab/.gitlab-ci.yml" &&
+    pass "$(basename "$spec"): gitlab/.gitlab-ci.yml written, with the review job" ||
+    fail "$(basename "$spec"): no gitlab/.gitlab-ci.yml with mlops:review"
+  [[ -f $out/github/mlops-review.yml && -f $out/github/CODEOWNERS && -f $out/gitlab/CODEOWNERS ]] &&
+    pass "$(basename "$spec"): the review workflow and both CODEOWNERS written" ||
+    fail "$(basename "$spec"): no github/mlops-review.yml or CODEOWNERS"
+  if ! grep -qE '^pipeline |expect .* every [0-9]' "$spec"; then
+    expect_stderr_contains "no pipeline" "$(basename "$spec"): build says why there are no pipeline jobs"
   fi
   [[ -f $out/github/environments.json ]] && pass "$(basename "$spec"): github/environments.json written" \
     || fail "$(basename "$spec"): no github/environments.json"
@@ -104,7 +106,7 @@ expect_stderr_contains "compensating measure" "credit-risk: the warning says wha
 run build "$spec" -o b --ci-ir-path mlops/pipeline.json "${mirror[@]}"
 if diff -r a b >/dev/null; then pass "credit-risk: two builds give the same bytes"; else fail "credit-risk: two builds differ"; fi
 expect_eq "$(cd a && find github gitlab argo -type f | sort | tr '\n' ' ')" \
-  "argo/main.yaml argo/monitor-scorer_live.yaml github/environments.json github/main.yml github/monitors.yml gitlab/.gitlab-ci.yml gitlab/protected-environments.json gitlab/schedules.json " \
+  "argo/main.yaml argo/monitor-scorer_live.yaml github/CODEOWNERS github/environments.json github/main.yml github/mlops-review.yml github/monitors.yml gitlab/.gitlab-ci.yml gitlab/CODEOWNERS gitlab/protected-environments.json gitlab/schedules.json " \
   "credit-risk: the CI files"
 expect_json a/github/environments.json 'environments.0.reviewers' '["carol@bank.example", "grace@bank.example"]' \
   "environments.json lists the validators as reviewers"

@@ -21,13 +21,19 @@
 //    rendered, serialise with nlohmann's *strict* UTF-8 check, while the
 //    CLI dumps with error_handler_t::replace, which would hide it);
 //  - pipeline.json of a program without errors reads back (ir_reader) and
-//    writes the same bytes again, as `mlopsc run pipeline.json` relies on.
+//    writes the same bytes again, as `mlopsc run pipeline.json` relies on;
+//  - the governance diff (`mlopsc diff`) of that graph against its
+//    pipeline.json read back is "no governance change", and against nothing
+//    (a new spec) renders as Markdown within its bound and as JSON.
 #include "diag/codequality_renderer.h"
 #include "diag/github_renderer.h"
 #include "diag/json_renderer.h"
 #include "diag/sarif_renderer.h"
 #include "diag/text_renderer.h"
 #include "fuzz_check.h"
+#include "emit/diff_json.h"
+#include "emit/diff_markdown.h"
+#include "emit/governance_diff.h"
 #include "ir/ir_builder.h"
 #include "ir/ir_reader.h"
 #include "sema/pass_pipeline.h"
@@ -81,9 +87,10 @@ mlops::sema::SemaOptions semaOptions() {
   return options;
 }
 
-void dumpStrict(const nlohmann::json& doc, const char* format) {
+template <typename Json>
+void dumpStrict(const Json& doc, const char* format) {
   try {
-    std::string out = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::strict);
+    std::string out = doc.dump(2, ' ', false, Json::error_handler_t::strict);
     if (out.empty()) mlops::fuzz::fail(kTarget, format, "empty document");
   } catch (const nlohmann::json::exception& e) {
     mlops::fuzz::fail(kTarget, format, e.what());  // a diagnostic string that is not valid UTF-8
@@ -126,12 +133,23 @@ void render(Compilation& compilation, bool everyFormat) {
 }
 
 void roundTrip(const mlops::sema::Program& program) {
-  std::string written = mlops::ir::writeJson(mlops::ir::buildPipelineGraph(program));
+  mlops::ir::PipelineGraph graph = mlops::ir::buildPipelineGraph(program);
+  std::string written = mlops::ir::writeJson(graph);
   mlops::ir::ReadError error;
   std::optional<mlops::ir::PipelineGraph> read = mlops::ir::readPipelineJson(written, error);
   if (!read) mlops::fuzz::fail(kTarget, "pipeline.json does not read back", (error.pointer + ": " + error.message).c_str());
   if (mlops::ir::writeJson(*read) != written)
     mlops::fuzz::fail(kTarget, "pipeline.json read back", "writes different bytes");
+
+  using mlops::emit::DiffSide;
+  mlops::emit::GovernanceDiff same = mlops::emit::computeGovernanceDiff({&*read, DiffSide::Ir, "pipeline.json", ""},
+                                                                        {&graph, DiffSide::Spec, "fuzz.mlops", ""});
+  if (same.hasChanges()) mlops::fuzz::fail(kTarget, "governance diff", "a graph differs from its pipeline.json");
+  mlops::emit::GovernanceDiff fresh = mlops::emit::computeGovernanceDiff({nullptr, DiffSide::Absent, "/dev/null", ""},
+                                                                         {&graph, DiffSide::Spec, "fuzz.mlops", ""});
+  if (mlops::emit::renderDiffMarkdown(fresh).size() > mlops::emit::kCommentLimit)
+    mlops::fuzz::fail(kTarget, "governance diff", "the Markdown exceeds its bound");
+  dumpStrict(mlops::emit::diffJson(fresh), "diff json");
 }
 
 void run(const uint8_t* data, size_t size) {

@@ -360,7 +360,7 @@ TEST_CASE("other changes are listed field by field, in a fixed order", "[audit]"
       "model `scorer`: param `tol` added: `0.001`",
       "model `scorer`: resource `memory` changed from `8Gi` to `16Gi`",
       "deploy `scorer_prod`: strategy changed from `canary { steps = [0.1, 0.5, 1]  interval = 1h }` to "
-      "`canary { steps = [0.1, 0.5, 1]  interval = 2h }`",
+      "`canary { steps = [0.1, 0.5, 1]  interval = 2h }` (tightened)",
       "monitor `scorer_live`: alert changed: -validators",
   };
   CHECK(summaries(changes) == expected);

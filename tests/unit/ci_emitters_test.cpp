@@ -8,6 +8,7 @@
 #include "emit/ci_plan.h"
 #include "emit/github_emitter.h"
 #include "emit/gitlab_emitter.h"
+#include "emit/review_job.h"
 #include "emit/yaml_text.h"
 #include "ir/ir_builder.h"
 
@@ -101,6 +102,7 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
   SECTION("every file parses as YAML") {
     for (const auto& [path, content] : files) {
       INFO(path);
+      if (path.size() > 10 && path.substr(path.size() - 10) == "CODEOWNERS") continue;  // codeowners_test.cpp
       if (path.size() > 5 && path.substr(path.size() - 5) == ".json") {
         CHECK_NOTHROW(nlohmann::json::parse(content));
         continue;
@@ -190,8 +192,61 @@ TEST_CASE("adversarial strings survive every CI backend exactly", "[ci]") {
     CHECK(ci["default"]["before_script"][1].as<std::string>() == "(\n" + std::string(emit::installScript()) + ")\n");
     for (const auto& entry : ci) {
       if (!entry.second.IsMap() || !entry.second["script"]) continue;
-      for (const auto& line : entry.second["script"]) CHECK(line.as<std::string>() == emit::kRunCommand);
+      std::string expected = entry.first.as<std::string>() == "mlops:review" ? emit::kGitLabReviewScript : emit::kRunCommand;
+      for (const auto& line : entry.second["script"]) CHECK(line.as<std::string>() == expected);
     }
+  }
+
+  SECTION("the review of pull requests takes every value through variables") {
+    emit::CiOptions review = options;
+    review.review.workDir = "dir $(id)/${{ github.token }}";
+    review.review.spec = "spec `x` \"q\" 'q'.mlops";
+    review.review.out = "out # $HOME";
+    review.review.emit = "ir,github";
+    review.review.sources = {"spec `x` \"q\" 'q'.mlops", "teams\n$(id).mlops"};
+    review.review.owned = {"dir $(id)/${{ github.token }}/spec [x]*.mlops"};
+    review.review.outFromRoot = "dir $(id)/${{ github.token }}/out # $HOME";
+    std::map<std::string, std::string> out = emitAll(graph, review);
+    YAML::Node wf = YAML::Load(out["github/mlops-review.yml"]);
+    CHECK(wf["permissions"].size() == 1);
+    CHECK(wf["permissions"]["contents"].as<std::string>() == "read");
+    // The pattern characters are escaped, `{` too: GitHub never sees `${{` there.
+    CHECK(wf["on"]["pull_request"]["paths"][0].as<std::string>() ==
+          "dir $(id)/$\\{\\{ github.token \\}\\}/spec \\[x\\]\\*.mlops");
+    CHECK(wf["on"]["pull_request"]["paths"][1].as<std::string>() == "dir $(id)/$\\{\\{ github.token \\}\\}/out # $HOME/**");
+    CHECK(gitHubValue(wf["env"]["MLOPS_WORKDIR"].as<std::string>()) == review.review.workDir);
+    CHECK(gitHubValue(wf["env"]["MLOPS_SPEC"].as<std::string>()) == review.review.spec);
+    CHECK(gitHubValue(wf["env"]["MLOPS_OUT"].as<std::string>()) == review.review.out);
+    CHECK(gitHubValue(wf["env"]["MLOPS_SOURCES"].as<std::string>()) == "spec `x` \"q\" 'q'.mlops\nteams\n$(id).mlops\n");
+    CHECK(gitHubValue(wf["env"]["MLOPS_IR"].as<std::string>()) == kAdversarialIrPath);
+    const std::set<std::string> scripts = {emit::kReviewCheckScript, emit::kReviewFormatScript,
+                                           emit::kReviewBuildCheckScript, emit::kReviewSarifScript,
+                                           emit::kReviewDiffScript};
+    std::map<std::string, std::string> permissions;
+    for (const auto& job : wf["jobs"]) {
+      std::string id = job.first.as<std::string>();
+      std::string grants;
+      for (const auto& p : job.second["permissions"]) grants += p.first.as<std::string>() + ":" + p.second.as<std::string>() + " ";
+      permissions[id] = grants;
+      for (const auto& step : job.second["steps"]) {
+        if (step["run"]) CHECK(scripts.count(step["run"].as<std::string>()) == 1);
+        if (step["with"] && step["with"]["script"])
+          CHECK(step["with"]["script"].as<std::string>() == emit::kReviewCommentScript);
+      }
+    }
+    CHECK(permissions == std::map<std::string, std::string>{{"check", ""},
+                                                           {"code-scanning", "contents:read security-events:write "},
+                                                           {"governance-diff", "contents:read pull-requests:write "}});
+    YAML::Node ci = YAML::Load(out["gitlab/.gitlab-ci.yml"]);
+    YAML::Node job = ci["mlops:review"];
+    REQUIRE(job);
+    CHECK(ci["stages"][0].as<std::string>() == "review");
+    CHECK(job["rules"][0]["if"].as<std::string>() == "$CI_PIPELINE_SOURCE == \"merge_request_event\"");
+    CHECK(gitLabValue(job["rules"][0]["changes"]["paths"][1].as<std::string>()) == "dir $(id)/$\\{\\{ github.token \\}\\}/out # $HOME/**");
+    CHECK(gitLabValue(job["variables"]["MLOPS_WORKDIR"].as<std::string>()) == review.review.workDir);
+    CHECK(gitLabValue(job["variables"]["MLOPS_OUT"].as<std::string>()) == review.review.out);
+    CHECK(gitLabValue(job["variables"]["MLOPS_EMIT"].as<std::string>()) == "ir,github");
+    CHECK(job["artifacts"]["reports"]["codequality"].as<std::string>() == "mlops-review/codequality.json");
   }
 
   SECTION("Argo Workflows") {
@@ -495,9 +550,14 @@ TEST_CASE("gates with approvals keep their approval steps next to pull request t
   ir::PipelineGraph graph = creditRisk();
   std::map<std::string, std::string> files = emitAll(graph, {});
   YAML::Node ci = YAML::Load(files.at("gitlab/.gitlab-ci.yml"));
-  // credit-risk has no pull_request trigger: no merge request pipelines.
-  for (const auto& r : ci["workflow"]["rules"])
-    CHECK(r["if"].as<std::string>().find("merge_request_event") == std::string::npos);
+  // credit-risk has no pull_request trigger: merge request pipelines hold
+  // the review job alone, none of the pipeline's.
+  for (const auto& job : ci) {
+    std::string id = job.first.as<std::string>();
+    if (!job.second.IsMap() || !job.second["rules"] || id == "mlops:review" || id == "workflow") continue;
+    for (const auto& r : job.second["rules"])
+      CHECK(r["if"].as<std::string>().find("merge_request_event") == std::string::npos);
+  }
   for (const auto& r : ci["main:gate:production"]["rules"]) CHECK(r["when"].as<std::string>() == "manual");
   YAML::Node argo = YAML::Load(files.at("argo/main.yaml"));
   size_t suspends = 0;
