@@ -296,7 +296,7 @@ std::unique_ptr<ir::PipelineGraph> compileSpec(const std::string& spec, const st
   if (record) *record = beginRecord(*stdlib);
   bool readable = compilation.checkFiles({spec}, options, parseOptionsFromFlags());
   if (!readable) {
-    emitDiagnostics(compilation.diags());
+    emitDiagnostics(compilation.diags(), spec);
     failure = ExitCode::Usage;
     return nullptr;
   }
@@ -306,7 +306,7 @@ std::unique_ptr<ir::PipelineGraph> compileSpec(const std::string& spec, const st
     // The backends' warnings (W07xx) join the others, in one report.
     if (lint) lint(*graph, compilation.diags());
   }
-  RenderedDiagnostics printed = renderDiagnosticsFromFlags(compilation.diags());
+  RenderedDiagnostics printed = renderDiagnosticsFromFlags(compilation.diags(), spec);
   printRendered(printed);
   if (record) {
     finishRecord(*record, compilation);

@@ -43,7 +43,7 @@ std::string buildRecordPath(const std::string& spec, const std::string& outDir) 
 }
 
 std::string buildRecordKey(const std::string& spec, const std::string& stdlibDir, const std::string& buildOptions) {
-  return compileCacheKey(spec, stdlibDir, diagnosticOptionsKey() + "\nbuild " + buildOptions);
+  return compileCacheKey(spec, stdlibDir, diagnosticOptionsKey(spec) + "\nbuild " + buildOptions);
 }
 
 bool buildRecordHolds(const std::string& path, const std::string& key, const std::string& outDir,

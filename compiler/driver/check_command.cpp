@@ -48,7 +48,7 @@ int runCheck() {
   sema::SemaOptions options;
   options.stdlibDir = *stdlib;
   bool readable = compilation.checkFiles(checkFiles, options, parseOptionsFromFlags(), dumpAfter, &llvm::outs());
-  emitDiagnostics(compilation.diags());
+  emitDiagnostics(compilation.diags(), checkFiles.empty() ? std::string() : checkFiles.front());
   if (!readable) return static_cast<int>(ExitCode::Usage);
   return static_cast<int>(compilation.diags().hasErrors() ? ExitCode::SpecErrors : ExitCode::Success);
 }

@@ -82,8 +82,10 @@ llvm::cl::opt<bool> noCompileCache(
 namespace {
 
 llvm::cl::opt<std::string> diagnosticsFormat(
-    "diagnostics-format", llvm::cl::desc("How to print diagnostics: text (stderr), json, sarif, github (stdout)"),
-    llvm::cl::value_desc("text|json|sarif|github"), llvm::cl::init("text"), llvm::cl::cat(diagnosticCategory),
+    "diagnostics-format",
+    llvm::cl::desc("How to print diagnostics: text (stderr), json, sarif (GitHub code scanning), github "
+                   "(workflow annotations), gitlab-codequality (GitLab Code Quality report) (stdout)"),
+    llvm::cl::value_desc("format"), llvm::cl::init("text"), llvm::cl::cat(diagnosticCategory),
     llvm::cl::sub(checkCommand), llvm::cl::sub(parseCommand), llvm::cl::sub(buildCommand),
     llvm::cl::sub(graphCommand), llvm::cl::sub(runCommand), llvm::cl::sub(diffCommand));
 
@@ -147,7 +149,7 @@ std::vector<const llvm::cl::OptionCategory*> commandCategories() {
 bool validateDiagnosticOptions() {
   if (!parseDiagnosticFormat(diagnosticsFormat)) {
     llvm::errs() << "mlopsc: error: unknown diagnostics format `" << diagnosticsFormat
-                 << "`: expected text, json, sarif or github\n";
+                 << "`: expected text, json, sarif, github or gitlab-codequality\n";
     return false;
   }
   if (!parseColorMode(colorOption)) {
@@ -161,19 +163,21 @@ bool validateDiagnosticOptions() {
   return true;
 }
 
-bool emitDiagnostics(const diag::DiagnosticEngine& diags) {
-  printDiagnostics(diags, *parseDiagnosticFormat(diagnosticsFormat), *parseColorMode(colorOption));
+bool emitDiagnostics(const diag::DiagnosticEngine& diags, const std::string& spec) {
+  printDiagnostics(diags, *parseDiagnosticFormat(diagnosticsFormat), *parseColorMode(colorOption), spec);
   return true;
 }
 
-RenderedDiagnostics renderDiagnosticsFromFlags(const diag::DiagnosticEngine& diags) {
-  return renderDiagnostics(diags, *parseDiagnosticFormat(diagnosticsFormat), *parseColorMode(colorOption));
+RenderedDiagnostics renderDiagnosticsFromFlags(const diag::DiagnosticEngine& diags, const std::string& spec) {
+  return renderDiagnostics(diags, *parseDiagnosticFormat(diagnosticsFormat), *parseColorMode(colorOption), spec);
 }
 
-std::string diagnosticOptionsKey() {
+std::string diagnosticOptionsKey(const std::string& spec) {
   std::string key = "format=" + diagnosticsFormat.getValue() + "\ncolor=" +
                     (useColor(*parseColorMode(colorOption), llvm::errs()) ? "on" : "off") +
                     "\nmax-errors=" + std::to_string(maxErrors) + "\nmax-nesting=" + std::to_string(maxNesting);
+  std::optional<DiagnosticFormat> format = parseDiagnosticFormat(diagnosticsFormat);
+  if (format && usesRepositoryRoot(*format)) key += "\nroot=" + sourceRootOf(spec).path;  // a `.git` made later
   for (const std::string& flag : warningFlags) key += "\n-W" + flag;  // in order: later flags win
   return key;
 }

@@ -60,14 +60,17 @@ extern llvm::cl::opt<std::string> stateOption;
 runtime::StateSelection selectedState();
 
 // Prints diagnostics as requested by the shared options; returns false on a
-// bad option value (already reported).
-bool emitDiagnostics(const diag::DiagnosticEngine& diags);
+// bad option value (already reported). `spec` is the first spec of the
+// command line: SARIF and GitLab Code Quality name files relative to its
+// repository root.
+bool emitDiagnostics(const diag::DiagnosticEngine& diags, const std::string& spec);
 // The same text without printing it (the compile cache keeps it).
-RenderedDiagnostics renderDiagnosticsFromFlags(const diag::DiagnosticEngine& diags);
+RenderedDiagnostics renderDiagnosticsFromFlags(const diag::DiagnosticEngine& diags, const std::string& spec);
 // Every diagnostic option that changes what is printed or whether the spec
 // compiles (-W flags in order, --max-errors, --max-nesting, the format and
-// whether colour is on), as text for the compile cache's key.
-std::string diagnosticOptionsKey();
+// whether colour is on; for SARIF and Code Quality the repository root of
+// `spec`), as text for the compile cache's key.
+std::string diagnosticOptionsKey(const std::string& spec);
 // --no-compile-cache (run, status).
 extern llvm::cl::opt<bool> noCompileCache;
 // Validates the shared options before any work; false: usage error reported.

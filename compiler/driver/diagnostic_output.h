@@ -1,8 +1,9 @@
 // Prints a compilation's diagnostics in the format chosen on the command
-// line: text (stderr), json, sarif or github (stdout).
+// line: text (stderr), json, sarif, github or gitlab-codequality (stdout).
 #pragma once
 
 #include "diag/diagnostic_engine.h"
+#include "diag/source_root.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -11,7 +12,7 @@
 
 namespace mlops::driver {
 
-enum class DiagnosticFormat { Text, Json, Sarif, Github };
+enum class DiagnosticFormat { Text, Json, Sarif, Github, GitlabCodeQuality };
 enum class ColorMode { Auto, Always, Never };
 
 std::optional<DiagnosticFormat> parseDiagnosticFormat(llvm::StringRef name);
@@ -26,8 +27,18 @@ struct RenderedDiagnostics {
   std::string out, err;
 };
 
-RenderedDiagnostics renderDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat format, ColorMode color);
+// SARIF and GitLab Code Quality name files relative to the repository root
+// of `spec` (the first spec on the command line; driver/repository_path.h:
+// its git work tree, else its folder); the other formats name them as given.
+RenderedDiagnostics renderDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat format, ColorMode color,
+                                      const std::string& spec = {});
 void printRendered(const RenderedDiagnostics& text);
-void printDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat format, ColorMode color);
+void printDiagnostics(const diag::DiagnosticEngine& diags, DiagnosticFormat format, ColorMode color,
+                      const std::string& spec = {});
+
+// Whether `format` names files relative to the repository root.
+bool usesRepositoryRoot(DiagnosticFormat format);
+// The root the paths of `spec` are relative to, as the renderers take it.
+diag::SourceRoot sourceRootOf(const std::string& spec);
 
 }  // namespace mlops::driver

@@ -33,7 +33,7 @@ int runParse() {
                  << "\nsll fallbacks: " << s.sllFallbacks << "\nast bytes: " << compilation.ast().bytesAllocated()
                  << "\n";
   }
-  emitDiagnostics(compilation.diags());
+  emitDiagnostics(compilation.diags(), parseFiles.empty() ? std::string() : parseFiles.front());
   if (!readable) return static_cast<int>(ExitCode::Usage);
   return static_cast<int>(compilation.diags().hasErrors() ? ExitCode::SpecErrors : ExitCode::Success);
 }

@@ -43,7 +43,7 @@ bool loadSpecIr(const std::string& spec, const std::string& stdlib, CacheWrite w
   if (!cacheable) why = "the compile cache is off";
   if (cacheable) {
     path = compileCachePath(spec);
-    key = compileCacheKey(spec, *stdlibDir, diagnosticOptionsKey());
+    key = compileCacheKey(spec, *stdlibDir, diagnosticOptionsKey(spec));
     int64_t now = currentTimeNs();
     if (auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false)) {
       std::optional<CompileCacheEntry> entry = readCacheEntry((*buffer)->getBuffer(), key, why);

@@ -2,7 +2,10 @@
 # --diagnostics-format=sarif: a SARIF 2.1.0 log on stdout that validates
 # against the official schema ($MLOPS_SHARED_DIR/tools/validate-json sarif)
 # and maps each diagnostic to a result with ruleId, level, message and a
-# region (1-based lines and columns in code points, end column exclusive).
+# region (1-based lines and columns in code points, end column exclusive);
+# files relative to the repository root (uriBaseId %SRCROOT%), rules with
+# the explanations GitHub code scanning shows. (sarif_multitool.sh runs
+# Microsoft's validator on it.)
 # Exact contents are tested with `parse` (syntax only); `check`, which adds
 # semantic diagnostics, must produce an equally valid log.
 # shellcheck source=tests/e2e/lib.bash
@@ -65,6 +68,18 @@ expect_json "$STDOUT" runs.0.results "[]" "sarif: clean file: no results"
 expect_json "$STDOUT" runs.0.tool.driver.name mlopsc "sarif: tool name"
 expect_json "$STDOUT" runs.0.tool.driver.version 0.1.0 "sarif: tool version"
 expect_json "$STDOUT" runs.0.columnKind unicodeCodePoints "sarif: columns count code points"
+expect_json "$STDOUT" runs.0.tool.driver.informationUri https://github.com/mlopsc/mlopsc "sarif: informationUri"
+expect_json "$STDOUT" runs.0.tool.driver.rules.0.name SyntaxError "sarif: rule name in Pascal case"
+expect_json "$STDOUT" runs.0.tool.driver.rules.0.helpUri \
+  "https://github.com/mlopsc/mlopsc/blob/v0.1.0/docs/diagnostics.md#e0101" "sarif: helpUri at the code's heading"
+explanation=$("$MLOPSC" explain E0101 | sed -n '3p')
+full=$(json_get "$STDOUT" runs.0.tool.driver.rules.0.fullDescription.text)
+if [[ -n $explanation && $full == *"${explanation:0:60}"* ]]; then
+  pass "sarif: fullDescription is the explanation of mlopsc explain"
+else
+  fail "sarif: fullDescription [$full] is not the explanation [$explanation]"
+fi
+if grep -q '"markdown": ".*```mlops' "$STDOUT"; then pass "sarif: help.markdown holds the example specs"; else fail "sarif: help.markdown has no example spec"; fi
 expect_stderr_empty "sarif: clean file: nothing on stderr"
 
 # ---- one syntax error at 3:1
@@ -78,6 +93,11 @@ expect_json "$STDOUT" runs.0.results.0.ruleId E0101 "sarif: ruleId"
 expect_json "$STDOUT" runs.0.results.0.level error "sarif: level"
 region=runs.0.results.0.locations.0.physicalLocation.region
 expect_json "$STDOUT" runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri broken.mlops "sarif: relative uri"
+expect_json "$STDOUT" runs.0.results.0.locations.0.physicalLocation.artifactLocation.uriBaseId %SRCROOT% "sarif: uriBaseId"
+# Outside any git work tree the root is the spec's folder.
+expect_json "$STDOUT" runs.0.originalUriBaseIds.%SRCROOT%.uri "file://$(realpath "$E2E_WORK")/" "sarif: originalUriBaseIds"
+expect_json "$STDOUT" $region.snippet.text "}" "sarif: region.snippet"
+expect_json "$STDOUT" runs.0.results.0.locations.0.physicalLocation.contextRegion.snippet.text "}" "sarif: contextRegion.snippet (the line)"
 expect_json "$STDOUT" $region.startLine 3 "sarif: region.startLine"
 expect_json "$STDOUT" $region.startColumn 1 "sarif: region.startColumn"
 expect_json "$STDOUT" $region.endLine 3 "sarif: region.endLine"
@@ -116,13 +136,35 @@ expect_json "$STDOUT" runs.0.results.0.ruleId E0105 "sarif: missing file: ruleId
 expect_json "$STDOUT" runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri does-not-exist.mlops "sarif: missing file: uri"
 expect_json "$STDOUT" runs.0.results.0.locations.0.physicalLocation.region "<missing>" "sarif: missing file: no region"
 
-# ---- absolute paths become file:// URIs, special characters are %-encoded
+# ---- an absolute path outside git: relative to the spec's folder;
+# special characters are %-encoded
 mkdir -p "sub dir"
 write_syntax_error_spec "sub dir/a#b.mlops"
 run parse --diagnostics-format=sarif "$E2E_WORK/sub dir/a#b.mlops"
 expect_valid_sarif "sarif: absolute path with a space and #"
 expect_json "$STDOUT" runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri \
-  "file://$E2E_WORK/sub%20dir/a%23b.mlops" "sarif: absolute path as a file:// URI"
+  "a%23b.mlops" "sarif: absolute path relative to the spec's folder, %-encoded"
+expect_json "$STDOUT" runs.0.originalUriBaseIds.%SRCROOT%.uri \
+  "file://$(realpath "$E2E_WORK")/sub%20dir/" "sarif: originalUriBaseIds %-encoded"
+
+# ---- in a git work tree: relative to its root, whatever the current directory
+mkdir -p repo/ml elsewhere
+git -C repo init -q
+write_syntax_error_spec repo/ml/spec.mlops
+write_syntax_error_spec elsewhere/other.mlops
+cd elsewhere
+run parse --diagnostics-format=sarif "$E2E_WORK/repo/ml/spec.mlops" other.mlops
+cd ..
+expect_valid_sarif "sarif: git work tree"
+expect_json "$STDOUT" runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri ml/spec.mlops \
+  "sarif: path relative to the repository root"
+expect_json "$STDOUT" runs.0.results.0.locations.0.physicalLocation.artifactLocation.uriBaseId %SRCROOT% \
+  "sarif: uriBaseId in a git work tree"
+# A second spec outside that root: an absolute file URI, no uriBaseId.
+expect_json "$STDOUT" runs.0.results.1.locations.0.physicalLocation.artifactLocation.uri \
+  "file://$(realpath "$E2E_WORK")/elsewhere/other.mlops" "sarif: a file outside the root keeps an absolute URI"
+expect_json "$STDOUT" runs.0.results.1.locations.0.physicalLocation.artifactLocation.uriBaseId "<missing>" \
+  "sarif: no uriBaseId outside the root"
 
 # ---- columns count code points; charOffset (if given) counts characters too
 # Line 2 is `  a = "héllo" @`: `@` is code point 15 of the line, byte 16.

@@ -64,6 +64,10 @@ cp mlops/gitlab/.gitlab-ci.yml .
 grep -q '^mlops:review:' .gitlab-ci.yml && pass "the pipeline file holds the review job" ||
   fail "no mlops:review job in .gitlab-ci.yml"
 init_repo "$cr"
+# gitlab-ci-local's own folder (artifacts, logs) is not part of the
+# branches: `commit` adds everything, and a report that differs between
+# merge requests would otherwise block the next checkout.
+echo .gitlab-ci-local/ >>"$cr/.git/info/exclude"
 cd "$E2E_WORK"
 
 # ---- loosen: two controls loosened, generated files rebuilt

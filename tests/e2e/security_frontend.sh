@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 14, the compiler front end against a hostile spec:
 #   item 2  imports stay inside the project root and nothing outside it is
-#           quoted (text, json, sarif, github, the language server); data
-#           tests read no file outside the project and quote no cell;
+#           quoted (text, json, sarif, github, gitlab-codequality, the
+#           language server); data tests read no file outside the project
+#           and quote no cell;
 #   item 5  an interpolation inside quotes (or after `\`, in backticks, a
 #           here-document, ...) is E0304 and never runs a value as code;
 #   item 6  look-alike member addresses are refused (E0303) or flagged
@@ -34,7 +35,7 @@ import "linked.mlops"
 import ".git/config"
 import "teams.mlops"
 SPEC
-for format in text json sarif github; do
+for format in text json sarif github gitlab-codequality; do
   run check --diagnostics-format=$format proj/imports.mlops
   expect_exit 1 "item 2: imports outside the project root are errors ($format)"
   out=$(cat "$STDOUT" "$STDERR")

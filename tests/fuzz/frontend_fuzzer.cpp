@@ -17,14 +17,15 @@
 //  - the front end never lets an exception escape (ANTLR throws; the syntax
 //    layer must catch at its boundary);
 //  - no diagnostic message, note or fix-it carries invalid UTF-8 (checked on
-//    every input; the JSON and SARIF documents, when rendered, serialise with
-//    nlohmann's *strict* UTF-8 check, while the CLI dumps with
-//    error_handler_t::replace, which would hide it);
+//    every input; the JSON, SARIF and Code Quality documents, when
+//    rendered, serialise with nlohmann's *strict* UTF-8 check, while the
+//    CLI dumps with error_handler_t::replace, which would hide it);
 //  - pipeline.json of a program without errors reads back (ir_reader) and
 //    writes the same bytes again, as `mlopsc run pipeline.json` relies on;
 //  - the governance diff (`mlopsc diff`) of that graph against its
 //    pipeline.json read back is "no governance change", and against nothing
 //    (a new spec) renders as Markdown within its bound and as JSON.
+#include "diag/codequality_renderer.h"
 #include "diag/github_renderer.h"
 #include "diag/json_renderer.h"
 #include "diag/sarif_renderer.h"
@@ -128,6 +129,7 @@ void render(Compilation& compilation, bool everyFormat) {
 
   dumpStrict(mlops::diag::renderJson(sources, sorted), "json");
   dumpStrict(mlops::diag::renderSarif(sources, sorted, "fuzz"), "sarif");
+  dumpStrict(mlops::diag::renderCodeQuality(sources, sorted), "gitlab-codequality");
 }
 
 void roundTrip(const mlops::sema::Program& program) {

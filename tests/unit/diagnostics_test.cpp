@@ -1,13 +1,17 @@
-// The diagnostics engine and its four renderers, checked on exact output.
+// The diagnostics engine and its renderers, checked on exact output.
+#include "diag/codequality_renderer.h"
 #include "diag/diagnostic_engine.h"
+#include "diag/explanations.h"
 #include "diag/github_renderer.h"
 #include "diag/json_renderer.h"
 #include "diag/sarif_renderer.h"
 #include "diag/source_location.h"
 #include "diag/suggest.h"
 #include "diag/text_renderer.h"
+#include "support/display_text.h"
 
 #include <catch2/catch.hpp>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/MemoryBuffer.h>
 
 using namespace mlops;
@@ -164,6 +168,132 @@ TEST_CASE("sarif: one run, rules for every code, results with regions", "[diag][
 TEST_CASE("sarif: artifact URIs are percent-encoded; absolute paths become file URIs", "[diag][sarif]") {
   CHECK(sarifUri("dir/a b.mlops") == "dir/a%20b.mlops");
   CHECK(sarifUri("/abs/x.mlops") == "file:///abs/x.mlops");
+}
+
+TEST_CASE("sarif: rules carry what GitHub Advanced Security requires", "[diag][sarif]") {
+  Fixture f("");
+  nlohmann::json log = renderSarif(f.sources, {}, "1.2.3");
+  const auto& driver = log["runs"][0]["tool"]["driver"];
+  CHECK(driver["informationUri"] == kProjectUri);
+  for (const auto& rule : driver["rules"]) {
+    INFO(rule["id"]);
+    const CodeInfo* info = findCode(rule["id"].get<std::string>());
+    REQUIRE(info);
+    const Explanation* explanation = findExplanation(info->code);
+    REQUIRE(explanation);
+    CHECK(rule["fullDescription"]["text"] == explanation->text);
+    CHECK(rule["fullDescription"]["markdown"] == explanation->text);
+    CHECK(llvm::StringRef(rule["help"]["text"].get<std::string>()).startswith(explanation->text));
+    std::string markdown = rule["help"]["markdown"];
+    // Both examples, in code blocks (bytes that are not UTF-8 as escapes).
+    CHECK(markdown.find(support::escapeControls(explanation->wrong, support::Lines::Multi)) != std::string::npos);
+    CHECK(markdown.find(support::escapeControls(explanation->right, support::Lines::Multi)) != std::string::npos);
+    CHECK(rule["helpUri"] == "https://github.com/mlopsc/mlopsc/blob/v1.2.3/docs/diagnostics.md#" +
+                                 llvm::StringRef(info->name).lower());
+    std::string name = rule["name"];
+    REQUIRE(!name.empty());
+    CHECK((name[0] >= 'A' && name[0] <= 'Z'));
+    CHECK(std::all_of(name.begin(), name.end(), [](char c) { return llvm::isAlnum(c); }));
+    for (size_t i = 1; i < name.size(); ++i)  // Pascal case: no two capitals in a row
+      CHECK(!(name[i - 1] >= 'A' && name[i - 1] <= 'Z' && name[i] >= 'A' && name[i] <= 'Z'));
+  }
+  // Valid UTF-8 throughout (E0105's example holds a byte that is not).
+  CHECK_NOTHROW(log.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict));
+  CHECK(sarifRuleName("file unreadable, not UTF-8, or over the size limit") == "FileUnreadableNotUtf8OrOverTheSizeLimit");
+  CHECK(sarifRuleName("unused declaration") == "UnusedDeclaration");
+  CHECK(sarifRuleName("gate requires a test not upstream of its model") == "GateRequiresTestNotUpstreamOfItsModel");
+  CHECK(sarifRuleName("resources exceed the owner's quota") == "ResourcesExceedTheOwnersQuota");
+}
+
+TEST_CASE("sarif: files inside the root are relative to %SRCROOT%, the rest keep their path", "[diag][sarif]") {
+  Fixture f("model a {}\nx\n", "/repo/ml/spec.mlops");
+  f.diags.report(f.range(11, 12), kinds::ExpectedFound, "a declaration", "identifier `x`").fixit(f.range(11, 12), "model");
+  f.diags.reportFile("/elsewhere/lib.mlops", kinds::FileUnreadable, "/elsewhere/lib.mlops", "No such file or directory");
+  SourceRoot root;
+  root.path = "/repo";
+  root.relative = [](llvm::StringRef file) -> std::optional<std::string> {
+    if (file.consume_front("/repo/")) return file.str();
+    return std::nullopt;
+  };
+  nlohmann::json log = renderSarif(f.sources, f.diags.sorted(), "0.1.0", root);
+  const auto& run = log["runs"][0];
+  CHECK(run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///repo/");
+  const auto& outside = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK(outside["uri"] == "file:///elsewhere/lib.mlops");
+  CHECK(!outside.contains("uriBaseId"));
+  const auto& inside = run["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK(inside["uri"] == "ml/spec.mlops");
+  CHECK(inside["uriBaseId"] == "%SRCROOT%");
+  CHECK(run["results"][1]["fixes"][0]["artifactChanges"][0]["artifactLocation"] == inside);
+}
+
+TEST_CASE("sarif: regions carry their text and lines, except for a credential", "[diag][sarif]") {
+  Fixture f("model a {\n  key = \"AKIAABCDEFGHIJKLMNOP\"\n  x = 1\n}\n");
+  f.diags.report(f.range(43, 44), kinds::ExpectedFound, "a property", "`x`");          // line 3
+  f.diags.report(f.range(18, 40), kinds::CredentialLiteral, "an AWS access key id");  // line 2
+  nlohmann::json log = renderSarif(f.sources, f.diags.sorted(), "0.1.0");
+  const auto& results = log["runs"][0]["results"];
+  const auto& secret = results[0]["locations"][0]["physicalLocation"];
+  CHECK(results[0]["ruleId"] == "E0506");
+  CHECK(!secret["region"].contains("snippet"));
+  CHECK(!secret.contains("contextRegion"));
+  CHECK(log.dump().find("AKIA") == std::string::npos);
+  const auto& plain = results[1]["locations"][0]["physicalLocation"];
+  CHECK(plain["region"]["snippet"]["text"] == "x");
+  CHECK(plain["contextRegion"]["snippet"]["text"] == "  x = 1");
+  CHECK(plain["contextRegion"]["startLine"] == 3);
+  CHECK(plain["contextRegion"]["startColumn"] == 1);
+  CHECK(plain["contextRegion"]["endColumn"] == 8);
+}
+
+TEST_CASE("gitlab code quality: one issue per diagnostic with the documented fields", "[diag][codequality]") {
+  Fixture f("model a {}\nx\nx\n", "/repo/ml/spec.mlops");
+  f.diags.report(f.range(11, 12), kinds::ExpectedFound, "a declaration", "identifier `x`");
+  f.diags.report(f.range(13, 14), kinds::ExpectedFound, "a declaration", "identifier `x`");
+  f.diags.report(f.range(6, 7), kinds::UnusedDeclaration, "model", "a");
+  SourceRoot root;
+  root.path = "/repo";
+  root.relative = [](llvm::StringRef file) -> std::optional<std::string> {
+    if (file.consume_front("/repo/")) return file.str();
+    return std::nullopt;
+  };
+  nlohmann::json issues = renderCodeQuality(f.sources, f.diags.sorted(), root);
+  REQUIRE(issues.is_array());
+  REQUIRE(issues.size() == 3);
+  const auto& warning = issues[0];  // 1:7, sorted first
+  CHECK(warning["check_name"] == "W0601");
+  CHECK(warning["severity"] == "minor");
+  CHECK(warning["location"]["path"] == "ml/spec.mlops");
+  CHECK(warning["location"]["lines"]["begin"] == 1);
+  CHECK(issues[1]["check_name"] == "E0101");
+  CHECK(issues[1]["severity"] == "critical");
+  CHECK(issues[1]["description"] == "expected a declaration, found identifier `x`");
+  CHECK(issues[1]["location"]["lines"]["begin"] == 2);
+  CHECK(issues[2]["location"]["lines"]["begin"] == 3);
+  // The same message twice in a file: two findings, not one.
+  CHECK(issues[1]["fingerprint"] != issues[2]["fingerprint"]);
+  CHECK(issues[1]["fingerprint"] == codeQualityFingerprint("E0101", "ml/spec.mlops", issues[1]["description"].get<std::string>(), 0));
+  CHECK(issues[2]["fingerprint"] == codeQualityFingerprint("E0101", "ml/spec.mlops", issues[1]["description"].get<std::string>(), 1));
+  CHECK(issues[1]["fingerprint"].get<std::string>().size() == 64);
+  CHECK(codeQualitySeverity(Severity::Note) == std::string("info"));
+  // No line in the fingerprint: the same finding further down is the same finding.
+  Fixture moved("\n\nmodel a {}\nx\n", "/repo/ml/spec.mlops");
+  moved.diags.report(moved.range(13, 14), kinds::ExpectedFound, "a declaration", "identifier `x`");
+  nlohmann::json again = renderCodeQuality(moved.sources, moved.diags.sorted(), root);
+  CHECK(again[0]["location"]["lines"]["begin"] == 4);
+  CHECK(again[0]["fingerprint"] == issues[1]["fingerprint"]);
+  // Parts are separated: moving text between code, path and message changes the hash.
+  CHECK(codeQualityFingerprint("E0101", "a", "bc", 0) != codeQualityFingerprint("E0101", "ab", "c", 0));
+}
+
+TEST_CASE("gitlab code quality: no diagnostics is an empty array; a missing file is at line 1", "[diag][codequality]") {
+  Fixture f("");
+  CHECK(renderCodeQuality(f.sources, {}).dump() == "[]");
+  f.diags.reportFile("missing.mlops", kinds::FileUnreadable, "missing.mlops", "No such file or directory");
+  nlohmann::json issues = renderCodeQuality(f.sources, f.diags.sorted());
+  CHECK(issues[0]["location"]["path"] == "missing.mlops");
+  CHECK(issues[0]["location"]["lines"]["begin"] == 1);
+  CHECK(issues[0]["severity"] == "critical");
 }
 
 TEST_CASE("github: workflow command with escaped properties and message", "[diag][github]") {
