@@ -145,28 +145,33 @@ std::optional<std::string> defaultCiIrPath() {
 // spec and OUT as given. A build from outside the repository or with
 // absolute paths cannot be repeated there byte for byte; the job then runs
 // from the root, and `note` says so.
-emit::ReviewBuild reviewInvocation(const std::function<void(const std::string&)>& note) {
+emit::ReviewBuild reviewInvocation(const std::string& irPath, const std::function<void(const std::string&)>& note) {
   emit::ReviewBuild r;
   RepositoryRoot root = repositoryRootOf(buildSpec);
   std::optional<std::string> cwd = relativeToRoot(root.path, resolvedPath("."));
   bool relative = !llvm::sys::path::is_absolute(buildSpec.getValue()) &&
                   !llvm::sys::path::is_absolute(outDir.getValue()) && buildSpec != "-";
   std::optional<std::string> out = relativeToRoot(root.path, resolvedPath(outDir));
-  r.outFromRoot = out ? *out : "";
-  if (cwd && relative) {
+  if (cwd && relative && out) {
     r.workDir = cwd->empty() ? "." : *cwd;
     r.spec = buildSpec;
     r.out = outDir;
+    r.outFromRoot = *out;
   } else {
+    // From the root; OUT where the repository keeps pipeline.json (the
+    // folder of --ci-ir-path) when this build wrote elsewhere.
     std::optional<std::string> spec = relativeToRoot(root.path, resolvedPath(buildSpec));
+    llvm::StringRef irFolder = llvm::sys::path::parent_path(irPath, llvm::sys::path::Style::posix);
     r.workDir = ".";
     r.spec = spec ? *spec : buildSpec.getValue();
-    r.out = out ? *out : outDir.getValue();
-    // Files written outside the repository are not the ones it commits.
-    if (out) note("mlopsc: note: the review job (github/mlops-review.yml, GitLab's mlops:review) repeats this build from "
-         "the repository root; a build run from outside the repository, or given absolute paths, writes files "
-         "that differ from what it writes there, so its `build --check` step would fail: run `mlopsc build` "
-         "inside the repository with relative paths\n");
+    r.out = out ? *out : irFolder.empty() ? std::string(".") : irFolder.str();
+    r.outFromRoot = r.out;
+    // Files written inside the repository are the ones it commits.
+    if (out)
+      note("mlopsc: note: the review job (github/mlops-review.yml, GitLab's mlops:review) repeats this build "
+           "from the repository root; a build run from outside the repository, or given absolute paths, writes "
+           "files that differ from what it writes there, so its `build --check` step would fail: run `mlopsc "
+           "build` inside the repository with relative paths\n");
   }
   for (size_t i = 0; i < emit.size(); ++i) r.emit += (i ? "," : "") + emit[i];
   return r;
@@ -176,7 +181,7 @@ emit::ReviewBuild reviewInvocation(const std::function<void(const std::string&)>
 // params and signers files), for the review job and CODEOWNERS.
 void reviewFiles(const ir::PipelineGraph& g, emit::ReviewBuild& r) {
   RepositoryRoot root = repositoryRootOf(buildSpec);
-  bool fromRoot = r.workDir == "." && (llvm::sys::path::is_absolute(buildSpec.getValue()) || buildSpec == "-");
+  bool fromRoot = r.workDir == ".";  // the job's folder is the root: paths relative to it
   auto own = [&](const std::string& path) -> std::optional<std::string> {
     std::optional<std::string> rel = relativeToRoot(root.path, resolvedPath(path));
     if (rel && !rel->empty() && std::find(r.owned.begin(), r.owned.end(), *rel) == r.owned.end())
@@ -361,7 +366,7 @@ int runBuild() {
   }
   if (!targets.empty() && !releaseOptions(ci.mlopsc)) return static_cast<int>(ExitCode::Usage);
   std::string reviewNote;
-  if (!targets.empty()) ci.review = reviewInvocation([&reviewNote](const std::string& text) { reviewNote = text; });
+  if (!targets.empty()) ci.review = reviewInvocation(ci.irPath, [&reviewNote](const std::string& text) { reviewNote = text; });
   // --check first asks the build record (driver/build_record.h): unchanged
   // inputs and unchanged generated files need no compilation.
   std::string recordPath, recordKey;

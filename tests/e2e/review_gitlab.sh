@@ -30,15 +30,19 @@ source "$MLOPS_SOURCE_DIR/tests/e2e/lib_gcl.bash"
 validator=$MLOPS_SHARED_DIR/tools/validate-json
 cq_schema=$MLOPS_SOURCE_DIR/tests/schemas/gitlab-codequality.json
 
-# mr REPO BRANCH LOG: the merge request pipeline of BRANCH against main, the
-# review job alone.
+# mr REPO BRANCH LOG: the whole merge request pipeline of BRANCH against
+# main (no job named: gitlab-ci-local runs a named job whatever its rules), in
+# which the rules select the review job alone, or nothing.
 mr() {
   local repo=$1 branch=$2 log=$3 base
   base=$(git -C "$repo" rev-parse main)
   git -C "$repo" checkout -q "$branch"
   gcl "$repo" "$log" --variable CI_PIPELINE_SOURCE=merge_request_event \
     --ignore-predefined-vars CI_PIPELINE_SOURCE \
-    --variable "CI_MERGE_REQUEST_DIFF_BASE_SHA=$base" --variable CI_MERGE_REQUEST_IID=7 mlops:review
+    --variable "CI_MERGE_REQUEST_DIFF_BASE_SHA=$base" --variable CI_MERGE_REQUEST_IID=7
+  local others
+  others=$(job_list "$log" | awk '$2 != "mlops:review"')
+  expect_eq "$others" "" "$branch: the merge request pipeline runs no pipeline job"
 }
 
 # artifact REPO FILE: the review job's artifact file (gitlab-ci-local keeps a
