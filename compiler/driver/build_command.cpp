@@ -145,13 +145,21 @@ std::optional<std::string> defaultCiIrPath() {
 // spec and OUT as given. A build from outside the repository or with
 // absolute paths cannot be repeated there byte for byte; the job then runs
 // from the root, and `note` says so.
+// A folder relative to the root ("" for the root itself); nullopt outside it.
+std::optional<std::string> folderInRoot(const RepositoryRoot& root, const std::string& folder) {
+  std::string path = resolvedPath(folder);
+  if (llvm::StringRef(path).rtrim('/') == llvm::StringRef(root.path).rtrim('/')) return std::string();
+  return relativeToRoot(root.path, path);
+}
+
 emit::ReviewBuild reviewInvocation(const std::string& irPath, const std::function<void(const std::string&)>& note) {
   emit::ReviewBuild r;
   RepositoryRoot root = repositoryRootOf(buildSpec);
-  std::optional<std::string> cwd = relativeToRoot(root.path, resolvedPath("."));
+  std::optional<std::string> cwd = folderInRoot(root, ".");
   bool relative = !llvm::sys::path::is_absolute(buildSpec.getValue()) &&
                   !llvm::sys::path::is_absolute(outDir.getValue()) && buildSpec != "-";
-  std::optional<std::string> out = relativeToRoot(root.path, resolvedPath(outDir));
+  std::optional<std::string> out = folderInRoot(root, outDir);
+  if (out && out->empty()) out = ".";
   if (cwd && relative && out) {
     r.workDir = cwd->empty() ? "." : *cwd;
     r.spec = buildSpec;

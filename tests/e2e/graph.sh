@@ -193,7 +193,7 @@ expect_same b1/graph/pipeline.dot credit-risk.1.dot "build's pipeline.dot and gr
 expect_same b1/graph/pipeline.svg credit-risk.1.svg "build's pipeline.svg and graph --format=svg"
 run build "$spec" -o b2 --ci-ir-path mlops/pipeline.json
 expect_exit 0 "build with the default targets"
-expect_eq "$(cd b2 && find . -type f | sort | tr '\n' ' ')" "./argo/main.yaml ./argo/monitor-scorer_live.yaml ./audit/pipeline.svg ./audit/report.html ./audit/report.json ./audit/report.md ./github/environments.json ./github/main.yml ./github/monitors.yml ./gitlab/.gitlab-ci.yml ./gitlab/protected-environments.json ./gitlab/schedules.json ./graph/pipeline.dot ./graph/pipeline.svg ./pipeline.json " \
+expect_eq "$(cd b2 && find . -type f | sort | tr '\n' ' ')" "./argo/main.yaml ./argo/monitor-scorer_live.yaml ./audit/pipeline.svg ./audit/report.html ./audit/report.json ./audit/report.md ./github/CODEOWNERS ./github/environments.json ./github/main.yml ./github/mlops-review.yml ./github/monitors.yml ./gitlab/.gitlab-ci.yml ./gitlab/CODEOWNERS ./gitlab/protected-environments.json ./gitlab/schedules.json ./graph/pipeline.dot ./graph/pipeline.svg ./pipeline.json " \
   "the default --emit is every target"
 run build "$spec" -o b3 --emit=ir,graph
 expect_same b2/graph/pipeline.svg b3/graph/pipeline.svg "--emit=ir,graph and the default"

@@ -102,7 +102,7 @@ for k, step in enumerate(job["steps"]):
 EOF
 }
 rc() { cat "$E2E_WORK/$1-$2.$3.rc" 2>/dev/null || echo -; }
-out() { cat "$E2E_WORK/$1-$2.$3.out" 2>/dev/null; }
+outfile() { printf '%s/%s-%s.%s.out' "$E2E_WORK" "$1" "$2" "$3"; }
 commit() { git -C "$repo" add -A && git -C "$repo" commit -q -m "$1"; }
 spec=$repo/examples/credit-risk/credit_risk.mlops
 
@@ -144,9 +144,9 @@ commit "break a reference"
 echo "pull request: broken"
 run_job check broken
 expect_eq "$(rc check broken 2)" 1 "broken: the check step fails (exit 1)"
-out check broken 2 | grep -q "^::error file=examples/credit-risk/credit_risk.mlops,line=$broken_line," &&
+grep -q "^::error file=examples/credit-risk/credit_risk.mlops,line=$broken_line," "$(outfile check broken 2)" &&
   pass "broken: an error annotation on credit_risk.mlops line $broken_line" ||
-  { fail "broken: no ::error annotation at line $broken_line"; out check broken 2 | head -5 >&2; }
+  { fail "broken: no ::error annotation at line $broken_line"; show "$(outfile check broken 2)"; }
 run_job code-scanning broken
 expect_eq "$(rc code-scanning broken 2)" 0 "broken: the SARIF step passes with errors in the spec"
 python3 - "$E2E_WORK/runner/mlops.sarif" "$broken_line" >"$E2E_WORK/sarif.out" 2>&1 <<'EOF'
@@ -167,5 +167,5 @@ echo "pull request: stale"
 run_job check stale
 expect_eq "$(rc check stale 2) $(rc check stale 3) $(rc check stale 4)" "0 0 1" \
   "stale: check and format pass, the generated-files step fails"
-out check stale 4 | grep -q "pipeline.json (generated)" && pass "stale: the step prints the diff of the stale files" ||
-  { fail "stale: no diff printed"; out check stale 4 | head -10 >&2; }
+grep -q "pipeline.json (generated)" "$(outfile check stale 4)" && pass "stale: the step prints the diff of the stale files" ||
+  { fail "stale: no diff printed"; show "$(outfile check stale 4)"; }
