@@ -44,8 +44,10 @@ std::vector<std::pair<std::string, std::string>> reviewVariables(const CiOptions
   return vars;
 }
 
-const char* const kReviewCheckScript = R"sh(cd "$MLOPS_WORKDIR"
-mlopsc check --diagnostics-format=github "$MLOPS_SPEC"
+// From the root: annotations name files by repository-relative paths.
+const char* const kReviewCheckScript = R"sh(spec="$MLOPS_SPEC"
+[ "$MLOPS_WORKDIR" = . ] || spec="$MLOPS_WORKDIR/$MLOPS_SPEC"
+mlopsc check --diagnostics-format=github "$spec"
 )sh";
 
 const char* const kReviewFormatScript = R"sh(cd "$MLOPS_WORKDIR"
