@@ -25,7 +25,6 @@
 
 #include <llvm/Support/FileSystem.h>
 #include <algorithm>
-#include <functional>
 #include <future>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
@@ -140,11 +139,6 @@ std::optional<std::string> defaultCiIrPath() {
   return std::nullopt;
 }
 
-// Where and how this build ran, for the review job's `mlopsc build --check`
-// (emit/review_job.h): the folder relative to the repository root, and the
-// spec and OUT as given. A build from outside the repository or with
-// absolute paths cannot be repeated there byte for byte; the job then runs
-// from the root, and `note` says so.
 // A folder relative to the root ("" for the root itself); nullopt outside it.
 std::optional<std::string> folderInRoot(const RepositoryRoot& root, const std::string& folder) {
   std::string path = resolvedPath(folder);
@@ -152,9 +146,13 @@ std::optional<std::string> folderInRoot(const RepositoryRoot& root, const std::s
   return relativeToRoot(root.path, path);
 }
 
-emit::ReviewBuild reviewInvocation(const std::string& irPath, const std::function<void(const std::string&)>& note) {
+// Where and how this build ran, for the review job's `mlopsc build --check`
+// (emit/review_job.h): the folder relative to the repository root, and the
+// spec and OUT as given. A build from outside the repository or with
+// absolute paths cannot be repeated there byte for byte; the job then runs
+// from the root, and `note` says so.
+emit::ReviewBuild reviewInvocation(const RepositoryRoot& root, const std::string& irPath, std::string& note) {
   emit::ReviewBuild r;
-  RepositoryRoot root = repositoryRootOf(buildSpec);
   std::optional<std::string> cwd = folderInRoot(root, ".");
   bool relative = !llvm::sys::path::is_absolute(buildSpec.getValue()) &&
                   !llvm::sys::path::is_absolute(outDir.getValue()) && buildSpec != "-";
@@ -176,7 +174,7 @@ emit::ReviewBuild reviewInvocation(const std::string& irPath, const std::functio
     r.outFromRoot = r.out;
     // Files written inside the repository are the ones it commits.
     if (out)
-      note("mlopsc: note: the review job (github/mlops-review.yml, GitLab's mlops:review) repeats this build "
+      note = ("mlopsc: note: the review job (github/mlops-review.yml, GitLab's mlops:review) repeats this build "
            "from the repository root; a build run from outside the repository, or given absolute paths, writes "
            "files that differ from what it writes there, so its `build --check` step would fail: run `mlopsc "
            "build` inside the repository with relative paths\n");
@@ -187,8 +185,7 @@ emit::ReviewBuild reviewInvocation(const std::string& irPath, const std::functio
 
 // The files of the spec in the repository (the spec and its imports, its
 // params and signers files), for the review job and CODEOWNERS.
-void reviewFiles(const ir::PipelineGraph& g, emit::ReviewBuild& r) {
-  RepositoryRoot root = repositoryRootOf(buildSpec);
+void reviewFiles(const RepositoryRoot& root, const ir::PipelineGraph& g, emit::ReviewBuild& r) {
   bool fromRoot = r.workDir == ".";  // the job's folder is the root: paths relative to it
   auto own = [&](const std::string& path) -> std::optional<std::string> {
     std::optional<std::string> rel = relativeToRoot(root.path, resolvedPath(path));
@@ -374,7 +371,11 @@ int runBuild() {
   }
   if (!targets.empty() && !releaseOptions(ci.mlopsc)) return static_cast<int>(ExitCode::Usage);
   std::string reviewNote;
-  if (!targets.empty()) ci.review = reviewInvocation(ci.irPath, [&reviewNote](const std::string& text) { reviewNote = text; });
+  std::optional<RepositoryRoot> repository;  // found once: it walks up the file system
+  if (!targets.empty()) {
+    repository = repositoryRootOf(buildSpec);
+    ci.review = reviewInvocation(*repository, ci.irPath, reviewNote);
+  }
   // --check first asks the build record (driver/build_record.h): unchanged
   // inputs and unchanged generated files need no compilation.
   std::string recordPath, recordKey;
@@ -432,7 +433,7 @@ int runBuild() {
       note("mlopsc: note: the spec declares no pipeline and no monitor with `every`: the CI files hold only "
            "the review of pull requests, no pipeline jobs (declare `pipeline NAME { targets = [...] }`)\n");
     if (!reviewNote.empty()) note(reviewNote);
-    if (!targets.empty()) reviewFiles(g, ci.review);
+    if (repository) reviewFiles(*repository, g, ci.review);
     g.find("");  // build the node index before the threads share the graph
     // pipeline.json is written once and shared by its file and the audit
     // report's digest of it.
