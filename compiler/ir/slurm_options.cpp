@@ -1,0 +1,62 @@
+#include "ir/slurm_options.h"
+
+#include <cmath>
+#include <string_view>
+
+namespace mlops::ir {
+namespace {
+
+// A whole number of at least 1 for a positive, finite value (rounded up),
+// capped at `cap`; nullopt otherwise.
+std::optional<long long> wholeUp(std::optional<double> v, double cap) {
+  if (!v || !std::isfinite(*v) || *v <= 0) return std::nullopt;
+  return static_cast<long long>(std::ceil(std::min(*v, cap)));
+}
+
+}  // namespace
+
+std::optional<long long> slurmTimeMinutes(std::optional<double> seconds) {
+  if (!seconds || !std::isfinite(*seconds) || *seconds <= 0) return std::nullopt;
+  // SLURM's largest finite limit is about 4 years of minutes; a year is plenty.
+  return wholeUp(*seconds / 60.0, 366.0 * 24 * 60);
+}
+
+std::vector<std::string> slurmResourceOptions(const Node& node) {
+  std::vector<std::string> out;
+  const Resources& r = node.resources;
+  if (auto cpu = wholeUp(r.cpu, 1 << 20)) out.push_back("--cpus-per-task=" + std::to_string(*cpu));
+  if (r.memoryBytes)
+    if (auto mib = wholeUp(*r.memoryBytes / (1024.0 * 1024.0), 1LL << 40)) out.push_back("--mem=" + std::to_string(*mib) + "M");
+  if (auto gpu = wholeUp(r.gpu, 1 << 16)) out.push_back("--gres=gpu:" + std::to_string(*gpu));
+  if (auto minutes = slurmTimeMinutes(r.timeoutSeconds)) out.push_back("--time=" + std::to_string(*minutes));
+  return out;
+}
+
+std::string slurmJobName(const PipelineGraph& graph, const Node& node) {
+  std::string name = "mlops." + graph.projectName + "." + node.id;
+  for (char& c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == ':' || c == '-';
+    if (!ok) c = '_';
+  }
+  if (name.size() > 200) name.resize(200);
+  return name;
+}
+
+bool slurmOptionReserved(const std::string& option) {
+  // The long names, and the short letters sbatch has for some of them.
+  static constexpr std::string_view kLong[] = {
+      "--output", "--error", "--input", "--open-mode", "--export", "--export-file", "--job-name", "--dependency",
+      "--kill-on-invalid-dep", "--chdir", "--parsable", "--wrap", "--array", "--wait", "--test-only", "--get-user-env",
+      "--hold", "--cpus-per-task", "--mem", "--mem-per-cpu", "--mem-per-gpu", "--time", "--gres", "--gpus",
+      "--gpus-per-task", "--gpus-per-node"};
+  static constexpr std::string_view kShort[] = {"-o", "-e", "-i", "-J", "-d", "-D", "-a", "-W", "-H", "-c", "-t", "-G"};
+  std::string_view o = option;
+  for (std::string_view l : kLong)
+    if (o == l || (o.size() > l.size() && o.substr(0, l.size()) == l && o[l.size()] == '=')) return true;
+  for (std::string_view s : kShort)
+    if (o.size() >= 2 && o[1] != '-' && o.substr(0, 2) == s) return true;
+  return false;
+}
+
+}  // namespace mlops::ir
