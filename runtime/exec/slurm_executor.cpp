@@ -165,6 +165,8 @@ void SlurmExecutor::start(size_t index) {
                    static_cast<long long>(it->second.run), r.job.nodeId.c_str(), it->second.logPath.c_str());
     } else {
       stale.push_back(it->second.jobId);
+      std::fprintf(err_, "mlopsc: cancelling SLURM job %s of run %lld for %s: the node runs again with other inputs\n",
+                   it->second.jobId.c_str(), static_cast<long long>(it->second.run), r.job.nodeId.c_str());
     }
     it = orphans_.erase(it);
   }

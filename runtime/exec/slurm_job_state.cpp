@@ -103,8 +103,15 @@ std::optional<SlurmJobState> parseScontrolJob(std::string_view text) {
 
 std::optional<std::string> parseSbatchJobId(std::string_view text) {
   text = trim(text);
-  std::string_view id = text.substr(0, text.find(';'));
+  size_t semi = text.find(';');
+  std::string_view id = text.substr(0, semi);
   if (!allDigits(id)) return std::nullopt;
+  if (semi != std::string_view::npos) {  // "ID;CLUSTER": a cluster name, nothing else
+    std::string_view cluster = text.substr(semi + 1);
+    if (cluster.empty()) return std::nullopt;
+    for (char c : cluster)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return std::nullopt;
+  }
   return std::string(id);
 }
 
