@@ -11,7 +11,7 @@ llvm::cl::SubCommand parseCommand("parse", "Parse .mlops files (syntax only); --
 llvm::cl::SubCommand buildCommand("build",
                                   "Check a spec and write the pipeline IR, graph and CI files (OUT/pipeline.json, OUT/graph/, OUT/github/, OUT/gitlab/, OUT/argo/)");
 llvm::cl::SubCommand graphCommand("graph", "Draw the pipeline graph of a spec as DOT, SVG or PNG");
-llvm::cl::SubCommand runCommand("run", "Run a spec or pipeline.json on this machine: steps, models, tests, gates, deploys, monitors");
+llvm::cl::SubCommand runCommand("run", "Run a spec or pipeline.json here (or its commands on SLURM: --executor slurm): steps, models, tests, gates, deploys, monitors");
 llvm::cl::SubCommand approveCommand("approve",
                                     "Approve a gate for the model artifact on disk, hashed from its bytes (an "
                                     "append-only, hash-chained log)");

@@ -208,12 +208,11 @@ bool SlurmExecutor::submit(Running& r) {
   }
   ::close(fd);
 
-  std::vector<std::string> env, names;
+  std::vector<std::string> env;
   std::set<std::string> seen;
   auto add = [&](const std::string& name, const std::string& value) {
     if (name.empty() || name.find_first_of(",=") != std::string::npos || !seen.insert(name).second) return;
     env.push_back(name + "=" + value);
-    names.push_back(name);
   };
   for (const auto& [name, value] : r.job.spec.environment) add(name, value);
   std::string mlopsc = settings_.mlopscPath;
@@ -228,14 +227,17 @@ bool SlurmExecutor::submit(Running& r) {
   if (node)
     for (const std::string& s : node->secrets) mask += (mask.empty() ? "" : ",") + s;
   add("MLOPS_EXEC_MASK", mask);
-  std::string exportList;
-  for (const std::string& n : names) exportList += (exportList.empty() ? "" : ",") + n;
+  // ALL of sbatch's environment, which is exactly the node's (and what the
+  // client commands need). Any list of names, even after ALL, makes SLURM
+  // 22.05 load the user's login environment on the node as well (a login
+  // shell per job, which took a minute per job on the test machine, and
+  // variables the node was never given).
   for (const std::string& e : toolEnvironment())
     if (!seen.count(e.substr(0, e.find('=')))) env.push_back(e);
 
   std::vector<std::string> args{"--parsable", "--job-name=" + (node ? ir::slurmJobName(graph_, *node) : r.job.nodeId),
                                 "--chdir=" + absolute(r.job.spec.workingDirectory.empty() ? "." : r.job.spec.workingDirectory),
-                                "--export=" + exportList, "--open-mode=append"};
+                                "--export=ALL", "--open-mode=append"};
   // SLURM reads `%` in an output path as a pattern, and `\` as turning
   // patterns off: such a log gets exec-node's output only.
   args.push_back("--output=" + (log.find_first_of("%\\") == std::string::npos ? log : std::string("/dev/null")));
