@@ -218,6 +218,10 @@ std::string script(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline,
   }
   line("set -eu");
   line();
+  // A `$` or a backquote in the file name is literal inside its quotes;
+  // shellcheck's note that it does not expand there is expected.
+  if (specWord.find_first_of("$`") != std::string::npos)
+    line("# shellcheck disable=SC2016 # the spec's file name, single-quoted: nothing in it expands");
   line("spec=" + specWord);
   line("mlopsc=${MLOPSC:-mlopsc}");
   line("# They would change what a job is: an array, a submission that waits for the job, its input,");
@@ -254,11 +258,18 @@ std::string script(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline,
   line("# Every job runs `exec \"$@\"`: mlopsc and its arguments reach the job as its argv, never as");
   line("# shell text. sbatch keeps a copy of the script; the file goes when this script ends.");
   line("jobscript=");
+  line("printed=");
   line("queued=");
   line("finished=0");
   line("cleanup() {");
   line("  status=$?");
   line("  [ -z \"$jobscript\" ] || rm -f \"$jobscript\"");
+  line("  # A job sbatch queued just before a signal stopped the script is cancelled too.");
+  line("  id=${printed%%;*}");
+  line("  case $id in");
+  line("    '' | *[!0-9]*) ;;");
+  line("    *) case \"$queued \" in *\" $id \"*) ;; *) queued=\"$queued $id\" ;; esac ;;");
+  line("  esac");
   line("  if [ \"$finished\" -ne 1 ] && [ -n \"$queued\" ]; then");
   line("    printf 'mlopsc slurm: cancelling the jobs already queued:%s\\n' \"$queued\" >&2");
   line("    # shellcheck disable=SC2086 # job ids (digits), one argument each");
@@ -275,20 +286,23 @@ std::string script(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline,
   line("printf '%s\\n' '#!/bin/sh' 'exec \"$@\"' >\"$jobscript\"");
   line("# sbatch --parsable prints ID or ID;CLUSTER.");
   line("job_id() {");
-  line("  id=${1%%;*}");
+  line("  id=${printed%%;*}");
   line("  case $id in");
-  line("    '' | *[!0-9]*) fail \"sbatch printed no job id for $2: $1\" ;;");
+  line("    '' | *[!0-9]*) fail \"sbatch printed no job id for $1: $printed\" ;;");
   line("  esac");
   line("  queued=\"$queued $id\"");
-  line("  printf '%s\\t%s\\n' \"$id\" \"$2\"");
+  line("  printf '%s\\t%s\\n' \"$id\" \"$1\"");
   line("}");
+  std::vector<bool> waitedFor(jobs.size(), false);
+  for (const SlurmJob& j : jobs)
+    for (size_t a : j.after) waitedFor[a] = true;
   for (size_t i = 0; i < jobs.size(); ++i) {
     const SlurmJob& j = jobs[i];
     const ir::Node& n = *j.node;
     std::string var = "j" + std::to_string(i + 1);
     line();
     comment(std::to_string(i + 1) + ". " + commentText(n.id));
-    std::string args = var + "=$(sbatch --parsable \"$@\" --job-name=" + shellQuote(ir::slurmJobName(graph, n)) +
+    std::string args = "printed=$(sbatch --parsable \"$@\" --job-name=" + shellQuote(ir::slurmJobName(graph, n)) +
                        " --output=" + shellQuote(logPattern(n)) + " --chdir=\"$root\" --export=" +
                        shellQuote(joined(j.exports, ","));
     for (const std::string& r : ir::slurmResourceOptions(n)) args += " " + shellQuote(r);
@@ -299,8 +313,8 @@ std::string script(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline,
     }
     args += " \"$jobscript\" \"$mlopsc\" run \"$spec\" --node " + shellQuote(n.id) + ")";
     line(args);
-    line("job_id \"$" + var + "\" " + shellQuote(support::escapeControls(n.id)));
-    line(var + "=$id");
+    line("job_id " + shellQuote(support::escapeControls(n.id)));
+    if (waitedFor[i]) line(var + "=$id");  // for the jobs that wait for this one
   }
   line();
   line("finished=1");
