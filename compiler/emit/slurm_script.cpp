@@ -198,7 +198,8 @@ std::string script(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline,
   comment("  sh OUT/slurm/" + commentText(pipeline.name) + ".sh [SBATCH-OPTION...]    (OUT: where mlopsc build wrote)");
   comment("SBATCH-OPTIONs (--qos=high, --constraint=a100) go to every sbatch, before the script's own;");
   comment("SBATCH_PARTITION and SBATCH_ACCOUNT in the environment choose the partition and the");
-  comment("account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH).");
+  comment("account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH);");
+  comment("MLOPS_SLURM_SERIAL=1 makes each job wait for the one queued before it.");
   comment("The jobs get environment variables by name (--export), never a value from this file; each");
   comment("job's output is .mlops/logs/slurm/NODE.JOBID.log. It prints each job id, cancels the jobs");
   comment("already queued when a submission fails, and ends with a summary line.");
@@ -224,6 +225,10 @@ std::string script(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline,
     line("# shellcheck disable=SC2016 # the spec's file name, single-quoted: nothing in it expands");
   line("spec=" + specWord);
   line("mlopsc=${MLOPSC:-mlopsc}");
+  line("# MLOPS_SLURM_SERIAL=1: each job also waits for the one queued before it to end (afterany),");
+  line("# so one job runs at a time: `mlopsc run` holds the project's .mlops/lock for the whole run, and");
+  line("# a job waiting for it would spend its --time limit waiting (docs/slurm.md).");
+  line("serial=${MLOPS_SLURM_SERIAL:-0}");
   line("# They would change what a job is: an array, a submission that waits for the job, its input,");
   line("# its errors apart from its log.");
   line("unset SBATCH_ARRAY_INX SBATCH_WAIT SBATCH_INPUT SBATCH_ERROR");
@@ -259,6 +264,7 @@ std::string script(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline,
   line("# shell text. sbatch keeps a copy of the script; the file goes when this script ends.");
   line("jobscript=");
   line("printed=");
+  line("previous=");
   line("queued=");
   line("finished=0");
   line("cleanup() {");
@@ -302,19 +308,20 @@ std::string script(const ir::PipelineGraph& graph, const ir::Pipeline& pipeline,
     std::string var = "j" + std::to_string(i + 1);
     line();
     comment(std::to_string(i + 1) + ". " + commentText(n.id));
+    std::string dependency;
+    for (size_t a : j.after) dependency += (dependency.empty() ? "afterok:$j" : ":$j") + std::to_string(a + 1);
+    line("after=" + (dependency.empty() ? std::string() : "\"" + dependency + "\""));
+    line("[ \"$serial\" != 1 ] || [ -z \"$previous\" ] || after=\"${after:+$after,}afterany:$previous\"");
     std::string args = "printed=$(sbatch --parsable \"$@\" --job-name=" + shellQuote(ir::slurmJobName(graph, n)) +
                        " --output=" + shellQuote(logPattern(n)) + " --chdir=\"$root\" --export=" +
                        shellQuote(joined(j.exports, ","));
     for (const std::string& r : ir::slurmResourceOptions(n)) args += " " + shellQuote(r);
-    if (!j.after.empty()) {
-      std::string dependency = "afterok";
-      for (size_t a : j.after) dependency += ":$j" + std::to_string(a + 1);
-      args += " --dependency=\"" + dependency + "\" --kill-on-invalid-dep=yes";
-    }
+    args += " ${after:+\"--dependency=$after\"} ${after:+--kill-on-invalid-dep=yes}";
     args += " \"$jobscript\" \"$mlopsc\" run \"$spec\" --node " + shellQuote(n.id) + ")";
     line(args);
     line("job_id " + shellQuote(support::escapeControls(n.id)));
     if (waitedFor[i]) line(var + "=$id");  // for the jobs that wait for this one
+    line("previous=$id");
   }
   line();
   line("finished=1");

@@ -175,6 +175,20 @@ expect_eq "$(cat "$FAKE_DIR/calls/1.script")" "$(printf '#!/bin/sh\nexec "$@"')"
 if grep -r -a -q -F "$token" "$FAKE_DIR"; then fail "a secret's value reached sbatch"; else pass "no secret value in any sbatch argument"; fi
 [[ ! -e $FAKE_DIR/scancel ]] && pass "nothing cancelled after a full submission" || fail "scancel ran: $(cat "$FAKE_DIR/scancel")"
 
+# MLOPS_SLURM_SERIAL=1: each job also waits for the one before it, so the
+# independent items of a fan-out run one after another.
+cp -r "$src/tests/golden/fan_out" regions
+(cd regions && "$MLOPSC" build regions.mlops -o out --emit=slurm 2>/dev/null)
+submit regions out/slurm/sweep.sh --
+expect_exit 0 "the fan-out's script"
+expect_eq "$(call_args 2 | grep -c -- --dependency)" 0 "extract@eu waits for nothing"
+expect_eq "$(call_args 3 | grep -- --dependency)" "--dependency=afterok:100:101" "featurize@us waits for both extracts"
+submit regions out/slurm/sweep.sh MLOPS_SLURM_SERIAL=1 --
+expect_exit 0 "the fan-out's script, serial"
+expect_eq "$(call_args 1 | grep -c -- --dependency)" 0 "serial: the first job waits for nothing"
+expect_eq "$(call_args 2 | grep -- -dep | tr '\n' ' ')" "--dependency=afterany:100 --kill-on-invalid-dep=yes " "serial: extract@eu waits for extract@us to end"
+expect_eq "$(call_args 3 | grep -- --dependency)" "--dependency=afterok:100:101,afterany:101" "serial: the graph's dependencies and the job before"
+
 # SBATCH_PARTITION and SBATCH_ACCOUNT stay in the environment for sbatch;
 # SBATCH_WAIT and SBATCH_ARRAY_INX, which would change what a job is, do not.
 submit cr mlops/slurm/main.sh FEATURE_STORE_TOKEN=$token SBATCH_PARTITION=gpu SBATCH_ACCOUNT=ml SBATCH_WAIT=1 SBATCH_ARRAY_INX=1-3 --

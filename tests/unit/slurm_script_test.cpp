@@ -232,19 +232,17 @@ TEST_CASE("the script: one sbatch per job with the mapping, deterministic", "[sl
     ++submissions;
   CHECK(submissions == 5);
   // The step's job: the shared mapping, its log, the project root, names only.
-  CHECK(s.find("printed=$(sbatch --parsable \"$@\" --job-name='mlops.shop.step:clean' "
+  CHECK(s.find("# 2. step:clean\nafter=\"afterok:$j1\"\n"
+               "[ \"$serial\" != 1 ] || [ -z \"$previous\" ] || after=\"${after:+$after,}afterany:$previous\"\n"
+               "printed=$(sbatch --parsable \"$@\" --job-name='mlops.shop.step:clean' "
                "--output='.mlops/logs/slurm/step-clean.%j.log' --chdir=\"$root\" "
                "--export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "
-               "'--cpus-per-task=2' '--mem=1024M' '--time=2' --dependency=\"afterok:$j1\" "
-               "--kill-on-invalid-dep=yes \"$jobscript\" \"$mlopsc\" run \"$spec\" --node 'step:clean')\n"
-               "job_id 'step:clean'\nj2=$id\n") != std::string::npos);
+               "'--cpus-per-task=2' '--mem=1024M' '--time=2' ${after:+\"--dependency=$after\"} "
+               "${after:+--kill-on-invalid-dep=yes} \"$jobscript\" \"$mlopsc\" run \"$spec\" --node 'step:clean')\n"
+               "job_id 'step:clean'\nj2=$id\nprevious=$id\n") != std::string::npos);
   // A job without upstream jobs has no dependency.
-  CHECK(s.find("# 1. data:prices\nprinted=$(sbatch --parsable \"$@\" --job-name='mlops.shop.data:prices' ") !=
-        std::string::npos);
-  CHECK(s.find("--export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "
-               "\"$jobscript\" \"$mlopsc\" run \"$spec\" --node 'data:prices')") != std::string::npos);
-  CHECK(s.find("--dependency=\"afterok:$j3\" --kill-on-invalid-dep=yes \"$jobscript\" \"$mlopsc\" run \"$spec\" "
-               "--node 'deploy:prod')") != std::string::npos);
+  CHECK(s.find("# 1. data:prices\nafter=\n") != std::string::npos);
+  CHECK(s.find("# 5. deploy:prod\nafter=\"afterok:$j3\"\n") != std::string::npos);
   // Each secret is checked before anything is queued, by name.
   CHECK(s.find("[ -n \"${TRAIN_TOKEN+set}\" ] || fail") != std::string::npos);
   CHECK(s.find("[ -n \"${DEPLOY_KEY+set}\" ] || fail") != std::string::npos);

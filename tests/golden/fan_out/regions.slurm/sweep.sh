@@ -10,7 +10,8 @@
 #   sh OUT/slurm/sweep.sh [SBATCH-OPTION...]    (OUT: where mlopsc build wrote)
 # SBATCH-OPTIONs (--qos=high, --constraint=a100) go to every sbatch, before the script's own;
 # SBATCH_PARTITION and SBATCH_ACCOUNT in the environment choose the partition and the
-# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH).
+# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH);
+# MLOPS_SLURM_SERIAL=1 makes each job wait for the one queued before it.
 # The jobs get environment variables by name (--export), never a value from this file; each
 # job's output is .mlops/logs/slurm/NODE.JOBID.log. It prints each job id, cancels the jobs
 # already queued when a submission fails, and ends with a summary line.
@@ -32,6 +33,10 @@ set -eu
 
 spec='./regions.mlops'
 mlopsc=${MLOPSC:-mlopsc}
+# MLOPS_SLURM_SERIAL=1: each job also waits for the one queued before it to end (afterany),
+# so one job runs at a time: `mlopsc run` holds the project's .mlops/lock for the whole run, and
+# a job waiting for it would spend its --time limit waiting (docs/slurm.md).
+serial=${MLOPS_SLURM_SERIAL:-0}
 # They would change what a job is: an array, a submission that waits for the job, its input,
 # its errors apart from its log.
 unset SBATCH_ARRAY_INX SBATCH_WAIT SBATCH_INPUT SBATCH_ERROR
@@ -55,6 +60,7 @@ mkdir -p .mlops/logs/slurm
 # shell text. sbatch keeps a copy of the script; the file goes when this script ends.
 jobscript=
 printed=
+previous=
 queued=
 finished=0
 cleanup() {
@@ -91,60 +97,96 @@ job_id() {
 }
 
 # 1. step:extract@us
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.step:extract_us' --output='.mlops/logs/slurm/step-extract_us.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'step:extract@us')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.step:extract_us' --output='.mlops/logs/slurm/step-extract_us.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:extract@us')
 job_id 'step:extract@us'
 j1=$id
+previous=$id
 
 # 2. step:extract@eu
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.step:extract_eu' --output='.mlops/logs/slurm/step-extract_eu.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'step:extract@eu')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.step:extract_eu' --output='.mlops/logs/slurm/step-extract_eu.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:extract@eu')
 job_id 'step:extract@eu'
 j2=$id
+previous=$id
 
 # 3. step:featurize@us
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.step:featurize_us' --output='.mlops/logs/slurm/step-featurize_us.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j1:$j2" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:featurize@us')
+after="afterok:$j1:$j2"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.step:featurize_us' --output='.mlops/logs/slurm/step-featurize_us.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:featurize@us')
 job_id 'step:featurize@us'
 j3=$id
+previous=$id
 
 # 4. step:featurize@eu
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.step:featurize_eu' --output='.mlops/logs/slurm/step-featurize_eu.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j1:$j2" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:featurize@eu')
+after="afterok:$j1:$j2"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.step:featurize_eu' --output='.mlops/logs/slurm/step-featurize_eu.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:featurize@eu')
 job_id 'step:featurize@eu'
 j4=$id
+previous=$id
 
 # 5. model:train@0.1-50
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.model:train_0.1-50' --output='.mlops/logs/slurm/model-train_0.1-50.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j3:$j4" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:train@0.1-50')
+after="afterok:$j3:$j4"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.model:train_0.1-50' --output='.mlops/logs/slurm/model-train_0.1-50.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:train@0.1-50')
 job_id 'model:train@0.1-50'
 j5=$id
+previous=$id
 
 # 6. model:train@0.1-100
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.model:train_0.1-100' --output='.mlops/logs/slurm/model-train_0.1-100.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j3:$j4" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:train@0.1-100')
+after="afterok:$j3:$j4"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.model:train_0.1-100' --output='.mlops/logs/slurm/model-train_0.1-100.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:train@0.1-100')
 job_id 'model:train@0.1-100'
 j6=$id
+previous=$id
 
 # 7. model:train@0.01-50
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.model:train_0.01-50' --output='.mlops/logs/slurm/model-train_0.01-50.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j3:$j4" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:train@0.01-50')
+after="afterok:$j3:$j4"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.model:train_0.01-50' --output='.mlops/logs/slurm/model-train_0.01-50.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:train@0.01-50')
 job_id 'model:train@0.01-50'
 j7=$id
+previous=$id
 
 # 8. model:train@0.01-100
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.model:train_0.01-100' --output='.mlops/logs/slurm/model-train_0.01-100.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j3:$j4" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:train@0.01-100')
+after="afterok:$j3:$j4"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.model:train_0.01-100' --output='.mlops/logs/slurm/model-train_0.01-100.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:train@0.01-100')
 job_id 'model:train@0.01-100'
 j8=$id
+previous=$id
 
 # 9. test:auc_floor@0.1-50
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.test:auc_floor_0.1-50' --output='.mlops/logs/slurm/test-auc_floor_0.1-50.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j5" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:auc_floor@0.1-50')
+after="afterok:$j5"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.test:auc_floor_0.1-50' --output='.mlops/logs/slurm/test-auc_floor_0.1-50.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:auc_floor@0.1-50')
 job_id 'test:auc_floor@0.1-50'
+previous=$id
 
 # 10. test:auc_floor@0.1-100
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.test:auc_floor_0.1-100' --output='.mlops/logs/slurm/test-auc_floor_0.1-100.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j6" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:auc_floor@0.1-100')
+after="afterok:$j6"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.test:auc_floor_0.1-100' --output='.mlops/logs/slurm/test-auc_floor_0.1-100.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:auc_floor@0.1-100')
 job_id 'test:auc_floor@0.1-100'
+previous=$id
 
 # 11. test:auc_floor@0.01-50
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.test:auc_floor_0.01-50' --output='.mlops/logs/slurm/test-auc_floor_0.01-50.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j7" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:auc_floor@0.01-50')
+after="afterok:$j7"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.test:auc_floor_0.01-50' --output='.mlops/logs/slurm/test-auc_floor_0.01-50.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:auc_floor@0.01-50')
 job_id 'test:auc_floor@0.01-50'
+previous=$id
 
 # 12. test:auc_floor@0.01-100
-printed=$(sbatch --parsable "$@" --job-name='mlops.regions.test:auc_floor_0.01-100' --output='.mlops/logs/slurm/test-auc_floor_0.01-100.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j8" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:auc_floor@0.01-100')
+after="afterok:$j8"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.regions.test:auc_floor_0.01-100' --output='.mlops/logs/slurm/test-auc_floor_0.01-100.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:auc_floor@0.01-100')
 job_id 'test:auc_floor@0.01-100'
+previous=$id
 
 finished=1
 printf 'mlopsc slurm: queued %s jobs of pipeline %s:%s (squeue --jobs=%s; logs in %s)\n' 12 'sweep' "$queued" "$(printf '%s' "$queued" | tr ' ' ',' | cut -c2-)" "$root/.mlops/logs/slurm"

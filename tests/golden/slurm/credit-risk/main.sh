@@ -10,7 +10,8 @@
 #   sh OUT/slurm/main.sh [SBATCH-OPTION...]    (OUT: where mlopsc build wrote)
 # SBATCH-OPTIONs (--qos=high, --constraint=a100) go to every sbatch, before the script's own;
 # SBATCH_PARTITION and SBATCH_ACCOUNT in the environment choose the partition and the
-# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH).
+# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH);
+# MLOPS_SLURM_SERIAL=1 makes each job wait for the one queued before it.
 # The jobs get environment variables by name (--export), never a value from this file; each
 # job's output is .mlops/logs/slurm/NODE.JOBID.log. It prints each job id, cancels the jobs
 # already queued when a submission fails, and ends with a summary line.
@@ -23,6 +24,10 @@ set -eu
 
 spec='./credit_risk.mlops'
 mlopsc=${MLOPSC:-mlopsc}
+# MLOPS_SLURM_SERIAL=1: each job also waits for the one queued before it to end (afterany),
+# so one job runs at a time: `mlopsc run` holds the project's .mlops/lock for the whole run, and
+# a job waiting for it would spend its --time limit waiting (docs/slurm.md).
+serial=${MLOPS_SLURM_SERIAL:-0}
 # They would change what a job is: an array, a submission that waits for the job, its input,
 # its errors apart from its log.
 unset SBATCH_ARRAY_INX SBATCH_WAIT SBATCH_INPUT SBATCH_ERROR
@@ -47,6 +52,7 @@ mkdir -p .mlops/logs/slurm
 # shell text. sbatch keeps a copy of the script; the file goes when this script ends.
 jobscript=
 printed=
+previous=
 queued=
 finished=0
 cleanup() {
@@ -83,18 +89,27 @@ job_id() {
 }
 
 # 1. step:features
-printed=$(sbatch --parsable "$@" --job-name='mlops.credit_risk.step:features' --output='.mlops/logs/slurm/step-features.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' '--cpus-per-task=1' '--mem=512M' '--time=5' "$jobscript" "$mlopsc" run "$spec" --node 'step:features')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.credit_risk.step:features' --output='.mlops/logs/slurm/step-features.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' '--cpus-per-task=1' '--mem=512M' '--time=5' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:features')
 job_id 'step:features'
 j1=$id
+previous=$id
 
 # 2. model:scorer
-printed=$(sbatch --parsable "$@" --job-name='mlops.credit_risk.model:scorer' --output='.mlops/logs/slurm/model-scorer.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD,FEATURE_STORE_TOKEN' '--cpus-per-task=4' '--mem=8192M' '--time=30' --dependency="afterok:$j1" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:scorer')
+after="afterok:$j1"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.credit_risk.model:scorer' --output='.mlops/logs/slurm/model-scorer.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD,FEATURE_STORE_TOKEN' '--cpus-per-task=4' '--mem=8192M' '--time=30' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:scorer')
 job_id 'model:scorer'
 j2=$id
+previous=$id
 
 # 3. deploy:scorer_prod
-printed=$(sbatch --parsable "$@" --job-name='mlops.credit_risk.deploy:scorer_prod' --output='.mlops/logs/slurm/deploy-scorer_prod.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j2" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'deploy:scorer_prod')
+after="afterok:$j2"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.credit_risk.deploy:scorer_prod' --output='.mlops/logs/slurm/deploy-scorer_prod.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'deploy:scorer_prod')
 job_id 'deploy:scorer_prod'
+previous=$id
 
 finished=1
 printf 'mlopsc slurm: queued %s jobs of pipeline %s:%s (squeue --jobs=%s; logs in %s)\n' 3 'main' "$queued" "$(printf '%s' "$queued" | tr ' ' ',' | cut -c2-)" "$root/.mlops/logs/slurm"

@@ -10,7 +10,8 @@
 #   sh OUT/slurm/experiments.sh [SBATCH-OPTION...]    (OUT: where mlopsc build wrote)
 # SBATCH-OPTIONs (--qos=high, --constraint=a100) go to every sbatch, before the script's own;
 # SBATCH_PARTITION and SBATCH_ACCOUNT in the environment choose the partition and the
-# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH).
+# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH);
+# MLOPS_SLURM_SERIAL=1 makes each job wait for the one queued before it.
 # The jobs get environment variables by name (--export), never a value from this file; each
 # job's output is .mlops/logs/slurm/NODE.JOBID.log. It prints each job id, cancels the jobs
 # already queued when a submission fails, and ends with a summary line.
@@ -35,6 +36,10 @@ set -eu
 
 spec='./dvc_get_started.mlops'
 mlopsc=${MLOPSC:-mlopsc}
+# MLOPS_SLURM_SERIAL=1: each job also waits for the one queued before it to end (afterany),
+# so one job runs at a time: `mlopsc run` holds the project's .mlops/lock for the whole run, and
+# a job waiting for it would spend its --time limit waiting (docs/slurm.md).
+serial=${MLOPS_SLURM_SERIAL:-0}
 # They would change what a job is: an array, a submission that waits for the job, its input,
 # its errors apart from its log.
 unset SBATCH_ARRAY_INX SBATCH_WAIT SBATCH_INPUT SBATCH_ERROR
@@ -58,6 +63,7 @@ mkdir -p .mlops/logs/slurm
 # shell text. sbatch keeps a copy of the script; the file goes when this script ends.
 jobscript=
 printed=
+previous=
 queued=
 finished=0
 cleanup() {
@@ -94,72 +100,117 @@ job_id() {
 }
 
 # 1. step:prepare
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.step:prepare' --output='.mlops/logs/slurm/step-prepare.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'step:prepare')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.step:prepare' --output='.mlops/logs/slurm/step-prepare.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:prepare')
 job_id 'step:prepare'
 j1=$id
+previous=$id
 
 # 2. step:featurize@train
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.step:featurize_train' --output='.mlops/logs/slurm/step-featurize_train.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j1" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:featurize@train')
+after="afterok:$j1"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.step:featurize_train' --output='.mlops/logs/slurm/step-featurize_train.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:featurize@train')
 job_id 'step:featurize@train'
 j2=$id
+previous=$id
 
 # 3. step:featurize@test
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.step:featurize_test' --output='.mlops/logs/slurm/step-featurize_test.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j1" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:featurize@test')
+after="afterok:$j1"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.step:featurize_test' --output='.mlops/logs/slurm/step-featurize_test.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:featurize@test')
 job_id 'step:featurize@test'
 j3=$id
+previous=$id
 
 # 4. model:classifier
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:classifier' --output='.mlops/logs/slurm/model-classifier.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j2:$j3" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:classifier')
+after="afterok:$j2:$j3"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:classifier' --output='.mlops/logs/slurm/model-classifier.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:classifier')
 job_id 'model:classifier'
 j4=$id
+previous=$id
 
 # 5. test:roc_auc_floor
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:roc_auc_floor' --output='.mlops/logs/slurm/test-roc_auc_floor.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j4" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:roc_auc_floor')
+after="afterok:$j4"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:roc_auc_floor' --output='.mlops/logs/slurm/test-roc_auc_floor.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:roc_auc_floor')
 job_id 'test:roc_auc_floor'
+previous=$id
 
 # 6. test:avg_prec_floor
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:avg_prec_floor' --output='.mlops/logs/slurm/test-avg_prec_floor.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j4" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:avg_prec_floor')
+after="afterok:$j4"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:avg_prec_floor' --output='.mlops/logs/slurm/test-avg_prec_floor.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:avg_prec_floor')
 job_id 'test:avg_prec_floor'
+previous=$id
 
 # 7. test:generalisation_gap
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:generalisation_gap' --output='.mlops/logs/slurm/test-generalisation_gap.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j4" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:generalisation_gap')
+after="afterok:$j4"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:generalisation_gap' --output='.mlops/logs/slurm/test-generalisation_gap.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:generalisation_gap')
 job_id 'test:generalisation_gap'
+previous=$id
 
 # 8. model:sweep@10-0.01
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:sweep_10-0.01' --output='.mlops/logs/slurm/model-sweep_10-0.01.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j2:$j3" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:sweep@10-0.01')
+after="afterok:$j2:$j3"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:sweep_10-0.01' --output='.mlops/logs/slurm/model-sweep_10-0.01.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:sweep@10-0.01')
 job_id 'model:sweep@10-0.01'
 j8=$id
+previous=$id
 
 # 9. model:sweep@10-0.05
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:sweep_10-0.05' --output='.mlops/logs/slurm/model-sweep_10-0.05.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j2:$j3" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:sweep@10-0.05')
+after="afterok:$j2:$j3"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:sweep_10-0.05' --output='.mlops/logs/slurm/model-sweep_10-0.05.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:sweep@10-0.05')
 job_id 'model:sweep@10-0.05'
 j9=$id
+previous=$id
 
 # 10. model:sweep@50-0.01
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:sweep_50-0.01' --output='.mlops/logs/slurm/model-sweep_50-0.01.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j2:$j3" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:sweep@50-0.01')
+after="afterok:$j2:$j3"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:sweep_50-0.01' --output='.mlops/logs/slurm/model-sweep_50-0.01.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:sweep@50-0.01')
 job_id 'model:sweep@50-0.01'
 j10=$id
+previous=$id
 
 # 11. model:sweep@50-0.05
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:sweep_50-0.05' --output='.mlops/logs/slurm/model-sweep_50-0.05.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j2:$j3" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:sweep@50-0.05')
+after="afterok:$j2:$j3"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.model:sweep_50-0.05' --output='.mlops/logs/slurm/model-sweep_50-0.05.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:sweep@50-0.05')
 job_id 'model:sweep@50-0.05'
 j11=$id
+previous=$id
 
 # 12. test:sweep_auc@10-0.01
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:sweep_auc_10-0.01' --output='.mlops/logs/slurm/test-sweep_auc_10-0.01.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j8" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:sweep_auc@10-0.01')
+after="afterok:$j8"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:sweep_auc_10-0.01' --output='.mlops/logs/slurm/test-sweep_auc_10-0.01.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:sweep_auc@10-0.01')
 job_id 'test:sweep_auc@10-0.01'
+previous=$id
 
 # 13. test:sweep_auc@10-0.05
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:sweep_auc_10-0.05' --output='.mlops/logs/slurm/test-sweep_auc_10-0.05.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j9" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:sweep_auc@10-0.05')
+after="afterok:$j9"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:sweep_auc_10-0.05' --output='.mlops/logs/slurm/test-sweep_auc_10-0.05.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:sweep_auc@10-0.05')
 job_id 'test:sweep_auc@10-0.05'
+previous=$id
 
 # 14. test:sweep_auc@50-0.01
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:sweep_auc_50-0.01' --output='.mlops/logs/slurm/test-sweep_auc_50-0.01.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j10" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:sweep_auc@50-0.01')
+after="afterok:$j10"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:sweep_auc_50-0.01' --output='.mlops/logs/slurm/test-sweep_auc_50-0.01.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:sweep_auc@50-0.01')
 job_id 'test:sweep_auc@50-0.01'
+previous=$id
 
 # 15. test:sweep_auc@50-0.05
-printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:sweep_auc_50-0.05' --output='.mlops/logs/slurm/test-sweep_auc_50-0.05.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j11" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:sweep_auc@50-0.05')
+after="afterok:$j11"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.dvc_get_started.test:sweep_auc_50-0.05' --output='.mlops/logs/slurm/test-sweep_auc_50-0.05.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:sweep_auc@50-0.05')
 job_id 'test:sweep_auc@50-0.05'
+previous=$id
 
 finished=1
 printf 'mlopsc slurm: queued %s jobs of pipeline %s:%s (squeue --jobs=%s; logs in %s)\n' 15 'experiments' "$queued" "$(printf '%s' "$queued" | tr ' ' ',' | cut -c2-)" "$root/.mlops/logs/slurm"

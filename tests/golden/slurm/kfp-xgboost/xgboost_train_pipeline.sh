@@ -10,7 +10,8 @@
 #   sh OUT/slurm/xgboost_train_pipeline.sh [SBATCH-OPTION...]    (OUT: where mlopsc build wrote)
 # SBATCH-OPTIONs (--qos=high, --constraint=a100) go to every sbatch, before the script's own;
 # SBATCH_PARTITION and SBATCH_ACCOUNT in the environment choose the partition and the
-# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH).
+# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH);
+# MLOPS_SLURM_SERIAL=1 makes each job wait for the one queued before it.
 # The jobs get environment variables by name (--export), never a value from this file; each
 # job's output is .mlops/logs/slurm/NODE.JOBID.log. It prints each job id, cancels the jobs
 # already queued when a submission fails, and ends with a summary line.
@@ -30,6 +31,10 @@ set -eu
 
 spec='./xgboost_training.mlops'
 mlopsc=${MLOPSC:-mlopsc}
+# MLOPS_SLURM_SERIAL=1: each job also waits for the one queued before it to end (afterany),
+# so one job runs at a time: `mlopsc run` holds the project's .mlops/lock for the whole run, and
+# a job waiting for it would spend its --time limit waiting (docs/slurm.md).
+serial=${MLOPS_SLURM_SERIAL:-0}
 # They would change what a job is: an array, a submission that waits for the job, its input,
 # its errors apart from its log.
 unset SBATCH_ARRAY_INX SBATCH_WAIT SBATCH_INPUT SBATCH_ERROR
@@ -53,6 +58,7 @@ mkdir -p .mlops/logs/slurm
 # shell text. sbatch keeps a copy of the script; the file goes when this script ends.
 jobscript=
 printed=
+previous=
 queued=
 finished=0
 cleanup() {
@@ -89,53 +95,83 @@ job_id() {
 }
 
 # 1. step:ingest
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:ingest' --output='.mlops/logs/slurm/step-ingest.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'step:ingest')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:ingest' --output='.mlops/logs/slurm/step-ingest.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:ingest')
 job_id 'step:ingest'
 j1=$id
+previous=$id
 
 # 2. step:split_train
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:split_train' --output='.mlops/logs/slurm/step-split_train.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j1" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:split_train')
+after="afterok:$j1"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:split_train' --output='.mlops/logs/slurm/step-split_train.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:split_train')
 job_id 'step:split_train'
 j2=$id
+previous=$id
 
 # 3. step:split_valid
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:split_valid' --output='.mlops/logs/slurm/step-split_valid.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j1" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:split_valid')
+after="afterok:$j1"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:split_valid' --output='.mlops/logs/slurm/step-split_valid.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:split_valid')
 job_id 'step:split_valid'
 j3=$id
+previous=$id
 
 # 4. step:split_test
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:split_test' --output='.mlops/logs/slurm/step-split_test.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j1" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:split_test')
+after="afterok:$j1"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:split_test' --output='.mlops/logs/slurm/step-split_test.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:split_test')
 job_id 'step:split_test'
 j4=$id
+previous=$id
 
 # 5. step:data_cleaning
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:data_cleaning' --output='.mlops/logs/slurm/step-data_cleaning.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j2" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:data_cleaning')
+after="afterok:$j2"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:data_cleaning' --output='.mlops/logs/slurm/step-data_cleaning.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:data_cleaning')
 job_id 'step:data_cleaning'
 j5=$id
+previous=$id
 
 # 6. step:extract_train
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:extract_train' --output='.mlops/logs/slurm/step-extract_train.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j5" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:extract_train')
+after="afterok:$j5"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:extract_train' --output='.mlops/logs/slurm/step-extract_train.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:extract_train')
 job_id 'step:extract_train'
 j6=$id
+previous=$id
 
 # 7. step:extract_valid
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:extract_valid' --output='.mlops/logs/slurm/step-extract_valid.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j3" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:extract_valid')
+after="afterok:$j3"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:extract_valid' --output='.mlops/logs/slurm/step-extract_valid.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:extract_valid')
 job_id 'step:extract_valid'
 j7=$id
+previous=$id
 
 # 8. step:extract_test
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:extract_test' --output='.mlops/logs/slurm/step-extract_test.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j4" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:extract_test')
+after="afterok:$j4"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.step:extract_test' --output='.mlops/logs/slurm/step-extract_test.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:extract_test')
 job_id 'step:extract_test'
 j8=$id
+previous=$id
 
 # 9. model:xgb_model
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.model:xgb_model' --output='.mlops/logs/slurm/model-xgb_model.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j6:$j7:$j8" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:xgb_model')
+after="afterok:$j6:$j7:$j8"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.model:xgb_model' --output='.mlops/logs/slurm/model-xgb_model.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:xgb_model')
 job_id 'model:xgb_model'
 j9=$id
+previous=$id
 
 # 10. deploy:set_default_alias
-printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.deploy:set_default_alias' --output='.mlops/logs/slurm/deploy-set_default_alias.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j9" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'deploy:set_default_alias')
+after="afterok:$j9"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.xgboost_training.deploy:set_default_alias' --output='.mlops/logs/slurm/deploy-set_default_alias.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'deploy:set_default_alias')
 job_id 'deploy:set_default_alias'
+previous=$id
 
 finished=1
 printf 'mlopsc slurm: queued %s jobs of pipeline %s:%s (squeue --jobs=%s; logs in %s)\n' 10 'xgboost_train_pipeline' "$queued" "$(printf '%s' "$queued" | tr ' ' ',' | cut -c2-)" "$root/.mlops/logs/slurm"

@@ -10,7 +10,8 @@
 #   sh OUT/slurm/main.sh [SBATCH-OPTION...]    (OUT: where mlopsc build wrote)
 # SBATCH-OPTIONs (--qos=high, --constraint=a100) go to every sbatch, before the script's own;
 # SBATCH_PARTITION and SBATCH_ACCOUNT in the environment choose the partition and the
-# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH).
+# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH);
+# MLOPS_SLURM_SERIAL=1 makes each job wait for the one queued before it.
 # The jobs get environment variables by name (--export), never a value from this file; each
 # job's output is .mlops/logs/slurm/NODE.JOBID.log. It prints each job id, cancels the jobs
 # already queued when a submission fails, and ends with a summary line.
@@ -26,6 +27,10 @@ set -eu
 
 spec='./multistep.mlops'
 mlopsc=${MLOPSC:-mlopsc}
+# MLOPS_SLURM_SERIAL=1: each job also waits for the one queued before it to end (afterany),
+# so one job runs at a time: `mlopsc run` holds the project's .mlops/lock for the whole run, and
+# a job waiting for it would spend its --time limit waiting (docs/slurm.md).
+serial=${MLOPS_SLURM_SERIAL:-0}
 # They would change what a job is: an array, a submission that waits for the job, its input,
 # its errors apart from its log.
 unset SBATCH_ARRAY_INX SBATCH_WAIT SBATCH_INPUT SBATCH_ERROR
@@ -49,6 +54,7 @@ mkdir -p .mlops/logs/slurm
 # shell text. sbatch keeps a copy of the script; the file goes when this script ends.
 jobscript=
 printed=
+previous=
 queued=
 finished=0
 cleanup() {
@@ -85,32 +91,50 @@ job_id() {
 }
 
 # 1. step:load_raw_data
-printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.step:load_raw_data' --output='.mlops/logs/slurm/step-load_raw_data.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'step:load_raw_data')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.step:load_raw_data' --output='.mlops/logs/slurm/step-load_raw_data.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:load_raw_data')
 job_id 'step:load_raw_data'
 j1=$id
+previous=$id
 
 # 2. step:etl_data
-printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.step:etl_data' --output='.mlops/logs/slurm/step-etl_data.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j1" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:etl_data')
+after="afterok:$j1"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.step:etl_data' --output='.mlops/logs/slurm/step-etl_data.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:etl_data')
 job_id 'step:etl_data'
 j2=$id
+previous=$id
 
 # 3. model:als
-printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.model:als' --output='.mlops/logs/slurm/model-als.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j2" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:als')
+after="afterok:$j2"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.model:als' --output='.mlops/logs/slurm/model-als.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:als')
 job_id 'model:als'
 j3=$id
+previous=$id
 
 # 4. test:als_test_mse
-printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.test:als_test_mse' --output='.mlops/logs/slurm/test-als_test_mse.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j3" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:als_test_mse')
+after="afterok:$j3"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.test:als_test_mse' --output='.mlops/logs/slurm/test-als_test_mse.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:als_test_mse')
 job_id 'test:als_test_mse'
+previous=$id
 
 # 5. model:train_keras
-printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.model:train_keras' --output='.mlops/logs/slurm/model-train_keras.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j2:$j3" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:train_keras')
+after="afterok:$j2:$j3"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.model:train_keras' --output='.mlops/logs/slurm/model-train_keras.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:train_keras')
 job_id 'model:train_keras'
 j5=$id
+previous=$id
 
 # 6. test:keras_improves_on_als
-printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.test:keras_improves_on_als' --output='.mlops/logs/slurm/test-keras_improves_on_als.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' --dependency="afterok:$j5" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'test:keras_improves_on_als')
+after="afterok:$j5"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.multistep_example.test:keras_improves_on_als' --output='.mlops/logs/slurm/test-keras_improves_on_als.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:keras_improves_on_als')
 job_id 'test:keras_improves_on_als'
+previous=$id
 
 finished=1
 printf 'mlopsc slurm: queued %s jobs of pipeline %s:%s (squeue --jobs=%s; logs in %s)\n' 6 'main' "$queued" "$(printf '%s' "$queued" | tr ' ' ',' | cut -c2-)" "$root/.mlops/logs/slurm"

@@ -10,7 +10,8 @@
 #   sh OUT/slurm/data_quality.sh [SBATCH-OPTION...]    (OUT: where mlopsc build wrote)
 # SBATCH-OPTIONs (--qos=high, --constraint=a100) go to every sbatch, before the script's own;
 # SBATCH_PARTITION and SBATCH_ACCOUNT in the environment choose the partition and the
-# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH).
+# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH);
+# MLOPS_SLURM_SERIAL=1 makes each job wait for the one queued before it.
 # The jobs get environment variables by name (--export), never a value from this file; each
 # job's output is .mlops/logs/slurm/NODE.JOBID.log. It prints each job id, cancels the jobs
 # already queued when a submission fails, and ends with a summary line.
@@ -27,6 +28,10 @@ set -eu
 
 spec='./recsys.mlops'
 mlopsc=${MLOPSC:-mlopsc}
+# MLOPS_SLURM_SERIAL=1: each job also waits for the one queued before it to end (afterany),
+# so one job runs at a time: `mlopsc run` holds the project's .mlops/lock for the whole run, and
+# a job waiting for it would spend its --time limit waiting (docs/slurm.md).
+serial=${MLOPS_SLURM_SERIAL:-0}
 # They would change what a job is: an array, a submission that waits for the job, its input,
 # its errors apart from its log.
 unset SBATCH_ARRAY_INX SBATCH_WAIT SBATCH_INPUT SBATCH_ERROR
@@ -50,6 +55,7 @@ mkdir -p .mlops/logs/slurm
 # shell text. sbatch keeps a copy of the script; the file goes when this script ends.
 jobscript=
 printed=
+previous=
 queued=
 finished=0
 cleanup() {
@@ -86,32 +92,53 @@ job_id() {
 }
 
 # 1. test:interactions_volume
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_volume' --output='.mlops/logs/slurm/test-interactions_volume.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_volume')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_volume' --output='.mlops/logs/slurm/test-interactions_volume.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_volume')
 job_id 'test:interactions_volume'
+previous=$id
 
 # 2. test:interactions_item_known
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_item_known' --output='.mlops/logs/slurm/test-interactions_item_known.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_item_known')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_item_known' --output='.mlops/logs/slurm/test-interactions_item_known.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_item_known')
 job_id 'test:interactions_item_known'
+previous=$id
 
 # 3. test:interactions_dwell_recorded
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_dwell_recorded' --output='.mlops/logs/slurm/test-interactions_dwell_recorded.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_dwell_recorded')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_dwell_recorded' --output='.mlops/logs/slurm/test-interactions_dwell_recorded.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_dwell_recorded')
 job_id 'test:interactions_dwell_recorded'
+previous=$id
 
 # 4. test:interactions_fresh
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_fresh' --output='.mlops/logs/slurm/test-interactions_fresh.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_fresh')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_fresh' --output='.mlops/logs/slurm/test-interactions_fresh.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_fresh')
 job_id 'test:interactions_fresh'
+previous=$id
 
 # 5. test:interactions_valid
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_valid' --output='.mlops/logs/slurm/test-interactions_valid.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_valid')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:interactions_valid' --output='.mlops/logs/slurm/test-interactions_valid.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:interactions_valid')
 job_id 'test:interactions_valid'
+previous=$id
 
 # 6. test:items_valid
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:items_valid' --output='.mlops/logs/slurm/test-items_valid.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'test:items_valid')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:items_valid' --output='.mlops/logs/slurm/test-items_valid.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:items_valid')
 job_id 'test:items_valid'
+previous=$id
 
 # 7. test:items_price_range
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:items_price_range' --output='.mlops/logs/slurm/test-items_price_range.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' "$jobscript" "$mlopsc" run "$spec" --node 'test:items_price_range')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.test:items_price_range' --output='.mlops/logs/slurm/test-items_price_range.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'test:items_price_range')
 job_id 'test:items_price_range'
+previous=$id
 
 finished=1
 printf 'mlopsc slurm: queued %s jobs of pipeline %s:%s (squeue --jobs=%s; logs in %s)\n' 7 'data_quality' "$queued" "$(printf '%s' "$queued" | tr ' ' ',' | cut -c2-)" "$root/.mlops/logs/slurm"

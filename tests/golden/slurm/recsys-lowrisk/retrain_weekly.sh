@@ -10,7 +10,8 @@
 #   sh OUT/slurm/retrain_weekly.sh [SBATCH-OPTION...]    (OUT: where mlopsc build wrote)
 # SBATCH-OPTIONs (--qos=high, --constraint=a100) go to every sbatch, before the script's own;
 # SBATCH_PARTITION and SBATCH_ACCOUNT in the environment choose the partition and the
-# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH).
+# account (sbatch reads them); MLOPSC is the mlopsc the jobs run (default: mlopsc on their PATH);
+# MLOPS_SLURM_SERIAL=1 makes each job wait for the one queued before it.
 # The jobs get environment variables by name (--export), never a value from this file; each
 # job's output is .mlops/logs/slurm/NODE.JOBID.log. It prints each job id, cancels the jobs
 # already queued when a submission fails, and ends with a summary line.
@@ -24,6 +25,10 @@ set -eu
 
 spec='./recsys.mlops'
 mlopsc=${MLOPSC:-mlopsc}
+# MLOPS_SLURM_SERIAL=1: each job also waits for the one queued before it to end (afterany),
+# so one job runs at a time: `mlopsc run` holds the project's .mlops/lock for the whole run, and
+# a job waiting for it would spend its --time limit waiting (docs/slurm.md).
+serial=${MLOPS_SLURM_SERIAL:-0}
 # They would change what a job is: an array, a submission that waits for the job, its input,
 # its errors apart from its log.
 unset SBATCH_ARRAY_INX SBATCH_WAIT SBATCH_INPUT SBATCH_ERROR
@@ -47,6 +52,7 @@ mkdir -p .mlops/logs/slurm
 # shell text. sbatch keeps a copy of the script; the file goes when this script ends.
 jobscript=
 printed=
+previous=
 queued=
 finished=0
 cleanup() {
@@ -83,23 +89,35 @@ job_id() {
 }
 
 # 1. step:clean_events
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.step:clean_events' --output='.mlops/logs/slurm/step-clean_events.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' '--cpus-per-task=2' '--mem=4096M' '--time=10' "$jobscript" "$mlopsc" run "$spec" --node 'step:clean_events')
+after=
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.step:clean_events' --output='.mlops/logs/slurm/step-clean_events.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' '--cpus-per-task=2' '--mem=4096M' '--time=10' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:clean_events')
 job_id 'step:clean_events'
 j1=$id
+previous=$id
 
 # 2. step:item_popularity
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.step:item_popularity' --output='.mlops/logs/slurm/step-item_popularity.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' '--cpus-per-task=1' '--mem=2048M' '--time=5' --dependency="afterok:$j1" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'step:item_popularity')
+after="afterok:$j1"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.step:item_popularity' --output='.mlops/logs/slurm/step-item_popularity.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB' '--cpus-per-task=1' '--mem=2048M' '--time=5' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'step:item_popularity')
 job_id 'step:item_popularity'
 j2=$id
+previous=$id
 
 # 3. model:recommender
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.model:recommender' --output='.mlops/logs/slurm/model-recommender.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' '--cpus-per-task=8' '--mem=32768M' '--gres=gpu:1' '--time=60' --dependency="afterok:$j1:$j2" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'model:recommender')
+after="afterok:$j1:$j2"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.model:recommender' --output='.mlops/logs/slurm/model-recommender.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' '--cpus-per-task=8' '--mem=32768M' '--gres=gpu:1' '--time=60' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'model:recommender')
 job_id 'model:recommender'
 j3=$id
+previous=$id
 
 # 4. gate:ship
-printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.gate:ship' --output='.mlops/logs/slurm/gate-ship.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' --dependency="afterok:$j3" --kill-on-invalid-dep=yes "$jobscript" "$mlopsc" run "$spec" --node 'gate:ship')
+after="afterok:$j3"
+[ "$serial" != 1 ] || [ -z "$previous" ] || after="${after:+$after,}afterany:$previous"
+printed=$(sbatch --parsable "$@" --job-name='mlops.shop_recs.gate:ship' --output='.mlops/logs/slurm/gate-ship.%j.log' --chdir="$root" --export='PATH,HOME,USER,LOGNAME,LANG,LC_ALL,LC_CTYPE,TZ,TMPDIR,TERM,MLOPS_STDLIB,MLOPS_STATE,PGPASSWORD' ${after:+"--dependency=$after"} ${after:+--kill-on-invalid-dep=yes} "$jobscript" "$mlopsc" run "$spec" --node 'gate:ship')
 job_id 'gate:ship'
+previous=$id
 
 finished=1
 printf 'mlopsc slurm: queued %s jobs of pipeline %s:%s (squeue --jobs=%s; logs in %s)\n' 4 'retrain_weekly' "$queued" "$(printf '%s' "$queued" | tr ' ' ',' | cut -c2-)" "$root/.mlops/logs/slurm"
