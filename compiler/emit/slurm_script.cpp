@@ -5,7 +5,6 @@
 #include "support/shell_quote.h"
 
 #include <algorithm>
-#include <functional>
 #include <set>
 #include <unordered_map>
 

@@ -137,7 +137,7 @@ submit() {
   LAST_CMD="(cd $dir && ${envs[*]:+${envs[*]} }sh $script $*)"
   set +e
   (cd "$dir" && exec env -u MLOPSC PATH="$fake:$PATH" FAKE_SLURM_DIR="$FAKE_DIR" "${envs[@]}" \
-    timeout 20 sh -c 'FAKE_SUBMIT_PID=$$ && export FAKE_SUBMIT_PID && exec sh "$@"' sh "$script" "$@") \
+    timeout "$((MLOPS_E2E_TIMEOUT * 3))" sh -c 'FAKE_SUBMIT_PID=$$ && export FAKE_SUBMIT_PID && exec sh "$@"' sh "$script" "$@") \
     >"$STDOUT" 2>"$STDERR"
   RC=$?
   set -e
@@ -271,7 +271,9 @@ chmod 600 real/demo-keys/*.key
 # The model asks for 4 CPUs and 8 GiB: on a smaller test node it asks for
 # what the node has, or SLURM refuses the job.
 read -r cpus memory < <(timeout 20 sinfo -h -N -o '%c %m' | head -n 1) || true
+model_cpus=4
 if ((${cpus:-0} < 4 || ${memory:-0} < 8192)); then
+  model_cpus=1
   sed -i 's/cpu = 4  memory = 8Gi/cpu = 1  memory = 256Mi/' real/credit_risk.mlops
   echo "# the test node has $cpus CPUs and ${memory} MB: the model asks for 1 CPU and 256 MiB here"
 fi
@@ -285,8 +287,8 @@ exec '$MLOPSC' "\$@" --interval-scale 0.0001
 EOF
 chmod +x mlopsc-scaled
 
-# queue_and_wait: runs the script in real/, then waits (bounded) until none
-# of its jobs is in the queue; JOBS holds their ids.
+# queue_and_wait: runs the script in real/, then waits (bounded) until each
+# of its jobs has ended; JOBS holds their ids.
 queue_and_wait() {
   set +e
   (cd real && FEATURE_STORE_TOKEN=demo-placeholder-token MLOPSC=$E2E_WORK/mlopsc-scaled timeout 60 sh mlops/slurm/main.sh) \
@@ -295,19 +297,34 @@ queue_and_wait() {
   set -e
   LAST_CMD="(cd real && sh mlops/slurm/main.sh)"
   JOBS=$(cut -f1 "$STDOUT" | grep -E '^[0-9]+$' | tr '\n' ' ')
-  local ids waited=0
-  ids=$(echo $JOBS | tr ' ' ',')
-  while [[ -n $ids ]] && ((waited < 180)) && [[ -n $(timeout 20 squeue -h -j "$ids" -o %i 2>/dev/null) ]]; do
+  # What SLURM holds of each job now, while it certainly remembers them.
+  local id
+  for id in $JOBS; do timeout 20 scontrol show job "$id" >"job-$id.txt" 2>&1 || true; done
+  local start=$SECONDS pending=1
+  while ((SECONDS - start < 300)); do
+    pending=0
+    for id in $JOBS; do
+      case $(state_of "$id") in
+        COMPLETED* | FAILED* | CANCELLED* | TIMEOUT* | OUT_OF_MEMORY* | NODE_FAIL* | PREEMPTED* | BOOT_FAIL* | DEADLINE*) ;;
+        *) pending=1 ;;
+      esac
+    done
+    ((pending)) || break
     sleep 1
-    waited=$((waited + 1))
   done
-  ((waited < 180)) || fail "the jobs $JOBS were still queued after 180 s"
+  ((!pending)) || fail "the jobs $JOBS had not all ended after 300 s"
 }
-# state_of ID: the job's state and exit code (`COMPLETED 0:0`).
+# state_of ID: the job's final state and exit code (`COMPLETED 0:0`), from
+# scontrol while the controller remembers the job (MinJobAge), else sacct.
 state_of() {
-  timeout 20 scontrol show job "$1" | tr ' ' '\n' | sed -n 's/^JobState=//p; s/^ExitCode=//p' | tr '\n' ' ' | sed 's/ $//'
+  local state
+  state=$(timeout 20 scontrol show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n 's/^JobState=//p; s/^ExitCode=//p' |
+    tr '\n' ' ' | sed 's/ $//')
+  [[ -n $state ]] || state=$(timeout 20 sacct -n -X -P -j "$1" -o State,ExitCode 2>/dev/null | head -n 1 | tr '|' ' ')
+  echo "$state"
 }
-field_of() { timeout 20 scontrol show job "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
+# field_of ID NAME: a field of `scontrol show job` as it was right after submission.
+field_of() { tr ' ' '\n' <"job-$1.txt" | sed -n "s/^$2=//p" | head -n 1; }
 
 queue_and_wait
 expect_exit 0 "the submit script on a real cluster"
@@ -316,6 +333,7 @@ expect_eq "$(state_of "$step")" "COMPLETED 0:0" "step:features ran as job $step"
 expect_eq "$(state_of "$model")" "COMPLETED 0:0" "model:scorer ran as job $model"
 expect_eq "$(state_of "$deploy")" "FAILED 5:0" "deploy:scorer_prod's job stops at the gate (exit 5: waiting for approvals)"
 expect_eq "$(field_of "$step" TimeLimit) $(field_of "$step" MinMemoryNode) $(field_of "$step" MinCPUsNode)" "00:05:00 512M 1" "the step's resources reach SLURM"
+expect_eq "$(field_of "$model" TimeLimit) $(field_of "$model" MinCPUsNode)" "00:30:00 $model_cpus" "the model's resources reach SLURM"
 expect_eq "$(field_of "$model" JobName)" "mlops.credit_risk.model:scorer" "the job name carries project and node"
 grep -q "gate production: waiting" "real/.mlops/logs/slurm/deploy-scorer_prod.$deploy.log" &&
   pass "the deploy's log says the gate waits" || fail "no waiting gate in the deploy's log"
