@@ -5,7 +5,7 @@
 // next run, and the run stayed "running" in the state store.
 //
 // While a RunInterruptions object lives, these signals only set a flag the
-// run polls (runtime/process_executor.h, runtime/runner.h): it starts
+// run polls (runtime/exec/process_executor.h, runtime/runner.h): it starts
 // nothing more, sends SIGTERM to every running command's process group
 // (SIGKILL after the kill grace, or at once on a second signal), relays and
 // masks their last output into the logs, records the running nodes as

@@ -22,8 +22,9 @@
 #include "runtime/node_result.h"
 #include "runtime/noop_manifest.h"
 #include "runtime/plot_check.h"
-#include "runtime/process_executor.h"
-#include "runtime/process_registry.h"
+#include "runtime/exec/process_executor.h"
+#include "runtime/exec/process_registry.h"
+#include "runtime/exec/slurm_executor.h"
 #include "runtime/progress.h"
 #include "runtime/rollout/ab_check.h"
 #include "runtime/rollout/kpi_readings.h"
@@ -179,16 +180,38 @@ struct Rollout {
   bool promoting = false;        // ab: the test concluded promote; the last step sends all traffic to the new model
 };
 
+// Where this run's commands go (runtime/exec/command_executor.h).
+std::unique_ptr<CommandExecutor> commandExecutor(const ir::PipelineGraph& g, const RunOptions& o,
+                                                 CommandExecutor::Prepare prepare, ProcessRegistry* registry,
+                                                 int64_t run) {
+  if (o.executor == RunOptions::Executor::Slurm && !o.dryRun) {
+    SlurmSettings settings = o.slurm;
+    if (settings.mlopscPath.empty()) {
+      // This very binary, at the path the cluster's nodes share.
+      char self[4096];
+      ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+      settings.mlopscPath = n > 0 ? std::string(self, static_cast<size_t>(n)) : "mlopsc";
+    }
+    auto slurm = std::make_unique<SlurmExecutor>(g, std::move(settings), std::move(prepare), run,
+                                                 (g.root.empty() ? std::string(".") : g.root) + "/.mlops/slurm-jobs", o.err);
+    slurm->backoffBaseSeconds = o.backoffBaseSeconds;
+    return slurm;
+  }
+  auto local = std::make_unique<ProcessExecutor>(std::move(prepare));
+  local->registry = registry;
+  local->killGraceSeconds = o.killGraceSeconds;
+  local->backoffBaseSeconds = o.backoffBaseSeconds;
+  return local;
+}
+
 class Runner : public Executor {
  public:
   // `state` and `cache` are null when a dry run finds no state.
   Runner(const ir::PipelineGraph& g, const RunOptions& o, std::vector<const ir::Node*> order, Record* state,
          LocalCache* cache, int64_t run, std::string logDir, Progress& progress, ProcessRegistry* registry)
       : g_(g), o_(o), order_(std::move(order)), state_(state), cache_(cache), run_(run), logDir_(std::move(logDir)),
-        progress_(progress), processes_([this](size_t i) { return prepared_.at(i).job; }) {
-    processes_.registry = registry;
-    processes_.killGraceSeconds = o.killGraceSeconds;
-    processes_.backoffBaseSeconds = o.backoffBaseSeconds;
+        progress_(progress),
+        commands_(commandExecutor(g, o, [this](size_t i) { return prepared_.at(i).job; }, registry, run)) {
     if (cache_) {
       cache_->loadHashes(hasher_);
       successes_ = cache_->allSuccesses();
@@ -258,7 +281,7 @@ class Runner : public Executor {
       progress_.flush();  // about to block: what happened so far reaches the log
       if (state_ && !o_.dryRun)
         if (std::optional<double> due = state_->sendHeldResults()) next = std::min(next.value_or(now + *due), now + *due);
-      std::optional<std::pair<size_t, bool>> got = processes_.waitUntil(next);
+      std::optional<std::pair<size_t, bool>> got = commands_->waitUntil(next);
       if (!got) continue;
       auto [i, ok] = *got;
       if (rollouts_.count(i)) {
@@ -286,6 +309,7 @@ class Runner : public Executor {
   const std::set<std::string>& waitingGates() const { return waiting_; }
 
   void finish() {
+    commands_->finish();
     if (state_ && !o_.dryRun) {
       flushResults();
       cache_->saveHashes(hasher_);
@@ -450,11 +474,13 @@ class Runner : public Executor {
     p.job.spec.maskedValues.insert(p.job.spec.maskedValues.end(), o_.stateCredentials.begin(), o_.stateCredentials.end());
     p.job.timeoutSeconds = n.resources.timeoutSeconds;
     p.job.retries = static_cast<unsigned>(n.resources.retries.value_or(0));
+    p.job.nodeId = n.id;
+    p.job.cacheKey = p.parts.key().hex();
     whys_[i] = verdict.why;
     if (n.kind == ir::NodeKind::Deploy) return startRollout(i, n, std::move(p));
     prepared_[i] = std::move(p);
     progress_.started(label(n));
-    processes_.start(i);
+    commands_->start(i);
   }
 
   std::optional<std::string> secret(const std::string& name) const {
@@ -474,7 +500,7 @@ class Runner : public Executor {
   // A step's or model's process ended: its outputs must exist.
   bool commandDone(size_t i, bool ok) {
     const ir::Node& n = *order_[i];
-    const JobReport& report = processes_.reports().at(i);
+    const JobReport& report = commands_->reports().at(i);
     Prepared& p = prepared_.at(i);
     std::string failure;
     NodeSuccess success;
@@ -505,12 +531,18 @@ class Runner : public Executor {
         state_->recordArtifact({run_, n.id, digest, metrics, "", signedSubjects(n)});
         readOfflineKpi(n, metrics, digest);
       }
-      record(i, "ran", whys_[i], seconds, &success, 0, &report.result);
+      record(i, "ran", withWhere(whys_[i], report), seconds, &success, 0, &report.result);
       return true;
     }
-    record(i, "failed", failure + "; log: " + p.job.spec.logPath, seconds, nullptr, report.result.exitCode,
-           &report.result);
+    record(i, "failed", withWhere(failure + "; log: " + p.job.spec.logPath, report), seconds, nullptr,
+           report.result.exitCode, &report.result);
     return false;
+  }
+
+  // `why` and where the command ran, when not here: "never ran; slurm job 1234".
+  static std::string withWhere(const std::string& why, const JobReport& report) {
+    if (report.jobId.rfind("slurm:", 0) != 0) return why;
+    return why + (why.empty() ? "" : "; ") + "slurm job " + report.jobId.substr(6);
   }
 
   // ---- deploys -----------------------------------------------------------
@@ -558,7 +590,7 @@ class Runner : public Executor {
     job.spec.environment.emplace_back("MLOPS_TRAFFIC_PERCENT", percentText(r.steps[r.next]));
     job.spec.environment.emplace_back("MLOPS_ROLLOUT_STEP", std::to_string(r.next + 1) + "/" + std::to_string(r.steps.size()));
     prepared_.at(i).job = std::move(job);
-    processes_.start(i);
+    commands_->start(i);
   }
 
   void startRollback(size_t i) {
@@ -580,7 +612,7 @@ class Runner : public Executor {
     job.spec.environment.emplace_back("MLOPS_ROLLBACK", "1");
     if (r.next > 0) job.spec.environment.emplace_back("MLOPS_TRAFFIC_PERCENT", percentText(r.steps[r.next - 1]));
     prepared_.at(i).job = std::move(job);
-    processes_.start(i);
+    commands_->start(i);
   }
 
   // A rollout's process ended: the final result, or nullopt when the rollout
@@ -589,7 +621,7 @@ class Runner : public Executor {
     const ir::Node& n = *order_[i];
     Rollout& r = rollouts_.at(i);
     Prepared& p = prepared_.at(i);
-    const JobReport& report = processes_.reports().at(i);
+    const JobReport& report = commands_->reports().at(i);
     if (r.rollingBack) {
       std::string why = r.failure + (ok ? "; rolled back" : "; the rollback failed too: " + report.result.describe()) +
                         "; log: " + p.job.spec.logPath;
@@ -1266,7 +1298,7 @@ class Runner : public Executor {
   std::string logDir_;
   Progress& progress_;
   FileHasher hasher_;
-  ProcessExecutor processes_;
+  std::unique_ptr<CommandExecutor> commands_;
   std::map<size_t, Prepared> prepared_;
   std::map<size_t, Rollout> rollouts_;
   std::map<size_t, std::string> whys_;
@@ -1599,8 +1631,13 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
   SchedulerOptions options;
   options.jobs = o.jobs;
   options.failFast = o.failFast;
-  options.machine.cpu = static_cast<double>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
-  options.machine.memoryBytes = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  // This machine bounds what runs on it; a cluster bounds its own queue
+  // (the role quotas still bound what each role has in it at once).
+  if (o.executor == RunOptions::Executor::Local) {
+    options.machine.cpu = static_cast<double>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    options.machine.memoryBytes =
+        static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  }
   for (const ir::Role& r : g.roles)
     if (r.quotaCpu || r.quotaMemoryBytes || r.quotaGpu) options.quotas[r.name] = {r.quotaCpu, r.quotaMemoryBytes, r.quotaGpu};
 

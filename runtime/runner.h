@@ -18,6 +18,7 @@
 
 #include "ir/pipeline_graph.h"
 #include "runtime/artifacts.h"
+#include "runtime/exec/slurm_settings.h"
 #include "runtime/state/state_selection.h"
 
 #include <cstdio>
@@ -64,6 +65,12 @@ struct RunOptions {
   std::vector<std::string> stateCredentials;
   double killGraceSeconds = 5;
   double backoffBaseSeconds = 1;
+  // Where commands run (runtime/exec/command_executor.h): process groups on
+  // this machine, or batch jobs on a SLURM cluster (`--executor slurm`,
+  // docs/slurm.md). Data checks, tests and gates are evaluated here either way.
+  enum class Executor { Local, Slurm };
+  Executor executor = Executor::Local;
+  SlurmSettings slurm;
   std::FILE* out = stdout;  // progress and the summary
   std::FILE* err = stderr;  // errors
 };

@@ -1,7 +1,7 @@
 #include "runtime/tool_process.h"
 
 #include "runtime/interruption.h"
-#include "runtime/process.h"
+#include "runtime/exec/process.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -31,6 +31,7 @@ struct Child {
   std::string_view pending;  // stdin not written yet
   double deadline = -1;      // monotonic; < 0: none
   bool killed = false;
+  bool finishesWhenStopping = false;  // ToolJob::finishesWhenStopping
   ToolResult result;
 
   ~Child() {
@@ -60,6 +61,7 @@ void spawnChild(const ToolJob& job, ToolMode mode, const std::vector<std::string
   const std::vector<std::string>& args = job.args;
   std::string_view stdinBytes = mode == ToolMode::Foreground ? std::string_view() : std::string_view(job.stdinBytes);
   c.mode = mode;
+  c.finishesWhenStopping = job.finishesWhenStopping;
   int inPipe[2] = {-1, -1}, outPipe[2] = {-1, -1}, errPipe[2] = {-1, -1};
   auto fail = [&](int e) {
     c.result.spawnErrno = e;
@@ -204,7 +206,7 @@ std::vector<size_t> step(std::vector<Child*>& running, int maxWaitMs) {
     if (!c->result.timedOut && c->deadline >= 0 && now >= c->deadline) {
       c->result.timedOut = true;
       c->kill();
-    } else if (stopping && !c->killed) {
+    } else if (stopping && !c->killed && !c->finishesWhenStopping) {
       c->kill();
     }
   }

@@ -4,7 +4,7 @@
 // caller lists, stdin written from memory and stdout/stderr read into
 // memory (each capped at kToolOutputCap; the rest is read and dropped),
 // all three polled together so no output size can deadlock. Unlike a
-// node's command (runtime/process.h) nothing is logged and nothing is a
+// node's command (runtime/exec/process.h) nothing is logged and nothing is a
 // shell.
 //
 // ToolMode::Detached children run in a session of their own: no
@@ -42,6 +42,10 @@ struct ToolJob {
   std::vector<std::string> args;   // after the program name
   std::string stdinBytes;          // Detached only; Foreground reads /dev/null
   int stdoutFd = -1;               // >= 0: stdout goes to this open file, uncapped, not to `out`
+  // Not killed when the run is stopping (runtime/interruption.h): what
+  // cleans up after an interrupted run (`scancel`) must get to finish. Its
+  // timeout still holds.
+  bool finishesWhenStopping = false;
 };
 
 // Runs one child to completion; `timeoutSeconds` nullopt waits for ever.

@@ -1,5 +1,7 @@
 #include "driver/commands.h"
 
+#include "runtime/exec/node_exec.h"
+
 #include "driver/diagnostic_output.h"
 
 namespace mlops::driver {
@@ -38,6 +40,8 @@ llvm::cl::SubCommand dashboardCommand(
 llvm::cl::SubCommand diffCommand("diff",
                                  "Show what a spec change does to governance (loosened and tightened controls, "
                                  "who must review) as Markdown or JSON");
+llvm::cl::SubCommand execNodeCommand(
+    "exec-node", "Run one node's command inside a SLURM job of `run --executor slurm` (what its jobs run; docs/slurm.md)");
 llvm::cl::SubCommand explainCommand("explain", "Explain a diagnostic code, with a wrong and a right example");
 
 llvm::cl::OptionCategory diagnosticCategory("Diagnostic options");
@@ -201,6 +205,7 @@ int runSelectedCommand() {
   if (buildCommand) return runBuild();
   if (graphCommand) return runGraph();
   if (runCommand) return runRun();
+  if (execNodeCommand) return runtime::execNode(stderr);
   if (statusCommand) return runStatus();
   if (approveCommand) return runApprove();
   if (historyCommand) return runHistory();

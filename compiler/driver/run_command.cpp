@@ -9,6 +9,7 @@
 #include "driver/commands.h"
 #include "driver/version.h"
 #include "driver/pipeline_input.h"
+#include "ir/slurm_options.h"
 #include "runtime/artifacts.h"
 #include "runtime/ci_evidence.h"
 #include "runtime/noop_manifest.h"
@@ -29,7 +30,7 @@ llvm::cl::opt<std::string> runInput(llvm::cl::Positional, llvm::cl::desc("<spec.
                                     llvm::cl::Required, llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::list<std::string> runTargets(llvm::cl::Positional, llvm::cl::desc("[TARGET...]"), llvm::cl::ZeroOrMore,
                                        llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
-llvm::cl::opt<unsigned> runJobs("j", llvm::cl::desc("Run up to N nodes at once (default: the number of cores)"),
+llvm::cl::opt<unsigned> runJobs("j", llvm::cl::desc("Run up to N nodes at once (default: the number of cores; 64 with --executor slurm)"),
                                 llvm::cl::value_desc("N"), llvm::cl::Prefix, llvm::cl::init(0),
                                 llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<bool> runDry("dry-run", llvm::cl::desc("Say what would run and why; run nothing, write nothing"),
@@ -71,6 +72,26 @@ llvm::cl::list<std::string> runParams(
     llvm::cl::cat(commandCategory));
 llvm::cl::alias runParamsLong("param", llvm::cl::desc("Alias for -P"), llvm::cl::aliasopt(runParams),
                               llvm::cl::NotHidden);
+llvm::cl::opt<std::string> runExecutor(
+    "executor",
+    llvm::cl::desc("Where commands run: `local` (this machine, the default) or `slurm` (batch jobs on a SLURM cluster; "
+                   "docs/slurm.md)"),
+    llvm::cl::value_desc("local|slurm"), llvm::cl::init("local"), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> runPartition("partition", llvm::cl::desc("SLURM partition for every job (--executor slurm)"),
+                                        llvm::cl::value_desc("name"), llvm::cl::sub(runCommand),
+                                        llvm::cl::cat(commandCategory));
+llvm::cl::opt<std::string> runAccount("account", llvm::cl::desc("SLURM account charged for every job (--executor slurm)"),
+                                      llvm::cl::value_desc("name"), llvm::cl::sub(runCommand),
+                                      llvm::cl::cat(commandCategory));
+llvm::cl::list<std::string> runSlurmOpts(
+    "slurm-opt",
+    llvm::cl::desc("One more sbatch option for every job, e.g. --slurm-opt=--qos=high (repeatable; not the options "
+                   "mlopsc sets itself)"),
+    llvm::cl::value_desc("option"), llvm::cl::ZeroOrMore, llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
+llvm::cl::opt<double> runSlurmTimeout(
+    "slurm-timeout",
+    llvm::cl::desc("Seconds the SLURM controller may take to answer before the run gives up on it (default 30)"),
+    llvm::cl::value_desc("seconds"), llvm::cl::init(30.0), llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<std::string> runStdlib("stdlib", llvm::cl::desc("Standard library folder"), llvm::cl::value_desc("dir"),
                                      llvm::cl::sub(runCommand), llvm::cl::cat(commandCategory));
 
@@ -107,6 +128,51 @@ int runRun() {
     return static_cast<int>(ExitCode::Usage);
   }
   runtime::RunOptions options;
+  if (runExecutor == "slurm") {
+    options.executor = runtime::RunOptions::Executor::Slurm;
+  } else if (runExecutor != "local") {
+    llvm::errs() << "mlopsc: error: --executor must be `local` or `slurm`, found `" << runExecutor << "`\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  bool slurmOptions = !runPartition.empty() || !runAccount.empty() || !runSlurmOpts.empty() ||
+                      runSlurmTimeout.getNumOccurrences() > 0;
+  if (slurmOptions && options.executor != runtime::RunOptions::Executor::Slurm) {
+    llvm::errs() << "mlopsc: error: --partition, --account, --slurm-opt and --slurm-timeout configure SLURM jobs: "
+                    "they need --executor slurm\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  if (!(runSlurmTimeout > 0) || runSlurmTimeout > 86400) {
+    llvm::errs() << "mlopsc: error: --slurm-timeout must be a number of seconds above 0 and at most 86400, found "
+                 << runSlurmTimeout << '\n';
+    return static_cast<int>(ExitCode::Usage);
+  }
+  for (const std::string& o : runSlurmOpts) {
+    if (o.empty() || o[0] != '-') {
+      llvm::errs() << "mlopsc: error: --slurm-opt takes one sbatch option such as `--qos=high`, found `" << o << "`\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
+    if (ir::slurmOptionReserved(o)) {
+      llvm::errs() << "mlopsc: error: --slurm-opt `" << o
+                   << "`: mlopsc sets this sbatch option itself (from the spec's resources, the node's log and "
+                      "environment; docs/slurm.md)\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
+  }
+  if (options.executor == runtime::RunOptions::Executor::Slurm && !runArtifacts.empty()) {
+    llvm::errs() << "mlopsc: error: --artifacts is for CI jobs, which run their node where they are: "
+                    "it cannot be used with --executor slurm\n";
+    return static_cast<int>(ExitCode::Usage);
+  }
+  for (const std::string& name : {std::string(runPartition), std::string(runAccount)})
+    if (name.find_first_of(" \t\n\r,=") != std::string::npos) {
+      llvm::errs() << "mlopsc: error: a SLURM partition or account name has no spaces, commas or `=`, found `" << name
+                   << "`\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
+  options.slurm.partition = runPartition;
+  options.slurm.account = runAccount;
+  options.slurm.options.assign(runSlurmOpts.begin(), runSlurmOpts.end());
+  options.slurm.controllerTimeoutSeconds = runSlurmTimeout;
   if (!runSecretsFile.empty()) {
     std::string error;
     std::optional<std::map<std::string, std::string>> secrets = runtime::readSecretsFile(runSecretsFile, error);
@@ -118,7 +184,10 @@ int runRun() {
     options.secretsFile = runSecretsFile;
   }
   options.targets.assign(runTargets.begin(), runTargets.end());
-  options.jobs = runJobs ? runJobs : std::max(1u, std::thread::hardware_concurrency());
+  // A cluster's queue takes far more than this machine has cores.
+  options.jobs = runJobs                                                        ? runJobs
+                 : options.executor == runtime::RunOptions::Executor::Slurm ? 64u
+                                                                              : std::max(1u, std::thread::hardware_concurrency());
   options.failFast = runFailFast;
   options.dryRun = runDry;
   options.explain = runExplainFlag;

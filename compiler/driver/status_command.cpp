@@ -2,13 +2,13 @@
 // date and why (like `dvc status`), without running or writing anything: a
 // dry run that lists only the nodes that would run or wait. Without an
 // input, the graph of the project's latest run. It also kills what a run
-// killed with `kill -9` left running (runtime/process_registry.h).
+// killed with `kill -9` left running (runtime/exec/process_registry.h).
 #include "driver/commands.h"
 #include "driver/kpi_status.h"
 #include "driver/pipeline_input.h"
 #include "driver/project_state.h"
 #include "driver/version.h"
-#include "runtime/process_registry.h"
+#include "runtime/exec/process_registry.h"
 #include "runtime/runner.h"
 
 #include <llvm/Support/FileSystem.h>

@@ -3,7 +3,7 @@
 #include "runtime/content_hash.h"
 #include "runtime/interpolation.h"
 #include "runtime/interruption.h"
-#include "runtime/process.h"
+#include "runtime/exec/process.h"
 #include "runtime/sources/cache_file.h"
 
 #include <httplib.h>

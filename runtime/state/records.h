@@ -35,7 +35,7 @@ struct NodeRecord {
   int exitCode = 0;
   double seconds = 0;
   std::string why;        // why it ran (or was skipped), as --explain says it
-  // What its command used (runtime/process.h), for comparing with what the
+  // What its command used (runtime/exec/process.h), for comparing with what the
   // node requested and its owner's quota; 0 for a node that ran no command.
   double cpuSeconds = 0;
   int64_t maxRssBytes = 0;

@@ -1,10 +1,10 @@
 // A run interrupted by SIGTERM (runtime/interruption.h) through the real
-// executor (runtime/process_executor.h): every running command's process
+// executor (runtime/exec/process_executor.h): every running command's process
 // group is stopped, background children included, nothing is retried or
 // started afterwards, the output so far reaches the log masked, and the
 // handlers are put back afterwards.
 #include "runtime/interruption.h"
-#include "runtime/process_executor.h"
+#include "runtime/exec/process_executor.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
@@ -49,7 +49,7 @@ TEST_CASE("security item 9: SIGTERM stops every command's process group and noth
     // The shell's pid is its group's id; a background sleep stays in the group.
     return Job{{"echo $$ > pid" + n + "; echo \"token $V\"; sleep 30 & sleep 30; wait", dir,
                 {{"PATH", "/usr/bin:/bin"}, {"V", "s3cr3t-value-42"}}, dir + "/node" + n + ".log", {"s3cr3t-value-42"}},
-               std::nullopt, 2};
+               std::nullopt, 2, "", ""};
   };
   ProcessExecutor executor(prepare);
   executor.killGraceSeconds = 0.5;

@@ -1,7 +1,7 @@
-// Real processes through the scheduler (runtime/process_executor.h):
+// Real processes through the scheduler (runtime/exec/process_executor.h):
 // parallel nodes overlap, retries rerun a failing command after a backoff,
 // a timeout stops a command that ignores SIGTERM.
-#include "runtime/process_executor.h"
+#include "runtime/exec/process_executor.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>
@@ -30,7 +30,7 @@ Ran runAll(const Scratch& s, const std::vector<std::string>& commands, unsigned 
   std::string dir = s.dir.str().str();
   ProcessExecutor executor([&](size_t i) {
     return Job{{commands[i], dir, {{"PATH", "/usr/bin:/bin"}}, dir + "/node" + std::to_string(i) + ".log", {}},
-               timeout, retries};
+               timeout, retries, "", ""};
   });
   executor.backoffBaseSeconds = 0.01;
   executor.killGraceSeconds = 0.2;

@@ -1,8 +1,8 @@
-// The registry of running process groups (runtime/process_registry.h) with
+// The registry of running process groups (runtime/exec/process_registry.h) with
 // real processes: a run records its groups and ends them when reaped; the
 // groups of an owner that died are killed and reported, those of a live
 // owner and those whose processes are no longer the run's are left alone.
-#include "runtime/process_registry.h"
+#include "runtime/exec/process_registry.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>

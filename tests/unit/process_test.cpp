@@ -1,7 +1,7 @@
-// Node processes (runtime/process.h), with real processes: exit codes, the
+// Node processes (runtime/exec/process.h), with real processes: exit codes, the
 // log, an environment that holds only what the runtime passes, and a timeout
 // that stops a command ignoring SIGTERM together with what it started.
-#include "runtime/process.h"
+#include "runtime/exec/process.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/FileSystem.h>

@@ -1,7 +1,7 @@
 // Masking secret values in a node's output on its way to the log
-// (runtime/secret_masker.h) and through a real process (runtime/process.h):
+// (runtime/secret_masker.h) and through a real process (runtime/exec/process.h):
 // every form of every value, however the output is cut into chunks.
-#include "runtime/process.h"
+#include "runtime/exec/process.h"
 #include "runtime/secret_masker.h"
 
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-#include "runtime/process.h"
+#include "runtime/exec/process.h"
 
 #include "runtime/secret_masker.h"
 
@@ -50,7 +50,7 @@ struct ChildSetup {
   // Default handling for every signal (the handlers are the parent's code),
   // then its own process group, and death with the parent: a killed mlopsc
   // takes the command's shell with it (what the shell started is found by
-  // the registry of process groups, runtime/process_registry.h).
+  // the registry of process groups, runtime/exec/process_registry.h).
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   for (int s = 1; s < NSIG; ++s) ::sigaction(s, &dfl, nullptr);

@@ -1,4 +1,4 @@
-#include "runtime/process_registry.h"
+#include "runtime/exec/process_registry.h"
 
 #include <cerrno>
 #include <csignal>

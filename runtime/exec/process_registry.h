@@ -30,7 +30,7 @@
 // MLOPS_NODE, which every node's command gets).
 #pragma once
 
-#include "runtime/process.h"
+#include "runtime/exec/process.h"
 
 #include <cstdint>
 #include <cstdio>

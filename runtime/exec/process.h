@@ -9,7 +9,7 @@
 // secrets the command writes its log itself (one process fewer in the
 // path). The shell dies with mlopsc (PR_SET_PDEATHSIG);
 // what it started in turn is found later by the group's registry entry
-// (runtime/process_registry.h).
+// (runtime/exec/process_registry.h).
 #pragma once
 
 #include <memory>

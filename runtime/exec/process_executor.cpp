@@ -1,7 +1,7 @@
-#include "runtime/process_executor.h"
+#include "runtime/exec/process_executor.h"
 
 #include "runtime/interruption.h"
-#include "runtime/process_registry.h"
+#include "runtime/exec/process_registry.h"
 
 #include <algorithm>
 #include <chrono>
@@ -38,11 +38,6 @@ void ProcessExecutor::start(size_t index) {
   reports_[index] = {};
   launch(r);
   running_.push_back(std::move(r));
-}
-
-TaskEvent ProcessExecutor::wait() {
-  auto [index, ok] = *waitUntil(std::nullopt);
-  return {TaskEvent::Finished, index, ok};
 }
 
 std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<double> deadline) {
@@ -94,8 +89,7 @@ std::optional<std::pair<size_t, bool>> ProcessExecutor::waitUntil(std::optional<
       if (finished_) finished_(r.index, report, final);
       if (!final) {
         r.process.reset();
-        double backoff = std::min(30.0, backoffBaseSeconds * static_cast<double>(1u << std::min(report.attempts - 1, 5u)));
-        r.retryAt = now + backoff;
+        r.retryAt = now + retryBackoffSeconds(backoffBaseSeconds, report.attempts);
         continue;
       }
       size_t index = r.index;

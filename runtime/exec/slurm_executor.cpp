@@ -1,0 +1,498 @@
+#include "runtime/exec/slurm_executor.h"
+
+#include "ir/slurm_options.h"
+#include "runtime/bounded_file.h"
+#include "runtime/exec/node_exec.h"
+#include "runtime/interruption.h"
+#include "runtime/tool_process.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace mlops::runtime {
+namespace {
+
+// What every job runs: fixed text, so nothing from the spec is ever parsed
+// by a shell on its way to the cluster (the command reaches exec-node in
+// its environment).
+constexpr const char* kBatchScript =
+    "#!/bin/sh\n"
+    "# Written by `mlopsc run --executor slurm`: runs one node's command (docs/slurm.md).\n"
+    "exec \"$MLOPS_EXEC_MLOPSC\" exec-node\n";
+
+constexpr size_t kIdsPerQuery = 400;
+
+std::string absolute(const std::string& path) {
+  llvm::SmallString<256> p(path);
+  llvm::sys::fs::make_absolute(p);
+  llvm::sys::path::remove_dots(p, true);
+  return std::string(p);
+}
+
+std::string joinIds(const std::vector<std::string>& ids, size_t from, size_t to) {
+  std::string out;
+  for (size_t i = from; i < to; ++i) out += (out.empty() ? "" : ",") + ids[i];
+  return out;
+}
+
+std::string firstLine(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  if (size_t nl = s.rfind('\n'); nl != std::string::npos) s = s.substr(nl + 1);  // sbatch's last line says why
+  if (s.size() > 300) s.resize(300);
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  return s;
+}
+
+std::string toolFailure(const std::string& program, const ToolResult& r, double timeout) {
+  if (r.spawnErrno == ENOENT) return "`" + program + "` is not on PATH (install SLURM's client commands)";
+  if (r.spawnErrno) return "cannot run `" + program + "`: " + std::strerror(r.spawnErrno);
+  if (r.timedOut)
+    return "the SLURM controller did not answer `" + program + "` within " + std::to_string(static_cast<int>(timeout)) +
+           " s";
+  std::string why = firstLine(r.err.empty() ? r.out : r.err);
+  return "`" + program + "` failed" + (why.empty() ? "" : ": " + why);
+}
+
+// Whether slurmstepd wrote, at the end of the node's log, that it killed
+// the job over its memory limit (what it does without cgroups).
+bool memoryExceeded(const std::string& logPath) {
+  int fd = ::open(logPath.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return false;
+  off_t size = ::lseek(fd, 0, SEEK_END);
+  if (size <= 0) {
+    ::close(fd);
+    return false;
+  }
+  off_t from = std::max<off_t>(0, size - 4096);
+  std::string tail(static_cast<size_t>(size - from), '\0');
+  ssize_t n = ::pread(fd, tail.data(), tail.size(), from);
+  ::close(fd);
+  if (n <= 0) return false;
+  tail.resize(static_cast<size_t>(n));
+  return tail.find("slurmstepd") != std::string::npos && tail.find("Exceeded job memory limit") != std::string::npos;
+}
+
+std::optional<std::string> programPath(const char* name) {
+  return findExecutable(name, std::getenv("PATH"));
+}
+
+}  // namespace
+
+SlurmExecutor::SlurmExecutor(const ir::PipelineGraph& graph, SlurmSettings settings, Prepare prepare, int64_t run,
+                             const std::string& registryPath, std::FILE* err)
+    : graph_(graph), settings_(std::move(settings)), prepare_(std::move(prepare)), run_(run), err_(err) {
+  pollInterval_ = settings_.pollMinSeconds;
+  if (registryPath.empty()) return;
+  registry_ = SlurmJobRegistry::open(registryPath, registryError_);
+  if (!registry_) return;
+  // The jobs a killed run left: those still queued or running wait for
+  // start() to adopt them; the rest have ended and are forgotten.
+  std::vector<std::string> ids;
+  for (const SlurmJobEntry& e : registry_->orphans()) ids.push_back(e.jobId);
+  if (ids.empty()) return;
+  std::map<std::string, SlurmJobState> states;
+  std::optional<std::string> squeue = programPath("squeue");
+  bool answered = squeue.has_value();
+  for (size_t from = 0; answered && from < ids.size(); from += kIdsPerQuery) {
+    ToolResult r = runTool({*squeue, {"-h", "--states=all", "-o", "%i|%T|%r", "--jobs=" + joinIds(ids, from, std::min(ids.size(), from + kIdsPerQuery))}, "", -1, false},
+                           ToolMode::Detached, toolEnvironment(), settings_.controllerTimeoutSeconds);
+    // squeue fails for a list whose every job is gone ("Invalid job id").
+    if (r.timedOut || r.spawnErrno) answered = false;
+    for (auto& [id, s] : parseSqueue(r.out)) states[id] = s;
+  }
+  for (const SlurmJobEntry& e : registry_->orphans()) {
+    auto it = states.find(e.jobId);
+    if (!answered) {
+      // Unknown: kept in the registry for a run that can reach the controller.
+      std::fprintf(err_, "mlopsc: warning: cannot tell whether SLURM job %s (node %s of run %lld) is still running: "
+                         "the controller did not answer\n", e.jobId.c_str(), e.node.c_str(), static_cast<long long>(e.run));
+      continue;
+    }
+    if (it == states.end() || slurmStateFinal(it->second.state)) {
+      registry_->ended(e.jobId);
+      continue;
+    }
+    orphans_.emplace(e.node, e);
+  }
+}
+
+SlurmExecutor::~SlurmExecutor() = default;
+
+std::vector<std::string> SlurmExecutor::toolEnvironment() const {
+  // The client commands need to find the cluster (SLURM_CONF) and may be
+  // configured by the user (SBATCH_*, SQUEUE_* input variables); nothing else.
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string_view entry = *e;
+    for (std::string_view keep : {"SLURM_CONF=", "SBATCH_", "SQUEUE_", "SCONTROL_", "PATH=", "HOME=", "USER=", "LANG=", "TZ="})
+      if (entry.substr(0, keep.size()) == keep) {
+        env.emplace_back(entry);
+        break;
+      }
+  }
+  return env;
+}
+
+void SlurmExecutor::start(size_t index) {
+  Running r{index, prepare_(index), "", "", -1, false, {}};
+  reports_[index] = {};
+  if (!registryError_.empty()) {
+    reports_[index].error = registryError_;
+    running_.push_back(std::move(r));
+    return;
+  }
+  // A killed run's job doing this very work: adopted, not submitted again.
+  auto [from, to] = orphans_.equal_range(r.job.nodeId);
+  std::vector<std::string> stale;
+  for (auto it = from; it != to;) {
+    if (r.jobId.empty() && it->second.cacheKey == r.job.cacheKey && !r.job.cacheKey.empty()) {
+      r.jobId = it->second.jobId;
+      r.resultPath = it->second.resultPath;
+      ++reports_[index].attempts;
+      std::fprintf(err_, "mlopsc: adopted SLURM job %s of run %lld for %s (its output goes to %s)\n", r.jobId.c_str(),
+                   static_cast<long long>(it->second.run), r.job.nodeId.c_str(), it->second.logPath.c_str());
+    } else {
+      stale.push_back(it->second.jobId);
+      std::fprintf(err_, "mlopsc: cancelling SLURM job %s of run %lld for %s: the node runs again with other inputs\n",
+                   it->second.jobId.c_str(), static_cast<long long>(it->second.run), r.job.nodeId.c_str());
+    }
+    it = orphans_.erase(it);
+  }
+  if (!stale.empty()) {
+    // Another version of this node's work: it must not write the outputs
+    // this run is about to produce.
+    cancel(stale, "its node is run again with other inputs");
+    waitGone(stale);
+  }
+  if (r.jobId.empty()) submit(r);
+  running_.push_back(std::move(r));
+}
+
+bool SlurmExecutor::submit(Running& r) {
+  JobReport& report = reports_[r.index];
+  r.retryAt = -1;
+  r.ended = false;
+  r.endState = {};
+  if (runStopping()) {
+    report.error = "stopped: " + stopWhy();
+    return false;
+  }
+  ++report.attempts;
+  std::optional<std::string> sbatch = programPath("sbatch");
+  if (!sbatch) {
+    report.error = "`sbatch` is not on PATH (install SLURM's client commands)";
+    return false;
+  }
+  const ir::Node* node = graph_.find(r.job.nodeId);
+  std::string log = absolute(r.job.spec.logPath);
+  r.resultPath = log.size() > 4 && log.compare(log.size() - 4, 4, ".log") == 0 ? log.substr(0, log.size() - 4) : log;
+  r.resultPath += ".result.json";
+  ::unlink(r.resultPath.c_str());
+  // The log exists before the job does, private: slurmstepd appends to it.
+  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    report.error = "cannot open the log `" + log + "`: " + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+
+  std::vector<std::string> env, names;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& name, const std::string& value) {
+    if (name.empty() || name.find_first_of(",=") != std::string::npos || !seen.insert(name).second) return;
+    env.push_back(name + "=" + value);
+    names.push_back(name);
+  };
+  for (const auto& [name, value] : r.job.spec.environment) add(name, value);
+  std::string mlopsc = settings_.mlopscPath;
+  add("MLOPS_EXEC_MLOPSC", mlopsc);
+  add("MLOPS_EXEC_COMMAND", r.job.spec.command);
+  add("MLOPS_EXEC_LOG", log);
+  add("MLOPS_EXEC_RESULT", r.resultPath);
+  if (r.job.timeoutSeconds) add("MLOPS_EXEC_TIMEOUT", std::to_string(*r.job.timeoutSeconds));
+  // The node's own secrets are masked in its log on the cluster (its
+  // environment holds no other run's secret to mask).
+  std::string mask;
+  if (node)
+    for (const std::string& s : node->secrets) mask += (mask.empty() ? "" : ",") + s;
+  add("MLOPS_EXEC_MASK", mask);
+  std::string exportList;
+  for (const std::string& n : names) exportList += (exportList.empty() ? "" : ",") + n;
+  for (const std::string& e : toolEnvironment())
+    if (!seen.count(e.substr(0, e.find('=')))) env.push_back(e);
+
+  std::vector<std::string> args{"--parsable", "--job-name=" + (node ? ir::slurmJobName(graph_, *node) : r.job.nodeId),
+                                "--chdir=" + absolute(r.job.spec.workingDirectory.empty() ? "." : r.job.spec.workingDirectory),
+                                "--export=" + exportList, "--open-mode=append"};
+  // SLURM reads `%` in an output path as a pattern, and `\` as turning
+  // patterns off: such a log gets exec-node's output only.
+  args.push_back("--output=" + (log.find_first_of("%\\") == std::string::npos ? log : std::string("/dev/null")));
+  if (node)
+    for (std::string& o : ir::slurmResourceOptions(*node)) args.push_back(std::move(o));
+  if (!settings_.partition.empty()) args.push_back("--partition=" + settings_.partition);
+  if (!settings_.account.empty()) args.push_back("--account=" + settings_.account);
+  for (const std::string& o : settings_.options) args.push_back(o);
+
+  ToolResult result = runTool({*sbatch, args, kBatchScript, -1, false}, ToolMode::Detached, env,
+                              settings_.controllerTimeoutSeconds);
+  std::optional<std::string> id = result.succeeded() ? parseSbatchJobId(result.out) : std::nullopt;
+  if (!id) {
+    report.error = result.succeeded() ? "`sbatch --parsable` printed no job id: `" + firstLine(result.out) + "`"
+                                      : toolFailure("sbatch", result, settings_.controllerTimeoutSeconds);
+    return false;
+  }
+  r.jobId = *id;
+  report.jobId = "slurm:" + *id;
+  if (registry_) registry_->submitted({*id, run_, r.job.nodeId, r.job.cacheKey, log, r.resultPath});
+  pollInterval_ = settings_.pollMinSeconds;
+  nextPollAt_ = std::min(nextPollAt_, monotonicSeconds() + pollInterval_);
+  return true;
+}
+
+bool SlurmExecutor::poll(std::string& error) {
+  std::vector<std::string> ids;
+  for (const Running& r : running_)
+    if (!r.jobId.empty() && !r.ended) ids.push_back(r.jobId);
+  if (ids.empty()) return true;
+  std::optional<std::string> squeue = programPath("squeue");
+  if (!squeue) {
+    error = "`squeue` is not on PATH (install SLURM's client commands)";
+    return false;
+  }
+  std::map<std::string, SlurmJobState> states;
+  for (size_t from = 0; from < ids.size(); from += kIdsPerQuery) {
+    ToolResult r = runTool({*squeue, {"-h", "--states=all", "-o", "%i|%T|%r", "--jobs=" + joinIds(ids, from, std::min(ids.size(), from + kIdsPerQuery))}, "", -1, false},
+                           ToolMode::Detached, toolEnvironment(), settings_.controllerTimeoutSeconds);
+    if (r.timedOut || r.spawnErrno) {
+      error = toolFailure("squeue", r, settings_.controllerTimeoutSeconds);
+      return false;
+    }
+    if (!r.succeeded() && r.err.find("Invalid job id") == std::string::npos) {
+      error = toolFailure("squeue", r, settings_.controllerTimeoutSeconds);
+      return false;
+    }
+    for (auto& [id, s] : parseSqueue(r.out)) states[id] = s;
+  }
+  bool changed = false;
+  for (Running& r : running_) {
+    if (r.jobId.empty() || r.ended) continue;
+    auto it = states.find(r.jobId);
+    if (it != states.end()) {
+      if (slurmStateFinal(it->second.state)) {
+        r.ended = true;
+        r.endState = it->second;
+        changed = true;
+      } else if (it->second.state == "PENDING" && slurmReasonHopeless(it->second.reason)) {
+        // It would wait for ever: cancelled, and the node fails saying why.
+        cancel({r.jobId}, "it can never start");
+        r.ended = changed = true;
+        r.endState = it->second;
+        r.endState.state = "NEVER_STARTS";
+      }
+      continue;
+    }
+    // Gone from the queue (MinJobAge passed): scontrol may still know it;
+    // otherwise the result file says how it went.
+    r.ended = changed = true;
+    r.endState = {"", "", ""};
+    if (std::optional<std::string> scontrol = programPath("scontrol")) {
+      ToolResult s = runTool({*scontrol, {"show", "job", "-o", r.jobId}, "", -1, false}, ToolMode::Detached,
+                             toolEnvironment(), settings_.controllerTimeoutSeconds);
+      if (std::optional<SlurmJobState> st = s.succeeded() ? parseScontrolJob(s.out) : std::nullopt) r.endState = *st;
+    }
+  }
+  if (changed) pollInterval_ = settings_.pollMinSeconds;
+  else pollInterval_ = std::min(settings_.pollMaxSeconds, pollInterval_ * 2);
+  return true;
+}
+
+bool SlurmExecutor::conclude(Running& r, bool& ok) {
+  JobReport& report = reports_[r.index];
+  report.jobId = "slurm:" + r.jobId;
+  if (registry_) registry_->ended(r.jobId);
+  BoundedRead read = readBoundedFile(r.resultPath, 4096, false);
+  std::optional<ProcessResult> result = read.bytes ? parseNodeResult(*read.bytes) : std::nullopt;
+  const std::string& state = r.endState.state;
+  report.error.clear();
+  if (result && (state == "COMPLETED" || state == "FAILED" || state.empty())) {
+    report.result = *result;
+    ok = result->succeeded();
+  } else if (state == "NEVER_STARTS") {
+    report.error = "SLURM cannot start its job (" + r.endState.reason + "): the partition" +
+                   (settings_.partition.empty() ? "" : " `" + settings_.partition + "`") +
+                   " cannot give what the node's resources ask for, or the account or QOS may not use it; the job was cancelled";
+    ok = false;
+  } else if (!result && state == "FAILED" && memoryExceeded(r.job.spec.logPath)) {
+    // Without cgroups SLURM kills a job over its --mem with SIGKILL and
+    // ends it FAILED, saying so in the job's output (the node's log).
+    report.error = "SLURM stopped it: it used more memory than its `memory` resource (--mem; SLURM's message is in the log)";
+    ok = false;
+  } else {
+    report.result = result.value_or(ProcessResult{});
+    report.result.timedOut = report.result.timedOut || state == "TIMEOUT";
+    SlurmJobState s = r.endState;
+    if (s.state.empty()) s.state = "UNKNOWN";
+    report.error = state.empty() ? "SLURM no longer knows job " + r.jobId + " and it left no result (was it purged?)"
+                                 : slurmEndDescription(s);
+    ok = false;
+  }
+  r.jobId.clear();
+  ::unlink(r.resultPath.c_str());
+  return ok || report.attempts > r.job.retries || runStopping();
+}
+
+void SlurmExecutor::cancel(const std::vector<std::string>& ids, const std::string& why) {
+  if (ids.empty()) return;
+  std::optional<std::string> scancel = programPath("scancel");
+  if (!scancel) {
+    std::fprintf(err_, "mlopsc: error: cannot cancel SLURM jobs %s (%s): `scancel` is not on PATH\n",
+                 joinIds(ids, 0, ids.size()).c_str(), why.c_str());
+    return;
+  }
+  for (size_t from = 0; from < ids.size(); from += kIdsPerQuery) {
+    std::vector<std::string> args(ids.begin() + static_cast<long>(from),
+                                  ids.begin() + static_cast<long>(std::min(ids.size(), from + kIdsPerQuery)));
+    ToolResult r = runTool({*scancel, args, "", -1, true}, ToolMode::Detached, toolEnvironment(),
+                           settings_.controllerTimeoutSeconds);
+    if (!r.succeeded() && r.err.find("Invalid job id") == std::string::npos)
+      std::fprintf(err_, "mlopsc: error: cannot cancel SLURM jobs %s (%s): %s\n", joinIds(args, 0, args.size()).c_str(),
+                   why.c_str(), toolFailure("scancel", r, settings_.controllerTimeoutSeconds).c_str());
+  }
+}
+
+void SlurmExecutor::waitGone(const std::vector<std::string>& ids) {
+  std::optional<std::string> squeue = programPath("squeue");
+  if (!squeue || ids.empty()) return;
+  double until = monotonicSeconds() + settings_.controllerTimeoutSeconds;
+  double pause = 0.05;
+  while (monotonicSeconds() < until) {
+    bool live = false, answered = true;
+    for (size_t from = 0; from < ids.size(); from += kIdsPerQuery) {
+      ToolResult r = runTool({*squeue, {"-h", "--states=all", "-o", "%i|%T|%r", "--jobs=" + joinIds(ids, from, std::min(ids.size(), from + kIdsPerQuery))}, "", -1, true},
+                             ToolMode::Detached, toolEnvironment(), std::max(1.0, until - monotonicSeconds()));
+      if (r.timedOut || r.spawnErrno) answered = false;
+      for (auto& [id, s] : parseSqueue(r.out))
+        if (!slurmStateFinal(s.state)) live = true;
+    }
+    if (answered && !live) return;
+    std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+    pause = std::min(0.5, pause * 2);
+  }
+  std::fprintf(err_, "mlopsc: warning: SLURM jobs %s were cancelled but are still in the queue after %d s\n",
+               joinIds(ids, 0, ids.size()).c_str(), static_cast<int>(settings_.controllerTimeoutSeconds));
+}
+
+void SlurmExecutor::stopAll() {
+  if (stopped_) return;
+  stopped_ = true;
+  std::vector<std::string> ids;
+  for (const Running& r : running_)
+    if (!r.jobId.empty() && !r.ended) ids.push_back(r.jobId);
+  cancel(ids, "the run is stopping");
+  waitGone(ids);
+  for (Running& r : running_) {
+    JobReport& report = reports_[r.index];
+    if (!r.jobId.empty()) {
+      report.jobId = "slurm:" + r.jobId;
+      if (registry_) registry_->ended(r.jobId);
+    }
+    report.error = "stopped: " + stopWhy() + (r.jobId.empty() ? "" : "; its SLURM job was cancelled");
+    r.jobId.clear();
+    r.retryAt = -1;
+  }
+}
+
+void SlurmExecutor::failAll(const std::string& why) {
+  for (Running& r : running_) {
+    if (r.jobId.empty()) continue;
+    JobReport& report = reports_[r.index];
+    report.jobId = "slurm:" + r.jobId;
+    // Not ended in the registry: the next run that reaches the controller
+    // adopts or cancels the job.
+    report.error = why + "; its SLURM job is left to the next run to adopt or cancel";
+    r.jobId.clear();
+    r.retryAt = -1;
+  }
+}
+
+std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<double> deadline) {
+  for (;;) {
+    double now = monotonicSeconds();
+    if (runStopping()) {
+      stopAll();
+      if (running_.empty()) return std::nullopt;
+      size_t index = running_.front().index;
+      running_.erase(running_.begin());
+      return std::make_pair(index, false);
+    }
+    for (size_t i = 0; i < running_.size(); ++i) {
+      Running& r = running_[i];
+      bool ok = false, final = false;
+      if (!r.jobId.empty()) {
+        if (!r.ended) continue;
+        final = conclude(r, ok);
+        if (!final) r.retryAt = now + retryBackoffSeconds(backoffBaseSeconds, reports_[r.index].attempts);
+      } else if (r.retryAt >= 0) {
+        if (now >= r.retryAt) submit(r);
+        continue;
+      } else {
+        final = true;  // could not be submitted
+      }
+      if (!final) continue;
+      size_t index = r.index;
+      running_.erase(running_.begin() + static_cast<long>(i));
+      return std::make_pair(index, ok);
+    }
+    if (deadline && now >= *deadline) return std::nullopt;
+    if (now >= nextPollAt_) {
+      std::string error;
+      if (poll(error)) {
+        controllerFailingSince_ = -1;
+      } else {
+        if (controllerFailingSince_ < 0) controllerFailingSince_ = now;
+        if (now - controllerFailingSince_ >= settings_.controllerTimeoutSeconds) {
+          failAll("the SLURM controller has not answered for " +
+                  std::to_string(static_cast<int>(now - controllerFailingSince_)) + " s (" + error + ")");
+          controllerFailingSince_ = -1;
+          continue;
+        }
+        pollInterval_ = std::min(settings_.pollMaxSeconds, std::max(pollInterval_ * 2, 0.2));
+      }
+      nextPollAt_ = monotonicSeconds() + pollInterval_;
+      continue;
+    }
+    double wake = nextPollAt_;
+    for (const Running& r : running_)
+      if (r.jobId.empty() && r.retryAt >= 0) wake = std::min(wake, r.retryAt);
+    if (deadline) wake = std::min(wake, *deadline);
+    double pause = std::clamp(wake - now, 0.0, 0.05);  // a signal is seen within 50 ms
+    std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+  }
+}
+
+void SlurmExecutor::finish() {
+  std::vector<std::string> ids;
+  for (const auto& [node, e] : orphans_) {
+    ids.push_back(e.jobId);
+    std::fprintf(err_, "mlopsc: cancelled SLURM job %s (node %s), left running by run %lld\n", e.jobId.c_str(),
+                 node.c_str(), static_cast<long long>(e.run));
+  }
+  cancel(ids, "left by a killed run, not needed by this one");
+  if (registry_)
+    for (const std::string& id : ids) registry_->ended(id);
+  orphans_.clear();
+}
+
+}  // namespace mlops::runtime
