@@ -1,8 +1,9 @@
-// mlopsc build SPEC -o OUT [--emit=ir,graph,github,gitlab,argo,audit] [--check]:
+// mlopsc build SPEC -o OUT [--emit=ir,graph,github,gitlab,argo,audit,slurm] [--check]:
 // checks SPEC and writes what CI and the runtime need: the IR
 // (OUT/pipeline.json), the graph picture (OUT/graph/pipeline.dot, .svg),
-// the CI configurations (OUT/github, OUT/gitlab, OUT/argo) and the audit
-// report of the spec (OUT/audit/report.{json,md,html}), reporting what a
+// the CI configurations (OUT/github, OUT/gitlab, OUT/argo), the audit
+// report of the spec (OUT/audit/report.{json,md,html}) and, when asked, the
+// SLURM submit scripts (OUT/slurm/PIPELINE.sh), reporting what a
 // CI platform cannot express as W07xx warnings. Output is deterministic;
 // --check compares instead of writing and prints a unified diff of what
 // would change (exit 1), for "generated files are up to date" CI jobs.
@@ -20,6 +21,7 @@
 #include "emit/gitlab_emitter.h"
 #include "emit/graph_emitter.h"
 #include "emit/mlopsc_install.h"
+#include "emit/slurm_script.h"
 #include "emit/target_limits.h"
 #include "ir/ir_builder.h"
 
@@ -39,11 +41,13 @@ llvm::cl::opt<std::string> buildSpec(llvm::cl::Positional, llvm::cl::desc("<spec
 llvm::cl::opt<std::string> outDir("o", llvm::cl::desc("Output folder"), llvm::cl::value_desc("dir"),
                                   llvm::cl::Required, llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 llvm::cl::list<std::string> emit("emit",
-                                 llvm::cl::desc("What to write (default: all): ir (pipeline.json), graph "
+                                 llvm::cl::desc("What to write (default: all but slurm): ir (pipeline.json), graph "
                                                 "(graph/pipeline.dot and .svg), github (github/*.yml, "
                                                 "environments.json), gitlab (gitlab/.gitlab-ci.yml, ...), argo "
-                                                "(argo/*.yaml), audit (audit/report.json, .md, .html)"),
-                                 llvm::cl::value_desc("ir,graph,github,gitlab,argo,audit"), llvm::cl::CommaSeparated,
+                                                "(argo/*.yaml), audit (audit/report.json, .md, .html), slurm "
+                                                "(slurm/PIPELINE.sh: a script that queues the pipeline on SLURM "
+                                                "with sbatch; only when named)"),
+                                 llvm::cl::value_desc("ir,graph,github,gitlab,argo,audit,slurm"), llvm::cl::CommaSeparated,
                                  llvm::cl::sub(buildCommand), llvm::cl::cat(commandCategory));
 llvm::cl::opt<bool> checkOnly("check",
                               llvm::cl::desc("Write nothing; exit 1 with a diff when files on disk differ from "
@@ -339,6 +343,7 @@ int runBuild() {
   if (!validateDiagnosticOptions()) return static_cast<int>(ExitCode::Usage);
   bool all = emit.empty();
   bool emitIr = all, emitGraphs = all, emitAudit = all;
+  bool emitSlurmScripts = false;  // never by default: a site's choice, like the executor
   std::vector<emit::CiTarget> targets;
   if (all) targets = {emit::CiTarget::GitHub, emit::CiTarget::GitLab, emit::CiTarget::Argo};
   for (const std::string& what : emit) {
@@ -348,11 +353,22 @@ int runBuild() {
     else if (what == "github") targets.push_back(emit::CiTarget::GitHub);
     else if (what == "gitlab") targets.push_back(emit::CiTarget::GitLab);
     else if (what == "argo") targets.push_back(emit::CiTarget::Argo);
+    else if (what == "slurm") emitSlurmScripts = true;
     else {
       llvm::errs() << "mlopsc: error: unknown --emit target `" << what
-                   << "`: expected ir, graph, github, gitlab, argo or audit\n";
+                   << "`: expected ir, graph, github, gitlab, argo, audit or slurm\n";
       return static_cast<int>(ExitCode::Usage);
     }
+  }
+  emit::SlurmScriptOptions slurm;
+  if (emitSlurmScripts) {
+    // Each job runs `mlopsc run SPEC` in the project root, the spec's folder.
+    if (buildSpec == "-") {
+      llvm::errs() << "mlopsc: error: --emit=slurm needs the spec as a file, not standard input: each SLURM job "
+                      "runs `mlopsc run SPEC --node ID` in the spec's folder\n";
+      return static_cast<int>(ExitCode::Usage);
+    }
+    slurm.specFile = llvm::sys::path::filename(buildSpec.getValue()).str();
   }
   std::sort(targets.begin(), targets.end());
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
@@ -386,6 +402,7 @@ int runBuild() {
     std::string options = "all " + std::to_string(all) + " ir " + std::to_string(emitIr) + " graph " +
                           std::to_string(emitGraphs) + " audit " + std::to_string(emitAudit) + " targets";
     for (emit::CiTarget t : targets) options += ' ' + std::to_string(static_cast<int>(t));
+    if (emitSlurmScripts) options += " slurm " + slurm.specFile;
     options += "\nout " + outDir.getValue() + "\nci-ir-path " + ci.irPath + "\nmlopsc " + ci.mlopsc.urlTemplate +
                "\n" + ci.mlopsc.sha256 + "\n" + ci.mlopsc.setupAction + "\n" + ci.mlopsc.image + "\nreview " +
                ci.review.workDir + "\n" + ci.review.spec + "\n" + ci.review.out + "\n" + ci.review.emit;
@@ -432,6 +449,9 @@ int runBuild() {
     if (!all && !targets.empty() && g.pipelines.empty() && emit::scheduledMonitors(g).empty())
       note("mlopsc: note: the spec declares no pipeline and no monitor with `every`: the CI files hold only "
            "the review of pull requests, no pipeline jobs (declare `pipeline NAME { targets = [...] }`)\n");
+    if (emitSlurmScripts && g.pipelines.empty())
+      note("mlopsc: note: the spec declares no pipeline: no SLURM submit script written (declare `pipeline NAME "
+           "{ targets = [...] }`)\n");
     if (!reviewNote.empty()) note(reviewNote);
     if (repository) reviewFiles(*repository, g, ci.review);
     g.find("");  // build the node index before the threads share the graph
@@ -449,6 +469,8 @@ int runBuild() {
                : t == emit::CiTarget::GitLab ? emit::emitGitLab(g, ci)
                                              : emit::emitArgo(g, ci);
       })});
+    if (emitSlurmScripts)
+      workers.push_back({std::async(std::launch::async, [&g, &slurm] { return emit::emitSlurm(g, slurm); })});
     graphOk = !emitGraphs || emitGraph(g, graphOutputs);
     // Like the SVG, the report is for people: a graph too large to draw is
     // too large to read as one report, and writing one would multiply the

@@ -1,6 +1,7 @@
 #include "ir/slurm_options.h"
 
 #include <cmath>
+#include <iterator>
 #include <string_view>
 
 namespace mlops::ir {
@@ -43,20 +44,31 @@ std::string slurmJobName(const PipelineGraph& graph, const Node& node) {
   return name;
 }
 
+namespace {
+
+// The long names, and the short letters sbatch has for some of them.
+constexpr std::string_view kReservedLong[] = {
+    "--output", "--error", "--input", "--open-mode", "--export", "--export-file", "--job-name", "--dependency",
+    "--kill-on-invalid-dep", "--chdir", "--parsable", "--wrap", "--array", "--wait", "--test-only", "--get-user-env",
+    "--hold", "--cpus-per-task", "--mem", "--mem-per-cpu", "--mem-per-gpu", "--time", "--gres", "--gpus",
+    "--gpus-per-task", "--gpus-per-node"};
+constexpr std::string_view kReservedShort[] = {"-o", "-e", "-i", "-J", "-d", "-D", "-a", "-W", "-H", "-c", "-t", "-G"};
+
+}  // namespace
+
 bool slurmOptionReserved(const std::string& option) {
-  // The long names, and the short letters sbatch has for some of them.
-  static constexpr std::string_view kLong[] = {
-      "--output", "--error", "--input", "--open-mode", "--export", "--export-file", "--job-name", "--dependency",
-      "--kill-on-invalid-dep", "--chdir", "--parsable", "--wrap", "--array", "--wait", "--test-only", "--get-user-env",
-      "--hold", "--cpus-per-task", "--mem", "--mem-per-cpu", "--mem-per-gpu", "--time", "--gres", "--gpus",
-      "--gpus-per-task", "--gpus-per-node"};
-  static constexpr std::string_view kShort[] = {"-o", "-e", "-i", "-J", "-d", "-D", "-a", "-W", "-H", "-c", "-t", "-G"};
   std::string_view o = option;
-  for (std::string_view l : kLong)
+  for (std::string_view l : kReservedLong)
     if (o == l || (o.size() > l.size() && o.substr(0, l.size()) == l && o[l.size()] == '=')) return true;
-  for (std::string_view s : kShort)
+  for (std::string_view s : kReservedShort)
     if (o.size() >= 2 && o[1] != '-' && o.substr(0, 2) == s) return true;
   return false;
+}
+
+std::vector<std::string> slurmReservedOptions() {
+  std::vector<std::string> out(std::begin(kReservedLong), std::end(kReservedLong));
+  out.insert(out.end(), std::begin(kReservedShort), std::end(kReservedShort));
+  return out;
 }
 
 }  // namespace mlops::ir

@@ -40,4 +40,9 @@ std::optional<long long> slurmTimeMinutes(std::optional<double> seconds);
 // output, environment, name, dependencies, working folder and the like.
 bool slurmOptionReserved(const std::string& option);
 
+// The same options as a list: the long names (`--output`), then the short
+// letters sbatch has for some of them (`-o`), without `=`. The submit script
+// of `build --emit slurm` refuses its arguments with them.
+std::vector<std::string> slurmReservedOptions();
+
 }  // namespace mlops::ir

@@ -391,7 +391,7 @@ spec=$src/examples/credit-risk/credit_risk.mlops
 run build "$spec" -o emitout --emit=jenkins
 expect_exit 2 "--emit=jenkins is not a target"
 expect_stderr_contains "jenkins" "the --emit error names the target"
-expect_stderr_contains "expected ir, graph, github, gitlab, argo or audit" "the --emit error lists the targets"
+expect_stderr_contains "expected ir, graph, github, gitlab, argo, audit or slurm" "the --emit error lists the targets"
 if [[ ! -e emitout ]]; then pass "an unknown --emit writes nothing"; else fail "emitout/ was created"; fi
 run build "$spec" -o emitout --emit=ir,bogus
 expect_exit 2 "--emit with one unknown target in a list"

@@ -211,7 +211,7 @@ expect_exit 1 "--check with pipeline.dot deleted"
 expect_stdout_contains '+++ b2/graph/pipeline.dot' "--check shows the missing pipeline.dot"
 run build "$spec" -o b4 --emit=svg
 expect_exit 2 "--emit=svg is not a target"
-expect_stderr_contains "expected ir, graph, github, gitlab, argo or audit" "the --emit error lists the targets"
+expect_stderr_contains "expected ir, graph, github, gitlab, argo, audit or slurm" "the --emit error lists the targets"
 
 # ---- above 2,000 nodes: DOT only, said on stderr; an explicit --format is honoured
 python3 - <<'PY'

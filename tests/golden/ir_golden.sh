@@ -3,8 +3,9 @@
 # fan-out golden, tests/golden/fan_out/NAME.mlops) must write
 # exactly tests/golden/ir/EXAMPLE.pipeline.json, tests/golden/ir/EXAMPLE.dot
 # and the tree tests/golden/ci/EXAMPLE/ (github/, gitlab/, argo/), built with
-# --ci-ir-path examples/EXAMPLE/mlops/pipeline.json (refresh with
-# tests/update-golden). The DOT is compared, not the SVG: SVG
+# --ci-ir-path examples/EXAMPLE/mlops/pipeline.json, and with --emit=slurm
+# the SLURM submit scripts tests/golden/slurm/EXAMPLE/*.sh (fan-out:
+# NAME.slurm/) (refresh with tests/update-golden). The DOT is compared, not the SVG: SVG
 # bytes depend on the Graphviz version and fonts of the machine.
 # Runs from the source root so the paths inside the IR are the same on
 # every machine.
@@ -37,6 +38,14 @@ for spec in examples/*/*.mlops; do
   else
     echo "ok - $spec: CI files"
   fi
+  "$MLOPSC" build "$spec" -o "$work/slurm-$name" --emit=slurm 2>/dev/null
+  mkdir -p "$work/slurm-$name/slurm"
+  if ! diff -r -u -N "tests/golden/slurm/$name" "$work/slurm-$name/slurm"; then
+    echo "FAIL: tests/golden/slurm/$name differs from the SLURM submit scripts of $spec (run tests/update-golden if the change is intended)"
+    status=1
+  else
+    echo "ok - $spec: SLURM submit scripts"
+  fi
 done
 # The fan-out goldens (a foreach list, a foreach map, a matrix): the IR, the
 # graph and the CI files of each tests/golden/fan_out/NAME.mlops.
@@ -46,8 +55,10 @@ for spec in tests/golden/fan_out/*.mlops; do
   "$MLOPSC" build "$spec" -o "$work/fan_out_$name" --ci-ir-path "$dir/mlops/pipeline.json" 2>/dev/null
   if diff -u "$dir/$name.pipeline.json" "$work/fan_out_$name/pipeline.json" &&
      diff -u "$dir/$name.dot" "$work/fan_out_$name/graph/pipeline.dot" &&
-     diff -r -u "$dir/$name.ci" "$work/fan_out_$name" -x graph -x pipeline.json -x audit; then
-    echo "ok - $spec: IR, graph and CI files"
+     diff -r -u "$dir/$name.ci" "$work/fan_out_$name" -x graph -x pipeline.json -x audit &&
+     "$MLOPSC" build "$spec" -o "$work/fan_out_slurm_$name" --emit=slurm 2>/dev/null &&
+     diff -r -u "$dir/$name.slurm" "$work/fan_out_slurm_$name/slurm"; then
+    echo "ok - $spec: IR, graph, CI files and SLURM submit scripts"
   else
     echo "FAIL: $dir/$name.* differ from the build of $spec (run tests/update-golden if the change is intended)"
     status=1
