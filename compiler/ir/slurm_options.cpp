@@ -58,10 +58,23 @@ constexpr std::string_view kReservedShort[] = {"-o", "-e", "-i", "-J", "-d", "-D
 
 bool slurmOptionReserved(const std::string& option) {
   std::string_view o = option;
-  for (std::string_view l : kReservedLong)
-    if (o == l || (o.size() > l.size() && o.substr(0, l.size()) == l && o[l.size()] == '=')) return true;
-  for (std::string_view s : kReservedShort)
-    if (o.size() >= 2 && o[1] != '-' && o.substr(0, 2) == s) return true;
+  if (o.size() > 2 && o.substr(0, 2) == "--") {
+    // sbatch (getopt_long) takes any unambiguous prefix of a long option:
+    // `--outp=x` is `--output=x`. A prefix of a reserved name is refused.
+    std::string_view name = o.substr(0, o.find('='));
+    for (std::string_view l : kReservedLong)
+      if (l.substr(0, name.size()) == name) return true;
+    return false;
+  }
+  if (o.size() < 2 || o[0] != '-') return false;
+  // Short options may be grouped (`-vo file`): each letter up to the first
+  // that takes an argument (the rest of the word is that argument).
+  constexpr std::string_view kFlags = "vQsOhVkIu";
+  for (char c : o.substr(1)) {
+    for (std::string_view s : kReservedShort)
+      if (s[1] == c) return true;
+    if (kFlags.find(c) == std::string_view::npos) return false;
+  }
   return false;
 }
 

@@ -235,17 +235,22 @@ bool SlurmExecutor::submit(Running& r) {
   for (const std::string& e : toolEnvironment())
     if (!seen.count(e.substr(0, e.find('=')))) env.push_back(e);
 
-  std::vector<std::string> args{"--parsable", "--job-name=" + (node ? ir::slurmJobName(graph_, *node) : r.job.nodeId),
-                                "--chdir=" + absolute(r.job.spec.workingDirectory.empty() ? "." : r.job.spec.workingDirectory),
-                                "--export=ALL", "--open-mode=append"};
+  // The user's options first: sbatch takes the last of an option given
+  // twice, so what mlopsc sets wins even over an abbreviation that got
+  // past slurmOptionReserved.
+  std::vector<std::string> args{"--parsable"};
+  if (!settings_.partition.empty()) args.push_back("--partition=" + settings_.partition);
+  if (!settings_.account.empty()) args.push_back("--account=" + settings_.account);
+  for (const std::string& o : settings_.options) args.push_back(o);
+  for (std::string o : {"--job-name=" + (node ? ir::slurmJobName(graph_, *node) : r.job.nodeId),
+                        "--chdir=" + absolute(r.job.spec.workingDirectory.empty() ? "." : r.job.spec.workingDirectory),
+                        std::string("--export=ALL"), std::string("--open-mode=append")})
+    args.push_back(std::move(o));
   // SLURM reads `%` in an output path as a pattern, and `\` as turning
   // patterns off: such a log gets exec-node's output only.
   args.push_back("--output=" + (log.find_first_of("%\\") == std::string::npos ? log : std::string("/dev/null")));
   if (node)
     for (std::string& o : ir::slurmResourceOptions(*node)) args.push_back(std::move(o));
-  if (!settings_.partition.empty()) args.push_back("--partition=" + settings_.partition);
-  if (!settings_.account.empty()) args.push_back("--account=" + settings_.account);
-  for (const std::string& o : settings_.options) args.push_back(o);
 
   ToolResult result = runTool({*sbatch, args, kBatchScript, -1, false}, ToolMode::Detached, env,
                               settings_.controllerTimeoutSeconds);

@@ -57,9 +57,11 @@ TEST_CASE("job names carry the project and node id in characters squeue prints o
 
 TEST_CASE("--slurm-opt may not set what mlopsc controls") {
   for (const char* o : {"--output=x", "--export=ALL", "-o", "-ox", "--job-name", "--dependency=afterok:1", "-c4",
-                        "--mem=1G", "--time=5", "--wrap=id", "--chdir=/", "-G2", "--gres=gpu:2"})
+                        "--mem=1G", "--time=5", "--wrap=id", "--chdir=/", "-G2", "--gres=gpu:2",
+                        // what getopt_long and grouped short options make of them
+                        "--outp=x", "--dep=afterok:1", "--exp=ALL", "--wr=id", "-vo", "-vJname", "-Qvc4"})
     CHECK(ir::slurmOptionReserved(o));
   for (const char* o : {"--qos=high", "--constraint=a100", "--nice=10", "--exclusive", "--reservation=r", "-q", "--comment=x",
-                        "--memory-ish"})
+                        "--memory-ish", "-pdebug", "-vpgpu", "--time-min=5", "--hint=nomultithread"})
     CHECK_FALSE(ir::slurmOptionReserved(o));
 }
