@@ -336,6 +336,10 @@ bool SlurmExecutor::conclude(Running& r, bool& ok) {
   if (result && (state == "COMPLETED" || state == "FAILED" || state.empty())) {
     report.result = *result;
     ok = result->succeeded();
+  } else if (state == "NEVER_STARTS" && r.endState.reason == "launch failed requeued held") {
+    report.error = "SLURM could not launch its job on the node it chose, and held it (launch failed requeued held); "
+                   "the job was cancelled";
+    ok = false;
   } else if (state == "NEVER_STARTS") {
     report.error = "SLURM cannot start its job (" + r.endState.reason + "): the partition" +
                    (settings_.partition.empty() ? "" : " `" + settings_.partition + "`") +

@@ -48,9 +48,12 @@ bool slurmStateFinal(std::string_view state) {
 }
 
 bool slurmReasonHopeless(std::string_view reason) {
-  static constexpr std::array<std::string_view, 9> kNever = {
+  // "launch failed requeued held": SLURM could not start it on the node it
+  // chose, requeued it and held it; it waits for an administrator's
+  // `scontrol release`, so for this run it is a failed attempt.
+  static constexpr std::array<std::string_view, 10> kNever = {
       "PartitionConfig", "PartitionNodeLimit", "PartitionTimeLimit", "BadConstraints", "InvalidAccount",
-      "InvalidQOS", "DependencyNeverSatisfied", "AccountNotAllowed", "QOSNotAllowed"};
+      "InvalidQOS", "DependencyNeverSatisfied", "AccountNotAllowed", "QOSNotAllowed", "launch failed requeued held"};
   for (std::string_view r : kNever)
     if (reason == r) return true;
   return false;

@@ -32,6 +32,7 @@ TEST_CASE("final states, and pending reasons that mean never") {
     CHECK_FALSE(slurmStateFinal(s));
   CHECK(slurmReasonHopeless("PartitionConfig"));
   CHECK(slurmReasonHopeless("InvalidAccount"));
+  CHECK(slurmReasonHopeless("launch failed requeued held"));
   CHECK_FALSE(slurmReasonHopeless("Resources"));
   CHECK_FALSE(slurmReasonHopeless("Priority"));
   CHECK_FALSE(slurmReasonHopeless("Dependency"));
