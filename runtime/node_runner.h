@@ -144,6 +144,7 @@ class NodeRunner : public Executor {
   void record(size_t i, const std::string& status, const std::string& why, double seconds, const NodeSuccess* success,
               int exitCode = 0, const ProcessResult* used = nullptr);
   void flushResults();
+
   const ir::PipelineGraph& g_;
   const RunOptions& o_;
   std::vector<const ir::Node*> order_;
