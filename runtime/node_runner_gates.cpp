@@ -11,6 +11,7 @@
 #include "runtime/drift.h"
 #include "runtime/gate_policy.h"
 #include "runtime/runner_support.h"
+#include "runtime/trust/approval_statement.h"
 #include "runtime/trust/subjects.h"
 
 #include <algorithm>

@@ -6,7 +6,6 @@
 #include "ir/metric_path.h"
 #include "ir/source_kinds.h"
 
-#include "runtime/ci_evidence.h"
 #include "runtime/data_table.h"
 #include "runtime/drift.h"
 #include "runtime/runner_support.h"
