@@ -2,9 +2,9 @@
 # The private SLURM cluster the SLURM tests run on (tests/support/
 # slurm-cluster, lib_slurm.bash): it starts; a two-job chain with
 # --dependency=afterok and --kill-on-invalid-dep=yes runs in order, and a
-# job after a failed one is cancelled (DependencyNeverSatisfied); --export
-# with names passes exactly those variables; --open-mode=append appends to
-# one log; `scontrol show job` shows the requested CPUs, memory and time
+# job after a failed one is cancelled (DependencyNeverSatisfied); sbatch
+# run in an environment of its own with --export=ALL gives the job exactly
+# that environment; --open-mode=append appends to one log; `scontrol show job` shows the requested CPUs, memory and time
 # limit; a job over its --mem is killed (FAILED, signal 9, "Exceeded job
 # memory limit"); scancel ends a running job (CANCELLED); and `stop` leaves
 # no daemon, slurmstepd or job process of the cluster behind, twice over.
@@ -19,23 +19,33 @@ expect_eq "$(cat "$SLURM_DIR/env")" "export SLURM_CONF=$SLURM_DIR/slurm.conf" "t
 expect_eq "$(timeout 10 sinfo -h -o '%P %a %T')" "debug* up idle" "one partition, debug, up and idle"
 
 # submit ARG...: sbatch --parsable; the job id (a failure ends the script).
+# With SUBMIT_ENV set (NAME=VALUE words), sbatch runs in an environment of
+# exactly those variables and SLURM_CONF, and exports all of it: the job gets
+# that environment and no other. (--export=NAME,... would pass the names
+# too, but slurmd then runs the user's login shell for the rest of the
+# environment, one `su - USER` per job: docs/slurm.md.)
+SUBMIT_ENV=()
 submit() {
   local id
-  if ! id=$(timeout 20 sbatch --parsable "$@" 2>"$E2E_WORK/.sbatch.err"); then
+  local -a pre=()
+  ((${#SUBMIT_ENV[@]} == 0)) || pre=(env -i "SLURM_CONF=$SLURM_CONF" "${SUBMIT_ENV[@]}")
+  if ! id=$("${pre[@]}" timeout 20 sbatch --parsable "$@" 2>"$E2E_WORK/.sbatch.err"); then
     fail "sbatch $*: $(cat "$E2E_WORK/.sbatch.err")"
     exit 0
   fi
   echo "${id%%;*}"
 }
 
-# A chain of two jobs writing one log; a secret by name only.
-export E2E_TOKEN=token-4711 E2E_NOT_EXPORTED=leaked
-a=$(submit --job-name=e2e.a --cpus-per-task=1 --mem=64M --time=2 --export=PATH,E2E_TOKEN \
+# A chain of two jobs writing one log; a secret in the environment only.
+export E2E_NOT_EXPORTED=leaked
+SUBMIT_ENV=("PATH=$PATH" "HOME=$HOME" E2E_TOKEN=token-4711)
+a=$(submit --job-name=e2e.a --cpus-per-task=1 --mem=64M --time=2 --export=ALL \
   --output=chain.log --open-mode=append \
   --wrap 'echo "a: token=$E2E_TOKEN other=${E2E_NOT_EXPORTED-unset}"; echo a > a.txt')
-b=$(submit --job-name=e2e.b --dependency="afterok:$a" --kill-on-invalid-dep=yes --export=PATH \
+b=$(submit --job-name=e2e.b --dependency="afterok:$a" --kill-on-invalid-dep=yes --export=ALL \
   --output=chain.log --open-mode=append \
   --wrap 'echo "b: read $(cat a.txt)"; echo b >> a.txt; mv a.txt b.txt')
+SUBMIT_ENV=()
 f=$(submit --job-name=e2e.f --output=f.log --wrap 'exit 3')
 g=$(submit --job-name=e2e.g --dependency="afterok:$f" --kill-on-invalid-dep=yes --output=g.log --wrap 'echo ran > g.txt')
 
@@ -46,7 +56,7 @@ expect_eq "$(slurm_job_field "$a" JobName)" "e2e.a" "the job name"
 expect_eq "$(slurm_wait_job "$b" 60)" COMPLETED "the second job of the chain"
 expect_eq "$(slurm_job_field "$a" JobState) $(slurm_job_field "$a" ExitCode)" "COMPLETED 0:0" "the first job of the chain"
 expect_eq "$(cat chain.log 2>&1)" $'a: token=token-4711 other=unset\nb: read a' \
-  "both jobs appended to one log, in order; only the exported names reached the job"
+  "both jobs appended to one log, in order; only sbatch's environment reached the job"
 expect_eq "$(cat b.txt 2>&1)" $'a\nb' "the second job read the first one's output"
 
 expect_eq "$(slurm_wait_job "$g" 60)" CANCELLED "a job after a failed one"

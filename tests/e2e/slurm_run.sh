@@ -5,7 +5,7 @@
 # job, a second run that submits nothing, a killed run's jobs adopted or
 # cancelled, and a controller that does not answer.
 source "$(dirname "$0")/lib.bash"
-source "$(dirname "$0")/lib_slurm.bash"
+source "$MLOPS_SOURCE_DIR/tests/e2e/lib_slurm.bash"
 
 MLOPS_E2E_TIMEOUT=120
 # The example's model asks for 4 CPUs and 8 GiB: the test node declares 8 CPUs.
