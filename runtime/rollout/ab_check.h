@@ -1,8 +1,8 @@
 // An `ab` deploy's test at one check (docs/language.md 5.9.1): the live
 // sources of the deploy's monitors read, the test concluded on the
 // strategy's metric, and the row the record keeps of it. The rollout acts
-// on the final check only (runtime/runner.cpp); a monitor checked on its
-// own records a `check`.
+// on the final check only (runtime/node_runner_rollout.cpp); a monitor
+// checked on its own records a `check`.
 #pragma once
 
 #include "compiler/ir/pipeline_graph.h"
