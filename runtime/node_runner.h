@@ -89,6 +89,7 @@ class NodeRunner : public Executor {
     double startedAt = 0;          // monotonic: the rollout's time includes its pauses
     std::string artifact;          // the model artifact's digest each step must find (its gate's, when it passed here)
     bool promoting = false;        // ab: the test concluded promote; the last step sends all traffic to the new model
+    std::vector<std::string> jobs; // SLURM job ids of its steps and rollback, in order ("" where none)
   };
 
   // ---- node_runner.cpp: data, commands ------------------------------------
@@ -104,6 +105,7 @@ class NodeRunner : public Executor {
   void runRolloutStep(size_t i);
   void startRollback(size_t i);
   std::optional<bool> rolloutStepDone(size_t i, bool ok);
+  static std::string slurmJobsText(const Rollout& r);
   bool rolloutSucceeded(size_t i);
   void resumeRollout(size_t i);
   void concludeAbRollout(size_t i);

@@ -95,14 +95,23 @@ void NodeRunner::startRollback(size_t i) {
 
 // A rollout's process ended: the final result, or nullopt when the rollout
 // goes on (a pause, the next step, the rollback).
+// "; slurm jobs 11, 12, 13" for a rollout whose steps ran on SLURM.
+std::string NodeRunner::slurmJobsText(const Rollout& r) {
+  std::string out;
+  for (const std::string& id : r.jobs) out += (out.empty() ? "" : ", ") + id;
+  if (out.empty()) return "";
+  return (r.jobs.size() == 1 ? "; slurm job " : "; slurm jobs ") + out;
+}
+
 std::optional<bool> NodeRunner::rolloutStepDone(size_t i, bool ok) {
   const ir::Node& n = *order_[i];
   Rollout& r = rollouts_.at(i);
   Prepared& p = prepared_.at(i);
   const JobReport& report = commands_->reports().at(i);
+  if (report.jobId.rfind("slurm:", 0) == 0) r.jobs.push_back(report.jobId.substr(6));
   if (r.rollingBack) {
     std::string why = r.failure + (ok ? "; rolled back" : "; the rollback failed too: " + report.result.describe()) +
-                      "; log: " + p.job.spec.logPath;
+                      "; log: " + p.job.spec.logPath + slurmJobsText(r);
     record(i, "failed", why, monotonicSeconds() - r.startedAt, nullptr, 1);
     return false;
   }
@@ -134,7 +143,8 @@ bool NodeRunner::rolloutSucceeded(size_t i) {
   std::string steps;
   for (double s : r.steps) steps += (steps.empty() ? "" : " → ") + percentText(s) + "%";
   std::string why = whys_[i];
-  record(i, "rolled out", steps + (why.empty() ? "" : "; " + why), monotonicSeconds() - r.startedAt, &success);
+  record(i, "rolled out", steps + (why.empty() ? "" : "; " + why) + slurmJobsText(r), monotonicSeconds() - r.startedAt,
+         &success);
   return true;
 }
 
