@@ -70,11 +70,13 @@ test: deps
 # The `browser` tests check pages in Chromium: what mlopsc does for them
 # (records, the dashboard, its server) runs under the sanitizers in
 # e2e_dashboard and e2e_dashboard_state; the browser's part gains nothing
-# from a sanitized mlopsc and takes minutes more there.
+# from a sanitized mlopsc and takes minutes more there. The `login-env` test
+# (the SLURM submit script on a real cluster) spends its six minutes in
+# SLURM's login shells; `run --node` runs sanitized in e2e_run and e2e_ci.
 test-asan: deps
 	$(MAKE) --no-print-directory build-asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure --parallel $(JOBS) --label-exclude browser
+	  $(CTEST) --test-dir $(ASAN_BUILD_DIR) --output-on-failure --parallel $(JOBS) --label-exclude 'browser|login-env'
 
 package: deps
 	$(MAKE) --no-print-directory build
