@@ -124,12 +124,12 @@ project c { version = "1.0.0"  risk_tier = low }
 role eng : std.roles.data_engineer { members = ["a@x.io"] }
 step one {
   owner = eng
-  run = "sleep 300; echo > one.txt"
+  run = "sleep 297; echo > one.txt"
   outputs { o = "one.txt" }
 }
 step two {
   owner = eng
-  run = "sleep 300; echo > two.txt"
+  run = "sleep 297; echo > two.txt"
   outputs { o = "two.txt" }
 }
 pipeline p { targets = [one, two] }
@@ -152,7 +152,8 @@ wait "$pid" || rc=$?
 expect_eq "$rc" 130 "Ctrl-C ends the run with 130"
 expect_eq "$(slurm_queue_count)" 0 "Ctrl-C left no job in the queue"
 if grep -q "its SLURM job was cancelled" err.txt; then pass "the summary says the jobs were cancelled"; else fail "no cancellation in: $(cat err.txt)"; fi
-if pgrep -f "sleep 300" >/dev/null; then fail "a job's process is still running"; else pass "no job process is left"; fi
+# 297: a duration no other test's job sleeps (the tests run side by side).
+if pgrep -f "sleep 297" >/dev/null; then fail "a job's process is still running"; else pass "no job process is left"; fi
 cd ..
 
 # ---- a killed run's jobs: adopted when the work is the same, else cancelled --
