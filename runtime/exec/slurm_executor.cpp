@@ -94,6 +94,7 @@ SlurmExecutor::SlurmExecutor(const ir::PipelineGraph& graph, SlurmSettings setti
                              const std::string& registryPath, std::FILE* err)
     : graph_(graph), settings_(std::move(settings)), prepare_(std::move(prepare)), run_(run), err_(err) {
   pollInterval_ = settings_.pollMinSeconds;
+  toolEnvironment_ = clientEnvironment();
   if (registryPath.empty()) return;
   registry_ = SlurmJobRegistry::open(registryPath, registryError_);
   if (!registry_) return;
@@ -102,25 +103,18 @@ SlurmExecutor::SlurmExecutor(const ir::PipelineGraph& graph, SlurmSettings setti
   std::vector<std::string> ids;
   for (const SlurmJobEntry& e : registry_->orphans()) ids.push_back(e.jobId);
   if (ids.empty()) return;
-  std::map<std::string, SlurmJobState> states;
-  std::optional<std::string> squeue = programPath("squeue");
-  bool answered = squeue.has_value();
-  for (size_t from = 0; answered && from < ids.size(); from += kIdsPerQuery) {
-    ToolResult r = runTool({*squeue, {"-h", "--states=all", "-o", "%i|%T|%r", "--jobs=" + joinIds(ids, from, std::min(ids.size(), from + kIdsPerQuery))}, "", -1, false},
-                           ToolMode::Detached, toolEnvironment(), settings_.controllerTimeoutSeconds);
-    // squeue fails for a list whose every job is gone ("Invalid job id").
-    if (r.timedOut || r.spawnErrno) answered = false;
-    for (auto& [id, s] : parseSqueue(r.out)) states[id] = s;
-  }
+  std::string error;
+  std::optional<std::map<std::string, SlurmJobState>> queue =
+      readQueue(ids, false, settings_.controllerTimeoutSeconds, error);
   for (const SlurmJobEntry& e : registry_->orphans()) {
-    auto it = states.find(e.jobId);
-    if (!answered) {
+    if (!queue) {
       // Unknown: kept in the registry for a run that can reach the controller.
       std::fprintf(err_, "mlopsc: warning: cannot tell whether SLURM job %s (node %s of run %lld) is still running: "
                          "the controller did not answer\n", e.jobId.c_str(), e.node.c_str(), static_cast<long long>(e.run));
       continue;
     }
-    if (it == states.end() || slurmStateFinal(it->second.state)) {
+    auto it = queue->find(e.jobId);
+    if (it == queue->end() || slurmStateFinal(it->second.state)) {
       registry_->ended(e.jobId);
       continue;
     }
@@ -130,7 +124,7 @@ SlurmExecutor::SlurmExecutor(const ir::PipelineGraph& graph, SlurmSettings setti
 
 SlurmExecutor::~SlurmExecutor() = default;
 
-std::vector<std::string> SlurmExecutor::toolEnvironment() const {
+std::vector<std::string> SlurmExecutor::clientEnvironment() {
   // The client commands need to find the cluster (SLURM_CONF) and may be
   // configured by the user (SBATCH_*, SQUEUE_* input variables); nothing else.
   std::vector<std::string> env;
@@ -232,7 +226,7 @@ bool SlurmExecutor::submit(Running& r) {
   // 22.05 load the user's login environment on the node as well (a login
   // shell per job, which took a minute per job on the test machine, and
   // variables the node was never given).
-  for (const std::string& e : toolEnvironment())
+  for (const std::string& e : toolEnvironment_)
     if (!seen.count(e.substr(0, e.find('=')))) env.push_back(e);
 
   // The user's options first: sbatch takes the last of an option given
@@ -268,30 +262,39 @@ bool SlurmExecutor::submit(Running& r) {
   return true;
 }
 
+std::optional<std::map<std::string, SlurmJobState>> SlurmExecutor::readQueue(const std::vector<std::string>& ids,
+                                                                             bool whileStopping, double timeout,
+                                                                             std::string& error) {
+  std::optional<std::string> squeue = programPath("squeue");
+  if (!squeue) {
+    error = "`squeue` is not on PATH (install SLURM's client commands)";
+    return std::nullopt;
+  }
+  std::map<std::string, SlurmJobState> states;
+  for (size_t from = 0; from < ids.size(); from += kIdsPerQuery) {
+    std::string jobs = "--jobs=" + joinIds(ids, from, std::min(ids.size(), from + kIdsPerQuery));
+    ToolResult r = runTool({*squeue, {"-h", "--states=all", "-o", "%i|%T|%r", jobs}, "", -1, whileStopping},
+                           ToolMode::Detached, toolEnvironment_, timeout);
+    // squeue fails for a list whose every job is gone ("Invalid job id"):
+    // an answer, saying none of them is queued.
+    if (r.timedOut || r.spawnErrno || (!r.succeeded() && r.err.find("Invalid job id") == std::string::npos)) {
+      error = toolFailure("squeue", r, timeout);
+      return std::nullopt;
+    }
+    for (auto& [id, st] : parseSqueue(r.out)) states[id] = st;
+  }
+  return states;
+}
+
 bool SlurmExecutor::poll(std::string& error) {
   std::vector<std::string> ids;
   for (const Running& r : running_)
     if (!r.jobId.empty() && !r.ended) ids.push_back(r.jobId);
   if (ids.empty()) return true;
-  std::optional<std::string> squeue = programPath("squeue");
-  if (!squeue) {
-    error = "`squeue` is not on PATH (install SLURM's client commands)";
-    return false;
-  }
-  std::map<std::string, SlurmJobState> states;
-  for (size_t from = 0; from < ids.size(); from += kIdsPerQuery) {
-    ToolResult r = runTool({*squeue, {"-h", "--states=all", "-o", "%i|%T|%r", "--jobs=" + joinIds(ids, from, std::min(ids.size(), from + kIdsPerQuery))}, "", -1, false},
-                           ToolMode::Detached, toolEnvironment(), settings_.controllerTimeoutSeconds);
-    if (r.timedOut || r.spawnErrno) {
-      error = toolFailure("squeue", r, settings_.controllerTimeoutSeconds);
-      return false;
-    }
-    if (!r.succeeded() && r.err.find("Invalid job id") == std::string::npos) {
-      error = toolFailure("squeue", r, settings_.controllerTimeoutSeconds);
-      return false;
-    }
-    for (auto& [id, s] : parseSqueue(r.out)) states[id] = s;
-  }
+  std::optional<std::map<std::string, SlurmJobState>> queue =
+      readQueue(ids, false, settings_.controllerTimeoutSeconds, error);
+  if (!queue) return false;
+  const std::map<std::string, SlurmJobState>& states = *queue;
   bool changed = false;
   for (Running& r : running_) {
     if (r.jobId.empty() || r.ended) continue;
@@ -316,7 +319,7 @@ bool SlurmExecutor::poll(std::string& error) {
     r.endState = {"", "", ""};
     if (std::optional<std::string> scontrol = programPath("scontrol")) {
       ToolResult s = runTool({*scontrol, {"show", "job", "-o", r.jobId}, "", -1, false}, ToolMode::Detached,
-                             toolEnvironment(), settings_.controllerTimeoutSeconds);
+                             toolEnvironment_, settings_.controllerTimeoutSeconds);
       if (std::optional<SlurmJobState> st = s.succeeded() ? parseScontrolJob(s.out) : std::nullopt) r.endState = *st;
     }
   }
@@ -375,7 +378,7 @@ void SlurmExecutor::cancel(const std::vector<std::string>& ids, const std::strin
   for (size_t from = 0; from < ids.size(); from += kIdsPerQuery) {
     std::vector<std::string> args(ids.begin() + static_cast<long>(from),
                                   ids.begin() + static_cast<long>(std::min(ids.size(), from + kIdsPerQuery)));
-    ToolResult r = runTool({*scancel, args, "", -1, true}, ToolMode::Detached, toolEnvironment(),
+    ToolResult r = runTool({*scancel, args, "", -1, true}, ToolMode::Detached, toolEnvironment_,
                            settings_.controllerTimeoutSeconds);
     if (!r.succeeded() && r.err.find("Invalid job id") == std::string::npos)
       std::fprintf(err_, "mlopsc: error: cannot cancel SLURM jobs %s (%s): %s\n", joinIds(args, 0, args.size()).c_str(),
@@ -384,20 +387,18 @@ void SlurmExecutor::cancel(const std::vector<std::string>& ids, const std::strin
 }
 
 void SlurmExecutor::waitGone(const std::vector<std::string>& ids) {
-  std::optional<std::string> squeue = programPath("squeue");
-  if (!squeue || ids.empty()) return;
+  if (ids.empty()) return;
   double until = monotonicSeconds() + settings_.controllerTimeoutSeconds;
   double pause = 0.05;
   while (monotonicSeconds() < until) {
-    bool live = false, answered = true;
-    for (size_t from = 0; from < ids.size(); from += kIdsPerQuery) {
-      ToolResult r = runTool({*squeue, {"-h", "--states=all", "-o", "%i|%T|%r", "--jobs=" + joinIds(ids, from, std::min(ids.size(), from + kIdsPerQuery))}, "", -1, true},
-                             ToolMode::Detached, toolEnvironment(), std::max(1.0, until - monotonicSeconds()));
-      if (r.timedOut || r.spawnErrno) answered = false;
-      for (auto& [id, s] : parseSqueue(r.out))
-        if (!slurmStateFinal(s.state)) live = true;
-    }
-    if (answered && !live) return;
+    std::string error;
+    std::optional<std::map<std::string, SlurmJobState>> queue =
+        readQueue(ids, true, std::max(1.0, until - monotonicSeconds()), error);
+    bool live = false;
+    if (queue)
+      for (const auto& [id, st] : *queue)
+        if (!slurmStateFinal(st.state)) live = true;
+    if (queue && !live) return;
     std::this_thread::sleep_for(std::chrono::duration<double>(pause));
     pause = std::min(0.5, pause * 2);
   }

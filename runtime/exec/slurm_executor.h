@@ -75,7 +75,13 @@ class SlurmExecutor : public CommandExecutor {
   void waitGone(const std::vector<std::string>& ids);
   void stopAll();
   void failAll(const std::string& why);
-  std::vector<std::string> toolEnvironment() const;
+  // The states of `ids` in the queue (one squeue per 400 ids); nullopt with
+  // `error` when the controller did not answer. `whileStopping`: it runs
+  // even once the run is being interrupted (cancelling waits on it).
+  std::optional<std::map<std::string, SlurmJobState>> readQueue(const std::vector<std::string>& ids, bool whileStopping,
+                                                                double timeout, std::string& error);
+  // What the client commands get of mlopsc's environment (read once).
+  static std::vector<std::string> clientEnvironment();
 
   const ir::PipelineGraph& graph_;
   SlurmSettings settings_;
@@ -91,6 +97,7 @@ class SlurmExecutor : public CommandExecutor {
   double controllerFailingSince_ = -1;
   bool stopped_ = false;  // the run was interrupted and its jobs cancelled
   std::string registryError_;
+  std::vector<std::string> toolEnvironment_;
 };
 
 }  // namespace mlops::runtime
