@@ -2,6 +2,7 @@
 
 #include "ir/source_kinds.h"
 #include "ir/project_params.h"
+#include "support/shell_quote.h"
 
 #include <algorithm>
 
@@ -36,12 +37,7 @@ std::string shellWord(std::string_view value) {
   bool safe = !value.empty();
   for (char c : value) safe = safe && shellSafe(static_cast<unsigned char>(c));
   if (safe) return std::string(value);
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
+  return support::shellQuote(value);
 }
 
 std::optional<std::string> inputPath(const ir::PipelineGraph& graph, const ir::Input& input, std::string& error) {

@@ -1,16 +1,10 @@
 #include "sema/fan_out.h"
 
 #include "sema/program.h"
+#include "support/shell_quote.h"
 
 namespace mlops::sema {
 namespace {
-
-// One single-quoted shell word (a `'` inside closes, escapes and reopens).
-std::string shellQuoted(llvm::StringRef value) {
-  std::string out = "'";
-  for (char c : value) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // `${` in a substituted value stays literal: written `$${`.
 std::string literalDollars(llvm::StringRef value) {
@@ -87,7 +81,7 @@ std::string substituteItem(llvm::StringRef written, const FanOut& fanOut, const 
     llvm::StringRef body = written.slice(i + 2, close);
     std::string why;
     std::optional<std::string> value = readsItem(body) ? itemValue(fanOut, item, body, why) : std::nullopt;
-    if (value) out += command ? literalDollars(shellQuoted(*value)) : *value;
+    if (value) out += command ? literalDollars(support::shellQuote(*value)) : *value;
     else out += written.slice(i, close + 1).str();
     i = close + 1;
   }
