@@ -1,22 +1,20 @@
 #include "runtime/exec/node_exec.h"
 
+#include "runtime/exec/process_executor.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cmath>
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <poll.h>
 #include <unistd.h>
 
 extern char** environ;
 
 namespace mlops::runtime {
 namespace {
-
-constexpr double kKillGraceSeconds = 5;
 
 bool writeFileAtomically(const std::string& path, const std::string& text, std::string& error) {
   std::string tmp = path + ".tmp";
@@ -114,36 +112,21 @@ int execNode(std::FILE* err) {
     if (eq == std::string::npos || entry.rfind("MLOPS_EXEC_", 0) == 0) continue;
     spec.environment.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
   }
+  // The local executor's own loop: the timeout (TERM, then KILL after its
+  // grace period) and the output relay, exactly as on the submitting machine.
+  ProcessExecutor executor([&](size_t) { return Job{spec, timeout, 0, "", ""}; });
+  executor.start(0);
+  executor.waitUntil(std::nullopt);
+  const JobReport& report = executor.reports().at(0);
   std::string error;
-  std::optional<Process> process = Process::start(spec, error);
-  if (!process) {
-    std::fprintf(err, "mlopsc: error: %s\n", error.c_str());
+  if (!report.error.empty()) {
+    std::fprintf(err, "mlopsc: error: %s\n", report.error.c_str());
     ProcessResult failed;
     failed.exitCode = 127;
-    std::string ignored;
-    writeFileAtomically(*resultPath, nodeResultJson(failed), ignored);
+    writeFileAtomically(*resultPath, nodeResultJson(failed), error);
     return 127;
   }
-  double termSentAt = -1;
-  std::optional<ProcessResult> result;
-  while (!(result = process->poll())) {
-    double elapsed = process->elapsedSeconds();
-    if (timeout && elapsed >= *timeout) {
-      if (termSentAt < 0) {
-        process->markTimedOut();
-        process->signalGroup(SIGTERM);
-        termSentAt = elapsed;
-      } else if (elapsed - termSentAt >= kKillGraceSeconds) {
-        process->signalGroup(SIGKILL);
-      }
-    }
-    if (process->outputFd() >= 0) {
-      pollfd p{process->outputFd(), POLLIN, 0};
-      ::poll(&p, 1, 20);
-    } else {
-      ::usleep(20000);
-    }
-  }
+  const ProcessResult* result = &report.result;
   if (!writeFileAtomically(*resultPath, nodeResultJson(*result), error))
     std::fprintf(err, "mlopsc: error: %s\n", error.c_str());
   if (result->timedOut) return 124;
