@@ -15,7 +15,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <set>
-#include <thread>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -95,6 +95,11 @@ SlurmExecutor::SlurmExecutor(const ir::PipelineGraph& graph, SlurmSettings setti
     : graph_(graph), settings_(std::move(settings)), prepare_(std::move(prepare)), run_(run), err_(err) {
   pollInterval_ = settings_.pollMinSeconds;
   toolEnvironment_ = clientEnvironment();
+  // PATH does not change during a run: each client is looked up once.
+  sbatch_ = programPath("sbatch");
+  squeue_ = programPath("squeue");
+  scontrol_ = programPath("scontrol");
+  scancel_ = programPath("scancel");
   if (registryPath.empty()) return;
   registry_ = SlurmJobRegistry::open(registryPath, registryError_);
   if (!registry_) return;
@@ -140,7 +145,7 @@ std::vector<std::string> SlurmExecutor::clientEnvironment() {
 }
 
 void SlurmExecutor::start(size_t index) {
-  Running r{index, prepare_(index), "", "", -1, false, {}};
+  Running r{index, prepare_(index), "", "", -1, 0, false, {}};
   reports_[index] = {};
   if (!registryError_.empty()) {
     reports_[index].error = registryError_;
@@ -154,6 +159,8 @@ void SlurmExecutor::start(size_t index) {
     if (r.jobId.empty() && it->second.cacheKey == r.job.cacheKey && !r.job.cacheKey.empty()) {
       r.jobId = it->second.jobId;
       r.resultPath = it->second.resultPath;
+      r.submittedAt = monotonicSeconds();
+      watch_.watch(std::string(llvm::sys::path::parent_path(r.resultPath)));
       ++reports_[index].attempts;
       std::fprintf(err_, "mlopsc: adopted SLURM job %s of run %lld for %s (its output goes to %s)\n", r.jobId.c_str(),
                    static_cast<long long>(it->second.run), r.job.nodeId.c_str(), it->second.logPath.c_str());
@@ -184,7 +191,7 @@ bool SlurmExecutor::submit(Running& r) {
     return false;
   }
   ++report.attempts;
-  std::optional<std::string> sbatch = programPath("sbatch");
+  const std::optional<std::string>& sbatch = sbatch_;
   if (!sbatch) {
     report.error = "`sbatch` is not on PATH (install SLURM's client commands)";
     return false;
@@ -255,17 +262,22 @@ bool SlurmExecutor::submit(Running& r) {
     return false;
   }
   r.jobId = *id;
+  r.submittedAt = monotonicSeconds();
   report.jobId = "slurm:" + *id;
   if (registry_) registry_->submitted({*id, run_, r.job.nodeId, r.job.cacheKey, log, r.resultPath});
   pollInterval_ = settings_.pollMinSeconds;
-  nextPollAt_ = std::min(nextPollAt_, monotonicSeconds() + pollInterval_);
+  nextPollAt_ = std::min(nextPollAt_, r.submittedAt + pollInterval_);
+  watch_.watch(std::string(llvm::sys::path::parent_path(r.resultPath)));
+  // Watched, a result on this machine wakes the run; the looks are for
+  // those another machine writes.
+  nextLookAt_ = std::min(nextLookAt_, r.submittedAt + (watch_.active() ? settings_.lookMaxSeconds : settings_.lookMinSeconds));
   return true;
 }
 
 std::optional<std::map<std::string, SlurmJobState>> SlurmExecutor::readQueue(const std::vector<std::string>& ids,
                                                                              bool whileStopping, double timeout,
                                                                              std::string& error) {
-  std::optional<std::string> squeue = programPath("squeue");
+  const std::optional<std::string>& squeue = squeue_;
   if (!squeue) {
     error = "`squeue` is not on PATH (install SLURM's client commands)";
     return std::nullopt;
@@ -317,8 +329,8 @@ bool SlurmExecutor::poll(std::string& error) {
     // otherwise the result file says how it went.
     r.ended = changed = true;
     r.endState = {"", "", ""};
-    if (std::optional<std::string> scontrol = programPath("scontrol")) {
-      ToolResult s = runTool({*scontrol, {"show", "job", "-o", r.jobId}, "", -1, false}, ToolMode::Detached,
+    if (scontrol_) {
+      ToolResult s = runTool({*scontrol_, {"show", "job", "-o", r.jobId}, "", -1, false}, ToolMode::Detached,
                              toolEnvironment_, settings_.controllerTimeoutSeconds);
       if (std::optional<SlurmJobState> st = s.succeeded() ? parseScontrolJob(s.out) : std::nullopt) r.endState = *st;
     }
@@ -326,6 +338,32 @@ bool SlurmExecutor::poll(std::string& error) {
   if (changed) pollInterval_ = settings_.pollMinSeconds;
   else pollInterval_ = std::min(settings_.pollMaxSeconds, pollInterval_ * 2);
   return true;
+}
+
+bool SlurmExecutor::lookForResults() {
+  bool changed = false;
+  double now = monotonicSeconds(), youngest = settings_.lookMaxSeconds * 10;
+  for (Running& r : running_) {
+    if (r.jobId.empty() || r.ended) continue;
+    youngest = std::min(youngest, now - r.submittedAt);
+    struct stat st;
+    if (::stat(r.resultPath.c_str(), &st) != 0) continue;
+    // Written whole (renamed into place) by exec-node as its last act. A
+    // command that exited, with its exit code, needs nothing from SLURM;
+    // one that a signal or the timeout ended waits for the job's state,
+    // which says who killed it (a time or memory limit, scancel, ...).
+    BoundedRead read = readBoundedFile(r.resultPath, 4096, false);
+    std::optional<ProcessResult> result = read.bytes ? parseNodeResult(*read.bytes) : std::nullopt;
+    if (!result || result->signal != 0 || result->timedOut || result->exitCode < 0) {
+      nextPollAt_ = std::min(nextPollAt_, now);
+      continue;
+    }
+    r.ended = changed = true;
+    r.endState = {"", "", ""};
+  }
+  nextLookAt_ = now + (watch_.active() ? settings_.lookMaxSeconds
+                                       : std::clamp(youngest / 10, settings_.lookMinSeconds, settings_.lookMaxSeconds));
+  return changed;
 }
 
 bool SlurmExecutor::conclude(Running& r, bool& ok) {
@@ -369,7 +407,7 @@ bool SlurmExecutor::conclude(Running& r, bool& ok) {
 
 void SlurmExecutor::cancel(const std::vector<std::string>& ids, const std::string& why) {
   if (ids.empty()) return;
-  std::optional<std::string> scancel = programPath("scancel");
+  const std::optional<std::string>& scancel = scancel_;
   if (!scancel) {
     std::fprintf(err_, "mlopsc: error: cannot cancel SLURM jobs %s (%s): `scancel` is not on PATH\n",
                  joinIds(ids, 0, ids.size()).c_str(), why.c_str());
@@ -389,7 +427,7 @@ void SlurmExecutor::cancel(const std::vector<std::string>& ids, const std::strin
 void SlurmExecutor::waitGone(const std::vector<std::string>& ids) {
   if (ids.empty()) return;
   double until = monotonicSeconds() + settings_.controllerTimeoutSeconds;
-  double pause = 0.05;
+  double wait = 0.05;
   while (monotonicSeconds() < until) {
     std::string error;
     std::optional<std::map<std::string, SlurmJobState>> queue =
@@ -399,8 +437,8 @@ void SlurmExecutor::waitGone(const std::vector<std::string>& ids) {
       for (const auto& [id, st] : *queue)
         if (!slurmStateFinal(st.state)) live = true;
     if (queue && !live) return;
-    std::this_thread::sleep_for(std::chrono::duration<double>(pause));
-    pause = std::min(0.5, pause * 2);
+    watch_.wait(wait);
+    wait = std::min(0.5, wait * 2);
   }
   std::fprintf(err_, "mlopsc: warning: SLURM jobs %s were cancelled but are still in the queue after %d s\n",
                joinIds(ids, 0, ids.size()).c_str(), static_cast<int>(settings_.controllerTimeoutSeconds));
@@ -468,6 +506,7 @@ std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<do
       return std::make_pair(index, ok);
     }
     if (deadline && now >= *deadline) return std::nullopt;
+    if (now >= nextLookAt_ && lookForResults()) continue;
     if (now >= nextPollAt_) {
       std::string error;
       if (poll(error)) {
@@ -480,17 +519,22 @@ std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<do
           controllerFailingSince_ = -1;
           continue;
         }
-        pollInterval_ = std::min(settings_.pollMaxSeconds, std::max(pollInterval_ * 2, 0.2));
+        // Asked again soon: giving up takes about the controller timeout.
+        pollInterval_ = std::min(pollInterval_, 1.0);
       }
       nextPollAt_ = monotonicSeconds() + pollInterval_;
       continue;
     }
-    double wake = nextPollAt_;
+    double wake = std::min(nextPollAt_, nextLookAt_);
     for (const Running& r : running_)
       if (r.jobId.empty() && r.retryAt >= 0) wake = std::min(wake, r.retryAt);
     if (deadline) wake = std::min(wake, *deadline);
-    double pause = std::clamp(wake - now, 0.0, 0.05);  // a signal is seen within 50 ms
-    std::this_thread::sleep_for(std::chrono::duration<double>(pause));
+    // One wake-up per thing to do: a job's result renamed into place, a
+    // queue read or look due, a retry, the caller's deadline. A signal
+    // ends the sleep (and one taken by another thread is seen within a
+    // second).
+    if (runStopping()) continue;
+    if (watch_.wait(std::clamp(wake - now, 0.0, 1.0))) nextLookAt_ = 0;
   }
 }
 

@@ -27,6 +27,7 @@
 #include "runtime/exec/command_executor.h"
 #include "runtime/exec/slurm_job_registry.h"
 #include "runtime/exec/slurm_job_state.h"
+#include "runtime/exec/rename_watch.h"
 #include "runtime/exec/slurm_settings.h"
 
 #include <cstdio>
@@ -60,6 +61,7 @@ class SlurmExecutor : public CommandExecutor {
     std::string jobId;       // "" while waiting for a retry, or when it could not be submitted
     std::string resultPath;  // where exec-node leaves the result
     double retryAt = -1;
+    double submittedAt = 0;  // monotonic seconds
     bool ended = false;  // SLURM says it is over: `endState`
     SlurmJobState endState;
   };
@@ -68,6 +70,10 @@ class SlurmExecutor : public CommandExecutor {
   // Reads the queue for every job that has not ended; false when the
   // controller did not answer (`error`).
   bool poll(std::string& error);
+  // Looks for the result files of the running jobs (a stat each, no
+  // controller command): a command that exited ends its node without
+  // waiting for the next queue read. True when one did.
+  bool lookForResults();
   // A job ended: its report; true when it is final (no retry left).
   bool conclude(Running& r, bool& ok);
   void cancel(const std::vector<std::string>& ids, const std::string& why);
@@ -93,11 +99,14 @@ class SlurmExecutor : public CommandExecutor {
   // Jobs of killed runs still in the queue, by node id, until adopted or cancelled.
   std::multimap<std::string, SlurmJobEntry> orphans_;
   double nextPollAt_ = 0;
+  double nextLookAt_ = 0;
   double pollInterval_ = 0;
   double controllerFailingSince_ = -1;
   bool stopped_ = false;  // the run was interrupted and its jobs cancelled
   std::string registryError_;
   std::vector<std::string> toolEnvironment_;
+  std::optional<std::string> sbatch_, squeue_, scontrol_, scancel_;  // the clients on PATH
+  RenameWatch watch_;  // the folders of the result files
 };
 
 }  // namespace mlops::runtime

@@ -20,10 +20,16 @@ struct SlurmSettings {
   // which the cluster's nodes must reach at the same path (a shared file
   // system, as the project folder is).
   std::string mlopscPath;
-  // How often the queue is read while jobs run: starts at `pollMin` after
-  // each change and doubles up to `pollMax` while nothing changes.
-  double pollMinSeconds = 0.05;
-  double pollMaxSeconds = 1.0;
+  // How often the queue is read while jobs run: `pollMin` after each
+  // submission or change, doubling up to `pollMax` while nothing changes.
+  // Most jobs end sooner than that: exec-node's result file (shared file
+  // system) is looked for every `lookMin` while a job is young, and less
+  // often as the youngest running job ages (a tenth of its age, up to
+  // `lookMax`). A stat per job, no controller command.
+  double pollMinSeconds = 2.0;
+  double pollMaxSeconds = 10.0;
+  double lookMinSeconds = 0.1;
+  double lookMaxSeconds = 1.0;
 };
 
 }  // namespace mlops::runtime
