@@ -15,7 +15,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <set>
-#include <sys/stat.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -145,7 +144,7 @@ std::vector<std::string> SlurmExecutor::clientEnvironment() {
 }
 
 void SlurmExecutor::start(size_t index) {
-  Running r{index, prepare_(index), "", "", -1, 0, false, {}};
+  Running r{index, prepare_(index), "", "", -1, 0, false, {}, std::nullopt};
   reports_[index] = {};
   if (!registryError_.empty()) {
     reports_[index].error = registryError_;
@@ -186,6 +185,7 @@ bool SlurmExecutor::submit(Running& r) {
   r.retryAt = -1;
   r.ended = false;
   r.endState = {};
+  r.result.reset();
   if (runStopping()) {
     report.error = "stopped: " + stopWhy();
     return false;
@@ -346,20 +346,20 @@ bool SlurmExecutor::lookForResults() {
   for (Running& r : running_) {
     if (r.jobId.empty() || r.ended) continue;
     youngest = std::min(youngest, now - r.submittedAt);
-    struct stat st;
-    if (::stat(r.resultPath.c_str(), &st) != 0) continue;
     // Written whole (renamed into place) by exec-node as its last act. A
     // command that exited, with its exit code, needs nothing from SLURM;
     // one that a signal or the timeout ended waits for the job's state,
     // which says who killed it (a time or memory limit, scancel, ...).
     BoundedRead read = readBoundedFile(r.resultPath, 4096, false);
-    std::optional<ProcessResult> result = read.bytes ? parseNodeResult(*read.bytes) : std::nullopt;
+    if (!read.bytes) continue;  // not there yet
+    std::optional<ProcessResult> result = parseNodeResult(*read.bytes);
     if (!result || result->signal != 0 || result->timedOut || result->exitCode < 0) {
       nextPollAt_ = std::min(nextPollAt_, now);
       continue;
     }
     r.ended = changed = true;
     r.endState = {"", "", ""};
+    r.result = result;
   }
   nextLookAt_ = now + (watch_.active() ? settings_.lookMaxSeconds
                                        : std::clamp(youngest / 10, settings_.lookMinSeconds, settings_.lookMaxSeconds));
@@ -370,8 +370,12 @@ bool SlurmExecutor::conclude(Running& r, bool& ok) {
   JobReport& report = reports_[r.index];
   report.jobId = "slurm:" + r.jobId;
   if (registry_) registry_->ended(r.jobId);
-  BoundedRead read = readBoundedFile(r.resultPath, 4096, false);
-  std::optional<ProcessResult> result = read.bytes ? parseNodeResult(*read.bytes) : std::nullopt;
+  std::optional<ProcessResult> result = std::move(r.result);
+  r.result.reset();
+  if (!result) {
+    BoundedRead read = readBoundedFile(r.resultPath, 4096, false);
+    result = read.bytes ? parseNodeResult(*read.bytes) : std::nullopt;
+  }
   const std::string& state = r.endState.state;
   report.error.clear();
   if (result && (state == "COMPLETED" || state == "FAILED" || state.empty())) {
@@ -400,8 +404,9 @@ bool SlurmExecutor::conclude(Running& r, bool& ok) {
                                  : slurmEndDescription(s);
     ok = false;
   }
+  // The result file stays beside the node's log (a retry's submit
+  // removes it first).
   r.jobId.clear();
-  ::unlink(r.resultPath.c_str());
   return ok || report.attempts > r.job.retries || runStopping();
 }
 

@@ -64,6 +64,7 @@ class SlurmExecutor : public CommandExecutor {
     double submittedAt = 0;  // monotonic seconds
     bool ended = false;  // SLURM says it is over: `endState`
     SlurmJobState endState;
+    std::optional<ProcessResult> result;  // read by lookForResults, for conclude
   };
 
   bool submit(Running& r);
