@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 namespace mlops::runtime {
+
+using namespace runner_support;
 namespace {
 
 // `features.table` → `FEATURES_TABLE`, for MLOPS_INPUT_… names.

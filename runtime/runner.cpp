@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 namespace mlops::runtime {
+
+using namespace runner_support;
 namespace {
 
 // 128 + the signal that interrupted the run (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
