@@ -340,12 +340,13 @@ bool SlurmExecutor::poll(std::string& error) {
   return true;
 }
 
-bool SlurmExecutor::lookForResults() {
+bool SlurmExecutor::lookForResults(const std::vector<std::string>* only) {
   bool changed = false;
   double now = monotonicSeconds(), youngest = settings_.lookMaxSeconds * 10;
   for (Running& r : running_) {
     if (r.jobId.empty() || r.ended) continue;
     youngest = std::min(youngest, now - r.submittedAt);
+    if (only && std::find(only->begin(), only->end(), r.resultPath) == only->end()) continue;
     // Written whole (renamed into place) by exec-node as its last act. A
     // command that exited, with its exit code, needs nothing from SLURM;
     // one that a signal or the timeout ended waits for the job's state,
@@ -361,6 +362,7 @@ bool SlurmExecutor::lookForResults() {
     r.endState = {"", "", ""};
     r.result = result;
   }
+  if (only) return changed;  // the periodic look stays due when it was
   nextLookAt_ = now + (watch_.active() ? settings_.lookMaxSeconds
                                        : std::clamp(youngest / 10, settings_.lookMinSeconds, settings_.lookMaxSeconds));
   return changed;
@@ -442,7 +444,8 @@ void SlurmExecutor::waitGone(const std::vector<std::string>& ids) {
       for (const auto& [id, st] : *queue)
         if (!slurmStateFinal(st.state)) live = true;
     if (queue && !live) return;
-    watch_.wait(wait);
+    std::vector<std::string> renamed;
+    watch_.wait(wait, renamed);
     wait = std::min(0.5, wait * 2);
   }
   std::fprintf(err_, "mlopsc: warning: SLURM jobs %s were cancelled but are still in the queue after %d s\n",
@@ -483,6 +486,7 @@ void SlurmExecutor::failAll(const std::string& why) {
 }
 
 std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<double> deadline) {
+  std::vector<std::string> renamed;
   for (;;) {
     double now = monotonicSeconds();
     if (runStopping()) {
@@ -511,7 +515,7 @@ std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<do
       return std::make_pair(index, ok);
     }
     if (deadline && now >= *deadline) return std::nullopt;
-    if (now >= nextLookAt_ && lookForResults()) continue;
+    if (now >= nextLookAt_ && lookForResults(nullptr)) continue;
     if (now >= nextPollAt_) {
       std::string error;
       if (poll(error)) {
@@ -539,7 +543,10 @@ std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<do
     // ends the sleep (and one taken by another thread is seen within a
     // second).
     if (runStopping()) continue;
-    if (watch_.wait(std::clamp(wake - now, 0.0, 1.0))) nextLookAt_ = 0;
+    if (watch_.wait(std::clamp(wake - now, 0.0, 1.0), renamed)) {
+      if (renamed.empty()) nextLookAt_ = 0;  // the kernel lost count: every file is looked at
+      else lookForResults(&renamed);
+    }
   }
 }
 
