@@ -45,6 +45,7 @@ else
 fi
 run history model:scorer
 expect_stdout_contains "slurm job $model_job" "the record keeps the model's SLURM job id"
+expect_stdout_matches "^1 +succeeded .* slurm:$model_job  " "history's job column holds the model's job id (the record's job_id)"
 # The model's secret reaches its job by name (--export) only: its value is
 # in neither the job's description, nor its batch script, nor the registry.
 secret=demo-placeholder-token
