@@ -9,6 +9,8 @@
 
 namespace mlops::runtime {
 
+using namespace runner_support;
+
 bool restoreArtifacts(const ir::PipelineGraph& g, const ir::Node& n, const RunOptions& o, const std::string& root,
                       std::string& skippedBecause, std::string& error) {
   ByteBudget budget{o.maxArtifactBytes, 0};

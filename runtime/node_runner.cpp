@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 namespace mlops::runtime {
+
+using namespace runner_support;
 namespace {
 
 // `features.table` → `FEATURES_TABLE`, for MLOPS_INPUT_… names.
@@ -40,7 +42,8 @@ std::unique_ptr<CommandExecutor> commandExecutor(const ir::PipelineGraph& g, con
   if (o.executor == RunOptions::Executor::Slurm && !o.dryRun) {
     SlurmSettings settings = o.slurm;
     if (settings.mlopscPath.empty()) {
-      // This very binary, at the path the cluster's nodes share.
+      // The driver says which binary (driver::mainExecutable()); a library
+      // caller gets this very process's, at the path the cluster's nodes share.
       char self[4096];
       ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
       settings.mlopscPath = n > 0 ? std::string(self, static_cast<size_t>(n)) : "mlopsc";

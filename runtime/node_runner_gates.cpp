@@ -17,6 +17,8 @@
 #include <algorithm>
 
 namespace mlops::runtime {
+
+using namespace runner_support;
 namespace {
 
 std::string shortDigest(const std::string& hex) { return hex.substr(0, 12); }

@@ -11,6 +11,8 @@
 #include <cstdio>
 
 namespace mlops::runtime {
+
+using namespace runner_support;
 namespace {
 
 std::string formatDuration(double s) {

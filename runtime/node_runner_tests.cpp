@@ -15,6 +15,8 @@
 #include <set>
 
 namespace mlops::runtime {
+
+using namespace runner_support;
 namespace {
 
 // Data functions scan a whole table: within one test each call with the

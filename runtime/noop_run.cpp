@@ -18,6 +18,8 @@
 
 namespace mlops::runtime {
 
+using namespace runner_support;
+
 std::optional<std::string> noopManifestOf(const ir::PipelineGraph& g, const std::vector<const ir::Node*>& order,
                                           const std::vector<ProgressLine>& lines, const std::string& root,
                                           const FileHasher& hasher,

@@ -16,10 +16,21 @@ bool RunLock::acquire(const std::string& path, std::FILE* err) {
     std::fprintf(err, "mlopsc: error: cannot open the run lock `%s`: %s\n", path.c_str(), std::strerror(errno));
     return false;
   }
+  auto cannotLock = [&] {
+    std::fprintf(err,
+                 "mlopsc: error: cannot lock `%s`: %s\n"
+                 "  = note: runs of one project take turns on this lock (flock); a file system without flock "
+                 "(some NFS or Lustre mounts) cannot hold the project's `.mlops` folder\n",
+                 path.c_str(), std::strerror(errno));
+    return false;
+  };
   if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return true;
+  if (errno != EWOULDBLOCK && errno != EINTR) return cannotLock();
   std::fprintf(err, "mlopsc: waiting for another `mlopsc run` in this project to finish (%s)\n", path.c_str());
-  while (::flock(fd_, LOCK_EX) != 0)
-    if (errno != EINTR || interruptSignal()) return false;
+  while (::flock(fd_, LOCK_EX) != 0) {
+    if (errno != EINTR) return cannotLock();
+    if (interruptSignal()) return false;
+  }
   return true;
 }
 

@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 namespace mlops::runtime {
+
+using namespace runner_support;
 namespace {
 
 // 128 + the signal that interrupted the run (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
@@ -147,8 +149,8 @@ RunStatus runPipeline(const ir::PipelineGraph& g, const RunOptions& given, const
 
   std::string root = g.root.empty() ? "." : g.root;
   std::string mlopsDir = root + "/.mlops";
+  RunLock lock;  // before the state: released only after the record is closed
   OpenedState state;
-  RunLock lock;
   std::unique_ptr<ProcessRegistry> registry;  // after the lock: emptied while it is held
   int64_t run = 0;
   std::string logDir;

@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-namespace mlops::runtime {
+namespace mlops::runtime::runner_support {
 
 std::vector<std::string> upstream(const ir::Node& n) {
   std::vector<std::string> out;
@@ -50,4 +50,4 @@ std::optional<std::string> readFile(const std::string& path, std::string& error)
 
 std::string join(const std::string& root, const std::string& path) { return projectPath(root, path); }
 
-}  // namespace mlops::runtime
+}  // namespace mlops::runtime::runner_support

@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
-namespace mlops::runtime {
+// In a namespace of their own: generic names (join, label, readFile) that
+// must not clash with the rest of the runtime library. The files above
+// say `using namespace runner_support;`.
+namespace mlops::runtime::runner_support {
 
 // The nodes a node waits for (the graph's edges into it, `after` included).
 std::vector<std::string> upstream(const ir::Node& n);
@@ -29,4 +32,4 @@ std::optional<std::string> readFile(const std::string& path, std::string& error)
 // A path of the project (runtime/interpolation.h projectPath).
 std::string join(const std::string& root, const std::string& path);
 
-}  // namespace mlops::runtime
+}  // namespace mlops::runtime::runner_support

@@ -9,6 +9,7 @@
 #include "driver/commands.h"
 #include "driver/version.h"
 #include "driver/pipeline_input.h"
+#include "driver/stdlib_locator.h"
 #include "ir/slurm_options.h"
 #include "runtime/artifacts.h"
 #include "runtime/ci_evidence.h"
@@ -173,6 +174,7 @@ int runRun() {
   options.slurm.account = runAccount;
   options.slurm.options.assign(runSlurmOpts.begin(), runSlurmOpts.end());
   options.slurm.controllerTimeoutSeconds = runSlurmTimeout;
+  options.slurm.mlopscPath = mainExecutable();
   if (!runSecretsFile.empty()) {
     std::string error;
     std::optional<std::map<std::string, std::string>> secrets = runtime::readSecretsFile(runSecretsFile, error);

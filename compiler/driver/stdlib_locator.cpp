@@ -22,6 +22,8 @@ bool isStdlib(const std::string& dir) {
 
 }  // namespace
 
+const std::string& mainExecutable() { return executablePath(); }
+
 void setExecutablePath(const char* argv0) {
   static int anchor;
   executablePath() = llvm::sys::fs::getMainExecutable(argv0, &anchor);

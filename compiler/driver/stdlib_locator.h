@@ -10,6 +10,9 @@ namespace mlops::driver {
 
 // Remembers argv[0] so the executable's folder can be found.
 void setExecutablePath(const char* argv0);
+// This binary's absolute path ("" before setExecutablePath): what SLURM
+// jobs run as `mlopsc exec-node` (docs/slurm.md).
+const std::string& mainExecutable();
 
 // The stdlib folder, or nullopt with `error` explaining where it looked.
 std::optional<std::string> findStdlib(const std::string& override, std::string& error);

@@ -10,8 +10,10 @@
 // (a kernel without it, no watch left) wait() is a plain sleep.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace mlops::runtime {
 
@@ -29,12 +31,15 @@ class RenameWatch {
   bool active() const { return !folders_.empty(); }
   // Sleeps up to `seconds`: less when a file was renamed into a watched
   // folder (true) or a signal arrived (the run's handlers have no
-  // SA_RESTART).
-  bool wait(double seconds);
+  // SA_RESTART). On true, `renamed` holds the files' paths (FOLDER/NAME as
+  // given to watch()), or nothing when the kernel's queue overflowed and
+  // any watched file may have been renamed.
+  bool wait(double seconds, std::vector<std::string>& renamed);
 
  private:
   int fd_ = -1;
   std::set<std::string> folders_;
+  std::map<int, std::string> byDescriptor_;  // inotify's watch descriptor → folder
 };
 
 }  // namespace mlops::runtime

@@ -15,7 +15,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <set>
-#include <sys/stat.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -145,7 +144,7 @@ std::vector<std::string> SlurmExecutor::clientEnvironment() {
 }
 
 void SlurmExecutor::start(size_t index) {
-  Running r{index, prepare_(index), "", "", -1, 0, false, {}};
+  Running r{index, prepare_(index), "", "", -1, 0, false, {}, std::nullopt};
   reports_[index] = {};
   if (!registryError_.empty()) {
     reports_[index].error = registryError_;
@@ -186,6 +185,7 @@ bool SlurmExecutor::submit(Running& r) {
   r.retryAt = -1;
   r.ended = false;
   r.endState = {};
+  r.result.reset();
   if (runStopping()) {
     report.error = "stopped: " + stopWhy();
     return false;
@@ -340,27 +340,29 @@ bool SlurmExecutor::poll(std::string& error) {
   return true;
 }
 
-bool SlurmExecutor::lookForResults() {
+bool SlurmExecutor::lookForResults(const std::vector<std::string>* only) {
   bool changed = false;
   double now = monotonicSeconds(), youngest = settings_.lookMaxSeconds * 10;
   for (Running& r : running_) {
     if (r.jobId.empty() || r.ended) continue;
     youngest = std::min(youngest, now - r.submittedAt);
-    struct stat st;
-    if (::stat(r.resultPath.c_str(), &st) != 0) continue;
+    if (only && std::find(only->begin(), only->end(), r.resultPath) == only->end()) continue;
     // Written whole (renamed into place) by exec-node as its last act. A
     // command that exited, with its exit code, needs nothing from SLURM;
     // one that a signal or the timeout ended waits for the job's state,
     // which says who killed it (a time or memory limit, scancel, ...).
     BoundedRead read = readBoundedFile(r.resultPath, 4096, false);
-    std::optional<ProcessResult> result = read.bytes ? parseNodeResult(*read.bytes) : std::nullopt;
+    if (!read.bytes) continue;  // not there yet
+    std::optional<ProcessResult> result = parseNodeResult(*read.bytes);
     if (!result || result->signal != 0 || result->timedOut || result->exitCode < 0) {
       nextPollAt_ = std::min(nextPollAt_, now);
       continue;
     }
     r.ended = changed = true;
     r.endState = {"", "", ""};
+    r.result = result;
   }
+  if (only) return changed;  // the periodic look stays due when it was
   nextLookAt_ = now + (watch_.active() ? settings_.lookMaxSeconds
                                        : std::clamp(youngest / 10, settings_.lookMinSeconds, settings_.lookMaxSeconds));
   return changed;
@@ -370,8 +372,12 @@ bool SlurmExecutor::conclude(Running& r, bool& ok) {
   JobReport& report = reports_[r.index];
   report.jobId = "slurm:" + r.jobId;
   if (registry_) registry_->ended(r.jobId);
-  BoundedRead read = readBoundedFile(r.resultPath, 4096, false);
-  std::optional<ProcessResult> result = read.bytes ? parseNodeResult(*read.bytes) : std::nullopt;
+  std::optional<ProcessResult> result = std::move(r.result);
+  r.result.reset();
+  if (!result) {
+    BoundedRead read = readBoundedFile(r.resultPath, 4096, false);
+    result = read.bytes ? parseNodeResult(*read.bytes) : std::nullopt;
+  }
   const std::string& state = r.endState.state;
   report.error.clear();
   if (result && (state == "COMPLETED" || state == "FAILED" || state.empty())) {
@@ -400,8 +406,9 @@ bool SlurmExecutor::conclude(Running& r, bool& ok) {
                                  : slurmEndDescription(s);
     ok = false;
   }
+  // The result file stays beside the node's log (a retry's submit
+  // removes it first).
   r.jobId.clear();
-  ::unlink(r.resultPath.c_str());
   return ok || report.attempts > r.job.retries || runStopping();
 }
 
@@ -437,7 +444,8 @@ void SlurmExecutor::waitGone(const std::vector<std::string>& ids) {
       for (const auto& [id, st] : *queue)
         if (!slurmStateFinal(st.state)) live = true;
     if (queue && !live) return;
-    watch_.wait(wait);
+    std::vector<std::string> renamed;
+    watch_.wait(wait, renamed);
     wait = std::min(0.5, wait * 2);
   }
   std::fprintf(err_, "mlopsc: warning: SLURM jobs %s were cancelled but are still in the queue after %d s\n",
@@ -478,6 +486,7 @@ void SlurmExecutor::failAll(const std::string& why) {
 }
 
 std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<double> deadline) {
+  std::vector<std::string> renamed;
   for (;;) {
     double now = monotonicSeconds();
     if (runStopping()) {
@@ -506,7 +515,7 @@ std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<do
       return std::make_pair(index, ok);
     }
     if (deadline && now >= *deadline) return std::nullopt;
-    if (now >= nextLookAt_ && lookForResults()) continue;
+    if (now >= nextLookAt_ && lookForResults(nullptr)) continue;
     if (now >= nextPollAt_) {
       std::string error;
       if (poll(error)) {
@@ -534,7 +543,10 @@ std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<do
     // ends the sleep (and one taken by another thread is seen within a
     // second).
     if (runStopping()) continue;
-    if (watch_.wait(std::clamp(wake - now, 0.0, 1.0))) nextLookAt_ = 0;
+    if (watch_.wait(std::clamp(wake - now, 0.0, 1.0), renamed)) {
+      if (renamed.empty()) nextLookAt_ = 0;  // the kernel lost count: every file is looked at
+      else lookForResults(&renamed);
+    }
   }
 }
 

@@ -64,16 +64,18 @@ class SlurmExecutor : public CommandExecutor {
     double submittedAt = 0;  // monotonic seconds
     bool ended = false;  // SLURM says it is over: `endState`
     SlurmJobState endState;
+    std::optional<ProcessResult> result;  // read by lookForResults, for conclude
   };
 
   bool submit(Running& r);
   // Reads the queue for every job that has not ended; false when the
   // controller did not answer (`error`).
   bool poll(std::string& error);
-  // Looks for the result files of the running jobs (a stat each, no
-  // controller command): a command that exited ends its node without
-  // waiting for the next queue read. True when one did.
-  bool lookForResults();
+  // Looks for the result files of the running jobs (an open each, no
+  // controller command), or only those among `only` (the watch's renamed
+  // files): a command that exited ends its node without waiting for the
+  // next queue read. True when one did.
+  bool lookForResults(const std::vector<std::string>* only);
   // A job ended: its report; true when it is final (no retry left).
   bool conclude(Running& r, bool& ok);
   void cancel(const std::vector<std::string>& ids, const std::string& why);

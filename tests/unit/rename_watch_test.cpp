@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <vector>
 
 using namespace mlops::runtime;
 
@@ -28,11 +29,17 @@ TEST_CASE("a file renamed into a watched folder ends the wait", "[slurm]") {
   RenameWatch watch;
   watch.watch(s.dir.str().str());
   REQUIRE(watch.active());
+  std::vector<std::string> renamed{"stale"};
   s.write("n.result.json.tmp");
-  CHECK_FALSE(watch.wait(0.05));  // written, not yet renamed into place
+  CHECK_FALSE(watch.wait(0.05, renamed));  // written, not yet renamed into place
+  CHECK(renamed.empty());
   REQUIRE(std::rename(s.path("n.result.json.tmp").c_str(), s.path("n.result.json").c_str()) == 0);
-  CHECK(watch.wait(30));  // returns at the event, long before the 30 s
-  CHECK_FALSE(watch.wait(0.05));  // the event was consumed
+  s.write("m.tmp");
+  REQUIRE(std::rename(s.path("m.tmp").c_str(), s.path("m").c_str()) == 0);
+  CHECK(watch.wait(30, renamed));  // returns at the event, long before the 30 s
+  CHECK(renamed == std::vector<std::string>{s.path("n.result.json"), s.path("m")});
+  CHECK_FALSE(watch.wait(0.05, renamed));  // the events were consumed
+  CHECK(renamed.empty());
 }
 
 TEST_CASE("a rename in a folder not watched does not end the wait", "[slurm]") {
@@ -42,7 +49,9 @@ TEST_CASE("a rename in a folder not watched does not end the wait", "[slurm]") {
   watch.watch(watched.dir.str().str());  // twice: one watch
   other.write("a.tmp");
   REQUIRE(std::rename(other.path("a.tmp").c_str(), other.path("a").c_str()) == 0);
-  CHECK_FALSE(watch.wait(0.05));
+  std::vector<std::string> renamed;
+  CHECK_FALSE(watch.wait(0.05, renamed));
+  CHECK(renamed.empty());
 }
 
 TEST_CASE("a folder that cannot be watched leaves a plain sleep", "[slurm]") {
@@ -53,7 +62,9 @@ TEST_CASE("a folder that cannot be watched leaves a plain sleep", "[slurm]") {
   CHECK_FALSE(watch.active());
   s.write("x.tmp");
   REQUIRE(std::rename(s.path("x.tmp").c_str(), s.path("x").c_str()) == 0);
-  CHECK_FALSE(watch.wait(0.02));
-  CHECK_FALSE(watch.wait(0));
-  CHECK_FALSE(watch.wait(-1));
+  std::vector<std::string> renamed;
+  CHECK_FALSE(watch.wait(0.02, renamed));
+  CHECK_FALSE(watch.wait(0, renamed));
+  CHECK_FALSE(watch.wait(-1, renamed));
+  CHECK(renamed.empty());
 }
