@@ -391,11 +391,11 @@ bool NodeRunner::commandDone(size_t i, bool ok) {
       state_->recordArtifact({run_, n.id, digest, metrics, "", signedSubjects(n)});
       readOfflineKpi(n, metrics, digest);
     }
-    record(i, "ran", withWhere(whys_[i], report), seconds, &success, 0, &report.result);
+    record(i, "ran", withWhere(whys_[i], report), seconds, &success, 0, &report.result, report.jobId);
     return true;
   }
   record(i, "failed", withWhere(failure + "; log: " + p.job.spec.logPath, report), seconds, nullptr,
-         report.result.exitCode, &report.result);
+         report.result.exitCode, &report.result, report.jobId);
   return false;
 }
 
@@ -434,13 +434,13 @@ void NodeRunner::immediate(size_t i, bool ok, const std::string& why, const char
 }
 
 void NodeRunner::record(size_t i, const std::string& status, const std::string& why, double seconds,
-                        const NodeSuccess* success, int exitCode, const ProcessResult* used) {
+                        const NodeSuccess* success, int exitCode, const ProcessResult* used, const std::string& jobId) {
   const ir::Node& n = *order_[i];
   progress_.finished({n.id, label(n), status, why, seconds}, o_.explain);
   if (!state_ || o_.dryRun) return;
   if (leased_.erase(n.id)) state_->releaseLease(n.id);  // its rollout is over
   NodeRecord r{n.id, success ? "succeeded" : status, exitCode, seconds, why, used ? used->cpuSeconds : 0.0,
-               used ? used->maxRssBytes : 0};
+               used ? used->maxRssBytes : 0, jobId};
   // A success is written at once (crash safety: it is what makes the node
   // up to date); other results are batched.
   if (success) {

@@ -89,7 +89,7 @@ class NodeRunner : public Executor {
     double startedAt = 0;          // monotonic: the rollout's time includes its pauses
     std::string artifact;          // the model artifact's digest each step must find (its gate's, when it passed here)
     bool promoting = false;        // ab: the test concluded promote; the last step sends all traffic to the new model
-    std::vector<std::string> jobs; // SLURM job ids of its steps and rollback, in order ("" where none)
+    std::vector<std::string> jobs; // SLURM job ids (digits) of its steps and rollback that ran on SLURM, in order
   };
 
   // ---- node_runner.cpp: data, commands ------------------------------------
@@ -106,6 +106,7 @@ class NodeRunner : public Executor {
   void startRollback(size_t i);
   std::optional<bool> rolloutStepDone(size_t i, bool ok);
   static std::string slurmJobsText(const Rollout& r);
+  static std::string rolloutJobIds(const Rollout& r);
   bool rolloutSucceeded(size_t i);
   void resumeRollout(size_t i);
   void concludeAbRollout(size_t i);
@@ -143,8 +144,9 @@ class NodeRunner : public Executor {
   // ---- node_runner.cpp: conditions, recording -----------------------------
   bool conditionHolds(size_t i, const ir::Node& n);
   void immediate(size_t i, bool ok, const std::string& why, const char* status = "failed");
+  // `jobId`: where its command ran when not here (NodeRecord::jobId).
   void record(size_t i, const std::string& status, const std::string& why, double seconds, const NodeSuccess* success,
-              int exitCode = 0, const ProcessResult* used = nullptr);
+              int exitCode = 0, const ProcessResult* used = nullptr, const std::string& jobId = "");
   void flushResults();
 
   const ir::PipelineGraph& g_;

@@ -81,7 +81,7 @@ void NodeRunner::startRollback(size_t i) {
   std::optional<Interpolated> command = n.rollback.empty() ? std::nullopt : interpolate(g_, n, n.rollback, error);
   if (!command) {
     r.failure += n.rollback.empty() ? "; no `rollback` declared: nothing was undone" : "; cannot roll back: " + error;
-    record(i, "failed", r.failure, monotonicSeconds() - r.startedAt, nullptr, 1);
+    record(i, "failed", r.failure, monotonicSeconds() - r.startedAt, nullptr, 1, nullptr, rolloutJobIds(r));
     done_.emplace_back(i, false);
     return;
   }
@@ -95,8 +95,6 @@ void NodeRunner::startRollback(size_t i) {
   commands_->start(i);
 }
 
-// A rollout's process ended: the final result, or nullopt when the rollout
-// goes on (a pause, the next step, the rollback).
 // "; slurm jobs 11, 12, 13" for a rollout whose steps ran on SLURM.
 std::string NodeRunner::slurmJobsText(const Rollout& r) {
   std::string out;
@@ -105,6 +103,17 @@ std::string NodeRunner::slurmJobsText(const Rollout& r) {
   return (r.jobs.size() == 1 ? "; slurm job " : "; slurm jobs ") + out;
 }
 
+// The record's job_id of a rollout: "slurm:11 slurm:12 slurm:13", the
+// first kMaxRecordedJobIds of them (what the record reads back; `why`
+// names them all).
+std::string NodeRunner::rolloutJobIds(const Rollout& r) {
+  std::string out;
+  for (size_t k = 0; k < r.jobs.size() && k < kMaxRecordedJobIds; ++k) out += (k ? " slurm:" : "slurm:") + r.jobs[k];
+  return out;
+}
+
+// A rollout's process ended: the final result, or nullopt when the rollout
+// goes on (a pause, the next step, the rollback).
 std::optional<bool> NodeRunner::rolloutStepDone(size_t i, bool ok) {
   const ir::Node& n = *order_[i];
   Rollout& r = rollouts_.at(i);
@@ -114,7 +123,7 @@ std::optional<bool> NodeRunner::rolloutStepDone(size_t i, bool ok) {
   if (r.rollingBack) {
     std::string why = r.failure + (ok ? "; rolled back" : "; the rollback failed too: " + report.result.describe()) +
                       "; log: " + p.job.spec.logPath + slurmJobsText(r);
-    record(i, "failed", why, monotonicSeconds() - r.startedAt, nullptr, 1);
+    record(i, "failed", why, monotonicSeconds() - r.startedAt, nullptr, 1, nullptr, rolloutJobIds(r));
     return false;
   }
   if (!ok) {
@@ -146,7 +155,7 @@ bool NodeRunner::rolloutSucceeded(size_t i) {
   for (double s : r.steps) steps += (steps.empty() ? "" : " → ") + percentText(s) + "%";
   std::string why = whys_[i];
   record(i, "rolled out", steps + (why.empty() ? "" : "; " + why) + slurmJobsText(r), monotonicSeconds() - r.startedAt,
-         &success);
+         &success, 0, nullptr, rolloutJobIds(r));
   return true;
 }
 

@@ -18,6 +18,8 @@
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
+
 namespace mlops::driver {
 
 namespace {
@@ -94,14 +96,22 @@ int runHistory() {
       return 0;
     }
     // What the command used beside its wall time (blank when it ran none:
-    // a test, a gate, a cached node).
-    out << "run  result       time      cpu  peak mem  why\n";
+    // a test, a gate, a cached node), and where it ran when not on this
+    // machine: a `job` column as wide as its longest id ("slurm:1234"), only
+    // when some row has one (the record read it through recordedJobId, so
+    // it holds no control character).
+    size_t jobWidth = 0;
+    for (const auto& [run, r] : rows) jobWidth = std::max(jobWidth, r.jobId.size());
+    if (jobWidth) jobWidth = std::max<size_t>(jobWidth, 3);
+    std::string jobHeader = jobWidth ? "job" + std::string(jobWidth - 3, ' ') + "  " : "";
+    out << "run  result       time      cpu  peak mem  " << jobHeader << "why\n";
     for (const auto& [run, r] : rows) {
       std::string cpu = r.cpuSeconds > 0 ? llvm::formatv("{0:f1}s", r.cpuSeconds).str() : "";
       std::string mem = r.maxRssBytes > 0 ? llvm::formatv("{0:f1} MiB", r.maxRssBytes / 1048576.0).str() : "";
       out << llvm::format("%-4lld %-12s %7.1fs %7s %9s  ", static_cast<long long>(run), shown(r.status).c_str(),
-                          r.seconds, cpu.c_str(), mem.c_str())
-          << shown(r.why) << '\n';
+                          r.seconds, cpu.c_str(), mem.c_str());
+      if (jobWidth) out << r.jobId << std::string(jobWidth - r.jobId.size(), ' ') << "  ";
+      out << shown(r.why) << '\n';
     }
     return 0;
   }

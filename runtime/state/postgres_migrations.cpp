@@ -163,11 +163,18 @@ CREATE TABLE ab_conclusions (
 );
 )sql";
 
+// Schema 10, as SQLite's tenth: where each node's command ran (SLURM job
+// ids). A constant default: no row is rewritten.
+const char* const kVersion10 = R"sql(
+ALTER TABLE node_results ADD COLUMN job_id TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<PgMigration>& pgMigrations() {
-  static const std::vector<PgMigration> migrations = {{5, kBaseline}, {6, kVersion6}, {7, kVersion7}, {8, kVersion8}, {9, kVersion9}};
-  static_assert(kStateSchemaVersion == 9, "a new schema version needs its PostgreSQL migration here");
+  static const std::vector<PgMigration> migrations = {{5, kBaseline}, {6, kVersion6},  {7, kVersion7},
+                                                      {8, kVersion8}, {9, kVersion9}, {10, kVersion10}};
+  static_assert(kStateSchemaVersion == 10, "a new schema version needs its PostgreSQL migration here");
   return migrations;
 }
 

@@ -405,24 +405,25 @@ void PostgresRecord::flushResults() const {
   std::reverse(batch.begin(), batch.end());
   pending_.clear();
   std::string sql =
-      "INSERT INTO node_results (run, node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes) VALUES ";
+      "INSERT INTO node_results (run, node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes, job_id) "
+      "VALUES ";
   std::vector<std::string> params;
   for (size_t i = 0; i < batch.size(); ++i) {
-    size_t b = i * 8;
+    size_t b = i * 9;
     sql += (i ? ", " : "") + std::string("($") + std::to_string(b + 1) + "::bigint, $" + std::to_string(b + 2) + ", $" +
            std::to_string(b + 3) + ", $" + std::to_string(b + 4) + "::bigint, $" + std::to_string(b + 5) +
            "::double precision, $" + std::to_string(b + 6) + ", $" + std::to_string(b + 7) + "::double precision, $" +
-           std::to_string(b + 8) + "::bigint)";
+           std::to_string(b + 8) + "::bigint, $" + std::to_string(b + 9) + ")";
     const NodeRecord& r = batch[i].second;
     char seconds[32], cpu[32];
     std::snprintf(seconds, sizeof seconds, "%.17g", r.seconds);
     std::snprintf(cpu, sizeof cpu, "%.17g", r.cpuSeconds);
     params.insert(params.end(), {std::to_string(batch[i].first), r.node, r.status, std::to_string(r.exitCode), seconds,
-                                 r.why, cpu, std::to_string(r.maxRssBytes)});
+                                 r.why, cpu, std::to_string(r.maxRssBytes), r.jobId});
   }
   sql += " ON CONFLICT (run, node) DO UPDATE SET status = excluded.status, exit_code = excluded.exit_code, "
          "seconds = excluded.seconds, why = excluded.why, cpu_seconds = excluded.cpu_seconds, "
-         "max_rss_bytes = excluded.max_rss_bytes";
+         "max_rss_bytes = excluded.max_rss_bytes, job_id = excluded.job_id";
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const std::string& p : params) values.push_back(p.c_str());
@@ -451,13 +452,13 @@ std::vector<NodeRecord> PostgresRecord::runResults(int64_t run) const {
   flushResults();
   Outcome o;
   std::vector<NodeRecord> out;
-  if (!exec("SELECT node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes FROM node_results WHERE run = $1 "
-            "ORDER BY seq",
+  if (!exec("SELECT node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes, job_id FROM node_results "
+            "WHERE run = $1 ORDER BY seq",
             {std::to_string(run)}, &o))
     return out;
   for (int i = 0; i < o.rows(); ++i)
     out.push_back({o.text(i, 0), o.text(i, 1), static_cast<int>(o.integer(i, 2)), o.real(i, 3), o.text(i, 4),
-                   o.real(i, 5), o.integer(i, 6)});
+                   o.real(i, 5), o.integer(i, 6), recordedJobId(o.text(i, 7))});
   return out;
 }
 
@@ -465,18 +466,18 @@ std::vector<std::pair<int64_t, NodeRecord>> PostgresRecord::nodeHistory(const st
   flushResults();
   Outcome o;
   std::vector<std::pair<int64_t, NodeRecord>> out;
-  if (!exec("SELECT run, node, status, exit_code, seconds, why, seq, cpu_seconds, max_rss_bytes FROM node_results "
+  if (!exec("SELECT run, node, status, exit_code, seconds, why, seq, cpu_seconds, max_rss_bytes, job_id FROM node_results "
             "WHERE node = $1 "
             "UNION ALL "
             "SELECT runs.id, r.node, CASE r.status WHEN 'checked' THEN 'checked' ELSE 'cached' END, 0, 0, "
-            "'no-op run: no file changed since run ' || r.run, r.seq, 0, 0 "
+            "'no-op run: no file changed since run ' || r.run, r.seq, 0, 0, '' "
             "FROM runs JOIN node_results r ON r.run = runs.noop_of AND r.node = $1 "
             "ORDER BY 1, 7",
             {node}, &o))
     return out;
   for (int i = 0; i < o.rows(); ++i)
     out.push_back({o.integer(i, 0), {o.text(i, 1), o.text(i, 2), static_cast<int>(o.integer(i, 3)), o.real(i, 4),
-                                     o.text(i, 5), o.real(i, 7), o.integer(i, 8)}});
+                                     o.text(i, 5), o.real(i, 7), o.integer(i, 8), recordedJobId(o.text(i, 9))}});
   return out;
 }
 
@@ -857,17 +858,17 @@ std::vector<std::pair<int64_t, NodeRecord>> PostgresRecord::allNodeResults() con
   Outcome o;
   std::vector<std::pair<int64_t, NodeRecord>> out;
   if (!exec("SELECT * FROM ("
-            "SELECT run, node, status, exit_code, seconds, why, seq, cpu_seconds, max_rss_bytes FROM node_results "
+            "SELECT run, node, status, exit_code, seconds, why, seq, cpu_seconds, max_rss_bytes, job_id FROM node_results "
             "UNION ALL "
             "SELECT runs.id, r.node, CASE r.status WHEN 'checked' THEN 'checked' ELSE 'cached' END, 0, 0, "
-            "'no-op run: no file changed since run ' || r.run, r.seq, 0, 0 "
+            "'no-op run: no file changed since run ' || r.run, r.seq, 0, 0, '' "
             "FROM runs JOIN node_results r ON r.run = runs.noop_of"
             ") AS results ORDER BY run, node COLLATE \"C\"",
             {}, &o))
     return out;
   for (int i = 0; i < o.rows(); ++i)
     out.push_back({o.integer(i, 0), {o.text(i, 1), o.text(i, 2), static_cast<int>(o.integer(i, 3)), o.real(i, 4),
-                                     o.text(i, 5), o.real(i, 7), o.integer(i, 8)}});
+                                     o.text(i, 5), o.real(i, 7), o.integer(i, 8), recordedJobId(o.text(i, 9))}});
   return out;
 }
 

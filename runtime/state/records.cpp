@@ -1,10 +1,11 @@
 #include "runtime/state/records.h"
 
+#include <algorithm>
 #include <charconv>
-
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <string_view>
 
 namespace mlops::runtime {
 
@@ -28,13 +29,33 @@ std::string joinedRunStatus(const std::string& current, const std::string& finis
   return rank(finished) >= rank(current) ? finished : current;
 }
 
+std::string recordedJobId(const std::string& text) {
+  // The longest well-formed value: 16 × "slurm:" + 20 digits, 15 spaces.
+  if (text.size() > kMaxRecordedJobIds * 27) return "";
+  size_t ids = 0, at = 0;
+  while (at < text.size()) {
+    size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view id(text.data() + at, end - at);
+    std::string_view digits = id.substr(std::min<size_t>(6, id.size()));
+    if (id.substr(0, 6) != "slurm:" || digits.empty() || digits.size() > 20 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos || ++ids > kMaxRecordedJobIds)
+      return "";
+    if (end == text.size()) return text;
+    at = end + 1;
+    if (at == text.size()) return "";  // a trailing space
+  }
+  return text;
+}
+
 namespace {
 
 const std::vector<std::pair<std::string, std::vector<std::string>>>& tables() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> all = {
       {"runs", {"id", "started_at", "finished_at", "status", "ir_digest", "noop_of", "external_id"}},
       {"graphs", {"digest", "json"}},
-      {"node_results", {"run", "node", "status", "exit_code", "seconds", "why", "cpu_seconds", "max_rss_bytes"}},
+      {"node_results",
+       {"run", "node", "status", "exit_code", "seconds", "why", "cpu_seconds", "max_rss_bytes", "job_id"}},
       {"artifacts", {"run", "model", "digest", "metrics", "at", "subjects"}},
       {"approvals",
        {"id", "gate", "role", "email", "comment", "artifact", "at", "prev_hash", "hash", "payload", "signature",

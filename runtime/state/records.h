@@ -16,7 +16,7 @@ namespace mlops::runtime {
 
 // The schema version of the state, the same numbering on every backend:
 // a state from a newer mlopsc is refused.
-inline constexpr int kStateSchemaVersion = 9;
+inline constexpr int kStateSchemaVersion = 10;
 
 // Now, in UTC, as ISO 8601 (`2026-11-27T03:00:16Z`): how the store records times.
 std::string utcTimestamp();
@@ -39,7 +39,19 @@ struct NodeRecord {
   // node requested and its owner's quota; 0 for a node that ran no command.
   double cpuSeconds = 0;
   int64_t maxRssBytes = 0;
+  // Where its command ran when not on this machine (schema 10): "slurm:1234";
+  // a rollout's steps and rollback in order, space-separated ("slurm:16
+  // slurm:17"); "" for a local command and a node that ran none. Read back
+  // through recordedJobId.
+  std::string jobId{};
 };
+
+// A node result's `job_id` as read from a row, which is hostile input: the
+// text when it is "" or up to kMaxRecordedJobIds space-separated
+// `slurm:DIGITS` (at most 20 digits each), else "" (never an error, never a
+// control character on a terminal).
+inline constexpr size_t kMaxRecordedJobIds = 16;
+std::string recordedJobId(const std::string& text);
 
 struct RunRecord {
   int64_t id = 0;

@@ -194,6 +194,12 @@ CREATE TABLE ab_conclusions (
   at TEXT NOT NULL
 );
 )sql",
+    // 10: where each node's command ran when not on this machine (the SLURM
+    // job ids, "" for a local command), a column of its own instead of only
+    // the `why` prose. Old rows read as local.
+    R"sql(
+ALTER TABLE node_results ADD COLUMN job_id TEXT NOT NULL DEFAULT '';
+)sql",
 };
 // Run after migration 5 (and sealGatePasses).
 const char* const kGatePassTriggersSql = R"sql(

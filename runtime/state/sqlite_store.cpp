@@ -222,7 +222,7 @@ void SqliteStore::finishRun(int64_t run, const std::string& status) {
 void SqliteStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess* success) {
   Statement(cached("BEGIN IMMEDIATE")).run();
   Statement(cached("INSERT OR REPLACE INTO node_results (run, node, status, exit_code, seconds, why, cpu_seconds, "
-                   "max_rss_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+                   "max_rss_bytes, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
       .bind(1, run)
       .bind(2, r.node)
       .bind(3, r.status)
@@ -231,6 +231,7 @@ void SqliteStore::recordNode(int64_t run, const NodeRecord& r, const NodeSuccess
       .bind(6, r.why)
       .bind(7, r.cpuSeconds)
       .bind(8, r.maxRssBytes)
+      .bind(9, r.jobId)
       .run();
   if (success) insertSuccess(r.node, run, *success);
   Statement(cached("COMMIT")).run();
@@ -285,12 +286,13 @@ void SqliteStore::recordResults(int64_t run, const std::vector<NodeRecord>& reco
   std::string ignored;
   exec("BEGIN IMMEDIATE", ignored);
   Statement insert(db_, "INSERT OR REPLACE INTO node_results (run, node, status, exit_code, seconds, why, cpu_seconds, "
-                        "max_rss_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                        "max_rss_bytes, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const NodeRecord& r : records)
     insert.bind(1, run).bind(2, r.node).bind(3, r.status).bind(4, static_cast<int64_t>(r.exitCode)).bind(5, r.seconds)
         .bind(6, r.why)
         .bind(7, r.cpuSeconds)
         .bind(8, r.maxRssBytes)
+        .bind(9, r.jobId)
         .run();
   exec("COMMIT", ignored);
 }
@@ -308,12 +310,13 @@ std::optional<NodeSuccess> SqliteStore::lastSuccess(const std::string& node) con
 }
 
 std::vector<NodeRecord> SqliteStore::runResults(int64_t run) const {
-  Statement s(db_, "SELECT node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes FROM node_results "
+  Statement s(db_, "SELECT node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes, job_id FROM node_results "
                    "WHERE run = ? ORDER BY rowid");
   s.bind(1, run);
   std::vector<NodeRecord> out;
   while (s.step())
-    out.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.real(3), s.text(4), s.real(5), s.integer(6)});
+    out.push_back({s.text(0), s.text(1), static_cast<int>(s.integer(2)), s.real(3), s.text(4), s.real(5), s.integer(6),
+                   recordedJobId(s.text(7))});
   return out;
 }
 
@@ -379,18 +382,18 @@ std::vector<RunRecord> SqliteStore::runs() const {
 
 std::vector<std::pair<int64_t, NodeRecord>> SqliteStore::nodeHistory(const std::string& node) const {
   Statement s(db_,
-              "SELECT run, node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes FROM node_results "
+              "SELECT run, node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes, job_id FROM node_results "
               "WHERE node = ?1 "
               "UNION ALL "
               "SELECT runs.id, r.node, CASE r.status WHEN 'checked' THEN 'checked' ELSE 'cached' END, 0, 0, "
-              "'no-op run: no file changed since run ' || r.run, 0, 0 "
+              "'no-op run: no file changed since run ' || r.run, 0, 0, '' "
               "FROM runs JOIN node_results r ON r.run = runs.noop_of AND r.node = ?1 "
               "ORDER BY 1");
   s.bind(1, node);
   std::vector<std::pair<int64_t, NodeRecord>> out;
   while (s.step())
     out.push_back({s.integer(0), {s.text(1), s.text(2), static_cast<int>(s.integer(3)), s.real(4), s.text(5),
-                                  s.real(6), s.integer(7)}});
+                                  s.real(6), s.integer(7), recordedJobId(s.text(8))}});
   return out;
 }
 
@@ -739,16 +742,16 @@ bool SqliteStore::importTables(const std::vector<StateTable>& tables, std::strin
 
 std::vector<std::pair<int64_t, NodeRecord>> SqliteStore::allNodeResults() const {
   Statement s(db_,
-              "SELECT run, node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes FROM node_results "
+              "SELECT run, node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes, job_id FROM node_results "
               "UNION ALL "
               "SELECT runs.id, r.node, CASE r.status WHEN 'checked' THEN 'checked' ELSE 'cached' END, 0, 0, "
-              "'no-op run: no file changed since run ' || r.run, 0, 0 "
+              "'no-op run: no file changed since run ' || r.run, 0, 0, '' "
               "FROM runs JOIN node_results r ON r.run = runs.noop_of "
               "ORDER BY 1, 2");
   std::vector<std::pair<int64_t, NodeRecord>> out;
   while (s.step())
     out.push_back({s.integer(0), {s.text(1), s.text(2), static_cast<int>(s.integer(3)), s.real(4), s.text(5),
-                                  s.real(6), s.integer(7)}});
+                                  s.real(6), s.integer(7), recordedJobId(s.text(8))}});
   return out;
 }
 

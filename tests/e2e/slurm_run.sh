@@ -1,7 +1,8 @@
 # `mlopsc run --executor slurm` against a real private SLURM cluster
 # (tests/support/slurm-cluster: munged, slurmctld, slurmd under the test's
 # folder): the credit-risk example end to end with its resources mapped and
-# its job ids recorded, failures of every kind, retries, Ctrl-C leaving no
+# its job ids recorded (a canary rollout: one job per step, in the deploy's
+# job column), failures of every kind, retries, Ctrl-C leaving no
 # job, a second run that submits nothing, a killed run's jobs adopted or
 # cancelled, and a controller that does not answer.
 source "$(dirname "$0")/lib.bash"
@@ -45,6 +46,7 @@ else
 fi
 run history model:scorer
 expect_stdout_contains "slurm job $model_job" "the record keeps the model's SLURM job id"
+expect_stdout_matches "^1 +succeeded .* slurm:$model_job  " "history's job column holds the model's job id (the record's job_id)"
 # The model's secret reaches its job by name (--export) only: its value is
 # in neither the job's description, nor its batch script, nor the registry.
 secret=demo-placeholder-token
@@ -67,6 +69,19 @@ expect_exit 5 "the second run stops at the same gate"
 expect_stdout_contains "up to date" "the second run finds everything up to date"
 after=$(next_job_id)
 expect_eq "$after" "$((before + 1))" "the second run submitted no job"
+# Approved, the canary rolls out as one job per step: the record keeps
+# their ids in order, in the deploy's job column.
+chmod 600 demo-keys/*.key
+for who in carol grace alice; do
+  run approve production --key "demo-keys/$who.key"
+  expect_exit 0 "$who approves"
+done
+run run credit_risk.mlops --executor slurm --secrets-file demo.secrets.env --interval-scale 0.001
+expect_exit 0 "the approved run rolls the scorer out on SLURM"
+steps=$(sed -n 's/.*deploy scorer_prod: rolled out.*slurm jobs \([0-9]*\), \([0-9]*\), \([0-9]*\).*/slurm:\1 slurm:\2 slurm:\3/p' "$STDOUT" | head -n 1)
+if [[ -n $steps ]]; then pass "the summary names the three canary steps' jobs ($steps)"; else fail "no SLURM jobs for the canary steps in the summary"; fi
+run history scorer_prod
+expect_stdout_matches "^3 +succeeded .* $steps  " "the deploy's job column holds its steps' job ids in order"
 cd ..
 
 # ---- failures, retries, a job that can never start --------------------------

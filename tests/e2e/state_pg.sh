@@ -58,11 +58,11 @@ for i in $(seq 1 20); do
   MLOPS_STATE=$PG "$MLOPSC" state migrate --state-project credit >"migrate.$i" 2>&1 &
 done
 wait
-migrated=$(grep -l "from schema 0 to 9" migrate.* | wc -l)
+migrated=$(grep -l "from schema 0 to 10" migrate.* | wc -l)
 expect_eq "$migrated" 1 "20 concurrent migrations: exactly one migrates"
 up_to_date=$(grep -l "nothing to migrate" migrate.* | wc -l)
 expect_eq "$up_to_date" 19 "the other 19 find it done"
-expect_eq "$(pg_sql "SELECT value FROM mlops_credit.meta WHERE key = 'schema_version'")" 9 "meta holds the schema version"
+expect_eq "$(pg_sql "SELECT value FROM mlops_credit.meta WHERE key = 'schema_version'")" 10 "meta holds the schema version"
 
 # ---- a run, approvals and history against the server
 run --env MLOPS_STATE="$PG" run proj/g.mlops
@@ -197,8 +197,8 @@ fi
 pg_sql "UPDATE mlops_moved.meta SET value = '99' WHERE key = 'schema_version'" >/dev/null
 run --env MLOPS_STATE="$PG" history --state-project moved
 expect_exit 2 "a newer schema is refused"
-expect_stderr_contains "is schema 99; this mlopsc knows up to 9: upgrade mlopsc" "the refusal says what to do"
-pg_sql "UPDATE mlops_moved.meta SET value = '9' WHERE key = 'schema_version'" >/dev/null
+expect_stderr_contains "is schema 99; this mlopsc knows up to 10: upgrade mlopsc" "the refusal says what to do"
+pg_sql "UPDATE mlops_moved.meta SET value = '10' WHERE key = 'schema_version'" >/dev/null
 
 # ---- a malformed MLOPS_STATE: libpq would echo it, password included
 # (even where nothing changed since the last run, whose no-op fast path

@@ -6,7 +6,9 @@
 // gate pass evidence; a record exported from SQLite and imported into
 // PostgreSQL keeps its rows and hashes verbatim; concurrent appenders keep
 // the approvals log linear; a schema 6 record written by mlopsc 6 (a
-// recorded export) migrates to 7 with both chains verifying unchanged.
+// recorded export) migrates to 7 with both chains verifying unchanged; a
+// node's job id round-trips, a malformed one reads as "", and results from
+// before schema 10 read as local.
 #include "runtime/approvals.h"
 #include "runtime/gate_pass_chain.h"
 #include "runtime/state/postgres_migrations.h"
@@ -204,6 +206,54 @@ void conforms(const Fresh& fresh) {
     CHECK(all[0].second.node == "data:raw");
     CHECK(all[2].second.node == "step:a");
     CHECK(all[5].first == noop);
+  }
+
+  SECTION("a node's job id round-trips; a malformed one reads as empty") {
+    int64_t run = r.beginRun("ir1");
+    NodeRecord slurm{"model:scorer", "succeeded", 0, 2.5, "never ran; slurm job 1234"};
+    slurm.jobId = "slurm:1234";
+    NodeRecord rollout{"deploy:prod", "succeeded", 0, 9, "10% → 100%; slurm jobs 16, 17"};
+    rollout.jobId = "slurm:16 slurm:17";
+    NodeRecord local{"step:a", "succeeded", 0, 1, "never ran"};
+    r.recordResults(run, {slurm, rollout, local});
+    // Rows as a hand-edited or hostile record could hold them: control
+    // characters, another scheduler, too many ids, stray spaces.
+    std::vector<std::string> hostile = {"slurm:12\x1b[31m", "slurm:", "pbs:12", "slurm:1 ", " slurm:1",
+                                        "slurm:1  slurm:2", "slurm:" + std::string(21, '9'), "slurm:-1",
+                                        "slurm:1\nslurm:2"};
+    std::string seventeen;
+    for (int k = 0; k < 17; ++k) seventeen += (k ? " slurm:" : "slurm:") + std::to_string(k);
+    hostile.push_back(seventeen);
+    std::vector<NodeRecord> bad;
+    for (size_t k = 0; k < hostile.size(); ++k) {
+      bad.push_back({"step:bad" + std::to_string(k), "failed", 1, 0, "x"});
+      bad.back().jobId = hostile[k];
+    }
+    r.recordResults(run, bad);
+    r.finishRun(run, "failed");
+    std::vector<NodeRecord> results = r.runResults(run);
+    REQUIRE(results.size() == 3 + hostile.size());
+    CHECK(results[0].jobId == "slurm:1234");
+    CHECK(results[0].why == "never ran; slurm job 1234");  // the prose keeps the id too
+    CHECK(results[1].jobId == "slurm:16 slurm:17");
+    CHECK(results[2].jobId.empty());
+    for (size_t k = 0; k < hostile.size(); ++k) {
+      INFO(hostile[k]);
+      CHECK(results[3 + k].jobId.empty());
+    }
+    auto history = r.nodeHistory("model:scorer");
+    REQUIRE(history.size() == 1);
+    CHECK(history[0].second.jobId == "slurm:1234");
+    CHECK(r.nodeHistory("step:bad0").at(0).second.jobId.empty());
+    // A no-op run repeats results, not where they ran.
+    r.finishRun(r.beginRun("ir1", run), "succeeded");
+    history = r.nodeHistory("model:scorer");
+    REQUIRE(history.size() == 2);
+    CHECK(history[1].second.status == "cached");
+    CHECK(history[1].second.jobId.empty());
+    size_t withJob = 0;
+    for (const auto& [id, result] : r.allNodeResults()) withJob += !result.jobId.empty();
+    CHECK(withJob == 2);
   }
 
   SECTION("every job of one CI run joins one run") {
@@ -510,9 +560,9 @@ TEST_CASE("a schema 6 SQLite record migrates to 7 with its chains intact", "[run
   CHECK(sqliteDirect(db, "UPDATE gate_passes SET evidence = 'x'").find("append-only") != std::string::npos);
   // A schema from a newer mlopsc is still refused.
   store.reset();
-  REQUIRE(sqliteDirect(db, "PRAGMA user_version = 10").empty());
+  REQUIRE(sqliteDirect(db, "PRAGMA user_version = 11").empty());
   CHECK(!SqliteStore::open(db, error));
-  CHECK(error.find("its schema is version 10, newer than this mlopsc (version 9)") != std::string::npos);
+  CHECK(error.find("its schema is version 11, newer than this mlopsc (version 10)") != std::string::npos);
 }
 
 TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "[runtime][state][pg]") {
@@ -539,9 +589,86 @@ TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "
         std::string::npos);
   CHECK(pgDirect(path + "UPDATE gate_passes SET evidence = 'x'").find("append-only") != std::string::npos);
   // A schema from a newer mlopsc is still refused.
-  REQUIRE(pgDirect(path + "UPDATE meta SET value = '10' WHERE key = 'schema_version'") == "");
+  REQUIRE(pgDirect(path + "UPDATE meta SET value = '11' WHERE key = 'schema_version'") == "");
   CHECK(!PostgresRecord::open(PgCluster::get().conninfo(), "", project, PostgresRecord::Migrate::OnOpen, error));
-  CHECK(error.find("is schema 10; this mlopsc knows up to 9: upgrade mlopsc") != std::string::npos);
+  CHECK(error.find("is schema 11; this mlopsc knows up to 10: upgrade mlopsc") != std::string::npos);
+}
+
+// A run (id 1, the first of a new record on either database) and its node
+// results as mlopsc 9 wrote them (no job_id), for the schema 10 migration.
+const char* const kSchema9Results =
+    "INSERT INTO runs (started_at, finished_at, status, ir_digest) "
+    "VALUES ('2026-12-07T04:00:57Z', '2026-12-07T04:00:58Z', 'succeeded', 'ir9');\n"
+    "INSERT INTO node_results (run, node, status, exit_code, seconds, why, cpu_seconds, max_rss_bytes) "
+    "VALUES (1, 'model:m', 'succeeded', 0, 1.5, 'never ran; slurm job 77', 0.5, 1024);\n";
+
+// The schema 9 rows, migrated: read as local (no job id), everything else
+// as it was; a new result keeps its job id; a job_id written outside
+// mlopsc that is not one reads as "".
+void migratesTheSchema9Results(Record& r, const std::function<std::string(const std::string&)>& direct) {
+  CHECK(r.schemaVersion() == kStateSchemaVersion);
+  std::vector<NodeRecord> old = r.runResults(1);
+  REQUIRE(old.size() == 1);
+  CHECK(old[0].why == "never ran; slurm job 77");
+  CHECK(old[0].maxRssBytes == 1024);
+  CHECK(old[0].jobId.empty());
+  int64_t run = r.beginRun("ir9");
+  NodeRecord next{"model:m", "succeeded", 0, 1, "never ran; slurm job 78"};
+  next.jobId = "slurm:78";
+  r.recordResults(run, {next});
+  CHECK(r.runResults(run).at(0).jobId == "slurm:78");
+  REQUIRE(direct("UPDATE node_results SET job_id = 'slurm:78\x1b[2J' WHERE run = 1") == "");
+  CHECK(r.runResults(1).at(0).jobId.empty());
+  CHECK(r.nodeHistory("model:m").at(0).second.jobId.empty());
+  CHECK(r.ok());
+}
+
+TEST_CASE("a schema 9 SQLite record migrates to 10: old results ran nowhere else", "[runtime][state]") {
+  Scratch s;
+  std::string db = s.path("state.db"), error;
+  sqliteAtSchema(db, 9);
+  REQUIRE(sqliteDirect(db, kSchema9Results).empty());
+  int from = -1;
+  std::unique_ptr<SqliteStore> store = SqliteStore::open(db, error, SqliteStore::Use::RecordAndCache, &from);
+  INFO(error);
+  REQUIRE(store);
+  CHECK(from == 9);
+  migratesTheSchema9Results(*store, [&](const std::string& sql) { return sqliteDirect(db, sql); });
+}
+
+TEST_CASE("a schema 9 PostgreSQL record migrates to 10: old results ran nowhere else", "[runtime][state][pg]") {
+  std::string project = uniqueProject(), schema = pgSchemaName(project);
+  std::string path = "SET search_path = \"" + schema + "\"; ";
+  std::string sql = "BEGIN; CREATE SCHEMA \"" + schema + "\"; SET search_path = \"" + schema + "\";\n"
+                    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n";
+  for (const PgMigration& m : pgMigrations())
+    if (m.toVersion <= 9) sql += m.sql;
+  sql += "INSERT INTO meta VALUES ('schema_version', '9');\n" + std::string(kSchema9Results) + "COMMIT;\n";
+  REQUIRE(pgDirect(sql) == "");
+  std::string error;
+  int from = -1;
+  std::unique_ptr<Record> r =
+      PostgresRecord::open(PgCluster::get().conninfo(), "", project, PostgresRecord::Migrate::OnOpen, error, &from);
+  INFO(error);
+  REQUIRE(r);
+  CHECK(from == 9);
+  migratesTheSchema9Results(*r, [&](const std::string& update) { return pgDirect(path + update); });
+}
+
+TEST_CASE("a recorded job id is read only when well-formed", "[runtime][state]") {
+  CHECK(recordedJobId("").empty());
+  CHECK(recordedJobId("slurm:1234") == "slurm:1234");
+  CHECK(recordedJobId("slurm:16 slurm:17 slurm:18") == "slurm:16 slurm:17 slurm:18");
+  CHECK(recordedJobId("slurm:" + std::string(20, '9')) == "slurm:" + std::string(20, '9'));
+  CHECK(recordedJobId("slurm:" + std::string(21, '9')).empty());
+  std::string sixteen, seventeen;
+  for (int k = 0; k < 16; ++k) sixteen += (k ? " slurm:" : "slurm:") + std::string(20, '1');
+  seventeen = sixteen + " slurm:1";
+  CHECK(recordedJobId(sixteen) == sixteen);
+  CHECK(recordedJobId(seventeen).empty());
+  for (const char* bad : {"slurm:", "slurm:1 ", " slurm:1", "slurm:1  slurm:2", "slurm:1\tslurm:2", "SLURM:1",
+                          "slurm:+1", "slurm:1a", "local", "slurm:1;rm", "slurm:\xd9\xa1"})
+    CHECK(recordedJobId(bad).empty());
 }
 
 TEST_CASE("half a signature is refused by the SQLite record", "[runtime][state]") {
