@@ -436,7 +436,7 @@ PipelineGraph graph(const At& doc) {
     At k = kpis.at(i);
     g.kpis.push_back({k["name"].string(), k["owner"].string(), k["metric"].string(), k["doc"].string(),
                       k["description"].stringOrNull(), k["target"]["op"].string(), k["target"]["value"].number(),
-                      location(k)});
+                      location(k), {}});
   }
   At nodes = doc["nodes"];
   std::unordered_set<std::string> ids;

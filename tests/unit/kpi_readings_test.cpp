@@ -13,7 +13,7 @@ ir::PipelineGraph graphWithKpi(const std::string& comparison, double target, con
   owner.name = "risk_owner";
   owner.members = {"ana@bank.example", "ben@bank.example"};
   g.roles.push_back(owner);
-  g.kpis.push_back({"approval_rate", "risk_owner", "business.approval_rate", "", "", comparison, target, {}});
+  g.kpis.push_back({"approval_rate", "risk_owner", "business.approval_rate", "", "", comparison, target, {}, {}});
   ir::Node model;
   model.kind = ir::NodeKind::Model;
   model.id = "model:scorer";
@@ -58,7 +58,7 @@ TEST_CASE("a KPI's metric is read by its whole name, else by its dotted path", "
 TEST_CASE("a KPI's target is met as its comparison says", "[runtime][kpi]") {
   using ir::kpiTargetMet;
   using ir::kpiTargetText;
-  ir::Kpi k{"k", "o", "m", "", "", ">=", 0.3, {}};
+  ir::Kpi k{"k", "o", "m", "", "", ">=", 0.3, {}, {}};
   CHECK(kpiTargetMet(k, 0.3));
   CHECK(!kpiTargetMet(k, 0.29999));
   k.comparison = "<";
@@ -74,7 +74,7 @@ TEST_CASE("a KPI's target is met as its comparison says", "[runtime][kpi]") {
   CHECK(!kpiTargetMet(k, 0.3));
   k.comparison = "~";  // not a comparison the analyzer admits: met by nothing
   CHECK(!kpiTargetMet(k, 0.3));
-  CHECK(kpiTargetText(ir::Kpi{"k", "o", "m", "", "", ">=", 0.3, {}}) == ">= 0.3");
+  CHECK(kpiTargetText(ir::Kpi{"k", "o", "m", "", "", ">=", 0.3, {}, {}}) == ">= 0.3");
 }
 
 TEST_CASE("a model run's metrics are an offline reading of its KPI", "[runtime][kpi]") {
