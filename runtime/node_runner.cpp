@@ -375,7 +375,7 @@ bool NodeRunner::commandDone(size_t i, bool ok) {
       success.outputs.emplace_back(path, *d);
     }
   } else {
-    failure = report.error.empty() ? report.result.describe() : report.error;
+    failure = report.failure();
     if (report.attempts > 1) failure += " (" + std::to_string(report.attempts) + " attempts)";
   }
   double seconds = report.result.seconds;

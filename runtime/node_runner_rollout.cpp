@@ -121,14 +121,14 @@ std::optional<bool> NodeRunner::rolloutStepDone(size_t i, bool ok) {
   const JobReport& report = commands_->reports().at(i);
   if (report.jobId.rfind("slurm:", 0) == 0) r.jobs.push_back(report.jobId.substr(6));
   if (r.rollingBack) {
-    std::string why = r.failure + (ok ? "; rolled back" : "; the rollback failed too: " + report.result.describe()) +
+    std::string why = r.failure + (ok ? "; rolled back" : "; the rollback failed too: " + report.failure()) +
                       "; log: " + p.job.spec.logPath + slurmJobsText(r);
     record(i, "failed", why, monotonicSeconds() - r.startedAt, nullptr, 1, nullptr, rolloutJobIds(r));
     return false;
   }
   if (!ok) {
     r.failure = "the rollout step at " + percentText(r.steps[r.next]) + "% failed: " +
-                (report.error.empty() ? report.result.describe() : report.error);
+                report.failure();
     startRollback(i);
     return std::nullopt;
   }

@@ -40,6 +40,9 @@ struct JobReport {
   // Where the last attempt ran, as the record keeps it: "" on this machine,
   // "slurm:JOBID" on a cluster.
   std::string jobId;
+  // Why the last attempt failed, as the summary says it: the error when it
+  // could not run ("`sbatch` failed: …"), else how the command ended.
+  std::string failure() const { return error.empty() ? result.describe() : error; }
 };
 
 class CommandExecutor : public Executor {
