@@ -174,7 +174,7 @@ void SlurmExecutor::start(size_t index) {
     // Another version of this node's work: it must not write the outputs
     // this run is about to produce.
     cancel(stale, "its node is run again with other inputs");
-    waitGone(stale);
+    waitGone(stale, "were cancelled");
   }
   if (r.jobId.empty()) submit(r);
   running_.push_back(std::move(r));
@@ -361,6 +361,7 @@ bool SlurmExecutor::lookForResults(const std::vector<std::string>* only) {
     r.ended = changed = true;
     r.endState = {"", "", ""};
     r.result = result;
+    endedByResult_.push_back(r.jobId);
   }
   if (only) return changed;  // the periodic look stays due when it was
   nextLookAt_ = now + (watch_.active() ? settings_.lookMaxSeconds
@@ -431,7 +432,7 @@ void SlurmExecutor::cancel(const std::vector<std::string>& ids, const std::strin
   }
 }
 
-void SlurmExecutor::waitGone(const std::vector<std::string>& ids) {
+void SlurmExecutor::waitGone(const std::vector<std::string>& ids, const char* what) {
   if (ids.empty()) return;
   double until = monotonicSeconds() + settings_.controllerTimeoutSeconds;
   double wait = 0.05;
@@ -448,8 +449,8 @@ void SlurmExecutor::waitGone(const std::vector<std::string>& ids) {
     watch_.wait(wait, renamed);
     wait = std::min(0.5, wait * 2);
   }
-  std::fprintf(err_, "mlopsc: warning: SLURM jobs %s were cancelled but are still in the queue after %d s\n",
-               joinIds(ids, 0, ids.size()).c_str(), static_cast<int>(settings_.controllerTimeoutSeconds));
+  std::fprintf(err_, "mlopsc: warning: SLURM jobs %s %s but are still in the queue after %d s\n",
+               joinIds(ids, 0, ids.size()).c_str(), what, static_cast<int>(settings_.controllerTimeoutSeconds));
 }
 
 void SlurmExecutor::stopAll() {
@@ -459,7 +460,7 @@ void SlurmExecutor::stopAll() {
   for (const Running& r : running_)
     if (!r.jobId.empty() && !r.ended) ids.push_back(r.jobId);
   cancel(ids, "the run is stopping");
-  waitGone(ids);
+  waitGone(ids, "were cancelled");
   for (Running& r : running_) {
     JobReport& report = reports_[r.index];
     if (!r.jobId.empty()) {
@@ -551,6 +552,12 @@ std::optional<std::pair<size_t, bool>> SlurmExecutor::waitUntil(std::optional<do
 }
 
 void SlurmExecutor::finish() {
+  // Jobs whose command had exited when their result was read may still be
+  // ending in SLURM (slurmstepd's epilogue, COMPLETING): the run ends once
+  // they have, so that nothing of it is left in the queue when it returns.
+  if (!stopped_ && !endedByResult_.empty()) waitGone(endedByResult_, "had ended");
+  endedByResult_.clear();
+
   std::vector<std::string> ids;
   for (const auto& [node, e] : orphans_) {
     ids.push_back(e.jobId);

@@ -80,7 +80,8 @@ class SlurmExecutor : public CommandExecutor {
   bool conclude(Running& r, bool& ok);
   void cancel(const std::vector<std::string>& ids, const std::string& why);
   // Waits (bounded) until none of `ids` is pending or running any more.
-  void waitGone(const std::vector<std::string>& ids);
+  // `what` for the warning when they do not: "were cancelled".
+  void waitGone(const std::vector<std::string>& ids, const char* what);
   void stopAll();
   void failAll(const std::string& why);
   // The states of `ids` in the queue (one squeue per 400 ids); nullopt with
@@ -109,6 +110,7 @@ class SlurmExecutor : public CommandExecutor {
   std::vector<std::string> toolEnvironment_;
   std::optional<std::string> sbatch_, squeue_, scontrol_, scancel_;  // the clients on PATH
   RenameWatch watch_;  // the folders of the result files
+  std::vector<std::string> endedByResult_;  // jobs concluded from their result file, not (yet) a final state
 };
 
 }  // namespace mlops::runtime
