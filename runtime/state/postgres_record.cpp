@@ -378,8 +378,12 @@ constexpr size_t kBatch = 256;
 }  // namespace
 
 void PostgresRecord::recordResults(int64_t run, const std::vector<NodeRecord>& records) {
-  for (const NodeRecord& r : records) pending_.emplace_back(run, r);
-  if (pending_.size() >= kBatch) flushResults();
+  // Sent every kBatch results, however many one call brings: a statement
+  // carries at most 65,535 parameters (9 per result).
+  for (const NodeRecord& r : records) {
+    pending_.emplace_back(run, r);
+    if (pending_.size() >= kBatch) flushResults();
+  }
 }
 
 std::optional<double> PostgresRecord::sendHeldResults() {

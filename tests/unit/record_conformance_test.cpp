@@ -208,6 +208,21 @@ void conforms(const Fresh& fresh) {
     CHECK(all[5].first == noop);
   }
 
+  SECTION("one call with more results than a statement may carry") {
+    // 8,000 results of 9 columns: 72,000 values, over PostgreSQL's 65,535
+    // parameters per statement. The record sends them in batches.
+    int64_t run = r.beginRun("ir1");
+    std::vector<NodeRecord> many;
+    for (int i = 0; i < 8000; ++i) many.push_back({"step:s" + std::to_string(i), "succeeded", 0, 0.5, "never ran"});
+    r.recordResults(run, many);
+    r.finishRun(run, "succeeded");
+    REQUIRE(r.ok());
+    std::vector<NodeRecord> results = r.runResults(run);
+    REQUIRE(results.size() == 8000);
+    CHECK(results.front().node == "step:s0");
+    CHECK(results.back().node == "step:s7999");
+  }
+
   SECTION("a node's job id round-trips; a malformed one reads as empty") {
     int64_t run = r.beginRun("ir1");
     NodeRecord slurm{"model:scorer", "succeeded", 0, 2.5, "never ran; slurm job 1234"};
