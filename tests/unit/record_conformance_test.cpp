@@ -580,22 +580,31 @@ TEST_CASE("a schema 6 SQLite record migrates to 7 with its chains intact", "[run
   CHECK(error.find("its schema is version 11, newer than this mlopsc (version 10)") != std::string::npos);
 }
 
-TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "[runtime][state][pg]") {
-  std::string project = uniqueProject(), schema = pgSchemaName(project);
-  std::vector<StateTable> v6 = readExport(kSchema6Export);
-  // The schema as mlopsc 6 created it: its migrations, then its rows.
+// A PostgreSQL record as mlopsc `version` created it (its migrations up to
+// that version, then `rows` as SQL), opened by this mlopsc, which migrates
+// it; `from` is the version it migrated from.
+std::unique_ptr<Record> pgRecordFromVersion(const std::string& project, int version, const std::string& rows,
+                                            int& from) {
+  std::string schema = pgSchemaName(project);
   std::string sql = "BEGIN; CREATE SCHEMA \"" + schema + "\"; SET search_path = \"" + schema + "\";\n"
                     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n";
   for (const PgMigration& m : pgMigrations())
-    if (m.toVersion <= 6) sql += m.sql;
-  sql += "INSERT INTO meta VALUES ('schema_version', '6');\n" + insertsFor(v6) + "COMMIT;\n";
+    if (m.toVersion <= version) sql += m.sql;
+  sql += "INSERT INTO meta VALUES ('schema_version', '" + std::to_string(version) + "');\n" + rows + "COMMIT;\n";
   REQUIRE(pgDirect(sql) == "");
   std::string error;
-  int from = -1;
   std::unique_ptr<Record> r =
       PostgresRecord::open(PgCluster::get().conninfo(), "", project, PostgresRecord::Migrate::OnOpen, error, &from);
   INFO(error);
   REQUIRE(r);
+  return r;
+}
+
+TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "[runtime][state][pg]") {
+  std::string project = uniqueProject(), schema = pgSchemaName(project);
+  std::vector<StateTable> v6 = readExport(kSchema6Export);
+  int from = -1;
+  std::unique_ptr<Record> r = pgRecordFromVersion(project, 6, insertsFor(v6), from);
   CHECK(from == 6);
   keepsTheSchema6Chains(*r, v6);
   // The append-only triggers hold after the migration, on the new columns too.
@@ -605,6 +614,7 @@ TEST_CASE("a schema 6 PostgreSQL record migrates to 7 with its chains intact", "
   CHECK(pgDirect(path + "UPDATE gate_passes SET evidence = 'x'").find("append-only") != std::string::npos);
   // A schema from a newer mlopsc is still refused.
   REQUIRE(pgDirect(path + "UPDATE meta SET value = '11' WHERE key = 'schema_version'") == "");
+  std::string error;
   CHECK(!PostgresRecord::open(PgCluster::get().conninfo(), "", project, PostgresRecord::Migrate::OnOpen, error));
   CHECK(error.find("is schema 11; this mlopsc knows up to 10: upgrade mlopsc") != std::string::npos);
 }
@@ -654,18 +664,8 @@ TEST_CASE("a schema 9 SQLite record migrates to 10: old results ran nowhere else
 TEST_CASE("a schema 9 PostgreSQL record migrates to 10: old results ran nowhere else", "[runtime][state][pg]") {
   std::string project = uniqueProject(), schema = pgSchemaName(project);
   std::string path = "SET search_path = \"" + schema + "\"; ";
-  std::string sql = "BEGIN; CREATE SCHEMA \"" + schema + "\"; SET search_path = \"" + schema + "\";\n"
-                    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n";
-  for (const PgMigration& m : pgMigrations())
-    if (m.toVersion <= 9) sql += m.sql;
-  sql += "INSERT INTO meta VALUES ('schema_version', '9');\n" + std::string(kSchema9Results) + "COMMIT;\n";
-  REQUIRE(pgDirect(sql) == "");
-  std::string error;
   int from = -1;
-  std::unique_ptr<Record> r =
-      PostgresRecord::open(PgCluster::get().conninfo(), "", project, PostgresRecord::Migrate::OnOpen, error, &from);
-  INFO(error);
-  REQUIRE(r);
+  std::unique_ptr<Record> r = pgRecordFromVersion(project, 9, kSchema9Results, from);
   CHECK(from == 9);
   migratesTheSchema9Results(*r, [&](const std::string& update) { return pgDirect(path + update); });
 }
